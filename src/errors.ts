@@ -1,0 +1,48 @@
+/**
+ * Errors meant for people. Every failure a user can cause is a CausewayError with a stable
+ * code and a location; the CLI prints `where  message` and never a stack trace.
+ */
+export type ErrorLocation =
+  | { kind: 'spec'; file: string; line: number; col: number; pointer?: string }
+  | { kind: 'data'; member: string; line?: number; column?: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'none' };
+
+export class CausewayError extends Error {
+  readonly code: string;
+  readonly where: ErrorLocation;
+  readonly hint?: string;
+
+  constructor(code: string, message: string, where: ErrorLocation = { kind: 'none' }, hint?: string) {
+    super(message);
+    this.name = 'CausewayError';
+    this.code = code;
+    this.where = where;
+    this.hint = hint;
+  }
+
+  /** One line for a terminal: `file:line:col  /pointer  message`, `member:line column  message`, … */
+  format(): string {
+    const w = this.where;
+    let prefix = '';
+    if (w.kind === 'spec') prefix = `${w.file}:${w.line}:${w.col}  ${w.pointer ?? ''}`.trimEnd() + '  ';
+    else if (w.kind === 'data') {
+      prefix = w.member + (w.line !== undefined ? `:${w.line}` : '') + (w.column ? ` column ${w.column}` : '') + '  ';
+    } else if (w.kind === 'path') prefix = `${w.path}  `;
+    return prefix + this.message + (this.hint ? ` (${this.hint})` : '');
+  }
+}
+
+/** Several spec errors reported together (validation collects them all before failing). */
+export class CausewayErrors extends Error {
+  readonly errors: CausewayError[];
+  constructor(errors: CausewayError[]) {
+    super(errors.map((e) => e.format()).join('\n'));
+    this.name = 'CausewayErrors';
+    this.errors = errors;
+  }
+}
+
+export function isCausewayError(e: unknown): e is CausewayError | CausewayErrors {
+  return e instanceof CausewayError || e instanceof CausewayErrors;
+}
