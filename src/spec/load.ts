@@ -1,0 +1,301 @@
+/**
+ * Loading a spec: YAML with positions → `extends` chain merged → JSON Schema validation (ajv,
+ * draft 2020-12) → reference checks. Every problem is reported as `file:line:col  /pointer  message`
+ * and all problems are collected before failing.
+ */
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { CausewayError, CausewayErrors } from '../errors.js';
+import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
+import type { CausewaySpec } from './types.generated.js';
+
+export type { CausewaySpec } from './types.generated.js';
+
+export interface LoadedSpec {
+  spec: CausewaySpec;
+  /** Positions of every value of the merged spec, in the file that wrote it. */
+  source: SourceMap;
+  /** The spec file and every file it extends, nearest first. */
+  files: string[];
+  /** Absolute path of the spec file; relative paths inside it resolve against its folder. */
+  path: string;
+  baseDir: string;
+}
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const specSchemaPath = resolve(projectRoot, 'schemas', 'causeway.schema.json');
+
+let compiled: ValidateFunction | null = null;
+export function specSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(specSchemaPath, 'utf8')) as Record<string, unknown>;
+}
+
+export function specValidator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, useDefaults: true, verbose: true });
+    compiled = ajv.compile(specSchema());
+  }
+  return compiled;
+}
+
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge']);
+
+/** Loads, merges, validates and checks references. Throws CausewayError(s) with locations. */
+export function loadSpec(file: string): LoadedSpec {
+  const absolute = resolve(file);
+  const { data, source, files } = loadWithExtends(absolute, []);
+  const spec = data as Record<string, unknown>;
+  delete spec.extends;
+  validateSpecValue(spec, source);
+  checkReferences(spec as unknown as CausewaySpec, source);
+  return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute) };
+}
+
+interface Merged {
+  data: unknown;
+  source: SourceMap;
+  files: string[];
+}
+
+function loadWithExtends(absolute: string, chain: string[], from?: SourcePosition): Merged {
+  const shown = displayPath(absolute);
+  if (chain.includes(absolute)) {
+    const cycle = [...chain, absolute].map(displayPath).join(' → ');
+    throw new CausewayError('SPEC_EXTENDS_CYCLE', `extends cycle: ${cycle}`, specWhere(from, '/extends'));
+  }
+  let parsed: ParsedYaml;
+  try {
+    parsed = parseYamlFile(absolute, shown);
+  } catch (e) {
+    if (e instanceof CausewayError && e.code === 'SPEC_NOT_FOUND' && from) {
+      throw new CausewayError('SPEC_EXTENDS_MISSING', `extends: file not found: ${shown}`, specWhere(from, '/extends'));
+    }
+    throw e;
+  }
+  const data = parsed.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new CausewayError('SPEC_NOT_MAPPING', 'a spec must be a YAML mapping of sections', {
+      kind: 'spec', file: shown, line: 1, col: 1, pointer: '',
+    });
+  }
+  const record = data as Record<string, unknown>;
+  if (record.extends === undefined) return { data: record, source: parsed.source, files: [absolute] };
+  const extendsPos = parsed.source.values.get('/extends');
+  if (typeof record.extends !== 'string' || record.extends.trim() === '') {
+    throw new CausewayError('SPEC_EXTENDS_TYPE', 'extends must be a path to another spec', specWhere(extendsPos, '/extends'));
+  }
+  const parentPath = resolve(dirname(absolute), record.extends);
+  const parent = loadWithExtends(parentPath, [...chain, absolute], extendsPos);
+  const child = { ...record };
+  delete child.extends;
+  const parentData = { ...(parent.data as Record<string, unknown>) };
+  delete parentData.extends;
+  return {
+    data: deepMerge(parentData, child),
+    source: mergeSources(parent.source, parsed.source, child),
+    files: [absolute, ...parent.files],
+  };
+}
+
+function specWhere(pos: SourcePosition | undefined, pointer: string) {
+  return pos ? { kind: 'spec' as const, file: pos.file, line: pos.line, col: pos.col, pointer } : { kind: 'none' as const };
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Objects merge key by key; arrays and scalars from the child replace the parent's. */
+export function deepMerge(parent: unknown, child: unknown): unknown {
+  if (isPlainObject(parent) && isPlainObject(child)) {
+    const out: Record<string, unknown> = { ...parent };
+    for (const [k, v] of Object.entries(child)) out[k] = k in parent ? deepMerge(parent[k], v) : v;
+    return out;
+  }
+  return child;
+}
+
+function mergeSources(parent: SourceMap, child: SourceMap, childData: Record<string, unknown>): SourceMap {
+  // Pointers where the child replaced a whole value: the parent's positions beneath them are gone.
+  const replaced: string[] = [];
+  const collect = (value: unknown, pointer: string): void => {
+    if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) collect(v, joinPointer(pointer, k));
+    else replaced.push(pointer);
+  };
+  collect(childData, '');
+  const isReplaced = (p: string) => replaced.some((r) => p === r || p.startsWith(r + '/'));
+  const merge = (a: Map<string, SourcePosition>, b: Map<string, SourcePosition>) => {
+    const out = new Map<string, SourcePosition>();
+    for (const [p, pos] of a) if (!isReplaced(p)) out.set(p, pos);
+    for (const [p, pos] of b) out.set(p, pos);
+    return out;
+  };
+  return { values: merge(parent.values, child.values), keys: merge(parent.keys, child.keys) };
+}
+
+/** Validates a spec value against the JSON Schema (filling defaults) and throws located errors. */
+export function validateSpecValue(spec: unknown, source: SourceMap): void {
+  const validate = specValidator();
+  if (validate(spec)) return;
+  const errors = schemaErrorsToCauseway(validate.errors ?? [], source);
+  throw errors.length === 1 ? errors[0] : new CausewayErrors(errors);
+}
+
+export function schemaErrorsToCauseway(raw: ErrorObject[], source: SourceMap, pointerPrefix = ''): CausewayError[] {
+  // A failed oneOf also reports every branch's errors; keep the oneOf line, drop the branch noise.
+  const oneOfPaths = raw.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/oneOf$/, '/oneOf/'));
+  const kept = raw.filter((e) => e.keyword === 'oneOf' || !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  const seen = new Set<string>();
+  const out: CausewayError[] = [];
+  for (const e of kept) {
+    const { pointer, message, preferKey } = describeSchemaError(e);
+    const fullPointer = pointerPrefix + pointer;
+    const pos = locate(source, fullPointer, preferKey);
+    const line = `${pos.file}:${pos.line}:${pos.col} ${fullPointer} ${message}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(new CausewayError('SPEC_SCHEMA', message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: fullPointer || '/' }));
+  }
+  out.sort((a, b) => {
+    const wa = a.where as { line: number; col: number };
+    const wb = b.where as { line: number; col: number };
+    return wa.line - wb.line || wa.col - wb.col;
+  });
+  return out;
+}
+
+function describeSchemaError(e: ErrorObject): { pointer: string; message: string; preferKey: boolean } {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const known = Object.keys(((e.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+      const suggestion = closest(key, known);
+      return {
+        pointer: joinPointer(e.instancePath, key),
+        message: `unknown key '${key}'` + (suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (allowed: ${known.join(', ')})` : ''),
+        preferKey: true,
+      };
+    }
+    case 'required':
+      return { pointer: e.instancePath, message: `missing required key '${String(params.missingProperty)}'`, preferKey: false };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return { pointer: e.instancePath, message: `must be one of ${allowed.join(', ')}`, preferKey: false };
+    }
+    case 'const':
+      return { pointer: e.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}`, preferKey: false };
+    case 'type':
+      return { pointer: e.instancePath, message: `must be ${String(params.type)}`, preferKey: false };
+    case 'oneOf':
+      return { pointer: e.instancePath, message: describeOneOf(e), preferKey: false };
+    case 'discriminator': {
+      const mapping = (e.parentSchema as { oneOf?: Array<{ properties?: { kind?: { const?: string } } }> })?.oneOf ?? [];
+      const kinds = mapping.map((b) => b.properties?.kind?.const).filter(Boolean) as string[];
+      const tag = String(params.tag);
+      const value = params.tagValue;
+      if (params.error === 'mapping' && typeof value === 'string') {
+        const suggestion = closest(value, kinds);
+        return {
+          pointer: joinPointer(e.instancePath, tag),
+          message: `unknown ${tag} '${value}'` + (suggestion ? `; did you mean '${suggestion}'?` : `; one of ${kinds.join(', ')}`),
+          preferKey: false,
+        };
+      }
+      return { pointer: joinPointer(e.instancePath, tag), message: `${tag} must be one of ${kinds.join(', ')}`, preferKey: false };
+    }
+    case 'pattern':
+      return { pointer: e.instancePath, message: `must match ${String(params.pattern)}`, preferKey: false };
+    default:
+      return { pointer: e.instancePath, message: e.message ?? e.keyword, preferKey: false };
+  }
+}
+
+function describeOneOf(e: ErrorObject): string {
+  const branches = ((e.parentSchema as { oneOf?: Array<{ required?: string[]; properties?: object }> })?.oneOf ?? []).map(
+    (b) => `{${Object.keys(b.properties ?? {}).join(', ')}}`,
+  );
+  return branches.length ? `must be one of the forms ${branches.join(' or ')}` : 'must match exactly one allowed form';
+}
+
+/** The known name nearest to `word`, if it is close enough to be a likely typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Cross-references the schema cannot express: model and estimator ids. */
+export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
+  const errors: CausewayError[] = [];
+  const at = (pointer: string, code: string, message: string) => {
+    const pos = locate(source, pointer);
+    errors.push(new CausewayError(code, message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
+  };
+  const modelIds = new Set([...Object.keys(spec.models ?? {}), ...BUILTIN_MODELS]);
+  const estimatorIds = new Map<string, string>();
+  spec.estimators.forEach((est, index) => {
+    const base = `/estimators/${index}`;
+    if (estimatorIds.has(est.id)) at(`${base}/id`, 'SPEC_DUPLICATE_ID', `estimator id '${est.id}' is used twice`);
+    estimatorIds.set(est.id, est.kind);
+    const refs = est as Record<string, unknown>;
+    for (const key of ['propensity', 'outcome', 'mediator_model', 'outcome_model']) {
+      const ref = refs[key];
+      if (typeof ref === 'string' && !modelIds.has(ref)) {
+        const s = closest(ref, [...modelIds]);
+        at(`${base}/${key}`, 'SPEC_UNKNOWN_MODEL', `no model '${ref}' in models` + (s ? `; did you mean '${s}'?` : ''));
+      }
+    }
+    if (est.kind === 'msm') {
+      if (est.weights !== undefined && estimatorIds.get(est.weights) !== 'ipw' && !spec.estimators.some((o) => o.id === est.weights && o.kind === 'ipw')) {
+        at(`${base}/weights`, 'SPEC_UNKNOWN_ESTIMATOR', `msm weights must name an ipw estimator; '${est.weights}' is not one`);
+      }
+      est.variants?.forEach((v, vi) => {
+        if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
+          at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
+        }
+      });
+    }
+  });
+  if (spec.heterogeneity?.estimator !== undefined && !estimatorIds.has(spec.heterogeneity.estimator)) {
+    const s = closest(spec.heterogeneity.estimator, [...estimatorIds.keys()]);
+    at('/heterogeneity/estimator', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.heterogeneity.estimator}'` + (s ? `; did you mean '${s}'?` : ''));
+  }
+  if (spec.data.source === 'kuairec' && !spec.data.path) {
+    at('/data', 'SPEC_DATA_PATH', "data.source kuairec needs data.path (the archive or the extracted 'KuaiRec 2.0' folder)");
+  }
+  if (spec.data.sample && (spec.data.sample.remainder ?? 0) >= spec.data.sample.modulus) {
+    at('/data/sample/remainder', 'SPEC_SAMPLE', `remainder must be below modulus (${spec.data.sample.modulus})`);
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+}

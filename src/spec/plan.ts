@@ -1,0 +1,231 @@
+/**
+ * Planning: a loaded spec's sensitivity grid expanded into cells. Axes are dot paths into the
+ * spec (`treatment.threshold.quantile`, `estimators.ipw.clip` — estimators addressed by id);
+ * the product is cartesian, `zip` groups pair axes, `exclude` rules drop cells. Each cell's id is
+ * a hash of its resolved analysis definition, so the same analysis has the same id in any spec.
+ */
+import { CausewayError, CausewayErrors } from '../errors.js';
+import { canonicalJson, contentHash } from './canonical.js';
+import { closest, isPlainObject, schemaErrorsToCauseway, specValidator, type LoadedSpec } from './load.js';
+import { joinPointer, locate, type SourceMap } from './source.js';
+import type { CausewaySpec } from './types.generated.js';
+
+export interface Cell {
+  id: string;
+  /** Axis path → value for this cell ({} for a spec without a grid). */
+  axes: Record<string, unknown>;
+  spec: CausewaySpec;
+}
+
+export interface Plan {
+  name: string;
+  specHash: string;
+  cells: Cell[];
+  axes: Array<{ path: string; values: unknown[] }>;
+  excluded: number;
+  maxCells: number;
+}
+
+interface Axis {
+  /** One path for a grid axis; several for a zip group, whose values move together. */
+  paths: string[];
+  values: unknown[][];
+  pointers: string[][];
+}
+
+/** Keys that name or present a study but do not change its numbers: left out of cell ids. */
+const PRESENTATION_KEYS = ['name', 'title', 'description', 'report', '$schema'];
+
+export function analysisDefinition(spec: CausewaySpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec)) if (!PRESENTATION_KEYS.includes(k)) out[k] = v;
+  if (isPlainObject(out.sensitivity)) {
+    const { grid: _g, zip: _z, exclude: _e, max_cells: _m, ...rest } = out.sensitivity;
+    out.sensitivity = rest;
+  }
+  return out;
+}
+
+export function cellId(spec: CausewaySpec): string {
+  return contentHash(analysisDefinition(spec), 12);
+}
+
+export function buildPlan(loaded: LoadedSpec): Plan {
+  const { spec, source } = loaded;
+  const axes = readAxes(spec, source);
+  validateAxisValues(spec, source, axes);
+  const excludeRules = (spec.sensitivity?.exclude ?? []) as Array<Record<string, unknown>>;
+  checkExcludeRules(excludeRules, axes, source);
+  const cells: Cell[] = [];
+  let excluded = 0;
+  const seen = new Set<string>();
+  const counts = axes.map((a) => a.values.length);
+  const total = counts.reduce((a, b) => a * b, 1);
+  const index = new Array(axes.length).fill(0);
+  for (let n = 0; n < total; n++) {
+    const assignment: Record<string, unknown> = {};
+    axes.forEach((axis, ai) => axis.paths.forEach((p, pi) => (assignment[p] = axis.values[pi][index[ai]])));
+    if (excludeRules.some((rule) => Object.entries(rule).every(([p, v]) => canonicalJson(assignment[p]) === canonicalJson(v)))) {
+      excluded++;
+    } else {
+      const cellSpec = structuredClone(spec);
+      for (const [p, v] of Object.entries(assignment)) setPath(cellSpec, p, structuredClone(v));
+      const id = cellId(cellSpec);
+      // Two assignments resolving to the same analysis are one cell.
+      if (!seen.has(id)) {
+        seen.add(id);
+        cells.push({ id, axes: assignment, spec: cellSpec });
+      }
+    }
+    for (let ai = axes.length - 1; ai >= 0; ai--) {
+      index[ai]++;
+      if (index[ai] < counts[ai]) break;
+      index[ai] = 0;
+    }
+  }
+  return {
+    name: spec.name,
+    specHash: contentHash(analysisDefinition(spec), 16),
+    cells,
+    axes: axes.flatMap((a) => a.paths.map((p, i) => ({ path: p, values: a.values[i] }))),
+    excluded,
+    maxCells: spec.sensitivity?.max_cells ?? 200,
+  };
+}
+
+function readAxes(spec: CausewaySpec, source: SourceMap): Axis[] {
+  const axes: Axis[] = [];
+  const grid = (spec.sensitivity?.grid ?? {}) as Record<string, unknown[]>;
+  for (const [path, values] of Object.entries(grid)) {
+    const base = joinPointer('/sensitivity/grid', path);
+    axes.push({ paths: [path], values: [values], pointers: [values.map((_, i) => `${base}/${i}`)] });
+  }
+  const zips = (spec.sensitivity?.zip ?? []) as Array<Record<string, unknown[]>>;
+  zips.forEach((group, gi) => {
+    const entries = Object.entries(group);
+    const lengths = new Set(entries.map(([, v]) => v.length));
+    if (lengths.size > 1) {
+      const pos = locate(source, `/sensitivity/zip/${gi}`);
+      throw new CausewayError('SPEC_ZIP_LENGTHS', `zip group axes must list the same number of values (${entries.map(([p, v]) => `${p}: ${v.length}`).join(', ')})`, {
+        kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: `/sensitivity/zip/${gi}`,
+      });
+    }
+    axes.push({
+      paths: entries.map(([p]) => p),
+      values: entries.map(([, v]) => v),
+      pointers: entries.map(([p, v]) => v.map((_, i) => `${joinPointer(`/sensitivity/zip/${gi}`, p)}/${i}`)),
+    });
+  });
+  const all = axes.flatMap((a) => a.paths);
+  const dup = all.find((p, i) => all.indexOf(p) !== i);
+  if (dup) {
+    const pos = locate(source, '/sensitivity');
+    throw new CausewayError('SPEC_AXIS_TWICE', `axis '${dup}' appears twice in the grid`, {
+      kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/sensitivity',
+    });
+  }
+  return axes;
+}
+
+/** Each axis value is applied alone to the base spec and validated, so a bad value is reported at its own line. */
+function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[]): void {
+  const errors: CausewayError[] = [];
+  const validate = specValidator();
+  for (const axis of axes) {
+    axis.paths.forEach((path, pi) => {
+      const keyPointer = axis.pointers[pi][0].replace(/\/\d+$/, '');
+      const problem = pathProblem(spec, path);
+      if (problem) {
+        const pos = locate(source, keyPointer, true);
+        errors.push(new CausewayError('SPEC_UNKNOWN_AXIS', problem, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: keyPointer }));
+        return;
+      }
+      axis.values[pi].forEach((value, vi) => {
+        const trial = structuredClone(spec) as unknown as Record<string, unknown>;
+        setPath(trial as unknown as CausewaySpec, path, structuredClone(value));
+        if (!validate(trial)) {
+          const pointer = axis.pointers[pi][vi];
+          const pos = locate(source, pointer);
+          for (const err of schemaErrorsToCauseway(validate.errors ?? [], source)) {
+            const w = err.where as { pointer?: string };
+            errors.push(new CausewayError('SPEC_AXIS_VALUE', `value ${canonicalJson(value)} for '${path}': ${err.message} (at ${w.pointer})`, {
+              kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
+            }));
+          }
+        }
+      });
+    });
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+}
+
+function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], source: SourceMap): void {
+  const known = axes.flatMap((a) => a.paths);
+  rules.forEach((rule, ri) => {
+    for (const path of Object.keys(rule)) {
+      if (!known.includes(path)) {
+        const pointer = joinPointer(`/sensitivity/exclude/${ri}`, path);
+        const pos = locate(source, pointer, true);
+        const s = closest(path, known);
+        throw new CausewayError('SPEC_EXCLUDE_AXIS', `exclude names '${path}', which is not a grid axis` + (s ? `; did you mean '${s}'?` : ''), {
+          kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
+        });
+      }
+    }
+  });
+}
+
+/** Why a dot path cannot be set on this spec, or null when it can. */
+function pathProblem(spec: CausewaySpec, path: string): string | null {
+  const segments = path.split('.');
+  if (segments[0] === 'sensitivity' || segments[0] === 'name' || segments[0] === 'extends') return `'${segments[0]}' cannot be a grid axis`;
+  if (segments[0] === 'estimators') {
+    if (segments.length < 2) return "an estimators axis names an estimator: 'estimators.<id>.<option>'";
+    const ids = spec.estimators.map((e) => e.id);
+    if (!ids.includes(segments[1])) {
+      const s = closest(segments[1], ids);
+      return `no estimator with id '${segments[1]}'` + (s ? `; did you mean '${s}'?` : ` (ids: ${ids.join(', ')})`);
+    }
+  }
+  const top = ['seed', 'data', 'events', 'days', 'history', 'population', 'treatment', 'mediator', 'outcomes', 'covariates', 'models', 'estimators', 'uncertainty', 'diagnostics', 'heterogeneity'];
+  if (!top.includes(segments[0])) {
+    const s = closest(segments[0], top);
+    return `unknown spec path '${path}'` + (s ? `; did you mean '${[s, ...segments.slice(1)].join('.')}'?` : '');
+  }
+  return null;
+}
+
+/** Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id. */
+export function setPath(spec: CausewaySpec, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let node: unknown = spec;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const seg = segments[i];
+    let next: unknown;
+    if (Array.isArray(node)) next = node.find((item) => isPlainObject(item) && item.id === seg);
+    else if (isPlainObject(node)) {
+      if (!isPlainObject(node[seg]) && !Array.isArray(node[seg])) node[seg] = {};
+      next = node[seg];
+    }
+    if (next === undefined) throw new Error(`cannot set ${path}`);
+    node = next;
+  }
+  const last = segments[segments.length - 1];
+  if (Array.isArray(node)) {
+    const index = node.findIndex((item) => isPlainObject(item) && item.id === last);
+    if (index < 0) throw new Error(`cannot set ${path}`);
+    node[index] = value;
+  } else (node as Record<string, unknown>)[last] = value;
+}
+
+/** Cells added, removed and kept between two plans (what a reviewer needs on a pull request). */
+export function diffPlans(before: Plan, after: Plan): { added: Cell[]; removed: Cell[]; unchanged: Cell[] } {
+  const beforeIds = new Set(before.cells.map((c) => c.id));
+  const afterIds = new Set(after.cells.map((c) => c.id));
+  return {
+    added: after.cells.filter((c) => !beforeIds.has(c.id)),
+    removed: before.cells.filter((c) => !afterIds.has(c.id)),
+    unchanged: after.cells.filter((c) => beforeIds.has(c.id)),
+  };
+}

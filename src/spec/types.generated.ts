@@ -1,0 +1,436 @@
+/* Generated from schemas/causeway.schema.json by `npm run gen:types`. Do not edit. */
+
+/**
+ * An expression in causeway's expression language (parsed, never evaluated as code).
+ */
+export type Expression = string;
+export type Threshold =
+  | {
+      value: number;
+    }
+  | {
+      quantile: number;
+      /**
+       * Rows whose quantile sets the threshold (default population).
+       */
+      among?: 'population' | 'active_days';
+    };
+export type Model =
+  | {
+      kind: 'linear';
+    }
+  | {
+      kind: 'ridge';
+      alpha?: number;
+    }
+  | {
+      kind: 'logistic';
+      penalty?: 'l2' | 'none';
+      C?: number;
+      standardize?: boolean;
+      max_iter?: number;
+    }
+  | {
+      kind: 'gbm';
+      trees?: number;
+      max_depth?: number;
+      learning_rate?: number;
+      subsample?: number;
+      colsample?: number;
+      min_child_weight?: number;
+      min_samples_leaf?: number;
+      lambda?: number;
+      max_bins?: number;
+    };
+export type Estimator =
+  | {
+      id: Identifier;
+      kind: 'difference_in_means';
+    }
+  | {
+      id: Identifier;
+      kind: 'regression_adjustment';
+      outcome?: string;
+    }
+  | {
+      id: Identifier;
+      kind: 'ipw';
+      propensity?: string;
+      clip?: Clip;
+      stabilize?: boolean;
+      cap_quantile?: number;
+      /**
+       * Hajek (self-normalized) weights.
+       */
+      normalize?: boolean;
+    }
+  | {
+      id: Identifier;
+      kind: 'msm';
+      /**
+       * Id of the ipw estimator whose weights are used.
+       */
+      weights?: string;
+      /**
+       * Weight-sensitivity variants (seed 003).
+       */
+      variants?: WeightVariant[];
+    }
+  | {
+      id: Identifier;
+      kind: 'gcomp';
+      outcome?: string;
+      crossfit?: Crossfit;
+    }
+  | {
+      id: Identifier;
+      kind: 'aipw';
+      propensity?: string;
+      outcome?: string;
+      clip?: Clip;
+      crossfit?: Crossfit;
+    }
+  | {
+      id: Identifier;
+      kind: 'mediation';
+      mediator_model?: string;
+      outcome_model?: string;
+      interaction?: boolean;
+      /**
+       * plugin g-computation (seeds 002/004) or the efficient-influence-function estimator.
+       */
+      method?: 'plugin' | 'debiased' | 'both';
+      /**
+       * Model id for P(A=1|X) and P(A=1|M,X) (debiased method).
+       */
+      propensity?: string;
+      cde_at?: {
+        quantiles?: number[];
+        values?: number[];
+      };
+      crossfit?: Crossfit;
+    }
+  | {
+      id: Identifier;
+      kind: 'sem_path';
+    };
+export type Identifier = string;
+/**
+ * Propensity clip [low, high].
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip = [number, number];
+
+/**
+ * A causeway study: data, measures, definitions of treatment, mediator and outcomes, estimators, uncertainty, sensitivity grid and report.
+ */
+export interface CausewaySpec {
+  /**
+   * Editor hint; ignored by causeway.
+   */
+  $schema?: string;
+  /**
+   * Spec language version.
+   */
+  spec: 1;
+  /**
+   * Path (relative to this file) of a spec to start from: objects deep-merge, arrays and scalars replace.
+   */
+  extends?: string;
+  /**
+   * Run folder name: letters, digits, dot, dash, underscore.
+   */
+  name: string;
+  /**
+   * The question, in one sentence.
+   */
+  title?: string;
+  description?: string;
+  /**
+   * Root of every random stream (bootstrap, cross-fitting folds, subsampling).
+   */
+  seed?: number;
+  data: Data;
+  events?: ExpressionMap;
+  days?: ExpressionMap1;
+  history?: History;
+  /**
+   * Row expression over the panel selecting the analysis user-days.
+   */
+  population?: string;
+  treatment: Treatment;
+  /**
+   * Name of the day measure used as the mediator.
+   */
+  mediator?: string;
+  outcomes: Outcomes;
+  covariates?: Covariates;
+  /**
+   * Named nuisance models that estimators refer to.
+   */
+  models?: {
+    [k: string]: Model;
+  };
+  /**
+   * @minItems 1
+   */
+  estimators: [Estimator, ...Estimator[]];
+  uncertainty?: Uncertainty;
+  diagnostics?: (
+    | 'overlap'
+    | 'balance'
+    | 'readiness'
+    | 'residual_mediator_outcome'
+    | 'nuisance_performance'
+    | 'naive_associations'
+    | 'influence'
+  )[];
+  heterogeneity?: Heterogeneity;
+  sensitivity?: Sensitivity;
+  report?: Report;
+}
+export interface Data {
+  /**
+   * kuairec: an archive at `path`; synthetic: the simulator (the embedded demo archive when `path` is absent).
+   */
+  source: 'kuairec' | 'synthetic';
+  /**
+   * The outer 18164998.zip, the inner KuaiRec.zip, or an extracted `KuaiRec 2.0` folder; relative to the spec file.
+   */
+  path?: string;
+  matrix?: 'small' | 'big';
+  sample?: {
+    /**
+     * Keep whole users with user_id % modulus == remainder.
+     */
+    modulus: number;
+    remainder?: number;
+  };
+  tables?: (
+    | 'user_features'
+    | 'item_categories'
+    | 'item_daily_features'
+    | 'kuairec_caption_category'
+    | 'social_network'
+  )[];
+  /**
+   * Columns of item_daily_features.csv to read (all are readable).
+   */
+  item_daily_columns?: string[];
+  /**
+   * Rows with an empty time/date/timestamp: drop (counted in the data-quality table) or keep.
+   */
+  missing_time?: 'drop' | 'keep';
+}
+/**
+ * Per-interaction fields: name → expression over raw, item.* and user.* columns.
+ */
+export interface ExpressionMap {
+  [k: string]: Expression;
+}
+/**
+ * User-day measures: name → aggregation expression. The panel is dense (inactive days are zero).
+ */
+export interface ExpressionMap1 {
+  [k: string]: Expression;
+}
+export interface History {
+  lag?: WindowSpec;
+  prior?: WindowSpec1;
+  lead?: WindowSpec2;
+  /**
+   * future_Kday_x: sum over the K days after (next_day_x is future_1day_x).
+   */
+  future?: {
+    /**
+     * @minItems 1
+     */
+    days: [number, ...number[]];
+    /**
+     * @minItems 1
+     */
+    of: [string, ...string[]];
+    /**
+     * A window running past the data: missing (seed 001) or zero-filled (seed 000).
+     */
+    incomplete?: 'missing' | 'zero';
+  };
+}
+/**
+ * lag_K_x: the value K days before (0 before the first day).
+ */
+export interface WindowSpec {
+  /**
+   * @minItems 1
+   */
+  days: [number, ...number[]];
+  /**
+   * @minItems 1
+   */
+  of: [string, ...string[]];
+}
+/**
+ * prior_Kday_x: sum over the K days before (0-filled at the start).
+ */
+export interface WindowSpec1 {
+  /**
+   * @minItems 1
+   */
+  days: [number, ...number[]];
+  /**
+   * @minItems 1
+   */
+  of: [string, ...string[]];
+}
+/**
+ * lead_K_x: the value K days after (missing past the data).
+ */
+export interface WindowSpec2 {
+  /**
+   * @minItems 1
+   */
+  days: [number, ...number[]];
+  /**
+   * @minItems 1
+   */
+  of: [string, ...string[]];
+}
+export interface Treatment {
+  name?: string;
+  /**
+   * Day measure (or panel column) that defines treatment.
+   */
+  measure: string;
+  threshold: Threshold;
+  direction?: '>=' | '>';
+}
+export interface Outcomes {
+  primary: string;
+  secondary?: string[];
+}
+export interface Covariates {
+  /**
+   * Panel columns; `*` globs allowed (lag_1_*).
+   */
+  numeric?: string[];
+  /**
+   * One-hot encoded with the first level dropped (pandas order).
+   */
+  categorical?: string[];
+  impute?: 'median';
+  drop_constant?: boolean;
+  /**
+   * Per-covariate transforms applied before imputation: log1p, or winsorize at quantiles.
+   */
+  transforms?: {
+    [k: string]: {
+      log1p?: boolean;
+      /**
+       * @minItems 2
+       * @maxItems 2
+       */
+      winsorize?: [number, number];
+    };
+  };
+}
+export interface WeightVariant {
+  id: string;
+  weights?: 'none' | 'unclipped' | 'clipped';
+  /**
+   * Cap stabilized weights at this value (seed 003: clip 10/5/2).
+   */
+  clip_ratio?: number;
+  /**
+   * Model id for the propensity (e.g. a gbm).
+   */
+  propensity?: string;
+}
+export interface Crossfit {
+  folds?: number;
+  group?: 'user_id';
+}
+export interface Uncertainty {
+  bootstrap?: {
+    reps?: number;
+    cluster?: 'user_id';
+    level?: number;
+    method?: 'percentile';
+  };
+  /**
+   * Cluster-robust standard errors for the linear estimators.
+   */
+  analytic?: boolean;
+}
+export interface Heterogeneity {
+  /**
+   * Id of the estimator whose per-row effects are summarized.
+   */
+  estimator?: string;
+  by: {
+    [k: string]: {
+      tertiles?: boolean;
+      /**
+       * Cut points.
+       */
+      buckets?: number[];
+    };
+  };
+  min_size?: number;
+  importance?: boolean;
+}
+export interface Sensitivity {
+  /**
+   * Axis path (dot-separated spec path, estimators addressed by id) → list of values. Cartesian product.
+   */
+  grid?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  };
+  /**
+   * Groups of paired axes: within a group the i-th values go together.
+   */
+  zip?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  }[];
+  /**
+   * Cells to drop: each rule lists axis path → value; a cell matching all of a rule's entries is excluded.
+   */
+  exclude?: {}[];
+  /**
+   * Plans larger than this need --max-cells.
+   */
+  max_cells?: number;
+  evalue?: boolean;
+  /**
+   * Sweep of an unmeasured mediator–outcome confounder's strength on the NIE.
+   */
+  mediator_confounding?: boolean;
+  refuters?: ('placebo_treatment' | 'random_common_cause' | 'data_subset')[];
+  refuter_reps?: number;
+}
+export interface Report {
+  /**
+   * default, or a path (relative to the spec) to a Handlebars template.
+   */
+  template?: string;
+  figures?: (
+    | 'estimator_forest'
+    | 'love_plot'
+    | 'overlap'
+    | 'weight_sensitivity'
+    | 'secondary_outcomes'
+    | 'mediation_decomposition'
+    | 'dag'
+    | 'specification_curve'
+    | 'heterogeneity'
+    | 'feature_importance'
+  )[];
+  formats?: ('png' | 'svg')[];
+}
