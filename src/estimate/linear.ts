@@ -1,0 +1,379 @@
+/**
+ * Linear and logistic regression on column lists (typed arrays), with the conventions of
+ * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
+ */
+import { invertSymmetric, solveSymmetric } from './linalg.js';
+
+export interface LinearOptions {
+  weights?: Float64Array | null;
+  /** default true; the intercept is never penalized */
+  intercept?: boolean;
+  /** ridge penalty alpha (sklearn Ridge): adds alpha·‖β‖² to the weighted sum of squares */
+  ridge?: number;
+}
+
+export interface LinearFit {
+  /** '(intercept)' first when fitted, then the column names */
+  names: string[];
+  coef: Float64Array;
+  intercept: boolean;
+  rank: number;
+  aliased: string[];
+  warnings: string[];
+  /** weighted column means used for centering (0 without intercept) */
+  means: Float64Array;
+  /** centered (weighted) Gram of the slopes plus ridge, p×p row-major */
+  gram: Float64Array;
+  n: number;
+}
+
+/** Weighted (or ordinary) least squares; rank deficiency gives the minimum-norm slopes and a warning. */
+export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array, opts: LinearOptions = {}): LinearFit {
+  const n = y.length;
+  const p = cols.length;
+  const w = opts.weights ?? null;
+  const intercept = opts.intercept ?? true;
+  const ridge = opts.ridge ?? 0;
+  let sw = 0;
+  for (let i = 0; i < n; i++) sw += w ? w[i] : 1;
+  const means = new Float64Array(p);
+  let ym = 0;
+  if (intercept) {
+    for (let j = 0; j < p; j++) {
+      const c = cols[j];
+      let s = 0;
+      if (w) for (let i = 0; i < n; i++) s += w[i] * c[i];
+      else for (let i = 0; i < n; i++) s += c[i];
+      means[j] = s / sw;
+    }
+    if (w) for (let i = 0; i < n; i++) ym += w[i] * y[i];
+    else for (let i = 0; i < n; i++) ym += y[i];
+    ym /= sw;
+  }
+  // √w-scaled centered copies make every Gram entry a plain dot product
+  const root = w ? Float64Array.from(w, (v) => Math.sqrt(v)) : null;
+  const Z: Float64Array[] = cols.map((c, j) => {
+    const z = new Float64Array(n);
+    const m = means[j];
+    if (root) for (let i = 0; i < n; i++) z[i] = (c[i] - m) * root[i];
+    else for (let i = 0; i < n; i++) z[i] = c[i] - m;
+    return z;
+  });
+  const yz = new Float64Array(n);
+  if (root) for (let i = 0; i < n; i++) yz[i] = (y[i] - ym) * root[i];
+  else for (let i = 0; i < n; i++) yz[i] = y[i] - ym;
+  const gram = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const zj = Z[j];
+    for (let k = 0; k <= j; k++) {
+      const zk = Z[k];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += zj[i] * zk[i];
+      gram[j * p + k] = s;
+      gram[k * p + j] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += zj[i] * yz[i];
+    xty[j] = s;
+  }
+  if (ridge > 0) for (let j = 0; j < p; j++) gram[j * p + j] += ridge;
+  const sol = solveSymmetric(gram, xty, p);
+  const beta = sol.coef;
+  if (sol.rank === p) {
+    // one step of iterative refinement: recovers the accuracy of QR on ill-conditioned designs
+    const r = Float64Array.from(yz);
+    for (let j = 0; j < p; j++) {
+      const zj = Z[j];
+      const b = beta[j];
+      if (b !== 0) for (let i = 0; i < n; i++) r[i] -= zj[i] * b;
+    }
+    const g = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      const zj = Z[j];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += zj[i] * r[i];
+      g[j] = s - ridge * beta[j];
+    }
+    const d = solveSymmetric(gram, g, p);
+    for (let j = 0; j < p; j++) beta[j] += d.coef[j];
+  }
+  const warnings: string[] = [];
+  const aliased = sol.aliased.map((j) => names[j]);
+  if (aliased.length)
+    warnings.push(
+      `collinear design: ${aliased.join(', ')} ${aliased.length === 1 ? 'is a linear combination' : 'are linear combinations'} of other columns${intercept ? ' or the intercept' : ''}; minimum-norm solution used`,
+    );
+  let b0 = ym;
+  for (let j = 0; j < p; j++) b0 -= means[j] * beta[j];
+  const coef = intercept ? Float64Array.from([b0, ...beta]) : beta;
+  return { names: intercept ? ['(intercept)', ...names] : names.slice(), coef, intercept, rank: sol.rank, aliased, warnings, means, gram, n };
+}
+
+export function predictLinear(fit: LinearFit, cols: Float64Array[]): Float64Array {
+  const n = cols.length ? cols[0].length : 0;
+  const out = new Float64Array(n);
+  const off = fit.intercept ? 1 : 0;
+  if (fit.intercept) out.fill(fit.coef[0]);
+  for (let j = 0; j < cols.length; j++) {
+    const b = fit.coef[j + off];
+    if (b === 0) continue;
+    const c = cols[j];
+    for (let i = 0; i < n; i++) out[i] += b * c[i];
+  }
+  return out;
+}
+
+/**
+ * Cluster-robust (CR1) standard errors of the slopes, as statsmodels' cov_type='cluster' with its
+ * defaults: sandwich × G/(G−1) × (N−1)/(N−K), K counting the intercept. null when rank deficient.
+ */
+export function clusterRobustSE(
+  fit: LinearFit,
+  cols: Float64Array[],
+  y: Float64Array,
+  cluster: Int32Array,
+  weights?: Float64Array | null,
+): Float64Array | null {
+  const p = cols.length;
+  if (fit.rank < p) return null;
+  const n = y.length;
+  const pred = predictLinear(fit, cols);
+  const { index, groups } = clusterIndex(cluster);
+  const scores = new Float64Array(groups * p);
+  for (let i = 0; i < n; i++) {
+    const e = (weights ? weights[i] : 1) * (y[i] - pred[i]);
+    const g = index[i] * p;
+    for (let j = 0; j < p; j++) scores[g + j] += (cols[j][i] - fit.means[j]) * e;
+  }
+  const bread = invertSymmetric(fit.gram, p);
+  if (!bread || groups < 2) return null;
+  const K = p + (fit.intercept ? 1 : 0);
+  const factor = (groups / (groups - 1)) * ((n - 1) / (n - K));
+  return sandwichDiag(bread, scores, groups, p, factor);
+}
+
+/** diag(B · Σ_g s_g s_gᵀ · B) × factor; scores laid out groups × p. */
+export function sandwichDiag(bread: Float64Array, scores: Float64Array, groups: number, p: number, factor: number): Float64Array {
+  const se = new Float64Array(p);
+  const t = new Float64Array(p);
+  const acc = new Float64Array(p);
+  for (let g = 0; g < groups; g++) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += bread[j * p + k] * scores[g * p + k];
+      t[j] = s;
+    }
+    for (let j = 0; j < p; j++) acc[j] += t[j] * t[j];
+  }
+  for (let j = 0; j < p; j++) se[j] = Math.sqrt(acc[j] * factor);
+  return se;
+}
+
+/** Dense 0..G−1 index per row for arbitrary cluster ids (ascending id order). */
+export function clusterIndex(cluster: Int32Array): { index: Int32Array; groups: number; ids: Int32Array } {
+  const ids = Int32Array.from(new Set(cluster)).sort();
+  const map = new Map<number, number>();
+  ids.forEach((id, k) => map.set(id, k));
+  const index = new Int32Array(cluster.length);
+  for (let i = 0; i < cluster.length; i++) index[i] = map.get(cluster[i])!;
+  return { index, groups: ids.length, ids };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logistic regression
+
+export interface LogisticOptions {
+  weights?: Float64Array | null;
+  /** inverse L2 strength as scikit-learn's C (penalty ½‖β‖² + C·Σ loss); null/undefined = unpenalized */
+  C?: number | null;
+  /** StandardScaler first (population SD; constant columns scaled by 1) */
+  standardize?: boolean;
+  maxIter?: number;
+}
+
+export interface LogisticFit {
+  names: string[];
+  /** intercept first, on the standardized scale when standardize is on */
+  coef: Float64Array;
+  center: Float64Array;
+  scale: Float64Array;
+  converged: boolean;
+  iterations: number;
+  separation: boolean;
+  warnings: string[];
+}
+
+function log1pexp(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Penalized (or not) logistic regression by damped Newton steps to the exact optimum. */
+export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Array, opts: LogisticOptions = {}): LogisticFit {
+  const n = y.length;
+  const p = cols.length;
+  const w = opts.weights ?? null;
+  const lambda = opts.C === null || opts.C === undefined ? 0 : 1 / opts.C;
+  const center = new Float64Array(p);
+  const scale = new Float64Array(p).fill(1);
+  if (opts.standardize) {
+    for (let j = 0; j < p; j++) {
+      const c = cols[j];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += c[i];
+      const m = s / n;
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (c[i] - m) * (c[i] - m);
+      const sd = Math.sqrt(v / n);
+      center[j] = m;
+      scale[j] = sd > 0 ? sd : 1;
+    }
+  }
+  const Z = cols.map((c, j) => {
+    if (!opts.standardize) return c;
+    const z = new Float64Array(n);
+    const m = center[j];
+    const s = scale[j];
+    for (let i = 0; i < n; i++) z[i] = (c[i] - m) / s;
+    return z;
+  });
+  const q = p + 1;
+  const beta = new Float64Array(q);
+  // start at the (weighted) log-odds of the base rate
+  let sw = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w ? w[i] : 1;
+    sw += wi;
+    sy += wi * y[i];
+  }
+  const rate = Math.min(Math.max(sy / sw, 1e-6), 1 - 1e-6);
+  beta[0] = Math.log(rate / (1 - rate));
+  const eta = new Float64Array(n);
+  const computeEta = (b: Float64Array, out: Float64Array) => {
+    out.fill(b[0]);
+    for (let j = 0; j < p; j++) {
+      const bj = b[j + 1];
+      if (bj === 0) continue;
+      const z = Z[j];
+      for (let i = 0; i < n; i++) out[i] += bj * z[i];
+    }
+  };
+  const objective = (e: Float64Array, b: Float64Array) => {
+    let f = 0;
+    for (let i = 0; i < n; i++) f += (w ? w[i] : 1) * (log1pexp(e[i]) - y[i] * e[i]);
+    let pen = 0;
+    for (let j = 1; j < q; j++) pen += b[j] * b[j];
+    return f + 0.5 * lambda * pen;
+  };
+  computeEta(beta, eta);
+  let f = objective(eta, beta);
+  const maxIter = opts.maxIter ?? 100;
+  let converged = false;
+  let iterations = 0;
+  const H = new Float64Array(q * q);
+  const g = new Float64Array(q);
+  const sq = new Float64Array(n);
+  const zs: Float64Array[] = Z.map(() => new Float64Array(n));
+  const trial = new Float64Array(q);
+  const etaTrial = new Float64Array(n);
+  for (let it = 0; it < maxIter; it++) {
+    iterations = it + 1;
+    g.fill(0);
+    let h00 = 0;
+    const resid = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const pi = sigmoid(eta[i]);
+      const wi = w ? w[i] : 1;
+      const v = wi * pi * (1 - pi);
+      sq[i] = Math.sqrt(v);
+      h00 += v;
+      resid[i] = wi * (pi - y[i]);
+      g[0] += resid[i];
+    }
+    for (let j = 0; j < p; j++) {
+      const z = Z[j];
+      const t = zs[j];
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        t[i] = z[i] * sq[i];
+        s += z[i] * resid[i];
+      }
+      g[j + 1] = s + lambda * beta[j + 1];
+    }
+    H[0] = h00;
+    for (let j = 0; j < p; j++) {
+      const tj = zs[j];
+      let s0 = 0;
+      for (let i = 0; i < n; i++) s0 += tj[i] * sq[i];
+      H[(j + 1) * q] = s0;
+      H[j + 1] = s0;
+      for (let k = 0; k <= j; k++) {
+        const tk = zs[k];
+        let s = 0;
+        for (let i = 0; i < n; i++) s += tj[i] * tk[i];
+        H[(j + 1) * q + k + 1] = s;
+        H[(k + 1) * q + j + 1] = s;
+      }
+      H[(j + 1) * q + j + 1] += lambda;
+    }
+    const step = solveSymmetric(H, g, q).coef;
+    // backtracking line search on the objective keeps Newton stable far from the optimum
+    let t = 1;
+    let fNew = Infinity;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let j = 0; j < q; j++) trial[j] = beta[j] - t * step[j];
+      computeEta(trial, etaTrial);
+      fNew = objective(etaTrial, trial);
+      if (fNew <= f + 1e-12 * Math.abs(f)) break;
+      t *= 0.5;
+    }
+    let maxStep = 0;
+    let maxBeta = 0;
+    for (let j = 0; j < q; j++) {
+      maxStep = Math.max(maxStep, Math.abs(t * step[j]));
+      maxBeta = Math.max(maxBeta, Math.abs(trial[j]));
+    }
+    if (!(fNew <= f + 1e-12 * Math.abs(f))) {
+      converged = true; // no further decrease possible at machine precision
+      break;
+    }
+    beta.set(trial);
+    eta.set(etaTrial);
+    const fOld = f;
+    f = fNew;
+    if (maxStep <= 1e-10 * (1 + maxBeta) || Math.abs(fOld - f) <= 1e-15 * Math.max(1, Math.abs(f))) {
+      converged = true;
+      break;
+    }
+  }
+  // separation: without a penalty the likelihood keeps rising as coefficients diverge
+  let extreme = 0;
+  for (let i = 0; i < n; i++) if (Math.abs(eta[i]) > 30) extreme++;
+  let maxAbs = 0;
+  for (let j = 1; j < q; j++) maxAbs = Math.max(maxAbs, Math.abs(beta[j]));
+  const separation = lambda === 0 && (!converged || maxAbs > 1e4 || f < 1e-6 * sw || extreme > 0.5 * n);
+  const warnings: string[] = [];
+  if (separation)
+    warnings.push('perfect or quasi-perfect separation: the treatment is (almost) determined by the covariates, so propensities reach 0 or 1');
+  else if (!converged) warnings.push(`logistic regression did not converge in ${maxIter} iterations`);
+  return { names: ['(intercept)', ...names], coef: beta, center, scale, converged, iterations, separation, warnings };
+}
+
+export function predictLogistic(fit: LogisticFit, cols: Float64Array[]): Float64Array {
+  const n = cols.length ? cols[0].length : 0;
+  const eta = new Float64Array(n).fill(fit.coef[0]);
+  for (let j = 0; j < cols.length; j++) {
+    const b = fit.coef[j + 1];
+    if (b === 0) continue;
+    const c = cols[j];
+    const m = fit.center[j];
+    const s = fit.scale[j];
+    for (let i = 0; i < n; i++) eta[i] += (b * (c[i] - m)) / s;
+  }
+  for (let i = 0; i < n; i++) eta[i] = sigmoid(eta[i]);
+  return eta;
+}
