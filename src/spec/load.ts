@@ -53,6 +53,9 @@ export function loadSpec(file: string): LoadedSpec {
   const { data, source, files } = loadWithExtends(absolute, []);
   const spec = data as Record<string, unknown>;
   delete spec.extends;
+  // Absent optional sections are made explicit so their defaults are filled in the same way
+  // whether or not a spec wrote them: the same analysis then always has the same cell id.
+  for (const section of ['uncertainty', 'sensitivity', 'covariates', 'report']) if (spec[section] === undefined) spec[section] = {};
   validateSpecValue(spec, source);
   checkReferences(spec as unknown as CausewaySpec, source);
   return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute) };

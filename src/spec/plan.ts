@@ -59,7 +59,7 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   const cells: Cell[] = [];
   let excluded = 0;
   const seen = new Set<string>();
-  const counts = axes.map((a) => a.values.length);
+  const counts = axes.map((a) => a.values[0].length);
   const total = counts.reduce((a, b) => a * b, 1);
   const index = new Array(axes.length).fill(0);
   for (let n = 0; n < total; n++) {

@@ -1,0 +1,36 @@
+/**
+ * Argument parsing for every command, on node's util.parseArgs. A usage mistake is a UsageError
+ * (exit 2), distinct from a bad spec or a failed run (exit 1).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  } catch (e) {
+    const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    throw new UsageError(message, command);
+  }
+}
+
+export function intOption(value: unknown, name: string, command: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got '${String(value)}')`, command);
+  return n;
+}

@@ -1,0 +1,79 @@
+/**
+ * The causeway command line: a thin layer over spec/, run/ and report/. Exit codes: 0 ok,
+ * 1 invalid spec or failed run, 2 usage error. No stack trace reaches a user (CAUSEWAY_DEBUG=1
+ * shows one for an internal error).
+ */
+import { readFileSync } from 'node:fs';
+import { CausewayError, CausewayErrors } from '../errors.js';
+import { UsageError } from './args.js';
+import { commands, type Command } from './commands.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const MAIN_HELP = `causeway ${VERSION} — causal-inference studies of recommender logs, declared in YAML
+
+Usage: causeway <command> [options]
+
+Commands:
+${Object.values(commands)
+  .map((c) => `  ${c.name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Options:
+  -h, --help     help for causeway or for a command (causeway <command> --help)
+  -V, --version  print the version
+
+Exit codes: 0 ok, 1 invalid spec or failed run, 2 usage error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    if (name === 'help' && rest[0] && commands[rest[0]]) {
+      process.stdout.write(commands[rest[0]].help + '\n');
+      return 0;
+    }
+    process.stdout.write(MAIN_HELP + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '-V' || name === '--version' || name === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command: Command | undefined = commands[name];
+  if (!command) {
+    process.stderr.write(`causeway: unknown command '${name}'. Run 'causeway --help' for the list.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    return reportError(e, command);
+  }
+}
+
+export function reportError(e: unknown, command?: Command): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`causeway ${command?.name ?? ''}: ${e.message}\nRun 'causeway ${command?.name ?? ''} --help' for usage.\n`.replace('  ', ' '));
+    return 2;
+  }
+  if (e instanceof CausewayErrors) {
+    for (const err of e.errors) process.stderr.write(err.format() + '\n');
+    process.stderr.write(`${e.errors.length} errors\n`);
+    return 1;
+  }
+  if (e instanceof CausewayError) {
+    process.stderr.write(e.format() + '\n');
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`causeway: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.CAUSEWAY_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  else process.stderr.write('This is a bug in causeway; rerun with CAUSEWAY_DEBUG=1 for details and report it.\n');
+  return 1;
+}

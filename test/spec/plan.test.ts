@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpec } from '../../src/spec/load.js';
+import { buildPlan, diffPlans } from '../../src/spec/plan.js';
+import { CausewayError, CausewayErrors } from '../../src/errors.js';
+
+const BASE = `spec: 1
+name: grid
+data: { source: synthetic, sample: { modulus: 2 } }
+treatment: { measure: discovery_candidate_share, threshold: { quantile: 0.5 } }
+mediator: high_satisfaction_share
+outcomes: { primary: future_7day_interactions }
+estimators:
+  - { id: naive, kind: difference_in_means }
+  - { id: ipw, kind: ipw, clip: [0.02, 0.98] }
+`;
+
+function specFile(text: string, name = 'spec.yaml'): string {
+  const d = mkdtempSync(join(tmpdir(), 'causeway-plan-'));
+  const p = join(d, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function messages(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CausewayErrors) return e.errors.map((x) => x.format());
+    if (e instanceof CausewayError) return [e.format()];
+    throw e;
+  }
+  assert.fail('expected an error');
+}
+
+test('a spec without a grid is one cell whose id ignores presentation keys', () => {
+  const a = buildPlan(loadSpec(specFile(BASE)));
+  assert.equal(a.cells.length, 1);
+  assert.match(a.cells[0].id, /^[0-9a-f]{12}$/);
+  const renamed = buildPlan(loadSpec(specFile(BASE.replace('name: grid', 'name: other\ntitle: A title'))));
+  assert.equal(renamed.cells[0].id, a.cells[0].id);
+  const reordered = buildPlan(loadSpec(specFile(BASE.replace('clip: [0.02, 0.98]', 'clip: [0.02, 0.98], stabilize: true'))));
+  assert.equal(reordered.cells[0].id, a.cells[0].id, 'writing a default explicitly is the same analysis');
+  const changed = buildPlan(loadSpec(specFile(BASE.replace('modulus: 2', 'modulus: 3'))));
+  assert.notEqual(changed.cells[0].id, a.cells[0].id);
+});
+
+test('cartesian grid, zip groups and exclude rules', () => {
+  const text =
+    BASE +
+    `sensitivity:
+  grid:
+    treatment.threshold.quantile: [0.5, 0.6, 0.7]
+    mediator: [high_satisfaction_share, avg_watch_ratio_capped_2]
+  zip:
+    - { estimators.ipw.clip: [[0.02, 0.98], [0.05, 0.95]], seed: [1, 2] }
+  exclude:
+    - { treatment.threshold.quantile: 0.7, mediator: avg_watch_ratio_capped_2 }
+`;
+  const plan = buildPlan(loadSpec(specFile(text)));
+  assert.equal(plan.excluded, 2);
+  assert.equal(plan.cells.length, 3 * 2 * 2 - 2);
+  assert.equal(new Set(plan.cells.map((c) => c.id)).size, plan.cells.length);
+  const cell = plan.cells.find((c) => c.axes['treatment.threshold.quantile'] === 0.6 && c.axes.seed === 2)!;
+  assert.ok(cell);
+  assert.deepEqual(cell.axes['estimators.ipw.clip'], [0.05, 0.95], 'zip pairs the i-th values');
+  const ipw = cell.spec.estimators.find((e) => e.id === 'ipw') as { clip: number[] };
+  assert.deepEqual(ipw.clip, [0.05, 0.95]);
+  assert.equal((cell.spec.treatment.threshold as { quantile: number }).quantile, 0.6);
+  // The same analysis gets the same id whether it comes from a grid or is written out.
+  const direct = buildPlan(
+    loadSpec(specFile(BASE.replace('quantile: 0.5', 'quantile: 0.6').replace('clip: [0.02, 0.98]', 'clip: [0.05, 0.95]').replace('name: grid', 'name: grid\nseed: 2').replace('mediator: high_satisfaction_share', `mediator: ${String(cell.axes.mediator)}`))),
+  );
+  assert.equal(direct.cells[0].id, cell.id);
+});
+
+test('unknown axis paths and invalid axis values are located errors', () => {
+  const text =
+    BASE +
+    `sensitivity:
+  grid:
+    treatmnt.threshold.quantile: [0.5]
+    estimators.ipx.clip: [[0.1, 0.9]]
+    estimators.ipw.clip: [[0.02, 0.98], [0.1]]
+`;
+  const lines = messages(() => buildPlan(loadSpec(specFile(text))));
+  assert.equal(lines.length, 3, lines.join('\n'));
+  assert.match(lines[0], /spec\.yaml:12:5 .*unknown spec path 'treatmnt\.threshold\.quantile'; did you mean 'treatment\.threshold\.quantile'\?/);
+  assert.match(lines[1], /spec\.yaml:13:5 .*no estimator with id 'ipx'; did you mean 'ipw'\?/);
+  assert.match(lines[2], /spec\.yaml:14:41 .*value \[0\.1\] for 'estimators\.ipw\.clip'/);
+});
+
+test('an exclude rule naming a non-axis is an error', () => {
+  const text = BASE + `sensitivity:\n  grid:\n    mediator: [a, b]\n  exclude:\n    - { mediatr: a }\n`;
+  const lines = messages(() => buildPlan(loadSpec(specFile(text))));
+  assert.match(lines[0], /exclude names 'mediatr', which is not a grid axis; did you mean 'mediator'\?/);
+});
+
+test('plan diff lists added, removed and unchanged cells', () => {
+  const before = buildPlan(loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.5, 0.6]\n`)));
+  const after = buildPlan(loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.6, 0.7]\n`)));
+  const diff = diffPlans(before, after);
+  assert.deepEqual(diff.added.map((c) => c.axes['treatment.threshold.quantile']), [0.7]);
+  assert.deepEqual(diff.removed.map((c) => c.axes['treatment.threshold.quantile']), [0.5]);
+  assert.deepEqual(diff.unchanged.map((c) => c.axes['treatment.threshold.quantile']), [0.6]);
+});
+
+test('a 10,000-cell grid plans with unique ids', () => {
+  const values = (n: number, f: (i: number) => number) => `[${Array.from({ length: n }, (_, i) => f(i)).join(', ')}]`;
+  const text =
+    BASE +
+    `sensitivity:
+  max_cells: 20000
+  grid:
+    treatment.threshold.quantile: ${values(25, (i) => 0.3 + i * 0.01)}
+    seed: ${values(20, (i) => i + 1)}
+    estimators.ipw.cap_quantile: ${values(20, (i) => 0.8 + i * 0.01)}
+`;
+  const plan = buildPlan(loadSpec(specFile(text)));
+  assert.equal(plan.cells.length, 10000);
+  assert.equal(new Set(plan.cells.map((c) => c.id)).size, 10000);
+});

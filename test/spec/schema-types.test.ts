@@ -1,0 +1,19 @@
+// The spec's TypeScript types are generated from the JSON Schema; this fails when they drift.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+test('src/spec/types.generated.ts matches schemas/causeway.schema.json', async () => {
+  const { generateSpecTypes } = (await import(`${root}scripts/gen-types.mjs`)) as { generateSpecTypes(): Promise<string> };
+  const expected = await generateSpecTypes();
+  const committed = readFileSync(`${root}src/spec/types.generated.ts`, 'utf8');
+  assert.equal(committed, expected, 'types drifted from the schema: run npm run gen:types');
+});
+
+test('the schema is valid draft 2020-12 under ajv strict mode', async () => {
+  const { specValidator } = await import('../../src/spec/load.js');
+  assert.equal(typeof specValidator(), 'function');
+});
