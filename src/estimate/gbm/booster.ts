@@ -1,0 +1,568 @@
+/**
+ * Histogram gradient boosting (squared error, logistic loss), written for speed and determinism.
+ *
+ * Growth policy: depthwise (level-wise) like XGBoost's `tree_method=hist, grow_policy=depthwise`:
+ * every node of a level is split if it has a split with positive gain, until `max_depth`.
+ * Per node, one histogram of (gradient, hessian, count) per sampled feature and bin; for two
+ * siblings only the smaller child's histogram is built from rows, the larger is parent − smaller
+ * (computed in the parent's buffer). Missing values have their own bin and a learned default
+ * direction, as XGBoost's sparsity-aware split finding.
+ *
+ * Hot data: bin codes in a column-major Uint8Array, gradients/hessians in Float64Array, the rows
+ * of each node as a contiguous, ascending slice of one Int32Array (stable partitioning keeps row
+ * order, so column reads stay mostly sequential), histograms as flat Float64Arrays from a pool.
+ * All randomness (row subsample, feature subsample) comes from one Rng keyed by the seed, drawn in
+ * a fixed order, and all sums run in a fixed order: the same inputs give the same model bit for bit.
+ * Single-threaded: on the shared two-core machine worker threads would compete with cells that
+ * run in parallel, and a fit at seed scale takes tens of milliseconds.
+ */
+import { CausewayError } from '../../errors.js';
+import { Rng } from '../../rng.js';
+import type { DesignMatrix, FeatureImportance, FittedModel } from '../ml/contracts.js';
+import { BIN_SLOTS, MISSING_BIN, binMatrix, type BinnedMatrix } from './binning.js';
+import type { GbmLoss, GbmParams } from './options.js';
+
+const SLOT = 3; // gradient, hessian, count
+const FEATURE_STRIDE = BIN_SLOTS * SLOT;
+
+/** A fitted booster. Trees are stored flat; node i is a leaf when feature[i] < 0. */
+export class GbmModel implements FittedModel {
+  constructor(
+    readonly featureNames: string[],
+    readonly loss: GbmLoss,
+    readonly baseScore: number,
+    /** treeStart[t] is the root node of tree t; treeStart[trees] = node count. */
+    readonly treeStart: Int32Array,
+    readonly feature: Int32Array,
+    readonly threshold: Float64Array,
+    readonly defaultLeft: Uint8Array,
+    readonly left: Int32Array,
+    readonly right: Int32Array,
+    readonly value: Float64Array,
+    readonly splitGain: Float64Array,
+  ) {}
+
+  get trees(): number {
+    return this.treeStart.length - 1;
+  }
+
+  /** Raw scores (margin): the mean for squared error, the log-odds for logistic loss. */
+  predictRaw(X: DesignMatrix): Float64Array {
+    if (X.cols !== this.featureNames.length) {
+      throw new CausewayError('MODEL_FEATURE_MISMATCH',
+        `gbm model was fitted on ${this.featureNames.length} features but asked to predict with ${X.cols}`);
+    }
+    const n = X.rows;
+    const data = X.data;
+    const out = new Float64Array(n).fill(this.baseScore);
+    const { feature, threshold, defaultLeft, left, right, value, treeStart } = this;
+    const trees = treeStart.length - 1;
+    for (let t = 0; t < trees; t++) {
+      const root = treeStart[t];
+      for (let i = 0; i < n; i++) {
+        let node = root;
+        let f = feature[node];
+        while (f >= 0) {
+          const v = data[f * n + i];
+          const goLeft = v === v ? v <= threshold[node] : defaultLeft[node] === 1;
+          node = goLeft ? left[node] : right[node];
+          f = feature[node];
+        }
+        out[i] += value[node];
+      }
+    }
+    return out;
+  }
+
+  /** Squared error: the prediction; logistic: P(y = 1). */
+  predict(X: DesignMatrix): Float64Array {
+    const raw = this.predictRaw(X);
+    if (this.loss === 'logistic') for (let i = 0; i < raw.length; i++) raw[i] = sigmoid(raw[i]);
+    return raw;
+  }
+
+  /** Per feature: total gain (XGBoost `total_gain`: ½ loss reduction − gamma, summed over splits) and split count. */
+  importance(): FeatureImportance[] {
+    const gain = new Float64Array(this.featureNames.length);
+    const splits = new Float64Array(this.featureNames.length);
+    for (let i = 0; i < this.feature.length; i++) {
+      const f = this.feature[i];
+      if (f >= 0) {
+        gain[f] += this.splitGain[i];
+        splits[f] += 1;
+      }
+    }
+    return this.featureNames.map((feature, j) => ({ feature, gain: gain[j], splits: splits[j] }));
+  }
+}
+
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+interface NodeWork {
+  node: number; // index into the tree arrays being grown
+  begin: number;
+  end: number;
+  g: number;
+  h: number;
+  c: number;
+  hist: Float64Array;
+}
+
+/** Fit a booster. X column-major; y finite; w optional non-negative weights. */
+export function fitGbm(X: DesignMatrix, y: Float64Array, params: GbmParams, w?: Float64Array): GbmModel {
+  const n = X.rows;
+  const p = X.cols;
+  if (y.length !== n) throw new CausewayError('MODEL_BAD_INPUT', `gbm: ${y.length} targets for ${n} rows`);
+  if (X.data.length !== n * p) throw new CausewayError('MODEL_BAD_INPUT', `gbm: design matrix holds ${X.data.length} values, expected ${n}×${p}`);
+  if (w && w.length !== n) throw new CausewayError('MODEL_BAD_INPUT', `gbm: ${w.length} weights for ${n} rows`);
+  if (n === 0) throw new CausewayError('MODEL_NO_ROWS', 'gbm: no rows to fit');
+  let weightSum = 0;
+  let weightedY = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = y[i];
+    if (!Number.isFinite(yi)) throw new CausewayError('MODEL_BAD_TARGET', `gbm: target is not a finite number at row ${i}`);
+    if (params.loss === 'logistic' && (yi < 0 || yi > 1)) {
+      throw new CausewayError('MODEL_BAD_TARGET', `gbm with logistic loss needs targets in [0, 1]; row ${i} has ${yi}`);
+    }
+    const wi = w ? w[i] : 1;
+    if (!(wi >= 0) || !Number.isFinite(wi)) throw new CausewayError('MODEL_BAD_WEIGHT', `gbm: weight at row ${i} is not a finite non-negative number`);
+    weightSum += wi;
+    weightedY += wi * yi;
+  }
+  if (!(weightSum > 0)) throw new CausewayError('MODEL_BAD_WEIGHT', 'gbm: all weights are zero');
+  const meanY = weightedY / weightSum;
+  let base: number;
+  if (params.loss === 'logistic') {
+    const q = Math.min(1 - 1e-6, Math.max(1e-6, meanY));
+    base = Math.log(q / (1 - q));
+  } else base = meanY;
+
+  const binned = binMatrix(X, params.maxBins);
+  const grower = new TreeGrower(binned, params);
+  const rng = new Rng(params.seed, 'gbm');
+
+  const raw = new Float64Array(n).fill(base);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  // Unit hessians (squared error, no weights): the count doubles as the hessian and is not summed twice.
+  const unitHess = params.loss === 'squared_error' && !w;
+  const sampleRows = new Int32Array(n);
+  const allFeatures = new Int32Array(p);
+  for (let j = 0; j < p; j++) allFeatures[j] = j;
+  const featureCount = Math.max(1, Math.round(params.colsample * p));
+
+  const nodes = new NodeArrays();
+  const treeStart: number[] = [];
+  for (let t = 0; t < params.trees; t++) {
+    // Gradients of the loss at the current raw scores.
+    if (params.loss === 'logistic') {
+      for (let i = 0; i < n; i++) {
+        const prob = sigmoid(raw[i]);
+        const wi = w ? w[i] : 1;
+        grad[i] = (prob - y[i]) * wi;
+        hess[i] = Math.max(prob * (1 - prob), 1e-16) * wi;
+      }
+    } else if (w) {
+      for (let i = 0; i < n; i++) {
+        grad[i] = (raw[i] - y[i]) * w[i];
+        hess[i] = w[i];
+      }
+    } else {
+      for (let i = 0; i < n; i++) grad[i] = raw[i] - y[i];
+    }
+    // Row subsample: one Bernoulli draw per row, in row order (XGBoost's per-tree subsample).
+    let sampled = 0;
+    if (params.subsample < 1) {
+      for (let i = 0; i < n; i++) if (rng.nextFloat() < params.subsample) sampleRows[sampled++] = i;
+      if (sampled === 0) sampleRows[sampled++] = rng.nextInt(n);
+    } else {
+      for (let i = 0; i < n; i++) sampleRows[i] = i;
+      sampled = n;
+    }
+    // Feature subsample without replacement, kept in ascending order so ties break by column order.
+    let features = allFeatures;
+    if (featureCount < p) {
+      const order = Int32Array.from(allFeatures);
+      for (let k = 0; k < featureCount; k++) {
+        const j = k + rng.nextInt(p - k);
+        const tmp = order[k];
+        order[k] = order[j];
+        order[j] = tmp;
+      }
+      features = order.slice(0, featureCount).sort();
+    }
+    treeStart.push(nodes.length);
+    grower.grow(sampleRows, sampled, features, grad, unitHess ? null : hess, nodes);
+    // Update the raw scores of every row (sampled or not) by walking the new tree on bin codes.
+    const root = treeStart[t];
+    const codes = binned.codes;
+    const nf = nodes.feature;
+    const nb = nodes.bin;
+    const nd = nodes.defaultLeft;
+    const nl = nodes.left;
+    const nr = nodes.right;
+    const nv = nodes.value;
+    for (let i = 0; i < n; i++) {
+      let node = root;
+      let f = nf[node];
+      while (f >= 0) {
+        const code = codes[f * n + i];
+        const goLeft = code === MISSING_BIN ? nd[node] === 1 : code <= nb[node];
+        node = goLeft ? nl[node] : nr[node];
+        f = nf[node];
+      }
+      raw[i] += nv[node];
+    }
+  }
+  treeStart.push(nodes.length);
+  const m = nodes.length;
+  const threshold = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const f = nodes.feature[i];
+    threshold[i] = f >= 0 ? binned.uppers[f][nodes.bin[i]] : 0;
+  }
+  return new GbmModel(
+    X.names.slice(),
+    params.loss,
+    base,
+    Int32Array.from(treeStart),
+    nodes.feature.slice(0, m),
+    threshold,
+    nodes.defaultLeft.slice(0, m),
+    nodes.left.slice(0, m),
+    nodes.right.slice(0, m),
+    nodes.value.slice(0, m),
+    nodes.gain.slice(0, m),
+  );
+}
+
+/** Growable node storage shared by all trees of one fit. */
+class NodeArrays {
+  length = 0;
+  feature = new Int32Array(256);
+  bin = new Int32Array(256);
+  defaultLeft = new Uint8Array(256);
+  left = new Int32Array(256);
+  right = new Int32Array(256);
+  value = new Float64Array(256);
+  gain = new Float64Array(256);
+
+  add(): number {
+    if (this.length === this.feature.length) {
+      const cap = this.length * 2;
+      this.feature = grow(this.feature, new Int32Array(cap));
+      this.bin = grow(this.bin, new Int32Array(cap));
+      this.defaultLeft = grow(this.defaultLeft, new Uint8Array(cap));
+      this.left = grow(this.left, new Int32Array(cap));
+      this.right = grow(this.right, new Int32Array(cap));
+      this.value = grow(this.value, new Float64Array(cap));
+      this.gain = grow(this.gain, new Float64Array(cap));
+    }
+    const id = this.length++;
+    this.feature[id] = -1;
+    this.bin[id] = 0;
+    this.defaultLeft[id] = 0;
+    this.left[id] = -1;
+    this.right[id] = -1;
+    this.value[id] = 0;
+    this.gain[id] = 0;
+    return id;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The best split of one node, written into reusable fields (no allocation per node). */
+class SplitResult {
+  gain = 0;
+  feature = -1;
+  bin = 0;
+  defaultLeft = false;
+  gl = 0;
+  hl = 0;
+  cl = 0;
+}
+
+/** The histogram the grower builds for a node holding `rowIds` (for tests of the subtraction trick). */
+export function nodeHistogram(binned: BinnedMatrix, rowIds: Int32Array, features: Int32Array, grad: Float64Array,
+  hess: Float64Array | null): Float64Array {
+  const grower = new TreeGrower(binned, { histogramSubtraction: true } as GbmParams);
+  grower.loadRows(rowIds);
+  const hist = new Float64Array(binned.cols * FEATURE_STRIDE);
+  grower.buildHist(hist, features, 0, rowIds.length, grad, hess);
+  return hist;
+}
+
+/** Histogram layout: per feature BIN_SLOTS slots of (gradient, hessian, count); unit-hessian histograms leave the hessian 0. */
+export const HISTOGRAM_LAYOUT = { slot: SLOT, featureStride: FEATURE_STRIDE } as const;
+
+class TreeGrower {
+  private readonly n: number;
+  private readonly p: number;
+  private readonly rows: Int32Array;
+  private readonly scratch: Int32Array;
+  private readonly orderedGrad: Float64Array;
+  private readonly orderedHess: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly split = new SplitResult();
+
+  constructor(private readonly binned: BinnedMatrix, private readonly params: GbmParams) {
+    this.n = binned.rows;
+    this.p = binned.cols;
+    this.rows = new Int32Array(this.n);
+    this.scratch = new Int32Array(this.n);
+    this.orderedGrad = new Float64Array(this.n);
+    this.orderedHess = new Float64Array(this.n);
+  }
+
+  loadRows(rowIds: Int32Array): void {
+    this.rows.set(rowIds);
+  }
+
+  private takeHist(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.p * FEATURE_STRIDE);
+  }
+
+  private releaseHist(h: Float64Array): void {
+    this.pool.push(h);
+  }
+
+  /** Grow one tree over the sampled rows; hess null means unit hessians (count is the hessian). */
+  grow(sampleRows: Int32Array, sampled: number, features: Int32Array, grad: Float64Array, hess: Float64Array | null,
+    nodes: NodeArrays): void {
+    const rows = this.rows;
+    rows.set(sampleRows.subarray(0, sampled));
+    let g = 0;
+    let h = 0;
+    for (let k = 0; k < sampled; k++) {
+      const r = rows[k];
+      g += grad[r];
+      h += hess ? hess[r] : 1;
+    }
+    const rootHist = this.takeHist();
+    this.buildHist(rootHist, features, 0, sampled, grad, hess);
+    let level: NodeWork[] = [{ node: nodes.add(), begin: 0, end: sampled, g, h, c: sampled, hist: rootHist }];
+    const { maxDepth, learningRate, lambda } = this.params;
+    for (let depth = 0; level.length > 0; depth++) {
+      const next: NodeWork[] = [];
+      for (const work of level) {
+        const canSplit = depth < maxDepth && this.findSplit(work, features, hess === null);
+        if (!canSplit) {
+          nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
+          this.releaseHist(work.hist);
+          continue;
+        }
+        const s = this.split;
+        const mid = this.partition(work.begin, work.end, s.feature, s.bin, s.defaultLeft);
+        const leftNode = nodes.add();
+        const rightNode = nodes.add();
+        nodes.feature[work.node] = s.feature;
+        nodes.bin[work.node] = s.bin;
+        nodes.defaultLeft[work.node] = s.defaultLeft ? 1 : 0;
+        nodes.left[work.node] = leftNode;
+        nodes.right[work.node] = rightNode;
+        nodes.gain[work.node] = s.gain;
+        const left: NodeWork = { node: leftNode, begin: work.begin, end: mid, g: s.gl, h: s.hl, c: s.cl, hist: work.hist };
+        const right: NodeWork = {
+          node: rightNode, begin: mid, end: work.end, g: work.g - s.gl, h: work.h - s.hl, c: work.c - s.cl, hist: work.hist,
+        };
+        // Exact row counts from the partition (the histogram counts agree; these avoid drift).
+        left.c = mid - work.begin;
+        right.c = work.end - mid;
+        const leftSmaller = left.c <= right.c;
+        const small = leftSmaller ? left : right;
+        const large = leftSmaller ? right : left;
+        const smallHist = this.takeHist();
+        this.buildHist(smallHist, features, small.begin, small.end, grad, hess);
+        if (this.params.histogramSubtraction === false) {
+          // Reference path for tests: build the larger child from its rows too.
+          this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
+        } else subtractHist(work.hist, smallHist, features);
+        small.hist = smallHist;
+        large.hist = work.hist;
+        next.push(left, right);
+      }
+      level = next;
+    }
+  }
+
+  /** Histogram of rows[begin, end) over the given features (zeroing those features' slots first). */
+  buildHist(hist: Float64Array, features: Int32Array, begin: number, end: number, grad: Float64Array,
+    hess: Float64Array | null): void {
+    const rows = this.rows;
+    const n = this.n;
+    const codes = this.binned.codes;
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    // Gather the node's gradients once so the per-feature loops read them sequentially.
+    for (let k = begin; k < end; k++) og[k] = grad[rows[k]];
+    if (hess) for (let k = begin; k < end; k++) oh[k] = hess[rows[k]];
+    const count = features.length;
+    for (let fi = 0; fi < count; fi++) {
+      const base = features[fi] * FEATURE_STRIDE;
+      hist.fill(0, base, base + FEATURE_STRIDE);
+    }
+    // Four features per pass over the rows: each row index and gradient is loaded once per four
+    // histograms, and the four accumulations are independent.
+    let fi = 0;
+    for (; fi + 4 <= count; fi += 4) {
+      const b0 = features[fi] * FEATURE_STRIDE;
+      const b1 = features[fi + 1] * FEATURE_STRIDE;
+      const b2 = features[fi + 2] * FEATURE_STRIDE;
+      const b3 = features[fi + 3] * FEATURE_STRIDE;
+      const c0 = features[fi] * n;
+      const c1 = features[fi + 1] * n;
+      const c2 = features[fi + 2] * n;
+      const c3 = features[fi + 3] * n;
+      if (hess) {
+        for (let k = begin; k < end; k++) {
+          const r = rows[k];
+          const gk = og[k];
+          const hk = oh[k];
+          const s0 = b0 + codes[c0 + r] * SLOT;
+          const s1 = b1 + codes[c1 + r] * SLOT;
+          const s2 = b2 + codes[c2 + r] * SLOT;
+          const s3 = b3 + codes[c3 + r] * SLOT;
+          hist[s0] += gk;
+          hist[s0 + 1] += hk;
+          hist[s0 + 2] += 1;
+          hist[s1] += gk;
+          hist[s1 + 1] += hk;
+          hist[s1 + 2] += 1;
+          hist[s2] += gk;
+          hist[s2 + 1] += hk;
+          hist[s2 + 2] += 1;
+          hist[s3] += gk;
+          hist[s3 + 1] += hk;
+          hist[s3 + 2] += 1;
+        }
+      } else {
+        for (let k = begin; k < end; k++) {
+          const r = rows[k];
+          const gk = og[k];
+          const s0 = b0 + codes[c0 + r] * SLOT;
+          const s1 = b1 + codes[c1 + r] * SLOT;
+          const s2 = b2 + codes[c2 + r] * SLOT;
+          const s3 = b3 + codes[c3 + r] * SLOT;
+          hist[s0] += gk;
+          hist[s0 + 2] += 1;
+          hist[s1] += gk;
+          hist[s1 + 2] += 1;
+          hist[s2] += gk;
+          hist[s2 + 2] += 1;
+          hist[s3] += gk;
+          hist[s3 + 2] += 1;
+        }
+      }
+    }
+    for (; fi < count; fi++) {
+      const base = features[fi] * FEATURE_STRIDE;
+      const col = features[fi] * n;
+      if (hess) {
+        for (let k = begin; k < end; k++) {
+          const s = base + codes[col + rows[k]] * SLOT;
+          hist[s] += og[k];
+          hist[s + 1] += oh[k];
+          hist[s + 2] += 1;
+        }
+      } else {
+        for (let k = begin; k < end; k++) {
+          const s = base + codes[col + rows[k]] * SLOT;
+          hist[s] += og[k];
+          hist[s + 2] += 1;
+        }
+      }
+    }
+  }
+
+  /** Best split of a node over the sampled features into this.split; false when no split qualifies. */
+  private findSplit(work: NodeWork, features: Int32Array, unitHess: boolean): boolean {
+    const { lambda, minChildWeight, minSamplesLeaf, minSplitGain } = this.params;
+    const G = work.g;
+    const H = work.h;
+    const C = work.c;
+    if (C < 2 * minSamplesLeaf || H < 2 * minChildWeight) return false;
+    const hist = work.hist;
+    const parentScore = (G * G) / (H + lambda);
+    const hOff = unitHess ? 2 : 1;
+    let bestGain = 0;
+    let found = false;
+    const s = this.split;
+    for (let fi = 0; fi < features.length; fi++) {
+      const f = features[fi];
+      const nb = this.binned.binCount[f];
+      if (nb < 2) continue;
+      const base = f * FEATURE_STRIDE;
+      const ms = base + MISSING_BIN * SLOT;
+      const missG = hist[ms];
+      const missH = hist[ms + hOff];
+      const missC = hist[ms + 2];
+      // Direction 0: missing values go right; direction 1: missing go left (only when there are any).
+      const directions = missC > 0 ? 2 : 1;
+      for (let dir = 0; dir < directions; dir++) {
+        let gl = dir === 1 ? missG : 0;
+        let hl = dir === 1 ? missH : 0;
+        let cl = dir === 1 ? missC : 0;
+        for (let b = 0; b < nb - 1; b++) {
+          const slot = base + b * SLOT;
+          gl += hist[slot];
+          hl += hist[slot + hOff];
+          cl += hist[slot + 2];
+          if (cl < minSamplesLeaf || hl < minChildWeight) continue;
+          const cr = C - cl;
+          const hr = H - hl;
+          if (cr < minSamplesLeaf || hr < minChildWeight) break;
+          const gr = G - gl;
+          const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
+          if (gain > bestGain) {
+            bestGain = gain;
+            found = true;
+            s.feature = f;
+            s.bin = b;
+            s.gl = gl;
+            s.hl = hl;
+            s.cl = cl;
+            // Without missing values in the node, unseen missing values follow the heavier child.
+            s.defaultLeft = dir === 1 || (missC === 0 && hl >= hr);
+          }
+        }
+      }
+    }
+    if (!found) return false;
+    s.gain = 0.5 * bestGain - minSplitGain;
+    return s.gain > 0;
+  }
+
+  /** Stable partition of rows[begin, end): left rows first; returns the first right position. */
+  private partition(begin: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
+    const rows = this.rows;
+    const scratch = this.scratch;
+    const codes = this.binned.codes;
+    const col = feature * this.n;
+    let wl = begin;
+    let wr = 0;
+    for (let k = begin; k < end; k++) {
+      const r = rows[k];
+      const code = codes[col + r];
+      const goLeft = code === MISSING_BIN ? defaultLeft : code <= bin;
+      if (goLeft) rows[wl++] = r;
+      else scratch[wr++] = r;
+    }
+    rows.set(scratch.subarray(0, wr), wl);
+    return wl;
+  }
+}
+
+function subtractHist(parent: Float64Array, child: Float64Array, features: Int32Array): void {
+  for (let fi = 0; fi < features.length; fi++) {
+    const base = features[fi] * FEATURE_STRIDE;
+    const stop = base + FEATURE_STRIDE;
+    for (let s = base; s < stop; s++) parent[s] -= child[s];
+  }
+}
+

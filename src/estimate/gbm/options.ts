@@ -1,0 +1,106 @@
+/**
+ * Options of the `gbm` learner as written in a spec (snake_case, as the schema in
+ * options-schema.json), their defaults and their checks.
+ */
+import { CausewayError, type ErrorLocation } from '../../errors.js';
+
+export type GbmLoss = 'squared_error' | 'logistic';
+
+export interface GbmOptions {
+  /** Boosting rounds. */
+  trees?: number;
+  /** Maximum tree depth (root = depth 0); trees grow level-wise as XGBoost's `hist` depthwise policy. */
+  max_depth?: number;
+  learning_rate?: number;
+  /** Share of rows drawn (Bernoulli per row) for each tree. */
+  subsample?: number;
+  /** Share of features drawn (without replacement) for each tree. */
+  colsample?: number;
+  /** Minimum hessian sum per child (XGBoost min_child_weight). */
+  min_child_weight?: number;
+  /** Minimum (sampled) rows per child. */
+  min_samples_leaf?: number;
+  /** L2 penalty on leaf values (XGBoost reg_lambda). */
+  lambda?: number;
+  /** Minimum loss reduction to split (XGBoost gamma). */
+  min_split_gain?: number;
+  max_bins?: number;
+  loss?: GbmLoss;
+  /** Seed key of the row/column sampling; the same seed and inputs give the same model bit for bit. */
+  seed?: number | string;
+}
+
+export interface GbmParams {
+  trees: number;
+  maxDepth: number;
+  learningRate: number;
+  subsample: number;
+  colsample: number;
+  minChildWeight: number;
+  minSamplesLeaf: number;
+  lambda: number;
+  minSplitGain: number;
+  maxBins: number;
+  loss: GbmLoss;
+  seed: number | string;
+  /** Internal (not a spec option): false builds both children from rows, for tests of the subtraction trick. */
+  histogramSubtraction?: boolean;
+}
+
+/** Defaults follow XGBoost (100 trees, depth 6, eta 0.3, lambda 1, min_child_weight 1, 256 bins → 255 + missing). */
+export const GBM_DEFAULTS: GbmParams = {
+  trees: 100,
+  maxDepth: 6,
+  learningRate: 0.3,
+  subsample: 1,
+  colsample: 1,
+  minChildWeight: 1,
+  minSamplesLeaf: 1,
+  lambda: 1,
+  minSplitGain: 0,
+  maxBins: 255,
+  loss: 'squared_error',
+  seed: 0,
+};
+
+const KNOWN = new Set([
+  'trees', 'max_depth', 'learning_rate', 'subsample', 'colsample', 'min_child_weight',
+  'min_samples_leaf', 'lambda', 'min_split_gain', 'max_bins', 'loss', 'seed', 'kind',
+]);
+
+export function resolveGbmOptions(options: GbmOptions = {}, where: ErrorLocation = { kind: 'none' }): GbmParams {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new CausewayError('MODEL_UNKNOWN_OPTION', `gbm has no option "${key}"`, where,
+      `known options: ${[...KNOWN].filter((k) => k !== 'kind').join(', ')}`);
+  }
+  const p: GbmParams = {
+    trees: options.trees ?? GBM_DEFAULTS.trees,
+    maxDepth: options.max_depth ?? GBM_DEFAULTS.maxDepth,
+    learningRate: options.learning_rate ?? GBM_DEFAULTS.learningRate,
+    subsample: options.subsample ?? GBM_DEFAULTS.subsample,
+    colsample: options.colsample ?? GBM_DEFAULTS.colsample,
+    minChildWeight: options.min_child_weight ?? GBM_DEFAULTS.minChildWeight,
+    minSamplesLeaf: options.min_samples_leaf ?? GBM_DEFAULTS.minSamplesLeaf,
+    lambda: options.lambda ?? GBM_DEFAULTS.lambda,
+    minSplitGain: options.min_split_gain ?? GBM_DEFAULTS.minSplitGain,
+    maxBins: options.max_bins ?? GBM_DEFAULTS.maxBins,
+    loss: options.loss ?? GBM_DEFAULTS.loss,
+    seed: options.seed ?? GBM_DEFAULTS.seed,
+  };
+  const check = (ok: boolean, name: string, rule: string, value: unknown) => {
+    if (!ok) throw new CausewayError('MODEL_BAD_OPTION', `gbm option ${name} must be ${rule} (got ${JSON.stringify(value)})`, where);
+  };
+  check(Number.isInteger(p.trees) && p.trees >= 1 && p.trees <= 100000, 'trees', 'an integer in 1..100000', p.trees);
+  check(Number.isInteger(p.maxDepth) && p.maxDepth >= 1 && p.maxDepth <= 16, 'max_depth', 'an integer in 1..16', p.maxDepth);
+  check(p.learningRate > 0 && p.learningRate <= 1, 'learning_rate', 'in (0, 1]', p.learningRate);
+  check(p.subsample > 0 && p.subsample <= 1, 'subsample', 'in (0, 1]', p.subsample);
+  check(p.colsample > 0 && p.colsample <= 1, 'colsample', 'in (0, 1]', p.colsample);
+  check(p.minChildWeight >= 0 && Number.isFinite(p.minChildWeight), 'min_child_weight', '≥ 0', p.minChildWeight);
+  check(Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1, 'min_samples_leaf', 'an integer ≥ 1', p.minSamplesLeaf);
+  check(p.lambda >= 0 && Number.isFinite(p.lambda), 'lambda', '≥ 0', p.lambda);
+  check(p.minSplitGain >= 0 && Number.isFinite(p.minSplitGain), 'min_split_gain', '≥ 0', p.minSplitGain);
+  check(Number.isInteger(p.maxBins) && p.maxBins >= 2 && p.maxBins <= 255, 'max_bins', 'an integer in 2..255', p.maxBins);
+  check(p.loss === 'squared_error' || p.loss === 'logistic', 'loss', '"squared_error" or "logistic"', p.loss);
+  check(typeof p.seed === 'number' || typeof p.seed === 'string', 'seed', 'a number or string', p.seed);
+  return p;
+}
