@@ -17,3 +17,8 @@ test('the schema is valid draft 2020-12 under ajv strict mode', async () => {
   const { specValidator } = await import('../../src/spec/load.js');
   assert.equal(typeof specValidator(), 'function');
 });
+
+test('docs/spec-reference.md is generated from the current schema', async () => {
+  const { generateSpecReference } = (await import(`${root}scripts/gen-spec-reference.mjs`)) as { generateSpecReference(): string };
+  assert.equal(readFileSync(`${root}docs/spec-reference.md`, 'utf8'), generateSpecReference(), 'run node scripts/gen-spec-reference.mjs');
+});

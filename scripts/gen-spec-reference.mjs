@@ -1,0 +1,91 @@
+// Generates docs/spec-reference.md from schemas/causeway.schema.json, so the reference cannot
+// drift from what the validator accepts. `--check` fails when the committed file is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const schemaUrl = new URL('../schemas/causeway.schema.json', import.meta.url);
+const outUrl = new URL('../docs/spec-reference.md', import.meta.url);
+
+function deref(schema, root) {
+  if (schema && schema.$ref) {
+    const path = schema.$ref.replace(/^#\//, '').split('/');
+    let node = root;
+    for (const p of path) node = node[p];
+    return { ...deref(node, root), description: schema.description ?? node.description };
+  }
+  return schema;
+}
+
+function typeOf(s, root) {
+  s = deref(s, root);
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  if (s.enum) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
+  if (s.type === 'array') return `list of ${s.items ? typeOf(s.items, root) : 'values'}`;
+  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties) {
+    return `map of name → ${typeOf(s.additionalProperties, root)}`;
+  }
+  if (s.oneOf) return s.oneOf.map((b) => (b.properties?.kind?.const ? '`' + b.properties.kind.const + '`' : '`{' + Object.keys(b.properties ?? {}).join(', ') + '}`')).join(' or ');
+  if (s.type === 'object') return 'mapping';
+  return s.type ?? 'any';
+}
+
+function rows(schema, root, prefix, out) {
+  schema = deref(schema, root);
+  const props = schema.properties ?? {};
+  const required = new Set(schema.required ?? []);
+  for (const [key, raw] of Object.entries(props)) {
+    if (key === '$schema') continue;
+    const s = deref(raw, root);
+    const path = prefix ? `${prefix}.${key}` : key;
+    const def = s.default !== undefined ? `\`${JSON.stringify(s.default)}\`` : required.has(key) ? '**required**' : '';
+    const desc = (raw.description ?? s.description ?? '').replace(/\|/g, '\\|');
+    out.push(`| \`${path}\` | ${typeOf(raw, root)} | ${def} | ${desc} |`);
+    if (s.type === 'object' && s.properties && !s.oneOf) rows(s, root, path, out);
+    if (s.type === 'array' && s.items && deref(s.items, root).properties && !deref(s.items, root).oneOf) rows(deref(s.items, root), root, `${path}[]`, out);
+  }
+}
+
+function variants(name, schema, root, label) {
+  const out = [`\n### ${label}\n`];
+  for (const branch of deref(schema, root).oneOf) {
+    const kind = branch.properties.kind.const;
+    out.push(`\n#### \`kind: ${kind}\`\n`, '| key | type | default | meaning |', '| --- | --- | --- | --- |');
+    const body = [];
+    rows({ ...branch, properties: Object.fromEntries(Object.entries(branch.properties).filter(([k]) => k !== 'kind')) }, root, '', body);
+    out.push(...body);
+  }
+  return out.join('\n');
+}
+
+export function generateSpecReference() {
+  const root = JSON.parse(readFileSync(schemaUrl, 'utf8'));
+  const top = [];
+  rows(root, root, '', top);
+  return [
+    '<!-- Generated from schemas/causeway.schema.json by `node scripts/gen-spec-reference.mjs`. Do not edit. -->',
+    '# Spec reference',
+    '',
+    root.description,
+    '',
+    'Put `# yaml-language-server: $schema=<relative path to>/schemas/causeway.schema.json` on the first line of a spec',
+    'for completion and inline validation in editors that use the YAML language server.',
+    '',
+    '## Sections',
+    '',
+    '| key | type | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...top,
+    variants('Model', root.$defs.Model, root, 'Models (`models.<id>`)'),
+    variants('Estimator', root.$defs.Estimator, root, 'Estimators (`estimators[]`)'),
+    '',
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const text = generateSpecReference();
+  if (process.argv.includes('--check')) {
+    if (readFileSync(outUrl, 'utf8') !== text) {
+      console.error('docs/spec-reference.md is stale: run node scripts/gen-spec-reference.mjs');
+      process.exit(1);
+    }
+  } else writeFileSync(outUrl, text);
+}

@@ -1,0 +1,177 @@
+/**
+ * Compiling a cell's spec into the plain values each stage takes: a DataRequest for data/, a
+ * PanelDefinition for panel/, a FrameDefinition for frame/, the estimator list and their context.
+ * Also the whole-spec check that runs before any data is read (`causeway validate`): expressions,
+ * history names and every column the treatment, mediator, outcomes and covariates name.
+ */
+import { CausewayError, CausewayErrors } from '../errors.js';
+import { contentHash } from '../spec/canonical.js';
+import type { LoadedSpec } from '../spec/load.js';
+import { closest } from '../spec/load.js';
+import type { Plan } from '../spec/plan.js';
+import { joinPointer, locate, type SourceMap } from '../spec/source.js';
+import type { CausewaySpec } from '../spec/types.generated.js';
+import { checkPanelDefinition, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
+import type { ExpressionOrigin } from '../panel/expr/ast.js';
+import { compileRowExpression, type CompiledRowExpression } from '../panel/index.js';
+import type { DataRequest } from '../data/index.js';
+import type { FrameDefinition } from '../frame/index.js';
+import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
+import { resolve } from 'node:path';
+
+export interface CompiledCell {
+  dataRequest: DataRequest;
+  /** Identity of the data request: cells with the same key share loaded data. */
+  dataKey: string;
+  panelDefinition: PanelDefinition;
+  panelPlan: PanelPlan;
+  /** Identity of the panel: cells with the same key share one panel. */
+  panelKey: string;
+  population: CompiledRowExpression | null;
+  populationRule: string;
+  frame: Omit<FrameDefinition, 'population'>;
+  estimators: EstimatorSpec[];
+  models: Record<string, ModelSpec>;
+  bootstrap: { reps: number; level: number } | undefined;
+}
+
+function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
+  const pos = locate(source, pointer);
+  return { file: pos.file, line: pos.line, col: pos.col, pointer };
+}
+
+export function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan): DataRequest {
+  const declared = spec.data.tables ?? [];
+  const tables = [...new Set([...declared, ...panelPlan.tables, 'user_features'])].sort();
+  const itemDaily = [...new Set([...(spec.data.item_daily_columns ?? []), ...panelPlan.itemDailyColumns])].sort();
+  return {
+    source: spec.data.source,
+    path: spec.data.path ? resolve(baseDir, spec.data.path) : undefined,
+    matrix: spec.data.matrix ?? 'small',
+    sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
+    tables,
+    itemDailyColumns: itemDaily,
+    missingTime: spec.data.missing_time ?? 'drop',
+  };
+}
+
+export function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefinition {
+  const named = (section: 'events' | 'days') =>
+    Object.entries(spec[section] ?? {}).map(([name, expr]) => ({ name, expr, origin: originAt(source, joinPointer(`/${section}`, name)) }));
+  const history: HistoryEntry[] = [];
+  const h = spec.history ?? {};
+  for (const kind of ['lag', 'prior', 'lead', 'future'] as const) {
+    const entry = h[kind] as { days: number[]; of: string[]; incomplete?: 'missing' | 'zero' } | undefined;
+    if (!entry) continue;
+    history.push({
+      kind,
+      days: entry.days,
+      of: entry.of,
+      incomplete: entry.incomplete,
+      origin: originAt(source, `/history/${kind}`),
+      ofOrigins: entry.of.map((_, i) => originAt(source, `/history/${kind}/of/${i}`)),
+    });
+  }
+  return { events: named('events'), days: named('days'), history, userFeatures: 'all' };
+}
+
+/** Compiles one cell. Throws located CausewayErrors for anything that names a column that won't exist. */
+export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: string): CompiledCell {
+  const panelDefinition = panelDefinitionOf(spec, source);
+  const panelPlan = checkPanelDefinition(panelDefinition);
+  const columns = panelPlan.columns;
+  const errors: CausewayError[] = [];
+  const requireColumn = (name: string, pointer: string, what: string) => {
+    if (columns.has(name)) return;
+    const pos = locate(source, pointer);
+    const suggestion = closest(name, [...columns.keys()]);
+    errors.push(
+      new CausewayError('SPEC_UNKNOWN_COLUMN', `${what} '${name}' is not a panel column` + (suggestion ? `; did you mean '${suggestion}'?` : ''), {
+        kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
+      }),
+    );
+  };
+  requireColumn(spec.treatment.measure, '/treatment/measure', 'treatment measure');
+  if (spec.mediator) requireColumn(spec.mediator, '/mediator', 'mediator');
+  requireColumn(spec.outcomes.primary, '/outcomes/primary', 'outcome');
+  (spec.outcomes.secondary ?? []).forEach((o, i) => requireColumn(o, `/outcomes/secondary/${i}`, 'secondary outcome'));
+  const covariates = spec.covariates ?? {};
+  const checkCovariates = (list: string[] | undefined, key: string) =>
+    (list ?? []).forEach((name, i) => {
+      if (/[*?]/.test(name)) return; // globs are expanded against the panel; matching nothing is a warning
+      requireColumn(name, `/covariates/${key}/${i}`, 'covariate');
+    });
+  checkCovariates(covariates.numeric, 'numeric');
+  checkCovariates(covariates.categorical, 'categorical');
+  for (const [col, by] of Object.entries(spec.heterogeneity?.by ?? {})) requireColumn(col, joinPointer('/heterogeneity/by', col), 'heterogeneity column');
+
+  let population: CompiledRowExpression | null = null;
+  if (spec.population) {
+    try {
+      population = compileRowExpression(spec.population, originAt(source, '/population'), columns);
+    } catch (e) {
+      if (e instanceof CausewayErrors) errors.push(...e.errors);
+      else if (e instanceof CausewayError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+
+  const threshold = spec.treatment.threshold;
+  const treatment: TreatmentDefinition = {
+    name: spec.treatment.name ?? `A_${spec.treatment.measure}`,
+    measure: spec.treatment.measure,
+    threshold: 'value' in threshold ? { value: threshold.value } : { quantile: threshold.quantile, among: threshold.among ?? 'population' },
+  };
+  const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {})])].filter((c) => columns.has(c));
+  const dataRequest = dataRequestOf(spec, baseDir, panelPlan);
+  const dataKey = contentHash({ data: dataRequest }, 16);
+  const panelKey = contentHash({ data: dataRequest, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
+  const models: Record<string, ModelSpec> = {
+    linear: { kind: 'linear' },
+    logistic: { kind: 'logistic', penalty: 'l2', C: 1, standardize: true },
+    gbm: { kind: 'gbm' },
+    ridge: { kind: 'ridge' },
+    ...((spec.models ?? {}) as Record<string, ModelSpec>),
+  };
+  const bootstrapSpec = spec.uncertainty?.bootstrap;
+  return {
+    dataRequest,
+    dataKey,
+    panelDefinition,
+    panelPlan,
+    panelKey,
+    population,
+    populationRule: spec.population ?? '(all panel rows)',
+    frame: {
+      treatment,
+      mediator: spec.mediator ?? null,
+      outcome: spec.outcomes.primary,
+      secondary: spec.outcomes.secondary ?? [],
+      covariates: {
+        numeric: covariates.numeric ?? [],
+        categorical: covariates.categorical ?? [],
+        impute: 'median',
+        dropConstant: covariates.drop_constant ?? true,
+        transforms: (covariates.transforms ?? {}) as FrameDefinition['covariates']['transforms'],
+      },
+      extra,
+      activeDayColumn: 'active_day',
+    },
+    estimators: spec.estimators as unknown as EstimatorSpec[],
+    models,
+    bootstrap: bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined,
+  };
+}
+
+/** The pre-data check of a whole plan: every distinct cell definition compiles. */
+export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan): void {
+  const seen = new Set<string>();
+  for (const cell of plan.cells) {
+    const key = contentHash({ e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
+    if (seen.has(key)) continue;
+    seen.add(key);
+    compileCell(cell.spec, loaded.source, loaded.baseDir);
+  }
+}
