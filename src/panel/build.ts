@@ -1,0 +1,669 @@
+/**
+ * buildPanel: events → event fields → user-day measures → dense panel → history → user features.
+ *
+ * Stages (all column-wise, no row objects):
+ *   1. index     user index and calendar-day index per event; panel row = user * days + day
+ *   2. items     per-video table: item.avg_<c> (mean over item_daily_features rows), item.first_category
+ *   3. events    event fields in dependency order, computed when first needed and released after
+ *                their last use (an event column at small-matrix scale is 38 MB)
+ *   4. days      day measures in dependency order over the dense panel; every measure is 0 on
+ *                inactive days (as the seeds fill them)
+ *   5. history   lag / prior / lead / next_day / future columns
+ *   6. users     user features joined (numeric and categorical)
+ *
+ * The panel spans the sampled users that have at least one dated event (as the seeds build it) ×
+ * every calendar day from the data's first to last date (coverage, widened to any event).
+ */
+import { CausewayError } from '../errors.js';
+import type { CategoricalColumn, ColumnTable } from '../data/table.js';
+import type { CheckedNode, Level } from './expr/check.js';
+import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
+import { checkPanelDefinition, type PanelDefinition, type PanelPlan } from './definition.js';
+import { computeHistory } from './history.js';
+import { schemaOfData } from './schema.js';
+import type { LoadedData, Panel } from './types.js';
+
+const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01 for a YYYYMMDD number (NaN when not a valid date). */
+export function yyyymmddToDay(value: number): number {
+  if (!(value > 0)) return NaN;
+  const year = Math.floor(value / 10000);
+  const month = Math.floor((value % 10000) / 100);
+  const day = value % 100;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
+  return Math.round(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+}
+
+export function dayToYyyymmdd(day: number): number {
+  const d = new Date(day * MS_PER_DAY);
+  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+}
+
+function requireColumn(table: ColumnTable, name: string, member: string): Float64Array {
+  const column = table.numeric[name];
+  if (!column) throw new CausewayError('PANEL_MISSING_COLUMN', `the event table has no numeric column \`${name}\``, { kind: 'data', member, column: name });
+  return column;
+}
+
+interface EventIndex {
+  userIds: Int32Array; // panel users, ascending
+  eventUser: Int32Array; // per event: index into userIds
+  eventRow: Int32Array; // per event: panel row, -1 when the event has no date
+  firstDay: number;
+  dayCount: number;
+  rowEventCount: Float64Array; // events per panel row
+  rowsContiguous: boolean; // events of a row are adjacent (true for data sorted by user and time)
+}
+
+function indexEvents(data: LoadedData): EventIndex {
+  const events = data.events;
+  const n = events.length;
+  const userColumn = requireColumn(events, 'user_id', 'events');
+  const dateColumn = requireColumn(events, 'date', 'events');
+
+  // Users: look the id up only when it changes (the data is sorted by user).
+  const userCode = new Map<number, number>();
+  const rawUser = new Int32Array(n);
+  let lastUser = NaN;
+  let lastCode = -1;
+  for (let i = 0; i < n; i++) {
+    const u = userColumn[i];
+    if (u !== lastUser) {
+      let code = userCode.get(u);
+      if (code === undefined) {
+        code = userCode.size;
+        userCode.set(u, code);
+      }
+      lastUser = u;
+      lastCode = code;
+    }
+    rawUser[i] = lastCode;
+  }
+  // Days, with the same trick.
+  const eventDay = new Int32Array(n);
+  let lastDate = NaN;
+  let lastDay = -1;
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const d = dateColumn[i];
+    if (d !== lastDate) {
+      lastDate = d;
+      const day = yyyymmddToDay(d);
+      lastDay = day === day ? day : -1;
+      if (lastDay >= 0) {
+        if (lastDay < minDay) minDay = lastDay;
+        if (lastDay > maxDay) maxDay = lastDay;
+      }
+    }
+    eventDay[i] = lastDay;
+  }
+  const coverageFirst = yyyymmddToDay(data.coverage?.firstDate ?? NaN);
+  const coverageLast = yyyymmddToDay(data.coverage?.lastDate ?? NaN);
+  if (coverageFirst === coverageFirst && coverageFirst < minDay) minDay = coverageFirst;
+  if (coverageLast === coverageLast && coverageLast > maxDay) maxDay = coverageLast;
+  if (!(maxDay >= minDay)) {
+    throw new CausewayError('PANEL_NO_EVENTS', 'no dated events in the sample: the panel would be empty', { kind: 'data', member: 'events' }, 'check data.sample and the missing-time policy');
+  }
+  const dayCount = maxDay - minDay + 1;
+
+  // Users who have at least one dated event, ascending by id.
+  const hasDated = new Uint8Array(userCode.size);
+  for (let i = 0; i < n; i++) if (eventDay[i] >= 0) hasDated[rawUser[i]] = 1;
+  const ids: number[] = [];
+  for (const [id, code] of userCode) if (hasDated[code]) ids.push(id);
+  ids.sort((a, b) => a - b);
+  const codeToPanel = new Int32Array(userCode.size).fill(-1);
+  ids.forEach((id, k) => (codeToPanel[userCode.get(id)!] = k));
+
+  const eventUser = new Int32Array(n);
+  const eventRow = new Int32Array(n);
+  const rowEventCount = new Float64Array(ids.length * dayCount);
+  let previousRow = -1;
+  let contiguous = true;
+  const rowSeen = new Uint8Array(ids.length * dayCount);
+  for (let i = 0; i < n; i++) {
+    const u = codeToPanel[rawUser[i]];
+    eventUser[i] = u;
+    const day = eventDay[i];
+    if (day < 0 || u < 0) {
+      eventRow[i] = -1;
+      continue;
+    }
+    const row = u * dayCount + (day - minDay);
+    eventRow[i] = row;
+    rowEventCount[row]++;
+    if (row !== previousRow) {
+      if (rowSeen[row]) contiguous = false;
+      rowSeen[row] = 1;
+      previousRow = row;
+    }
+  }
+  return { userIds: Int32Array.from(ids), eventUser, eventRow, firstDay: minDay, dayCount, rowEventCount, rowsContiguous: contiguous };
+}
+
+interface ItemTable {
+  length: number;
+  eventItem: Int32Array; // per event: item index, -1 when video_id is missing
+  columns: Map<string, Float64Array>;
+}
+
+/** Dense codes for video ids: a direct lookup array when ids are small non-negative integers. */
+function codeIds(ids: Float64Array): { codes: Int32Array; count: number; decode: (value: number) => number } {
+  let max = -1;
+  let small = true;
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (v !== v) continue;
+    if (v < 0 || v !== Math.floor(v) || v > 50_000_000) {
+      small = false;
+      break;
+    }
+    if (v > max) max = v;
+  }
+  const codes = new Int32Array(ids.length);
+  if (small) {
+    const lookup = new Int32Array(max + 1).fill(-1);
+    let count = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const v = ids[i];
+      if (v !== v) {
+        codes[i] = -1;
+        continue;
+      }
+      let c = lookup[v];
+      if (c < 0) c = lookup[v] = count++;
+      codes[i] = c;
+    }
+    return { codes, count, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? lookup[value] : -1) };
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    let c = map.get(v);
+    if (c === undefined) {
+      c = map.size;
+      map.set(v, c);
+    }
+    codes[i] = c;
+  }
+  return { codes, count: map.size, decode: (value) => map.get(value) ?? -1 };
+}
+
+function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
+  const videoColumn = data.events.numeric.video_id;
+  const needed = new Set<string>();
+  for (const d of [...plan.events, ...plan.days]) for (const c of d.checked.refs.item) needed.add(c);
+  if (!videoColumn) {
+    if (needed.size > 0) requireColumn(data.events, 'video_id', 'events');
+    return { length: 0, eventItem: new Int32Array(data.events.length).fill(-1), columns: new Map() };
+  }
+  const { codes, count, decode } = codeIds(videoColumn);
+  const columns = new Map<string, Float64Array>();
+  const averaged = [...needed].filter((c) => c.startsWith('avg_')).map((c) => c.slice(4));
+  if (averaged.length > 0) {
+    const daily = data.itemDaily;
+    if (!daily) throw new CausewayError('PANEL_MISSING_TABLE', 'item.avg_* columns need item_daily_features, which was not loaded', { kind: 'data', member: 'item_daily_features.csv' });
+    const dailyVideo = daily.numeric.video_id;
+    if (!dailyVideo) throw new CausewayError('PANEL_MISSING_COLUMN', 'item_daily_features has no video_id column', { kind: 'data', member: 'item_daily_features.csv', column: 'video_id' });
+    const dailyItem = new Int32Array(daily.length);
+    for (let i = 0; i < daily.length; i++) dailyItem[i] = decode(dailyVideo[i]);
+    for (const c of averaged) {
+      const source = daily.numeric[c];
+      if (!source) throw new CausewayError('PANEL_MISSING_COLUMN', `item_daily_features has no numeric column \`${c}\``, { kind: 'data', member: 'item_daily_features.csv', column: c });
+      const sum = new Float64Array(count);
+      const n = new Float64Array(count);
+      for (let i = 0; i < daily.length; i++) {
+        const item = dailyItem[i];
+        const v = source[i];
+        if (item >= 0 && v === v) {
+          sum[item] += v;
+          n[item]++;
+        }
+      }
+      for (let k = 0; k < count; k++) sum[k] = n[k] > 0 ? sum[k] / n[k] : NaN;
+      columns.set(`avg_${c}`, sum);
+    }
+  }
+  if (needed.has('first_category') || needed.has('category_count')) {
+    const categories = data.itemCategories;
+    if (!categories) throw new CausewayError('PANEL_MISSING_TABLE', 'item.first_category needs item_categories, which was not loaded', { kind: 'data', member: 'item_categories.csv' });
+    const first = new Float64Array(count).fill(NaN);
+    const howMany = new Float64Array(count).fill(NaN);
+    const { videoId, feat } = categories;
+    for (let r = 0; r < videoId.length; r++) {
+      const item = decode(videoId[r]);
+      if (item < 0) continue;
+      const from = feat.offsets[r];
+      const to = feat.offsets[r + 1];
+      howMany[item] = to - from;
+      first[item] = to > from ? feat.values[from] : NaN;
+    }
+    columns.set('first_category', first);
+    columns.set('category_count', howMany);
+  }
+  return { length: count, eventItem: codes, columns };
+}
+
+/** Dense integer codes for arbitrary numbers (NaN → -1), with the number of distinct values. */
+function denseCodes(values: Float64Array): { codes: Int32Array; count: number } {
+  const { codes, count } = codeIds(values);
+  return { codes, count };
+}
+
+/** Event positions grouped by panel row (identity when the data already is). */
+function rowOrder(index: EventIndex): Int32Array | null {
+  if (index.rowsContiguous) return null;
+  const rows = index.rowEventCount.length;
+  const start = new Int32Array(rows + 1);
+  for (let r = 0; r < rows; r++) start[r + 1] = start[r] + index.rowEventCount[r];
+  const order = new Int32Array(start[rows]);
+  const fill = start.slice(0, rows);
+  const eventRow = index.eventRow;
+  for (let i = 0; i < eventRow.length; i++) {
+    const r = eventRow[i];
+    if (r >= 0) order[fill[r]++] = i;
+  }
+  return order;
+}
+
+export interface BuildOptions {
+  /** Progress messages. */
+  log?: (message: string) => void;
+}
+
+export function buildPanel(data: LoadedData, def: PanelDefinition, options: BuildOptions = {}): Panel {
+  const plan = checkPanelDefinition(def, schemaOfData(data));
+  const index = indexEvents(data);
+  const items = buildItems(data, plan);
+  const events = data.events;
+  const nEvents = events.length;
+  const nUsers = index.userIds.length;
+  const D = index.dayCount;
+  const nRows = nUsers * D;
+  const eventRow = index.eventRow;
+  let grouped: Int32Array | null | undefined;
+
+  // User features aligned to panel users.
+  const usersTable = data.users;
+  const userRowOf = new Int32Array(nUsers).fill(-1);
+  const usersId = usersTable.numeric.user_id;
+  if (usersId) {
+    const position = new Map<number, number>();
+    for (let r = 0; r < usersId.length; r++) position.set(usersId[r], r);
+    for (let k = 0; k < nUsers; k++) userRowOf[k] = position.get(index.userIds[k]) ?? -1;
+  }
+  const userColumnCache = new Map<string, { values: Float64Array; levels?: string[] }>();
+  const userColumn = (name: string): { values: Float64Array; levels?: string[] } => {
+    let cached = userColumnCache.get(name);
+    if (cached) return cached;
+    const numeric = usersTable.numeric[name];
+    const categorical = usersTable.categorical[name];
+    const values = new Float64Array(nUsers);
+    if (numeric) for (let k = 0; k < nUsers; k++) values[k] = userRowOf[k] >= 0 ? numeric[userRowOf[k]] : NaN;
+    else if (categorical) {
+      for (let k = 0; k < nUsers; k++) {
+        const code = userRowOf[k] >= 0 ? categorical.codes[userRowOf[k]] : -1;
+        values[k] = code >= 0 ? code : NaN;
+      }
+    } else throw new CausewayError('PANEL_MISSING_COLUMN', `user_features has no column \`${name}\``, { kind: 'data', member: 'user_features.csv', column: name });
+    cached = categorical && !numeric ? { values, levels: categorical.levels } : { values };
+    userColumnCache.set(name, cached);
+    return cached;
+  };
+
+  // Event fields: computed on first use, released after their last use.
+  const eventDefs = new Map(plan.events.map((d) => [d.name, d]));
+  const remainingUses = new Map<string, number>();
+  for (const d of [...plan.events, ...plan.days]) {
+    for (const r of d.checked.refs.event) if (eventDefs.has(r)) remainingUses.set(r, (remainingUses.get(r) ?? 0) + 1);
+  }
+  const eventCache = new Map<string, { values: Float64Array; levels?: string[] }>();
+  const rawCategorical = new Map<string, { values: Float64Array; levels: string[] }>();
+  const dayColumns = new Map<string, Float64Array>();
+  const active = new Float64Array(nRows);
+  for (let r = 0; r < nRows; r++) active[r] = index.rowEventCount[r] > 0 ? 1 : 0;
+  const calendarDay = new Float64Array(nRows);
+  for (let r = 0; r < nRows; r++) calendarDay[r] = r % D;
+  dayColumns.set('active_day', active);
+  dayColumns.set('calendar_day_index', calendarDay);
+
+  const release = (refs: Set<string>): void => {
+    for (const r of refs) {
+      const left = remainingUses.get(r);
+      if (left === undefined) continue;
+      if (left <= 1) {
+        remainingUses.delete(r);
+        eventCache.delete(r);
+      } else remainingUses.set(r, left - 1);
+    }
+  };
+
+  const env: EvaluationEnvironment = {
+    size(level: Level): number {
+      switch (level) {
+        case 'item':
+          return items.length;
+        case 'user':
+          return nUsers;
+        case 'event':
+          return nEvents;
+        case 'day':
+          return nRows;
+        default:
+          return 1;
+      }
+    },
+    column(source, name) {
+      switch (source) {
+        case 'event': {
+          const field = eventDefs.get(name);
+          if (field) return eventField(name);
+          const numeric = events.numeric[name];
+          if (numeric) return { values: numeric };
+          const categorical = events.categorical[name];
+          if (categorical) return categoricalAsNumbers(rawCategorical, name, categorical);
+          throw new CausewayError('PANEL_MISSING_COLUMN', `the event table has no column \`${name}\``, { kind: 'data', member: 'events', column: name });
+        }
+        case 'item': {
+          const values = items.columns.get(name);
+          if (!values) throw new CausewayError('PANEL_MISSING_COLUMN', `no item column \`${name}\``, { kind: 'data', member: 'items', column: name });
+          return { values };
+        }
+        case 'user':
+          return userColumn(name);
+        default: {
+          const values = dayColumns.get(name);
+          if (!values) throw new Error(`day measure ${name} used before it was computed`);
+          return { values };
+        }
+      }
+    },
+    lift(values, from, to) {
+      if (from === to) return values;
+      let map: Int32Array;
+      if (to === 'event') map = from === 'item' ? items.eventItem : index.eventUser;
+      else if (to === 'day' && from === 'user') {
+        const out = new Float64Array(nRows);
+        for (let u = 0, r = 0; u < nUsers; u++) {
+          const v = values[u];
+          for (let d = 0; d < D; d++) out[r++] = v;
+        }
+        return out;
+      } else throw new Error(`cannot lift ${from} to ${to}`);
+      const out = new Float64Array(map.length);
+      for (let i = 0; i < map.length; i++) {
+        const k = map[i];
+        out[i] = k >= 0 ? values[k] : NaN;
+      }
+      return out;
+    },
+    aggregate(fn, arg, integer) {
+      if (grouped === undefined && fn === 'nunique') grouped = rowOrder(index);
+      return aggregate(fn, arg, integer, eventRow, nRows, index.rowEventCount, grouped ?? null);
+    },
+    firstTime(group, key) {
+      return firstTime(group, key, events.numeric.timestamp);
+    },
+    zscore(values) {
+      return zscoreOverActive(values, active);
+    },
+  };
+
+  function eventField(name: string): { values: Float64Array; levels?: string[] } {
+    const cached = eventCache.get(name);
+    if (cached) return cached;
+    const d = eventDefs.get(name)!;
+    const root = d.checked.root;
+    let result: { values: Float64Array; levels?: string[] };
+    if (root.kind === 'column' && root.type === 'category') {
+      const column = env.column(root.source, root.name);
+      result = { values: liftTo(column.values, root.level, 'event'), levels: column.levels };
+    } else {
+      result = { values: liftTo(toArrayAt(evaluateNode(root, env), root.level), root.level, 'event') };
+    }
+    release(d.checked.refs.event);
+    if (remainingUses.has(name)) eventCache.set(name, result);
+    return result;
+  }
+
+  function toArrayAt(value: number | Float64Array, level: Level): Float64Array {
+    return toArray(value, env.size(level === 'scalar' ? 'event' : level));
+  }
+  function liftTo(values: Float64Array, from: Level, to: Level): Float64Array {
+    if (from === 'scalar' || from === to) return values;
+    return env.lift(values, from, to);
+  }
+
+  const started = Date.now();
+  for (const d of plan.days) {
+    const root: CheckedNode = d.checked.root;
+    const value = evaluateNode(root, env);
+    let values = root.level === 'scalar' ? toArray(value, nRows) : liftTo(value as Float64Array, root.level, 'day');
+    // A bare column reference returns a stored array: copy before zeroing inactive days.
+    if (values === value && root.kind === 'column') values = values.slice();
+    // Every measure is 0 on inactive days (the seeds fill them so).
+    for (let r = 0; r < nRows; r++) if (active[r] === 0) values[r] = 0;
+    dayColumns.set(d.name, values);
+    release(d.checked.refs.event);
+  }
+  options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures in ${Date.now() - started} ms`);
+
+  // Assemble the panel table.
+  const numeric: Record<string, Float64Array> = {};
+  const categorical: Record<string, CategoricalColumn> = {};
+  const userIdColumn = new Float64Array(nRows);
+  const dateColumn = new Float64Array(nRows);
+  const dates: number[] = [];
+  for (let d = 0; d < D; d++) dates.push(dayToYyyymmdd(index.firstDay + d));
+  const userId = new Int32Array(nRows);
+  const dayIndex = new Int32Array(nRows);
+  for (let u = 0, r = 0; u < nUsers; u++) {
+    for (let d = 0; d < D; d++, r++) {
+      userId[r] = index.userIds[u];
+      dayIndex[r] = d;
+      userIdColumn[r] = index.userIds[u];
+      dateColumn[r] = dates[d];
+    }
+  }
+  numeric.user_id = userIdColumn;
+  numeric.date = dateColumn;
+  numeric.calendar_day_index = calendarDay;
+  numeric.active_day = active;
+  for (const d of plan.days) numeric[d.name] = dayColumns.get(d.name)!;
+  for (const h of plan.history) numeric[h.column] = computeHistory(h, dayColumns.get(h.of)!, nUsers, D);
+  for (const f of plan.userFeatures) {
+    const column = userColumn(f);
+    if (column.levels) {
+      const codes = new Int32Array(nRows);
+      for (let u = 0, r = 0; u < nUsers; u++) {
+        const v = column.values[u];
+        const code = v === v ? v : -1;
+        for (let d = 0; d < D; d++) codes[r++] = code;
+      }
+      categorical[f] = { codes, levels: column.levels };
+    } else numeric[f] = env.lift(column.values, 'user', 'day');
+  }
+  return { length: nRows, userId, dayIndex, dates, table: { length: nRows, numeric, categorical } };
+}
+
+function categoricalAsNumbers(
+  cache: Map<string, { values: Float64Array; levels: string[] }>,
+  name: string,
+  column: CategoricalColumn,
+): { values: Float64Array; levels: string[] } {
+  let cached = cache.get(name);
+  if (!cached) {
+    const values = new Float64Array(column.codes.length);
+    for (let i = 0; i < values.length; i++) values[i] = column.codes[i] >= 0 ? column.codes[i] : NaN;
+    cached = { values, levels: column.levels };
+    cache.set(name, cached);
+  }
+  return cached;
+}
+
+function aggregate(
+  fn: string,
+  arg: Float64Array | null,
+  integer: boolean,
+  eventRow: Int32Array,
+  nRows: number,
+  rowEventCount: Float64Array,
+  grouped: Int32Array | null,
+): Float64Array {
+  const n = eventRow.length;
+  if (fn === 'count' || arg === null) return rowEventCount.slice();
+  const out = new Float64Array(nRows);
+  switch (fn) {
+    case 'sum':
+      for (let i = 0; i < n; i++) {
+        const r = eventRow[i];
+        const v = arg[i];
+        if (r >= 0 && v === v) out[r] += v;
+      }
+      return out;
+    case 'mean':
+    case 'share': {
+      const count = new Float64Array(nRows);
+      for (let i = 0; i < n; i++) {
+        const r = eventRow[i];
+        const v = arg[i];
+        if (r >= 0 && v === v) {
+          out[r] += v;
+          count[r]++;
+        }
+      }
+      for (let r = 0; r < nRows; r++) out[r] = count[r] > 0 ? out[r] / count[r] : rowEventCount[r] > 0 ? NaN : 0;
+      return out;
+    }
+    case 'min':
+    case 'max': {
+      out.fill(NaN);
+      const isMin = fn === 'min';
+      for (let i = 0; i < n; i++) {
+        const r = eventRow[i];
+        const v = arg[i];
+        if (r < 0 || v !== v) continue;
+        const current = out[r];
+        if (current !== current || (isMin ? v < current : v > current)) out[r] = v;
+      }
+      return out;
+    }
+    case 'nunique': {
+      let codes: Int32Array;
+      let distinct: number;
+      if (integer) {
+        codes = new Int32Array(n);
+        let max = 0;
+        for (let i = 0; i < n; i++) {
+          const v = arg[i];
+          codes[i] = v === v ? v : -1;
+          if (v > max) max = v;
+        }
+        distinct = max + 1;
+      } else {
+        const dense = denseCodes(arg);
+        codes = dense.codes;
+        distinct = dense.count;
+      }
+      const stamp = new Int32Array(distinct);
+      const visit = (i: number): void => {
+        const r = eventRow[i];
+        const c = codes[i];
+        if (r < 0 || c < 0) return;
+        if (stamp[c] !== r + 1) {
+          stamp[c] = r + 1;
+          out[r]++;
+        }
+      };
+      if (grouped) for (let k = 0; k < grouped.length; k++) visit(grouped[k]);
+      else for (let i = 0; i < n; i++) visit(i);
+      return out;
+    }
+    default:
+      throw new Error(`unknown aggregation ${fn}`);
+  }
+}
+
+/**
+ * 1 on the event where a group (normally the user) first meets a key value, in event-time order
+ * (timestamp, then file order); 0 afterwards; missing when the group or key is missing.
+ */
+export function firstTime(group: Float64Array, key: Float64Array, timestamp: Float64Array | undefined): Float64Array {
+  const n = group.length;
+  const out = new Float64Array(n);
+  // The data comes sorted by (user, timestamp, file order); verify and sort only if it is not.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) {
+    const g0 = group[i - 1];
+    const g1 = group[i];
+    if (g1 < g0) sorted = false;
+    else if (g1 === g0 && timestamp && timestamp[i] < timestamp[i - 1]) sorted = false;
+  }
+  let order: Int32Array | null = null;
+  if (!sorted) {
+    const indices = Array.from({ length: n }, (_, i) => i);
+    const ts = timestamp;
+    indices.sort((a, b) => {
+      const ga = group[a];
+      const gb = group[b];
+      if (ga !== gb) return ga !== ga ? 1 : gb !== gb ? -1 : ga - gb;
+      if (ts) {
+        const ta = ts[a];
+        const tb = ts[b];
+        if (ta !== tb) return ta !== ta ? 1 : tb !== tb ? -1 : ta - tb;
+      }
+      return a - b;
+    });
+    order = Int32Array.from(indices);
+  }
+  const { codes, count } = denseCodes(key);
+  const stamp = new Int32Array(count);
+  let generation = 0;
+  let previousGroup = NaN;
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
+    const g = group[i];
+    if (g !== previousGroup) {
+      generation++;
+      previousGroup = g;
+    }
+    const c = codes[i];
+    if (g !== g || c < 0) {
+      out[i] = NaN;
+      continue;
+    }
+    if (stamp[c] !== generation) {
+      stamp[c] = generation;
+      out[i] = 1;
+    }
+  }
+  return out;
+}
+
+/** z-scores over active days (sample standard deviation); a constant measure scores 0. */
+export function zscoreOverActive(values: Float64Array, active: Float64Array): Float64Array {
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if (active[r] !== 1 || v !== v) continue;
+    count++;
+    const delta = v - mean;
+    mean += delta / count;
+    m2 += delta * (v - mean);
+  }
+  const sd = count > 1 ? Math.sqrt(m2 / (count - 1)) : 0;
+  const out = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    out[r] = active[r] !== 1 || v !== v ? NaN : sd > 0 ? (v - mean) / sd : 0;
+  }
+  return out;
+}

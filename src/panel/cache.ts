@@ -1,0 +1,177 @@
+/**
+ * Panel cache: one Arrow IPC file per panel under `<cacheDir>/panels/<key>.arrow`, the key a
+ * SHA-256 of everything that determines the panel — the archive fingerprint, the row selection
+ * (matrix, sample, missing-time policy), the event/day/history definitions and user features, the
+ * causeway version and this file's format version. Files are written atomically (temp + rename);
+ * an unreadable or inconsistent file is logged, removed and rebuilt. With a PanelSource, a hit
+ * never calls `load`, so the archive is not read at all.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Schema, Table, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import type { CategoricalColumn } from '../data/table.js';
+import { buildPanel } from './build.js';
+import type { PanelDefinition } from './definition.js';
+import type { LoadedData, Panel } from './types.js';
+
+const FORMAT = 'causeway.panel/1';
+const METADATA_KEY = 'causeway.panel';
+
+/** Where the data comes from, without reading it: a hit needs only the fingerprint. */
+export interface PanelSource {
+  fingerprint: string;
+  /** Whatever selects rows besides the archive (matrix, sample, missingTime, source); hashed into the key. */
+  selection: unknown;
+  load: () => Promise<LoadedData>;
+}
+
+export interface PanelCacheOptions {
+  cacheDir: string;
+  log?: (message: string) => void;
+  /** Row selection when `source` is LoadedData (a PanelSource carries its own). */
+  selection?: unknown;
+}
+
+export interface CacheInfo {
+  key: string;
+  hit: boolean;
+  file: string;
+}
+
+let versionMemo: string | undefined;
+function causewayVersion(): string {
+  if (versionMemo !== undefined) return versionMemo;
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'causeway' && pkg.version) return (versionMemo = pkg.version);
+    } catch {
+      // try the next candidate
+    }
+  }
+  return (versionMemo = 'unknown');
+}
+
+/** JSON with object keys sorted, so equal definitions hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** The cache key: origins (file positions) are left out, they do not change the panel. */
+export function panelCacheKey(fingerprint: string, selection: unknown, def: PanelDefinition): string {
+  const definition = {
+    events: def.events.map((d) => ({ name: d.name, expr: d.expr })),
+    days: def.days.map((d) => ({ name: d.name, expr: d.expr })),
+    history: def.history.map((h) => ({ kind: h.kind, days: h.days ?? null, of: h.of, incomplete: h.incomplete ?? 'missing' })),
+    userFeatures: def.userFeatures ?? 'all',
+  };
+  const material = canonical({ format: FORMAT, causeway: causewayVersion(), fingerprint, selection: selection ?? null, definition });
+  return createHash('sha256').update(material).digest('hex').slice(0, 32);
+}
+
+function isLoadedData(source: LoadedData | PanelSource): source is LoadedData {
+  return (source as LoadedData).events !== undefined;
+}
+
+export async function buildPanelCached(
+  source: LoadedData | PanelSource,
+  def: PanelDefinition,
+  options: PanelCacheOptions,
+): Promise<Panel & { cache: CacheInfo }> {
+  const log = options.log ?? (() => {});
+  const selection = isLoadedData(source) ? options.selection ?? null : source.selection;
+  const key = panelCacheKey(source.fingerprint, selection, def);
+  const dir = join(options.cacheDir, 'panels');
+  const file = join(dir, `${key}.arrow`);
+
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    bytes = undefined;
+  }
+  if (bytes) {
+    try {
+      const panel = decodePanel(bytes, key);
+      log(`panel cache hit: ${file} (${panel.length} rows)`);
+      return Object.assign(panel, { cache: { key, hit: true, file } });
+    } catch (e) {
+      log(`panel cache file ${file} is unreadable (${(e as Error).message}); rebuilding`);
+      rmSync(file, { force: true });
+    }
+  }
+  const data = isLoadedData(source) ? source : await source.load();
+  const panel = buildPanel(data, def, { log });
+  mkdirSync(dir, { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(temp, encodePanel(panel, key));
+    renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  log(`panel cache written: ${file}`);
+  return Object.assign(panel, { cache: { key, hit: false, file } });
+}
+
+interface PanelMetadata {
+  format: string;
+  key: string;
+  length: number;
+  dates: number[];
+  numeric: string[];
+  categorical: Array<{ name: string; levels: string[] }>;
+}
+
+/** Columns: `@user_id` and `@day_index` (Int32), numeric columns as Float64, categorical codes as Int32. */
+export function encodePanel(panel: Panel, key: string): Uint8Array {
+  const vectors: Record<string, Vector> = {
+    '@user_id': makeVector(panel.userId),
+    '@day_index': makeVector(panel.dayIndex),
+  };
+  const numeric = Object.keys(panel.table.numeric);
+  for (const name of numeric) vectors[`n:${name}`] = makeVector(panel.table.numeric[name]);
+  const categorical: PanelMetadata['categorical'] = [];
+  for (const [name, column] of Object.entries(panel.table.categorical)) {
+    vectors[`c:${name}`] = makeVector(column.codes);
+    categorical.push({ name, levels: column.levels });
+  }
+  const metadata: PanelMetadata = { format: FORMAT, key, length: panel.length, dates: panel.dates, numeric, categorical };
+  const plain = new Table(vectors);
+  const table = new Table(new Schema(plain.schema.fields, new Map([[METADATA_KEY, JSON.stringify(metadata)]])), plain.batches);
+  return tableToIPC(table, 'file');
+}
+
+export function decodePanel(bytes: Uint8Array, expectedKey: string): Panel {
+  const table = tableFromIPC(bytes);
+  const raw = table.schema.metadata.get(METADATA_KEY);
+  if (!raw) throw new Error('no panel metadata');
+  const meta = JSON.parse(raw) as PanelMetadata;
+  if (meta.format !== FORMAT || meta.key !== expectedKey) throw new Error('format or key mismatch');
+  if (table.numRows !== meta.length) throw new Error(`expected ${meta.length} rows, found ${table.numRows}`);
+  const column = <T>(name: string, kind: new (n: number) => T): T => {
+    const child = table.getChild(name);
+    if (!child) throw new Error(`missing column ${name}`);
+    const values = child.toArray() as unknown;
+    if (!(values instanceof (kind as unknown as typeof Float64Array | typeof Int32Array))) throw new Error(`column ${name} has the wrong type`);
+    return values as T;
+  };
+  const numeric: Record<string, Float64Array> = {};
+  for (const name of meta.numeric) numeric[name] = column(`n:${name}`, Float64Array);
+  const categorical: Record<string, CategoricalColumn> = {};
+  for (const { name, levels } of meta.categorical) categorical[name] = { codes: column(`c:${name}`, Int32Array), levels };
+  return {
+    length: meta.length,
+    userId: column('@user_id', Int32Array),
+    dayIndex: column('@day_index', Int32Array),
+    dates: meta.dates,
+    table: { length: meta.length, numeric, categorical },
+  };
+}

@@ -1,0 +1,356 @@
+/**
+ * Evaluation of checked expressions over typed columns. A value is a Float64Array at its level
+ * (one entry per item, user, event or panel row) or a plain number for a scalar; booleans are
+ * 0/1 and NaN is missing. Missing values propagate through arithmetic and comparisons; `and`/`or`
+ * follow three-valued logic (false and missing = false, true or missing = true).
+ *
+ * The tree walk is generic; where values live (columns, joins between levels, aggregation into
+ * user-days, first-time flags, quantiles) is supplied by an EvaluationEnvironment, so the same code
+ * serves event fields, day measures and panel-row expressions.
+ */
+import type { BinaryOperator } from './ast.js';
+import type { AggregateFunction, CheckedNode, ColumnSource, Level } from './check.js';
+
+export type Vector = Float64Array | number;
+
+export interface CategoryValue {
+  values: Float64Array; // codes as numbers, NaN = missing
+  levels: string[];
+}
+
+export interface EvaluationEnvironment {
+  /** Number of values at a level. */
+  size(level: Level): number;
+  /** A column at its natural level (categorical columns give codes and levels). */
+  column(source: ColumnSource, name: string): { values: Float64Array; levels?: string[] };
+  /** Re-index values from one level to a finer one (item → event, user → event, user → day). */
+  lift(values: Float64Array, from: Level, to: Level): Float64Array;
+  aggregate(fn: AggregateFunction, arg: Float64Array | null, argIsInteger: boolean): Float64Array;
+  firstTime(group: Float64Array, key: Float64Array): Float64Array;
+  /** z-scores of a day measure over active days (0 where the measure is missing). */
+  zscore(values: Float64Array): Float64Array;
+}
+
+export function evaluateNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
+  return evalNode(node, env);
+}
+
+/** Evaluates `node` and lifts the result to `level` (numbers stay scalars). */
+function evalAt(node: CheckedNode, env: EvaluationEnvironment, level: Level): Vector {
+  const value = evalNode(node, env);
+  if (typeof value === 'number' || node.level === level) return value;
+  return env.lift(value, node.level, level);
+}
+
+/** A full-length array for a value (scalars broadcast). */
+export function toArray(value: Vector, length: number): Float64Array {
+  if (typeof value !== 'number') return value;
+  return new Float64Array(length).fill(value);
+}
+
+function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
+  switch (node.kind) {
+    case 'const':
+      return node.value;
+    case 'column':
+      return env.column(node.source, node.name).values;
+    case 'categoryEquals': {
+      const column = categoryOf(node.arg, env);
+      const code = column.levels.indexOf(node.text);
+      const values = column.values;
+      const out = new Float64Array(values.length);
+      const hit = node.negate ? 0 : 1;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        out[i] = v !== v ? NaN : v === code ? hit : 1 - hit;
+      }
+      return out;
+    }
+    case 'unary': {
+      const arg = evalNode(node.arg, env);
+      if (typeof arg === 'number') return node.op === '-' ? -arg : arg !== arg ? NaN : arg ? 0 : 1;
+      const out = new Float64Array(arg.length);
+      if (node.op === '-') for (let i = 0; i < arg.length; i++) out[i] = -arg[i];
+      else
+        for (let i = 0; i < arg.length; i++) {
+          const v = arg[i];
+          out[i] = v !== v ? NaN : v ? 0 : 1;
+        }
+      return out;
+    }
+    case 'binary': {
+      const left = evalAt(node.left, env, node.level);
+      const right = evalAt(node.right, env, node.level);
+      return binary(node.op, left, right);
+    }
+    case 'element':
+      return element(node, env);
+    case 'quantile': {
+      const values = evalNode(node.arg, env);
+      return quantileOf(typeof values === 'number' ? new Float64Array([values]) : values, node.q);
+    }
+    case 'firstTime': {
+      const group = toArray(evalAt(node.group, env, 'event'), env.size('event'));
+      const key = toArray(evalAt(node.key, env, 'event'), env.size('event'));
+      return env.firstTime(group, key);
+    }
+    case 'aggregate': {
+      if (node.arg === null) return env.aggregate('count', null, true);
+      const arg = toArray(evalAt(node.arg, env, 'event'), env.size('event'));
+      const integer = node.fn === 'nunique' && (node.arg.type !== 'number' || isIntegerColumn(arg));
+      return env.aggregate(node.fn, arg, integer);
+    }
+    case 'zmean': {
+      const n = env.size('day');
+      const sum = new Float64Array(n);
+      const count = new Float64Array(n);
+      for (const argNode of node.args) {
+        const z = env.zscore(toArray(evalAt(argNode, env, 'day'), n));
+        for (let i = 0; i < n; i++) {
+          const v = z[i];
+          if (v === v) {
+            sum[i] += v;
+            count[i]++;
+          }
+        }
+      }
+      for (let i = 0; i < n; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
+      return sum;
+    }
+  }
+}
+
+function categoryOf(node: CheckedNode, env: EvaluationEnvironment): CategoryValue {
+  if (node.kind !== 'column') throw new Error('categorical values come only from columns');
+  const column = env.column(node.source, node.name);
+  return { values: column.values, levels: column.levels ?? [] };
+}
+
+function isIntegerColumn(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v && (v !== Math.floor(v) || v < 0 || v > 0x3fffffff)) return false;
+  }
+  return true;
+}
+
+function element(node: CheckedNode & { kind: 'element' }, env: EvaluationEnvironment): Vector {
+  const args = node.args.map((a) => evalAt(a, env, node.level));
+  switch (node.fn) {
+    case 'clip': {
+      const [x, lo, hi] = args;
+      if (typeof lo === 'number' && typeof hi === 'number') {
+        if (typeof x === 'number') return x !== x ? NaN : Math.min(Math.max(x, lo), hi);
+        const out = new Float64Array(x.length);
+        for (let i = 0; i < x.length; i++) {
+          const v = x[i];
+          out[i] = v < lo ? lo : v > hi ? hi : v;
+        }
+        return out;
+      }
+      return binary('min2', binary('max2', x, lo), hi);
+    }
+    case 'log1p':
+      return mapUnary(args[0], Math.log1p);
+    case 'abs':
+      return mapUnary(args[0], Math.abs);
+    case 'min2':
+    case 'max2':
+      return binary(node.fn, args[0], args[1]);
+    case 'missing': {
+      const x = args[0];
+      if (typeof x === 'number') return x !== x ? 1 : 0;
+      const out = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
+      return out;
+    }
+    case 'coalesce': {
+      let result = args[0];
+      for (let k = 1; k < args.length; k++) result = binary('coalesce', result, args[k]);
+      return result;
+    }
+  }
+}
+
+function mapUnary(x: Vector, fn: (v: number) => number): Vector {
+  if (typeof x === 'number') return fn(x);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = fn(x[i]);
+  return out;
+}
+
+type Operator = BinaryOperator | 'min2' | 'max2' | 'coalesce';
+
+function scalarOp(op: Operator, a: number, b: number): number {
+  if (op === 'and') return a === 0 || b === 0 ? 0 : a !== a || b !== b ? NaN : 1;
+  if (op === 'or') return a === 1 || b === 1 ? 1 : a !== a || b !== b ? NaN : 0;
+  if (op === 'coalesce') return a === a ? a : b;
+  if (a !== a || b !== b) return NaN;
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '<':
+      return a < b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case 'min2':
+      return a < b ? a : b;
+    case 'max2':
+      return a > b ? a : b;
+  }
+}
+
+/**
+ * Elementwise binary operation. The common shapes (array with array, array with scalar) get a
+ * dedicated loop per operator so the hot loops stay monomorphic; comparisons yield NaN when
+ * either side is missing (NaN compares false in JavaScript, so the check is explicit).
+ */
+export function binary(op: Operator, left: Vector, right: Vector): Vector {
+  if (typeof left === 'number' && typeof right === 'number') return scalarOp(op, left, right);
+  if (typeof left === 'number') {
+    // Put the array first: flip the operator where order matters.
+    const flipped = flip(op);
+    if (flipped !== null) return binary(flipped, right, left);
+    return binaryLoop(op, new Float64Array((right as Float64Array).length).fill(left), right as Float64Array);
+  }
+  if (typeof right === 'number') return scalarLoop(op, left, right);
+  if (left.length !== right.length) throw new Error(`length mismatch ${left.length} vs ${right.length}`);
+  return binaryLoop(op, left, right);
+}
+
+function flip(op: Operator): Operator | null {
+  switch (op) {
+    case '+':
+    case '*':
+    case '==':
+    case '!=':
+    case 'and':
+    case 'or':
+    case 'min2':
+    case 'max2':
+      return op;
+    case '<':
+      return '>';
+    case '<=':
+      return '>=';
+    case '>':
+      return '<';
+    case '>=':
+      return '<=';
+    default:
+      return null; // -, /, coalesce: broadcast instead
+  }
+}
+
+function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  if (b !== b && op !== 'and' && op !== 'or' && op !== 'coalesce') return out.fill(NaN);
+  switch (op) {
+    case '+':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b;
+      break;
+    case '-':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b;
+      break;
+    case '*':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b;
+      break;
+    case '/':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b;
+      break;
+    case '<':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : v < b ? 1 : 0;
+      }
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : v <= b ? 1 : 0;
+      }
+      break;
+    case '>':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : v > b ? 1 : 0;
+      }
+      break;
+    case '>=':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : v >= b ? 1 : 0;
+      }
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b);
+  }
+  return out;
+}
+
+function binaryLoop(op: Operator, a: Float64Array, b: Float64Array): Float64Array {
+  const n = a.length;
+  const out = new Float64Array(n);
+  switch (op) {
+    case '+':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      break;
+    case '-':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      break;
+    case '*':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      break;
+    case '/':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      break;
+    case 'and':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x === 0 || y === 0 ? 0 : x !== x || y !== y ? NaN : 1;
+      }
+      break;
+    case 'or':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x === 1 || y === 1 ? 1 : x !== x || y !== y ? NaN : 0;
+      }
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b[i]);
+  }
+  return out;
+}
+
+/** Quantile with linear interpolation between order statistics (pandas/numpy default), NaN skipped. */
+export function quantileOf(values: Float64Array, q: number): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) count++;
+  if (count === 0) return NaN;
+  const sorted = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) sorted[k++] = values[i];
+  sorted.sort();
+  const position = q * (count - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, count - 1);
+  const fraction = position - lower;
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction;
+}

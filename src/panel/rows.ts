@@ -1,0 +1,92 @@
+/**
+ * Expressions over finished panel rows (population filters and the like), for frame/:
+ *
+ *   const population = compileRowExpression('active_day and not missing(future_7day_interactions)', origin, panel.table);
+ *   const keep = evaluateRows(population, panel.table);   // Float64Array of 0/1/NaN per row
+ *
+ * `availableColumns` is a ColumnTable (the panel's table), a Map of column types (panelColumns(def),
+ * before any data is read) or a plain list of numeric column names.
+ */
+import { CausewayError } from '../errors.js';
+import type { ColumnTable } from '../data/table.js';
+import type { ExpressionOrigin } from './expr/ast.js';
+import { checkExpression, type CheckedExpression, type ValueType } from './expr/check.js';
+import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
+import { parseExpression } from './expr/parser.js';
+
+export type AvailableColumns = ColumnTable | Map<string, ValueType> | string[];
+
+export interface CompiledRowExpression {
+  checked: CheckedExpression;
+  /** number or boolean (categorical results are refused). */
+  type: ValueType;
+  /** Panel columns the expression reads. */
+  columns: string[];
+}
+
+function scopeOf(available: AvailableColumns): Map<string, ValueType> {
+  if (available instanceof Map) return available;
+  if (Array.isArray(available)) return new Map(available.map((c) => [c, 'number' as ValueType]));
+  const scope = new Map<string, ValueType>();
+  for (const c of Object.keys(available.numeric)) scope.set(c, c === 'active_day' ? 'boolean' : 'number');
+  for (const c of Object.keys(available.categorical)) scope.set(c, 'category');
+  return scope;
+}
+
+export function compileRowExpression(
+  text: string,
+  origin: ExpressionOrigin,
+  availableColumns: AvailableColumns,
+  expect?: 'boolean' | 'number',
+): CompiledRowExpression {
+  const parsed = parseExpression(text, origin);
+  const checked = checkExpression(parsed, { row: scopeOf(availableColumns) }, 'row');
+  const where = { kind: 'spec' as const, file: origin.file, line: origin.line, col: origin.col, ...(origin.pointer !== undefined ? { pointer: origin.pointer } : {}) };
+  if (checked.type === 'category') {
+    throw new CausewayError('EXPR_TYPE', 'this expression gives a categorical value; compare it with quoted text', where);
+  }
+  if (expect === 'boolean' && checked.type !== 'boolean') {
+    throw new CausewayError('EXPR_TYPE', 'this expression must be true/false (a condition), but it gives a number', where, 'compare it, e.g. x > 0');
+  }
+  return { checked, type: checked.type, columns: [...checked.refs.row] };
+}
+
+/**
+ * Evaluates a compiled row expression over a table (the panel's, or any table with the named
+ * columns). Booleans are 0/1; NaN is missing.
+ */
+export function evaluateRows(compiled: CompiledRowExpression, table: ColumnTable): Float64Array {
+  const categoricalCache = new Map<string, Float64Array>();
+  const env: EvaluationEnvironment = {
+    size: (level) => (level === 'scalar' ? 1 : table.length),
+    column(_source, name) {
+      const numeric = table.numeric[name];
+      if (numeric) return { values: numeric };
+      const categorical = table.categorical[name];
+      if (categorical) {
+        let values = categoricalCache.get(name);
+        if (!values) {
+          values = new Float64Array(categorical.codes.length);
+          for (let i = 0; i < values.length; i++) values[i] = categorical.codes[i] >= 0 ? categorical.codes[i] : NaN;
+          categoricalCache.set(name, values);
+        }
+        return { values, levels: categorical.levels };
+      }
+      throw new CausewayError('PANEL_MISSING_COLUMN', `the panel has no column \`${name}\``, { kind: 'none' });
+    },
+    lift: (values) => values,
+    aggregate: () => {
+      throw new Error('aggregation in a row expression');
+    },
+    firstTime: () => {
+      throw new Error('first_time in a row expression');
+    },
+    zscore: () => {
+      throw new Error('zmean in a row expression');
+    },
+  };
+  const value = evaluateNode(compiled.checked.root, env);
+  const out = toArray(value, table.length);
+  // Never hand back a column of the table itself: callers may modify the result.
+  return compiled.checked.root.kind === 'column' ? out.slice() : out;
+}

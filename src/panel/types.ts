@@ -1,0 +1,26 @@
+/**
+ * The values panel/ receives and hands on (docs/CONTRACTS.md). `LoadedData` is data/'s value; the
+ * panel names only the fields it reads, so data/'s full interface is accepted as it is.
+ */
+import type { ColumnTable, ListColumn } from '../data/table.js';
+
+export interface LoadedData {
+  events: ColumnTable;
+  users: ColumnTable;
+  itemCategories?: { videoId: Int32Array; feat: ListColumn };
+  itemDaily?: ColumnTable;
+  coverage?: { users?: number; events?: number; firstDate: number; lastDate: number; sampledUsers?: number };
+  fingerprint: string;
+}
+
+export interface Panel {
+  /** users × days, dense, ordered by user then day. */
+  length: number;
+  userId: Int32Array;
+  /** 0-based calendar day index. */
+  dayIndex: Int32Array;
+  /** YYYYMMDD for each day index. */
+  dates: number[];
+  /** Day measures, active_day, history columns, calendar_day_index, user_id, date, joined user features. */
+  table: ColumnTable;
+}
