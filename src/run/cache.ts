@@ -1,0 +1,160 @@
+/**
+ * Content-addressed cell results.
+ *
+ * Where: `$CAUSEWAY_CACHE` when set, else `.cache/causeway/` under the current working directory (the
+ * project root when causeway is run from it, as the data layer's demo archive cache is). Cell results
+ * live in `<cache>/cells/<key[0..2]>/<key>.json`.
+ *
+ * Key: sha256 over (cell id, data identity, causeway version). The cell id already hashes the cell's
+ * whole resolved analysis definition (spec/plan.ts); the data identity says which bytes it read:
+ *  - a path source (kuairec, or synthetic written to a path): realpath + size + mtime of the archive, or of
+ *    every file under an extracted folder (so replacing the archive invalidates; touching it does too);
+ *  - the embedded synthetic demo: `synthetic-embedded` — the simulator ships inside causeway, so the
+ *    causeway version pins its code, and its seed and size are part of the `data` section hashed into
+ *    the cell id.
+ * Entries are JSON `{format, key, cellId, version, checksum, payload}` where payload is the cell result's
+ * stable JSON text and checksum its sha256: a corrupt or truncated entry fails to parse or to verify, is
+ * reported through `log` and recomputed. Only `ok` cells are stored: failed cells are retried on the next
+ * run. Writes are atomic (temp file + fsync + rename), so a kill at any moment leaves either the old state
+ * or the whole entry.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp, readFileSync, realpathSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { CellResult } from '../report/results.js';
+import type { Cell } from '../spec/plan.js';
+
+export const CACHE_FORMAT = 'causeway.cell-cache/1';
+
+export const CAUSEWAY_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The cache folder: `$CAUSEWAY_CACHE`, else `<cwd>/.cache/causeway`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const fromEnv = env.CAUSEWAY_CACHE;
+  if (fromEnv && fromEnv.trim() !== '') return resolve(cwd, fromEnv);
+  return resolve(cwd, '.cache', 'causeway');
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * What data a cell reads, as a string that changes when those bytes may have changed. See the header.
+ * `baseDir` is the spec's folder (data paths are relative to it).
+ */
+export function dataIdentity(data: { source: string; path?: string }, baseDir: string): string {
+  if (!data.path) return data.source === 'synthetic' ? 'synthetic-embedded' : `${data.source}:no-path`;
+  const absolute = isAbsolute(data.path) ? data.path : resolve(baseDir, data.path);
+  let real: string;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    return `${data.source}:missing:${absolute}`;
+  }
+  const parts: string[] = [`${data.source}:${real}`];
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full, rel + name + '/');
+      else parts.push(`${rel}${name}:${st.size}:${Math.trunc(st.mtimeMs)}`);
+    }
+  };
+  const st = statSync(real);
+  if (st.isDirectory()) walk(real, '');
+  else parts.push(`:${st.size}:${Math.trunc(st.mtimeMs)}`);
+  return sha256Hex(parts.join('\n'));
+}
+
+export function cacheKey(cellId: string, identity: string, version: string = CAUSEWAY_VERSION): string {
+  return sha256Hex(`${cellId}\u241f${identity}\u241f${version}`);
+}
+
+/** Writes `text` to `file` atomically: a unique temp file in the same folder, fsync, rename. */
+export async function atomicWrite(file: string, text: string): Promise<void> {
+  await fsp.mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const handle = await fsp.open(tmp, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export type CacheRead =
+  | { status: 'hit'; payload: string }
+  | { status: 'miss' }
+  | { status: 'corrupt'; problem: string };
+
+export class ResultCache {
+  readonly dir: string;
+  private readonly identities = new Map<string, string>();
+
+  constructor(
+    cacheDir: string,
+    private readonly baseDir: string,
+    private readonly version: string = CAUSEWAY_VERSION,
+  ) {
+    this.dir = join(cacheDir, 'cells');
+  }
+
+  /** The cache key of a cell (data identity computed once per distinct data section). */
+  keyOf(cell: Cell): string {
+    const data = (cell.spec as { data: { source: string; path?: string } }).data;
+    const memoKey = `${data.source}\u241f${data.path ?? ''}`;
+    let identity = this.identities.get(memoKey);
+    if (identity === undefined) {
+      identity = dataIdentity(data, this.baseDir);
+      this.identities.set(memoKey, identity);
+    }
+    return cacheKey(cell.id, identity, this.version);
+  }
+
+  fileOf(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** Reads and verifies an entry; the payload is the cell result's stable JSON text. */
+  async read(key: string): Promise<CacheRead> {
+    let text: string;
+    try {
+      text = await fsp.readFile(this.fileOf(key), 'utf8');
+    } catch {
+      return { status: 'miss' };
+    }
+    let entry: { format?: unknown; key?: unknown; checksum?: unknown; payload?: unknown };
+    try {
+      entry = JSON.parse(text) as typeof entry;
+    } catch {
+      return { status: 'corrupt', problem: 'not valid JSON (truncated?)' };
+    }
+    if (entry === null || typeof entry !== 'object') return { status: 'corrupt', problem: 'not an object' };
+    if (entry.format !== CACHE_FORMAT) return { status: 'corrupt', problem: `unknown format ${String(entry.format)}` };
+    if (entry.key !== key) return { status: 'corrupt', problem: 'key does not match its file name' };
+    if (typeof entry.payload !== 'string' || typeof entry.checksum !== 'string') return { status: 'corrupt', problem: 'missing payload or checksum' };
+    if (sha256Hex(entry.payload) !== entry.checksum) return { status: 'corrupt', problem: 'checksum mismatch' };
+    return { status: 'hit', payload: entry.payload };
+  }
+
+  /** Stores a cell result given as its stable JSON text. */
+  async write(key: string, cellId: string, payload: string): Promise<void> {
+    const entry = { format: CACHE_FORMAT, key, cellId, version: this.version, checksum: sha256Hex(payload), payload };
+    await atomicWrite(this.fileOf(key), JSON.stringify(entry) + '\n');
+  }
+}
+
+/** Parses a cached/computed payload back into a CellResult. */
+export function parseCellPayload(payload: string): CellResult {
+  return JSON.parse(payload) as CellResult;
+}
