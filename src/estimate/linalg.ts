@@ -42,6 +42,12 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Sym
     if (!(diag[piv] > RANK_TOL)) break;
     perm[best] = perm[k];
     perm[k] = piv;
+    // the rows of L already computed move with their pivot
+    for (let m = 0; m < k; m++) {
+      const t = L[k * p + m];
+      L[k * p + m] = L[best * p + m];
+      L[best * p + m] = t;
+    }
     const lkk = Math.sqrt(diag[piv]);
     L[k * p + k] = lkk;
     for (let i = k + 1; i < p; i++) {

@@ -65,7 +65,7 @@ export interface EstimatorResult {
 export interface TreatmentDefinition {
   name: string;
   measure: string;
-  threshold: { value: number } | { quantile: number; among: 'population' | 'active_days' };
+  threshold: { value: number } | { quantile: number; among?: 'population' | 'active_days' };
 }
 
 export interface FrameDefinitions {

@@ -1,9 +1,12 @@
 /**
  * The `gbm` learner: histogram gradient boosting behind the shared Learner interface.
  * `gbmLearner(options).fit(X, y, w?)` → GbmModel (predict: mean or P(y=1); predictRaw; importance).
+ * Importing this module registers the kind 'gbm' in the learner registry (src/estimate/learners.ts).
  */
 import type { ErrorLocation } from '../../errors.js';
-import type { DesignMatrix, Learner } from '../ml/contracts.js';
+import type { Rng } from '../../rng.js';
+import { registerLearner } from '../learners.js';
+import type { DesignMatrix, Learner, ModelSpec } from '../types.js';
 import { fitGbm, GbmModel } from './booster.js';
 import { resolveGbmOptions, type GbmOptions, type GbmParams } from './options.js';
 
@@ -24,8 +27,21 @@ export function gbmLearner(options: GbmOptions = {}, where?: ErrorLocation): Gbm
   const params = resolveGbmOptions(options, where);
   return {
     kind: 'gbm',
+    task: params.loss === 'logistic' ? 'classification' : 'regression',
     params,
     fit: (X, y, w) => fitGbm(X, y, params, w),
     with: (more) => gbmLearner({ ...options, ...more }, where),
   };
 }
+
+/**
+ * Learner from a model spec ({ kind: 'gbm', trees, … }). Without an explicit `seed`, the sampling
+ * seed is drawn from `rng` (keyed by spec seed, cell and purpose by the caller).
+ */
+export function gbmFromSpec(spec: ModelSpec, rng: Rng): GbmLearner {
+  const { kind: _kind, ...options } = spec;
+  const seed = options.seed ?? rng.nextUint32();
+  return gbmLearner({ ...(options as GbmOptions), seed: seed as number | string });
+}
+
+registerLearner('gbm', gbmFromSpec);

@@ -1,0 +1,185 @@
+/**
+ * User-cluster bootstrap. Replicate r draws users with replacement from `new Rng(seed, cellId,
+ * 'bootstrap', r)`, so every estimator in a cell sees the same resamples and nothing depends on thread
+ * count. Linear estimators assemble a replicate from per-user sufficient statistics (packed XᵀWX of
+ * the columns plus responses): a replicate is the multiplicity-weighted sum over users, O(users·p²).
+ */
+import { Rng } from '../rng.js';
+import { finiteOrNull, quantileSorted, solveSymmetric } from './linalg.js';
+
+/** Users in ascending id order and each row's dense user index. */
+export interface UserIndex {
+  ids: Int32Array;
+  rowUser: Int32Array;
+  /** rows of user u are rowsOf[offsets[u] .. offsets[u+1]) */
+  offsets: Int32Array;
+  rowsOf: Int32Array;
+}
+
+export function userIndex(cluster: Int32Array): UserIndex {
+  const ids = Int32Array.from(new Set(cluster)).sort();
+  const pos = new Map<number, number>();
+  ids.forEach((id, k) => pos.set(id, k));
+  const rowUser = Int32Array.from(cluster, (c) => pos.get(c)!);
+  const counts = new Int32Array(ids.length + 1);
+  for (let i = 0; i < rowUser.length; i++) counts[rowUser[i] + 1]++;
+  for (let u = 0; u < ids.length; u++) counts[u + 1] += counts[u];
+  const fill = counts.slice(0, ids.length);
+  const rowsOf = new Int32Array(rowUser.length);
+  for (let i = 0; i < rowUser.length; i++) rowsOf[fill[rowUser[i]]++] = i;
+  return { ids, rowUser, offsets: counts, rowsOf };
+}
+
+/** The users drawn in replicate `rep` (dense indices, in draw order). */
+export function drawUsers(users: number, seed: number, cellId: string, rep: number): Int32Array {
+  const rng = new Rng(seed, cellId, 'bootstrap', rep);
+  const out = new Int32Array(users);
+  for (let k = 0; k < users; k++) out[k] = rng.nextInt(users);
+  return out;
+}
+
+export function multiplicities(draws: Int32Array, users: number): Float64Array {
+  const m = new Float64Array(users);
+  for (let k = 0; k < draws.length; k++) m[draws[k]]++;
+  return m;
+}
+
+/** Row index and fresh cluster ids (draw position) of a replicate, for estimators refitted from rows. */
+export function replicateRows(ui: UserIndex, draws: Int32Array): { index: Int32Array; cluster: Int32Array } {
+  let n = 0;
+  for (let k = 0; k < draws.length; k++) n += ui.offsets[draws[k] + 1] - ui.offsets[draws[k]];
+  const index = new Int32Array(n);
+  const cluster = new Int32Array(n);
+  let p = 0;
+  for (let k = 0; k < draws.length; k++) {
+    const u = draws[k];
+    for (let r = ui.offsets[u]; r < ui.offsets[u + 1]; r++) {
+      index[p] = ui.rowsOf[r];
+      cluster[p++] = k;
+    }
+  }
+  return { index, cluster };
+}
+
+/**
+ * Per-user packed Gram of [1, c_1 − s_1, …, c_q − s_q] (weighted), columns shifted by their
+ * full-sample means so replicate sums never cancel badly.
+ */
+export class ClusterGram {
+  readonly q: number;
+  readonly size: number;
+  readonly stats: Float64Array;
+  readonly shift: Float64Array;
+  readonly names: string[];
+  readonly users: number;
+
+  constructor(columns: Float64Array[], names: string[], ui: UserIndex, weights?: Float64Array | null, rowMask?: Float64Array | null) {
+    const q = columns.length + 1;
+    this.q = q;
+    this.names = ['(const)', ...names];
+    this.size = (q * (q + 1)) / 2;
+    this.users = ui.ids.length;
+    this.stats = new Float64Array(this.users * this.size);
+    const n = ui.rowUser.length;
+    this.shift = new Float64Array(q);
+    for (let j = 1; j < q; j++) {
+      const c = columns[j - 1];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += c[i];
+      this.shift[j] = n ? s / n : 0;
+    }
+    const v = new Float64Array(q);
+    v[0] = 1;
+    for (let i = 0; i < n; i++) {
+      if (rowMask && !(rowMask[i] > 0)) continue;
+      const w = weights ? weights[i] : 1;
+      for (let j = 1; j < q; j++) v[j] = columns[j - 1][i] - this.shift[j];
+      let off = ui.rowUser[i] * this.size;
+      for (let j = 0; j < q; j++) {
+        const a = w * v[j];
+        for (let k = j; k < q; k++) this.stats[off++] += a * v[k];
+      }
+    }
+  }
+
+  /** Σ_u mult_u · stats_u (mult null = every user once). */
+  aggregate(mult: Float64Array | null, out?: Float64Array): Float64Array {
+    const T = this.size;
+    const acc = out ?? new Float64Array(T);
+    acc.fill(0);
+    const s = this.stats;
+    for (let u = 0; u < this.users; u++) {
+      const m = mult ? mult[u] : 1;
+      if (m === 0) continue;
+      const off = u * T;
+      for (let t = 0; t < T; t++) acc[t] += m * s[off + t];
+    }
+    return acc;
+  }
+
+  /** Packed index of (j, k), j ≤ k, in the (const + columns) numbering. */
+  at(j: number, k: number): number {
+    if (j > k) [j, k] = [k, j];
+    return j * this.q - (j * (j - 1)) / 2 + (k - j);
+  }
+
+  /** Column position (1-based after const) of a name. */
+  col(name: string): number {
+    const j = this.names.indexOf(name);
+    if (j < 0) throw new Error(`ClusterGram has no column ${name}`);
+    return j;
+  }
+
+  /**
+   * Least squares with intercept of column `response` on `regressors` from aggregated stats `S`
+   * (centred by the aggregated means). Returns slopes (regressor order) and the intercept in shifted
+   * coordinates, plus the aggregated weight total and shifted means.
+   */
+  regress(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number } {
+    const p = regressors.length;
+    const total = S[this.at(0, 0)];
+    const mean = (j: number) => S[this.at(0, j)] / total;
+    const G = new Float64Array(p * p);
+    const b = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      const ja = regressors[a];
+      const ma = mean(ja);
+      for (let c = 0; c <= a; c++) {
+        const jc = regressors[c];
+        const v = S[this.at(ja, jc)] - total * ma * mean(jc);
+        G[a * p + c] = v;
+        G[c * p + a] = v;
+      }
+      G[a * p + a] += ridge;
+      b[a] = S[this.at(ja, response)] - total * ma * mean(response);
+    }
+    const sol = solveSymmetric(G, b, p);
+    let intercept = mean(response);
+    for (let a = 0; a < p; a++) intercept -= sol.coef[a] * mean(regressors[a]);
+    return { slopes: sol.coef, intercept, total, rank: sol.rank };
+  }
+}
+
+export interface BootstrapSummary {
+  ci: [number, number] | null;
+  bootMean: number | null;
+  bootSd: number | null;
+  ok: number;
+  failed: number;
+}
+
+/** Percentile CI (numpy linear quantiles), mean and SD (ddof 1) of the finite replicates. */
+export function summarizeReplicates(values: Float64Array, level: number): BootstrapSummary {
+  const finite = Float64Array.from(Array.from(values).filter((v) => Number.isFinite(v))).sort();
+  const k = finite.length;
+  if (k < 2) return { ci: null, bootMean: k ? finite[0] : null, bootSd: null, ok: k, failed: values.length - k };
+  let m = 0;
+  for (let i = 0; i < k; i++) m += finite[i];
+  m /= k;
+  let v = 0;
+  for (let i = 0; i < k; i++) v += (finite[i] - m) ** 2;
+  const alpha = (1 - level) / 2;
+  const lo = quantileSorted(finite, alpha);
+  const hi = quantileSorted(finite, 1 - alpha);
+  return { ci: [lo, hi], bootMean: finiteOrNull(m), bootSd: finiteOrNull(Math.sqrt(v / (k - 1))), ok: k, failed: values.length - k };
+}

@@ -1,0 +1,280 @@
+/**
+ * Shared pieces of the cross-fitted ML estimators: folds by user, design matrices with treatment /
+ * mediator columns in front, out-of-fold metrics, cluster-robust influence-function standard errors
+ * and a user-cluster bootstrap of influence-function scores.
+ */
+import { CausewayError } from '../../errors.js';
+import { Rng } from '../../rng.js';
+import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
+import { groupKFold, makeLearner } from '../learners.js';
+import type { DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
+
+/** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
+export interface CrossfitData {
+  n: number;
+  cluster: Int32Array;
+  A: Float64Array;
+  M: Float64Array | null;
+  Y: Float64Array;
+  X: DesignMatrix;
+}
+
+/** Training and held-out rows of each fold (GroupKFold by user, scikit-learn's assignment). */
+export interface Fold {
+  train: Int32Array;
+  test: Int32Array;
+  testUsers: number;
+}
+
+export function userFolds(cluster: Int32Array, folds: number): Fold[] {
+  if (!Number.isInteger(folds) || folds < 2) throw new CausewayError('ESTIMATE_BAD_OPTION', `crossfit folds must be an integer ≥ 2 (got ${folds})`);
+  const assignment = groupKFold(cluster, folds);
+  const out: Fold[] = [];
+  for (let k = 0; k < folds; k++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    const users = new Set<number>();
+    for (let i = 0; i < assignment.length; i++) {
+      if (assignment[i] === k) {
+        test.push(i);
+        users.add(cluster[i]);
+      } else train.push(i);
+    }
+    out.push({ train: Int32Array.from(train), test: Int32Array.from(test), testUsers: users.size });
+  }
+  return out;
+}
+
+/** Rows `index` of X with extra leading columns (each given for all n rows, or already per index row). */
+export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignMatrix {
+  const n = index ? index.length : X.rows;
+  const cols = lead.length + X.cols;
+  const data = new Float64Array(n * cols);
+  lead.forEach((c, j) => {
+    const out = j * n;
+    if (c.values.length === n) data.set(c.values, out);
+    else if (index) for (let i = 0; i < n; i++) data[out + i] = c.values[index[i]];
+    else throw new CausewayError('ESTIMATE_INTERNAL', `column ${c.name} has ${c.values.length} values for ${n} rows`);
+  });
+  for (let j = 0; j < X.cols; j++) {
+    const src = j * X.rows;
+    const out = (lead.length + j) * n;
+    if (index) for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
+    else data.set(X.data.subarray(src, src + X.rows), out);
+  }
+  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names] };
+}
+
+/** Replace column j of a design matrix in place (used to set A or M to counterfactual values). */
+export function setColumn(D: DesignMatrix, j: number, values: Float64Array | number): void {
+  const out = j * D.rows;
+  if (typeof values === 'number') D.data.fill(values, out, out + D.rows);
+  else D.data.set(values, out);
+}
+
+export function take(values: Float64Array, index: Int32Array): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let i = 0; i < index.length; i++) out[i] = values[index[i]];
+  return out;
+}
+
+export function scatter(into: Float64Array, index: Int32Array, values: Float64Array): void {
+  for (let i = 0; i < index.length; i++) into[index[i]] = values[i];
+}
+
+export interface RegressionMetrics { rmse: number | null; mae: number | null; r2: number | null; rows: number }
+export interface ClassificationMetrics { log_loss: number | null; auc: number | null; brier: number | null; rows: number }
+
+/** Out-of-fold RMSE, MAE and R² (scikit-learn definitions). */
+export function regressionMetrics(y: Float64Array, pred: Float64Array): RegressionMetrics {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let sse = 0;
+  let sae = 0;
+  let sst = 0;
+  for (let i = 0; i < n; i++) {
+    const e = y[i] - pred[i];
+    sse += e * e;
+    sae += Math.abs(e);
+    sst += (y[i] - mean) ** 2;
+  }
+  return {
+    rmse: finiteOrNull(Math.sqrt(sse / n)),
+    mae: finiteOrNull(sae / n),
+    r2: sst > 0 ? finiteOrNull(1 - sse / sst) : null,
+    rows: n,
+  };
+}
+
+/** Out-of-fold log-loss (probabilities clipped at 1e-15 as scikit-learn), ROC AUC (ties averaged) and Brier score. */
+export function classificationMetrics(y: Float64Array, p: Float64Array): ClassificationMetrics {
+  const n = y.length;
+  let ll = 0;
+  let brier = 0;
+  let positives = 0;
+  for (let i = 0; i < n; i++) {
+    const q = Math.min(1 - 1e-15, Math.max(1e-15, p[i]));
+    ll -= y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q);
+    brier += (p[i] - y[i]) ** 2;
+    if (y[i] === 1) positives++;
+  }
+  const negatives = n - positives;
+  let auc: number | null = null;
+  if (positives > 0 && negatives > 0) {
+    const ranks = averageRanks(p);
+    let rankSum = 0;
+    for (let i = 0; i < n; i++) if (y[i] === 1) rankSum += ranks[i];
+    auc = (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  }
+  return { log_loss: finiteOrNull(ll / n), auc: finiteOrNull(auc), brier: finiteOrNull(brier / n), rows: n };
+}
+
+/**
+ * Mean of per-row scores and its user-clustered standard error: with φᵢ = sᵢ − θ̂ and Φ_g the sum
+ * of φ over user g, se = √(G/(G−1) · Σ_g Φ_g²) / n — the influence-function SE of a cross-fitted
+ * (debiased) estimator under repeated user-days.
+ */
+export function clusteredMean(scores: Float64Array, cluster: Int32Array): { estimate: number; se: number | null } {
+  const n = scores.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += scores[i];
+  const estimate = sum / n;
+  const perUser = new Map<number, number>();
+  for (let i = 0; i < n; i++) perUser.set(cluster[i], (perUser.get(cluster[i]) ?? 0) + scores[i] - estimate);
+  const G = perUser.size;
+  if (G < 2) return { estimate, se: null };
+  let ss = 0;
+  for (const v of perUser.values()) ss += v * v;
+  return { estimate, se: finiteOrNull(Math.sqrt((G / (G - 1)) * ss) / n) };
+}
+
+/** Users in ascending id order; user index of each row. */
+export interface Users { ids: Int32Array; ofRow: Int32Array }
+
+export function usersOf(cluster: Int32Array): Users {
+  const ids = Int32Array.from(new Set(cluster)).sort();
+  const pos = new Map<number, number>();
+  ids.forEach((id, k) => pos.set(id, k));
+  return { ids, ofRow: Int32Array.from(cluster, (c) => pos.get(c)!) };
+}
+
+/**
+ * User multiplicities of bootstrap replicate r: users drawn with replacement from
+ * new Rng(seed, cellId, 'bootstrap', r), as the cell's other bootstrap estimators, so every
+ * estimator and segment in a cell sees the same resamples.
+ */
+export function bootstrapMultiplicities(users: number, seed: number, cellId: string, rep: number): Float64Array {
+  const rng = new Rng(seed, cellId, 'bootstrap', rep);
+  const m = new Float64Array(users);
+  for (let k = 0; k < users; k++) m[rng.nextInt(users)]++;
+  return m;
+}
+
+export interface ScoreBootstrap {
+  reps: number;
+  ci: [number, number] | null;
+  bootMean: number | null;
+  bootSd: number | null;
+}
+
+/**
+ * User-cluster bootstrap of mean scores with the nuisance models held fixed (the score bootstrap of
+ * double machine learning): replicate θ_r = Σ_u m_u S_u / Σ_u m_u n_u for each score column, S_u the
+ * user's score sum over the selected rows. Percentile CIs (numpy's linear quantiles).
+ */
+export function scoreBootstrap(
+  scores: Float64Array[], users: Users, rows: Int32Array | null, reps: number, level: number, seed: number, cellId: string,
+): ScoreBootstrap[] {
+  const G = users.ids.length;
+  const sums = scores.map(() => new Float64Array(G));
+  const counts = new Float64Array(G);
+  const visit = (i: number) => {
+    const u = users.ofRow[i];
+    counts[u]++;
+    for (let s = 0; s < scores.length; s++) sums[s][u] += scores[s][i];
+  };
+  if (rows) for (let k = 0; k < rows.length; k++) visit(rows[k]);
+  else for (let i = 0; i < users.ofRow.length; i++) visit(i);
+  const replicates = scores.map(() => new Float64Array(reps));
+  for (let r = 0; r < reps; r++) {
+    const m = bootstrapMultiplicities(G, seed, cellId, r);
+    let denom = 0;
+    for (let u = 0; u < G; u++) denom += m[u] * counts[u];
+    for (let s = 0; s < scores.length; s++) {
+      let num = 0;
+      for (let u = 0; u < G; u++) num += m[u] * sums[s][u];
+      replicates[s][r] = denom > 0 ? num / denom : NaN;
+    }
+  }
+  return replicates.map((values) => summarize(values, level));
+}
+
+function summarize(values: Float64Array, level: number): ScoreBootstrap {
+  const finite = Float64Array.from(Array.from(values).filter((v) => Number.isFinite(v))).sort();
+  const k = finite.length;
+  if (k < 2) return { reps: k, ci: null, bootMean: k ? finite[0] : null, bootSd: null };
+  let mean = 0;
+  for (let i = 0; i < k; i++) mean += finite[i] / k;
+  let ss = 0;
+  for (let i = 0; i < k; i++) ss += (finite[i] - mean) ** 2;
+  const alpha = (1 - level) / 2;
+  return {
+    reps: k,
+    ci: [quantileSorted(finite, alpha), quantileSorted(finite, 1 - alpha)],
+    bootMean: finiteOrNull(mean),
+    bootSd: finiteOrNull(Math.sqrt(ss / (k - 1))),
+  };
+}
+
+/** Normal-approximation CI from an IF standard error. */
+export function normalCi(estimate: number, se: number | null, level: number): [number, number] | null {
+  if (se === null || !Number.isFinite(se)) return null;
+  const z = normalQuantile(1 - (1 - level) / 2);
+  return [estimate - z * se, estimate + z * se];
+}
+
+/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/** Clip probabilities to [clip, 1 − clip]; returns how many were moved. */
+export function clipProbabilities(p: Float64Array, clip: number): number {
+  let moved = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] < clip) { p[i] = clip; moved++; }
+    else if (p[i] > 1 - clip) { p[i] = 1 - clip; moved++; }
+  }
+  return moved;
+}
+
+/**
+ * A learner for one nuisance role, seeded from (spec seed, cell, estimator id, role) so results never
+ * depend on order. For a propensity role a gbm without an explicit loss gets loss: logistic.
+ */
+export function roleLearner(spec: ModelSpec, ctx: Pick<EstimatorContext, 'seed' | 'cellId'>, estimatorId: string, role: string,
+  task: 'regression' | 'classification'): Learner {
+  const resolved = task === 'classification' && spec.kind === 'gbm' && spec.loss === undefined ? { ...spec, loss: 'logistic' } : spec;
+  const learner = makeLearner(resolved, new Rng(ctx.seed, ctx.cellId, estimatorId, role));
+  if (learner.task !== task) {
+    throw new CausewayError('ESTIMATE_MODEL_TASK',
+      `estimator ${estimatorId}: the ${role} model (kind ${spec.kind}) is a ${learner.task} model, but ${role} needs ${task}`,
+      { kind: 'none' }, task === 'classification' ? 'use kind logistic, or gbm (loss logistic)' : 'use kind linear or gbm');
+  }
+  return learner;
+}

@@ -1,0 +1,303 @@
+/**
+ * Cross-fitted mediation with any learners: the plug-in g-computation of seed 004 and the debiased
+ * (efficient-influence-function) estimator of the natural effects, side by side.
+ *
+ * Plug-in (seed 004): mediator model m(a, X) on [A, X]; outcome model μ(a, m, X) on [A, M, A·M, X];
+ * Y(a, M(a')) ≈ μ(a, m̂(a', X), X). It plugs the predicted mean mediator into μ, which is right only
+ * when μ is linear in m, and shallow shrunk trees pull every contrast towards zero.
+ *
+ * Debiased (Tchetgen Tchetgen & Shpitser 2012; the DML form of Farbmacher, Huber, Lafférs, Langen &
+ * Spindler 2022 for a binary treatment and a continuous mediator): with e(X) = P(A=1|X),
+ * p(M, X) = P(A=1|M,X), μ(a, M, X) = E[Y|A=a,M,X], ν(a, X) = E[Y|A=a,X] and the nested regression
+ * ω(X) = E[μ(1, M, X) | A=0, X],
+ *   ψ₁₀ = A·(1−p)/(p·(1−e))·(Y − μ(1,M,X)) + (1−A)/(1−e)·(μ(1,M,X) − ω(X)) + ω(X)   → E[Y(1, M(0))]
+ *   ψ₁₁ = A/e·(Y − ν(1,X)) + ν(1,X)                                               → E[Y(1, M(1))]
+ *   ψ₀₀ = (1−A)/(1−e)·(Y − ν(0,X)) + ν(0,X)                                       → E[Y(0, M(0))]
+ * TE = mean(ψ₁₁ − ψ₀₀), NDE = mean(ψ₁₀ − ψ₀₀), NIE = mean(ψ₁₁ − ψ₁₀). Every nuisance is fitted on
+ * the other folds' users; ω is fitted on one half of the training users from a μ fitted on the other
+ * half (both ways, averaged), so μ's in-sample fit never feeds its own nested regression.
+ * Standard errors: the influence function clustered by user; CIs from the user-cluster score bootstrap.
+ */
+import { CausewayError } from '../../errors.js';
+import { groupKFold } from '../learners.js';
+import { finiteOrNull } from '../linalg.js';
+import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
+import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
+import {
+  classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
+  setColumn, take, userFolds, usersOf, type CrossfitData,
+} from './common.js';
+
+export interface MediationOptions {
+  id?: string;
+  /** Regression of M on [A, X] (plug-in). */
+  mediator: Learner;
+  /** Regression of Y on [A, M, (A·M), X] (plug-in and debiased), also used for ν(a, X) and the nested ω. */
+  outcome: Learner;
+  /** Classifier for P(A=1|X) and P(A=1|M,X) (debiased). Required unless debiased is false. */
+  propensity?: Learner;
+  folds?: number;
+  /** Include the A·M column in the outcome design (seed 004: yes). */
+  interaction?: boolean;
+  /** Clip predicted mediator values (seed 004 clips a share to [0, 1]). */
+  mediatorClip?: [number, number] | null;
+  /** Propensity clipping for the debiased weights (default 0.01). */
+  clip?: number;
+  /** Also compute the debiased estimator (default true). */
+  debiased?: boolean;
+  weights?: Float64Array | null;
+  bootstrap?: BootstrapRequest | null;
+  level?: number;
+}
+
+export interface MediationRows {
+  m0: Float64Array;
+  m1: Float64Array;
+  mHat: Float64Array;
+  yHat: Float64Array;
+  /** Plug-in per-row effects (seed 004's ite_total / ite_direct / ite_indirect). */
+  iteTotal: Float64Array;
+  iteDirect: Float64Array;
+  iteIndirect: Float64Array;
+  /** Debiased scores (null when debiased is false). */
+  psi11: Float64Array | null;
+  psi10: Float64Array | null;
+  psi00: Float64Array | null;
+}
+
+function outcomeLead(data: { A: Float64Array; M: Float64Array }, interaction: boolean, A?: Float64Array, M?: Float64Array) {
+  const a = A ?? data.A;
+  const m = M ?? data.M;
+  const lead = [{ name: 'A', values: a }, { name: 'M', values: m }];
+  if (interaction) lead.push({ name: 'A_x_M', values: Float64Array.from(a, (v, i) => v * m[i]) });
+  return lead;
+}
+
+/** μ(a, M_i, X_i) for rows D (outcome design, built for `rows`) with A set to `a`. */
+function predictAt(model: { predict(X: import('../types.js').DesignMatrix): Float64Array }, D: import('../types.js').DesignMatrix,
+  a: number, mediator: Float64Array, interaction: boolean): Float64Array {
+  setColumn(D, 0, a);
+  setColumn(D, 1, mediator);
+  if (interaction) setColumn(D, 2, Float64Array.from(mediator, (m) => a * m));
+  return model.predict(D);
+}
+
+export function mediationCrossfit(data: CrossfitData, options: MediationOptions): { result: EstimatorResult; rows: MediationRows } {
+  const id = options.id ?? 'mediation_crossfit';
+  if (!data.M) throw new CausewayError('ESTIMATE_NO_MEDIATOR', `estimator ${id} needs a mediator, and the spec defines none`);
+  const M = data.M;
+  for (let i = 0; i < data.n; i++) {
+    if (!Number.isFinite(M[i])) throw new CausewayError('ESTIMATE_BAD_MEDIATOR', `mediator is missing or not finite at row ${i}`);
+  }
+  checkBinaryTreatment(data);
+  const debiased = options.debiased ?? true;
+  if (debiased && !options.propensity) {
+    throw new CausewayError('ESTIMATE_MISSING_MODEL', `estimator ${id}: the debiased mediation estimator needs a propensity model`);
+  }
+  const interaction = options.interaction ?? true;
+  const clip = options.clip ?? 0.01;
+  const level = options.bootstrap?.level ?? options.level ?? 0.95;
+  const weights = options.weights ?? null;
+  const n = data.n;
+  const folds = userFolds(data.cluster, options.folds ?? 3);
+  const md = { A: data.A, M };
+  const clipM = (v: Float64Array) => {
+    if (!options.mediatorClip) return v;
+    const [lo, hi] = options.mediatorClip;
+    for (let i = 0; i < v.length; i++) v[i] = Math.min(hi, Math.max(lo, v[i]));
+    return v;
+  };
+
+  const m0 = new Float64Array(n);
+  const m1 = new Float64Array(n);
+  const mHat = new Float64Array(n);
+  const yHat = new Float64Array(n);
+  const y00 = new Float64Array(n);
+  const y10 = new Float64Array(n);
+  const y11 = new Float64Array(n);
+  const y01 = new Float64Array(n);
+  // Debiased nuisances.
+  const e = new Float64Array(n);
+  const pM = new Float64Array(n);
+  const mu1M = new Float64Array(n);
+  const nu1 = new Float64Array(n);
+  const nu0 = new Float64Array(n);
+  const nuHat = new Float64Array(n);
+  const omega = new Float64Array(n);
+  const warnings: string[] = [];
+
+  for (const fold of folds) {
+    const T = fold.train;
+    const V = fold.test;
+    const wT = weights ? take(weights, T) : undefined;
+    const yT = take(data.Y, T);
+    // Outcome model μ(a, m, X) on the training users.
+    const mu = options.outcome.fit(designRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
+    const DV = designRows(data.X, V, outcomeLead(md, interaction));
+    scatter(yHat, V, mu.predict(DV));
+    // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
+    const medModel = options.mediator.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
+    const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
+    scatter(mHat, V, clipM(medModel.predict(DM)));
+    setColumn(DM, 0, 0);
+    const m0V = clipM(medModel.predict(DM));
+    setColumn(DM, 0, 1);
+    const m1V = clipM(medModel.predict(DM));
+    scatter(m0, V, m0V);
+    scatter(m1, V, m1V);
+    const DP = designRows(data.X, V, outcomeLead(md, interaction));
+    scatter(y00, V, predictAt(mu, DP, 0, m0V, interaction));
+    scatter(y10, V, predictAt(mu, DP, 1, m0V, interaction));
+    scatter(y11, V, predictAt(mu, DP, 1, m1V, interaction));
+    scatter(y01, V, predictAt(mu, DP, 0, m1V, interaction));
+    if (!debiased) continue;
+
+    // Debiased: μ(1, M_i, X_i) at the observed mediator.
+    const MV = take(M, V);
+    scatter(mu1M, V, predictAt(mu, DV, 1, MV, interaction));
+    // Propensities P(A=1|X) and P(A=1|M,X).
+    const propensity = options.propensity!;
+    const AT = take(data.A, T);
+    scatter(e, V, propensity.fit(designRows(data.X, T, []), AT).predict(designRows(data.X, V, [])));
+    scatter(pM, V, propensity.fit(designRows(data.X, T, [{ name: 'M', values: M }]), AT)
+      .predict(designRows(data.X, V, [{ name: 'M', values: M }])));
+    // ν(a, X) = E[Y | A = a, X].
+    const nu = options.outcome.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
+    const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
+    scatter(nuHat, V, nu.predict(DN));
+    setColumn(DN, 0, 1);
+    scatter(nu1, V, nu.predict(DN));
+    setColumn(DN, 0, 0);
+    scatter(nu0, V, nu.predict(DN));
+    // Nested ω(X) = E[μ(1, M, X) | A = 0, X], μ and ω on different halves of the training users.
+    const omegaV = nestedOmega(data, T, V, options.outcome, weights, interaction, md, warnings);
+    scatter(omega, V, omegaV);
+  }
+
+  // Plug-in effects (seed 004).
+  const iteTotal = new Float64Array(n);
+  const iteDirect = new Float64Array(n);
+  const iteIndirect = new Float64Array(n);
+  const reverse = new Float64Array(n);
+  const shift = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    iteTotal[i] = y11[i] - y00[i];
+    iteDirect[i] = y10[i] - y00[i];
+    iteIndirect[i] = y11[i] - y10[i];
+    reverse[i] = y01[i] - y00[i];
+    shift[i] = m1[i] - m0[i];
+  }
+  const reference = mean(y00);
+  const te = mean(iteTotal);
+  const rel = (v: number, ref: number) => (ref !== 0 ? finiteOrNull(v / ref) : null);
+  const estimates: Record<string, EstimateValue> = {
+    te: { estimate: finiteOrNull(te), se: null, relative: rel(te, reference) },
+    nde: { estimate: finiteOrNull(mean(iteDirect)), se: null, relative: rel(mean(iteDirect), reference) },
+    nie: { estimate: finiteOrNull(mean(iteIndirect)), se: null, relative: rel(mean(iteIndirect), reference) },
+  };
+  const diagnostics: Record<string, unknown> = {
+    method: debiased
+      ? 'cross-fitted mediation: plug-in g-computation (te, nde, nie) and the debiased efficient-influence-function estimator (te_debiased, nde_debiased, nie_debiased)'
+      : 'cross-fitted mediation: plug-in g-computation',
+    plugin: {
+      reverse_indirect_check: finiteOrNull(mean(reverse)),
+      mediator_shift: finiteOrNull(mean(shift)),
+      reference_mean: finiteOrNull(reference),
+      relative_total_effect: rel(te, reference),
+    },
+    nuisance: {
+      mediator: regressionMetrics(M, mHat),
+      outcome: regressionMetrics(data.Y, yHat),
+    } as Record<string, unknown>,
+    folds: folds.map((f, k) => ({ fold: k + 1, train_rows: f.train.length, test_rows: f.test.length, test_users: f.testUsers })),
+    level,
+  };
+
+  let psi11: Float64Array | null = null;
+  let psi10: Float64Array | null = null;
+  let psi00: Float64Array | null = null;
+  if (debiased) {
+    const rawE = Float64Array.from(e);
+    const rawPM = Float64Array.from(pM);
+    const clippedE = clipProbabilities(e, clip);
+    const clippedPM = clipProbabilities(pM, clip);
+    if (clippedE + clippedPM > 0) {
+      warnings.push(`${clippedE} P(A=1|X) and ${clippedPM} P(A=1|M,X) cross-fitted propensities were clipped to [${clip}, ${1 - clip}]`);
+    }
+    psi11 = new Float64Array(n);
+    psi10 = new Float64Array(n);
+    psi00 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = data.A[i];
+      const y = data.Y[i];
+      psi11[i] = nu1[i] + (a * (y - nu1[i])) / e[i];
+      psi00[i] = nu0[i] + ((1 - a) * (y - nu0[i])) / (1 - e[i]);
+      psi10[i] = omega[i] + (a * (1 - pM[i]) * (y - mu1M[i])) / (pM[i] * (1 - e[i])) + ((1 - a) * (mu1M[i] - omega[i])) / (1 - e[i]);
+    }
+    const diff = (x: Float64Array, z: Float64Array) => Float64Array.from(x, (v, i) => v - z[i]);
+    const scores = { te_debiased: diff(psi11, psi00), nde_debiased: diff(psi10, psi00), nie_debiased: diff(psi11, psi10) };
+    const y00Debiased = clusteredMean(psi00, data.cluster).estimate;
+    const normal: Record<string, [number, number] | null> = {};
+    for (const [name, s] of Object.entries(scores)) {
+      const { estimate, se } = clusteredMean(s, data.cluster);
+      estimates[name] = { estimate: finiteOrNull(estimate), se, relative: rel(estimate, y00Debiased) };
+      normal[name] = normalCi(estimate, se, level);
+    }
+    for (const [name, s] of Object.entries({ y11: psi11, y10: psi10, y00: psi00 })) {
+      const { estimate, se } = clusteredMean(s, data.cluster);
+      estimates[`${name}_debiased`] = { estimate: finiteOrNull(estimate), se };
+    }
+    if (options.bootstrap && options.bootstrap.reps > 0) {
+      const b = options.bootstrap;
+      const names = Object.keys(scores);
+      const boot = scoreBootstrap(Object.values(scores), usersOf(data.cluster), null, b.reps, b.level, b.seed, b.cellId);
+      names.forEach((name, k) => Object.assign(estimates[name], { ci: boot[k].ci, bootMean: boot[k].bootMean, bootSd: boot[k].bootSd }));
+    }
+    diagnostics.ci_normal = normal;
+    const nuisance = diagnostics.nuisance as Record<string, unknown>;
+    nuisance.propensity_x = classificationMetrics(data.A, rawE);
+    nuisance.propensity_mx = classificationMetrics(data.A, rawPM);
+    nuisance.outcome_ax = regressionMetrics(data.Y, nuHat);
+    diagnostics.propensity = { x: propensitySummary(rawE), mx: propensitySummary(rawPM), clip, clipped: clippedE + clippedPM };
+    diagnostics.influence_top_users = topUserInfluence(scores.nie_debiased, data.cluster, estimates.nie_debiased.estimate ?? 0);
+  }
+
+  return {
+    rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00 },
+    result: { id, kind: 'mediation', status: 'ok', estimates, diagnostics, warnings },
+  };
+}
+
+/**
+ * ω(X_V) = E[μ(1, M, X) | A = 0, X] from the training rows T: split T's users in two halves; fit μ on
+ * one half, evaluate μ(1, M, X) on the other half's untreated rows, regress that on X; both ways,
+ * averaged. Falls back to one fit on all of T (with a warning) when a half lacks users or untreated rows.
+ */
+function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: Learner, weights: Float64Array | null,
+  interaction: boolean, md: { A: Float64Array; M: Float64Array }, warnings: string[]): Float64Array {
+  const clusterT = take(Float64Array.from(data.cluster), T);
+  const users = new Set(clusterT);
+  const halves: Int32Array[] = [];
+  if (users.size >= 2) {
+    const half = groupKFold(Int32Array.from(clusterT), 2);
+    for (let h = 0; h < 2; h++) halves.push(T.filter((_, k) => half[k] === h));
+  }
+  const untreated = (rows: Int32Array) => rows.filter((r) => data.A[r] === 0);
+  const pairs: [Int32Array, Int32Array][] = halves.length === 2 && halves.every((h) => untreated(h).length > 0)
+    ? [[halves[0], halves[1]], [halves[1], halves[0]]]
+    : [[T, T]];
+  if (pairs.length === 1) warnings.push('nested regression fitted without the half split (too few users or untreated rows in a training fold)');
+  const out = new Float64Array(V.length);
+  const DV = designRows(data.X, V, []);
+  for (const [fitRows, evalRows] of pairs) {
+    const mu = outcome.fit(designRows(data.X, fitRows, outcomeLead(md, interaction)), take(data.Y, fitRows),
+      weights ? take(weights, fitRows) : undefined);
+    const R = untreated(evalRows);
+    const DR = designRows(data.X, R, outcomeLead(md, interaction));
+    const target = predictAt(mu, DR, 1, take(md.M, R), interaction);
+    const omegaModel = outcome.fit(designRows(data.X, R, []), target, weights ? take(weights, R) : undefined);
+    const pred = omegaModel.predict(DV);
+    for (let i = 0; i < out.length; i++) out[i] += pred[i] / pairs.length;
+  }
+  return out;
+}

@@ -1,0 +1,394 @@
+/**
+ * Panel → analysis frame: population rows, treatment by threshold, mediator, outcomes, and the
+ * covariate matrix built as seeds 002/004 do (numeric coerced and median-imputed, categorical one-hot
+ * with drop_first in pandas' sorted level order, constant columns dropped, names kept).
+ */
+import { CausewayError } from '../errors.js';
+import type { ColumnTable } from '../data/table.js';
+import { quantileSorted, sortedFinite } from '../estimate/linalg.js';
+import type { AnalysisFrame, DesignMatrix, TreatmentDefinition } from '../estimate/types.js';
+
+export type { AnalysisFrame, DesignMatrix } from '../estimate/types.js';
+
+/** The part of panel/'s Panel that the frame needs (the real Panel satisfies it). */
+export interface PanelLike {
+  length: number;
+  userId: Int32Array;
+  table: ColumnTable;
+}
+
+export interface CovariateTransform {
+  /** log(1 + x); values below −1 are an error */
+  log1p?: boolean;
+  /** clip to these quantiles (computed over the frame's rows, linear interpolation) */
+  winsorize?: [number, number];
+}
+
+export interface FrameDefinition {
+  /** population mask per panel row, from panel's expression evaluation: included when > 0; NaN counts as excluded */
+  population?: Float64Array | Uint8Array | null;
+  treatment: TreatmentDefinition;
+  mediator?: string | null;
+  outcome: string;
+  secondary?: string[];
+  covariates: {
+    /** names or globs (`lag_1_*`, `onehot_feat?`), expanded in table column order */
+    numeric?: string[];
+    categorical?: string[];
+    /** only median is supported (seeds 002/004) */
+    impute?: 'median';
+    /** default true */
+    dropConstant?: boolean;
+    /** per covariate name or glob; applied after imputation: log1p, then winsorize */
+    transforms?: Record<string, CovariateTransform>;
+  };
+  /** other columns copied into frame.extra (segments, heterogeneity) */
+  extra?: string[];
+  /** column marking active days for `threshold.among: active_days` (default active_day) */
+  activeDayColumn?: string;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Expand names and globs against available columns, keeping first occurrence order. */
+export function expandNames(patterns: string[], available: string[], warnings: string[], what: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const pat of patterns) {
+    if (/[*?]/.test(pat)) {
+      const re = globToRegExp(pat);
+      const hits = available.filter((c) => re.test(c));
+      if (!hits.length) warnings.push(`${what} pattern "${pat}" matched no column`);
+      for (const h of hits)
+        if (!seen.has(h)) {
+          seen.add(h);
+          out.push(h);
+        }
+    } else {
+      if (!available.includes(pat))
+        throw new CausewayError('FRAME_MISSING_COLUMN', `${what} "${pat}" is not a column of the panel`, { kind: 'none' }, closest(pat, available));
+      if (!seen.has(pat)) {
+        seen.add(pat);
+        out.push(pat);
+      }
+    }
+  }
+  return out;
+}
+
+function closest(name: string, options: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = editDistance(name, o);
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, name.length / 4) ? `did you mean "${best}"?` : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+function numericColumn(table: ColumnTable, name: string, what: string): Float64Array {
+  const col = table.numeric[name];
+  if (col) return col;
+  if (table.categorical[name]) {
+    // coerce like pd.to_numeric(errors="coerce"): numeric-looking levels become numbers, others NaN
+    const cat = table.categorical[name];
+    const values = cat.levels.map((l) => (l.trim() === '' ? NaN : Number(l)));
+    return Float64Array.from(cat.codes, (c) => (c < 0 ? NaN : values[c]));
+  }
+  throw new CausewayError('FRAME_MISSING_COLUMN', `${what} "${name}" is not a column of the panel`, { kind: 'none' }, closest(name, [...Object.keys(table.numeric), ...Object.keys(table.categorical)]));
+}
+
+function inMask(mask: Float64Array | Uint8Array | null | undefined, i: number): boolean {
+  if (!mask) return true;
+  const v = mask[i];
+  return v > 0;
+}
+
+export function buildFrame(panel: PanelLike, def: FrameDefinition): AnalysisFrame {
+  const warnings: string[] = [];
+  const table = panel.table;
+  const N = panel.length;
+  const mask = def.population ?? null;
+  if (mask && mask.length !== N)
+    throw new CausewayError('FRAME_BAD_POPULATION', `population mask has ${mask.length} rows, panel has ${N}`);
+  let nanInMask = 0;
+  if (mask instanceof Float64Array) for (let i = 0; i < N; i++) if (Number.isNaN(mask[i])) nanInMask++;
+  if (nanInMask) warnings.push(`population expression was missing (NaN) on ${nanInMask} panel rows; those rows are excluded`);
+
+  const measure = numericColumn(table, def.treatment.measure, 'treatment measure');
+  const mediator = def.mediator ? numericColumn(table, def.mediator, 'mediator') : null;
+  const outcome = numericColumn(table, def.outcome, 'outcome');
+  const secondaryNames = def.secondary ?? [];
+  const secondaryCols = secondaryNames.map((s) => numericColumn(table, s, 'secondary outcome'));
+
+  // population rows
+  const population: number[] = [];
+  for (let i = 0; i < N; i++) if (inMask(mask, i)) population.push(i);
+
+  // threshold
+  let threshold: number;
+  const th = def.treatment.threshold;
+  if ('value' in th) threshold = th.value;
+  else {
+    if (!(th.quantile >= 0 && th.quantile <= 1))
+      throw new CausewayError('FRAME_BAD_THRESHOLD', `treatment quantile must be in [0, 1], got ${th.quantile}`);
+    const among = th.among ?? 'population';
+    let pool: number[];
+    if (among === 'active_days') {
+      const activeName = def.activeDayColumn ?? 'active_day';
+      const active = numericColumn(table, activeName, 'active-day column');
+      pool = population.filter((i) => active[i] > 0).map((i) => measure[i]);
+    } else pool = population.map((i) => measure[i]);
+    const sorted = sortedFinite(pool);
+    if (!sorted.length)
+      throw new CausewayError('FRAME_EMPTY', `no ${among === 'active_days' ? 'active-day ' : ''}population row has a value of ${def.treatment.measure}; the treatment threshold cannot be computed`);
+    threshold = quantileSorted(sorted, th.quantile);
+  }
+
+  // exclude rows with missing A / M / Y
+  let missingTreatment = 0;
+  let missingMediator = 0;
+  let missingOutcome = 0;
+  const rowsList: number[] = [];
+  for (const i of population) {
+    if (Number.isNaN(measure[i])) {
+      missingTreatment++;
+      continue;
+    }
+    if (mediator && Number.isNaN(mediator[i])) {
+      missingMediator++;
+      continue;
+    }
+    if (Number.isNaN(outcome[i])) {
+      missingOutcome++;
+      continue;
+    }
+    rowsList.push(i);
+  }
+  const rows = Int32Array.from(rowsList);
+  const n = rows.length;
+  const excludedTotal = missingTreatment + missingMediator + missingOutcome;
+  if (excludedTotal)
+    warnings.push(
+      `${excludedTotal} population rows excluded for missing values (treatment ${missingTreatment}, mediator ${missingMediator}, outcome ${missingOutcome})`,
+    );
+  if (n === 0) warnings.push('the analysis frame is empty: no population row has treatment, mediator and outcome');
+
+  const take = (col: Float64Array) => Float64Array.from(rows, (i) => col[i]);
+  const A = Float64Array.from(rows, (i) => (measure[i] >= threshold ? 1 : 0));
+  let treated = 0;
+  for (let i = 0; i < n; i++) treated += A[i];
+  if (n > 0 && (treated === 0 || treated === n))
+    warnings.push(`one treatment arm is empty: ${treated === 0 ? 'no row' : 'every row'} has ${def.treatment.measure} >= ${threshold}`);
+  const M = mediator ? take(mediator) : null;
+  if (M && n > 1 && M.every((v) => v === M[0])) warnings.push(`the mediator ${def.mediator} is constant in the frame`);
+  const Y = take(outcome);
+  const secondary: Record<string, Float64Array> = {};
+  secondaryNames.forEach((s, k) => (secondary[s] = take(secondaryCols[k])));
+  const cluster = Int32Array.from(rows, (i) => panel.userId[i]);
+
+  const X = buildCovariates(table, rows, def.covariates, warnings);
+
+  const extra: { length: number; numeric: Record<string, Float64Array>; categorical: Record<string, { codes: Int32Array; levels: string[] }> } = {
+    length: n,
+    numeric: {},
+    categorical: {},
+  };
+  for (const name of def.extra ?? []) {
+    if (table.numeric[name]) extra.numeric[name] = take(table.numeric[name]);
+    else if (table.categorical[name]) {
+      const c = table.categorical[name];
+      extra.categorical[name] = { codes: Int32Array.from(rows, (i) => c.codes[i]), levels: c.levels };
+    } else throw new CausewayError('FRAME_MISSING_COLUMN', `extra column "${name}" is not a column of the panel`);
+  }
+
+  return {
+    n,
+    rows,
+    cluster,
+    A,
+    M,
+    Y,
+    secondary,
+    X,
+    extra,
+    definitions: {
+      treatment: def.treatment,
+      mediator: def.mediator ?? undefined,
+      outcome: def.outcome,
+      secondary: secondaryNames,
+      threshold,
+      treatedShare: n ? treated / n : NaN,
+      covariates: X.names,
+      excluded: { missingTreatment, missingMediator, missingOutcome },
+      populationRows: population.length,
+    },
+    warnings,
+  };
+}
+
+/** Median of the non-missing values (pandas Series.median); NaN when all missing. */
+function median(values: Float64Array): number {
+  return quantileSorted(sortedFinite(values), 0.5);
+}
+
+export function buildCovariates(
+  table: ColumnTable,
+  rows: Int32Array,
+  spec: FrameDefinition['covariates'],
+  warnings: string[],
+): DesignMatrix {
+  const n = rows.length;
+  const numericNames = expandNames(spec.numeric ?? [], [...Object.keys(table.numeric), ...Object.keys(table.categorical)], warnings, 'numeric covariate');
+  const categoricalNames = expandNames(spec.categorical ?? [], [...Object.keys(table.categorical), ...Object.keys(table.numeric)], warnings, 'categorical covariate');
+  const transforms = Object.entries(spec.transforms ?? {}).map(([pat, t]) => ({ re: globToRegExp(pat), t, pat }));
+  const cols: Float64Array[] = [];
+  const names: string[] = [];
+  for (const name of numericNames) {
+    const src = numericColumn(table, name, 'numeric covariate');
+    const col = Float64Array.from(rows, (i) => src[i]);
+    const med = median(col);
+    let missing = 0;
+    for (let i = 0; i < n; i++)
+      if (Number.isNaN(col[i])) {
+        missing++;
+        col[i] = med;
+      }
+    if (missing && Number.isNaN(med)) warnings.push(`covariate ${name} is missing on every row; dropped`);
+    for (const { re, t, pat } of transforms) {
+      if (!re.test(name)) continue;
+      if (t.log1p) {
+        for (let i = 0; i < n; i++) {
+          if (col[i] < -1)
+            throw new CausewayError('FRAME_BAD_TRANSFORM', `log1p transform of ${name} (from "${pat}") meets a value below −1 (${col[i]})`);
+          col[i] = Math.log1p(col[i]);
+        }
+      }
+      if (t.winsorize) {
+        const [lo, hi] = t.winsorize;
+        const sorted = sortedFinite(col);
+        const qlo = quantileSorted(sorted, lo);
+        const qhi = quantileSorted(sorted, hi);
+        for (let i = 0; i < n; i++) col[i] = Math.min(Math.max(col[i], qlo), qhi);
+      }
+    }
+    cols.push(col);
+    names.push(name);
+  }
+  for (const name of categoricalNames) {
+    // pandas: astype("string").fillna("missing"), get_dummies sorts levels, drop_first drops the smallest
+    let labels: string[];
+    if (table.categorical[name]) {
+      const c = table.categorical[name];
+      labels = Array.from(rows, (i) => (c.codes[i] < 0 ? 'missing' : c.levels[c.codes[i]]));
+    } else {
+      const src = table.numeric[name];
+      labels = Array.from(rows, (i) => (Number.isNaN(src[i]) ? 'missing' : pandasNumberString(src[i])));
+    }
+    const levels = [...new Set(labels)].sort(codePointCompare);
+    const index = new Map(levels.map((l, k) => [l, k]));
+    const codes = Int32Array.from(labels, (l) => index.get(l)!);
+    for (let k = 1; k < levels.length; k++) {
+      const col = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (codes[i] === k) col[i] = 1;
+      cols.push(col);
+      names.push(`${name}_${levels[k]}`);
+    }
+  }
+  const keep: number[] = [];
+  const dropConstant = spec.dropConstant ?? true;
+  const dropped: string[] = [];
+  for (let j = 0; j < cols.length; j++) {
+    const c = cols[j];
+    let constant = true;
+    for (let i = 1; i < n; i++)
+      if (c[i] !== c[0] && !(Number.isNaN(c[i]) && Number.isNaN(c[0]))) {
+        constant = false;
+        break;
+      }
+    const allNaN = n > 0 && Number.isNaN(c[0]) && constant;
+    if (allNaN || (dropConstant && constant)) dropped.push(names[j]);
+    else keep.push(j);
+  }
+  if (dropped.length) warnings.push(`constant covariates dropped: ${dropped.join(', ')}`);
+  const data = new Float64Array(n * keep.length);
+  keep.forEach((j, k) => data.set(cols[j], k * n));
+  return { rows: n, cols: keep.length, data, names: keep.map((j) => names[j]) };
+}
+
+function codePointCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How pandas prints a float64 as a string category ("1.0", "2.5"). */
+function pandasNumberString(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : String(x);
+}
+
+/** Rows `index` of a frame (a bootstrap replicate or a fold); `cluster` may be replaced (bootstrap draws). */
+export function subsetFrame(frame: AnalysisFrame, index: Int32Array, cluster?: Int32Array): AnalysisFrame {
+  const take = (a: Float64Array) => Float64Array.from(index, (i) => a[i]);
+  const n = index.length;
+  const X = frame.X;
+  const data = new Float64Array(n * X.cols);
+  for (let j = 0; j < X.cols; j++) {
+    const off = j * X.rows;
+    for (let i = 0; i < n; i++) data[j * n + i] = X.data[off + index[i]];
+  }
+  const secondary: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(frame.secondary)) secondary[k] = take(v);
+  const extraNumeric: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(frame.extra.numeric)) extraNumeric[k] = take(v);
+  const extraCat: Record<string, { codes: Int32Array; levels: string[] }> = {};
+  for (const [k, v] of Object.entries(frame.extra.categorical)) extraCat[k] = { codes: Int32Array.from(index, (i) => v.codes[i]), levels: v.levels };
+  return {
+    ...frame,
+    n,
+    rows: Int32Array.from(index, (i) => frame.rows[i]),
+    cluster: cluster ?? Int32Array.from(index, (i) => frame.cluster[i]),
+    A: take(frame.A),
+    M: frame.M ? take(frame.M) : null,
+    Y: take(frame.Y),
+    secondary,
+    X: { rows: n, cols: X.cols, data, names: X.names },
+    extra: { length: n, numeric: extraNumeric, categorical: extraCat },
+  };
+}
+
+/** The frame with a secondary outcome as Y (rows where it is missing removed and counted). */
+export function frameForOutcome(frame: AnalysisFrame, outcome: string): AnalysisFrame {
+  if (outcome === frame.definitions.outcome) return frame;
+  const y = frame.secondary[outcome];
+  if (!y) throw new CausewayError('FRAME_MISSING_COLUMN', `outcome "${outcome}" is not in the frame (secondary: ${Object.keys(frame.secondary).join(', ') || 'none'})`);
+  const keep: number[] = [];
+  for (let i = 0; i < frame.n; i++) if (!Number.isNaN(y[i])) keep.push(i);
+  const sub = keep.length === frame.n ? { ...frame } : subsetFrame(frame, Int32Array.from(keep));
+  const Y = keep.length === frame.n ? y : sub.secondary[outcome];
+  const dropped = frame.n - keep.length;
+  return {
+    ...sub,
+    Y,
+    definitions: { ...frame.definitions, outcome },
+    warnings: dropped ? [...frame.warnings, `${dropped} rows without ${outcome} excluded`] : frame.warnings,
+  };
+}
