@@ -1,0 +1,279 @@
+/**
+ * `causeway compare <runA> <runB>`: what changed between two runs, ready to paste in a pull request —
+ * a Markdown table of changed estimates and intervals (per cell, estimator, estimand), cells present in
+ * only one run, and a unified line diff of the two spec.resolved.yaml files.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { escapeMarkdown, formatInterval, markdownTable, zeroVerdict } from './format.js';
+import type { CellResult, EstimateValue, JsonValue, Results } from './results.js';
+import { readResults } from './writer.js';
+
+export interface EstimateChange {
+  cell: string;
+  axes: Record<string, JsonValue>;
+  estimator: string;
+  outcome: string | null;
+  estimand: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  ciA: [number, number] | null;
+  ciB: [number, number] | null;
+  /** change in CI width (B − A) */
+  ciWidthDelta: number | null;
+  signChanged: boolean;
+  /** "interval crosses zero" ↔ "interval excludes zero" */
+  zeroCrossingChanged: boolean;
+  /** present in only one run */
+  presence: 'both' | 'only_a' | 'only_b';
+}
+
+export interface CompareJson {
+  runA: string;
+  runB: string;
+  specA: { name: string; hash: string };
+  specB: { name: string; hash: string };
+  changes: EstimateChange[];
+  unchanged: number;
+  cellsOnlyA: string[];
+  cellsOnlyB: string[];
+  statusChanges: Array<{ cell: string; a: string; b: string }>;
+  specDiff: string;
+}
+
+export interface CompareResult {
+  markdown: string;
+  json: CompareJson;
+}
+
+export interface CompareOptions {
+  /** relative tolerance under which two estimates count as unchanged (default 0: any difference) */
+  tolerance?: number;
+}
+
+/** Unified-style line diff (LCS) with 3 lines of context; '' when equal. */
+export function lineDiff(a: string, b: string, labels: [string, string] = ['a/spec.resolved.yaml', 'b/spec.resolved.yaml'], context = 3): string {
+  const A = a.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  const B = b.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  if (a === b) return '';
+  const n = A.length;
+  const m = B.length;
+  // LCS table (specs are small: a few hundred lines at most)
+  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = A[i] === B[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const ops: Array<{ op: ' ' | '-' | '+'; text: string; ai: number; bi: number }> = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && A[i] === B[j]) {
+      ops.push({ op: ' ', text: A[i]!, ai: i, bi: j });
+      i++;
+      j++;
+    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      ops.push({ op: '+', text: B[j]!, ai: i, bi: j });
+      j++;
+    } else {
+      ops.push({ op: '-', text: A[i]!, ai: i, bi: j });
+      i++;
+    }
+  }
+  // group into hunks with context
+  const out: string[] = [`--- ${labels[0]}`, `+++ ${labels[1]}`];
+  let k = 0;
+  while (k < ops.length) {
+    if (ops[k]!.op === ' ') {
+      k++;
+      continue;
+    }
+    let start = Math.max(0, k - context);
+    let end = k;
+    // extend while changes are within 2*context of each other
+    while (end < ops.length) {
+      if (ops[end]!.op !== ' ') {
+        end++;
+        continue;
+      }
+      let next = end;
+      while (next < ops.length && ops[next]!.op === ' ') next++;
+      if (next < ops.length && next - end <= 2 * context) end = next;
+      else break;
+    }
+    const stop = Math.min(ops.length, end + context);
+    const hunk = ops.slice(start, stop);
+    const aStart = hunk[0]!.ai + 1;
+    const bStart = hunk[0]!.bi + 1;
+    const aLen = hunk.filter((o) => o.op !== '+').length;
+    const bLen = hunk.filter((o) => o.op !== '-').length;
+    out.push(`@@ -${aStart},${aLen} +${bStart},${bLen} @@`);
+    for (const o of hunk) out.push(`${o.op}${o.text}`);
+    k = stop;
+    start = stop;
+  }
+  return out.join('\n') + '\n';
+}
+
+function ciOf(v: EstimateValue | undefined): [number, number] | null {
+  return v?.ci && Number.isFinite(v.ci[0]) && Number.isFinite(v.ci[1]) ? [v.ci[0], v.ci[1]] : null;
+}
+
+function estimateMap(cell: CellResult): Map<string, { estimator: string; outcome: string | null; estimand: string; value: EstimateValue }> {
+  const out = new Map<string, { estimator: string; outcome: string | null; estimand: string; value: EstimateValue }>();
+  for (const e of cell.estimators) {
+    if (e.status !== 'ok') continue;
+    for (const [k, v] of Object.entries(e.estimates)) {
+      out.set(JSON.stringify([e.id, e.outcome ?? null, k]), { estimator: e.id, outcome: e.outcome ?? null, estimand: k, value: v });
+    }
+  }
+  return out;
+}
+
+function differs(a: number | null, b: number | null, tol: number): boolean {
+  if (a === null || b === null) return a !== b;
+  if (a === b) return false;
+  return Math.abs(a - b) > tol * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function readSpec(runDir: string): string {
+  const p = join(resolve(runDir), 'spec.resolved.yaml');
+  return existsSync(p) ? readFileSync(p, 'utf8') : '';
+}
+
+/** Compares two results values (already read); `specA`/`specB` are the resolved spec texts. */
+export function compareResults(a: Results, b: Results, specA: string, specB: string, names: [string, string] = ['A', 'B'], opts: CompareOptions = {}): CompareResult {
+  const tol = opts.tolerance ?? 0;
+  const cellsA = new Map(a.cells.map((c) => [c.id, c]));
+  const cellsB = new Map(b.cells.map((c) => [c.id, c]));
+  const changes: EstimateChange[] = [];
+  let unchanged = 0;
+  const statusChanges: CompareJson['statusChanges'] = [];
+  const ids = [...new Set([...cellsA.keys(), ...cellsB.keys()])].sort();
+  for (const id of ids) {
+    const ca = cellsA.get(id);
+    const cb = cellsB.get(id);
+    if (!ca || !cb) continue;
+    if (ca.status !== cb.status) statusChanges.push({ cell: id, a: ca.status, b: cb.status });
+    const ma = estimateMap(ca);
+    const mb = estimateMap(cb);
+    const keys = [...new Set([...ma.keys(), ...mb.keys()])].sort();
+    for (const key of keys) {
+      const ea = ma.get(key);
+      const eb = mb.get(key);
+      const ref = (ea ?? eb)!;
+      const va = ea?.value.estimate ?? null;
+      const vb = eb?.value.estimate ?? null;
+      const ciA = ciOf(ea?.value);
+      const ciB = ciOf(eb?.value);
+      const ciChanged = differs(ciA?.[0] ?? null, ciB?.[0] ?? null, tol) || differs(ciA?.[1] ?? null, ciB?.[1] ?? null, tol);
+      const presence: EstimateChange['presence'] = ea && eb ? 'both' : ea ? 'only_a' : 'only_b';
+      if (presence === 'both' && !differs(va, vb, tol) && !ciChanged) {
+        unchanged++;
+        continue;
+      }
+      const signChanged = va !== null && vb !== null && Math.sign(va) !== Math.sign(vb);
+      const zeroCrossingChanged = !!ciA && !!ciB && zeroVerdict(ciA) !== zeroVerdict(ciB);
+      changes.push({
+        cell: id,
+        axes: (cb ?? ca).axes,
+        estimator: ref.estimator,
+        outcome: ref.outcome,
+        estimand: ref.estimand,
+        a: va,
+        b: vb,
+        delta: va !== null && vb !== null ? vb - va : null,
+        ciA,
+        ciB,
+        ciWidthDelta: ciA && ciB ? ciB[1] - ciB[0] - (ciA[1] - ciA[0]) : null,
+        signChanged,
+        zeroCrossingChanged,
+        presence,
+      });
+    }
+  }
+  const cellsOnlyA = ids.filter((id) => cellsA.has(id) && !cellsB.has(id));
+  const cellsOnlyB = ids.filter((id) => cellsB.has(id) && !cellsA.has(id));
+  const specDiff = lineDiff(specA, specB, [`${names[0]}/spec.resolved.yaml`, `${names[1]}/spec.resolved.yaml`]);
+  const json: CompareJson = {
+    runA: names[0],
+    runB: names[1],
+    specA: { name: a.spec.name, hash: a.spec.hash },
+    specB: { name: b.spec.name, hash: b.spec.hash },
+    changes,
+    unchanged,
+    cellsOnlyA,
+    cellsOnlyB,
+    statusChanges,
+    specDiff,
+  };
+  return { markdown: compareMarkdown(json), json };
+}
+
+function compareMarkdown(j: CompareJson): string {
+  const lines: string[] = [];
+  lines.push(`### causeway compare: \`${j.specA.name}\` → \`${j.specB.name}\``);
+  lines.push('');
+  lines.push(`A = ${escapeMarkdown(j.runA)} · B = ${escapeMarkdown(j.runB)}`);
+  lines.push('');
+  const flagged = j.changes.filter((c) => c.signChanged || c.zeroCrossingChanged).length;
+  lines.push(`${j.changes.length} estimate(s) changed, ${j.unchanged} unchanged` + (flagged ? `; **${flagged} changed sign or zero-crossing**` : '') + '.');
+  lines.push('');
+  if (j.changes.length) {
+    const rows = j.changes.map((c) => {
+      const flags: string[] = [];
+      if (c.presence === 'only_a') flags.push('only in A');
+      if (c.presence === 'only_b') flags.push('only in B');
+      if (c.signChanged) flags.push('sign flipped');
+      if (c.zeroCrossingChanged && c.ciA && c.ciB) flags.push(`${zeroVerdict(c.ciA).replace('interval ', '')} → ${zeroVerdict(c.ciB).replace('interval ', '')}`);
+      return {
+        cell: c.cell,
+        estimator: c.outcome ? `${c.estimator} (${c.outcome})` : c.estimator,
+        estimand: c.estimand,
+        a: c.a,
+        b: c.b,
+        delta: c.delta,
+        ci: `${formatInterval(c.ciA)} → ${formatInterval(c.ciB)}`,
+        width: c.ciWidthDelta,
+        flags: flags.join('; ') || null,
+      };
+    });
+    lines.push(
+      markdownTable({
+        columns: [
+          { key: 'cell', label: 'Cell', format: 'code' },
+          { key: 'estimator', label: 'Estimator' },
+          { key: 'estimand', label: 'Estimand' },
+          { key: 'a', label: 'A', format: 'num' },
+          { key: 'b', label: 'B', format: 'num' },
+          { key: 'delta', label: 'Δ', format: 'num' },
+          { key: 'ci', label: '95% CI (A → B)', align: 'right' },
+          { key: 'width', label: 'Δ CI width', format: 'num' },
+          { key: 'flags', label: 'Sign / zero' },
+        ],
+        // the CI column is pre-formatted text of numbers only (no data text)
+        rows,
+      }),
+    );
+    lines.push('');
+  }
+  if (j.statusChanges.length) {
+    lines.push('Cell status changes: ' + j.statusChanges.map((s) => `\`${s.cell}\` ${s.a} → ${s.b}`).join(', ') + '.');
+    lines.push('');
+  }
+  if (j.cellsOnlyA.length) lines.push(`Cells only in A: ${j.cellsOnlyA.map((c) => '`' + c + '`').join(', ')}.`, '');
+  if (j.cellsOnlyB.length) lines.push(`Cells only in B: ${j.cellsOnlyB.map((c) => '`' + c + '`').join(', ')}.`, '');
+  lines.push('<details><summary>Spec diff</summary>', '');
+  if (j.specDiff) {
+    const fence = j.specDiff.includes('```') ? '~~~~' : '```';
+    lines.push(fence + 'diff', j.specDiff.replace(/\n$/, ''), fence);
+  } else lines.push('_The resolved specs are identical._');
+  lines.push('', '</details>');
+  return lines.join('\n') + '\n';
+}
+
+/** Compares two run directories (each holding results.json and spec.resolved.yaml). */
+export function compareRuns(runA: string, runB: string, opts: CompareOptions = {}): CompareResult {
+  const a = readResults(runA);
+  const b = readResults(runB);
+  return compareResults(a, b, readSpec(runA), readSpec(runB), [runA, runB], opts);
+}
+

@@ -1,0 +1,495 @@
+/**
+ * The report's charts. Each takes plain data and returns { png, svg?, alt }; the alt text states what
+ * the figure shows in words (and numbers where short) and goes into the report next to the image.
+ */
+import { formatInterval, formatNumber } from '../format.js';
+import {
+  PALETTE,
+  paddedRange,
+  renderChart,
+  shortLabel,
+  titleOptions,
+  type Figure,
+  type FigureOptions,
+  type ReferenceLine,
+} from './render.js';
+
+const WIDTH = 1000;
+
+export interface IntervalRow {
+  label: string;
+  estimate: number;
+  ci: [number, number] | null;
+  /** colour group (e.g. the segmenting variable); rows of one group share a colour */
+  group?: string;
+}
+
+export interface IntervalChartData {
+  title: string;
+  subtitle?: string;
+  /** what the value axis measures, e.g. "Effect on future_7day_interactions" */
+  valueLabel: string;
+  rows: IntervalRow[];
+  /** label for the category axis */
+  categoryLabel?: string;
+}
+
+function intervalAlt(kind: string, data: IntervalChartData): string {
+  const parts = data.rows.map((r) => `${r.label} ${formatNumber(r.estimate)} ${r.ci ? formatInterval(r.ci) : '(no interval)'}`);
+  const crossing = data.rows.filter((r) => r.ci && r.ci[0] <= 0 && r.ci[1] >= 0).length;
+  const withCi = data.rows.filter((r) => r.ci).length;
+  return (
+    `${kind}: ${data.title}. ${data.valueLabel} with 95% intervals, one row each: ${parts.join('; ')}.` +
+    (withCi ? ` ${crossing} of ${withCi} intervals cross zero.` : '')
+  );
+}
+
+/**
+ * Horizontal point-and-interval chart (forest plot). Used for the estimator comparison, weight
+ * sensitivity, secondary outcomes and heterogeneity by segment.
+ */
+export function intervalChart(data: IntervalChartData, opts: FigureOptions = {}, kind = 'Forest plot'): Figure {
+  const rows = data.rows;
+  const labels = rows.map((r) => shortLabel(r.label, 48));
+  const groups = [...new Set(rows.map((r) => r.group ?? ''))];
+  const colorOf = (g: string | undefined): string => PALETTE.series[groups.indexOf(g ?? '') % PALETTE.series.length]!;
+  const range = paddedRange(rows.flatMap((r) => [r.estimate, ...(r.ci ?? [])]));
+  const height = Math.max(260, 130 + rows.length * 38 + (data.subtitle ? 18 : 0));
+  const lines: ReferenceLine[] = [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }];
+  const config = {
+    type: 'line',
+    data: {
+      labels,
+      datasets: [
+        {
+          data: rows.map((r) => r.estimate),
+          intervals: rows.map((r) => r.ci),
+          showLine: false,
+          pointRadius: 6,
+          pointHoverRadius: 6,
+          pointStyle: 'circle',
+          pointBackgroundColor: rows.map((r) => colorOf(r.group)),
+          pointBorderColor: '#111827',
+          pointBorderWidth: 1,
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          suggestedMin: range.min,
+          suggestedMax: range.max,
+          title: { display: true, text: data.valueLabel, font: { size: 13, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+        y: {
+          type: 'category',
+          offset: true,
+          title: data.categoryLabel ? { display: true, text: data.categoryLabel, font: { size: 13, weight: 'bold' } } : { display: false },
+          grid: { display: false },
+          ticks: { font: { size: 13 } },
+        },
+      },
+      plugins: {
+        legend: { display: false },
+        ...titleOptions(data.title, data.subtitle),
+        causewayLines: { lines },
+      },
+    },
+  };
+  const out = renderChart(config, WIDTH, height, opts);
+  return { ...out, alt: intervalAlt(kind, data) };
+}
+
+export interface LovePlotData {
+  title?: string;
+  rows: Array<{ covariate: string; before: number | null; after: number | null }>;
+  /** show at most this many covariates, largest |before| first */
+  limit?: number;
+}
+
+/** Love plot: standardized mean differences before and after weighting, with ±0.1 reference lines. */
+export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
+  const limit = data.limit ?? 20;
+  const rows = [...data.rows]
+    .filter((r) => r.before !== null || r.after !== null)
+    .sort((a, b) => Math.abs(b.before ?? 0) - Math.abs(a.before ?? 0) || (a.covariate < b.covariate ? -1 : 1))
+    .slice(0, limit);
+  const values = rows.flatMap((r) => [r.before ?? 0, r.after ?? 0, 0.1, -0.1]);
+  const range = paddedRange(values);
+  const height = Math.max(300, 150 + rows.length * 30);
+  const config = {
+    type: 'line',
+    data: {
+      labels: rows.map((r) => shortLabel(r.covariate, 44)),
+      datasets: [
+        {
+          label: 'Before weighting',
+          data: rows.map((r) => r.before),
+          showLine: false,
+          pointRadius: 6,
+          pointStyle: 'circle',
+          pointBackgroundColor: '#ffffff',
+          pointBorderColor: PALETTE.secondary,
+          pointBorderWidth: 2,
+          backgroundColor: '#ffffff',
+          borderColor: PALETTE.secondary,
+        },
+        {
+          label: 'After weighting',
+          data: rows.map((r) => r.after),
+          showLine: false,
+          pointRadius: 6,
+          pointStyle: 'circle',
+          pointBackgroundColor: PALETTE.primary,
+          pointBorderColor: PALETTE.primary,
+          backgroundColor: PALETTE.primary,
+          borderColor: PALETTE.primary,
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          suggestedMin: range.min,
+          suggestedMax: range.max,
+          title: { display: true, text: 'Standardized mean difference (treated − control)', font: { size: 13, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+        y: { type: 'category', offset: true, grid: { color: '#f3f4f6' }, ticks: { font: { size: 12 } } },
+      },
+      plugins: {
+        legend: { display: true, position: 'top', labels: { usePointStyle: true, boxWidth: 10 } },
+        ...titleOptions(data.title ?? 'Covariate balance before and after weighting', 'Dashed lines mark |SMD| = 0.1'),
+        causewayLines: {
+          lines: [
+            { scale: 'x', value: 0, color: '#111827', width: 1.2 },
+            { scale: 'x', value: 0.1, color: '#6b7280', dash: [6, 4] },
+            { scale: 'x', value: -0.1, color: '#6b7280', dash: [6, 4] },
+          ],
+        },
+      },
+    },
+  };
+  const maxBefore = Math.max(0, ...rows.map((r) => Math.abs(r.before ?? 0)));
+  const maxAfter = Math.max(0, ...rows.map((r) => Math.abs(r.after ?? 0)));
+  const above = rows.filter((r) => r.after !== null && Math.abs(r.after) > 0.1).length;
+  const out = renderChart(config, WIDTH, height, opts);
+  return {
+    ...out,
+    alt:
+      `Love plot of ${rows.length} covariates: standardized mean differences before (hollow) and after (filled) weighting, ` +
+      `dashed lines at ±0.1. Largest |SMD| ${formatNumber(maxBefore)} before, ${formatNumber(maxAfter)} after; ${above} covariates stay above 0.1 after weighting.`,
+  };
+}
+
+export interface OverlapPlotData {
+  title?: string;
+  edges: number[];
+  treated: number[];
+  control: number[];
+  treatedLabel?: string;
+  controlLabel?: string;
+}
+
+/** Propensity score distributions by arm (densities, step histograms) with 0.05 / 0.95 lines. */
+export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Figure {
+  const bins = data.edges.length - 1;
+  const density = (counts: number[]): number[] => {
+    const total = counts.reduce((a, b) => a + b, 0);
+    return counts.map((c, i) => (total > 0 ? c / total / (data.edges[i + 1]! - data.edges[i]!) : 0));
+  };
+  const step = (d: number[]): Array<{ x: number; y: number }> => {
+    const pts: Array<{ x: number; y: number }> = [];
+    for (let i = 0; i < bins; i++) pts.push({ x: data.edges[i]!, y: d[i]! });
+    pts.push({ x: data.edges[bins]!, y: d[bins - 1] ?? 0 });
+    return pts;
+  };
+  const dt = density(data.treated);
+  const dc = density(data.control);
+  const ymax = Math.max(0.1, ...dt, ...dc) * 1.1;
+  const treatedLabel = data.treatedLabel ?? 'Treated (A = 1)';
+  const controlLabel = data.controlLabel ?? 'Control (A = 0)';
+  const config = {
+    type: 'line',
+    data: {
+      datasets: [
+        {
+          label: controlLabel,
+          data: step(dc),
+          stepped: 'after',
+          fill: 'origin',
+          borderColor: PALETTE.secondary,
+          backgroundColor: 'rgba(200, 85, 61, 0.25)',
+          borderWidth: 2,
+          pointRadius: 0,
+        },
+        {
+          label: treatedLabel,
+          data: step(dt),
+          stepped: 'after',
+          fill: 'origin',
+          borderColor: PALETTE.primary,
+          backgroundColor: 'rgba(42, 111, 151, 0.25)',
+          borderWidth: 2,
+          pointRadius: 0,
+        },
+      ],
+    },
+    options: {
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          min: 0,
+          max: 1,
+          title: { display: true, text: 'Estimated propensity score P(A = 1 | X)', font: { size: 13, weight: 'bold' } },
+          ticks: { stepSize: 0.1 },
+          grid: { color: '#e5e7eb' },
+        },
+        y: {
+          type: 'linear',
+          min: 0,
+          max: ymax,
+          title: { display: true, text: 'Density', font: { size: 13, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+      },
+      plugins: {
+        legend: { display: true, position: 'top' },
+        ...titleOptions(data.title ?? 'Propensity score overlap by arm', 'Dashed lines at 0.05 and 0.95'),
+        causewayLines: {
+          lines: [
+            { scale: 'x', value: 0.05, color: '#111827', dash: [6, 4] },
+            { scale: 'x', value: 0.95, color: '#111827', dash: [6, 4] },
+          ],
+        },
+      },
+    },
+  };
+  const out = renderChart(config, WIDTH, 480, opts);
+  const mean = (d: number[]): number => {
+    const counts = d;
+    const total = counts.reduce((a, b) => a + b, 0);
+    let s = 0;
+    for (let i = 0; i < bins; i++) s += counts[i]! * (data.edges[i]! + data.edges[i + 1]!) / 2;
+    return total > 0 ? s / total : NaN;
+  };
+  return {
+    ...out,
+    alt:
+      `Step histograms of the estimated propensity score for ${controlLabel.toLowerCase()} and ${treatedLabel.toLowerCase()} days over ${bins} bins, ` +
+      `dashed lines at 0.05 and 0.95. Mean propensity ${formatNumber(mean(data.control))} in control and ${formatNumber(mean(data.treated))} in treated.`,
+  };
+}
+
+export interface DecompositionData {
+  title?: string;
+  valueLabel: string;
+  /** one group per approach (estimator); parts in a fixed order */
+  groups: Array<{ label: string; parts: Array<{ part: string; estimate: number | null; ci: [number, number] | null }> }>;
+}
+
+/** Total / direct / indirect effects per approach, grouped horizontal bars with CI whiskers. */
+export function decompositionChart(data: DecompositionData, opts: FigureOptions = {}): Figure {
+  const partNames = [...new Set(data.groups.flatMap((g) => g.parts.map((p) => p.part)))];
+  const colors = [PALETTE.primary, PALETTE.tertiary, PALETTE.secondary, PALETTE.quaternary, '#d4a017'];
+  const all = data.groups.flatMap((g) => g.parts.flatMap((p) => [p.estimate ?? 0, ...(p.ci ?? [])]));
+  const range = paddedRange(all);
+  const height = Math.max(300, 150 + data.groups.length * partNames.length * 26);
+  const config = {
+    type: 'bar',
+    data: {
+      labels: data.groups.map((g) => shortLabel(g.label, 40)),
+      datasets: partNames.map((part, k) => {
+        const byGroup = data.groups.map((g) => g.parts.find((p) => p.part === part));
+        return {
+          label: part,
+          data: byGroup.map((p) => (p ? p.estimate : null)),
+          intervals: byGroup.map((p) => (p ? p.ci : null)),
+          backgroundColor: colors[k % colors.length],
+          borderColor: '#111827',
+          borderWidth: 0,
+          barPercentage: 0.85,
+          categoryPercentage: 0.8,
+        };
+      }),
+    },
+    options: {
+      indexAxis: 'y',
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          suggestedMin: range.min,
+          suggestedMax: range.max,
+          title: { display: true, text: data.valueLabel, font: { size: 13, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+        y: { type: 'category', grid: { display: false }, ticks: { font: { size: 13 } } },
+      },
+      plugins: {
+        legend: { display: true, position: 'top' },
+        ...titleOptions(data.title ?? 'Mediation decomposition: total, direct and indirect effects'),
+        causewayLines: { lines: [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }] },
+      },
+    },
+  };
+  const out = renderChart(config, WIDTH, height, opts);
+  const text = data.groups
+    .map((g) => `${g.label}: ` + g.parts.map((p) => `${p.part} ${formatNumber(p.estimate)}${p.ci ? ' ' + formatInterval(p.ci) : ''}`).join(', '))
+    .join('; ');
+  return { ...out, alt: `Grouped bars of mediation effects (${data.valueLabel}) with 95% intervals where bootstrapped. ${text}.` };
+}
+
+export interface ImportanceData {
+  title: string;
+  rows: Array<{ feature: string; share: number }>;
+  limit?: number;
+}
+
+/** Feature importance (share of total gain), top features as horizontal bars. */
+export function importanceChart(data: ImportanceData, opts: FigureOptions = {}): Figure {
+  const rows = [...data.rows]
+    .sort((a, b) => b.share - a.share || (a.feature < b.feature ? -1 : 1))
+    .slice(0, data.limit ?? 12);
+  const height = Math.max(280, 130 + rows.length * 30);
+  const config = {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => shortLabel(r.feature, 44)),
+      datasets: [{ data: rows.map((r) => r.share * 100), backgroundColor: PALETTE.primary, barPercentage: 0.8 }],
+    },
+    options: {
+      indexAxis: 'y',
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          min: 0,
+          title: { display: true, text: 'Share of total gain (%)', font: { size: 13, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+        y: { type: 'category', grid: { display: false }, ticks: { font: { size: 12 } } },
+      },
+      plugins: { legend: { display: false }, ...titleOptions(data.title) },
+    },
+  };
+  const out = renderChart(config, WIDTH, height, opts);
+  return {
+    ...out,
+    alt: `Horizontal bars of the top ${rows.length} features by share of total gain: ` + rows.map((r) => `${r.feature} ${formatNumber(r.share * 100, 1)}%`).join(', ') + '.',
+  };
+}
+
+export interface SpecCurveData {
+  title?: string;
+  valueLabel: string;
+  /** sorted by estimate */
+  points: Array<{ estimate: number; ci: [number, number] | null; choices: Record<string, string> }>;
+  /** axis names in display order */
+  axes: string[];
+}
+
+/**
+ * Specification curve: estimates (with intervals) sorted by size on top, and below it a choice panel
+ * marking which value of each grid axis every specification used. Two stacked y scales share the x scale.
+ */
+export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}): Figure {
+  const n = data.points.length;
+  const choiceLabels: string[] = [];
+  const keyOf = (axis: string, v: string): string => `${shortLabel(axis.split('.').slice(-2).join('.'), 28)} = ${shortLabel(v, 28)}`;
+  for (const axis of data.axes) {
+    const values = [...new Set(data.points.map((p) => p.choices[axis] ?? '—'))].sort();
+    for (const v of values) choiceLabels.push(keyOf(axis, v));
+  }
+  const range = paddedRange(data.points.flatMap((p) => [p.estimate, ...(p.ci ?? [])]));
+  const excludes = (p: SpecCurveData['points'][number]): boolean => !!p.ci && (p.ci[0] > 0 || p.ci[1] < 0);
+  const choicePoints: Array<{ x: number; y: string }> = [];
+  data.points.forEach((p, i) => {
+    for (const axis of data.axes) choicePoints.push({ x: i + 1, y: keyOf(axis, p.choices[axis] ?? '—') });
+  });
+  const panelHeight = Math.max(120, (choiceLabels.length + 1) * 24);
+  const height = 200 + 300 + panelHeight;
+  const config = {
+    type: 'scatter',
+    data: {
+      datasets: [
+        {
+          label: 'Estimate (95% interval)',
+          data: data.points.map((p, i) => ({ x: i + 1, y: p.estimate })),
+          intervals: data.points.map((p) => p.ci),
+          whiskerColor: '#6b7280',
+          yAxisID: 'y',
+          pointRadius: 5,
+          pointBackgroundColor: data.points.map((p) => (excludes(p) ? PALETTE.excludes : '#ffffff')),
+          pointBorderColor: PALETTE.excludes,
+          pointBorderWidth: 1.5,
+        },
+        {
+          label: 'Choice used',
+          data: choicePoints,
+          yAxisID: 'choices',
+          pointRadius: 5,
+          pointStyle: 'rect',
+          pointBackgroundColor: PALETTE.dark,
+          pointBorderColor: PALETTE.dark,
+        },
+      ],
+    },
+    options: {
+      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      scales: {
+        x: {
+          type: 'linear',
+          min: 0.5,
+          max: n + 0.5,
+          title: { display: true, text: 'Specification (ranked by estimate)', font: { size: 13, weight: 'bold' } },
+          ticks: { stepSize: 1, precision: 0, callback: (v: number | string) => (Number.isInteger(Number(v)) ? String(v) : '') },
+          grid: { color: '#f3f4f6' },
+        },
+        choices: {
+          type: 'category',
+          // a blank first row keeps the choice rows clear of the estimate axis' bottom tick label
+          labels: ['', ...choiceLabels],
+          stack: 'spec',
+          stackWeight: panelHeight,
+          offset: true,
+          position: 'left',
+          grid: { color: '#e5e7eb' },
+          ticks: { font: { size: 11 }, autoSkip: false },
+        },
+        y: {
+          type: 'linear',
+          stack: 'spec',
+          stackWeight: 300,
+          suggestedMin: range.min,
+          suggestedMax: range.max,
+          title: { display: true, text: shortLabel(data.valueLabel, 40), font: { size: 12, weight: 'bold' } },
+          grid: { color: '#e5e7eb' },
+        },
+      },
+      plugins: {
+        legend: { display: false },
+        ...titleOptions(data.title ?? 'Specification curve', 'Filled points: interval excludes zero · lower panel: choices of each specification'),
+        causewayLines: { lines: [{ scale: 'y', value: 0, color: '#111827', width: 1.2 }] },
+      },
+    },
+  };
+  const out = renderChart(config, WIDTH, height, opts);
+  const ex = data.points.filter(excludes).length;
+  const pos = data.points.filter((p) => p.estimate > 0).length;
+  return {
+    ...out,
+    alt:
+      `Specification curve of ${n} specifications over ${data.axes.join(', ')}: estimates range from ${formatNumber(data.points[0]?.estimate ?? null)} ` +
+      `to ${formatNumber(data.points[n - 1]?.estimate ?? null)}; ${pos} of ${n} are positive and ${ex} have intervals excluding zero. ` +
+      'The lower panel marks the choice of each axis per specification.',
+  };
+}

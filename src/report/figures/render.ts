@@ -1,0 +1,241 @@
+/**
+ * chart.js 4 on @napi-rs/canvas, set up for reports: a DejaVu font shipped from npm (text would be blank
+ * without a registered font), no animation, fixed device pixel ratio, white background, and plugins for
+ * confidence-interval whiskers and reference lines. Same data → same PNG bytes.
+ */
+import { createRequire } from 'node:module';
+import { createCanvas, GlobalFonts, SvgExportFlag, type SKRSContext2D } from '@napi-rs/canvas';
+import { Chart, registerables, type Plugin } from 'chart.js';
+
+export const FONT_FAMILY = 'DejaVu Sans';
+/** Output pixels per layout pixel: crisp on high-density screens, still small files. */
+export const PIXEL_RATIO = 2;
+
+export interface Figure {
+  png: Buffer;
+  svg?: string;
+  alt: string;
+}
+
+export interface FigureOptions {
+  svg?: boolean;
+}
+
+export const PALETTE = {
+  primary: '#2a6f97',
+  secondary: '#c8553d',
+  tertiary: '#5c946e',
+  quaternary: '#8d6a9f',
+  grey: '#6b7280',
+  dark: '#111827',
+  excludes: '#1d4e89',
+  crosses: '#9ca3af',
+  series: ['#2a6f97', '#c8553d', '#5c946e', '#8d6a9f', '#d4a017', '#3d5a80', '#e07a5f', '#81b29a'],
+};
+
+let ready = false;
+
+/** Registers chart.js components and the bundled font once per process. */
+export function ensureChartSetup(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  for (const face of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
+    const path = require.resolve(`dejavu-fonts-ttf/ttf/${face}`);
+    GlobalFonts.registerFromPath(path, FONT_FAMILY);
+  }
+  Chart.register(...registerables, whiskerPlugin, referenceLinePlugin, backgroundPlugin);
+  Chart.defaults.font.family = FONT_FAMILY;
+  Chart.defaults.font.size = 13;
+  Chart.defaults.color = '#1f2937';
+  Chart.defaults.animation = false;
+  Chart.defaults.responsive = false;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.devicePixelRatio = PIXEL_RATIO;
+  ready = true;
+}
+
+/** Interval whiskers: a dataset may carry `intervals: Array<[lo, hi] | null>` aligned with its data. */
+const whiskerPlugin: Plugin = {
+  id: 'causewayWhiskers',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    chart.data.datasets.forEach((ds, d) => {
+      const intervals = (ds as unknown as { intervals?: Array<[number, number] | null> }).intervals;
+      if (!intervals) return;
+      const meta = chart.getDatasetMeta(d);
+      if (meta.hidden) return;
+      const horizontal = chart.options.indexAxis === 'y' || (meta.xScale && meta.xScale.axis === 'x' && meta.vScale === meta.xScale);
+      const valueScale = meta.vScale!;
+      const cap = 5;
+      ctx.save();
+      ctx.strokeStyle = (ds as unknown as { whiskerColor?: string }).whiskerColor ?? PALETTE.dark;
+      ctx.lineWidth = 1.6;
+      intervals.forEach((iv, i) => {
+        const el = meta.data[i] as unknown as { x: number; y: number } | undefined;
+        if (!iv || !el || !Number.isFinite(iv[0]) || !Number.isFinite(iv[1])) return;
+        const a = valueScale.getPixelForValue(iv[0]);
+        const b = valueScale.getPixelForValue(iv[1]);
+        ctx.beginPath();
+        if (horizontal) {
+          ctx.moveTo(a, el.y);
+          ctx.lineTo(b, el.y);
+          ctx.moveTo(a, el.y - cap);
+          ctx.lineTo(a, el.y + cap);
+          ctx.moveTo(b, el.y - cap);
+          ctx.lineTo(b, el.y + cap);
+        } else {
+          ctx.moveTo(el.x, a);
+          ctx.lineTo(el.x, b);
+          ctx.moveTo(el.x - cap, a);
+          ctx.lineTo(el.x + cap, a);
+          ctx.moveTo(el.x - cap, b);
+          ctx.lineTo(el.x + cap, b);
+        }
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  },
+};
+
+export interface ReferenceLine {
+  /** scale id the value lives on, e.g. 'x' */
+  scale: string;
+  value: number;
+  dash?: number[];
+  color?: string;
+  width?: number;
+  label?: string;
+}
+
+/** Reference lines (zero, ±0.1 SMD, 0.05/0.95 propensity) drawn under the data: options.plugins.causewayLines.lines */
+const referenceLinePlugin: Plugin = {
+  id: 'causewayLines',
+  beforeDatasetsDraw(chart, _args, options) {
+    const lines = (options as { lines?: ReferenceLine[] }).lines ?? [];
+    const ctx = chart.ctx;
+    const area = chart.chartArea;
+    for (const line of lines) {
+      const scale = chart.scales[line.scale];
+      if (!scale) continue;
+      const p = scale.getPixelForValue(line.value);
+      const vertical = scale.axis === 'x';
+      if (vertical ? p < area.left - 0.5 || p > area.right + 0.5 : p < area.top - 0.5 || p > area.bottom + 0.5) continue;
+      ctx.save();
+      ctx.strokeStyle = line.color ?? '#111827';
+      ctx.lineWidth = line.width ?? 1.2;
+      ctx.setLineDash(line.dash ?? []);
+      ctx.beginPath();
+      if (vertical) {
+        ctx.moveTo(p, area.top);
+        ctx.lineTo(p, area.bottom);
+      } else {
+        ctx.moveTo(area.left, p);
+        ctx.lineTo(area.right, p);
+      }
+      ctx.stroke();
+      if (line.label) {
+        ctx.setLineDash([]);
+        ctx.fillStyle = line.color ?? '#111827';
+        ctx.font = `11px "${FONT_FAMILY}"`;
+        ctx.textAlign = vertical ? 'left' : 'right';
+        ctx.textBaseline = 'top';
+        if (vertical) ctx.fillText(line.label, p + 3, area.top + 2);
+        else ctx.fillText(line.label, area.right - 2, p + 2);
+      }
+      ctx.restore();
+    }
+  },
+};
+
+/** Opaque white background, so PNGs read on dark-mode pages too. */
+const backgroundPlugin: Plugin = {
+  id: 'causewayBackground',
+  beforeDraw(chart) {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+/** Renders one chart.js configuration to PNG (and SVG with text as paths when asked). */
+// chart.js's configuration types are a deep union; figure modules build plain objects and cast here.
+export function renderChart(config: unknown, width: number, height: number, opts: FigureOptions = {}): { png: Buffer; svg?: string } {
+  ensureChartSetup();
+  const canvas = createCanvas(width, height);
+  const chart = new Chart(canvas.getContext("2d") as never, config as never);
+  const png = canvas.toBuffer('image/png');
+  chart.destroy();
+  let svg: string | undefined;
+  if (opts.svg) {
+    const svgCanvas = createCanvas(width, height, SvgExportFlag.ConvertTextToPaths);
+    const svgChart = new Chart(svgCanvas.getContext("2d") as never, {
+      ...(config as object),
+      options: { ...((config as { options?: object }).options ?? {}), devicePixelRatio: 1 },
+    } as never);
+    // getContent() finalizes the document: call it exactly once
+    svg = svgCanvas.getContent().toString('utf8');
+    svgChart.destroy();
+  }
+  return { png, svg };
+}
+
+/** Draws directly on a canvas (figures that are not charts, e.g. the DAG). */
+export function renderDrawing(
+  width: number,
+  height: number,
+  draw: (ctx: SKRSContext2D, width: number, height: number) => void,
+  opts: FigureOptions = {},
+): { png: Buffer; svg?: string } {
+  ensureChartSetup();
+  const canvas = createCanvas(width * PIXEL_RATIO, height * PIXEL_RATIO);
+  const ctx = canvas.getContext('2d');
+  ctx.scale(PIXEL_RATIO, PIXEL_RATIO);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  draw(ctx, width, height);
+  const png = canvas.toBuffer('image/png');
+  let svg: string | undefined;
+  if (opts.svg) {
+    const svgCanvas = createCanvas(width, height, SvgExportFlag.ConvertTextToPaths);
+    const sctx = svgCanvas.getContext('2d');
+    sctx.fillStyle = '#ffffff';
+    sctx.fillRect(0, 0, width, height);
+    draw(sctx, width, height);
+    svg = svgCanvas.getContent().toString('utf8');
+  }
+  return { png, svg };
+}
+
+/** Axis bounds that include every value and interval end plus zero, padded by 6%. */
+export function paddedRange(values: number[], includeZero = true): { min: number; max: number } {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (includeZero) finite.push(0);
+  if (finite.length === 0) return { min: -1, max: 1 };
+  let min = Math.min(...finite);
+  let max = Math.max(...finite);
+  if (min === max) {
+    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.5 : 1;
+    min -= d;
+    max += d;
+  }
+  const pad = (max - min) * 0.06;
+  return { min: min - pad, max: max + pad };
+}
+
+/** Shortens long labels for axes (the full text stays in the tables). */
+export function shortLabel(text: string, max = 42): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+export function titleOptions(title: string, subtitle?: string): Record<string, unknown> {
+  return {
+    title: { display: true, text: title, font: { size: 16, weight: 'bold' }, padding: { top: 6, bottom: subtitle ? 2 : 12 } },
+    subtitle: subtitle
+      ? { display: true, text: subtitle, font: { size: 12 }, color: '#4b5563', padding: { bottom: 10 } }
+      : { display: false },
+  };
+}

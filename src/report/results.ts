@@ -1,0 +1,525 @@
+/**
+ * The results value: everything a run found, in one plain JSON-able value. The report, the CSV tables,
+ * the figures and `compare` are all renderings of it; `causeway report` re-renders from results.json alone.
+ * Schema tag `causeway.results/1`, JSON Schema in schemas/results.schema.json (a test keeps the two aligned).
+ *
+ * Numbers are finite or null, never NaN: `stableStringify` throws on NaN/Infinity so a bug cannot hide.
+ */
+import type { EstimateValue, EstimatorResult } from '../estimate/types.js';
+
+export type { EstimateValue, EstimatorResult };
+
+export const RESULTS_SCHEMA_TAG = 'causeway.results/1' as const;
+
+/** A JSON value as found in grid axes (a grid path's value: number, string, list…). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Results {
+  schema: typeof RESULTS_SCHEMA_TAG;
+  /** causeway version that produced the value */
+  causeway: string;
+  spec: SpecInfo;
+  data: DataInfo;
+  cells: CellResult[];
+  summary: ResultsSummary;
+  /** spec-provided limitations (the report adds ones the numbers call for) */
+  limitations?: Limitation[];
+  /** spec-provided recommendations (decision area → recommendation, evidence) */
+  recommendations?: Recommendation[];
+  warnings: string[];
+}
+
+export interface SpecInfo {
+  name: string;
+  title?: string;
+  /** the question in plain words (defaults to the title) */
+  question?: string;
+  /** sha256 of the resolved spec text */
+  hash: string;
+  seed: number;
+  /** report settings resolved from the spec */
+  report?: { template?: string; figures?: string[]; formats?: Array<'png' | 'svg'> };
+  /** grid axes in the spec's order: path → values tried */
+  grid?: Array<{ path: string; values: JsonValue[] }>;
+}
+
+export interface DataInfo {
+  source: string;
+  /** which matrix / path was read, for the reader (not for hashing) */
+  description?: string;
+  fingerprint: string;
+  coverage: DataCoverage;
+  quality: QualityRow[];
+  sample?: { modulus: number; remainder: number };
+}
+
+export interface DataCoverage {
+  users: number;
+  events: number;
+  firstDate: number;
+  lastDate: number;
+  sampledUsers: number;
+}
+
+export interface QualityRow {
+  check: string;
+  rows: number;
+  share: number;
+  action: string;
+}
+
+export type CellStatus = 'ok' | 'failed' | 'skipped';
+
+export interface CellResult {
+  /** stable id: hash of the cell's resolved definition */
+  id: string;
+  /** grid path → value for this cell ({} for a spec without a grid) */
+  axes: Record<string, JsonValue>;
+  status: CellStatus;
+  reason?: string;
+  sample?: CellSample;
+  definitions: CellDefinitions;
+  readiness: ReadinessCheck[];
+  assumptions: AssumptionCheck[];
+  /** every estimator run; entries with `outcome` set are for a secondary outcome */
+  estimators: EstimatorEntry[];
+  diagnostics: CellDiagnostics;
+  sensitivity?: Sensitivity;
+  warnings: string[];
+}
+
+export interface CellSample {
+  /** analysis rows (user-days) */
+  rows: number;
+  users: number;
+  treatedRows: number;
+  controlRows: number;
+  /** rows of the panel before the population filter */
+  panelRows?: number;
+  days?: number;
+}
+
+export interface CellDefinitions {
+  treatment: TreatmentDef;
+  mediator?: VariableDef | null;
+  outcome: VariableDef;
+  secondary: VariableDef[];
+  population?: { rule: string; rows: number; share: number };
+  covariates?: CovariateSummary;
+}
+
+export interface TreatmentDef {
+  /** analysis name, e.g. A_high_discovery */
+  name: string;
+  /** measure thresholded */
+  measure: string;
+  /** the rule in words/symbols, e.g. "discovery_candidate_share >= q0.5 among population" */
+  rule: string;
+  /** resolved threshold value */
+  threshold: number;
+  quantile?: number | null;
+  /** share of analysis rows with A = 1 */
+  treatedShare: number;
+}
+
+export interface VariableDef {
+  name: string;
+  /** how it is computed (expression or description) */
+  rule: string;
+  mean?: number | null;
+  sd?: number | null;
+  /** share of population rows where it was missing (dropped) */
+  missingShare?: number | null;
+}
+
+export interface CovariateSummary {
+  numeric: string[];
+  categorical: string[];
+  /** encoded design columns after one-hot / drop-constant */
+  designColumns: number;
+  dropped: string[];
+}
+
+export interface ReadinessCheck {
+  check: string;
+  value: number | string | null;
+  /** human threshold, e.g. ">= 0.70" */
+  threshold?: string;
+  /** null when not applicable */
+  passes: boolean | null;
+  note?: string;
+}
+
+export type AssumptionStatus = 'design_definition' | 'checked' | 'partially_checked' | 'not_testable';
+
+export interface AssumptionCheck {
+  assumption: string;
+  status: AssumptionStatus;
+  diagnostic: string;
+  value: string;
+  risk: string;
+}
+
+/**
+ * An EstimatorResult (estimate/types.ts) plus, for the report, which outcome it is for.
+ * `diagnostics` may hold the keys typed in `EstimatorDiagnostics`; the report reads them with guards.
+ */
+export interface EstimatorEntry extends EstimatorResult {
+  /** absent = primary outcome; otherwise the secondary outcome's name */
+  outcome?: string;
+  /** display label, e.g. "AIPW, doubly robust" (defaults to id) */
+  label?: string;
+}
+
+/** Known diagnostic keys (all optional) inside EstimatorResult.diagnostics or CellResult.diagnostics. */
+export interface EstimatorDiagnostics {
+  overlap?: OverlapSummary;
+  balance?: BalanceRow[];
+  /** effective sample size of the analysis weights, and its share of rows */
+  ess?: number;
+  essShare?: number;
+  weights?: WeightDistribution;
+  nuisance?: NuisanceRow[];
+  importance?: ImportanceRow[];
+  heterogeneity?: SegmentEffect[];
+}
+
+export interface CellDiagnostics extends EstimatorDiagnostics {
+  residualMediatorOutcome?: {
+    raw: { pearson: number | null; spearman: number | null };
+    residual: { pearson: number | null; spearman: number | null };
+  };
+  [key: string]: unknown;
+}
+
+export interface OverlapSummary {
+  treatmentRate: number;
+  min: number;
+  p01: number;
+  p05: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+  shareBelow005: number;
+  shareAbove095: number;
+  /** propensity histogram by arm: edges has bins+1 entries, counts have bins entries */
+  histogram?: { edges: number[]; treated: number[]; control: number[] };
+}
+
+export interface BalanceRow {
+  covariate: string;
+  treatedMean: number | null;
+  controlMean: number | null;
+  smdBefore: number | null;
+  weightedTreatedMean?: number | null;
+  weightedControlMean?: number | null;
+  smdAfter: number | null;
+}
+
+export interface WeightDistribution {
+  name?: string;
+  mean: number;
+  sd: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  ess: number;
+  essShare: number;
+}
+
+export interface NuisanceRow {
+  model: string;
+  /** propensity | outcome | mediator | effect */
+  target: string;
+  rmse?: number | null;
+  mae?: number | null;
+  r2?: number | null;
+  auc?: number | null;
+  logLoss?: number | null;
+  brier?: number | null;
+  folds?: number;
+}
+
+export interface ImportanceRow {
+  model: string;
+  target: string;
+  feature: string;
+  gain: number;
+  splits?: number;
+  /** gain / total gain of that model */
+  share: number;
+}
+
+export interface SegmentEffect {
+  /** segmenting variable, e.g. prior_3day_interactions */
+  by: string;
+  /** segment label, e.g. "low (0, 36]" */
+  segment: string;
+  rows: number;
+  users?: number;
+  treatedShare?: number | null;
+  /** estimand key, e.g. ate or te */
+  estimand?: string;
+  value: EstimateValue;
+}
+
+export interface Sensitivity {
+  evalues?: EValueRow[];
+  refuters?: RefuterRow[];
+  weights?: WeightSensitivityRow[];
+}
+
+export interface EValueRow {
+  estimator: string;
+  estimand: string;
+  /** E-value of the point estimate */
+  point: number | null;
+  /** E-value of the CI bound closest to the null (1 when the CI crosses it) */
+  ciBound: number | null;
+  /** how the effect was put on a risk-ratio scale, e.g. "standardized difference (VanderWeele-Ding approx.)" */
+  scale?: string;
+}
+
+export interface RefuterRow {
+  refuter: string;
+  estimator: string;
+  estimand: string;
+  original: number | null;
+  refuted: EstimateValue;
+  /** null when the refuter has no pass/fail rule */
+  passes: boolean | null;
+  note?: string;
+}
+
+export interface WeightSensitivityRow {
+  /** e.g. "logistic, stabilized, clip 0.05" */
+  label: string;
+  weighting: string;
+  value: EstimateValue;
+  ess?: number | null;
+  essShare?: number | null;
+}
+
+export interface Limitation {
+  limitation: string;
+  whyItMatters: string;
+  mitigation: string;
+}
+
+export interface Recommendation {
+  area: string;
+  recommendation: string;
+  evidence: string;
+}
+
+export interface ResultsSummary {
+  /** the headline estimate: which estimator/estimand/cell the summary and robustness use */
+  primary: { estimator: string; estimand: string; cellId: string | null } | null;
+  cells: { total: number; ok: number; failed: number; skipped: number };
+  /** one family per grid axis (seed 004's robustness table) */
+  robustness: RobustnessFamily[];
+  specificationCurve: SpecificationCurve | null;
+}
+
+export interface RobustnessFamily {
+  /** grid path, e.g. treatment.threshold.quantile */
+  family: string;
+  /** cells whose estimate entered this family (all ok cells that vary only this axis from the base, or all ok cells when not computable) */
+  specifications: number;
+  totalMin: number | null;
+  totalMax: number | null;
+  totalSharePositive: number | null;
+  /** share of specifications whose CI excludes zero */
+  totalShareCiExcludesZero: number | null;
+  indirectMin: number | null;
+  indirectMax: number | null;
+  indirectSharePositive: number | null;
+  medianAbsIndirectToTotal: number | null;
+}
+
+export interface SpecificationCurve {
+  estimator: string;
+  estimand: string;
+  /** grid paths shown in the choice panel */
+  axes: string[];
+  /** sorted by estimate ascending */
+  points: Array<{ cellId: string; axes: Record<string, JsonValue>; estimate: number; ci: [number, number] | null }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serialization
+
+/**
+ * JSON with object keys sorted (recursively) and 2-space indentation; arrays keep their order.
+ * Throws on NaN, ±Infinity, undefined inside arrays, functions, bigint and cycles, so a numeric bug
+ * surfaces here instead of as `null` in results.json. `undefined` object members are omitted.
+ */
+export function stableStringify(value: unknown): string {
+  const seen = new Set<object>();
+  const walk = (v: unknown, path: string, indent: string): string => {
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'number':
+        if (!Number.isFinite(v)) throw new TypeError(`stableStringify: non-finite number ${v} at ${path || '/'}`);
+        return JSON.stringify(v);
+      case 'string':
+        return JSON.stringify(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'object':
+        break;
+      default:
+        throw new TypeError(`stableStringify: cannot serialize ${typeof v} at ${path || '/'}`);
+    }
+    const obj = v as object;
+    if (seen.has(obj)) throw new TypeError(`stableStringify: cycle at ${path || '/'}`);
+    seen.add(obj);
+    const inner = indent + '  ';
+    let out: string;
+    if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
+      const items = Array.from(obj as ArrayLike<unknown>);
+      if (items.length === 0) out = '[]';
+      else {
+        const parts = items.map((item, i) => {
+          if (item === undefined) throw new TypeError(`stableStringify: undefined at ${path}/${i}`);
+          return inner + walk(item, `${path}/${i}`, inner);
+        });
+        out = '[\n' + parts.join(',\n') + '\n' + indent + ']';
+      }
+    } else {
+      const record = obj as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort();
+      if (keys.length === 0) out = '{}';
+      else {
+        const parts = keys.map((k) => inner + JSON.stringify(k) + ': ' + walk(record[k], `${path}/${k}`, inner));
+        out = '{\n' + parts.join(',\n') + '\n' + indent + '}';
+      }
+    }
+    seen.delete(obj);
+    return out;
+  };
+  return walk(value, '', '') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the report, compare and the summary
+
+/** Estimand keys that mean "the total effect" for an estimator, in preference order. */
+export const TOTAL_KEYS = ['ate', 'te', 'total'] as const;
+export const INDIRECT_KEYS = ['nie', 'indirect'] as const;
+export const DIRECT_KEYS = ['nde', 'c_prime'] as const;
+
+export function firstEstimate(est: EstimatorResult, keys: readonly string[]): { key: string; value: EstimateValue } | null {
+  for (const k of keys) {
+    const v = Object.prototype.hasOwnProperty.call(est.estimates, k) ? est.estimates[k] : undefined;
+    if (v && v.estimate !== null && v.estimate !== undefined) return { key: k, value: v };
+  }
+  return null;
+}
+
+/** Estimators of the primary outcome (entries without `outcome`). */
+export function primaryEstimators(cell: CellResult): EstimatorEntry[] {
+  return cell.estimators.filter((e) => e.outcome === undefined);
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function sameExcept(a: Record<string, JsonValue>, b: Record<string, JsonValue>, axis: string): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    if (k === axis) continue;
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * Builds `summary` from the cells: the headline (first ok cell, the given or first estimator with a total
+ * effect), one robustness family per grid axis (cells that differ from the base cell only on that axis,
+ * as seed 004 varies one choice at a time), and the specification curve over every ok cell.
+ */
+export function summarizeCells(
+  cells: CellResult[],
+  opts: { estimator?: string; gridAxes?: string[] } = {},
+): ResultsSummary {
+  const counts = { total: cells.length, ok: 0, failed: 0, skipped: 0 };
+  for (const c of cells) counts[c.status] += 1;
+  const ok = cells.filter((c) => c.status === 'ok');
+  let primary: ResultsSummary['primary'] = null;
+  let pickEstimator = (cell: CellResult): EstimatorEntry | undefined => undefined;
+  if (ok.length > 0) {
+    const base = ok[0]!;
+    const candidates = primaryEstimators(base).filter((e) => e.status === 'ok' && firstEstimate(e, TOTAL_KEYS));
+    const chosen = (opts.estimator && candidates.find((e) => e.id === opts.estimator)) || candidates[0];
+    if (chosen) {
+      const total = firstEstimate(chosen, TOTAL_KEYS)!;
+      primary = { estimator: chosen.id, estimand: total.key, cellId: base.id };
+      pickEstimator = (cell) => primaryEstimators(cell).find((e) => e.id === chosen.id && e.status === 'ok');
+    }
+  }
+  const axes = opts.gridAxes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
+  const robustness: RobustnessFamily[] = [];
+  const mediationEstimator = (cell: CellResult): EstimatorEntry | undefined =>
+    primaryEstimators(cell).find((e) => e.status === 'ok' && firstEstimate(e, INDIRECT_KEYS) && firstEstimate(e, TOTAL_KEYS));
+  if (primary && ok.length > 0) {
+    const base = ok[0]!;
+    for (const axis of axes) {
+      const members = ok.filter((c) => sameExcept(c.axes, base.axes, axis));
+      const totals: number[] = [];
+      let excludes = 0;
+      const indirects: number[] = [];
+      const ratios: number[] = [];
+      for (const c of members) {
+        const est = pickEstimator(c);
+        const t = est ? firstEstimate(est, TOTAL_KEYS) : null;
+        if (t && t.value.estimate !== null) {
+          totals.push(t.value.estimate);
+          const ci = t.value.ci;
+          if (ci && (ci[0] > 0 || ci[1] < 0)) excludes += 1;
+        }
+        const med = mediationEstimator(c);
+        if (med) {
+          const ind = firstEstimate(med, INDIRECT_KEYS)!.value.estimate!;
+          const tot = firstEstimate(med, TOTAL_KEYS)!.value.estimate!;
+          indirects.push(ind);
+          if (tot !== 0) ratios.push(Math.abs(ind / tot));
+        }
+      }
+      robustness.push({
+        family: axis,
+        specifications: members.length,
+        totalMin: totals.length ? Math.min(...totals) : null,
+        totalMax: totals.length ? Math.max(...totals) : null,
+        totalSharePositive: totals.length ? totals.filter((t) => t > 0).length / totals.length : null,
+        totalShareCiExcludesZero: totals.length ? excludes / totals.length : null,
+        indirectMin: indirects.length ? Math.min(...indirects) : null,
+        indirectMax: indirects.length ? Math.max(...indirects) : null,
+        indirectSharePositive: indirects.length ? indirects.filter((t) => t > 0).length / indirects.length : null,
+        medianAbsIndirectToTotal: median(ratios),
+      });
+    }
+  }
+  let specificationCurve: SpecificationCurve | null = null;
+  if (primary && ok.length > 1) {
+    const points: SpecificationCurve['points'] = [];
+    for (const c of ok) {
+      const est = pickEstimator(c);
+      const t = est ? firstEstimate(est, [primary.estimand]) : null;
+      if (t && t.value.estimate !== null) points.push({ cellId: c.id, axes: c.axes, estimate: t.value.estimate, ci: t.value.ci ?? null });
+    }
+    points.sort((a, b) => a.estimate - b.estimate || (a.cellId < b.cellId ? -1 : a.cellId > b.cellId ? 1 : 0));
+    specificationCurve = { estimator: primary.estimator, estimand: primary.estimand, axes, points };
+  }
+  return { primary, cells: counts, robustness, specificationCurve };
+}
