@@ -1,0 +1,140 @@
+/**
+ * Across cells: robustness-family summaries (seed 004) and specification-curve data.
+ *
+ * A family is one grid axis: the cells that differ from the base cell (the plan's first cell) only on that
+ * axis — seed 004 varies one choice at a time (threshold, mediator, model, outcome). For each family:
+ * min and max total effect, share positive, share of CIs excluding zero, min and max indirect effect, share
+ * positive, and the median |indirect / total|. Total and indirect effects come from the mediation estimator
+ * when the cells have one (as seed 004, where both come from the g-computation mediation model), else the
+ * total from the first estimator with a total effect. An optional `estimators` family summarizes the
+ * base cell's estimators against each other (seed 004's model family when models are estimators, not axes).
+ */
+import type { CellResult, EstimatorEntry, JsonValue, RobustnessFamily, SpecificationCurve } from '../report/results.js';
+import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../report/results.js';
+
+export interface RobustnessOptions {
+  /** grid axes in order (default: every axis seen in the cells, first appearance) */
+  axes?: string[];
+  /** estimator id for the total effect (default: the mediation estimator, else the first with a total) */
+  totalEstimator?: string;
+  /** estimator id for the indirect effect (default: the first with both an indirect and a total effect) */
+  indirectEstimator?: string;
+  /** add a family 'estimators' over the base cell's estimators */
+  estimatorFamily?: boolean;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function sameExcept(a: Record<string, JsonValue>, b: Record<string, JsonValue>, axis: string): boolean {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (k !== axis && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  }
+  return true;
+}
+
+const isMediation = (e: EstimatorEntry): boolean => e.status === 'ok' && !!firstEstimate(e, INDIRECT_KEYS) && !!firstEstimate(e, TOTAL_KEYS);
+
+/** Picks the estimators of a cell the family statistics read. */
+function pickers(opts: RobustnessOptions) {
+  const indirect = (cell: CellResult): EstimatorEntry | undefined =>
+    primaryEstimators(cell).find((e) => (opts.indirectEstimator ? e.id === opts.indirectEstimator && e.status === 'ok' : isMediation(e)));
+  const total = (cell: CellResult): EstimatorEntry | undefined => {
+    const all = primaryEstimators(cell).filter((e) => e.status === 'ok' && firstEstimate(e, TOTAL_KEYS));
+    if (opts.totalEstimator) return all.find((e) => e.id === opts.totalEstimator);
+    return all.find(isMediation) ?? all[0];
+  };
+  return { indirect, total };
+}
+
+interface Point {
+  total: number | null;
+  totalCi: [number, number] | null;
+  indirect: number | null;
+  ratioTotal: number | null;
+}
+
+function family(name: string, points: Point[]): RobustnessFamily {
+  const totals = points.filter((p) => p.total !== null);
+  const indirects = points.map((p) => p.indirect).filter((v): v is number => v !== null);
+  const ratios = points
+    .filter((p) => p.indirect !== null && p.ratioTotal !== null && p.ratioTotal !== 0)
+    .map((p) => Math.abs(p.indirect! / p.ratioTotal!));
+  const t = totals.map((p) => p.total!);
+  const excludes = totals.filter((p) => p.totalCi && (p.totalCi[0] > 0 || p.totalCi[1] < 0)).length;
+  const withCi = totals.filter((p) => p.totalCi).length;
+  return {
+    family: name,
+    specifications: points.length,
+    totalMin: t.length ? Math.min(...t) : null,
+    totalMax: t.length ? Math.max(...t) : null,
+    totalSharePositive: t.length ? t.filter((v) => v > 0).length / t.length : null,
+    totalShareCiExcludesZero: withCi ? excludes / withCi : null,
+    indirectMin: indirects.length ? Math.min(...indirects) : null,
+    indirectMax: indirects.length ? Math.max(...indirects) : null,
+    indirectSharePositive: indirects.length ? indirects.filter((v) => v > 0).length / indirects.length : null,
+    medianAbsIndirectToTotal: median(ratios),
+  };
+}
+
+function pointOf(total: EstimatorEntry | undefined, indirect: EstimatorEntry | undefined): Point {
+  const t = total ? firstEstimate(total, TOTAL_KEYS) : null;
+  const i = indirect ? firstEstimate(indirect, INDIRECT_KEYS) : null;
+  const it = indirect ? firstEstimate(indirect, TOTAL_KEYS) : null;
+  return {
+    total: t?.value.estimate ?? null,
+    totalCi: t?.value.ci ?? null,
+    indirect: i?.value.estimate ?? null,
+    ratioTotal: it?.value.estimate ?? null,
+  };
+}
+
+export function robustnessFamilies(cells: CellResult[], opts: RobustnessOptions = {}): RobustnessFamily[] {
+  if (cells.length === 0) return [];
+  const base = cells[0]!;
+  const axes = opts.axes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
+  const pick = pickers(opts);
+  const ok = cells.filter((c) => c.status === 'ok');
+  const out: RobustnessFamily[] = axes.map((axis) =>
+    family(
+      axis,
+      ok.filter((c) => sameExcept(c.axes, base.axes, axis)).map((c) => pointOf(pick.total(c), pick.indirect(c))),
+    ),
+  );
+  if (opts.estimatorFamily && base.status === 'ok') {
+    const points = primaryEstimators(base)
+      .filter((e) => e.status === 'ok' && firstEstimate(e, TOTAL_KEYS))
+      .map((e) => pointOf(e, isMediation(e) ? e : undefined));
+    out.push(family('estimators', points));
+  }
+  return out;
+}
+
+/**
+ * Specification-curve data: every ok cell's estimate of one estimator/estimand, sorted ascending (ties by
+ * cell id), with the cell's axis choices for the panel under the curve.
+ */
+export function specificationCurve(
+  cells: CellResult[],
+  opts: { estimator: string; estimand?: string; axes?: string[] },
+): SpecificationCurve | null {
+  const axes = opts.axes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
+  let estimand = opts.estimand;
+  const points: SpecificationCurve['points'] = [];
+  for (const c of cells) {
+    if (c.status !== 'ok') continue;
+    const est = primaryEstimators(c).find((e) => e.id === opts.estimator && e.status === 'ok');
+    if (!est) continue;
+    const found = firstEstimate(est, estimand ? [estimand] : TOTAL_KEYS);
+    if (!found) continue;
+    estimand ??= found.key;
+    points.push({ cellId: c.id, axes: c.axes, estimate: found.value.estimate!, ci: found.value.ci ?? null });
+  }
+  if (points.length === 0 || !estimand) return null;
+  points.sort((a, b) => a.estimate - b.estimate || (a.cellId < b.cellId ? -1 : a.cellId > b.cellId ? 1 : 0));
+  return { estimator: opts.estimator, estimand, axes, points };
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runEstimator, simulateFrame } from '../../src/estimate/index.js';
+import type { EstimatorContext, EstimatorResult, EstimatorSpec, AnalysisFrame } from '../../src/estimate/types.js';
+import { refute, refuterRows, userSubsetFrame } from '../../src/sensitivity/refuters.js';
+import { msmSpecForVariant, SEED_003_VARIANTS, weightSensitivity } from '../../src/sensitivity/weights.js';
+import { Rng } from '../../src/rng.js';
+
+const { frame, truth } = simulateFrame({ users: 120, daysPerUser: 10, covariates: 4, seed: 11 });
+const ctx: EstimatorContext = { seed: 7, cellId: 'cell-refute', models: {} };
+const regression: EstimatorSpec = { id: 'reg', kind: 'regression_adjustment', outcome: 'linear' };
+
+test('placebo treatment: refuted effects centre on zero and the real effect has a small permutation p-value', async () => {
+  const r = await refute('placebo_treatment', frame, regression, ctx, runEstimator, { reps: 19, estimands: ['ate'] });
+  const e = r.estimands[0]!;
+  assert.ok(e.original! > 1, `original ${e.original} (truth ${truth.ate})`);
+  assert.ok(Math.abs(e.mean!) < 0.15 * e.original!, `placebo mean ${e.mean}`);
+  assert.equal(e.passes, true);
+  // No placebo reaches the real effect: p = 1 / (19 + 1)
+  assert.equal(e.pValue, 0.05);
+  assert.equal(r.failedReps, 0);
+  const rows = refuterRows(r);
+  assert.equal(rows[0]!.refuter, 'placebo_treatment');
+  assert.match(rows[0]!.note!, /p = 0\.050 over 19 of 19/);
+});
+
+test('random common cause and data subset leave a sound estimate in place (high p-value)', async () => {
+  const rcc = await refute('random_common_cause', frame, regression, ctx, runEstimator, { reps: 9, estimands: ['ate'] });
+  const a = rcc.estimands[0]!;
+  assert.ok(Math.abs(a.mean! - a.original!) < 0.02 * Math.abs(a.original!), `${a.mean} vs ${a.original}`);
+  assert.ok(a.pValue! >= 0.05 && a.passes === true);
+  const subset = await refute('data_subset', frame, regression, ctx, runEstimator, { reps: 9, estimands: ['ate'] });
+  const s = subset.estimands[0]!;
+  assert.ok(Math.abs(s.mean! - s.original!) < 3 * s.sd! + 1e-9, `${s.mean} ± ${s.sd} vs ${s.original}`);
+  assert.equal(s.values.length, 9);
+});
+
+test('refuters are seeded by (seed, cell, refuter, rep) and work with any estimator', async () => {
+  const calls: AnalysisFrame[] = [];
+  // A minimal estimator: difference in means, recording the frames it saw.
+  const fake = (spec: EstimatorSpec, f: AnalysisFrame): EstimatorResult => {
+    calls.push(f);
+    let s1 = 0, n1 = 0, s0 = 0, n0 = 0;
+    for (let i = 0; i < f.n; i++) f.A[i] ? ((s1 += f.Y[i]!), n1++) : ((s0 += f.Y[i]!), n0++);
+    return { id: spec.id, kind: spec.kind, status: 'ok', estimates: { ate: { estimate: s1 / n1 - s0 / n0 } }, diagnostics: {}, warnings: [] };
+  };
+  const spec: EstimatorSpec = { id: 'dim', kind: 'custom' };
+  const first = await refute('data_subset', frame, spec, ctx, fake, { reps: 4 });
+  const again = await refute('data_subset', frame, spec, ctx, fake, { reps: 4 });
+  assert.deepEqual(first, again);
+  const other = await refute('data_subset', frame, spec, { ...ctx, cellId: 'another' }, fake, { reps: 4 });
+  assert.notDeepEqual(other.estimands[0]!.values, first.estimands[0]!.values);
+  // 80% of users, whole users only
+  const sub = userSubsetFrame(frame, new Rng(1, 'x'), 0.8);
+  const users = new Set(sub.cluster);
+  assert.equal(users.size, 96);
+  for (const u of users) assert.equal(sub.cluster.filter((c) => c === u).length, 10);
+  assert.equal(sub.X.rows, sub.n);
+});
+
+test('weight sensitivity runs the msm estimator once per seed 003 variant', async () => {
+  const seen: EstimatorSpec[] = [];
+  const rows = await weightSensitivity(frame, { id: 'msm', kind: 'msm', weights: 'ipw' }, ctx, (spec, f, c) => {
+    seen.push(spec);
+    return runEstimator(spec, f, c);
+  });
+  assert.deepEqual(rows.map((r) => r.label), ['unweighted', 'logistic, stabilized, unclipped', 'logistic, stabilized, clip 10', 'logistic, stabilized, clip 5', 'logistic, stabilized, clip 2']);
+  assert.deepEqual(seen.map((s) => s.weights), ['unweighted', 'unclipped', { clip: 10 }, { clip: 5 }, { clip: 2 }]);
+  assert.equal(rows[0]!.essShare, 1);
+  for (const r of rows) assert.ok(r.value.estimate !== null && Number.isFinite(r.value.estimate));
+  // weighting moves the estimate off the unweighted (confounded) one
+  assert.notEqual(rows[0]!.value.estimate, rows[2]!.value.estimate);
+  assert.ok(rows[1]!.essShare! <= 1);
+  assert.equal(msmSpecForVariant({ id: 'm', kind: 'msm' }, { id: 'g', weights: 'clipped', propensity: 'gbm' }).propensity, 'gbm');
+  assert.equal(SEED_003_VARIANTS.length, 5);
+});
