@@ -121,6 +121,7 @@ function bareNames(root: ExprNode): { outside: Set<string>; inside: Set<string> 
 /** Orders definitions so each comes after the ones it names; a cycle is an error. */
 function dependencyOrder<T extends { def: NamedExpression; deps: Set<string> }>(items: T[], errors: CausewayError[], what: string): T[] {
   const byName = new Map(items.map((i) => [i.def.name, i]));
+  const position = new Map(items.map((i, k) => [i.def.name, k]));
   const state = new Map<string, 'visiting' | 'done'>();
   const out: T[] = [];
   const visit = (item: T, path: string[]): boolean => {
@@ -133,7 +134,9 @@ function dependencyOrder<T extends { def: NamedExpression; deps: Set<string> }>(
     }
     state.set(item.def.name, 'visiting');
     let ok = true;
-    for (const dep of item.deps) {
+    // Dependencies in definition order, so the result keeps the spec's order where it can.
+    const deps = [...item.deps].sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+    for (const dep of deps) {
       const target = byName.get(dep);
       if (target && target !== item && !visit(target, [...path, item.def.name])) ok = false;
       if (target === item) {

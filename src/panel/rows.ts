@@ -4,12 +4,13 @@
  *   const population = compileRowExpression('active_day and not missing(future_7day_interactions)', origin, panel.table);
  *   const keep = evaluateRows(population, panel.table);   // Float64Array of 0/1/NaN per row
  *
- * `availableColumns` is a ColumnTable (the panel's table), a Map of column types (panelColumns(def),
- * before any data is read) or a plain list of numeric column names.
+ * `availableColumns` is a ColumnTable (the panel's table; a numeric column holding only 0/1/missing
+ * counts as true/false), a Map of column types (panelColumns(def), before any data is read) or a
+ * plain list of numeric column names.
  */
 import { CausewayError } from '../errors.js';
 import type { ColumnTable } from '../data/table.js';
-import type { ExpressionOrigin } from './expr/ast.js';
+import type { ExpressionOrigin, ExprNode } from './expr/ast.js';
 import { checkExpression, type CheckedExpression, type ValueType } from './expr/check.js';
 import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
 import { parseExpression } from './expr/parser.js';
@@ -24,13 +25,46 @@ export interface CompiledRowExpression {
   columns: string[];
 }
 
-function scopeOf(available: AvailableColumns): Map<string, ValueType> {
+/** A stored numeric column is true/false when every value is 0, 1 or missing (the panel keeps booleans as 0/1). */
+function isZeroOne(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== 0 && v !== 1 && v === v) return false;
+  }
+  return true;
+}
+
+function scopeOf(available: AvailableColumns, used: Set<string>): Map<string, ValueType> {
   if (available instanceof Map) return available;
   if (Array.isArray(available)) return new Map(available.map((c) => [c, 'number' as ValueType]));
   const scope = new Map<string, ValueType>();
-  for (const c of Object.keys(available.numeric)) scope.set(c, c === 'active_day' ? 'boolean' : 'number');
+  for (const [c, values] of Object.entries(available.numeric)) {
+    // Only the columns the expression names are scanned; the rest are listed for suggestions.
+    scope.set(c, used.has(c) && isZeroOne(values) ? 'boolean' : 'number');
+  }
   for (const c of Object.keys(available.categorical)) scope.set(c, 'category');
   return scope;
+}
+
+function namesIn(node: ExprNode, out: Set<string>): Set<string> {
+  switch (node.kind) {
+    case 'ref':
+      out.add(node.name.startsWith('user.') ? node.name.slice(5) : node.name);
+      break;
+    case 'unary':
+      namesIn(node.arg, out);
+      break;
+    case 'binary':
+      namesIn(node.left, out);
+      namesIn(node.right, out);
+      break;
+    case 'call':
+      for (const a of node.args) namesIn(a, out);
+      break;
+    default:
+      break;
+  }
+  return out;
 }
 
 export function compileRowExpression(
@@ -40,7 +74,7 @@ export function compileRowExpression(
   expect?: 'boolean' | 'number',
 ): CompiledRowExpression {
   const parsed = parseExpression(text, origin);
-  const checked = checkExpression(parsed, { row: scopeOf(availableColumns) }, 'row');
+  const checked = checkExpression(parsed, { row: scopeOf(availableColumns, namesIn(parsed.root, new Set())) }, 'row');
   const where = { kind: 'spec' as const, file: origin.file, line: origin.line, col: origin.col, ...(origin.pointer !== undefined ? { pointer: origin.pointer } : {}) };
   if (checked.type === 'category') {
     throw new CausewayError('EXPR_TYPE', 'this expression gives a categorical value; compare it with quoted text', where);
