@@ -1,0 +1,244 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/rng.js';
+import { gbmLearner } from '../../src/estimate/gbm/index.js';
+import {
+  aipwCrossfit, categoricalSegments, classificationMetrics, clusteredMean, gcompCrossfit, mediationCrossfit, moderatorImportance,
+  numericSegments, regressionMetrics, runMlEstimator, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
+} from '../../src/estimate/ml/index.js';
+import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Least squares with intercept (normal equations), local to the test. */
+const leastSquares: Learner = {
+  task: 'regression',
+  fit(X: DesignMatrix, y: Float64Array): FittedModel {
+    const p = X.cols + 1;
+    const col = (j: number, i: number) => (j === 0 ? 1 : X.data[(j - 1) * X.rows + i]);
+    const xtx = Array.from({ length: p }, () => new Float64Array(p));
+    const xty = new Float64Array(p);
+    for (let i = 0; i < X.rows; i++) {
+      for (let a = 0; a < p; a++) {
+        xty[a] += col(a, i) * y[i];
+        for (let b = 0; b < p; b++) xtx[a][b] += col(a, i) * col(b, i);
+      }
+    }
+    // Gaussian elimination with partial pivoting.
+    const beta = Float64Array.from(xty);
+    for (let k = 0; k < p; k++) {
+      let piv = k;
+      for (let r = k + 1; r < p; r++) if (Math.abs(xtx[r][k]) > Math.abs(xtx[piv][k])) piv = r;
+      [xtx[k], xtx[piv]] = [xtx[piv], xtx[k]];
+      [beta[k], beta[piv]] = [beta[piv], beta[k]];
+      for (let r = k + 1; r < p; r++) {
+        const f = xtx[r][k] / xtx[k][k];
+        for (let c = k; c < p; c++) xtx[r][c] -= f * xtx[k][c];
+        beta[r] -= f * beta[k];
+      }
+    }
+    for (let k = p - 1; k >= 0; k--) {
+      for (let c = k + 1; c < p; c++) beta[k] -= xtx[k][c] * beta[c];
+      beta[k] /= xtx[k][k];
+    }
+    return {
+      predict(Z: DesignMatrix) {
+        const out = new Float64Array(Z.rows).fill(beta[0]);
+        for (let j = 0; j < Z.cols; j++) for (let i = 0; i < Z.rows; i++) out[i] += beta[j + 1] * Z.data[j * Z.rows + i];
+        return out;
+      },
+    };
+  },
+};
+
+/**
+ * Users with repeated days; confounded binary A, continuous M, nonlinear outcome.
+ * Truth: NDE = tau, NIE = alpha·beta (0.5·2 = 1), TE = tau + 1.
+ */
+function simulate(seed: string, opts: { users?: number; days?: number; tau?: number; linear?: boolean; hetero?: boolean } = {}) {
+  const users = opts.users ?? 150;
+  const days = opts.days ?? 40;
+  const tau = opts.tau ?? 1;
+  const rng = new Rng(seed);
+  const n = users * days;
+  const p = 5;
+  const X = new Float64Array(n * p);
+  const A = new Float64Array(n);
+  const M = new Float64Array(n);
+  const Y = new Float64Array(n);
+  const cluster = new Int32Array(n);
+  let i = 0;
+  for (let u = 0; u < users; u++) {
+    const x1 = rng.nextFloat();
+    const userEffect = rng.normal();
+    for (let d = 0; d < days; d++, i++) {
+      const x2 = rng.nextFloat();
+      const x3 = rng.normal();
+      X[i] = x1;
+      X[n + i] = x2;
+      X[2 * n + i] = x3;
+      X[3 * n + i] = rng.nextFloat();
+      X[4 * n + i] = rng.nextFloat();
+      cluster[i] = 1000 + u;
+      const confound = opts.linear ? 2 * (x1 - 0.5) + 1.5 * (x2 - 0.5) : 2 * (x1 - 0.5) + 1.5 * Math.sin(2 * Math.PI * x2);
+      A[i] = rng.bernoulli(sigmoid(confound));
+      M[i] = 0.5 * A[i] + x1 + (opts.linear ? x2 : x2 > 0.5 ? 0.5 : 0) + 0.5 * rng.normal();
+      const h = opts.linear ? 4 * x2 + 3 * x1 : 4 * Math.sin(2 * Math.PI * x2) + 3 * x1 * x1;
+      const effect = opts.hetero ? tau * 4 * x1 : tau;
+      Y[i] = effect * A[i] + 2 * M[i] + h + x3 + userEffect + rng.normal();
+    }
+  }
+  const data: CrossfitData = { n, cluster, A, M, Y, X: { rows: n, cols: p, data: X, names: ['x1', 'x2', 'x3', 'x4', 'x5'] } };
+  return data;
+}
+
+test('folds keep users whole and balance rows as GroupKFold', () => {
+  const data = simulate('folds', { users: 30, days: 5 });
+  const folds = userFolds(data.cluster, 3);
+  const seen = new Int32Array(data.n);
+  for (const f of folds) {
+    const testUsers = new Set(Array.from(f.test, (i) => data.cluster[i]));
+    for (const i of f.train) assert.ok(!testUsers.has(data.cluster[i]));
+    for (const i of f.test) seen[i]++;
+    assert.equal(f.train.length + f.test.length, data.n);
+    assert.equal(f.test.length, 50);
+  }
+  assert.ok(seen.every((c) => c === 1));
+});
+
+test('out-of-fold metrics follow scikit-learn definitions', () => {
+  const m = regressionMetrics(Float64Array.of(1, 2, 3, 4), Float64Array.of(1.5, 2, 2, 5));
+  assert.ok(Math.abs(m.rmse! - Math.sqrt((0.25 + 0 + 1 + 1) / 4)) < 1e-12);
+  assert.ok(Math.abs(m.mae! - 2.5 / 4) < 1e-12);
+  assert.ok(Math.abs(m.r2! - (1 - 2.25 / 5)) < 1e-12);
+  // sklearn: roc_auc_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.75; log_loss = 0.47228795380917615
+  const c = classificationMetrics(Float64Array.of(0, 0, 1, 1), Float64Array.of(0.1, 0.4, 0.35, 0.8));
+  assert.ok(Math.abs(c.auc! - 0.75) < 1e-12);
+  assert.ok(Math.abs(c.log_loss! - 0.47228795380917615) < 1e-12);
+  // Clustered mean: two users with sums of deviations ±1 → se = √(2·2)/4.
+  const cm = clusteredMean(Float64Array.of(0, 1, 2, 3), Int32Array.of(7, 7, 8, 8));
+  assert.equal(cm.estimate, 1.5);
+  assert.ok(Math.abs(cm.se! - Math.sqrt(2 * (4 + 4)) / 4) < 1e-12);
+});
+
+test('debiased ML mediation recovers NDE and NIE where the shrunk plug-in GBM is biased', () => {
+  const data = simulate('mediation-truth');
+  const shrunk = gbmLearner({ trees: 80, max_depth: 3, learning_rate: 0.05, subsample: 0.85, colsample: 0.85, seed: 1 });
+  const propensity = gbmLearner({ trees: 150, max_depth: 3, learning_rate: 0.1, loss: 'logistic', seed: 2 });
+  const { result } = mediationCrossfit(data, { mediator: shrunk, outcome: shrunk, propensity, folds: 3 });
+  assert.equal(result.status, 'ok');
+  const e = result.estimates;
+  const truth = { te: 2, nde: 1, nie: 1 };
+  for (const k of ['te', 'nde', 'nie'] as const) {
+    const debiased = e[`${k}_debiased`];
+    assert.ok(debiased.se! > 0 && debiased.se! < 0.2, `${k} se ${debiased.se}`);
+    assert.ok(Math.abs(debiased.estimate! - truth[k]) < Math.max(0.12, 2.5 * debiased.se!), `${k}_debiased ${debiased.estimate} ± ${debiased.se}`);
+  }
+  // The plug-in direct effect is off by well over its error; the debiased one is closer.
+  assert.ok(Math.abs(e.nde.estimate! - 1) > 0.2, `plug-in nde ${e.nde.estimate}`);
+  assert.ok(Math.abs(e.nde_debiased.estimate! - 1) < Math.abs(e.nde.estimate! - 1));
+  assert.ok(Math.abs(e.te_debiased.estimate! - 2) < Math.abs(e.te.estimate! - 2));
+  const plugErr = Math.abs(e.nde.estimate! - 1) + Math.abs(e.nie.estimate! - 1);
+  const debErr = Math.abs(e.nde_debiased.estimate! - 1) + Math.abs(e.nie_debiased.estimate! - 1);
+  assert.ok(debErr < plugErr, `debiased error ${debErr} vs plug-in ${plugErr}`);
+  const nuisance = result.diagnostics.nuisance as Record<string, { r2?: number; auc?: number }>;
+  assert.ok(nuisance.outcome.r2! > 0.5 && nuisance.propensity_x.auc! > 0.6 && nuisance.propensity_mx.auc! > nuisance.propensity_x.auc!);
+});
+
+test('with linear nuisances on linear data, plug-in and debiased mediation agree with the truth', () => {
+  const data = simulate('mediation-linear', { users: 100, days: 30, linear: true });
+  const propensity = gbmLearner({ trees: 100, max_depth: 2, learning_rate: 0.1, loss: 'logistic', seed: 4 });
+  const { result, rows } = mediationCrossfit(data, { mediator: leastSquares, outcome: leastSquares, propensity, folds: 3, bootstrap: { reps: 100, level: 0.95, seed: 1, cellId: 'c' } });
+  const e = result.estimates;
+  assert.ok(Math.abs(e.nde.estimate! - 1) < 0.15 && Math.abs(e.nie.estimate! - 1) < 0.1, JSON.stringify(e));
+  assert.ok(Math.abs(e.nde_debiased.estimate! - 1) < 0.2 && Math.abs(e.nie_debiased.estimate! - 1) < 0.2);
+  // Bootstrap percentile CIs bracket the estimates; TE = NDE + NIE row by row.
+  for (const k of ['te_debiased', 'nde_debiased', 'nie_debiased']) {
+    const ci = e[k].ci!;
+    assert.ok(ci[0] < e[k].estimate! && e[k].estimate! < ci[1]);
+  }
+  for (let i = 0; i < data.n; i += 97) assert.ok(Math.abs(rows.iteTotal[i] - rows.iteDirect[i] - rows.iteIndirect[i]) < 1e-9);
+});
+
+test('cross-fitted AIPW with GBM nuisances recovers the ATE; g-computation beside it', () => {
+  const data = simulate('aipw', { users: 120, days: 30, tau: 1.5 });
+  // Total effect of A on Y: tau + 2·0.5 = 2.5 (M is a post-treatment variable, not adjusted for).
+  const outcome = gbmLearner({ trees: 150, max_depth: 3, learning_rate: 0.1, seed: 5 });
+  const propensity = gbmLearner({ trees: 150, max_depth: 3, learning_rate: 0.1, loss: 'logistic', seed: 6 });
+  const { result, rows } = aipwCrossfit(data, { outcome, propensity, folds: 3, bootstrap: { reps: 200, level: 0.95, seed: 9, cellId: 'cell' } });
+  const ate = result.estimates.ate;
+  assert.ok(Math.abs(ate.estimate! - 2.5) < Math.max(0.15, 2.5 * ate.se!), `ate ${ate.estimate} ± ${ate.se}`);
+  assert.ok(ate.ci![0] < ate.estimate! && ate.estimate! < ate.ci![1]);
+  // The bootstrap SD and the influence-function SE describe the same spread.
+  assert.ok(Math.abs(ate.bootSd! / ate.se! - 1) < 0.35, `${ate.bootSd} vs ${ate.se}`);
+  assert.equal(rows.psi.length, data.n);
+  const g = gcompCrossfit(data, { outcome, folds: 3 }).result;
+  assert.ok(Math.abs(g.estimates.ate.estimate! - result.estimates.ate_gcomp.estimate!) < 1e-12, 'same outcome folds → same plug-in');
+  // Deterministic: a second run is identical.
+  const again = aipwCrossfit(data, { outcome, propensity, folds: 3 }).result;
+  assert.equal(again.estimates.ate.estimate, ate.estimate);
+  assert.equal(again.estimates.ate.se, ate.se);
+});
+
+test('segments, segment effects with bootstrap CIs and a size filter, and effect-moderator importance', () => {
+  const data = simulate('hetero', { users: 120, days: 30, hetero: true });
+  const outcome = gbmLearner({ trees: 120, max_depth: 3, learning_rate: 0.1, seed: 7 });
+  const propensity = gbmLearner({ trees: 100, max_depth: 3, learning_rate: 0.1, loss: 'logistic', seed: 8 });
+  const { rows } = aipwCrossfit(data, { outcome, propensity, folds: 3 });
+  const x1 = data.X.data.subarray(0, data.n);
+  const tertiles = numericSegments('x1_tertile', x1, { tertiles: true });
+  const counts = [0, 0, 0];
+  for (const c of tertiles.code) counts[c]++;
+  assert.deepEqual(counts, [data.n / 3, data.n / 3, data.n / 3]);
+  assert.match(tertiles.labels[0], /^low \[/);
+  const buckets = numericSegments('x1_bucket', x1, { buckets: [0.5] });
+  assert.deepEqual(buckets.labels, ['(-inf, 0.5]', '(0.5, inf]']);
+  const degree = categoricalSegments('degree', {
+    codes: Int32Array.from(data.cluster, (c) => (c % 10 === 0 ? -1 : c % 2)), levels: ['full_active', 'high_active'],
+  });
+  assert.deepEqual(degree.labels, ['full_active', 'high_active', 'missing']);
+  const table = segmentEffects(data, rows, [tertiles, degree], { minRows: 500, minUsers: 20, reps: 100, seed: 3, cellId: 'cell' });
+  const byLabel = new Map(table.map((r) => [r.segment, r]));
+  // Effect 4·x1 (plus 1 through M): low tertile ≈ 1 + 4/6, high ≈ 1 + 4·5/6.
+  const low = byLabel.get(tertiles.labels[0])!;
+  const high = byLabel.get(tertiles.labels[2])!;
+  assert.ok(high.aipw_ate! - low.aipw_ate! > 1.5, `${low.aipw_ate} → ${high.aipw_ate}`);
+  assert.ok(low.passes_size_filter && low.ci_95_lower! < low.aipw_ate! && low.aipw_ate! < low.ci_95_upper!);
+  assert.equal(low.bootstrap_reps, 100);
+  const missing = byLabel.get('missing')!;
+  assert.equal(missing.passes_size_filter, false);
+  assert.equal(missing.ci_95_lower, null);
+  assert.equal(table.reduce((s, r) => s + (r.segment_type === 'x1_tertile' ? r.rows : 0), 0), data.n);
+  // Moderator importance: x1 drives the effect.
+  const imp = moderatorImportance(data.X, rows.psi, gbmLearner({ trees: 60, max_depth: 2, learning_rate: 0.1, seed: 9 }));
+  assert.equal(imp[0].feature, 'x1');
+  assert.ok(Math.abs(imp.reduce((s, r) => s + (r.importance_share ?? 0), 0) - 1) < 1e-9);
+  // Row-effect summaries (seed 004) over the same segments.
+  const med = mediationCrossfit(data, { mediator: outcome, outcome, folds: 3, debiased: false });
+  const summary = summarizeRowEffects(data.cluster, med.rows, [tertiles]);
+  assert.equal(summary.length, 3);
+  assert.ok(summary[2].total_effect! > summary[0].total_effect!);
+});
+
+test('spec entry point: gbm by name, failures explained instead of thrown', () => {
+  const data = simulate('spec', { users: 40, days: 20 });
+  const frame = { ...data, rows: new Int32Array(data.n), secondary: {}, extra: { length: data.n, numeric: {}, categorical: {} }, warnings: [] } as unknown as AnalysisFrame;
+  const ctx: EstimatorContext = {
+    seed: 1, cellId: 'cell-a',
+    models: { gbm: { kind: 'gbm', trees: 30, max_depth: 3, learning_rate: 0.1 }, logistic: { kind: 'logistic' } },
+  };
+  const out = runMlEstimator(frame, { id: 'mediation_gbm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  assert.equal(out.result.status, 'ok', out.result.reason);
+  assert.ok(out.result.estimates.nde_debiased.estimate !== null && out.result.estimates.nde.estimate !== null);
+  const again = runMlEstimator(frame, { id: 'mediation_gbm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  assert.deepEqual(again.result, out.result);
+  const noMediator = runMlEstimator({ ...frame, M: null }, { id: 'm', kind: 'mediation', crossfit: { folds: 3 } }, ctx);
+  assert.equal(noMediator.result.status, 'failed');
+  assert.match(noMediator.result.reason!, /mediator/);
+  const oneArm = runMlEstimator({ ...frame, A: new Float64Array(data.n) }, { id: 'a', kind: 'aipw', outcome: 'gbm', crossfit: { folds: 3 } }, ctx);
+  assert.equal(oneArm.result.status, 'failed');
+  assert.match(oneArm.result.reason!, /untreated/);
+  const badTask = runMlEstimator(frame, { id: 'a', kind: 'aipw', outcome: 'logistic', crossfit: { folds: 3 } }, ctx);
+  assert.equal(badTask.result.status, 'failed');
+  assert.match(badTask.result.reason!, /regression/);
+});
