@@ -185,6 +185,7 @@ interface WorkerSlot {
   busy: { index: number; started: number } | null;
   ready: boolean;
   dead: boolean;
+  fatal?: string;
 }
 
 type FromWorker =
@@ -452,8 +453,8 @@ async function runPool(
             break;
           }
           case 'fatal':
-            // The runner module could not be loaded: nothing this run can do will succeed.
-            emit({ type: 'log', message: `worker ${slot.id} could not start: ${msg.message}` });
+            // The runner module could not be loaded; the worker exits next and onDeath reports it.
+            slot.fatal = msg.message;
             break;
         }
       });
@@ -467,15 +468,12 @@ async function runPool(
           const cell = plan.cells[busy.index]!;
           record(busy.index, failedCellResult(cell, `worker crashed while running this cell: ${why}`), null, Date.now() - busy.started);
         } else if (!slot.ready) {
-          // Died before it could run anything (the runner module failed to load): stop, do not respawn forever.
-          stopScheduling = true;
-          emit({ type: 'log', message: `worker ${slot.id} died at start: ${why}` });
-          if (!slots.some((s) => !s.dead)) {
-            finished = true;
-            cleanup();
-            rejectPool(new CausewayError('RUN_WORKER_START', `cell workers could not start: ${why}`, { kind: 'path', path: runnerModule }));
-            return;
-          }
+          // Died before it could run anything: the runner module does not load, so no cell can succeed.
+          finished = true;
+          cleanup();
+          for (const s of slots) if (!s.dead) void s.worker.terminate();
+          rejectPool(new CausewayError('RUN_WORKER_START', `cell workers could not start: ${slot.fatal ?? why}`, { kind: 'path', path: runnerModule }));
+          return;
         }
         if (!stopScheduling && remaining() > 0 && slots.filter((s) => !s.dead).length < jobs) spawn();
         maybeFinish();

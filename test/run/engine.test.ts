@@ -187,3 +187,11 @@ test('cache files are written atomically (no temp files left behind)', async () 
   assert.ok(files.every((f) => /^[0-9a-f]{64}\.json$/.test(f)));
   rmSync(cacheDir, { recursive: true });
 });
+
+test('a runner module that cannot be loaded is a clear error, not a hang', async () => {
+  const plan = fakePlan({ cells: 2, groups: 1 });
+  await assert.rejects(
+    run(plan, tempDir(), { runnerModule: join(tmpdir(), 'no-such-runner.js') }),
+    (e: unknown) => e instanceof CausewayError && e.code === 'RUN_WORKER_START',
+  );
+});

@@ -40,3 +40,23 @@ test('a grid killed with SIGKILL mid-run resumes to byte-identical results', asy
   assert.match(resumed.stderr.toString(), new RegExp(`${16 - before} computed, ${before} cached`));
   assert.equal(readFileSync(out, 'utf8'), readFileSync(cleanOut, 'utf8'));
 });
+
+test('SIGINT stops scheduling, finishes in-flight cells and exits; the next run resumes', async () => {
+  const args = ['--cells', '12', '--groups', '2', '--jobs', '2', '--sleep', '60'];
+  const cacheDir = tempDir();
+  const out = join(tempDir(), 'interrupted.json');
+  const child = spawn(process.execPath, [cli, ...args, '--cache', cacheDir, '--out', out], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  while (cachedEntries(cacheDir) < 2) await new Promise((r) => setTimeout(r, 10));
+  child.kill('SIGINT');
+  assert.equal(await exited, 1, 'an interrupted run exits by itself with a failure code');
+  const cells = JSON.parse(readFileSync(out, 'utf8')) as Array<{ status: string; reason?: string }>;
+  const ok = cells.filter((c) => c.status === 'ok').length;
+  assert.ok(ok >= 2 && ok < 12, `ok cells: ${ok}`);
+  assert.ok(cells.filter((c) => c.status === 'skipped').every((c) => /interrupted/.test(c.reason!)));
+  // every finished cell is in the cache (in-flight ones finished rather than being lost)
+  assert.equal(cachedEntries(cacheDir), ok);
+  const resumed = spawnSync(process.execPath, [cli, ...args, '--cache', cacheDir, '--out', out]);
+  assert.equal(resumed.status, 0);
+  assert.ok((JSON.parse(readFileSync(out, 'utf8')) as Array<{ status: string }>).every((c) => c.status === 'ok'));
+});
