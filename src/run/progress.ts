@@ -114,7 +114,7 @@ class TtyProgress implements ProgressReporter {
   private readonly failures: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private jobs = 1;
-  private lastLines: string[] = [];
+  private readonly pendingLines: string[] = [];
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
@@ -130,8 +130,11 @@ class TtyProgress implements ProgressReporter {
     for (const [id, busy] of this.slots) {
       this.slotTitles.get(id)?.(busy ? `worker ${id}: cell ${busy.cellId} ${formatDuration(Date.now() - busy.started)}` : `worker ${id}: idle`);
     }
-    const lines = [...this.failures.slice(-5), ...this.lastLines.slice(-3)];
-    this.overallOutput?.(lines.join('\n'));
+    // listr2 keeps an output buffer per task: hand it each new line once.
+    if (this.overallOutput) {
+      for (const line of this.pendingLines) this.overallOutput(line);
+      this.pendingLines.length = 0;
+    }
   }
 
   event(e: EngineEvent): void {
@@ -154,14 +157,15 @@ class TtyProgress implements ProgressReporter {
         if (e.status === 'failed') {
           this.failed++;
           this.failures.push(`✖ cell ${e.cellId}: ${firstLine(e.reason)}`);
+          this.pendingLines.push(this.failures[this.failures.length - 1]!);
         }
         for (const [id, busy] of this.slots) if (busy?.cellId === e.cellId) this.slots.set(id, null);
         break;
       case 'log':
-        this.lastLines.push(`${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
+        this.pendingLines.push(`${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
         break;
       case 'interrupt':
-        this.lastLines.push(e.abandon ? 'interrupted again: abandoning in-flight cells' : 'interrupted: finishing in-flight cells (interrupt again to abandon)');
+        this.pendingLines.push(e.abandon ? 'interrupted again: abandoning in-flight cells' : 'interrupted: finishing in-flight cells (interrupt again to abandon)');
         break;
       case 'end':
         this.refresh();
