@@ -7,6 +7,7 @@ import {
   numericSegments, regressionMetrics, runMlEstimator, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
 } from '../../src/estimate/ml/index.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
+import { runEstimator } from '../../src/estimate/estimators.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -241,4 +242,27 @@ test('spec entry point: gbm by name, failures explained instead of thrown', () =
   const badTask = runMlEstimator(frame, { id: 'a', kind: 'aipw', outcome: 'logistic', crossfit: { folds: 3 } }, ctx);
   assert.equal(badTask.result.status, 'failed');
   assert.match(badTask.result.reason!, /regression/);
+});
+
+test('kind mediation_debiased runs through the estimator registry with the cell bootstrap on its scores', () => {
+  const data = simulate('registry', { users: 60, days: 20 });
+  const frame = { ...data, rows: new Int32Array(data.n), secondary: {}, extra: { length: data.n, numeric: {}, categorical: {} }, warnings: [] } as unknown as AnalysisFrame;
+  const ctx: EstimatorContext = {
+    seed: 3, cellId: 'cell-b', bootstrap: { reps: 60, level: 0.9 },
+    models: { gbm: { kind: 'gbm', trees: 40, max_depth: 3, learning_rate: 0.1 } },
+  };
+  const spec = { id: 'md', kind: 'mediation_debiased', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } };
+  const result = runEstimator(spec, frame, ctx);
+  assert.equal(result.status, 'ok', result.reason);
+  for (const k of ['te_debiased', 'nde_debiased', 'nie_debiased']) {
+    const v = result.estimates[k];
+    assert.ok(v.ci && v.ci[0] < v.estimate! && v.estimate! < v.ci[1], `${k} ${JSON.stringify(v)}`);
+    assert.ok(v.bootSd! > 0 && v.se! > 0);
+  }
+  // Plug-in estimates are reported beside them; their CIs need `bootstrap: refit`.
+  assert.ok(result.estimates.nde.estimate !== null);
+  assert.equal(result.estimates.nde.ci, null);
+  assert.equal((result.diagnostics.bootstrap as { assembly: string }).assembly, 'sufficient_statistics');
+  const oneArm = runEstimator(spec, { ...frame, A: new Float64Array(data.n).fill(1) } as AnalysisFrame, ctx);
+  assert.equal(oneArm.status, 'failed');
 });

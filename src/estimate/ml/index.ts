@@ -11,6 +11,7 @@
  */
 import { CausewayError, isCausewayError } from '../../errors.js';
 import '../gbm/index.js';
+import './register.js';
 import { resolveModel } from '../learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../types.js';
 import { aipwCrossfit, gcompCrossfit, type AipwRows, type GcompRows } from './ate.js';
@@ -21,6 +22,7 @@ export * from './ate.js';
 export * from './common.js';
 export * from './mediation.js';
 export * from './heterogeneity.js';
+export { mediationDebiased } from './register.js';
 
 export interface MlEstimatorOutput {
   result: EstimatorResult;
