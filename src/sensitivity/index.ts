@@ -9,3 +9,5 @@ export { robustnessFamilies, specificationCurve } from './robustness.js';
 export type { RobustnessOptions } from './robustness.js';
 export { weightSensitivity, weightSensitivityRow, msmSpecForVariant, variantLabel, SEED_003_VARIANTS } from './weights.js';
 export type { WeightVariantSpec } from './weights.js';
+export { cellSensitivity, standardDeviation } from './cell.js';
+export type { CellSensitivityInput, SensitivitySettings } from './cell.js';
