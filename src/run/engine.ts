@@ -237,22 +237,28 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   const fromCacheSet = new Set<number>();
   const cache = new ResultCache(opts.cacheDir, opts.baseDir);
   const keys = new Map<number, string>();
-  let toRun: number[] = [];
-  for (const i of indices) {
-    const cell = plan.cells[i]!;
-    const key = cache.keyOf(cell);
-    keys.set(i, key);
-    if (!opts.noCache) {
-      const read = await cache.read(key);
-      if (read.status === 'hit') {
-        results.set(i, parseCellPayload(read.payload));
-        fromCacheSet.add(i);
-        continue;
-      }
-      if (read.status === 'corrupt') emit({ type: 'log', cellId: cell.id, message: `cache entry for cell ${cell.id} is corrupt (${read.problem}); recomputing` });
+  const toRun: number[] = [];
+  for (const i of indices) keys.set(i, cache.keyOf(plan.cells[i]!));
+  // Cache reads in parallel batches (a 10,000-cell re-run is mostly file reads), judged in plan order.
+  const reads: Array<Awaited<ReturnType<ResultCache['read']>> | null> = new Array(indices.length).fill(null);
+  if (!opts.noCache) {
+    const batch = 64;
+    for (let start = 0; start < indices.length; start += batch) {
+      const slice = indices.slice(start, start + batch);
+      const got = await Promise.all(slice.map((i) => cache.read(keys.get(i)!)));
+      got.forEach((g, k) => (reads[start + k] = g));
     }
-    toRun.push(i);
   }
+  indices.forEach((i, k) => {
+    const read = reads[k];
+    if (read?.status === 'hit') {
+      results.set(i, parseCellPayload(read.payload));
+      fromCacheSet.add(i);
+      return;
+    }
+    if (read?.status === 'corrupt') emit({ type: 'log', cellId: plan.cells[i]!.id, message: `cache entry for cell ${plan.cells[i]!.id} is corrupt (${read.problem}); recomputing` });
+    toRun.push(i);
+  });
   const requestedJobs = opts.jobs ?? availableParallelism();
   const jobs = Math.max(1, Math.min(Math.floor(requestedJobs) || 1, toRun.length || 1));
   emit({ type: 'start', total: indices.length, cached: fromCacheSet.size, toRun: toRun.length, jobs, shard: opts.shard });
