@@ -100,9 +100,9 @@ export function makeLearner(spec: ModelSpec, rng: Rng): Learner {
 }
 
 /**
- * GroupKFold as scikit-learn: groups sorted by size (descending; ties by the reversed stable order, as
- * numpy's argsort(...)[::-1] on small inputs), each given to the currently lightest fold. Returns the
- * fold of each row.
+ * GroupKFold as scikit-learn (≤ 1.5): groups ordered by np.argsort(sizes)[::-1], each given to the
+ * currently lightest fold (first on ties). Equal-sized groups are ordered exactly as numpy's
+ * (unstable) introsort leaves them, so folds match scikit-learn row for row. Returns each row's fold.
  */
 export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   const ids = Int32Array.from(new Set(groups)).sort();
@@ -112,7 +112,7 @@ export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   ids.forEach((id, k) => pos.set(id, k));
   const counts = new Float64Array(ids.length);
   for (let i = 0; i < groups.length; i++) counts[pos.get(groups[i])!]++;
-  const order = Array.from(ids.keys()).sort((a, b) => counts[a] - counts[b] || a - b).reverse();
+  const order = numpyArgsort(counts).reverse();
   const load = new Float64Array(folds);
   const groupFold = new Int32Array(ids.length);
   for (const gi of order) {
@@ -124,4 +124,112 @@ export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   const out = new Int32Array(groups.length);
   for (let i = 0; i < groups.length; i++) out[i] = groupFold[pos.get(groups[i])!];
   return out;
+}
+
+/**
+ * np.argsort(values) with numpy's default kind ('quicksort' = introsort: median-of-3 partitions,
+ * insertion sort below 17 elements, heapsort past the depth limit), ported from numpy 1.24's
+ * npysort/quicksort.cpp so ties come out in the same (unstable) order.
+ */
+export function numpyArgsort(values: ArrayLike<number>): number[] {
+  const n = values.length;
+  const tosort = Array.from({ length: n }, (_, i) => i);
+  if (n < 2) return tosort;
+  const v = values;
+  const less = (a: number, b: number) => a < b;
+  const SMALL = 16;
+  let pl = 0;
+  let pr = n - 1;
+  const stack: number[] = [];
+  const depthStack: number[] = [];
+  let msb = 0;
+  for (let u = n; (u >>= 1) > 0; ) msb++;
+  let cdepth = msb * 2;
+  const swap = (i: number, j: number) => {
+    const t = tosort[i];
+    tosort[i] = tosort[j];
+    tosort[j] = t;
+  };
+  for (;;) {
+    let popped = false;
+    if (cdepth < 0) {
+      heapsortRange(tosort, v, pl, pr - pl + 1);
+      popped = true;
+    }
+    if (!popped) {
+      while (pr - pl > SMALL) {
+        const pm = pl + ((pr - pl) >> 1);
+        if (less(v[tosort[pm]], v[tosort[pl]])) swap(pm, pl);
+        if (less(v[tosort[pr]], v[tosort[pm]])) swap(pr, pm);
+        if (less(v[tosort[pm]], v[tosort[pl]])) swap(pm, pl);
+        const vp = v[tosort[pm]];
+        let pi = pl;
+        let pj = pr - 1;
+        swap(pm, pj);
+        for (;;) {
+          do ++pi; while (less(v[tosort[pi]], vp));
+          do --pj; while (less(vp, v[tosort[pj]]));
+          if (pi >= pj) break;
+          swap(pi, pj);
+        }
+        swap(pi, pr - 1);
+        if (pi - pl < pr - pi) {
+          stack.push(pi + 1, pr);
+          pr = pi - 1;
+        } else {
+          stack.push(pl, pi - 1);
+          pl = pi + 1;
+        }
+        depthStack.push(--cdepth);
+      }
+      for (let pi = pl + 1; pi <= pr; ++pi) {
+        const vi = tosort[pi];
+        const vp = v[vi];
+        let pj = pi;
+        let pk = pi - 1;
+        while (pj > pl && less(vp, v[tosort[pk]])) tosort[pj--] = tosort[pk--];
+        tosort[pj] = vi;
+      }
+    }
+    if (!stack.length) break;
+    pr = stack.pop()!;
+    pl = stack.pop()!;
+    cdepth = depthStack.pop()!;
+  }
+  return tosort;
+}
+
+function heapsortRange(tosort: number[], v: ArrayLike<number>, start: number, count: number): void {
+  // 1-based heap over tosort[start .. start+count)
+  const a = (i: number) => tosort[start + i - 1];
+  const set = (i: number, x: number) => (tosort[start + i - 1] = x);
+  let n = count;
+  for (let l = n >> 1; l > 0; --l) {
+    const tmp = a(l);
+    let i = l;
+    for (let j = l << 1; j <= n; ) {
+      if (j < n && v[a(j)] < v[a(j + 1)]) j += 1;
+      if (v[tmp] < v[a(j)]) {
+        set(i, a(j));
+        i = j;
+        j += j;
+      } else break;
+    }
+    set(i, tmp);
+  }
+  for (; n > 1; ) {
+    const tmp = a(n);
+    set(n, a(1));
+    n -= 1;
+    let i = 1;
+    for (let j = 2; j <= n; ) {
+      if (j < n && v[a(j)] < v[a(j + 1)]) j++;
+      if (v[tmp] < v[a(j)]) {
+        set(i, a(j));
+        i = j;
+        j += j;
+      } else break;
+    }
+    set(i, tmp);
+  }
 }

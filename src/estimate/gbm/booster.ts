@@ -382,7 +382,7 @@ class TreeGrower {
         if (this.params.histogramSubtraction === false) {
           // Reference path for tests: build the larger child from its rows too.
           this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
-        } else subtractHist(work.hist, smallHist, features);
+        } else subtractHist(work.hist, smallHist, features, this.binned);
         small.hist = smallHist;
         large.hist = work.hist;
         next.push(left, right);
@@ -403,9 +403,15 @@ class TreeGrower {
     for (let k = begin; k < end; k++) og[k] = grad[rows[k]];
     if (hess) for (let k = begin; k < end; k++) oh[k] = hess[rows[k]];
     const count = features.length;
+    // Only the feature's real bins and (if it has missing values) the missing slot are ever
+    // touched; the other slots stay zero, so one-hot columns cost 2 slots instead of 256.
+    const binCount = this.binned.binCount;
+    const hasMissing = this.binned.hasMissing;
     for (let fi = 0; fi < count; fi++) {
-      const base = features[fi] * FEATURE_STRIDE;
-      hist.fill(0, base, base + FEATURE_STRIDE);
+      const f = features[fi];
+      const base = f * FEATURE_STRIDE;
+      hist.fill(0, base, base + binCount[f] * SLOT);
+      if (hasMissing[f]) hist.fill(0, base + MISSING_BIN * SLOT, base + FEATURE_STRIDE);
     }
     // Four features per pass over the rows: each row index and gradient is loaded once per four
     // histograms, and the four accumulations are independent.
@@ -558,11 +564,15 @@ class TreeGrower {
   }
 }
 
-function subtractHist(parent: Float64Array, child: Float64Array, features: Int32Array): void {
+function subtractHist(parent: Float64Array, child: Float64Array, features: Int32Array, binned: BinnedMatrix): void {
   for (let fi = 0; fi < features.length; fi++) {
-    const base = features[fi] * FEATURE_STRIDE;
-    const stop = base + FEATURE_STRIDE;
+    const f = features[fi];
+    const base = f * FEATURE_STRIDE;
+    const stop = base + binned.binCount[f] * SLOT;
     for (let s = base; s < stop; s++) parent[s] -= child[s];
+    if (binned.hasMissing[f]) {
+      for (let s = base + MISSING_BIN * SLOT; s < base + FEATURE_STRIDE; s++) parent[s] -= child[s];
+    }
   }
 }
 
