@@ -84,6 +84,15 @@ class Env {
     }
     return g;
   }
+  /** Identity of the replicate draws in use (seed, cell): aggregates are only shared under the same draws. */
+  private drawKey = '';
+  setDraws(seed: number, cellId: string): void {
+    const k = `${seed}\u0000${cellId}`;
+    if (k !== this.drawKey) {
+      this.aggCache.clear();
+      this.drawKey = k;
+    }
+  }
   /** Aggregated gram for replicate `rep`, computed once per cell and shared by estimators. */
   aggregate(key: string, g: ClusterGram, rep: number, mult: Float64Array): Float64Array {
     const k = `${key}#${rep}`;
@@ -218,7 +227,7 @@ function weightOptions(opts: Opts, ctx: EstimatorContext): WeightOptions {
 }
 
 function fitPropensity(frame: AnalysisFrame, model: ModelSpec, ctx: EstimatorContext, env: Env): { e: Float64Array; warnings: string[] } {
-  const key = `propensity:${JSON.stringify(model)}`;
+  const key = `propensity:${ctx.seed}:${ctx.cellId}:${JSON.stringify(model)}`;
   const cached = env.weights(key, () => {
     const learner = makeLearner(model, learnerRng(ctx, 'propensity', JSON.stringify(model), 0));
     const fit = learner.fit(frame.X, frame.A);
@@ -239,7 +248,7 @@ function stabilizedWeights(A: Float64Array, e: Float64Array, clip: [number, numb
 }
 
 function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: EstimatorContext, env: Env): Weights {
-  const key = `ipw:${JSON.stringify(wo)}`;
+  const key = `ipw:${ctx.seed}:${ctx.cellId}:${JSON.stringify(wo)}`;
   return env.weights(key, () => {
     const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
     const { ec, w } = stabilizedWeights(frame.A, e, wo.clip, wo.stabilize);
@@ -949,6 +958,7 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
     const G = ui.ids.length;
     const keys = Object.keys(point.estimates);
     const values = keys.map(() => new Float64Array(reps).fill(NaN));
+    env.setDraws(ctx.seed, ctx.cellId);
     const fast = opts.bootstrap === 'refit' ? null : impl.fast?.(frame, opts, ctx, env, point) ?? null;
     let failures = 0;
     for (let r = 0; r < reps; r++) {
