@@ -20,6 +20,7 @@ import type { CheckedNode, Level } from './expr/check.js';
 import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
 import { checkPanelDefinition, type PanelDefinition, type PanelPlan } from './definition.js';
 import { computeHistory } from './history.js';
+import { ArrayPool } from './pool.js';
 import { schemaOfData } from './schema.js';
 import type { LoadedData, Panel } from './types.js';
 
@@ -62,11 +63,17 @@ function indexEvents(data: LoadedData): EventIndex {
   const userColumn = requireColumn(events, 'user_id', 'events');
   const dateColumn = requireColumn(events, 'date', 'events');
 
-  // Users: look the id up only when it changes (the data is sorted by user).
+  // One pass: user codes and calendar days, each looked up only when it changes (the data is
+  // sorted by user and time, so runs are long).
   const userCode = new Map<number, number>();
   const rawUser = new Int32Array(n);
+  const eventDay = new Int32Array(n);
   let lastUser = NaN;
   let lastCode = -1;
+  let lastDate = NaN;
+  let lastDay = -1;
+  let minDay = Infinity;
+  let maxDay = -Infinity;
   for (let i = 0; i < n; i++) {
     const u = userColumn[i];
     if (u !== lastUser) {
@@ -79,14 +86,6 @@ function indexEvents(data: LoadedData): EventIndex {
       lastCode = code;
     }
     rawUser[i] = lastCode;
-  }
-  // Days, with the same trick.
-  const eventDay = new Int32Array(n);
-  let lastDate = NaN;
-  let lastDay = -1;
-  let minDay = Infinity;
-  let maxDay = -Infinity;
-  for (let i = 0; i < n; i++) {
     const d = dateColumn[i];
     if (d !== lastDate) {
       lastDate = d;
@@ -117,8 +116,9 @@ function indexEvents(data: LoadedData): EventIndex {
   const codeToPanel = new Int32Array(userCode.size).fill(-1);
   ids.forEach((id, k) => (codeToPanel[userCode.get(id)!] = k));
 
-  const eventUser = new Int32Array(n);
-  const eventRow = new Int32Array(n);
+  // Reuse the scratch arrays: user codes become panel user indices, days become panel rows.
+  const eventUser = rawUser;
+  const eventRow = eventDay;
   const rowEventCount = new Float64Array(ids.length * dayCount);
   let previousRow = -1;
   let contiguous = true;
@@ -150,7 +150,7 @@ interface ItemTable {
 }
 
 /** Dense codes for video ids: a direct lookup array when ids are small non-negative integers. */
-function codeIds(ids: Float64Array): { codes: Int32Array; count: number; decode: (value: number) => number } {
+function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; count: number; decode: (value: number) => number } {
   let max = -1;
   let small = true;
   for (let i = 0; i < ids.length; i++) {
@@ -162,7 +162,7 @@ function codeIds(ids: Float64Array): { codes: Int32Array; count: number; decode:
     }
     if (v > max) max = v;
   }
-  const codes = new Int32Array(ids.length);
+  const codes = pool ? pool.int32(ids.length) : new Int32Array(ids.length); // every element is written below
   if (small) {
     const lookup = new Int32Array(max + 1).fill(-1);
     let count = 0;
@@ -251,8 +251,8 @@ function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
 }
 
 /** Dense integer codes for arbitrary numbers (NaN → -1), with the number of distinct values. */
-function denseCodes(values: Float64Array): { codes: Int32Array; count: number } {
-  const { codes, count } = codeIds(values);
+function denseCodes(values: Float64Array, pool?: ArrayPool): { codes: Int32Array; count: number } {
+  const { codes, count } = codeIds(values, pool);
   return { codes, count };
 }
 
@@ -333,13 +333,17 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   dayColumns.set('active_day', active);
   dayColumns.set('calendar_day_index', calendarDay);
 
+  const liftCache = new WeakMap<Float64Array, Map<string, Float64Array>>();
+  const pool = new ArrayPool();
   const release = (refs: Set<string>): void => {
     for (const r of refs) {
       const left = remainingUses.get(r);
       if (left === undefined) continue;
       if (left <= 1) {
         remainingUses.delete(r);
+        const done = eventCache.get(r);
         eventCache.delete(r);
+        if (done) pool.release(done.values);
       } else remainingUses.set(r, left - 1);
     }
   };
@@ -386,34 +390,47 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     },
     lift(values, from, to) {
       if (from === to) return values;
-      let map: Int32Array;
-      if (to === 'event') map = from === 'item' ? items.eventItem : index.eventUser;
-      else if (to === 'day' && from === 'user') {
-        const out = new Float64Array(nRows);
-        for (let u = 0, r = 0; u < nUsers; u++) {
-          const v = values[u];
-          for (let d = 0; d < D; d++) out[r++] = v;
-        }
-        return out;
-      } else throw new Error(`cannot lift ${from} to ${to}`);
-      const out = new Float64Array(map.length);
-      for (let i = 0; i < map.length; i++) {
-        const k = map[i];
-        out[i] = k >= 0 ? values[k] : NaN;
-      }
-      return out;
+      // The same column is often joined more than once (first_time and nunique of item.first_category).
+      const cacheKey = `${from}>${to}`;
+      let byLevel = liftCache.get(values);
+      const hit = byLevel?.get(cacheKey);
+      if (hit) return hit;
+      const lifted = liftUncached(values, from, to);
+      if (!byLevel) liftCache.set(values, (byLevel = new Map()));
+      byLevel.set(cacheKey, lifted);
+      return lifted;
     },
     aggregate(fn, arg, integer) {
       if (grouped === undefined && fn === 'nunique') grouped = rowOrder(index);
-      return aggregate(fn, arg, integer, eventRow, nRows, index.rowEventCount, grouped ?? null);
+      return aggregate(fn, arg, integer, eventRow, nRows, index.rowEventCount, grouped ?? null, pool);
     },
     firstTime(group, key) {
-      return firstTime(group, key, events.numeric.timestamp);
+      return firstTime(group, key, events.numeric.timestamp, pool);
     },
     zscore(values) {
       return zscoreOverActive(values, active);
     },
+    pool,
   };
+
+  function liftUncached(values: Float64Array, from: Level, to: Level): Float64Array {
+    if (to === 'day' && from === 'user') {
+      const out = new Float64Array(nRows);
+      for (let u = 0, r = 0; u < nUsers; u++) {
+        const v = values[u];
+        for (let d = 0; d < D; d++) out[r++] = v;
+      }
+      return out;
+    }
+    if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
+    const map = from === 'item' ? items.eventItem : index.eventUser;
+    const out = new Float64Array(map.length);
+    for (let i = 0; i < map.length; i++) {
+      const k = map[i];
+      out[i] = k >= 0 ? values[k] : NaN;
+    }
+    return out;
+  }
 
   function eventField(name: string): { values: Float64Array; levels?: string[] } {
     const cached = eventCache.get(name);
@@ -445,8 +462,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     const root: CheckedNode = d.checked.root;
     const value = evaluateNode(root, env);
     let values = root.level === 'scalar' ? toArray(value, nRows) : liftTo(value as Float64Array, root.level, 'day');
-    // A bare column reference returns a stored array: copy before zeroing inactive days.
-    if (values === value && root.kind === 'column') values = values.slice();
+    // A bare column or a joined (lifted, cached) value may be shared: copy before zeroing inactive days.
+    if (root.kind === 'column' || root.level === 'user') values = values.slice();
     // Every measure is 0 on inactive days (the seeds fill them so).
     for (let r = 0; r < nRows; r++) if (active[r] === 0) values[r] = 0;
     dayColumns.set(d.name, values);
@@ -515,6 +532,7 @@ function aggregate(
   nRows: number,
   rowEventCount: Float64Array,
   grouped: Int32Array | null,
+  pool: ArrayPool,
 ): Float64Array {
   const n = eventRow.length;
   if (fn === 'count' || arg === null) return rowEventCount.slice();
@@ -529,16 +547,19 @@ function aggregate(
       return out;
     case 'mean':
     case 'share': {
-      const count = new Float64Array(nRows);
+      // Missing values are rare: count those, not the present ones (one write per event saved).
+      const missing = new Float64Array(nRows);
       for (let i = 0; i < n; i++) {
         const r = eventRow[i];
+        if (r < 0) continue;
         const v = arg[i];
-        if (r >= 0 && v === v) {
-          out[r] += v;
-          count[r]++;
-        }
+        if (v === v) out[r] += v;
+        else missing[r]++;
       }
-      for (let r = 0; r < nRows; r++) out[r] = count[r] > 0 ? out[r] / count[r] : rowEventCount[r] > 0 ? NaN : 0;
+      for (let r = 0; r < nRows; r++) {
+        const count = rowEventCount[r] - missing[r];
+        out[r] = count > 0 ? out[r] / count : rowEventCount[r] > 0 ? NaN : 0;
+      }
       return out;
     }
     case 'min':
@@ -555,26 +576,38 @@ function aggregate(
       return out;
     }
     case 'nunique': {
-      let codes: Int32Array;
-      let distinct: number;
+      let codes: Int32Array | null = null;
+      let distinct = 0;
       if (integer) {
-        codes = new Int32Array(n);
+        // Small non-negative integers (ids, categories) are their own codes.
+        codes = pool.int32(n);
         let max = 0;
         for (let i = 0; i < n; i++) {
           const v = arg[i];
-          codes[i] = v === v ? v : -1;
+          if (v !== v) {
+            codes[i] = -1;
+            continue;
+          }
+            if (v < 0 || v > 0x3fffffff || v !== Math.floor(v)) {
+            pool.release(codes);
+            codes = null;
+            break;
+          }
+          codes[i] = v;
           if (v > max) max = v;
         }
         distinct = max + 1;
-      } else {
+      }
+      if (codes === null) {
         const dense = denseCodes(arg);
         codes = dense.codes;
         distinct = dense.count;
       }
+      const codeOf = codes;
       const stamp = new Int32Array(distinct);
       const visit = (i: number): void => {
         const r = eventRow[i];
-        const c = codes[i];
+        const c = codeOf[i];
         if (r < 0 || c < 0) return;
         if (stamp[c] !== r + 1) {
           stamp[c] = r + 1;
@@ -583,6 +616,7 @@ function aggregate(
       };
       if (grouped) for (let k = 0; k < grouped.length; k++) visit(grouped[k]);
       else for (let i = 0; i < n; i++) visit(i);
+      pool.release(codeOf);
       return out;
     }
     default:
@@ -594,9 +628,9 @@ function aggregate(
  * 1 on the event where a group (normally the user) first meets a key value, in event-time order
  * (timestamp, then file order); 0 afterwards; missing when the group or key is missing.
  */
-export function firstTime(group: Float64Array, key: Float64Array, timestamp: Float64Array | undefined): Float64Array {
+export function firstTime(group: Float64Array, key: Float64Array, timestamp: Float64Array | undefined, pool?: ArrayPool): Float64Array {
   const n = group.length;
-  const out = new Float64Array(n);
+  const out = pool ? pool.float64(n) : new Float64Array(n); // every element is written below
   // The data comes sorted by (user, timestamp, file order); verify and sort only if it is not.
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) {
@@ -622,7 +656,7 @@ export function firstTime(group: Float64Array, key: Float64Array, timestamp: Flo
     });
     order = Int32Array.from(indices);
   }
-  const { codes, count } = denseCodes(key);
+  const { codes, count } = denseCodes(key, pool);
   const stamp = new Int32Array(count);
   let generation = 0;
   let previousGroup = NaN;
@@ -641,8 +675,9 @@ export function firstTime(group: Float64Array, key: Float64Array, timestamp: Flo
     if (stamp[c] !== generation) {
       stamp[c] = generation;
       out[i] = 1;
-    }
+    } else out[i] = 0;
   }
+  pool?.release(codes);
   return out;
 }
 

@@ -53,6 +53,7 @@ const DAYS: NamedExpression[] = [
   named('discovery_candidate_share', 'share(discovery_candidate)'),
   named('max_watch_ratio', 'max(watch_ratio)'),
   named('min_watch_ratio', 'min(watch_ratio)'),
+  named('tenure', 'user.register_days'),
   named('satisfaction_depth_score', 'zmean(avg_watch_ratio_capped_2, high_satisfaction_share, complete_or_rewatch_share, -short_abandon_share)'),
 ];
 
@@ -243,6 +244,9 @@ test('user features are joined onto every row (numeric and categorical)', () => 
   assert.ok(degree);
   const labels = [...degree.codes].map((c) => degree.levels[c]);
   assert.deepEqual(labels, [...Array(9).fill('full_active'), ...Array(9).fill('high_active')]);
+  // A day measure built from a user feature is 0 on inactive days; the joined column is untouched.
+  expectColumn(panel000, 'tenure', [[100, 100, 0, 100, 0, 0, 0, 0, 0], [0, 0, 200, 0, 0, 0, 0, 0, 200]]);
+  expectColumn(panel000, 'register_days', [Array(9).fill(100), Array(9).fill(200)]);
   // Only the listed features in 001; 'all' in 000 brings every user column except the id.
   assert.equal(panel001.table.numeric.onehot_feat0, undefined);
   assert.ok(panel000.table.numeric.register_days);

@@ -10,6 +10,7 @@
  */
 import type { BinaryOperator } from './ast.js';
 import type { AggregateFunction, CheckedNode, ColumnSource, Level } from './check.js';
+import type { ArrayPool } from '../pool.js';
 
 export type Vector = Float64Array | number;
 
@@ -29,10 +30,39 @@ export interface EvaluationEnvironment {
   firstTime(group: Float64Array, key: Float64Array): Float64Array;
   /** z-scores of a day measure over active days (0 where the measure is missing). */
   zscore(values: Float64Array): Float64Array;
+  /** Scratch arrays: temporaries are taken from and handed back to this pool when given. */
+  pool?: ArrayPool;
 }
 
+const freshArray = (length: number): Float64Array => new Float64Array(length);
+/** Where operation results come from during an evaluation (the environment's pool, if any). */
+let allocate: (length: number) => Float64Array = freshArray;
+let releaseTemporary: (array: unknown) => void = () => {};
+
 export function evaluateNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
-  return evalNode(node, env);
+  const previous = [allocate, releaseTemporary] as const;
+  const pool = env.pool;
+  if (pool) {
+    allocate = (n) => pool.float64(n);
+    releaseTemporary = (a) => pool.release(a);
+  }
+  try {
+    return evalNode(node, env);
+  } finally {
+    [allocate, releaseTemporary] = previous;
+  }
+}
+
+/**
+ * Whether a node's value (at `level`) is a scratch array made by this evaluation, which its
+ * consumer may hand back; columns, joins and cached event fields are never temporaries.
+ */
+function isTemporary(node: CheckedNode, level: Level): boolean {
+  if (node.level !== level) return false;
+  return node.kind === 'unary' || node.kind === 'binary' || node.kind === 'element' || node.kind === 'categoryEquals' || node.kind === 'firstTime';
+}
+function releaseIf(node: CheckedNode, level: Level, value: Vector): void {
+  if (typeof value !== 'number' && isTemporary(node, level)) releaseTemporary(value);
 }
 
 /** Evaluates `node` and lifts the result to `level` (numbers stay scalars). */
@@ -45,7 +75,7 @@ function evalAt(node: CheckedNode, env: EvaluationEnvironment, level: Level): Ve
 /** A full-length array for a value (scalars broadcast). */
 export function toArray(value: Vector, length: number): Float64Array {
   if (typeof value !== 'number') return value;
-  return new Float64Array(length).fill(value);
+  return allocate(length).fill(value);
 }
 
 function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
@@ -58,7 +88,7 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const column = categoryOf(node.arg, env);
       const code = column.levels.indexOf(node.text);
       const values = column.values;
-      const out = new Float64Array(values.length);
+      const out = allocate(values.length);
       const hit = node.negate ? 0 : 1;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
@@ -69,36 +99,49 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
     case 'unary': {
       const arg = evalNode(node.arg, env);
       if (typeof arg === 'number') return node.op === '-' ? -arg : arg !== arg ? NaN : arg ? 0 : 1;
-      const out = new Float64Array(arg.length);
+      const out = allocate(arg.length);
       if (node.op === '-') for (let i = 0; i < arg.length; i++) out[i] = -arg[i];
       else
         for (let i = 0; i < arg.length; i++) {
           const v = arg[i];
           out[i] = v !== v ? NaN : v ? 0 : 1;
         }
+      releaseIf(node.arg, node.level, arg);
       return out;
     }
     case 'binary': {
       const left = evalAt(node.left, env, node.level);
       const right = evalAt(node.right, env, node.level);
-      return binary(node.op, left, right);
+      const out = binary(node.op, left, right);
+      releaseIf(node.left, node.level, left);
+      releaseIf(node.right, node.level, right);
+      return out;
     }
     case 'element':
       return element(node, env);
     case 'quantile': {
       const values = evalNode(node.arg, env);
-      return quantileOf(typeof values === 'number' ? new Float64Array([values]) : values, node.q);
+      const q = quantileOf(typeof values === 'number' ? new Float64Array([values]) : values, node.q);
+      releaseIf(node.arg, node.arg.level, values);
+      return q;
     }
     case 'firstTime': {
       const group = toArray(evalAt(node.group, env, 'event'), env.size('event'));
       const key = toArray(evalAt(node.key, env, 'event'), env.size('event'));
-      return env.firstTime(group, key);
+      const out = env.firstTime(group, key);
+      releaseIf(node.group, 'event', group);
+      releaseIf(node.key, 'event', key);
+      return out;
     }
     case 'aggregate': {
       if (node.arg === null) return env.aggregate('count', null, true);
-      const arg = toArray(evalAt(node.arg, env, 'event'), env.size('event'));
-      const integer = node.fn === 'nunique' && (node.arg.type !== 'number' || isIntegerColumn(arg));
-      return env.aggregate(node.fn, arg, integer);
+      const value = evalAt(node.arg, env, 'event');
+      const arg = toArray(value, env.size('event'));
+      // nunique: the environment tries integer codes first and falls back to hashing.
+      const out = env.aggregate(node.fn, arg, node.fn === 'nunique');
+      if (typeof value === 'number') releaseTemporary(arg);
+      else releaseIf(node.arg, 'event', arg);
+      return out;
     }
     case 'zmean': {
       const n = env.size('day');
@@ -126,22 +169,20 @@ function categoryOf(node: CheckedNode, env: EvaluationEnvironment): CategoryValu
   return { values: column.values, levels: column.levels ?? [] };
 }
 
-function isIntegerColumn(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === v && (v !== Math.floor(v) || v < 0 || v > 0x3fffffff)) return false;
-  }
-  return true;
-}
-
 function element(node: CheckedNode & { kind: 'element' }, env: EvaluationEnvironment): Vector {
   const args = node.args.map((a) => evalAt(a, env, node.level));
+  const out = elementValue(node, args);
+  node.args.forEach((a, k) => releaseIf(a, node.level, args[k]));
+  return out;
+}
+
+function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): Vector {
   switch (node.fn) {
     case 'clip': {
       const [x, lo, hi] = args;
       if (typeof lo === 'number' && typeof hi === 'number') {
         if (typeof x === 'number') return x !== x ? NaN : Math.min(Math.max(x, lo), hi);
-        const out = new Float64Array(x.length);
+        const out = allocate(x.length);
         for (let i = 0; i < x.length; i++) {
           const v = x[i];
           out[i] = v < lo ? lo : v > hi ? hi : v;
@@ -160,7 +201,7 @@ function element(node: CheckedNode & { kind: 'element' }, env: EvaluationEnviron
     case 'missing': {
       const x = args[0];
       if (typeof x === 'number') return x !== x ? 1 : 0;
-      const out = new Float64Array(x.length);
+      const out = allocate(x.length);
       for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
       return out;
     }
@@ -174,7 +215,7 @@ function element(node: CheckedNode & { kind: 'element' }, env: EvaluationEnviron
 
 function mapUnary(x: Vector, fn: (v: number) => number): Vector {
   if (typeof x === 'number') return fn(x);
-  const out = new Float64Array(x.length);
+  const out = allocate(x.length);
   for (let i = 0; i < x.length; i++) out[i] = fn(x[i]);
   return out;
 }
@@ -226,6 +267,7 @@ export function binary(op: Operator, left: Vector, right: Vector): Vector {
     const flipped = flip(op);
     if (flipped !== null) return binary(flipped, right, left);
     return binaryLoop(op, new Float64Array((right as Float64Array).length).fill(left), right as Float64Array);
+    // (a broadcast scalar on the left of -, / or coalesce: rare, left to the garbage collector)
   }
   if (typeof right === 'number') return scalarLoop(op, left, right);
   if (left.length !== right.length) throw new Error(`length mismatch ${left.length} vs ${right.length}`);
@@ -258,7 +300,7 @@ function flip(op: Operator): Operator | null {
 
 function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = allocate(n);
   if (b !== b && op !== 'and' && op !== 'or' && op !== 'coalesce') return out.fill(NaN);
   switch (op) {
     case '+':
@@ -305,7 +347,7 @@ function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
 
 function binaryLoop(op: Operator, a: Float64Array, b: Float64Array): Float64Array {
   const n = a.length;
-  const out = new Float64Array(n);
+  const out = allocate(n);
   switch (op) {
     case '+':
       for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
