@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/rng.js';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import {
   aipwCrossfit, categoricalSegments, classificationMetrics, clusteredMean, gcompCrossfit, mediationCrossfit, moderatorImportance,
@@ -8,8 +7,8 @@ import {
 } from '../../src/estimate/ml/index.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
 import { runEstimator } from '../../src/estimate/estimators.js';
+import { simulateMediation, type MediationSimulation } from '../../src/estimate/ml/simulate.js';
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Least squares with intercept (normal equations), local to the test. */
 const leastSquares: Learner = {
@@ -52,45 +51,8 @@ const leastSquares: Learner = {
   },
 };
 
-/**
- * Users with repeated days; confounded binary A, continuous M, nonlinear outcome.
- * Truth: NDE = tau, NIE = alpha·beta (0.5·2 = 1), TE = tau + 1.
- */
-function simulate(seed: string, opts: { users?: number; days?: number; tau?: number; linear?: boolean; hetero?: boolean } = {}) {
-  const users = opts.users ?? 150;
-  const days = opts.days ?? 40;
-  const tau = opts.tau ?? 1;
-  const rng = new Rng(seed);
-  const n = users * days;
-  const p = 5;
-  const X = new Float64Array(n * p);
-  const A = new Float64Array(n);
-  const M = new Float64Array(n);
-  const Y = new Float64Array(n);
-  const cluster = new Int32Array(n);
-  let i = 0;
-  for (let u = 0; u < users; u++) {
-    const x1 = rng.nextFloat();
-    const userEffect = rng.normal();
-    for (let d = 0; d < days; d++, i++) {
-      const x2 = rng.nextFloat();
-      const x3 = rng.normal();
-      X[i] = x1;
-      X[n + i] = x2;
-      X[2 * n + i] = x3;
-      X[3 * n + i] = rng.nextFloat();
-      X[4 * n + i] = rng.nextFloat();
-      cluster[i] = 1000 + u;
-      const confound = opts.linear ? 2 * (x1 - 0.5) + 1.5 * (x2 - 0.5) : 2 * (x1 - 0.5) + 1.5 * Math.sin(2 * Math.PI * x2);
-      A[i] = rng.bernoulli(sigmoid(confound));
-      M[i] = 0.5 * A[i] + x1 + (opts.linear ? x2 : x2 > 0.5 ? 0.5 : 0) + 0.5 * rng.normal();
-      const h = opts.linear ? 4 * x2 + 3 * x1 : 4 * Math.sin(2 * Math.PI * x2) + 3 * x1 * x1;
-      const effect = opts.hetero ? tau * 4 * x1 : tau;
-      Y[i] = effect * A[i] + 2 * M[i] + h + x3 + userEffect + rng.normal();
-    }
-  }
-  const data: CrossfitData = { n, cluster, A, M, Y, X: { rows: n, cols: p, data: X, names: ['x1', 'x2', 'x3', 'x4', 'x5'] } };
-  return data;
+function simulate(seed: string, opts: MediationSimulation = {}): CrossfitData {
+  return simulateMediation(seed, opts).data;
 }
 
 test('folds keep users whole and balance rows as GroupKFold', () => {

@@ -95,3 +95,4 @@ export function runMlEstimator(frame: AnalysisFrame, spec: EstimatorSpec, ctx: E
     };
   }
 }
+export * from './simulate.js';
