@@ -155,6 +155,58 @@ export function sortEvents(events: ColumnTable): ColumnTable {
   return { length: n, numeric, categorical };
 }
 
+interface SideTables {
+  itemCategories?: LoadedData['itemCategories'];
+  itemDaily?: ColumnTable;
+  captions?: ColumnTable;
+  socialNetwork?: LoadedData['socialNetwork'];
+}
+
+async function readSideTables(archive: Archive, req: DataRequest, counter: { bytes: number }): Promise<{ tables: SideTables; quality: QualityRow[] }> {
+  const out: SideTables = {};
+  const quality: QualityRow[] = [];
+    if (req.tables.includes('item_categories')) {
+      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', columns: { video_id: 'number', feat: 'intlist' } }), counter);
+      const vid = r.table.numeric.video_id;
+      out.itemCategories = { videoId: Int32Array.from(vid), feat: r.lists.feat };
+    }
+    if (req.tables.includes('item_daily_features')) {
+      const wanted = req.itemDailyColumns;
+      const columns: Record<string, CsvColumnKind> = {};
+      const kindOf = (name: string): CsvColumnKind => (ITEM_DAILY_TEXT.includes(name) ? 'category' : ITEM_DAILY_NUMERIC.includes(name) ? 'number' : 'auto');
+      let parserColumns: Record<string, CsvColumnKind>;
+      if (wanted && wanted.length > 0) {
+        for (const c of new Set(['video_id', 'date', ...wanted])) columns[c] = kindOf(c);
+        parserColumns = columns;
+      } else {
+        parserColumns = new Proxy(columns, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>;
+      }
+      const r = await readMember(archive, 'item_daily_features.csv', new CsvParser({
+        member: 'item_daily_features.csv', columns: parserColumns,
+        required: wanted && wanted.length > 0 ? Object.keys(columns) : ['video_id', 'date'],
+        dropIfEmpty: ['video_id'],
+      }), counter);
+      out.itemDaily = r.table;
+      if (r.rowsDroppedMissingId > 0) {
+        quality.push({ check: 'item_daily_missing_video_id', rows: r.rowsDroppedMissingId, share: r.rowsDroppedMissingId / Math.max(1, r.rowsRead), action: 'dropped' });
+      }
+    }
+    if (req.tables.includes('kuairec_caption_category')) {
+      const kindOf = (name: string): CsvColumnKind => (CAPTION_NUMERIC.includes(name) ? 'number' : 'category');
+      const r = await readMember(archive, 'kuairec_caption_category.csv', new CsvParser({
+        member: 'kuairec_caption_category.csv',
+        columns: new Proxy({}, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>,
+        required: ['video_id'],
+      }), counter);
+      out.captions = r.table;
+    }
+    if (req.tables.includes('social_network')) {
+      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', columns: { user_id: 'number', friend_list: 'intlist' } }), counter);
+      out.socialNetwork = { userId: Int32Array.from(r.table.numeric.user_id), friends: r.lists.friend_list };
+    }
+  return { tables: out, quality };
+}
+
 export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promise<LoadedData> {
   validateRequest(req);
   const log = opts.log ?? (() => {});
@@ -168,6 +220,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
   const archive = await openArchive(path, opts.cacheDir ?? defaultCacheDir());
   log(`data: reading ${archive.layout} archive ${path}`);
   const counter = { bytes: 0 };
+  let sidePromise: Promise<{ tables: SideTables; quality: QualityRow[] }> | null = null;
   try {
     // Users first: small, and the sample check can then name how many users it keeps.
     const usersCols: Record<string, CsvColumnKind> = {};
@@ -177,6 +230,10 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     const usersResult = await readMember(archive, 'user_features.csv', userParser, counter);
     const users = usersResult.table;
 
+    // Side tables stream concurrently with the matrix: inflating runs on the thread pool, so the main
+    // thread can parse one member while another inflates.
+    sidePromise = readSideTables(archive, req, counter);
+    sidePromise.catch(() => {}); // awaited below (or in finally); an early matrix error must not leave it unhandled
     const matrix = await readMatrix(archive, req, counter);
     let events = matrix.table;
     const memberName = req.matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv';
@@ -233,49 +290,13 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       source: { path, layout: archive.layout, matrix: req.matrix, bytesRead: 0 },
     };
 
-    if (req.tables.includes('item_categories')) {
-      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', columns: { video_id: 'number', feat: 'intlist' } }), counter);
-      const vid = r.table.numeric.video_id;
-      out.itemCategories = { videoId: Int32Array.from(vid), feat: r.lists.feat };
-    }
-    if (req.tables.includes('item_daily_features')) {
-      const wanted = req.itemDailyColumns;
-      const columns: Record<string, CsvColumnKind> = {};
-      const kindOf = (name: string): CsvColumnKind => (ITEM_DAILY_TEXT.includes(name) ? 'category' : ITEM_DAILY_NUMERIC.includes(name) ? 'number' : 'auto');
-      let parserColumns: Record<string, CsvColumnKind>;
-      if (wanted && wanted.length > 0) {
-        for (const c of new Set(['video_id', 'date', ...wanted])) columns[c] = kindOf(c);
-        parserColumns = columns;
-      } else {
-        parserColumns = new Proxy(columns, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>;
-      }
-      const r = await readMember(archive, 'item_daily_features.csv', new CsvParser({
-        member: 'item_daily_features.csv', columns: parserColumns,
-        required: wanted && wanted.length > 0 ? Object.keys(columns) : ['video_id', 'date'],
-        dropIfEmpty: ['video_id'],
-      }), counter);
-      out.itemDaily = r.table;
-      if (r.rowsDroppedMissingId > 0) {
-        quality.push({ check: 'item_daily_missing_video_id', rows: r.rowsDroppedMissingId, share: r.rowsDroppedMissingId / Math.max(1, r.rowsRead), action: 'dropped' });
-      }
-    }
-    if (req.tables.includes('kuairec_caption_category')) {
-      const kindOf = (name: string): CsvColumnKind => (CAPTION_NUMERIC.includes(name) ? 'number' : 'category');
-      const r = await readMember(archive, 'kuairec_caption_category.csv', new CsvParser({
-        member: 'kuairec_caption_category.csv',
-        columns: new Proxy({}, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>,
-        required: ['video_id'],
-      }), counter);
-      out.captions = r.table;
-    }
-    if (req.tables.includes('social_network')) {
-      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', columns: { user_id: 'number', friend_list: 'intlist' } }), counter);
-      out.socialNetwork = { userId: Int32Array.from(r.table.numeric.user_id), friends: r.lists.friend_list };
-    }
+    Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; }));
     out.source.bytesRead = counter.bytes;
     log(`data: ${events.length} events of ${distinctUsers} users, ${(counter.bytes / 1e6).toFixed(1)} MB read`);
     return out;
   } finally {
+    // never close the archive under a side-table stream still reading it
+    if (sidePromise) await sidePromise.catch(() => {});
     await archive.close();
   }
 }

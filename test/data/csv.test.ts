@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCsvBuffer, type CsvRequest } from '../../src/data/csv.js';
+import { CausewayError } from '../../src/errors.js';
+
+const matrixReq = (extra: Partial<CsvRequest> = {}): CsvRequest => ({
+  member: 'small_matrix.csv',
+  columns: { user_id: 'number', video_id: 'number', timestamp: 'number', date: 'number', watch_ratio: 'number' },
+  emptyCheck: ['time', 'date', 'timestamp'],
+  dropEmpty: true,
+  ...extra,
+});
+
+const MATRIX = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n'
+  + '14,148,4381,6067,2020-07-05 05:27:48.378,20200705,1593898068.378,0.722103182793803\n'
+  + '14,183,11635,6100,,,,1.9073770491803278\n'
+  + '15,3649,22422,10867,2020-07-05 05:29:09.479,20200705.0,1593898149.479,2.0633109414005707\n'
+  + '16,5262,4479,7908,2020-07-05 05:30:43.285,20200705,1593898243.285,1e-05\n';
+
+test('numbers equal Number() exactly, in every chunking', () => {
+  const values = ['0.722103182793803', '1.9073770491803278', '2.0633109414005707', '1593898068.378', '0.1', '123456.789012345', '-0.5', '7', '3.0'];
+  const text = 'x\n' + values.join('\n') + '\n';
+  for (const chunk of [1, 3, 7, 64, 1 << 20]) {
+    const r = parseCsvBuffer({ member: 'm', columns: { x: 'number' } }, Buffer.from(text), chunk);
+    assert.deepEqual(Array.from(r.table.numeric.x), values.map(Number), `chunk ${chunk}`);
+  }
+});
+
+test('matrix rows: missing-time rows dropped and counted, sampling while streaming', () => {
+  const r = parseCsvBuffer(matrixReq({ sample: { column: 'user_id', modulus: 2, remainder: 0 } }), Buffer.from(MATRIX), 5);
+  assert.equal(r.rowsRead, 4);
+  assert.equal(r.rowsSampledOut, 1); // user 15
+  assert.equal(r.rowsEmptyCheck, 1);
+  assert.equal(r.rowsDroppedEmpty, 1);
+  assert.deepEqual(Array.from(r.table.numeric.user_id), [14, 16]);
+  assert.deepEqual(Array.from(r.table.numeric.watch_ratio), [0.722103182793803, 1e-5]);
+  assert.deepEqual(Array.from(r.table.numeric.date), [20200705, 20200705]);
+  const kept = parseCsvBuffer(matrixReq({ dropEmpty: false }), Buffer.from(MATRIX));
+  assert.equal(kept.table.length, 4);
+  assert.ok(Number.isNaN(kept.table.numeric.timestamp[1]));
+  assert.equal(kept.table.numeric.date[2], 20200705); // "20200705.0" as written by pandas
+});
+
+test('quoted fields: lists, embedded commas, quotes and newlines; categories', () => {
+  const text = 'video_id,feat,caption\n1,"[27, 9]","hello, ""world"""\n2,[8],"two\nlines"\r\n3,"[]",\n';
+  const r = parseCsvBuffer({ member: 'item_categories.csv', columns: { video_id: 'number', feat: 'intlist', caption: 'category' } }, Buffer.from(text), 4);
+  assert.deepEqual(Array.from(r.table.numeric.video_id), [1, 2, 3]);
+  assert.deepEqual(Array.from(r.lists.feat.offsets), [0, 2, 3, 3]);
+  assert.deepEqual(Array.from(r.lists.feat.values), [27, 9, 8]);
+  const cap = r.table.categorical.caption;
+  assert.deepEqual(Array.from(cap.codes).map((c) => (c < 0 ? null : cap.levels[c])), ['hello, "world"', 'two\nlines', null]);
+});
+
+test('auto columns become numeric only when every value is a number', () => {
+  const r = parseCsvBuffer({ member: 'm', columns: { a: 'auto', b: 'auto' } }, Buffer.from('a,b\n1.5,x\n,2\n'));
+  assert.deepEqual(Array.from(r.table.numeric.a), [1.5, NaN]);
+  assert.deepEqual(r.table.categorical.b.levels, ['x', '2']);
+});
+
+test('a non-numeric cell names member, line and column', () => {
+  const text = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n1,2,3,4,t,20200705,1.5,0.5\n1,2,3,4,t,20200705,1.5,abc\n';
+  assert.throws(() => parseCsvBuffer(matrixReq(), Buffer.from(text), 8), (e: unknown) => {
+    assert.ok(e instanceof CausewayError);
+    assert.equal(e.code, 'DATA_NOT_NUMERIC');
+    assert.deepEqual(e.where, { kind: 'data', member: 'small_matrix.csv', line: 3, column: 'watch_ratio' });
+    assert.match(e.format(), /^small_matrix\.csv:3 column watch_ratio {2}non-numeric value "abc"/);
+    return true;
+  });
+});
+
+test('a missing column is reported with the header', () => {
+  assert.throws(() => parseCsvBuffer(matrixReq(), Buffer.from('user_id,video_id,date,timestamp\n1,2,3,4\n')), (e: unknown) => {
+    assert.ok(e instanceof CausewayError);
+    assert.equal(e.code, 'DATA_MISSING_COLUMN');
+    assert.equal((e.where as { column: string }).column, 'watch_ratio');
+    return true;
+  });
+});
+
+test('line numbers count newlines inside quotes', () => {
+  const text = 'a,b\n"x\ny",1\n"z",oops\n';
+  assert.throws(() => parseCsvBuffer({ member: 'm', columns: { a: 'category', b: 'number' } }, Buffer.from(text), 3),
+    (e: unknown) => e instanceof CausewayError && (e.where as { line: number }).line === 4);
+});
