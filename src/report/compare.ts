@@ -70,12 +70,13 @@ export function lineDiff(a: string, b: string, labels: [string, string] = ['a/sp
       ops.push({ op: ' ', text: A[i]!, ai: i, bi: j });
       i++;
       j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      ops.push({ op: '+', text: B[j]!, ai: i, bi: j });
-      j++;
-    } else {
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // deletions before insertions, as diff(1) prints them
       ops.push({ op: '-', text: A[i]!, ai: i, bi: j });
       i++;
+    } else {
+      ops.push({ op: '+', text: B[j]!, ai: i, bi: j });
+      j++;
     }
   }
   // group into hunks with context

@@ -13,6 +13,15 @@ function groupThousands(intPart: string): string {
  * A number for people: precision follows magnitude (5,701 · 37.28 · 0.0231 · 1.2e-5), `—` for null.
  * `digits` forces a fixed number of decimals.
  */
+/** Decimals the automatic format uses for |x| (null → exponent notation). */
+function autoDecimals(a: number): number | null {
+  if (a >= 1000) return 0;
+  if (a >= 100) return 1;
+  if (a >= 1) return 2;
+  if (a >= 0.001) return Math.min(6, 2 - Math.floor(Math.log10(a)));
+  return null;
+}
+
 export function formatNumber(x: number | null | undefined, digits?: number): string {
   if (x === null || x === undefined || typeof x !== 'number' || !Number.isFinite(x)) return DASH;
   if (digits !== undefined) {
@@ -24,15 +33,8 @@ export function formatNumber(x: number | null | undefined, digits?: number): str
   const a = Math.abs(x);
   if (a === 0) return '0';
   if (Number.isInteger(x) && a < 1e15) return groupThousands(String(x));
-  if (a >= 1000) return formatNumber(x, 0);
-  if (a >= 100) return formatNumber(x, 1);
-  if (a >= 1) return formatNumber(x, 2);
-  if (a >= 0.001) {
-    // three significant digits
-    const decimals = Math.min(6, 2 - Math.floor(Math.log10(a)));
-    return formatNumber(x, decimals);
-  }
-  return x.toExponential(2);
+  const d = autoDecimals(a);
+  return d === null ? x.toExponential(2) : formatNumber(x, d);
 }
 
 export function formatInteger(x: number | null | undefined): string {
@@ -43,13 +45,18 @@ export function formatInteger(x: number | null | undefined): string {
 /** 0.5001 → "50.0%". */
 export function formatPercent(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  // tiny non-zero shares keep their significant digits instead of printing as 0.0%
+  if (x !== 0 && Math.abs(x * 100) < 0.5 * 10 ** -digits) return formatNumber(x * 100) + '%';
   return formatNumber(x * 100, digits) + '%';
 }
 
 /** [lo, hi] → "[-12.27, 5.73]"; both ends use the precision of the wider end so they line up. */
 export function formatInterval(ci: readonly [number, number] | null | undefined): string {
   if (!ci || ci.length !== 2 || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return DASH;
-  return `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]`;
+  const wider = Math.max(Math.abs(ci[0]), Math.abs(ci[1]));
+  const d = wider === 0 ? 0 : autoDecimals(wider);
+  if (d === null) return `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]`;
+  return `[${formatNumber(ci[0], d)}, ${formatNumber(ci[1], d)}]`;
 }
 
 /** "interval excludes zero" / "interval crosses zero" (seed 003 wording), or "no interval". */
@@ -99,7 +106,9 @@ export function formatCell(value: CellValue, col: TableColumn): string {
   if (value === null || value === undefined) return DASH;
   switch (col.format ?? 'text') {
     case 'num':
-      return typeof value === 'number' ? formatNumber(value, col.digits) : escapeMarkdown(value);
+      // counts in a fixed-decimals column read better without decimals (3, not 3.0000)
+      if (typeof value === 'number') return formatNumber(value, Number.isInteger(value) && Math.abs(value) >= 1 ? undefined : col.digits);
+      return escapeMarkdown(value);
     case 'int':
       return typeof value === 'number' ? formatInteger(value) : escapeMarkdown(value);
     case 'pct':

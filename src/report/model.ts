@@ -9,18 +9,17 @@ import {
   TOTAL_KEYS,
   firstEstimate,
   primaryEstimators,
-  type BalanceRow,
+  type CellDiagnostics,
   type CellResult,
   type EstimateValue,
   type EstimatorEntry,
   type ImportanceRow,
   type JsonValue,
-  type NuisanceRow,
-  type OverlapSummary,
+  type ReadinessCheck,
   type Results,
   type SegmentEffect,
-  type WeightDistribution,
 } from './results.js';
+import { normalizeDiagnostics } from './normalize.js';
 import { formatInterval, formatNumber, formatPercent, zeroVerdict, type CellValue, type ReportTable, type TableColumn } from './format.js';
 import { decompositionChart, importanceChart, intervalChart, lovePlot, overlapPlot, specificationCurve } from './figures/charts.js';
 import { mediationDag } from './figures/dag.js';
@@ -65,8 +64,8 @@ export interface SectionModel {
   tables: string[];
   figures: string[];
   lines: string[];
-  /** named parts for templates: partName → table id / figure file (or null when missing) */
-  parts: Record<string, string | null>;
+  /** named parts for templates: partName → a table id or a figure file */
+  parts: Record<string, { kind: 'table' | 'figure'; id: string }>;
 }
 
 type Row = Record<string, CellValue>;
@@ -75,23 +74,8 @@ function section(): SectionModel {
   return { available: false, tables: [], figures: [], lines: [], parts: {} };
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 function isNum(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
-}
-function asOverlap(x: unknown): OverlapSummary | null {
-  return isObject(x) && isNum(x.median) && isNum(x.p05) && isNum(x.p95) ? (x as unknown as OverlapSummary) : null;
-}
-function asBalance(x: unknown): BalanceRow[] | null {
-  return Array.isArray(x) && x.length > 0 && x.every((r) => isObject(r) && typeof r.covariate === 'string') ? (x as BalanceRow[]) : null;
-}
-function asWeights(x: unknown): WeightDistribution | null {
-  return isObject(x) && isNum(x.mean) && isNum(x.max) ? (x as unknown as WeightDistribution) : null;
-}
-function asRows<T>(x: unknown, key: string): T[] | null {
-  return Array.isArray(x) && x.length > 0 && x.every((r) => isObject(r) && typeof r[key] === 'string') ? (x as T[]) : null;
 }
 
 /** Safe file stem from data text (model ids, targets): lowercase letters, digits, '_' and '-'. */
@@ -110,7 +94,15 @@ function ciOf(v: EstimateValue | undefined | null): [number, number] | null {
 }
 
 /** Estimand registry text (seed 002), with the spec's own names for A, M and Y. */
+/** Estimand keys the registry and the mediation table describe (an optional _debiased suffix marks the EIF estimator). */
+export const KNOWN_ESTIMAND = /^(ate|te|nde|nie|cde_q\d+|alpha|beta|c_prime|indirect|total)(_debiased)?$/;
+
 export function estimandInfo(key: string, names: { A: string; M: string; Y: string }): { symbol: string; name: string; definition: string; meaning: string; answers: string } {
+  const deb = /^(.+)_debiased$/.exec(key);
+  if (deb) {
+    const base = estimandInfo(deb[1]!, names);
+    return { ...base, symbol: `${base.symbol} (debiased)`, name: `${base.name}, efficient-influence-function estimator` };
+  }
   const { A, M, Y } = names;
   const cde = /^cde_q(\d+)$/.exec(key);
   if (cde) {
@@ -149,8 +141,9 @@ export function estimandInfo(key: string, names: { A: string; M: string; Y: stri
 
 const ESTIMAND_ORDER = ['ate', 'te', 'nde', 'nie', 'cde', 'alpha', 'beta', 'c_prime', 'indirect', 'total'];
 function estimandRank(k: string): number {
-  const i = ESTIMAND_ORDER.indexOf(k.startsWith('cde_') ? 'cde' : k);
-  return i < 0 ? 99 : i;
+  const base = k.replace(/_debiased$/, '');
+  const i = ESTIMAND_ORDER.indexOf(base.startsWith('cde_') ? 'cde' : base);
+  return (i < 0 ? 99 : i) * 2 + (base === k ? 0 : 1);
 }
 
 /** The cell shown in detail: the summary's primary cell, else the first ok cell, else the first cell. */
@@ -182,13 +175,13 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     tables.push(t);
     s.tables.push(t.id);
     s.available = true;
-    if (part) s.parts[part] = t.id;
+    if (part) s.parts[part] = { kind: 'table', id: t.id };
   };
   const addFigure = (s: SectionModel, plan: FigurePlan, part?: string): void => {
     if (!wanted.has(plan.kind)) return;
     figures.push(plan);
     s.figures.push(plan.file);
-    if (part) s.parts[part] = plan.file;
+    if (part) s.parts[part] = { kind: 'figure', id: plan.file };
   };
   const defs = cell?.definitions;
   const names = {
@@ -199,9 +192,15 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   const yLabel = `Effect on ${names.Y}`;
   const ests = cell ? primaryEstimators(cell) : [];
   const okEsts = ests.filter((e) => e.status === 'ok');
-  const diag = (key: string): unknown => {
-    if (cell && cell.diagnostics && key in cell.diagnostics && cell.diagnostics[key] !== undefined) return cell.diagnostics[key];
-    for (const e of okEsts) if (Object.prototype.hasOwnProperty.call(e.diagnostics, key)) return e.diagnostics[key];
+  const normCell = normalizeDiagnostics(cell?.diagnostics as Record<string, unknown> | undefined, 'cell');
+  const normEst = new Map(okEsts.map((e) => [e, normalizeDiagnostics(e.diagnostics, e.id)] as const));
+  // cell-level diagnostics win; otherwise the first estimator that has the key (ipw before aipw in spec order)
+  const diag = <K extends keyof CellDiagnostics>(key: K): CellDiagnostics[K] | undefined => {
+    if (normCell[key] !== undefined) return normCell[key];
+    for (const e of okEsts) {
+      const v = normEst.get(e)![key];
+      if (v !== undefined) return v;
+    }
     return undefined;
   };
   const facts: Record<string, JsonValue> = {
@@ -230,7 +229,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   {
     const byKey = new Map<string, string[]>();
     for (const e of okEsts) for (const k of Object.keys(e.estimates)) byKey.set(k, [...(byKey.get(k) ?? []), e.id]);
-    const keys = [...byKey.keys()].sort((a, b) => estimandRank(a) - estimandRank(b) || (a < b ? -1 : 1));
+    const keys = [...byKey.keys()].filter((k) => KNOWN_ESTIMAND.test(k)).sort((a, b) => estimandRank(a) - estimandRank(b) || (a < b ? -1 : 1));
     addTable(
       question,
       {
@@ -253,6 +252,17 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     );
   }
   sections.question = question;
+
+  // readiness: the cell's checks, else the estimators' (deduplicated by check text)
+  const readinessRows: ReadinessCheck[] = [...(cell?.readiness ?? [])];
+  if (readinessRows.length === 0) {
+    const seen = new Set<string>();
+    for (const r of [...(normCell.readiness ?? []), ...okEsts.flatMap((e) => normEst.get(e)!.readiness ?? [])]) {
+      if (seen.has(r.check)) continue;
+      seen.add(r.check);
+      readinessRows.push(r);
+    }
+  }
 
   // --- data and sample ------------------------------------------------------------------------
   const data = section();
@@ -302,7 +312,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
             { key: 'status', label: 'Status' },
             { key: 'note', label: 'Note' },
           ],
-          rows: cell.readiness.map((r) => ({ check: r.check, value: r.value, threshold: r.threshold ?? null, status: r.passes === null ? 'n/a' : r.passes ? 'passes' : 'caution', note: r.note ?? null })),
+          rows: readinessRows.map((r) => ({ check: r.check, value: r.value, threshold: r.threshold ?? null, status: r.passes === null ? 'n/a' : r.passes ? 'passes' : 'caution', note: r.note ?? null })),
         },
         'readiness',
       );
@@ -367,8 +377,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       },
       'checks',
     );
-    const rmo = cell.diagnostics?.residualMediatorOutcome;
-    if (rmo && isObject(rmo)) {
+    const rmo = diag('residualMediatorOutcome');
+    if (rmo) {
       addTable(
         assumptions,
         {
@@ -393,7 +403,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   // --- overlap and balance ---------------------------------------------------------------------
   const overlap = section();
   {
-    const ov = asOverlap(diag('overlap'));
+    const ov = diag('overlap');
     if (ov) {
       const keys: Array<[string, number]> = [
         ['treatment rate', ov.treatmentRate],
@@ -417,7 +427,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         );
       }
     }
-    const w = asWeights(diag('weights'));
+    const w = diag('weights');
     if (w) {
       addTable(
         overlap,
@@ -434,7 +444,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         'weights',
       );
     }
-    const bal = asBalance(diag('balance'));
+    const bal = diag('balance') ?? null;
     if (bal) {
       const abs = (x: number | null | undefined): number | null => (isNum(x) ? Math.abs(x) : null);
       const before = bal.map((r) => abs(r.smdBefore)).filter(isNum);
@@ -599,7 +609,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       const total = firstEstimate(e, TOTAL_KEYS);
       const direct = firstEstimate(e, DIRECT_KEYS)!;
       const indirect = firstEstimate(e, INDIRECT_KEYS)!;
-      const keys = Object.keys(e.estimates).filter((k) => isSem ? ['total', 'c_prime', 'indirect'].includes(k) : !['alpha', 'beta'].includes(k));
+      const keys = Object.keys(e.estimates).filter((k) => (isSem ? ['total', 'c_prime', 'indirect'].includes(k) : /^(te|nde|nie|cde_q\d+)(_debiased)?$/.test(k)));
       keys.sort((a, b) => estimandRank(a) - estimandRank(b) || (a < b ? -1 : 1));
       for (const k of keys) {
         const v = e.estimates[k]!;
@@ -836,7 +846,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     let source: EstimatorEntry | undefined;
     let segs: SegmentEffect[] | null = null;
     for (const e of okEsts) {
-      const s = asRows<SegmentEffect>(e.diagnostics.heterogeneity, 'segment');
+      const s = normEst.get(e)!.heterogeneity ?? null;
       if (s) {
         source = e;
         segs = s;
@@ -875,10 +885,10 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const perf: Row[] = [];
     const imp = new Map<string, { estimator: string; model: string; target: string; rows: ImportanceRow[] }>();
     for (const e of okEsts) {
-      for (const r of asRows<NuisanceRow>(e.diagnostics.nuisance, 'model') ?? []) {
+      for (const r of normEst.get(e)!.nuisance ?? []) {
         perf.push({ estimator: e.id, model: r.model, target: r.target, rmse: r.rmse ?? null, mae: r.mae ?? null, r2: r.r2 ?? null, auc: r.auc ?? null, logLoss: r.logLoss ?? null, brier: r.brier ?? null, folds: r.folds ?? null });
       }
-      for (const r of asRows<ImportanceRow>(e.diagnostics.importance, 'feature') ?? []) {
+      for (const r of normEst.get(e)!.importance ?? []) {
         const key = `${e.id}\u0000${r.model}\u0000${r.target}`;
         if (!imp.has(key)) imp.set(key, { estimator: e.id, model: r.model, target: r.target, rows: [] });
         imp.get(key)!.rows.push(r);
@@ -942,14 +952,14 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const rows: Row[] = [
       { limitation: 'Observational logging', why: `${names.A} was not randomized; causal reading depends on adjusting for observed history.`, mitigation: 'Pre-treatment history and profile covariates, several estimators, sensitivity analysis.' },
     ];
-    const ov = asOverlap(diag('overlap'));
+    const ov = diag('overlap');
     if (ov && ov.shareBelow005 + ov.shareAbove095 > 0.05) {
       rows.push({ limitation: 'Imperfect overlap', why: `${formatPercent(ov.shareBelow005 + ov.shareAbove095)} of rows have propensities outside [0.05, 0.95]; estimates there rely on extrapolation.`, mitigation: 'Clipped and capped weights, weight sensitivity, ESS reported.' });
     }
-    const bal = asBalance(diag('balance'));
+    const bal = diag('balance') ?? null;
     const maxAfter = bal ? Math.max(0, ...bal.map((r) => (isNum(r.smdAfter) ? Math.abs(r.smdAfter) : 0))) : 0;
     if (maxAfter > 0.1) rows.push({ limitation: 'Residual imbalance', why: `max |SMD| after weighting is ${formatNumber(maxAfter, 3)} (> 0.1).`, mitigation: 'Doubly robust and outcome-model estimators adjust for the same covariates.' });
-    const w = asWeights(diag('weights'));
+    const w = diag('weights');
     if (w && w.essShare < 0.7) rows.push({ limitation: 'Reduced effective sample size', why: `weights keep an ESS of ${formatPercent(w.essShare)} of rows.`, mitigation: 'Clipping sensitivity reported.' });
     if (defs?.mediator) rows.push({ limitation: 'Mediator–outcome confounding', why: `Unobserved factors may drive both ${defs.mediator.name} and ${names.Y}; NDE/NIE need no unmeasured M–Y confounding.`, mitigation: 'Residual M–Y check, E-values, estimates framed as hypotheses.' });
     if (results.data.sample && results.data.sample.modulus > 1) rows.push({ limitation: 'User sample', why: `Only users with user_id % ${results.data.sample.modulus} == ${results.data.sample.remainder} were read.`, mitigation: 'Whole users sampled deterministically; rerun with modulus 1 for the full log.' });
@@ -994,7 +1004,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         lines.push(`Across the grid, ${curve.estimator} (${curve.estimand}) ranges from ${formatNumber(curve.points[0]!.estimate)} to ${formatNumber(curve.points[curve.points.length - 1]!.estimate)}; ${pos} of ${curve.points.length} positive, ${excl} with intervals excluding zero.`);
       }
     }
-    for (const r of cell?.readiness ?? []) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
+    for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
     addTable(
       summary,
       {

@@ -185,6 +185,8 @@ export interface EstimatorDiagnostics {
 }
 
 export interface CellDiagnostics extends EstimatorDiagnostics {
+  /** estimator-style readiness rows; the report uses them when the cell has no `readiness` of its own */
+  readiness?: ReadinessCheck[];
   residualMediatorOutcome?: {
     raw: { pearson: number | null; spearman: number | null };
     residual: { pearson: number | null; spearman: number | null };

@@ -153,11 +153,11 @@ export function renderTemplate(input: RenderInput): string {
   for (const [name, s] of Object.entries(input.model.sections)) {
     const parts: Record<string, unknown> = {};
     for (const [part, ref2] of Object.entries(s.parts)) {
-      if (ref2 === null) continue;
-      const t = tables.get(ref2);
-      if (t && s.tables.includes(ref2)) parts[part] = safe(tableMarkdown(t, prefix));
-      else {
-        const f = figures.get(ref2);
+      if (ref2.kind === 'table') {
+        const t = tables.get(ref2.id);
+        if (t) parts[part] = safe(tableMarkdown(t, prefix));
+      } else {
+        const f = figures.get(ref2.id);
         if (f) parts[part] = safe(figureMarkdown(f, prefix));
       }
     }

@@ -42,6 +42,8 @@ export interface WriteRunOptions {
   figures?: FigureFormat[];
   /** write cells/<id>/ folders (default: when there is more than one cell) */
   cellFolders?: boolean;
+  /** figure kinds drawn in each cell's report (default CELL_FIGURES; PNG only) */
+  cellFigures?: readonly string[];
 }
 
 export interface WrittenRun {
@@ -191,7 +193,10 @@ function figureFormats(results: Results, given?: FigureFormat[]): FigureFormat[]
   return f.includes('png') ? [...new Set(f)] : ['png', ...new Set(f)];
 }
 
-function writeCellFolders(root: string, results: Results, template: TemplateRef, formats: FigureFormat[]): string[] {
+/** Figures drawn for each grid cell's own report: the ones that differ between cells (cheap to draw, few files). */
+export const CELL_FIGURES: readonly string[] = ['estimator_forest', 'overlap', 'love_plot', 'mediation_decomposition', 'weight_sensitivity', 'heterogeneity'];
+
+function writeCellFolders(root: string, results: Results, template: TemplateRef, cellFigures: readonly string[]): string[] {
   const written: string[] = [];
   rmSync(join(resolve(root), 'cells'), { recursive: true, force: true });
   for (const cell of results.cells) {
@@ -200,8 +205,10 @@ function writeCellFolders(root: string, results: Results, template: TemplateRef,
     const single: Results = { ...results, cells: [cell] };
     writeFileAtomic(root, `${dir}/results.json`, stableStringify(cell));
     written.push(`${dir}/results.json`);
-    const model = buildReportModel(single, { cell });
-    written.push(...writeReportScope(root, dir, results, model, template, formats, []));
+    const wanted = results.spec.report?.figures;
+    const figures = wanted ? cellFigures.filter((f) => wanted.includes(f)) : cellFigures;
+    const model = buildReportModel(single, { cell, figures });
+    written.push(...writeReportScope(root, dir, results, model, template, ['png'], []));
   }
   return written;
 }
@@ -242,7 +249,7 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
     ...(m.extra ? { extra: m.extra } : {}),
   };
   const cellFolders = opts.cellFolders ?? results.cells.length > 1;
-  if (cellFolders) files.push(...writeCellFolders(root, results, template, formats));
+  if (cellFolders) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
   // the manifest is written last among the data files, with the report's own time included
   const reportModel = buildReportModel(results);
   const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
@@ -276,6 +283,7 @@ export interface RenderOptions {
   /** a template file (path) or 'default'; default: the template recorded in manifest.json */
   template?: string | TemplateRef;
   figures?: FigureFormat[];
+  cellFigures?: readonly string[];
 }
 
 /**
@@ -297,7 +305,7 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   }
   const formats = figureFormats(results, opts.figures ?? (Array.isArray(manifest.figures) ? manifest.figures : undefined));
   const files: string[] = [];
-  if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, formats));
+  if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
   files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, []));
   return { runDir: root, reportPath: join(root, 'report.md'), files: files.sort(), millis: performance.now() - t0 };
 }

@@ -50,7 +50,7 @@ function intervalAlt(kind: string, data: IntervalChartData): string {
  */
 export function intervalChart(data: IntervalChartData, opts: FigureOptions = {}, kind = 'Forest plot'): Figure {
   const rows = data.rows;
-  const labels = rows.map((r) => shortLabel(r.label, 48));
+  const labels = rows.map((r) => shortLabel(r.label, 62));
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
   const colorOf = (g: string | undefined): string => PALETTE.series[groups.indexOf(g ?? '') % PALETTE.series.length]!;
   const range = paddedRange(rows.flatMap((r) => [r.estimate, ...(r.ci ?? [])]));
@@ -256,7 +256,7 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
         y: {
           type: 'linear',
           min: 0,
-          max: ymax,
+          suggestedMax: ymax,
           title: { display: true, text: 'Density', font: { size: 13, weight: 'bold' } },
           grid: { color: '#e5e7eb' },
         },
@@ -284,7 +284,7 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
   return {
     ...out,
     alt:
-      `Step histograms of the estimated propensity score for ${controlLabel.toLowerCase()} and ${treatedLabel.toLowerCase()} days over ${bins} bins, ` +
+      `Step histograms of the estimated propensity score for ${controlLabel} and ${treatedLabel} days over ${bins} bins, ` +
       `dashed lines at 0.05 and 0.95. Mean propensity ${formatNumber(mean(data.control))} in control and ${formatNumber(mean(data.treated))} in treated.`,
   };
 }
