@@ -111,7 +111,7 @@ export const SEED_000: PanelDefinition = {
     named('high_watch', 'watch_ratio >= 0.8'),
     named('complete_or_rewatch', 'watch_ratio >= 1.0'),
     named('short_abandon', 'watch_ratio < 0.2'),
-    named('long_tail', 'coalesce(item.avg_show_cnt, item.avg_play_cnt) <= quantile(coalesce(item.avg_show_cnt, item.avg_play_cnt), 0.5)'),
+    named('long_tail', 'item.avg_show_cnt <= quantile(item.avg_show_cnt, 0.5)'),
     named('new_category', 'first_time(user_id, item.first_category)'),
     named('discovery_candidate', 'long_tail or new_category'),
   ],

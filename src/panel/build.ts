@@ -195,6 +195,21 @@ function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; coun
   return { codes, count: map.size, decode: (value) => map.get(value) ?? -1 };
 }
 
+function averageByItem(source: Float64Array, itemOf: Int32Array, count: number): Float64Array {
+  const sum = new Float64Array(count);
+  const n = new Float64Array(count);
+  for (let i = 0; i < source.length; i++) {
+    const item = itemOf[i];
+    const v = source[i];
+    if (item >= 0 && v === v) {
+      sum[item] += v;
+      n[item]++;
+    }
+  }
+  for (let k = 0; k < count; k++) sum[k] = n[k] > 0 ? sum[k] / n[k] : NaN;
+  return sum;
+}
+
 function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
   const videoColumn = data.events.numeric.video_id;
   const needed = new Set<string>();
@@ -216,18 +231,14 @@ function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
     for (const c of averaged) {
       const source = daily.numeric[c];
       if (!source) throw new CausewayError('PANEL_MISSING_COLUMN', `item_daily_features has no numeric column \`${c}\``, { kind: 'data', member: 'item_daily_features.csv', column: c });
-      const sum = new Float64Array(count);
-      const n = new Float64Array(count);
-      for (let i = 0; i < daily.length; i++) {
-        const item = dailyItem[i];
-        const v = source[i];
-        if (item >= 0 && v === v) {
-          sum[item] += v;
-          n[item]++;
-        }
-      }
-      for (let k = 0; k < count; k++) sum[k] = n[k] > 0 ? sum[k] / n[k] : NaN;
-      columns.set(`avg_${c}`, sum);
+      columns.set(`avg_${c}`, averageByItem(source, dailyItem, count));
+    }
+    // Seed 000: platform exposure is avg show_cnt, with avg play_cnt standing in for a video that
+    // has no show counts.
+    const show = columns.get('avg_show_cnt');
+    if (show && daily.numeric.play_cnt) {
+      const play = averageByItem(daily.numeric.play_cnt, dailyItem, count);
+      for (let k = 0; k < count; k++) if (show[k] !== show[k]) show[k] = play[k];
     }
   }
   if (needed.has('first_category') || needed.has('category_count')) {

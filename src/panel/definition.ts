@@ -363,6 +363,8 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
       else usesCategories = true;
     }
   }
+  // item.avg_show_cnt falls back to play counts (seed 000), so it needs play_cnt too.
+  if (itemDailyColumns.has('show_cnt') && schema.itemDaily.includes('play_cnt')) itemDailyColumns.add('play_cnt');
   const tables = ['user_features'];
   if (usesCategories) tables.push('item_categories');
   if (itemDailyColumns.size > 0) tables.push('item_daily_features');

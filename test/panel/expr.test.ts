@@ -255,7 +255,7 @@ test('a panel definition is checked before data: dependency order, what the data
   const plan = checkPanelDefinition(def);
   assert.deepEqual(plan.events.map((e) => e.name), ['long_tail', 'discovery']);
   assert.deepEqual(plan.days.map((e) => e.name), ['interactions', 'share_d', 'score']);
-  assert.deepEqual(plan.itemDailyColumns, ['show_cnt']);
+  assert.deepEqual(plan.itemDailyColumns, ['play_cnt', 'show_cnt']); // play_cnt: the fallback
   assert.deepEqual(plan.tables, ['user_features', 'item_categories', 'item_daily_features']);
   assert.deepEqual(
     [...plan.columns.keys()],

@@ -21,8 +21,11 @@ const EVENTS: NamedExpression[] = [
   named('high_watch', 'watch_ratio >= 0.8'),
   named('complete_or_rewatch', 'watch_ratio >= 1.0'),
   named('short_abandon', 'watch_ratio < 0.2'),
+  // As the spec sketch writes it: item.avg_show_cnt already falls back to play counts (seed 000).
+  named('long_tail', 'item.avg_show_cnt <= quantile(item.avg_show_cnt, 0.5)'),
+  // The same rule spelled out with coalesce over the raw averages.
   named('popularity', 'coalesce(item.avg_show_cnt, item.avg_play_cnt)'),
-  named('long_tail', 'popularity <= quantile(coalesce(item.avg_show_cnt, item.avg_play_cnt), 0.5)'),
+  named('long_tail_explicit', 'popularity <= quantile(coalesce(item.avg_show_cnt, item.avg_play_cnt), 0.5)'),
   // Defined before the field it uses: definitions are ordered by dependency, not by position.
   named('discovery_candidate', 'long_tail or new_category'),
   named('new_category', 'first_time(user_id, item.first_category)'),
@@ -49,6 +52,7 @@ const DAYS: NamedExpression[] = [
   named('short_abandon_share', 'share(short_abandon)'),
   named('avg_satisfaction_score', 'mean(satisfaction_score)'),
   named('long_tail_share', 'share(long_tail)'),
+  named('long_tail_explicit_share', 'share(long_tail_explicit)'),
   named('new_category_share', 'share(new_category)'),
   named('discovery_candidate_share', 'share(discovery_candidate)'),
   named('max_watch_ratio', 'max(watch_ratio)'),
@@ -157,6 +161,7 @@ test('long-tail share from platform exposure with the play-count fallback', () =
   // the sample and do not move the median. d0 101✗ 102✓ 103✓ → 2/3; d1 101✗ 104✗ → 0; d3 102 → 1;
   // user 20 d2 104✗ 104✗ 103✓ → 1/3; d8 102 → 1.
   expectColumn(panel000, 'long_tail_share', [[2 / 3, 0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 1 / 3, 0, 0, 0, 0, 0, 1]]);
+  expectColumn(panel000, 'long_tail_explicit_share', [[2 / 3, 0, 0, 1, 0, 0, 0, 0, 0], [0, 0, 1 / 3, 0, 0, 0, 0, 0, 1]]);
 });
 
 test('new-category and discovery-candidate shares', () => {
