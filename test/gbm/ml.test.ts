@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import {
   aipwCrossfit, categoricalSegments, classificationMetrics, clusteredMean, gcompCrossfit, mediationCrossfit, moderatorImportance,
-  numericSegments, regressionMetrics, runMlEstimator, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
+  numericSegments, regressionMetrics, runHeterogeneity, runMlEstimator, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
 } from '../../src/estimate/ml/index.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
 import { runEstimator } from '../../src/estimate/estimators.js';
@@ -227,4 +227,27 @@ test('kind mediation_debiased runs through the estimator registry with the cell 
   assert.equal((result.diagnostics.bootstrap as { assembly: string }).assembly, 'sufficient_statistics');
   const oneArm = runEstimator(spec, { ...frame, A: new Float64Array(data.n).fill(1) } as AnalysisFrame, ctx);
   assert.equal(oneArm.status, 'failed');
+});
+
+test('heterogeneity section: segments from extra columns and covariates, moderators, explained failures', () => {
+  const data = simulate('hetero-spec', { users: 60, days: 20, hetero: true });
+  const degree = { codes: Int32Array.from(data.cluster, (c) => c % 3), levels: ['full_active', 'high_active', 'middle_active'] };
+  const frame = {
+    ...data, rows: new Int32Array(data.n), secondary: {}, warnings: [],
+    extra: { length: data.n, numeric: { prior: Float64Array.from(data.X.data.subarray(data.n, 2 * data.n)) }, categorical: { user_active_degree: degree } },
+  } as unknown as AnalysisFrame;
+  const ctx: EstimatorContext = {
+    seed: 5, cellId: 'cell-h', bootstrap: { reps: 30, level: 0.95 },
+    models: { gbm: { kind: 'gbm', trees: 40, max_depth: 3, learning_rate: 0.1 } },
+  };
+  const aipwSpec = { id: 'aipw', kind: 'aipw', outcome: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } };
+  const out = runHeterogeneity(frame, { by: { prior: { buckets: [0.5] }, user_active_degree: null, x1: null }, min_rows: 100 }, aipwSpec, ctx);
+  assert.equal(out.status, 'ok', out.reason);
+  assert.deepEqual([...new Set(out.segments.map((s) => s.segment_type))], ['prior_bucket', 'user_active_degree', 'x1_tertile']);
+  assert.equal(out.segments.filter((s) => s.segment_type === 'user_active_degree').length, 3);
+  assert.ok(out.segments.every((s) => s.passes_size_filter === (s.ci_95_lower !== null)));
+  assert.equal(out.moderators[0].feature, 'x1');
+  const missing = runHeterogeneity(frame, { by: { nope: null } }, aipwSpec, ctx);
+  assert.equal(missing.status, 'failed');
+  assert.match(missing.reason!, /nope/);
 });

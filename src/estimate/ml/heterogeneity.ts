@@ -255,3 +255,39 @@ export function moderatorImportance(X: DesignMatrix, pseudoOutcome: Float64Array
     .map((f) => ({ feature: f.feature, importance: f.gain, importance_share: total > 0 ? f.gain / total : null, splits: f.splits }))
     .sort((a, b) => b.importance - a.importance || a.feature.localeCompare(b.feature));
 }
+
+export interface HeterogeneitySpec {
+  /** Segment columns (frame.extra numeric or categorical, or a covariate) and how to cut numeric ones (default tertiles). */
+  by: Record<string, { tertiles?: boolean; quantiles?: number; buckets?: number[] } | null>;
+  min_rows?: number;
+  min_users?: number;
+}
+
+/** Segmentations of the frame's rows for the `by:` entries of a heterogeneity spec. */
+export function segmentationsFor(
+  frame: { n: number; extra: { numeric: Record<string, Float64Array>; categorical: Record<string, CategoricalColumn> }; X: DesignMatrix },
+  by: HeterogeneitySpec['by'],
+): Segmentation[] {
+  const out: Segmentation[] = [];
+  for (const [column, rule] of Object.entries(by)) {
+    const categorical = frame.extra.categorical[column];
+    if (categorical) {
+      out.push(categoricalSegments(column, categorical));
+      continue;
+    }
+    let values = frame.extra.numeric[column];
+    if (!values) {
+      const j = frame.X.names.indexOf(column);
+      if (j >= 0) values = frame.X.data.subarray(j * frame.X.rows, (j + 1) * frame.X.rows);
+    }
+    if (!values) {
+      throw new CausewayError('HETEROGENEITY_MISSING_COLUMN', `heterogeneity: no column "${column}" in the analysis frame`, { kind: 'none' },
+        'segment columns must be pre-treatment population columns or covariates');
+    }
+    const r = rule ?? {};
+    const segRule: SegmentRule = r.buckets ? { buckets: r.buckets } : r.quantiles ? { quantiles: r.quantiles } : { tertiles: true };
+    const type = r.buckets ? `${column}_bucket` : r.quantiles ? `${column}_q${r.quantiles}` : `${column}_tertile`;
+    out.push(numericSegments(type, values, segRule));
+  }
+  return out;
+}

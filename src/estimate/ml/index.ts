@@ -17,6 +17,9 @@ import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } 
 import { aipwCrossfit, gcompCrossfit, type AipwRows, type GcompRows } from './ate.js';
 import { roleLearner } from './common.js';
 import { mediationCrossfit, type MediationRows } from './mediation.js';
+import {
+  moderatorImportance, segmentEffects, segmentationsFor, type HeterogeneitySpec, type ModeratorImportance, type SegmentEffect,
+} from './heterogeneity.js';
 
 export * from './ate.js';
 export * from './common.js';
@@ -96,3 +99,42 @@ export function runMlEstimator(frame: AnalysisFrame, spec: EstimatorSpec, ctx: E
   }
 }
 export * from './simulate.js';
+
+export interface HeterogeneityOutput {
+  status: 'ok' | 'failed';
+  reason?: string;
+  /** AIPW segment effects (seed 003's table), bootstrap CIs for segments passing the size filter. */
+  segments: SegmentEffect[];
+  /** Effect-moderator importance: a gbm fitted to the AIPW pseudo-outcomes (seed 003). */
+  moderators: ModeratorImportance[];
+  ate: number | null;
+  diagnostics: Record<string, unknown>;
+}
+
+/**
+ * The spec's `heterogeneity:` section: cross-fitted AIPW pseudo-outcomes (models from the referenced
+ * AIPW estimator entry: outcome, propensity, crossfit), summarized by segments, plus moderator importance.
+ */
+export function runHeterogeneity(frame: AnalysisFrame, spec: HeterogeneitySpec & { moderator_model?: unknown },
+  aipwSpec: EstimatorSpec | null, ctx: EstimatorContext): HeterogeneityOutput {
+  const base = aipwSpec ?? { id: 'heterogeneity', kind: 'aipw' };
+  try {
+    const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
+      roleLearner(resolveModel(ref, ctx.models, fallback), ctx, 'heterogeneity', role, task);
+    const { result, rows } = aipwCrossfit(frame, {
+      id: 'heterogeneity', folds: foldsOf(base), clip: clipOf(base),
+      outcome: learner(base.outcome, 'gbm', 'outcome', 'regression'),
+      propensity: learner(base.propensity, 'logistic', 'propensity', 'classification'),
+    });
+    const segmentations = segmentationsFor(frame, spec.by);
+    const segments = segmentEffects(frame, rows, segmentations, {
+      minRows: spec.min_rows, minUsers: spec.min_users, reps: ctx.bootstrap?.reps ?? 0, level: ctx.bootstrap?.level ?? 0.95,
+      seed: ctx.seed, cellId: ctx.cellId,
+    });
+    const moderators = moderatorImportance(frame.X, rows.psi, learner(spec.moderator_model, 'gbm', 'moderators', 'regression'));
+    return { status: 'ok', segments, moderators, ate: result.estimates.ate.estimate, diagnostics: { nuisance: result.diagnostics.nuisance } };
+  } catch (e) {
+    if (!isCausewayError(e)) throw e;
+    return { status: 'failed', reason: e.message, segments: [], moderators: [], ate: null, diagnostics: {} };
+  }
+}
