@@ -2,7 +2,7 @@
  * The commands. Each parses its own options, calls into spec/, run/, data/ or report/, and returns
  * an exit code; errors propagate to main.ts, which prints them for people.
  */
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { loadSpec, displayPath } from '../spec/load.js';
 import { buildPlan, diffPlans, type Plan } from '../spec/plan.js';
@@ -238,7 +238,8 @@ Options:
     const text = values.json ? JSON.stringify(result.json, null, 2) : result.markdown;
     if (values.out) {
       const { writeFileAtomic } = await import('../report/files.js');
-      writeFileAtomic(resolve(values.out as string), text.endsWith('\n') ? text : text + '\n');
+      const target = resolve(values.out as string);
+      writeFileAtomic(dirname(target), basename(target), text.endsWith('\n') ? text : text + '\n');
     } else out(text);
     return 0;
   },

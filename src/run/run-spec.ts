@@ -1,0 +1,218 @@
+/**
+ * `causeway run` and `causeway merge`: plan the spec, execute its cells through the grid engine,
+ * assemble the results value (with cross-cell summaries) and write the run directory.
+ */
+import { resolve, relative, isAbsolute } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { stringify as yamlStringify } from 'yaml';
+import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
+import { buildPlan, type Plan } from '../spec/plan.js';
+import { CausewayError } from '../errors.js';
+import { checkSpecExpressions } from './compile.js';
+import { executePlan } from './engine.js';
+import { defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
+import { resolveShard, writeShardOutput, shardDir } from './shard.js';
+import { mergeShardOutputs } from './merge.js';
+import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
+import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
+import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
+import { resolveTemplate } from '../report/template.js';
+import { sha256 } from '../spec/canonical.js';
+
+export interface RunOptions {
+  out?: string;
+  jobs?: number;
+  shard?: string;
+  shardCount?: number;
+  maxCells?: number;
+  noCache?: boolean;
+  failFast?: boolean;
+  quiet?: boolean;
+  /** progress rendering (tests pass 'none') */
+  progress?: 'auto' | 'tty' | 'plain' | 'none';
+  cacheDir?: string;
+  /** run-directory root (default ./runs) */
+  runsRoot?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  runDir: string;
+  reportPath?: string;
+  results?: Results;
+}
+
+function runIdOf(plan: Plan): string {
+  return plan.specHash.slice(0, 12);
+}
+
+export function runDirOf(loaded: LoadedSpec, plan: Plan, opts: RunOptions): string {
+  if (opts.out) return resolve(opts.out);
+  return runDirectoryFor(resolve(opts.runsRoot ?? 'runs'), loaded.spec.name, runIdOf(plan));
+}
+
+export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
+  const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const started = Date.now();
+  const loaded = loadSpec(specFile);
+  const plan = buildPlan(loaded);
+  checkSpecExpressions(loaded, plan);
+  const runDir = runDirOf(loaded, plan, opts);
+  const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const executed = await executePlan(plan, {
+    jobs: opts.jobs,
+    shard,
+    cacheDir,
+    noCache: opts.noCache,
+    failFast: opts.failFast,
+    quiet: opts.quiet,
+    maxCells: opts.maxCells,
+    specPath: loaded.path,
+    baseDir: loaded.baseDir,
+    progress: opts.progress,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  if (shard) {
+    const file = await writeShardOutput(runDir, plan, shard, executed.cells, executed.interrupted);
+    say(`shard ${shard.index}/${shard.count}: ${executed.cells.length} cells (${executed.fromCache} from cache, ${executed.failed} failed) → ${displayPath(file)}`);
+    if (executed.interrupted) say('interrupted: run the same command again to resume');
+    return { exitCode: executed.failed > 0 || executed.interrupted ? 1 : 0, runDir: shardDir(runDir, shard) };
+  }
+  if (executed.interrupted) {
+    say(`interrupted after ${executed.computed} computed cells; finished cells are cached — run the same command again to resume`);
+    return { exitCode: 130, runDir };
+  }
+  const outcome = writeRun(loaded, plan, executed.cells, runDir, { seconds, fromCache: executed.fromCache, computed: executed.computed });
+  say(`${executed.cells.length} cell${executed.cells.length === 1 ? '' : 's'}: ${executed.computed} computed, ${executed.fromCache} from cache, ${executed.failed} failed (${seconds.toFixed(1)} s)`);
+  for (const c of executed.cells.filter((x) => x.status === 'failed')) say(`failed cell ${c.id}: ${c.reason ?? 'unknown reason'}`);
+  say(`report: ${displayPath(outcome.reportPath!)}`);
+  return { ...outcome, exitCode: executed.failed > 0 ? 1 : 0 };
+}
+
+/** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
+export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void } = {}): Promise<RunOutcome> {
+  const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const merged = mergeShardOutputs(runDir);
+  const specFile = opts.specFile ?? readSpecPathFromShards(runDir);
+  const loaded = loadSpec(specFile);
+  const plan = buildPlan(loaded);
+  if (plan.specHash !== merged.plan.specHash) {
+    throw new CausewayError('RUN_MERGE', `the spec at ${displayPath(specFile)} has changed since the shards ran (plan ${plan.specHash} vs ${merged.plan.specHash})`, { kind: 'path', path: runDir });
+  }
+  const outcome = writeRun(loaded, plan, merged.cells, runDir, { seconds: 0, fromCache: 0, computed: 0, shards: merged.shardCount });
+  const failed = merged.cells.filter((c) => c.status === 'failed').length;
+  say(`merged ${merged.shardCount} shards: ${merged.cells.length} cells, ${failed} failed`);
+  say(`report: ${displayPath(outcome.reportPath!)}`);
+  return { ...outcome, exitCode: failed > 0 ? 1 : 0 };
+}
+
+function readSpecPathFromShards(runDir: string): string {
+  try {
+    const manifest = JSON.parse(readFileSync(resolve(runDir, 'shards', 'spec-path.txt'), 'utf8')) as string;
+    return manifest;
+  } catch {
+    throw new CausewayError('RUN_MERGE', 'cannot tell which spec the shards ran', { kind: 'path', path: runDir }, 'pass the spec: causeway merge <run-dir> --spec <spec.yaml>');
+  }
+}
+
+/** The results value of a finished plan, with cross-cell summaries. */
+export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResult[]): Results {
+  const spec = loaded.spec;
+  const firstOk = cells.find((c) => c.status === 'ok');
+  const data = (firstOk?.diagnostics.data ?? null) as {
+    fingerprint: string;
+    coverage: Results['data']['coverage'];
+    quality: Results['data']['quality'];
+    source: { path: string; layout: string; matrix: string } | null;
+  } | null;
+  const primary = primaryOf(cells);
+  const axes = plan.axes.map((a) => a.path);
+  return {
+    schema: RESULTS_SCHEMA_TAG,
+    causeway: CAUSEWAY_VERSION,
+    spec: {
+      name: spec.name,
+      title: spec.title,
+      question: spec.title,
+      hash: plan.specHash,
+      seed: spec.seed ?? 20200705,
+      report: { template: spec.report?.template, figures: spec.report?.figures, formats: spec.report?.formats as Array<'png' | 'svg'> | undefined },
+      grid: plan.axes.map((a) => ({ path: a.path, values: a.values as never })),
+    },
+    data: {
+      source: spec.data.source,
+      description: data?.source ? `${data.source.path} (${data.source.layout} layout, ${data.source.matrix} matrix)` : undefined,
+      fingerprint: data?.fingerprint ?? 'unknown',
+      coverage: data?.coverage ?? { users: 0, events: 0, firstDate: 0, lastDate: 0, sampledUsers: 0 },
+      quality: data?.quality ?? [],
+      sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
+    },
+    cells,
+    summary: {
+      primary,
+      cells: {
+        total: cells.length,
+        ok: cells.filter((c) => c.status === 'ok').length,
+        failed: cells.filter((c) => c.status === 'failed').length,
+        skipped: cells.filter((c) => c.status === 'skipped').length,
+      },
+      robustness: axes.length ? robustnessFamilies(cells, { axes }) : [],
+      specificationCurve: axes.length && primary ? specificationCurve(cells, { estimator: primary.estimator, estimand: primary.estimand, axes }) : null,
+    },
+    warnings: [...new Set(cells.flatMap((c) => c.warnings))].sort(),
+  };
+}
+
+/** The headline: the mediation estimator's total effect when there is one, else the first adjusted total effect. */
+function primaryOf(cells: CellResult[]): Results['summary']['primary'] {
+  const cell = cells.find((c) => c.status === 'ok');
+  if (!cell) return null;
+  const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
+  const ranked = [
+    ...ests.filter((e) => e.kind === 'mediation'),
+    ...ests.filter((e) => e.kind !== 'difference_in_means' && e.kind !== 'mediation'),
+    ...ests.filter((e) => e.kind === 'difference_in_means'),
+  ];
+  for (const e of ranked) {
+    const found = firstEstimate(e, TOTAL_KEYS);
+    if (found) return { estimator: e.id, estimand: found.key, cellId: cell.id };
+  }
+  return null;
+}
+
+function writeRun(
+  loaded: LoadedSpec,
+  plan: Plan,
+  cells: CellResult[],
+  runDir: string,
+  timing: { seconds: number; fromCache: number; computed: number; shards?: number },
+): RunOutcome {
+  const results = assembleResults(loaded, plan, cells);
+  const specYaml = `# Resolved spec (extends merged, defaults filled) of ${displayPath(loaded.path)}\n` + yamlStringify(loaded.spec, { sortMapEntries: false, lineWidth: 0 });
+  const templateSetting = loaded.spec.report?.template ?? 'default';
+  const template = resolveTemplate(templateSetting, loaded.baseDir);
+  const reportStarted = Date.now();
+  const written = writeRunDirectory(runDir, results, {
+    specYaml,
+    template,
+    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? ['png'],
+    manifest: {
+      runId: relativeRunId(runDir),
+      timings: { cells_seconds: round3(timing.seconds) },
+      extra: { cellsComputed: timing.computed, cellsFromCache: timing.fromCache, ...(timing.shards ? { shards: timing.shards } : {}), specFiles: loaded.files.map(displayPath), specSha256: sha256(readFileSync(loaded.path, 'utf8')) },
+    },
+  });
+  void reportStarted;
+  return { exitCode: 0, runDir, reportPath: written.reportPath, results };
+}
+
+function relativeRunId(runDir: string): string {
+  const rel = relative(resolve('runs'), runDir);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : runDir;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
