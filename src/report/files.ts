@@ -44,9 +44,16 @@ export function assertSafeSegment(name: string, what: string): string {
   return name;
 }
 
-/** Writes `data` to root/rel atomically (temp file + fsync + rename). Creates folders as needed. */
-export function writeFileAtomic(root: string, rel: string, data: string | Uint8Array): string {
-  const full = resolveInside(root, rel);
+/**
+ * Writes atomically (temp file in the same folder + fsync + rename), creating folders as needed.
+ * `writeFileAtomic(root, rel, data)` checks that root/rel stays inside root (run-directory outputs);
+ * `writeFileAtomic(path, data)` writes a path the user named (e.g. `compare --out FILE`).
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): string;
+export function writeFileAtomic(root: string, rel: string, data: string | Uint8Array): string;
+export function writeFileAtomic(a: string, b: string | Uint8Array, c?: string | Uint8Array): string {
+  const full = c === undefined ? resolve(a) : resolveInside(a, b as string);
+  const data = c === undefined ? b : c;
   mkdirSync(dirname(full), { recursive: true });
   const tmp = `${full}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

@@ -107,7 +107,7 @@ export function formatCell(value: CellValue, col: TableColumn): string {
   switch (col.format ?? 'text') {
     case 'num':
       // counts in a fixed-decimals column read better without decimals (3, not 3.0000)
-      if (typeof value === 'number') return formatNumber(value, Number.isInteger(value) && Math.abs(value) >= 1 ? undefined : col.digits);
+      if (typeof value === 'number') return formatNumber(value, Number.isInteger(value) ? undefined : col.digits);
       return escapeMarkdown(value);
     case 'int':
       return typeof value === 'number' ? formatInteger(value) : escapeMarkdown(value);

@@ -193,7 +193,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   const ests = cell ? primaryEstimators(cell) : [];
   const okEsts = ests.filter((e) => e.status === 'ok');
   const normCell = normalizeDiagnostics(cell?.diagnostics as Record<string, unknown> | undefined, 'cell');
-  const normEst = new Map(okEsts.map((e) => [e, normalizeDiagnostics(e.diagnostics, e.id)] as const));
+  // nuisance metrics keyed by target carry no model name: '' renders as a dash
+  const normEst = new Map(okEsts.map((e) => [e, normalizeDiagnostics(e.diagnostics, '')] as const));
   // cell-level diagnostics win; otherwise the first estimator that has the key (ipw before aipw in spec order)
   const diag = <K extends keyof CellDiagnostics>(key: K): CellDiagnostics[K] | undefined => {
     if (normCell[key] !== undefined) return normCell[key];
@@ -886,7 +887,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const imp = new Map<string, { estimator: string; model: string; target: string; rows: ImportanceRow[] }>();
     for (const e of okEsts) {
       for (const r of normEst.get(e)!.nuisance ?? []) {
-        perf.push({ estimator: e.id, model: r.model, target: r.target, rmse: r.rmse ?? null, mae: r.mae ?? null, r2: r.r2 ?? null, auc: r.auc ?? null, logLoss: r.logLoss ?? null, brier: r.brier ?? null, folds: r.folds ?? null });
+        perf.push({ estimator: e.id, model: r.model || null, target: r.target, rmse: r.rmse ?? null, mae: r.mae ?? null, r2: r.r2 ?? null, auc: r.auc ?? null, logLoss: r.logLoss ?? null, brier: r.brier ?? null, folds: r.folds ?? null });
       }
       for (const r of normEst.get(e)!.importance ?? []) {
         const key = `${e.id}\u0000${r.model}\u0000${r.target}`;
@@ -922,7 +923,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       const file = `feature_importance_${fileStem(g.estimator)}_${fileStem(g.target)}`;
       addFigure(
         nuisance,
-        { kind: 'feature_importance', file, title: `Feature importance: ${g.estimator}, ${g.target} model`, draw: (o) => importanceChart({ title: `Feature importance: ${g.estimator} ${g.target} model (${g.model})`, rows: g.rows.map((r) => ({ feature: r.feature, share: r.share })) }, o) },
+        { kind: 'feature_importance', file, title: `Feature importance: ${g.estimator}, ${g.target} model`, draw: (o) => importanceChart({ title: `Feature importance: ${g.estimator} ${g.target} model${g.model ? ` (${g.model})` : ''}`, rows: g.rows.map((r) => ({ feature: r.feature, share: r.share })) }, o) },
       );
     }
     addTable(

@@ -30,11 +30,16 @@ export function defaultTemplateDir(): string {
 
 /**
  * A spec's `report.template` value: "default" (or absent) → the bundled template; otherwise a path
- * relative to the spec file. Missing files are an error at resolve time, not at render time.
+ * relative to the spec (`specFileOrDir` is the spec file or its folder). Missing files are an error
+ * at resolve time, not at render time.
  */
-export function resolveTemplate(value: string | undefined | null, specFile?: string): TemplateRef {
+export function resolveTemplate(value: string | undefined | null, specFileOrDir?: string): TemplateRef {
   if (value === undefined || value === null || value === '' || value === 'default') return { kind: 'default' };
-  const base = specFile ? dirname(resolve(specFile)) : process.cwd();
+  let base = process.cwd();
+  if (specFileOrDir) {
+    const p = resolve(specFileOrDir);
+    base = existsSync(p) && statSync(p).isDirectory() ? p : dirname(p);
+  }
   const path = isAbsolute(value) ? value : resolve(base, value);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new CausewayError('REPORT_TEMPLATE_MISSING', `report template not found: ${value}`, { kind: 'path', path }, 'the path is relative to the spec file');

@@ -168,3 +168,10 @@ test('a template error is a CausewayError naming the template file', () => {
   writeFileSync(file, '{{#if title}}unclosed');
   assert.throws(() => render(exampleResults(), { kind: 'file', path: file }), (e: Error & { code?: string; format?: () => string }) => e.code === 'REPORT_TEMPLATE_ERROR' && e.format!().includes('broken.hbs'));
 });
+
+test('resolveTemplate takes the spec file or its folder as the base', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-tpl-'));
+  writeFileSync(join(dir, 'mine.hbs'), 'x');
+  assert.deepEqual(resolveTemplate('mine.hbs', dir), { kind: 'file', path: join(dir, 'mine.hbs') });
+  assert.deepEqual(resolveTemplate('./mine.hbs', join(dir, 'spec.yaml')), { kind: 'file', path: join(dir, 'mine.hbs') });
+});

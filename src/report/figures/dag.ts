@@ -24,26 +24,31 @@ interface Box {
 }
 
 function wrap(ctx: SKRSContext2D, text: string, maxWidth: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
+  const fits = (t: string): boolean => ctx.measureText(t).width <= maxWidth;
+  // a word wider than the box is broken by characters (long column names) so nothing overflows
+  const pieces: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (fits(word)) {
+      pieces.push(word);
+      continue;
+    }
+    let part = '';
+    for (const ch of word) {
+      if (part && !fits(part + ch)) {
+        pieces.push(part);
+        part = ch;
+      } else part += ch;
+    }
+    if (part) pieces.push(part);
+  }
   const lines: string[] = [];
   let line = '';
-  for (const word of words) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (ctx.measureText(candidate).width <= maxWidth || !line) {
-      // a single very long word is broken by characters so nothing overflows the box
-      if (!line && ctx.measureText(word).width > maxWidth) {
-        let part = '';
-        for (const ch of word) {
-          if (ctx.measureText(part + ch).width > maxWidth && part) {
-            lines.push(part);
-            part = ch;
-          } else part += ch;
-        }
-        line = part;
-      } else line = candidate;
-    } else {
+  for (const piece of pieces) {
+    const candidate = line ? `${line} ${piece}` : piece;
+    if (!line || fits(candidate)) line = candidate;
+    else {
       lines.push(line);
-      line = word;
+      line = piece;
     }
   }
   if (line) lines.push(line);
@@ -136,7 +141,7 @@ function arrow(ctx: SKRSContext2D, from: Box, to: Box, opts: { dashed?: boolean;
 export function mediationDag(data: DagData, opts: FigureOptions = {}): Figure {
   const W = 1000;
   const H = 600;
-  const title = data.title ?? 'Working mediation design';
+  const title = data.title ?? (data.mediator !== null ? 'Working mediation design' : 'Working causal design');
   const hasM = data.mediator !== null;
   const mk = (x: number, y: number, w: number, h: number, fill: string): Box => ({ x, y, w, h, fill, lines: [] });
   const X = mk(500, 125, 380, 78, '#eef2ff');
