@@ -344,8 +344,19 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   dayColumns.set('active_day', active);
   dayColumns.set('calendar_day_index', calendarDay);
 
-  const liftCache = new WeakMap<Float64Array, Map<string, Float64Array>>();
+  const liftCache = new Map<Float64Array, Map<string, Float64Array>>();
   const pool = new ArrayPool();
+  /** Hands an array back to the pool, first forgetting it as a cached join so it is never served again. */
+  const releaseArray = (array: Float64Array): void => {
+    for (const byLevel of liftCache.values()) for (const [k, v] of byLevel) if (v === array) byLevel.delete(k);
+    pool.release(array);
+  };
+  const dropJoins = (): void => {
+    const held = new Set<Float64Array>();
+    for (const v of eventCache.values()) held.add(v.values);
+    for (const byLevel of liftCache.values()) for (const v of byLevel.values()) if (!held.has(v)) pool.release(v);
+    liftCache.clear();
+  };
   const release = (refs: Set<string>): void => {
     for (const r of refs) {
       const left = remainingUses.get(r);
@@ -354,7 +365,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         remainingUses.delete(r);
         const done = eventCache.get(r);
         eventCache.delete(r);
-        if (done) pool.release(done.values);
+        if (done) releaseArray(done.values);
       } else remainingUses.set(r, left - 1);
     }
   };
@@ -401,7 +412,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     },
     lift(values, from, to) {
       if (from === to) return values;
-      // The same column is often joined more than once (first_time and nunique of item.first_category).
+      // A column joined twice within one measure (first_time and nunique of item.first_category) is
+      // gathered once; the cache is emptied after every day measure to keep memory flat.
       const cacheKey = `${from}>${to}`;
       let byLevel = liftCache.get(values);
       const hit = byLevel?.get(cacheKey);
@@ -435,7 +447,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     }
     if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
     const map = from === 'item' ? items.eventItem : index.eventUser;
-    const out = new Float64Array(map.length);
+    const out = pool.float64(map.length); // every element is written below
     for (let i = 0; i < map.length; i++) {
       const k = map[i];
       out[i] = k >= 0 ? values[k] : NaN;
@@ -479,6 +491,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     for (let r = 0; r < nRows; r++) if (active[r] === 0) values[r] = 0;
     dayColumns.set(d.name, values);
     release(d.checked.refs.event);
+    dropJoins();
   }
   options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures in ${Date.now() - started} ms`);
 
