@@ -5,7 +5,7 @@
  * the columns plus responses): a replicate is the multiplicity-weighted sum over users, O(users·p²).
  */
 import { Rng } from '../rng.js';
-import { finiteOrNull, quantileSorted, solveSymmetric } from './linalg.js';
+import { finiteOrNull, invertSymmetric, quantileSorted, solveSymmetric } from './linalg.js';
 
 /** Users in ascending id order and each row's dense user index. */
 export interface UserIndex {
@@ -135,7 +135,7 @@ export class ClusterGram {
    * (centred by the aggregated means). Returns slopes (regressor order) and the intercept in shifted
    * coordinates, plus the aggregated weight total and shifted means.
    */
-  regress(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number } {
+  regress(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number; aliased: number[] } {
     const p = regressors.length;
     const total = S[this.at(0, 0)];
     const mean = (j: number) => S[this.at(0, j)] / total;
@@ -156,8 +156,72 @@ export class ClusterGram {
     const sol = solveSymmetric(G, b, p);
     let intercept = mean(response);
     for (let a = 0; a < p; a++) intercept -= sol.coef[a] * mean(regressors[a]);
-    return { slopes: sol.coef, intercept, total, rank: sol.rank };
+    return { slopes: sol.coef, intercept, total, rank: sol.rank, aliased: sol.aliased.map((a) => regressors[a]) };
   }
+}
+
+export interface GramFit {
+  slopes: Float64Array;
+  /** intercept in shifted coordinates (prediction = shift[response] + intercept + Σ slope·(x − shift)) */
+  intercept: number;
+  /** CR1 cluster-robust SEs of the slopes (statsmodels' defaults); null with a ridge or a singular design */
+  se: Float64Array | null;
+  rank: number;
+  /** gram column indices found collinear */
+  aliased: number[];
+}
+
+/**
+ * Full-sample least squares from a ClusterGram, with CR1 standard errors whose per-user scores come from
+ * the per-user statistics: s_u = X_uᵀW_u y_u − X_uᵀW_u X_u c, so no pass over rows is needed.
+ * `rows` is the number of observations (N in the (N−1)/(N−K) correction).
+ */
+export function gramFit(g: ClusterGram, regressors: number[], response: number, rows: number, ridge = 0): GramFit {
+  const S = g.aggregate(null);
+  const r = g.regress(S, regressors, response, ridge);
+  const p = regressors.length;
+  if (ridge > 0 || r.rank < p || g.users < 2) return { slopes: r.slopes, intercept: r.intercept, se: null, rank: r.rank, aliased: r.aliased };
+  const J = [0, ...regressors];
+  const q = J.length;
+  const B = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) B[a * q + b] = S[g.at(J[a], J[b])];
+  const inv = invertSymmetric(B, q);
+  if (!inv) return { slopes: r.slopes, intercept: r.intercept, se: null, rank: r.rank, aliased: r.aliased };
+  const c = Float64Array.from([r.intercept, ...r.slopes]);
+  const sc = new Float64Array(q);
+  const acc = new Float64Array(q);
+  const T = g.size;
+  for (let u = 0; u < g.users; u++) {
+    const off = u * T;
+    for (let a = 0; a < q; a++) {
+      let v = g.stats[off + g.at(J[a], response)];
+      for (let b = 0; b < q; b++) v -= g.stats[off + g.at(J[a], J[b])] * c[b];
+      sc[a] = v;
+    }
+    for (let a = 1; a < q; a++) {
+      let t = 0;
+      for (let b = 0; b < q; b++) t += inv[a * q + b] * sc[b];
+      acc[a] += t * t;
+    }
+  }
+  const G = g.users;
+  const factor = (G / (G - 1)) * ((rows - 1) / (rows - q));
+  const se = new Float64Array(p);
+  for (let a = 1; a < q; a++) se[a - 1] = Math.sqrt(acc[a] * factor);
+  return { slopes: r.slopes, intercept: r.intercept, se, rank: r.rank, aliased: r.aliased };
+}
+
+/** Predictions of a GramFit for rows given the raw columns of its regressors. */
+export function gramPredict(g: ClusterGram, fit: GramFit, regressors: number[], response: number, columns: Float64Array[]): Float64Array {
+  const n = columns.length ? columns[0].length : 0;
+  const out = new Float64Array(n).fill(g.shift[response] + fit.intercept);
+  regressors.forEach((j, k) => {
+    const b = fit.slopes[k];
+    const c = columns[k];
+    const s = g.shift[j];
+    for (let i = 0; i < n; i++) out[i] += b * (c[i] - s);
+  });
+  return out;
 }
 
 export interface BootstrapSummary {

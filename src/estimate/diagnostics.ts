@@ -209,14 +209,16 @@ export function designReadiness(frame: AnalysisFrame): ReadinessCheck[] {
 export interface ResidualCorrelation { relationship: string; pearson_corr: Num; spearman_corr: Num }
 
 /** Seed 002 §14: residualize M and Y on X by OLS, then correlate (raw and residual). */
-export function residualMediatorOutcome(frame: AnalysisFrame): ResidualCorrelation[] | null {
+export function residualMediatorOutcome(frame: AnalysisFrame, fitted?: { m: Float64Array; y: Float64Array }): ResidualCorrelation[] | null {
   if (!frame.M) return null;
-  const cols: Float64Array[] = [];
-  for (let j = 0; j < frame.X.cols; j++) cols.push(frame.X.data.subarray(j * frame.n, (j + 1) * frame.n));
-  const fm = fitLinear(cols, frame.X.names, frame.M);
-  const fy = fitLinear(cols, frame.X.names, frame.Y);
-  const pm = predictLinear(fm, cols);
-  const py = predictLinear(fy, cols);
+  let pm: Float64Array, py: Float64Array;
+  if (fitted) ({ m: pm, y: py } = fitted);
+  else {
+    const cols: Float64Array[] = [];
+    for (let j = 0; j < frame.X.cols; j++) cols.push(frame.X.data.subarray(j * frame.n, (j + 1) * frame.n));
+    pm = predictLinear(fitLinear(cols, frame.X.names, frame.M), cols);
+    py = predictLinear(fitLinear(cols, frame.X.names, frame.Y), cols);
+  }
   const rm = Float64Array.from(frame.M, (v, i) => v - pm[i]);
   const ry = Float64Array.from(frame.Y, (v, i) => v - py[i]);
   return [

@@ -7,7 +7,7 @@ import { CausewayError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { subsetFrame } from '../frame/index.js';
 import {
-  ClusterGram, drawUsers, multiplicities, replicateRows, summarizeReplicates, userIndex, type UserIndex,
+  ClusterGram, drawUsers, gramFit, gramPredict, multiplicities, replicateRows, summarizeReplicates, userIndex, type UserIndex,
 } from './bootstrap.js';
 import {
   balanceTable, designReadiness, influenceSummary, naiveAssociations, overlapSummary, residualMediatorOutcome,
@@ -360,10 +360,48 @@ const differenceInMeans: Impl = {
   },
 };
 
+/** Regression adjustment with linear arm models: replicate from the per-arm grams (also the point estimate). */
+function raLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env): Replicator | null {
+  const model = modelFor(opts, 'outcome', ctx, 'linear');
+  if (!isLinear(model)) return null;
+  const ridge = ridgeOf(model);
+  const ui = env.users();
+  const cols = [...columnsOf(frame.X), frame.Y];
+  const names = [...frame.X.names, '\u0000Y'];
+  const g1 = env.gram('ra:1', () => new ClusterGram(cols, names, ui, null, frame.A));
+  const g0 = env.gram('ra:0', () => new ClusterGram(cols, names, ui, null, Float64Array.from(frame.A, (a) => 1 - a)));
+  const p = frame.X.cols;
+  const regs = Array.from({ length: p }, (_, j) => j + 1);
+  return (rep, mult) => {
+    const S1 = env.aggregate('ra:1', g1, rep, mult);
+    const S0 = env.aggregate('ra:0', g0, rep, mult);
+    const r1 = g1.regress(S1, regs, p + 1, ridge);
+    const r0 = g0.regress(S0, regs, p + 1, ridge);
+    const total = S1[g1.at(0, 0)] + S0[g0.at(0, 0)];
+    // mean over all replicate rows of μ1(x) − μ0(x), in shifted coordinates (both grams share shifts)
+    let ate = r1.intercept - r0.intercept;
+    let mu0 = g0.shift[p + 1] + r0.intercept;
+    for (let j = 0; j < p; j++) {
+      const xbar = (S1[g1.at(0, j + 1)] + S0[g0.at(0, j + 1)]) / total;
+      ate += (r1.slopes[j] - r0.slopes[j]) * xbar;
+      mu0 += r0.slopes[j] * xbar;
+    }
+    return { ate, __mu0: mu0, __rank: Math.min(r1.rank, r0.rank) };
+  };
+}
+
+const ones = (k: number) => new Float64Array(k).fill(1);
+
 const regressionAdjustment: Impl = {
   point(frame, opts, ctx, env) {
     requireArms(frame);
     const model = modelFor(opts, 'outcome', ctx, 'linear');
+    const lin = raLinear(frame, opts, ctx, env);
+    if (lin) {
+      const r = lin(-1, ones(env.users().ids.length));
+      const warnings = r.__rank! < frame.X.cols ? ['collinear covariates within a treatment arm; minimum-norm solution used'] : [];
+      return { estimates: { ate: r.ate }, controlMean: r.__mu0, diagnostics: {}, warnings };
+    }
     const idx1: number[] = [], idx0: number[] = [];
     for (let i = 0; i < frame.n; i++) (frame.A[i] === 1 ? idx1 : idx0).push(i);
     const warnings: string[] = [];
@@ -379,30 +417,8 @@ const regressionAdjustment: Impl = {
     return { estimates: { ate }, controlMean: mean(mu0), diagnostics: env.light ? {} : { mean_mu1: mean(mu1), mean_mu0: mean(mu0) }, warnings };
   },
   fast(frame, opts, ctx, env) {
-    const model = modelFor(opts, 'outcome', ctx, 'linear');
-    if (!isLinear(model)) return null;
-    const ridge = ridgeOf(model);
-    const ui = env.users();
-    const cols = [...columnsOf(frame.X), frame.Y];
-    const names = [...frame.X.names, '\u0000Y'];
-    const g1 = env.gram('ra:1', () => new ClusterGram(cols, names, ui, null, frame.A));
-    const g0 = env.gram('ra:0', () => new ClusterGram(cols, names, ui, null, Float64Array.from(frame.A, (a) => 1 - a)));
-    const p = frame.X.cols;
-    const regs = Array.from({ length: p }, (_, j) => j + 1);
-    return (rep, mult) => {
-      const S1 = env.aggregate('ra:1', g1, rep, mult);
-      const S0 = env.aggregate('ra:0', g0, rep, mult);
-      const r1 = g1.regress(S1, regs, p + 1, ridge);
-      const r0 = g0.regress(S0, regs, p + 1, ridge);
-      const total = S1[g1.at(0, 0)] + S0[g0.at(0, 0)];
-      // mean over all replicate rows of μ1(x) − μ0(x), in shifted coordinates (both grams share shifts)
-      let ate = r1.intercept - r0.intercept;
-      for (let j = 0; j < p; j++) {
-        const xbar = (S1[g1.at(0, j + 1)] + S0[g0.at(0, j + 1)]) / total;
-        ate += (r1.slopes[j] - r0.slopes[j]) * xbar;
-      }
-      return { ate };
-    };
+    const lin = raLinear(frame, opts, ctx, env);
+    return lin ? (rep, mult) => ({ ate: lin(rep, mult).ate }) : null;
   },
 };
 
@@ -571,21 +587,34 @@ function outcomePredictions(frame: AnalysisFrame, model: ModelSpec, folds: Int32
   return { mu, mu1, mu0, warnings };
 }
 
+function aliasWarning(g: ClusterGram, aliased: number[]): string[] {
+  if (!aliased.length) return [];
+  const names = aliased.map((j) => g.names[j].replace(/^x:/, '').replace(/^\u0000/, ''));
+  return [`collinear design: ${names.join(', ')} ${names.length === 1 ? 'is a linear combination' : 'are linear combinations'} of other columns or the intercept; minimum-norm solution used`];
+}
+
 const gcomp: Impl = {
   point(frame, opts, ctx, env) {
     requireArms(frame);
     const model = modelFor(opts, 'outcome', ctx, 'linear');
     const k = crossfitFolds(opts);
+    if (isLinear(model) && !k) {
+      // Y ~ A + X without A×X terms: the averaged contrast μ(1,x) − μ(0,x) is the A coefficient
+      const g = linearGram(frame, env, 'none', null);
+      const regs = [g.col('\u0000A'), ...frame.X.names.map((n) => g.col(`x:${n}`))];
+      const iY = g.col('\u0000Y');
+      const fit = gramFit(g, regs, iY, frame.n, ridgeOf(model));
+      const ate = fit.slopes[0];
+      const mu = gramPredict(g, fit, regs, iY, [frame.A, ...columnsOf(frame.X)]);
+      const mu0 = mean(mu) - ate * mean(frame.A);
+      const diagnostics: Record<string, unknown> = env.light ? {} : { mean_mu1: mu0 + ate, mean_mu0: mu0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: false } };
+      return { estimates: { ate }, se: { ate: fit.se ? fit.se[0] : null }, controlMean: mu0, diagnostics, warnings: aliasWarning(g, fit.aliased) };
+    }
     const folds = k ? groupKFold(frame.cluster, k) : null;
     const { mu, mu1, mu0, warnings } = outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const ate = mean(mu1) - mean(mu0);
-    let se: number | null = null;
-    if (isLinear(model) && !folds && ridgeOf(model) === 0) {
-      const r = slopeSE([frame.A, ...columnsOf(frame.X)], [nameA(frame), ...frame.X.names], frame.Y, frame, null);
-      se = r.se ? r.se[0] : null;
-    }
     const diagnostics: Record<string, unknown> = env.light ? {} : { mean_mu1: mean(mu1), mean_mu0: mean(mu0), outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
-    return { estimates: { ate }, se: { ate: se }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)] };
+    return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)] };
   },
   fast(frame, opts, ctx, env) {
     const model = modelFor(opts, 'outcome', ctx, 'linear');
@@ -594,7 +623,6 @@ const gcomp: Impl = {
     const g = linearGram(frame, env, 'none', null);
     const regs = [g.col('\u0000A'), ...frame.X.names.map((n) => g.col(`x:${n}`))];
     const yi = g.col('\u0000Y');
-    // without A×X terms the averaged contrast μ(1,x) − μ(0,x) is the A coefficient
     return (rep, mult) => ({ ate: g.regress(env.aggregate('lin:none', g, rep, mult), regs, yi, ridge).slopes[0] });
   },
 };
@@ -710,11 +738,105 @@ function requireMediator(frame: AnalysisFrame): Float64Array {
   return M;
 }
 
+/** Linear mediation g-computation in closed form from the shared gram (replicates and the point estimate). */
+function mediationLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env): Replicator | null {
+    const mo = mediationOptions(opts, ctx);
+    if (!isLinear(mo.mModel) || !isLinear(mo.yModel) || mo.folds || mo.clipMediator) return null;
+    const wo = weightOptions(opts, ctx);
+    const w = mo.weights === 'ipw' ? ipwWeights(frame, wo, ctx, env).w : null;
+    const key = mo.weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
+    const g = linearGram(frame, env, key, w);
+    const gu = w ? linearGram(frame, env, 'none', null) : g; // unweighted means for averaging over rows
+    const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
+    const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iAM = g.col('\u0000AM'), iY = g.col('\u0000Y');
+    const mRegs = [iA, ...xi];
+    const yRegs = mo.interaction ? [iA, iM, iAM, ...xi] : [iA, iM, ...xi];
+    const s = g.shift;
+    const levels = cdeLevels(frame, mo);
+    const rA = ridgeOf(mo.mModel), rY = ridgeOf(mo.yModel);
+    return (rep, mult) => {
+      const S = env.aggregate(`lin:${key}`, g, rep, mult);
+      const U = w ? env.aggregate('lin:none', gu, rep, mult) : S;
+      const total = U[gu.at(0, 0)];
+      const xbar = xi.map((j) => U[gu.at(0, j)] / total);
+      const mr = g.regress(S, mRegs, iM, rA);
+      const yr = g.regress(S, yRegs, iY, rY);
+      const gA = mr.slopes[0];
+      const Em = (a: number) => {
+        let v = s[iM] + mr.intercept + gA * (a - s[iA]);
+        xi.forEach((_, k) => (v += mr.slopes[k + 1] * xbar[k]));
+        return v;
+      };
+      const tA = yr.slopes[0], tM = yr.slopes[1], tAM = mo.interaction ? yr.slopes[2] : 0;
+      const off = mo.interaction ? 3 : 2;
+      let xPart = 0;
+      xi.forEach((_, k) => (xPart += yr.slopes[k + off] * xbar[k]));
+      const Ey = (a: number, m: number) => s[iY] + yr.intercept + tA * (a - s[iA]) + tM * (m - s[iM]) + tAM * (a * m - s[iAM]) + xPart;
+      const em0 = Em(0), em1 = Em(1);
+      const out: Estimates = {
+        te: Ey(1, em1) - Ey(0, em0), nde: Ey(1, em0) - Ey(0, em0), nie: Ey(1, em1) - Ey(1, em0),
+      };
+      for (const l of levels) out[l.key] = tA + tAM * l.m;
+      out.reverse_indirect = Ey(0, em1) - Ey(0, em0);
+      out.mediator_shift = em1 - em0;
+      out.__reference = Ey(0, em0);
+      return out;
+    };
+}
+
+function mediationLinearPoint(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, mo: MediationOptions, lin: Replicator): PointResult {
+  const r = lin(-1, ones(env.users().ids.length));
+  const reference = r.__reference as number;
+  const estimates: Estimates = {};
+  for (const [k, v] of Object.entries(r)) if (!k.startsWith('__')) estimates[k] = v;
+  const levels = cdeLevels(frame, mo);
+  const diagnostics: Record<string, unknown> = {
+    reference_mean: reference,
+    cde_levels: Object.fromEntries(levels.map((l) => [l.key, l.m])),
+    crossfit_folds: null,
+    weights: mo.weights,
+  };
+  const wo = weightOptions(opts, ctx);
+  const key = mo.weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
+  const g = linearGram(frame, env, key, mo.weights === 'ipw' ? ipwWeights(frame, wo, ctx, env).w : null);
+  const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
+  const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iAM = g.col('\u0000AM'), iY = g.col('\u0000Y');
+  const mRegs = [iA, ...xi];
+  const yRegs = mo.interaction ? [iA, iM, iAM, ...xi] : [iA, iM, ...xi];
+  const mFit = gramFit(g, mRegs, iM, frame.n, ridgeOf(mo.mModel));
+  const yFit = gramFit(g, yRegs, iY, frame.n, ridgeOf(mo.yModel));
+  const warnings = [
+    ...aliasWarning(g, mFit.aliased).map((w) => `mediator model: ${w}`),
+    ...aliasWarning(g, yFit.aliased).map((w) => `outcome model: ${w}`),
+  ];
+  if (!env.light) {
+    const X = columnsOf(frame.X);
+    const M = frame.M!;
+    const AM = Float64Array.from(frame.A, (a, i) => a * M[i]);
+    const mhat = gramPredict(g, mFit, mRegs, iM, [frame.A, ...X]);
+    const yhat = gramPredict(g, yFit, yRegs, iY, mo.interaction ? [frame.A, M, AM, ...X] : [frame.A, M, ...X]);
+    diagnostics.mediator_performance = regressionMetrics(M, mhat);
+    diagnostics.outcome_performance = regressionMetrics(frame.Y, yhat);
+    const gu = linearGram(frame, env, 'none', null);
+    const xu = frame.X.names.map((nm) => gu.col(`x:${nm}`));
+    const rm = gramFit(gu, xu, gu.col('\u0000M'), frame.n);
+    const ry = gramFit(gu, xu, gu.col('\u0000Y'), frame.n);
+    diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame, {
+      m: gramPredict(gu, rm, xu, gu.col('\u0000M'), X),
+      y: gramPredict(gu, ry, xu, gu.col('\u0000Y'), X),
+    });
+    diagnostics.readiness = designReadiness(frame);
+  }
+  return { estimates, controlMean: reference, diagnostics, warnings };
+}
+
 const mediation: Impl = {
   point(frame, opts, ctx, env) {
     requireArms(frame);
     const M = requireMediator(frame);
     const mo = mediationOptions(opts, ctx);
+    const lin = mediationLinear(frame, opts, ctx, env);
+    if (lin) return mediationLinearPoint(frame, opts, ctx, env, mo, lin);
     const w = mo.weights === 'ipw' ? ipwWeights(frame, weightOptions(opts, ctx), ctx, env).w : null;
     const n = frame.n;
     const folds = mo.folds ? groupKFold(frame.cluster, mo.folds) : null;
@@ -785,47 +907,7 @@ const mediation: Impl = {
     return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)] };
   },
   fast(frame, opts, ctx, env) {
-    const mo = mediationOptions(opts, ctx);
-    if (!isLinear(mo.mModel) || !isLinear(mo.yModel) || mo.folds || mo.clipMediator) return null;
-    const wo = weightOptions(opts, ctx);
-    const w = mo.weights === 'ipw' ? ipwWeights(frame, wo, ctx, env).w : null;
-    const key = mo.weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
-    const g = linearGram(frame, env, key, w);
-    const gu = w ? linearGram(frame, env, 'none', null) : g; // unweighted means for averaging over rows
-    const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
-    const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iAM = g.col('\u0000AM'), iY = g.col('\u0000Y');
-    const mRegs = [iA, ...xi];
-    const yRegs = mo.interaction ? [iA, iM, iAM, ...xi] : [iA, iM, ...xi];
-    const s = g.shift;
-    const levels = cdeLevels(frame, mo);
-    const rA = ridgeOf(mo.mModel), rY = ridgeOf(mo.yModel);
-    return (rep, mult) => {
-      const S = env.aggregate(`lin:${key}`, g, rep, mult);
-      const U = w ? env.aggregate('lin:none', gu, rep, mult) : S;
-      const total = U[gu.at(0, 0)];
-      const xbar = xi.map((j) => U[gu.at(0, j)] / total);
-      const mr = g.regress(S, mRegs, iM, rA);
-      const yr = g.regress(S, yRegs, iY, rY);
-      const gA = mr.slopes[0];
-      const Em = (a: number) => {
-        let v = s[iM] + mr.intercept + gA * (a - s[iA]);
-        xi.forEach((_, k) => (v += mr.slopes[k + 1] * xbar[k]));
-        return v;
-      };
-      const tA = yr.slopes[0], tM = yr.slopes[1], tAM = mo.interaction ? yr.slopes[2] : 0;
-      const off = mo.interaction ? 3 : 2;
-      let xPart = 0;
-      xi.forEach((_, k) => (xPart += yr.slopes[k + off] * xbar[k]));
-      const Ey = (a: number, m: number) => s[iY] + yr.intercept + tA * (a - s[iA]) + tM * (m - s[iM]) + tAM * (a * m - s[iAM]) + xPart;
-      const em0 = Em(0), em1 = Em(1);
-      const out: Estimates = {
-        te: Ey(1, em1) - Ey(0, em0), nde: Ey(1, em0) - Ey(0, em0), nie: Ey(1, em1) - Ey(1, em0),
-      };
-      for (const l of levels) out[l.key] = tA + tAM * l.m;
-      out.reverse_indirect = Ey(0, em1) - Ey(0, em0);
-      out.mediator_shift = em1 - em0;
-      return out;
-    };
+    return mediationLinear(frame, opts, ctx, env);
   },
 };
 
@@ -835,44 +917,51 @@ const semPath: Impl = {
     const M = requireMediator(frame);
     const weights = (opts.weights ?? 'ipw') as string;
     if (weights !== 'none' && weights !== 'ipw') throw new CausewayError('ESTIMATE_BAD_OPTION', 'sem_path option weights must be none or ipw');
-    const wt = weights === 'ipw' ? ipwWeights(frame, weightOptions(opts, ctx), ctx, env) : null;
+    const wo = weightOptions(opts, ctx);
+    const wt = weights === 'ipw' ? ipwWeights(frame, wo, ctx, env) : null;
     const w = wt?.w ?? null;
-    const X = columnsOf(frame.X);
-    const An = nameA(frame), Mn = nameM(frame);
-    const mFit = slopeSE([frame.A, ...X], [An, ...frame.X.names], M, frame, w);
-    const yFit = slopeSE([frame.A, M, ...X], [An, Mn, ...frame.X.names], frame.Y, frame, w);
-    const tFit = slopeSE([frame.A, ...X], [An, ...frame.X.names], frame.Y, frame, w);
-    const alpha = mFit.fit.coef[1], cPrime = yFit.fit.coef[1], beta = yFit.fit.coef[2];
+    const key = weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
+    const g = linearGram(frame, env, key, w);
+    const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
+    const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iY = g.col('\u0000Y');
+    const mRegs = [iA, ...xi], yRegs = [iA, iM, ...xi];
+    const mFit = gramFit(g, mRegs, iM, frame.n);
+    const yFit = gramFit(g, yRegs, iY, frame.n);
+    const tFit = gramFit(g, mRegs, iY, frame.n);
+    const alpha = mFit.slopes[0], cPrime = yFit.slopes[0], beta = yFit.slopes[1];
     let c0 = 0;
     for (let i = 0; i < frame.n; i++) if (frame.A[i] === 0) c0 += frame.Y[i];
-    const r2 = (fit: typeof mFit.fit, cols: Float64Array[], y: Float64Array) => {
-      let ss = 0, tss = 0, sw = 0, ym = 0;
-      for (let i = 0; i < y.length; i++) { const wi = w ? w[i] : 1; sw += wi; ym += wi * y[i]; }
-      ym /= sw;
-      for (let i = 0; i < y.length; i++) {
-        let pred = fit.coef[0];
-        for (let j = 0; j < cols.length; j++) pred += fit.coef[j + 1] * cols[j][i];
-        const wi = w ? w[i] : 1;
-        ss += wi * (y[i] - pred) ** 2;
-        tss += wi * (y[i] - ym) ** 2;
-      }
-      return finiteOrNull(1 - ss / tss);
-    };
     const diagnostics: Record<string, unknown> = { weights };
     if (!env.light) {
-      diagnostics.mediator_model_r2 = r2(mFit.fit, [frame.A, ...X], M);
-      diagnostics.outcome_model_r2 = r2(yFit.fit, [frame.A, M, ...X], frame.Y);
-      diagnostics.total_model_r2 = r2(tFit.fit, [frame.A, ...X], frame.Y);
+      const X = columnsOf(frame.X);
+      const r2 = (pred: Float64Array, y: Float64Array) => {
+        let ss = 0, tss = 0, sw = 0, ym = 0;
+        for (let i = 0; i < y.length; i++) { const wi = w ? w[i] : 1; sw += wi; ym += wi * y[i]; }
+        ym /= sw;
+        for (let i = 0; i < y.length; i++) {
+          const wi = w ? w[i] : 1;
+          ss += wi * (y[i] - pred[i]) ** 2;
+          tss += wi * (y[i] - ym) ** 2;
+        }
+        return finiteOrNull(1 - ss / tss);
+      };
+      diagnostics.mediator_model_r2 = r2(gramPredict(g, mFit, mRegs, iM, [frame.A, ...X]), M);
+      diagnostics.outcome_model_r2 = r2(gramPredict(g, yFit, yRegs, iY, [frame.A, M, ...X]), frame.Y);
+      diagnostics.total_model_r2 = r2(gramPredict(g, tFit, mRegs, iY, [frame.A, ...X]), frame.Y);
     }
     return {
-      estimates: { alpha, beta, c_prime: cPrime, indirect: alpha * beta, total: cPrime + alpha * beta, total_regression: tFit.fit.coef[1] },
+      estimates: { alpha, beta, c_prime: cPrime, indirect: alpha * beta, total: cPrime + alpha * beta, total_regression: tFit.slopes[0] },
       se: {
         alpha: mFit.se ? mFit.se[0] : null, beta: yFit.se ? yFit.se[1] : null, c_prime: yFit.se ? yFit.se[0] : null,
         total_regression: tFit.se ? tFit.se[0] : null,
       },
       controlMean: c0 / n0,
       diagnostics,
-      warnings: [...new Set([...(wt?.warnings ?? []), ...mFit.fit.warnings, ...yFit.fit.warnings])],
+      warnings: [
+        ...(wt?.warnings ?? []),
+        ...aliasWarning(g, mFit.aliased).map((s) => `mediator model: ${s}`),
+        ...aliasWarning(g, yFit.aliased).map((s) => `outcome model: ${s}`),
+      ],
     };
   },
   fast(frame, opts, ctx, env) {

@@ -63,16 +63,10 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   if (root) for (let i = 0; i < n; i++) yz[i] = (y[i] - ym) * root[i];
   else for (let i = 0; i < n; i++) yz[i] = y[i] - ym;
   const gram = new Float64Array(p * p);
+  gramInto(Z, n, gram);
   const xty = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     const zj = Z[j];
-    for (let k = 0; k <= j; k++) {
-      const zk = Z[k];
-      let s = 0;
-      for (let i = 0; i < n; i++) s += zj[i] * zk[i];
-      gram[j * p + k] = s;
-      gram[k * p + j] = s;
-    }
     let s = 0;
     for (let i = 0; i < n; i++) s += zj[i] * yz[i];
     xty[j] = s;
@@ -304,22 +298,9 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
       }
       g[j + 1] = s + lambda * beta[j + 1];
     }
-    H[0] = h00;
-    for (let j = 0; j < p; j++) {
-      const tj = zs[j];
-      let s0 = 0;
-      for (let i = 0; i < n; i++) s0 += tj[i] * sq[i];
-      H[(j + 1) * q] = s0;
-      H[j + 1] = s0;
-      for (let k = 0; k <= j; k++) {
-        const tk = zs[k];
-        let s = 0;
-        for (let i = 0; i < n; i++) s += tj[i] * tk[i];
-        H[(j + 1) * q + k + 1] = s;
-        H[(k + 1) * q + j + 1] = s;
-      }
-      H[(j + 1) * q + j + 1] += lambda;
-    }
+    // Hessian of [1, Z] with weights p(1−p): the Gram of [√v, √v·Z]
+    gramInto([sq, ...zs], n, H);
+    for (let j = 1; j < q; j++) H[j * q + j] += lambda;
     const step = solveSymmetric(H, g, q).coef;
     // backtracking line search on the objective keeps Newton stable far from the optimum
     let t = 1;
@@ -376,4 +357,38 @@ export function predictLogistic(fit: LogisticFit, cols: Float64Array[]): Float64
   }
   for (let i = 0; i < n; i++) eta[i] = sigmoid(eta[i]);
   return eta;
+}
+
+/**
+ * Upper and lower triangles of ZᵀZ (p×p row-major) for columns Z of length n. Four columns at a time
+ * so each pass over zj feeds four accumulators (the Gram dominates every fit).
+ */
+export function gramInto(Z: Float64Array[], n: number, out: Float64Array): void {
+  const p = Z.length;
+  for (let j = 0; j < p; j++) {
+    const zj = Z[j];
+    let k = 0;
+    for (; k + 3 <= j; k += 4) {
+      const a = Z[k], b = Z[k + 1], c = Z[k + 2], d = Z[k + 3];
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = zj[i];
+        s0 += v * a[i];
+        s1 += v * b[i];
+        s2 += v * c[i];
+        s3 += v * d[i];
+      }
+      out[j * p + k] = s0; out[k * p + j] = s0;
+      out[j * p + k + 1] = s1; out[(k + 1) * p + j] = s1;
+      out[j * p + k + 2] = s2; out[(k + 2) * p + j] = s2;
+      out[j * p + k + 3] = s3; out[(k + 3) * p + j] = s3;
+    }
+    for (; k <= j; k++) {
+      const zk = Z[k];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += zj[i] * zk[i];
+      out[j * p + k] = s;
+      out[k * p + j] = s;
+    }
+  }
 }
