@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { escapeMarkdown, formatInterval, markdownTable, zeroVerdict } from './format.js';
-import type { CellResult, EstimateValue, JsonValue, Results } from './results.js';
+import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from './results.js';
 import { readResults } from './writer.js';
 
 export interface EstimateChange {
@@ -140,19 +140,47 @@ function readSpec(runDir: string): string {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 }
 
+/**
+ * Which cell of B corresponds to which cell of A: the same id first; then the same grid axes (a spec
+ * edit changes every cell id, since ids hash the resolved definition); then, if exactly one cell is
+ * left on each side (single-cell specs), those two.
+ */
+function pairCells(a: CellResult[], b: CellResult[]): Array<[CellResult, CellResult]> {
+  const pairs: Array<[CellResult, CellResult]> = [];
+  const restB = new Map(b.map((c) => [c.id, c]));
+  const restA: CellResult[] = [];
+  for (const ca of a) {
+    const cb = restB.get(ca.id);
+    if (cb) {
+      pairs.push([ca, cb]);
+      restB.delete(ca.id);
+    } else restA.push(ca);
+  }
+  const axesKey = (c: CellResult): string => stableStringify(c.axes);
+  const byAxes = new Map<string, CellResult[]>();
+  for (const cb of restB.values()) byAxes.set(axesKey(cb), [...(byAxes.get(axesKey(cb)) ?? []), cb]);
+  const leftA: CellResult[] = [];
+  for (const ca of restA) {
+    const candidates = byAxes.get(axesKey(ca));
+    if (candidates && candidates.length === 1 && Object.keys(ca.axes).length > 0) {
+      pairs.push([ca, candidates[0]!]);
+      restB.delete(candidates[0]!.id);
+      byAxes.delete(axesKey(ca));
+    } else leftA.push(ca);
+  }
+  if (leftA.length === 1 && restB.size === 1) pairs.push([leftA[0]!, [...restB.values()][0]!]);
+  return pairs.sort((x, y) => (x[0].id < y[0].id ? -1 : x[0].id > y[0].id ? 1 : 0));
+}
+
 /** Compares two results values (already read); `specA`/`specB` are the resolved spec texts. */
 export function compareResults(a: Results, b: Results, specA: string, specB: string, names: [string, string] = ['A', 'B'], opts: CompareOptions = {}): CompareResult {
   const tol = opts.tolerance ?? 0;
-  const cellsA = new Map(a.cells.map((c) => [c.id, c]));
-  const cellsB = new Map(b.cells.map((c) => [c.id, c]));
+  const pairs = pairCells(a.cells, b.cells);
   const changes: EstimateChange[] = [];
   let unchanged = 0;
   const statusChanges: CompareJson['statusChanges'] = [];
-  const ids = [...new Set([...cellsA.keys(), ...cellsB.keys()])].sort();
-  for (const id of ids) {
-    const ca = cellsA.get(id);
-    const cb = cellsB.get(id);
-    if (!ca || !cb) continue;
+  for (const [ca, cb] of pairs) {
+    const id = ca.id === cb.id ? ca.id : `${ca.id} → ${cb.id}`;
     if (ca.status !== cb.status) statusChanges.push({ cell: id, a: ca.status, b: cb.status });
     const ma = estimateMap(ca);
     const mb = estimateMap(cb);
@@ -191,8 +219,10 @@ export function compareResults(a: Results, b: Results, specA: string, specB: str
       });
     }
   }
-  const cellsOnlyA = ids.filter((id) => cellsA.has(id) && !cellsB.has(id));
-  const cellsOnlyB = ids.filter((id) => cellsB.has(id) && !cellsA.has(id));
+  const pairedA = new Set(pairs.map(([x]) => x));
+  const pairedB = new Set(pairs.map(([, y]) => y));
+  const cellsOnlyA = a.cells.filter((c) => !pairedA.has(c)).map((c) => c.id).sort();
+  const cellsOnlyB = b.cells.filter((c) => !pairedB.has(c)).map((c) => c.id).sort();
   const specDiff = lineDiff(specA, specB, [`${names[0]}/spec.resolved.yaml`, `${names[1]}/spec.resolved.yaml`]);
   const json: CompareJson = {
     runA: names[0],

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRunDirectory, renderReport, runDirectoryFor, readResults } from '../../src/report/writer.js';
-import { compareRuns, lineDiff } from '../../src/report/compare.js';
+import { compareResults, compareRuns, lineDiff } from '../../src/report/compare.js';
 import { resolveInside, writeFileAtomic } from '../../src/report/files.js';
 import { stableStringify, summarizeCells, type Results } from '../../src/report/results.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
@@ -164,4 +164,24 @@ test('lineDiff: LCS hunks with context', () => {
   changed[17] = 'Y';
   assert.equal(lineDiff(long.join('\n'), changed.join('\n'), ['a', 'b']), ['--- a', '+++ b', '@@ -1,6 +1,6 @@', ' l0', ' l1', '-l2', '+X', ' l3', ' l4', ' l5', '@@ -15,6 +15,6 @@', ' l14', ' l15', ' l16', '-l17', '+Y', ' l18', ' l19', ''].join('\n'));
   assert.equal(lineDiff(a, a), '');
+});
+
+test('compareResults pairs cells across a spec edit (new ids) by grid axes, or the single cell of each run', () => {
+  const a = twoCellResults();
+  const b = twoCellResults();
+  b.cells = b.cells.map((c) => ({ ...c, id: `new-${c.id}` }));
+  const aipw = b.cells[1]!.estimators.find((e) => e.id === 'aipw' && e.outcome === undefined)!;
+  aipw.estimates.ate = { ...aipw.estimates.ate!, estimate: 9.99 };
+  const r = compareResults(a, b, 'x: 1\n', 'x: 2\n');
+  assert.deepEqual(r.json.cellsOnlyA, []);
+  assert.deepEqual(r.json.cellsOnlyB, []);
+  assert.equal(r.json.changes.length, 1);
+  assert.equal(r.json.changes[0]!.cell, `${a.cells[1]!.id} → new-${a.cells[1]!.id}`);
+  assert.equal(r.json.changes[0]!.b, 9.99);
+  // single-cell runs with no grid: the two cells are compared whatever their ids
+  const one = (x: Results, id: string): Results => ({ ...x, cells: [{ ...x.cells[0]!, id, axes: {} }] });
+  const s = compareResults(one(a, 'aaa'), one(b, 'bbb'), '', '');
+  assert.deepEqual(s.json.cellsOnlyA, []);
+  assert.equal(s.json.changes.length, 0);
+  assert.ok(s.json.unchanged > 10);
 });
