@@ -286,6 +286,8 @@ function rowOrder(index: EventIndex): Int32Array | null {
 export interface BuildOptions {
   /** Progress messages. */
   log?: (message: string) => void;
+  /** Arrays at least this long are reused as scratch (default 65,536; tests lower it to exercise reuse). */
+  scratchMinLength?: number;
 }
 
 export function buildPanel(data: LoadedData, def: PanelDefinition, options: BuildOptions = {}): Panel {
@@ -345,7 +347,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   dayColumns.set('calendar_day_index', calendarDay);
 
   const liftCache = new Map<Float64Array, Map<string, Float64Array>>();
-  const pool = new ArrayPool();
+  const pool = new ArrayPool(options.scratchMinLength);
   /** Hands an array back to the pool, first forgetting it as a cached join so it is never served again. */
   const releaseArray = (array: Float64Array): void => {
     for (const byLevel of liftCache.values()) for (const [k, v] of byLevel) if (v === array) byLevel.delete(k);
@@ -365,7 +367,10 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         remainingUses.delete(r);
         const done = eventCache.get(r);
         eventCache.delete(r);
-        if (done) releaseArray(done.values);
+        // An alias (`b: a`, or two fields joining the same column) shares the array: keep it while held.
+        let shared = false;
+        for (const v of eventCache.values()) if (v.values === done?.values) shared = true;
+        if (done && !shared) releaseArray(done.values);
       } else remainingUses.set(r, left - 1);
     }
   };
@@ -467,8 +472,9 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     } else {
       result = { values: liftTo(toArrayAt(evaluateNode(root, env), root.level), root.level, 'event') };
     }
-    release(d.checked.refs.event);
+    // Cache first: releasing this field's inputs must see that it now holds their array (`b: a`).
     if (remainingUses.has(name)) eventCache.set(name, result);
+    release(d.checked.refs.event);
     return result;
   }
 

@@ -10,7 +10,9 @@ export class ArrayPool {
   private readonly freeInt = new Map<number, Int32Array[]>();
   private readonly owned = new WeakSet<object>();
   /** Arrays smaller than this are left to the garbage collector. */
-  constructor(private readonly minLength = 65_536) {}
+  constructor(private readonly minLength = 65_536) {
+    if (!(minLength >= 0)) this.minLength = 65_536;
+  }
 
   float64(length: number): Float64Array {
     const reused = this.freeFloat.get(length)?.pop();

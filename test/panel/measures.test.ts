@@ -98,8 +98,16 @@ function expectColumn(panel: Panel, name: string, expected: [number[], number[]]
   });
 }
 
-const panel000 = buildPanel(makeTinyData(), def000);
-const panel001 = buildPanel(makeTinyData(), def001);
+// scratchMinLength 0: reuse scratch arrays even at this tiny size, so the reuse paths are exercised.
+const panel000 = buildPanel(makeTinyData(), def000, { scratchMinLength: 0 });
+const panel001 = buildPanel(makeTinyData(), def001, { scratchMinLength: 0 });
+
+test('scratch reuse does not change any value', () => {
+  const plain = buildPanel(makeTinyData(), def000, { scratchMinLength: Number.MAX_SAFE_INTEGER });
+  for (const [name, values] of Object.entries(plain.table.numeric)) {
+    assert.deepEqual([...panel000.table.numeric[name]], [...values], name);
+  }
+});
 
 test('the panel is dense: sampled users with events × every calendar day', () => {
   assert.equal(panel000.length, 18); // users 10 and 20 (30 has no events) × 9 days

@@ -40,8 +40,8 @@ test('shuffled events give the same panel as sorted ones', () => {
   const order = Array.from({ length: sorted.events.length }, (_, i) => i);
   new Rng('panel-shuffle').shuffle(order);
   const shuffled: LoadedData = { ...sorted, events: permute(sorted.events, order) };
-  const a = buildPanel(sorted, def);
-  const b = buildPanel(shuffled, def);
+  const a = buildPanel(sorted, def, { scratchMinLength: 0 });
+  const b = buildPanel(shuffled, def, { scratchMinLength: 0 });
   for (const name of Object.keys(a.table.numeric)) {
     assert.deepEqual([...b.table.numeric[name]], [...a.table.numeric[name]], name);
   }
@@ -82,4 +82,71 @@ test('the calendar spans coverage dates even where the sample has no events', ()
   assert.equal(panel.dates.length, 13);
   assert.equal(panel.dates[0], 20200703);
   assert.equal(panel.table.numeric.interactions[2], 3); // 2020-07-05 is now day index 2
+});
+
+test('aliases and repeated joins share arrays safely (scratch reuse never corrupts a live field)', () => {
+  const aliasDef: PanelDefinition = {
+    events: [
+      { name: 'cat_a', expr: 'item.first_category', origin: o },
+      { name: 'cat_b', expr: 'item.first_category', origin: o },
+      { name: 'ratio', expr: 'watch_ratio * 1', origin: o },
+      { name: 'ratio_alias', expr: 'ratio', origin: o },
+      { name: 'doubled', expr: 'ratio_alias * 2', origin: o },
+    ],
+    days: [
+      { name: 'cats', expr: 'nunique(cat_a) + nunique(cat_b) * 0', origin: o },
+      { name: 'first_b', expr: 'min(cat_b)', origin: o },
+      { name: 'r1', expr: 'sum(ratio)', origin: o },
+      { name: 'r2', expr: 'sum(doubled) - sum(ratio_alias)', origin: o },
+      { name: 'r3', expr: 'sum(ratio_alias)', origin: o },
+    ],
+    history: [],
+    userFeatures: 'none',
+  };
+  const panel = buildPanel(makeTinyData(), aliasDef, { scratchMinLength: 0 });
+  const t = panel.table.numeric;
+  // user 10 day 0: categories 5, 7, 5; ratios 0.4, 0.9, 0.1 (sum 1.4).
+  assert.equal(t.cats[0], 2);
+  assert.equal(t.first_b[0], 5);
+  assert.ok(Math.abs(t.r1[0] - 1.4) < 1e-12);
+  assert.ok(Math.abs(t.r2[0] - 1.4) < 1e-12);
+  assert.ok(Math.abs(t.r3[0] - 1.4) < 1e-12);
+  // user 20 day 2: categories 8, 8, 5; ratios 0.5, 2.0, 0.8.
+  assert.equal(t.cats[11], 2);
+  assert.equal(t.first_b[11], 5);
+  assert.ok(Math.abs(t.r3[11] - 3.3) < 1e-12);
+});
+
+test('random definitions give the same panel with and without scratch reuse', () => {
+  const rng = new Rng('panel-scratch-fuzz');
+  const pick = <T>(xs: T[]): T => xs[rng.nextInt(xs.length)];
+  for (let round = 0; round < 40; round++) {
+    const fields: string[] = [];
+    const events: PanelDefinition['events'] = [];
+    const numberTerm = (): string => pick(['watch_ratio', 'play_duration / 1000', 'item.first_category', 'user.register_days', '2', ...fields]);
+    for (let k = 0; k < 5; k++) {
+      const expr = pick([
+        () => `${numberTerm()} * ${numberTerm()}`,
+        () => `clip(${numberTerm()}, 0, 3)`,
+        () => `coalesce(${numberTerm()}, 0) - ${numberTerm()}`,
+        () => `${numberTerm()}`,
+        () => `(${numberTerm()} > 1) + (${numberTerm()} < 5)`,
+        () => `first_time(user_id, item.first_category) * ${numberTerm()}`,
+      ])();
+      const name = `f${k}`;
+      events.push({ name, expr, origin: o });
+      fields.push(name);
+    }
+    const days: PanelDefinition['days'] = fields.map((f, k) => ({
+      name: `d${k}`,
+      expr: `${pick(['sum', 'mean', 'max', 'min', 'nunique'])}(${f}) + ${pick(['sum', 'mean'])}(${pick(fields)})`,
+      origin: o,
+    }));
+    const fuzzDef: PanelDefinition = { events, days, history: [], userFeatures: 'none' };
+    const reuse = buildPanel(makeTinyData(), fuzzDef, { scratchMinLength: 0 });
+    const fresh = buildPanel(makeTinyData(), fuzzDef, { scratchMinLength: Number.MAX_SAFE_INTEGER });
+    for (const [name, values] of Object.entries(fresh.table.numeric)) {
+      assert.deepEqual([...reuse.table.numeric[name]], [...values], `round ${round} ${name}: ${JSON.stringify(fuzzDef.events.map((e) => e.expr))}`);
+    }
+  }
 });
