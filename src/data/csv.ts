@@ -29,6 +29,8 @@ export interface CsvRequest {
   dropEmpty?: boolean;
   /** Rows whose cell here is empty are dropped (ids). */
   dropIfEmpty?: string[];
+  /** Uncompressed size of the member in bytes, when known: bounds the row count (columns reserve, not commit, that much). */
+  sizeHint?: number;
 }
 
 export interface CsvResult {
@@ -43,41 +45,48 @@ export interface CsvResult {
   bytes: number;
 }
 
-const CHUNK_VALUES = 1 << 17;
+/**
+ * Growable Float64 column on a resizable ArrayBuffer: growing resizes in place (pages are committed
+ * only as they are written), so a column never exists twice in memory — the peak RSS of a load is the
+ * size of its columns, not twice that as with grow-and-copy or chunk-and-concatenate.
+ */
+interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
+// Resizable ArrayBuffer (ES2024, in Node 20's V8); the project's lib is ES2023, hence the local typing.
+const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
 
-/** Growable Float64 column kept as fixed-size chunks so that growing never copies everything. */
 class F64Builder {
-  private chunks: Float64Array[] = [];
-  private cur = new Float64Array(CHUNK_VALUES);
-  private pos = 0;
+  private buf: ResizableBuffer;
+  private view: Float64Array;
+  private cap = 0;
   length = 0;
-  push(v: number): void {
-    if (this.pos === CHUNK_VALUES) {
-      this.chunks.push(this.cur);
-      this.cur = new Float64Array(CHUNK_VALUES);
-      this.pos = 0;
-    }
-    this.cur[this.pos++] = v;
-    this.length++;
+  constructor(private maxRows: number) {
+    this.buf = new Resizable(0, { maxByteLength: maxRows * 8 });
+    this.view = new Float64Array(this.buf);
   }
-  pop(): void {
-    if (this.pos > 0) {
-      this.pos--;
-      this.length--;
+  push(v: number): void {
+    if (this.length === this.cap) this.grow();
+    this.view[this.length++] = v;
+  }
+  private grow(): void {
+    let next = Math.max(1 << 16, this.cap * 2);
+    if (next > this.maxRows) {
+      if (this.cap < this.maxRows) next = this.maxRows;
+      else {
+        // More rows than the bound from the member size (should not happen): move to a bigger buffer.
+        this.maxRows *= 2;
+        const bigger = new Resizable(this.cap * 8, { maxByteLength: this.maxRows * 8 });
+        new Float64Array(bigger).set(this.view);
+        this.buf = bigger;
+        next = Math.min(this.maxRows, this.cap * 2);
+      }
     }
+    this.buf.resize(next * 8);
+    this.view = new Float64Array(this.buf);
+    this.cap = next;
   }
   finish(): Float64Array {
-    const out = new Float64Array(this.length);
-    let off = 0;
-    for (let i = 0; i < this.chunks.length; i++) {
-      out.set(this.chunks[i], off);
-      off += CHUNK_VALUES;
-      (this.chunks as unknown as Array<Float64Array | null>)[i] = null; // release as we go
-    }
-    out.set(this.cur.subarray(0, this.pos), off);
-    this.chunks = [];
-    this.cur = new Float64Array(0);
-    return out;
+    this.buf.resize(this.length * 8);
+    return new Float64Array(this.buf, 0, this.length);
   }
 }
 
@@ -216,6 +225,8 @@ export class CsvParser {
       }
     }
     const n = header.length;
+    // A record takes at least one byte per column (separators and the line end).
+    const maxRows = this.req.sizeHint !== undefined ? Math.ceil(this.req.sizeHint / Math.max(1, n)) + 16 : 1 << 24;
     this.kinds = new Uint8Array(n);
     this.numBuilders = new Array(n).fill(null);
     this.strBuilders = new Array(n).fill(null);
@@ -231,7 +242,7 @@ export class CsvParser {
       if (header.indexOf(header[i]) !== i) continue; // duplicate header name: first wins
       if (kind === 'number') {
         this.kinds[i] = K_NUM;
-        this.numBuilders[i] = new F64Builder();
+        this.numBuilders[i] = new F64Builder(maxRows);
       } else if (kind === 'intlist') {
         this.kinds[i] = K_LIST;
         this.listBuilders[i] = new ListBuilder();

@@ -86,6 +86,11 @@ function validateRequest(req: DataRequest): void {
   }
 }
 
+/** Uncompressed size of a data member (for CsvRequest.sizeHint), or undefined. */
+function sizeOf(archive: Archive, name: string): number | undefined {
+  return archive.members.get(name)?.size;
+}
+
 async function readMember(archive: Archive, name: string, parser: CsvParser, counter: { bytes: number }): Promise<CsvResult> {
   if (!archive.members.has(name)) {
     const have = [...archive.members.keys()].sort().join(', ') || 'none';
@@ -105,6 +110,7 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: { bytes: 
   for (const c of EVENT_COLUMNS) columns[c] = 'number';
   const parser = new CsvParser({
     member,
+    sizeHint: sizeOf(archive, member),
     columns,
     required: [...EVENT_COLUMNS],
     sample: req.sample.modulus > 1 ? { column: 'user_id', modulus: req.sample.modulus, remainder: req.sample.remainder } : undefined,
@@ -166,7 +172,7 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: { byt
   const out: SideTables = {};
   const quality: QualityRow[] = [];
     if (req.tables.includes('item_categories')) {
-      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', columns: { video_id: 'number', feat: 'intlist' } }), counter);
+      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', sizeHint: sizeOf(archive, 'item_categories.csv'), columns: { video_id: 'number', feat: 'intlist' } }), counter);
       const vid = r.table.numeric.video_id;
       out.itemCategories = { videoId: Int32Array.from(vid), feat: r.lists.feat };
     }
@@ -182,7 +188,7 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: { byt
         parserColumns = new Proxy(columns, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>;
       }
       const r = await readMember(archive, 'item_daily_features.csv', new CsvParser({
-        member: 'item_daily_features.csv', columns: parserColumns,
+        member: 'item_daily_features.csv', sizeHint: sizeOf(archive, 'item_daily_features.csv'), columns: parserColumns,
         required: wanted && wanted.length > 0 ? Object.keys(columns) : ['video_id', 'date'],
         dropIfEmpty: ['video_id'],
       }), counter);
@@ -194,14 +200,14 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: { byt
     if (req.tables.includes('kuairec_caption_category')) {
       const kindOf = (name: string): CsvColumnKind => (CAPTION_NUMERIC.includes(name) ? 'number' : 'category');
       const r = await readMember(archive, 'kuairec_caption_category.csv', new CsvParser({
-        member: 'kuairec_caption_category.csv',
+        member: 'kuairec_caption_category.csv', sizeHint: sizeOf(archive, 'kuairec_caption_category.csv'),
         columns: new Proxy({}, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>,
         required: ['video_id'],
       }), counter);
       out.captions = r.table;
     }
     if (req.tables.includes('social_network')) {
-      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', columns: { user_id: 'number', friend_list: 'intlist' } }), counter);
+      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', sizeHint: sizeOf(archive, 'social_network.csv'), columns: { user_id: 'number', friend_list: 'intlist' } }), counter);
       out.socialNetwork = { userId: Int32Array.from(r.table.numeric.user_id), friends: r.lists.friend_list };
     }
   return { tables: out, quality };
@@ -224,7 +230,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
   try {
     // Users first: small, and the sample check can then name how many users it keeps.
     const usersCols: Record<string, CsvColumnKind> = {};
-    const userParser = new CsvParser({ member: 'user_features.csv', columns: new Proxy(usersCols, {
+    const userParser = new CsvParser({ member: 'user_features.csv', sizeHint: sizeOf(archive, 'user_features.csv'), columns: new Proxy(usersCols, {
       get: (_t, name: string) => (USER_CATEGORICAL.includes(name) ? 'category' : 'number'),
     }) as Record<string, CsvColumnKind>, required: ['user_id'] });
     const usersResult = await readMember(archive, 'user_features.csv', userParser, counter);
