@@ -195,25 +195,33 @@ export function fitGbm(X: DesignMatrix, y: Float64Array, params: GbmParams, w?: 
     }
     treeStart.push(nodes.length);
     grower.grow(sampleRows, sampled, features, grad, unitHess ? null : hess, nodes);
-    // Update the raw scores of every row (sampled or not) by walking the new tree on bin codes.
-    const root = treeStart[t];
-    const codes = binned.codes;
-    const nf = nodes.feature;
-    const nb = nodes.bin;
-    const nd = nodes.defaultLeft;
-    const nl = nodes.left;
-    const nr = nodes.right;
-    const nv = nodes.value;
-    for (let i = 0; i < n; i++) {
-      let node = root;
-      let f = nf[node];
-      while (f >= 0) {
-        const code = codes[f * n + i];
-        const goLeft = code === MISSING_BIN ? nd[node] === 1 : code <= nb[node];
-        node = goLeft ? nl[node] : nr[node];
-        f = nf[node];
+    // Update the raw scores: sampled rows from the leaf partition, the others by walking the tree.
+    grower.applyLeaves(raw, nodes.value);
+    if (sampled < n) {
+      const root = treeStart[t];
+      const codes = binned.codes;
+      const nf = nodes.feature;
+      const nb = nodes.bin;
+      const nd = nodes.defaultLeft;
+      const nl = nodes.left;
+      const nr = nodes.right;
+      const nv = nodes.value;
+      let next = 0; // sampleRows is ascending: walk the rows between sampled ones
+      for (let i = 0; i < n; i++) {
+        if (next < sampled && sampleRows[next] === i) {
+          next++;
+          continue;
+        }
+        let node = root;
+        let f = nf[node];
+        while (f >= 0) {
+          const code = codes[f * n + i];
+          const goLeft = code === MISSING_BIN ? nd[node] === 1 : code <= nb[node];
+          node = goLeft ? nl[node] : nr[node];
+          f = nf[node];
+        }
+        raw[i] += nv[node];
       }
-      raw[i] += nv[node];
     }
   }
   treeStart.push(nodes.length);
@@ -310,6 +318,11 @@ class TreeGrower {
   private readonly orderedHess: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly split = new SplitResult();
+  // Leaves of the last grown tree and their row ranges in `rows`.
+  private leaves = 0;
+  private readonly leafNode: Int32Array;
+  private readonly leafBegin: Int32Array;
+  private readonly leafEnd: Int32Array;
 
   constructor(private readonly binned: BinnedMatrix, private readonly params: GbmParams) {
     this.n = binned.rows;
@@ -318,6 +331,19 @@ class TreeGrower {
     this.scratch = new Int32Array(this.n);
     this.orderedGrad = new Float64Array(this.n);
     this.orderedHess = new Float64Array(this.n);
+    this.leafNode = new Int32Array(this.n + 1);
+    this.leafBegin = new Int32Array(this.n + 1);
+    this.leafEnd = new Int32Array(this.n + 1);
+  }
+
+  /** Add each leaf's value to the raw scores of the sampled rows it holds (after grow). */
+  applyLeaves(raw: Float64Array, value: Float64Array): void {
+    const rows = this.rows;
+    for (let l = 0; l < this.leaves; l++) {
+      const v = value[this.leafNode[l]];
+      const end = this.leafEnd[l];
+      for (let k = this.leafBegin[l]; k < end; k++) raw[rows[k]] += v;
+    }
   }
 
   loadRows(rowIds: Int32Array): void {
@@ -337,6 +363,7 @@ class TreeGrower {
     nodes: NodeArrays): void {
     const rows = this.rows;
     rows.set(sampleRows.subarray(0, sampled));
+    this.leaves = 0;
     let g = 0;
     let h = 0;
     for (let k = 0; k < sampled; k++) {
@@ -355,6 +382,10 @@ class TreeGrower {
         if (!canSplit) {
           nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
           this.releaseHist(work.hist);
+          this.leafNode[this.leaves] = work.node;
+          this.leafBegin[this.leaves] = work.begin;
+          this.leafEnd[this.leaves] = work.end;
+          this.leaves++;
           continue;
         }
         const s = this.split;
