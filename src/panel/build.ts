@@ -499,7 +499,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     release(d.checked.refs.event);
     dropJoins();
   }
-  options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures in ${Date.now() - started} ms`);
+  options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures in ${Date.now() - started} ms (${pool.made} scratch arrays)`);
 
   // Assemble the panel table.
   const numeric: Record<string, Float64Array> = {};

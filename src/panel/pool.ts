@@ -9,6 +9,8 @@ export class ArrayPool {
   private readonly freeFloat = new Map<number, Float64Array[]>();
   private readonly freeInt = new Map<number, Int32Array[]>();
   private readonly owned = new WeakSet<object>();
+  /** Scratch arrays made (not reused), for the build log. */
+  made = 0;
   /** Arrays smaller than this are left to the garbage collector. */
   constructor(private readonly minLength = 65_536) {
     if (!(minLength >= 0)) this.minLength = 65_536;
@@ -18,7 +20,10 @@ export class ArrayPool {
     const reused = this.freeFloat.get(length)?.pop();
     if (reused) return reused;
     const fresh = new Float64Array(length);
-    if (length >= this.minLength) this.owned.add(fresh);
+    if (length >= this.minLength) {
+      this.owned.add(fresh);
+      this.made++;
+    }
     return fresh;
   }
 
@@ -26,7 +31,10 @@ export class ArrayPool {
     const reused = this.freeInt.get(length)?.pop();
     if (reused) return reused;
     const fresh = new Int32Array(length);
-    if (length >= this.minLength) this.owned.add(fresh);
+    if (length >= this.minLength) {
+      this.owned.add(fresh);
+      this.made++;
+    }
     return fresh;
   }
 
