@@ -193,8 +193,13 @@ function figureFormats(results: Results, given?: FigureFormat[]): FigureFormat[]
   return f.includes('png') ? [...new Set(f)] : ['png', ...new Set(f)];
 }
 
-/** Figures drawn for each grid cell's own report: the ones that differ between cells (cheap to draw, few files). */
-export const CELL_FIGURES: readonly string[] = ['estimator_forest', 'overlap', 'love_plot', 'mediation_decomposition', 'weight_sensitivity', 'heterogeneity'];
+/**
+ * Figures drawn for each grid cell's own report. A PNG costs ~0.1–0.2 s to encode, so cells get the
+ * forest plot only, and none past CELL_FIGURE_LIMIT cells (their tables and report.md are still written);
+ * the run report holds every figure.
+ */
+export const CELL_FIGURES: readonly string[] = ['estimator_forest'];
+export const CELL_FIGURE_LIMIT = 30;
 
 function writeCellFolders(root: string, results: Results, template: TemplateRef, cellFigures: readonly string[]): string[] {
   const written: string[] = [];
@@ -206,7 +211,8 @@ function writeCellFolders(root: string, results: Results, template: TemplateRef,
     writeFileAtomic(root, `${dir}/results.json`, stableStringify(cell));
     written.push(`${dir}/results.json`);
     const wanted = results.spec.report?.figures;
-    const figures = wanted ? cellFigures.filter((f) => wanted.includes(f)) : cellFigures;
+    const allowed = results.cells.length > CELL_FIGURE_LIMIT && cellFigures === CELL_FIGURES ? [] : cellFigures;
+    const figures = wanted ? allowed.filter((f) => wanted.includes(f)) : allowed;
     const model = buildReportModel(single, { cell, figures });
     written.push(...writeReportScope(root, dir, results, model, template, ['png'], []));
   }
