@@ -23,7 +23,7 @@ import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { cellSensitivity } from '../sensitivity/index.js';
-import type { AssumptionCheck, CellResult, EstimatorEntry, ReadinessCheck } from '../report/results.js';
+import type { AssumptionCheck, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../report/results.js';
 import { compileCell, type CompiledCell } from './compile.js';
 import type { RunCellContext } from './engine.js';
 import { Rng } from '../rng.js';
@@ -94,7 +94,12 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     ? designReadiness(frame).map((r) => ({ check: r.check, value: r.value, passes: r.value === null ? null : r.passes }))
     : [];
 
-  if (cell.spec.heterogeneity) diagnostics.heterogeneity_analysis = heterogeneity(cell, frame, estimatorCtx, compiled, mlRows);
+  if (cell.spec.heterogeneity) {
+    const het = heterogeneity(cell, frame, estimatorCtx, compiled, mlRows);
+    diagnostics.heterogeneity_analysis = het.raw;
+    if (het.segments.length) diagnostics.heterogeneity = het.segments;
+    if (het.importance.length) diagnostics.importance = het.importance;
+  }
 
   const sensitivitySettings = cell.spec.sensitivity ?? {};
   const { sensitivity, mediatorConfounding } = await cellSensitivity({
@@ -203,22 +208,39 @@ function runOne(spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext
   return { result: runEstimator(spec, frame, ctx), rows: null };
 }
 
-/** Overlap and balance for the cell: from the first IPW-type estimator, else a logistic propensity fitted here. */
+/**
+ * Overlap and balance for the cell: the summary, balance and weights of the first IPW-type estimator
+ * when there is one, plus a propensity histogram by arm (from a logistic propensity fitted here for
+ * the overlap figure, and as the whole diagnostic when no estimator weights).
+ */
 function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorContext, compiled: CompiledCell, results: EstimatorResult[]): Record<string, unknown> {
-  const withOverlap = results.find((r) => r.status === 'ok' && r.diagnostics.overlap);
-  if (withOverlap) {
-    const out: Record<string, unknown> = { overlap: withOverlap.diagnostics.overlap, overlapFrom: withOverlap.id };
-    if (withOverlap.diagnostics.balance) out.balance = withOverlap.diagnostics.balance;
-    if (withOverlap.diagnostics.weights) out.weights = withOverlap.diagnostics.weights;
-    return out;
-  }
   let treated = 0;
   for (let i = 0; i < frame.n; i++) treated += frame.A[i];
   if (treated === 0 || treated === frame.n) return {};
   const learner = makeLearner(resolveModel('logistic', compiled.models, 'logistic'), new Rng(ctx.seed, ctx.cellId, 'cell-propensity'));
-  const fitted = learner.fit(frame.X, frame.A);
-  const p = fitted.predict(frame.X);
-  return { overlap: overlapSummary(p, frame.A), balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+  const p = learner.fit(frame.X, frame.A).predict(frame.X);
+  const histogram = propensityHistogram(p, frame.A, 20);
+  const withOverlap = results.find((r) => r.status === 'ok' && r.diagnostics.overlap);
+  if (withOverlap) {
+    const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram }, overlapFrom: withOverlap.id };
+    if (withOverlap.diagnostics.balance) out.balance = withOverlap.diagnostics.balance;
+    if (withOverlap.diagnostics.weights) out.weights = withOverlap.diagnostics.weights;
+    return out;
+  }
+  return { overlap: { ...overlapSummary(p, frame.A), histogram }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+}
+
+function propensityHistogram(p: Float64Array, A: Float64Array, bins: number): { edges: number[]; treated: number[]; control: number[] } {
+  const edges = Array.from({ length: bins + 1 }, (_, k) => k / bins);
+  const treated = new Array<number>(bins).fill(0);
+  const control = new Array<number>(bins).fill(0);
+  for (let i = 0; i < p.length; i++) {
+    if (!Number.isFinite(p[i])) continue;
+    const k = Math.min(bins - 1, Math.max(0, Math.floor(p[i] * bins)));
+    if (A[i] === 1) treated[k]++;
+    else control[k]++;
+  }
+  return { edges, treated, control };
 }
 
 /**
@@ -227,7 +249,9 @@ function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorContext, 
  * mediation estimator's per-row TE/NDE/NIE means (seed 004) — and moderator importance from a gbm
  * fitted to the pseudo-outcomes.
  */
-function heterogeneity(cell: Cell, frame: AnalysisFrame, ctx: EstimatorContext, compiled: CompiledCell, mlRows: Map<string, unknown>): Record<string, unknown> {
+function heterogeneity(
+  cell: Cell, frame: AnalysisFrame, ctx: EstimatorContext, compiled: CompiledCell, mlRows: Map<string, unknown>,
+): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[] } {
   const het = cell.spec.heterogeneity!;
   const estimatorId = het.estimator ?? compiled.estimators.find((e) => e.kind === 'aipw')?.id;
   const segmentations: Segmentation[] = [];
@@ -247,8 +271,8 @@ function heterogeneity(cell: Cell, frame: AnalysisFrame, ctx: EstimatorContext, 
     aipwRows = (runMlEstimator(frame, aipwSpec, { ...ctx, bootstrap: undefined }).rows as AipwRows | null) ?? undefined;
     out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
   }
-  if (!aipwRows) return { ...out, error: 'no per-row effects could be computed' };
-  out.segments = segmentEffects(frame, aipwRows, segmentations, {
+  if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };
+  const rawSegments = segmentEffects(frame, aipwRows, segmentations, {
     minRows: het.min_size ?? 50,
     minUsers: 10,
     reps: ctx.bootstrap?.reps ?? 0,
@@ -256,11 +280,25 @@ function heterogeneity(cell: Cell, frame: AnalysisFrame, ctx: EstimatorContext, 
     seed: ctx.seed,
     cellId: ctx.cellId,
   });
+  out.segments = rawSegments;
+  // The report's typed view: AIPW segment effects (seed 003) and moderator importance.
+  const segments: SegmentEffect[] = rawSegments.map((r) => ({
+    by: r.segment_type,
+    segment: r.passes_size_filter ? r.segment : `${r.segment} (below size filter)`,
+    rows: r.rows,
+    users: r.users,
+    treatedShare: r.treatment_rate,
+    estimand: 'ate',
+    value: { estimate: r.aipw_ate, ci: r.ci_95_lower !== null && r.ci_95_upper !== null ? [r.ci_95_lower, r.ci_95_upper] : null, bootMean: r.bootstrap_mean, bootSd: r.bootstrap_std },
+  }));
+  let importance: ImportanceRow[] = [];
   if (het.importance !== false) {
     const learner = makeLearner(resolveModel('gbm', compiled.models, 'gbm'), new Rng(ctx.seed, ctx.cellId, 'moderator-importance'));
-    out.moderator_importance = moderatorImportance(frame.X, aipwRows.psi, learner);
+    const moderators = moderatorImportance(frame.X, aipwRows.psi, learner);
+    out.moderator_importance = moderators;
+    importance = moderators.map((m) => ({ model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: m.feature, gain: m.importance, splits: m.splits, share: m.importance_share ?? 0 }));
   }
-  return out;
+  return { raw: out, segments, importance };
 }
 
 /** Seed 002's assumption table: what each identifying assumption rests on and what checked it. */

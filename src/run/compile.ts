@@ -159,7 +159,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
       extra,
       activeDayColumn: 'active_day',
     },
-    estimators: spec.estimators as unknown as EstimatorSpec[],
+    estimators: resolveEstimators(spec.estimators as unknown as EstimatorSpec[]),
     models,
     bootstrap: bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined,
   };
@@ -174,4 +174,15 @@ export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan): void {
     seen.add(key);
     compileCell(cell.spec, loaded.source, loaded.baseDir);
   }
+}
+
+/** An msm naming an ipw estimator by id takes that estimator's propensity model, clip, stabilization and cap. */
+export function resolveEstimators(estimators: EstimatorSpec[]): EstimatorSpec[] {
+  return estimators.map((est) => {
+    if (est.kind !== 'msm' || typeof est.weights !== 'string') return est;
+    const source = estimators.find((o) => o.id === est.weights && o.kind === 'ipw');
+    if (!source) return est;
+    const { id: _id, kind: _kind, normalize: _normalize, bootstrap: _bootstrap, ...weighting } = source;
+    return { ...est, ...weighting, weights: 'ipw' };
+  });
 }

@@ -127,7 +127,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     quality: Results['data']['quality'];
     source: { path: string; layout: string; matrix: string } | null;
   } | null;
-  const primary = primaryOf(cells);
+  const primary = primaryOf(cells, spec.report?.primary);
   const axes = plan.axes.map((a) => a.path);
   return {
     schema: RESULTS_SCHEMA_TAG,
@@ -161,16 +161,19 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       robustness: axes.length ? robustnessFamilies(cells, { axes }) : [],
       specificationCurve: axes.length && primary ? specificationCurve(cells, { estimator: primary.estimator, estimand: primary.estimand, axes }) : null,
     },
+    limitations: (spec.report?.limitations ?? []).map((l) => ({ limitation: l.limitation, whyItMatters: l.why_it_matters ?? '', mitigation: l.mitigation ?? '' })),
+    recommendations: (spec.report?.recommendations ?? []).map((r) => ({ area: r.area, recommendation: r.recommendation, evidence: r.evidence ?? '' })),
     warnings: [...new Set(cells.flatMap((c) => c.warnings))].sort(),
   };
 }
 
 /** The headline: the mediation estimator's total effect when there is one, else the first adjusted total effect. */
-function primaryOf(cells: CellResult[]): Results['summary']['primary'] {
+function primaryOf(cells: CellResult[], preferred?: string): Results['summary']['primary'] {
   const cell = cells.find((c) => c.status === 'ok');
   if (!cell) return null;
   const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
   const ranked = [
+    ...ests.filter((e) => e.id === preferred),
     ...ests.filter((e) => e.kind === 'mediation'),
     ...ests.filter((e) => e.kind !== 'difference_in_means' && e.kind !== 'mediation'),
     ...ests.filter((e) => e.kind === 'difference_in_means'),

@@ -115,11 +115,17 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Objects merge key by key; arrays and scalars from the child replace the parent's. */
+/**
+ * Objects merge key by key; arrays and scalars from the child replace the parent's; a child's `null`
+ * removes the inherited key (as JSON Merge Patch, RFC 7396).
+ */
 export function deepMerge(parent: unknown, child: unknown): unknown {
   if (isPlainObject(parent) && isPlainObject(child)) {
     const out: Record<string, unknown> = { ...parent };
-    for (const [k, v] of Object.entries(child)) out[k] = k in parent ? deepMerge(parent[k], v) : v;
+    for (const [k, v] of Object.entries(child)) {
+      if (v === null) delete out[k];
+      else out[k] = k in parent ? deepMerge(parent[k], v) : v;
+    }
     return out;
   }
   return child;
@@ -279,8 +285,10 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
       }
     }
     if (est.kind === 'msm') {
-      if (est.weights !== undefined && estimatorIds.get(est.weights) !== 'ipw' && !spec.estimators.some((o) => o.id === est.weights && o.kind === 'ipw')) {
-        at(`${base}/weights`, 'SPEC_UNKNOWN_ESTIMATOR', `msm weights must name an ipw estimator; '${est.weights}' is not one`);
+      const weights = est.weights;
+      const literal = ['ipw', 'unweighted', 'unclipped', 'none'];
+      if (typeof weights === 'string' && !literal.includes(weights) && !spec.estimators.some((o) => o.id === weights && o.kind === 'ipw')) {
+        at(`${base}/weights`, 'SPEC_UNKNOWN_ESTIMATOR', `msm weights must be ipw, unweighted, unclipped, {clip: k} or the id of an ipw estimator; '${weights}' is none of these`);
       }
       est.variants?.forEach((v, vi) => {
         if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
@@ -289,6 +297,10 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
       });
     }
   });
+  if (spec.report?.primary !== undefined && !estimatorIds.has(spec.report.primary)) {
+    const s = closest(spec.report.primary, [...estimatorIds.keys()]);
+    at('/report/primary', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.report.primary}'` + (s ? `; did you mean '${s}'?` : ''));
+  }
   if (spec.heterogeneity?.estimator !== undefined && !estimatorIds.has(spec.heterogeneity.estimator)) {
     const s = closest(spec.heterogeneity.estimator, [...estimatorIds.keys()]);
     at('/heterogeneity/estimator', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.heterogeneity.estimator}'` + (s ? `; did you mean '${s}'?` : ''));

@@ -62,6 +62,10 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   const counts = axes.map((a) => a.values[0].length);
   const total = counts.reduce((a, b) => a * b, 1);
   const index = new Array(axes.length).fill(0);
+  // An axis value that is a mapping (a model, a threshold form) may leave defaults unfilled: such cells
+  // are validated once more so their resolved definition, and id, equals the same analysis written out.
+  const fillDefaults = axes.some((a) => a.paths.some((p) => /(^|\.)kind$/.test(p)) || a.values.some((vs) => vs.some((v) => v !== null && typeof v === 'object')));
+  const validate = specValidator();
   for (let n = 0; n < total; n++) {
     const assignment: Record<string, unknown> = {};
     axes.forEach((axis, ai) => axis.paths.forEach((p, pi) => (assignment[p] = axis.values[pi][index[ai]])));
@@ -70,6 +74,7 @@ export function buildPlan(loaded: LoadedSpec): Plan {
     } else {
       const cellSpec = structuredClone(spec);
       for (const [p, v] of Object.entries(assignment)) setPath(cellSpec, p, structuredClone(v));
+      if (fillDefaults) validate(cellSpec);
       const id = cellId(cellSpec);
       // Two assignments resolving to the same analysis are one cell.
       if (!seen.has(id)) {

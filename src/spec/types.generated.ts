@@ -51,6 +51,10 @@ export type Estimator =
       id: Identifier;
       kind: 'regression_adjustment';
       outcome?: string;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     }
   | {
       id: Identifier;
@@ -63,24 +67,48 @@ export type Estimator =
        * Hajek (self-normalized) weights.
        */
       normalize?: boolean;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     }
   | {
       id: Identifier;
       kind: 'msm';
       /**
-       * Id of the ipw estimator whose weights are used.
+       * ipw (stabilized, clipped and capped as the ipw options or the named ipw estimator), unweighted, unclipped, {clip: k} (stabilized weights capped at k), or the id of an ipw estimator whose options to use.
        */
-      weights?: string;
+      weights?:
+        | string
+        | {
+            clip: number;
+          };
       /**
        * Weight-sensitivity variants (seed 003).
        */
       variants?: WeightVariant[];
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
+      propensity?: string;
+      clip?: Clip;
+      stabilize?: boolean;
+      cap_quantile?: number;
+      /**
+       * Add the covariates to the weighted outcome regression (doubly robust MSM).
+       */
+      adjust?: boolean;
     }
   | {
       id: Identifier;
       kind: 'gcomp';
       outcome?: string;
       crossfit?: Crossfit;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     }
   | {
       id: Identifier;
@@ -89,6 +117,10 @@ export type Estimator =
       outcome?: string;
       clip?: Clip;
       crossfit?: Crossfit;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     }
   | {
       id: Identifier;
@@ -101,7 +133,7 @@ export type Estimator =
        */
       method?: 'plugin' | 'debiased' | 'both';
       /**
-       * Model id for P(A=1|X) and P(A=1|M,X) (debiased method).
+       * Model for P(A=1|X) and P(A=1|M,X) (debiased method), or for ipw weights.
        */
       propensity?: string;
       cde_at?: {
@@ -109,10 +141,33 @@ export type Estimator =
         values?: number[];
       };
       crossfit?: Crossfit;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
+      clip_mediator?: Clip1;
+      /**
+       * Fit the mediation models with the ipw weights.
+       */
+      weights?: 'none' | 'ipw';
+      clip?: Clip2;
+      /**
+       * Debiased method: clip mediator predictions to [low, high].
+       *
+       * @minItems 2
+       * @maxItems 2
+       */
+      mediator_clip?: [number, number];
+      stabilize?: boolean;
+      cap_quantile?: number;
     }
   | {
       id: Identifier;
       kind: 'sem_path';
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     };
 export type Identifier = string;
 /**
@@ -122,6 +177,20 @@ export type Identifier = string;
  * @maxItems 2
  */
 export type Clip = [number, number];
+/**
+ * Propensity clip [low, high].
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip1 = [number, number];
+/**
+ * Propensity clip [low, high].
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip2 = [number, number];
 
 /**
  * A causeway study: data, measures, definitions of treatment, mediator and outcomes, estimators, uncertainty, sensitivity grid and report.
@@ -136,7 +205,7 @@ export interface CausewaySpec {
    */
   spec: 1;
   /**
-   * Path (relative to this file) of a spec to start from: objects deep-merge, arrays and scalars replace.
+   * Path (relative to this file) of a spec to start from: objects deep-merge, arrays and scalars replace, null removes an inherited key.
    */
   extends?: string;
   /**
@@ -433,4 +502,24 @@ export interface Report {
     | 'feature_importance'
   )[];
   formats?: ('png' | 'svg')[];
+  /**
+   * Limitations the analyst states (the report adds those the numbers call for).
+   */
+  limitations?: {
+    limitation: string;
+    why_it_matters?: string;
+    mitigation?: string;
+  }[];
+  /**
+   * Decision recommendations with the evidence behind them (seed 003).
+   */
+  recommendations?: {
+    area: string;
+    recommendation: string;
+    evidence?: string;
+  }[];
+  /**
+   * Estimator id whose total effect is the report's headline (default: the mediation estimator, else the first adjusted estimator).
+   */
+  primary?: string;
 }

@@ -123,3 +123,12 @@ test('a 10,000-cell grid plans with unique ids', () => {
   assert.equal(plan.cells.length, 10000);
   assert.equal(new Set(plan.cells.map((c) => c.id)).size, 10000);
 });
+
+test('a mapping-valued axis gets its defaults filled, so its cell id equals the spec written out', () => {
+  const withModels = BASE.replace('estimators:', 'models:\n  nuisance: { kind: linear }\nestimators:').replace('kind: difference_in_means }', 'kind: gcomp, outcome: nuisance }');
+  const grid = buildPlan(loadSpec(specFile(withModels + `sensitivity:\n  grid:\n    models.nuisance: [{ kind: linear }, { kind: gbm, trees: 10 }]\n`)));
+  const direct = buildPlan(loadSpec(specFile(withModels.replace('nuisance: { kind: linear }', 'nuisance: { kind: gbm, trees: 10 }'))));
+  assert.equal(grid.cells.length, 2);
+  assert.equal(grid.cells[1].id, direct.cells[0].id);
+  assert.equal((grid.cells[1].spec.models!.nuisance as { max_depth?: number }).max_depth, 3, 'schema default filled');
+});
