@@ -318,6 +318,8 @@ class TreeGrower {
   private readonly orderedHess: Float64Array;
   private readonly pool: Float64Array[] = [];
   private readonly split = new SplitResult();
+  private readonly binaryFeatures: Int32Array;
+  private readonly generalFeatures: Int32Array;
   // Leaves of the last grown tree and their row ranges in `rows`.
   private leaves = 0;
   private readonly leafNode: Int32Array;
@@ -331,6 +333,8 @@ class TreeGrower {
     this.scratch = new Int32Array(this.n);
     this.orderedGrad = new Float64Array(this.n);
     this.orderedHess = new Float64Array(this.n);
+    this.binaryFeatures = new Int32Array(this.p);
+    this.generalFeatures = new Int32Array(this.p);
     this.leafNode = new Int32Array(this.n + 1);
     this.leafBegin = new Int32Array(this.n + 1);
     this.leafEnd = new Int32Array(this.n + 1);
@@ -444,6 +448,29 @@ class TreeGrower {
       hist.fill(0, base, base + binCount[f] * SLOT);
       if (hasMissing[f]) hist.fill(0, base + MISSING_BIN * SLOT, base + FEATURE_STRIDE);
     }
+    // Binary features (two bins, never missing; one-hot columns) are summed in registers: bin 1
+    // from the rows, bin 0 as the node total minus bin 1. Every other feature gets a histogram.
+    let binaryCount = 0;
+    let generalCount = 0;
+    const binary = this.binaryFeatures;
+    const general = this.generalFeatures;
+    for (let fi = 0; fi < count; fi++) {
+      const f = features[fi];
+      if (binCount[f] === 2 && !hasMissing[f]) binary[binaryCount++] = f;
+      else general[generalCount++] = f;
+    }
+    if (generalCount > 0) this.histGeneral(hist, general, generalCount, begin, end, hess !== null);
+    if (binaryCount > 0) this.histBinary(hist, binary, binaryCount, begin, end, hess !== null);
+  }
+
+  /** Histograms of features with several bins (or missing values), four features per pass over the rows. */
+  private histGeneral(hist: Float64Array, features: Int32Array, count: number, begin: number, end: number, withHess: boolean): void {
+    const rows = this.rows;
+    const n = this.n;
+    const codes = this.binned.codes;
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    const hess = withHess;
     // Four features per pass over the rows: each row index and gradient is loaded once per four
     // histograms, and the four accumulations are independent.
     let fi = 0;
@@ -514,6 +541,87 @@ class TreeGrower {
           hist[s + 2] += 1;
         }
       }
+    }
+  }
+
+  /** Two-bin features: register sums of bin 1 (gradient, hessian, count), bin 0 by difference from the node totals. */
+  private histBinary(hist: Float64Array, features: Int32Array, count: number, begin: number, end: number, withHess: boolean): void {
+    const rows = this.rows;
+    const n = this.n;
+    const codes = this.binned.codes;
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    let G = 0;
+    let H = 0;
+    for (let k = begin; k < end; k++) G += og[k];
+    if (withHess) for (let k = begin; k < end; k++) H += oh[k];
+    const C = end - begin;
+    if (!withHess) H = C;
+    const write = (f: number, g1: number, h1: number, c1: number) => {
+      const base = f * FEATURE_STRIDE;
+      hist[base] = G - g1;
+      hist[base + 2] = C - c1;
+      hist[base + SLOT] = g1;
+      hist[base + SLOT + 2] = c1;
+      if (withHess) {
+        hist[base + 1] = H - h1;
+        hist[base + SLOT + 1] = h1;
+      }
+    };
+    let fi = 0;
+    for (; fi + 4 <= count; fi += 4) {
+      const c0 = features[fi] * n;
+      const c1 = features[fi + 1] * n;
+      const c2 = features[fi + 2] * n;
+      const c3 = features[fi + 3] * n;
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+      let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+      let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      if (withHess) {
+        for (let k = begin; k < end; k++) {
+          const r = rows[k];
+          const gk = og[k];
+          const hk = oh[k];
+          const x0 = codes[c0 + r];
+          const x1 = codes[c1 + r];
+          const x2 = codes[c2 + r];
+          const x3 = codes[c3 + r];
+          g0 += gk * x0; h0 += hk * x0; n0 += x0;
+          g1 += gk * x1; h1 += hk * x1; n1 += x1;
+          g2 += gk * x2; h2 += hk * x2; n2 += x2;
+          g3 += gk * x3; h3 += hk * x3; n3 += x3;
+        }
+      } else {
+        for (let k = begin; k < end; k++) {
+          const r = rows[k];
+          const gk = og[k];
+          const x0 = codes[c0 + r];
+          const x1 = codes[c1 + r];
+          const x2 = codes[c2 + r];
+          const x3 = codes[c3 + r];
+          g0 += gk * x0; n0 += x0;
+          g1 += gk * x1; n1 += x1;
+          g2 += gk * x2; n2 += x2;
+          g3 += gk * x3; n3 += x3;
+        }
+      }
+      write(features[fi], g0, h0, n0);
+      write(features[fi + 1], g1, h1, n1);
+      write(features[fi + 2], g2, h2, n2);
+      write(features[fi + 3], g3, h3, n3);
+    }
+    for (; fi < count; fi++) {
+      const c0 = features[fi] * n;
+      let g0 = 0;
+      let h0 = 0;
+      let n0 = 0;
+      for (let k = begin; k < end; k++) {
+        const x0 = codes[c0 + rows[k]];
+        g0 += og[k] * x0;
+        if (withHess) h0 += oh[k] * x0;
+        n0 += x0;
+      }
+      write(features[fi], g0, h0, n0);
     }
   }
 
