@@ -88,16 +88,45 @@ export class ClusterGram {
       for (let i = 0; i < n; i++) s += c[i];
       this.shift[j] = n ? s / n : 0;
     }
-    const v = new Float64Array(q);
-    v[0] = 1;
-    for (let i = 0; i < n; i++) {
-      if (rowMask && !(rowMask[i] > 0)) continue;
-      const w = weights ? weights[i] : 1;
-      for (let j = 1; j < q; j++) v[j] = columns[j - 1][i] - this.shift[j];
-      let off = ui.rowUser[i] * this.size;
+    // per user: gather √w-scaled shifted rows into a column-major block, then blocked dot products
+    let maxRows = 0;
+    for (let u = 0; u < this.users; u++) maxRows = Math.max(maxRows, ui.offsets[u + 1] - ui.offsets[u]);
+    const block = new Float64Array(maxRows * q);
+    for (let u = 0; u < this.users; u++) {
+      const start = ui.offsets[u];
+      const m = ui.offsets[u + 1] - start;
+      for (let r = 0; r < m; r++) {
+        const i = ui.rowsOf[start + r];
+        let sw = weights ? Math.sqrt(weights[i]) : 1;
+        if (rowMask && !(rowMask[i] > 0)) sw = 0;
+        block[r] = sw;
+        for (let j = 1; j < q; j++) block[j * m + r] = (columns[j - 1][i] - this.shift[j]) * sw;
+      }
+      let off = u * this.size;
       for (let j = 0; j < q; j++) {
-        const a = w * v[j];
-        for (let k = j; k < q; k++) this.stats[off++] += a * v[k];
+        const bj = j * m;
+        let k = j;
+        for (; k + 4 <= q; k += 4) {
+          const b0 = k * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let r = 0; r < m; r++) {
+            const v = block[bj + r];
+            s0 += v * block[b0 + r];
+            s1 += v * block[b1 + r];
+            s2 += v * block[b2 + r];
+            s3 += v * block[b3 + r];
+          }
+          this.stats[off++] = s0;
+          this.stats[off++] = s1;
+          this.stats[off++] = s2;
+          this.stats[off++] = s3;
+        }
+        for (; k < q; k++) {
+          const bk = k * m;
+          let s0 = 0;
+          for (let r = 0; r < m; r++) s0 += block[bj + r] * block[bk + r];
+          this.stats[off++] = s0;
+        }
       }
     }
   }

@@ -593,6 +593,38 @@ function aliasWarning(g: ClusterGram, aliased: number[]): string[] {
   return [`collinear design: ${names.join(', ')} ${names.length === 1 ? 'is a linear combination' : 'are linear combinations'} of other columns or the intercept; minimum-norm solution used`];
 }
 
+/**
+ * Out-of-fold predictions of a linear Y ~ A + X at A = observed, 1, 0 from the per-user gram: the
+ * training gram of a fold is the total minus the fold's users (folds never split a user).
+ */
+function linearCrossfitPredictions(frame: AnalysisFrame, env: Env, folds: Int32Array | null, k: number, ridge: number) {
+  const g = linearGram(frame, env, 'none', null);
+  const ui = env.users();
+  const regs = [g.col('\u0000A'), ...frame.X.names.map((n) => g.col(`x:${n}`))];
+  const iY = g.col('\u0000Y');
+  const n = frame.n;
+  const mu = new Float64Array(n), mu1 = new Float64Array(n), mu0 = new Float64Array(n);
+  const X = columnsOf(frame.X);
+  const warnings: string[] = [];
+  for (let f = 0; f < (folds ? k : 1); f++) {
+    const mult = new Float64Array(ui.ids.length);
+    for (let u = 0; u < mult.length; u++) mult[u] = !folds || folds[ui.rowsOf[ui.offsets[u]]] !== f ? 1 : 0;
+    const r = g.regress(g.aggregate(mult), regs, iY, ridge);
+    warnings.push(...aliasWarning(g, r.aliased));
+    const base = g.shift[iY] + r.intercept;
+    for (let i = 0; i < n; i++) {
+      if (folds && folds[i] !== f) continue;
+      let v = base;
+      for (let j = 1; j < regs.length; j++) v += r.slopes[j] * (X[j - 1][i] - g.shift[regs[j]]);
+      const sA = g.shift[regs[0]];
+      mu1[i] = v + r.slopes[0] * (1 - sA);
+      mu0[i] = v + r.slopes[0] * (0 - sA);
+      mu[i] = frame.A[i] === 1 ? mu1[i] : mu0[i];
+    }
+  }
+  return { mu, mu1, mu0, warnings };
+}
+
 const gcomp: Impl = {
   point(frame, opts, ctx, env) {
     requireArms(frame);
@@ -611,7 +643,8 @@ const gcomp: Impl = {
       return { estimates: { ate }, se: { ate: fit.se ? fit.se[0] : null }, controlMean: mu0, diagnostics, warnings: aliasWarning(g, fit.aliased) };
     }
     const folds = k ? groupKFold(frame.cluster, k) : null;
-    const { mu, mu1, mu0, warnings } = outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
+    const { mu, mu1, mu0, warnings } =
+      isLinear(model) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(model)) : outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const ate = mean(mu1) - mean(mu0);
     const diagnostics: Record<string, unknown> = env.light ? {} : { mean_mu1: mean(mu1), mean_mu0: mean(mu0), outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
     return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)] };
@@ -651,7 +684,8 @@ const aipw: Impl = {
       const p = fit.predict(takeRows(frame.X, te));
       te.forEach((i, r) => (e[i] = p[r]));
     }
-    const { mu, mu1, mu0, warnings: ow } = outcomePredictions(frame, oModel, folds, k ?? 1, ctx, 'aipw');
+    const { mu, mu1, mu0, warnings: ow } =
+      isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, 'aipw');
     warnings.push(...ow);
     const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
     const psi = new Float64Array(n);

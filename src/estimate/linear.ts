@@ -265,7 +265,7 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   };
   computeEta(beta, eta);
   let f = objective(eta, beta);
-  const maxIter = opts.maxIter ?? 100;
+  const maxIter = opts.maxIter ?? 200;
   let converged = false;
   let iterations = 0;
   const H = new Float64Array(q * q);
@@ -274,6 +274,8 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   const zs: Float64Array[] = Z.map(() => new Float64Array(n));
   const trial = new Float64Array(q);
   const etaTrial = new Float64Array(n);
+  let stepRatio = 1;
+  let prevStep = Infinity;
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     g.fill(0);
@@ -288,19 +290,21 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
       resid[i] = wi * (pi - y[i]);
       g[0] += resid[i];
     }
+    const needHessian = it < 3 || stepRatio > 0.25;
     for (let j = 0; j < p; j++) {
       const z = Z[j];
       const t = zs[j];
       let s = 0;
-      for (let i = 0; i < n; i++) {
-        t[i] = z[i] * sq[i];
-        s += z[i] * resid[i];
-      }
+      if (needHessian) for (let i = 0; i < n; i++) t[i] = z[i] * sq[i];
+      for (let i = 0; i < n; i++) s += z[i] * resid[i];
       g[j + 1] = s + lambda * beta[j + 1];
     }
-    // Hessian of [1, Z] with weights p(1−p): the Gram of [√v, √v·Z]
-    gramInto([sq, ...zs], n, H);
-    for (let j = 1; j < q; j++) H[j * q + j] += lambda;
+    // Hessian of [1, Z] with weights p(1−p): the Gram of [√v, √v·Z]. Near the optimum it barely
+    // changes, so it is reused (chord steps, O(n·p) each) while steps keep shrinking fast.
+    if (it < 3 || stepRatio > 0.25) {
+      gramInto([sq, ...zs], n, H);
+      for (let j = 1; j < q; j++) H[j * q + j] += lambda;
+    }
     const step = solveSymmetric(H, g, q).coef;
     // backtracking line search on the objective keeps Newton stable far from the optimum
     let t = 1;
@@ -322,6 +326,8 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
       converged = true; // no further decrease possible at machine precision
       break;
     }
+    stepRatio = maxStep / prevStep;
+    prevStep = maxStep;
     beta.set(trial);
     eta.set(etaTrial);
     const fOld = f;
