@@ -195,6 +195,9 @@ test('context errors: aggregation, per-event and per-day names in the wrong plac
   assert.equal(e.code, 'EXPR_CONTEXT');
   e = errorOf(() => check('quantile(interactions, 0.5)', 'day'));
   assert.equal(e.code, 'EXPR_CONTEXT');
+  e = errorOf(() => check('interactions - lag_1_interactions', 'day'));
+  assert.match(e.message, /history column/);
+  assert.equal(at(e), 'specs/demo.yaml:12:31');
 });
 
 test('type errors', () => {

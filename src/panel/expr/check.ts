@@ -151,6 +151,9 @@ export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope
   };
 
   const unknown = (node: ExprNode & { kind: 'ref' }, ctx: ExpressionContext): never => {
+    if (ctx !== 'row' && /^(lag_\d+|prior_\d+day|lead_\d+|next_day|future_\d+day)_/.test(node.name)) {
+      fail('EXPR_CONTEXT', `\`${node.name}\` is a history column; history is built from the day measures, after them`, node.start, 'use it in population, treatment, outcomes or covariates');
+    }
     const suggestion = closestName(node.name, allNames(ctx));
     return fail('EXPR_UNKNOWN_COLUMN', `unknown column \`${node.name}\``, node.start, suggestion ? `did you mean \`${suggestion}\`?` : undefined);
   };
