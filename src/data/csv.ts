@@ -156,6 +156,10 @@ export class CsvParser {
   private names: string[] = [];
   private sampleCol = -1;
   private emptyCols: Int32Array = new Int32Array(0);
+  // commit() fast path: the numeric columns kept, and whether any other kind is kept
+  private keptNumCols: Int32Array = new Int32Array(0);
+  private keptNumBuilders: F64Builder[] = [];
+  private hasOtherKinds = false;
   private idCols: Int32Array = new Int32Array(0);
   // Per-record scratch: numbers and string cells are staged, committed at the record's end.
   private stagedNum = new Float64Array(0);
@@ -258,6 +262,13 @@ export class CsvParser {
       }
       if (this.kinds[this.sampleCol] === K_SKIP) this.kinds[this.sampleCol] = K_NUM; // staged only
     }
+    const numCols: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (this.numBuilders[i]) numCols.push(i);
+      else if (this.kinds[i] === K_STR || this.kinds[i] === K_LIST) this.hasOtherKinds = true;
+    }
+    this.keptNumCols = Int32Array.from(numCols);
+    this.keptNumBuilders = numCols.map((i) => this.numBuilders[i]!);
     this.emptyCols = Int32Array.from((this.req.emptyCheck ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
     this.idCols = Int32Array.from((this.req.dropIfEmpty ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
   }
@@ -374,7 +385,8 @@ export class CsvParser {
               const v = fracDigits === 0 ? intPart : (intPart * scale + frac) / scale;
               staged[col] = neg ? -v : v;
             } else {
-              staged[col] = Number(buf.toString('latin1', pos, p));
+              // > 15 significant digits: only Number() rounds these exactly (latin1Slice skips toString's argument checks)
+              staged[col] = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
             }
             pos = p;
           } else {
@@ -493,12 +505,14 @@ export class CsvParser {
         return;
       }
     }
+    const staged = this.stagedNum;
+    const cols = this.keptNumCols;
+    const builders = this.keptNumBuilders;
+    for (let j = 0; j < cols.length; j++) builders[j].push(staged[cols[j]]);
+    if (!this.hasOtherKinds) return;
     for (let c = 0; c < ncol; c++) {
       const k = kinds[c];
-      if (k === K_NUM) {
-        const b = this.numBuilders[c];
-        if (b) b.push(this.stagedNum[c]);
-      } else if (k === K_STR) {
+      if (k === K_STR) {
         this.strBuilders[c]!.push(this.stagedStr[c]);
       } else if (k === K_LIST) {
         const lb = this.listBuilders[c]!;
