@@ -83,7 +83,7 @@ export function escapeMarkdown(text: unknown): string {
 
 export type CellValue = string | number | boolean | null | undefined | readonly [number, number];
 
-export type ColumnFormat = 'text' | 'num' | 'int' | 'pct' | 'ci' | 'bool' | 'code';
+export type ColumnFormat = 'text' | 'num' | 'int' | 'pct' | 'ci' | 'bool' | 'code' | 'link';
 
 export interface TableColumn {
   key: string;
@@ -91,6 +91,8 @@ export interface TableColumn {
   format?: ColumnFormat;
   /** fixed decimals for 'num' */
   digits?: number;
+  /** text shown for 'link' cells (default: the target) */
+  linkText?: string;
   align?: 'left' | 'right';
 }
 
@@ -114,7 +116,13 @@ export function formatCell(value: CellValue, col: TableColumn): string {
     case 'pct':
       return typeof value === 'number' ? formatPercent(value) : escapeMarkdown(value);
     case 'ci':
-      return Array.isArray(value) ? formatInterval(value as [number, number]) : DASH;
+      // a no-break space keeps "[lo, hi]" on one line in narrow table columns
+      return Array.isArray(value) ? formatInterval(value as [number, number]).replace(', ', ',\u00a0') : DASH;
+    case 'link': {
+      // relative links to files the report wrote (cell reports); anything else renders as text
+      const target = String(value);
+      return /^[A-Za-z0-9_.\/-]+$/.test(target) && !target.split('/').includes('..') ? `[${escapeMarkdown(col.linkText ?? target)}](${target})` : escapeMarkdown(target);
+    }
     case 'bool':
       return value === true ? 'yes' : value === false ? 'no' : escapeMarkdown(value);
     case 'code': {

@@ -810,7 +810,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
           { key: 'estimate', label: 'Estimate', format: 'num' as const },
           { key: 'ci', label: '95% CI', format: 'ci' as const },
           { key: 'conclusion', label: 'Conclusion' },
-          { key: 'report', label: 'Cell report', format: 'code' as const },
+          { key: 'report', label: 'Cell report', format: 'link' as const, linkText: 'report' },
         ],
         rows,
       },

@@ -44,10 +44,10 @@ test('the default template renders every section with the example numbers and no
   // estimand registry (seed 002 wording), with our names
   assert.match(md, /\| NIE \| natural indirect effect \(nie\) \| `E\[Y\(1, M\(1\)\) − Y\(1, M\(0\)\)\]` \| Effect transmitted through the change in satisfaction_depth_score/);
   // estimator comparison with the seed 003 verdicts
-  assert.match(md, /\| AIPW, doubly robust \| aipw \| ate \| 4\.10 \| \[-1\.12, 10\.48\] \| 1\.2% \| interval crosses zero \|/);
-  assert.match(md, /\| G-computation, linear \| gcomp \| ate \| 37\.34 \| \[32\.04, 42\.64\] \| 11\.3% \| interval excludes zero \|/);
+  assert.match(md, /\| AIPW, doubly robust \| aipw \| ate \| 4\.10 \| \[-1\.12,\u00a010\.48\] \| 1\.2% \| interval crosses zero \|/);
+  assert.match(md, /\| G-computation, linear \| gcomp \| ate \| 37\.34 \| \[32\.04,\u00a042\.64\] \| 11\.3% \| interval excludes zero \|/);
   // mediation, SEM, sensitivity, grid, heterogeneity, nuisance, readiness
-  assert.match(md, /\| Mediation g-formula, linear \| NIE \| `nie` \| -1\.31 \| \[-2\.30, -0\.42\]/);
+  assert.match(md, /\| Mediation g-formula, linear \| NIE \| `nie` \| -1\.31 \| \[-2\.30,\u00a0-0\.42\]/);
   assert.match(md, /\| SEM-style path model \| α \| .* \| 0\.0231 \|/);
   assert.match(md, /\| placebo_treatment \| aipw \| ate \| 4\.10 \| 0\.210 \|/);
   assert.match(md, /\| `treatment\.threshold\.quantile` \| 3 \|/);
@@ -55,6 +55,8 @@ test('the default template renders every section with the example numbers and no
   assert.match(md, /\| `prior_3day_interactions` \| low \(0, 123\\\] \| 2,733 \|/);
   assert.match(md, /\| gcomp_gbm \| gbm \| outcome \| 66\.71 \| 47\.09 \| 0\.863 \|/);
   assert.match(md, /\| effective sample size share of rows \| 0\.695 \| &gt;= 0\.70 \| caution \|/);
+  // grid cells link their own reports (relative links)
+  assert.match(md, /\[report\]\(cells\/c0-05-sati\/report\.md\)/);
   // figures: relative links and alt text
   for (const f of ['estimator_forest', 'dag', 'overlap', 'love_plot', 'secondary_outcomes', 'mediation_decomposition', 'weight_sensitivity', 'specification_curve', 'heterogeneity']) {
     assert.match(md, new RegExp(`!\\[alt for [a-z_]+\\]\\(figures/${f}\\.png\\)`), f);
