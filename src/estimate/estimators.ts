@@ -93,8 +93,31 @@ class Env {
       this.drawKey = k;
     }
   }
+  /**
+   * Infinitesimal-jackknife mode: aggregates are the full-sample totals plus h × one user's statistics
+   * (user weight 1 + h), computed incrementally instead of summing every user.
+   */
+  ij: { user: number; h: number } | null = null;
+  private readonly totals = new Map<string, Float64Array>();
+  private readonly scratch = new Map<string, Float64Array>();
   /** Aggregated gram for replicate `rep`, computed once per cell and shared by estimators. */
   aggregate(key: string, g: ClusterGram, rep: number, mult: Float64Array): Float64Array {
+    if (this.ij) {
+      let tot = this.totals.get(key);
+      if (!tot) {
+        tot = g.aggregate(null);
+        this.totals.set(key, tot);
+      }
+      let out = this.scratch.get(key);
+      if (!out) {
+        out = new Float64Array(g.size);
+        this.scratch.set(key, out);
+      }
+      const { user, h } = this.ij;
+      const off = user * g.size;
+      for (let t = 0; t < g.size; t++) out[t] = tot[t] + h * g.stats[off + t];
+      return out;
+    }
     const k = `${key}#${rep}`;
     let s = this.aggCache.get(k);
     if (!s) {
@@ -1039,6 +1062,42 @@ export function registerEstimator(kind: string, impl: Impl): void {
 }
 export type { Impl as EstimatorImpl, PointResult, Replicator };
 
+/**
+ * Cluster-robust standard errors by the infinitesimal jackknife: d_u = ∂θ/∂(weight of user u) at the
+ * full sample (central difference through the same replicate function the bootstrap uses), and
+ * SE² = G/(G−1) · Σ_u d_u². For linear fits this is the CR1 sandwich without the (N−1)/(N−K) factor.
+ */
+function ijStandardErrors(env: Env, rep: Replicator, keys: string[]): Estimates {
+  const G = env.users().ids.length;
+  const out: Estimates = {};
+  if (G < 2) {
+    for (const k of keys) out[k] = null;
+    return out;
+  }
+  const h = 1e-4;
+  const acc = new Float64Array(keys.length);
+  const mult = new Float64Array(G).fill(1);
+  try {
+    for (let u = 0; u < G; u++) {
+      env.ij = { user: u, h };
+      mult[u] = 1 + h;
+      const plus = rep(-2, mult);
+      env.ij = { user: u, h: -h };
+      mult[u] = 1 - h;
+      const minus = rep(-2, mult);
+      mult[u] = 1;
+      keys.forEach((k, j) => {
+        const d = ((plus[k] as number) - (minus[k] as number)) / (2 * h);
+        acc[j] += d * d;
+      });
+    }
+  } finally {
+    env.ij = null;
+  }
+  keys.forEach((k, j) => (out[k] = finiteOrNull(Math.sqrt((acc[j] * G) / (G - 1)))));
+  return out;
+}
+
 function toValue(x: number | null | undefined): number | null {
   return finiteOrNull(x ?? NaN);
 }
@@ -1064,6 +1123,17 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
     if (e instanceof EstimatorFailure) return { ...base, status: 'failed', reason: e.message, warnings: [...frame.warnings] };
     throw e;
   }
+  // analytic SEs where the estimator has none: infinitesimal jackknife through its fast replicate
+  const missingSe = Object.keys(point.estimates).filter((k) => !point.se || point.se[k] === undefined || point.se[k] === null);
+  let seMethod: Record<string, string> = Object.fromEntries(Object.keys(point.se ?? {}).filter((k) => point.se![k] !== null).map((k) => [k, 'CR1']));
+  if (missingSe.length && opts.bootstrap !== 'refit') {
+    const fastSe = impl.fast?.(frame, opts, ctx, env, point) ?? null;
+    if (fastSe) {
+      const ij = ijStandardErrors(env, fastSe, missingSe);
+      point.se = { ...(point.se ?? {}), ...ij };
+      seMethod = { ...seMethod, ...Object.fromEntries(missingSe.map((k) => [k, 'infinitesimal_jackknife'])) };
+    }
+  }
   const estimates: Record<string, EstimateValue> = {};
   const cm = point.controlMean;
   for (const [k, v] of Object.entries(point.estimates)) {
@@ -1073,7 +1143,7 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
     estimates[k] = value;
   }
   const warnings = [...point.warnings];
-  const diagnostics: Record<string, unknown> = { ...point.diagnostics, control_mean: toValue(cm), rows: frame.n };
+  const diagnostics: Record<string, unknown> = { ...point.diagnostics, control_mean: toValue(cm), rows: frame.n, se_method: seMethod };
   const reps = ctx.bootstrap?.reps ?? 0;
   if (reps > 0) {
     const level = ctx.bootstrap?.level ?? 0.95;

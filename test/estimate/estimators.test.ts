@@ -174,3 +174,20 @@ test('a bootstrap subset frame keeps clusters as drawn', () => {
   assert.equal(sub.Y[2], frame.Y[0]);
   assert.deepEqual(Array.from(sub.cluster), [0, 0, 1]);
 });
+
+test('infinitesimal-jackknife SEs equal the CR1 sandwich (without its N−K factor) on a linear coefficient', () => {
+  const frame = small(6, 50, 12);
+  const med = runEstimator({ id: 'm', kind: 'mediation', interaction: false }, frame, ctx(0));
+  const sem = runEstimator({ id: 's', kind: 'sem_path', weights: 'none' }, frame, ctx(0));
+  // without A×M, NDE is the A coefficient of Y ~ A + M + X: sem's c_prime, whose SE is CR1
+  relClose(med.estimates.nde.estimate, sem.estimates.c_prime.estimate, 1e-9, 'nde = c_prime');
+  const K = frame.X.cols + 3;
+  const cr1 = sem.estimates.c_prime.se!;
+  const ij = med.estimates.nde.se!;
+  relClose(ij, cr1 * Math.sqrt((frame.n - K) / (frame.n - 1)), 1e-5, 'IJ vs CR1');
+  assert.equal((med.diagnostics.se_method as Record<string, string>).te, 'infinitesimal_jackknife');
+  for (const k of ['te', 'nie', 'cde_q10']) assert.ok(med.estimates[k].se! > 0, k);
+  const sem2 = runEstimator({ id: 's', kind: 'sem_path', weights: 'none' }, frame, ctx(200));
+  const ratio = sem2.estimates.indirect.se! / sem2.estimates.indirect.bootSd!;
+  assert.ok(ratio > 0.7 && ratio < 1.4, `indirect se/bootSd ${ratio}`);
+});
