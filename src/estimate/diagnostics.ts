@@ -203,6 +203,17 @@ export function designReadiness(frame: AnalysisFrame): ReadinessCheck[] {
     check('outcome varies across rows (sd > 0)', sd(frame.Y), sd(frame.Y) > 0),
   ];
   if (frame.M) out.push(check('mediator varies across rows (sd > 0)', sd(frame.M), sd(frame.M) > 0));
+  // seed 001: calendar coverage and outcome availability (future windows run past the data)
+  const dayColumn = frame.extra.numeric.calendar_day_index ?? columnByName(frame, 'calendar_day_index');
+  if (dayColumn) {
+    const days = new Set(dayColumn).size;
+    out.push(check('at least 30 calendar dates', days, days >= 30));
+  }
+  const d = frame.definitions;
+  if (d.populationRows > 0) {
+    const available = 1 - d.excluded.missingOutcome / d.populationRows;
+    out.push(check('outcome available for most population rows (>= 70%)', available, available >= 0.7));
+  }
   return out;
 }
 
@@ -278,4 +289,9 @@ export function influenceSummary(psi: Float64Array, cluster: Int32Array, warnSha
       warning: `user ${entries[0].user} carries ${(100 * max).toFixed(1)}% of the estimate's influence (over ${(100 * warnShare).toFixed(0)}%); removing that user would move the estimate ${finiteOrNull(estimate) === null ? '' : `from ${estimate.toPrecision(4)} `}by about ${(-entries[0].c).toPrecision(3)}`,
     };
   return { summary };
+}
+
+function columnByName(frame: AnalysisFrame, name: string): Float64Array | null {
+  const j = frame.X.names.indexOf(name);
+  return j < 0 ? null : frame.X.data.subarray(j * frame.X.rows, (j + 1) * frame.X.rows);
 }
