@@ -983,11 +983,18 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     if (headEst && headVal && prim) {
       lines.push(`Primary estimate (${labelOf(headEst)}, ${prim.estimand}): ${formatNumber(headVal.estimate)} on ${names.Y}, 95% CI ${formatInterval(ciOf(headVal))} — ${zeroVerdict(ciOf(headVal))}.`);
     }
-    const totals = okEsts.map((e) => firstEstimate(e, TOTAL_KEYS)).filter((t): t is NonNullable<typeof t> => !!t);
+    // the unadjusted difference in means is a reference, not one of the estimators being compared (seed 003)
+    const adjusted = okEsts.filter((e) => e.kind !== 'difference_in_means');
+    const totals = adjusted.map((e) => firstEstimate(e, TOTAL_KEYS)).filter((t): t is NonNullable<typeof t> => !!t);
     if (totals.length > 1) {
       const vals = totals.map((t) => t.value.estimate!);
       const excl = totals.filter((t) => zeroVerdict(ciOf(t.value)) === 'interval excludes zero').length;
-      lines.push(`Across ${totals.length} estimators the total effect ranges from ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}; ${excl} of ${totals.length} intervals exclude zero.`);
+      const naive = okEsts.find((e) => e.kind === 'difference_in_means');
+      const naiveValue = naive ? firstEstimate(naive, TOTAL_KEYS) : null;
+      lines.push(
+        `Across ${totals.length} adjusted estimators the total effect ranges from ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}; ${excl} of ${totals.length} intervals exclude zero` +
+          (naiveValue ? ` (unadjusted difference in means: ${formatNumber(naiveValue.value.estimate)}).` : '.'),
+      );
     }
     const med = okEsts.find((e) => firstEstimate(e, ['nie']) && firstEstimate(e, ['te']));
     if (med) {

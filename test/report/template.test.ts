@@ -55,6 +55,7 @@ test('the default template renders every section with the example numbers and no
   assert.match(md, /\| `prior_3day_interactions` \| low \(0, 123\\\] \| 2,733 \|/);
   assert.match(md, /\| gcomp_gbm \| gbm \| outcome \| 66\.71 \| 47\.09 \| 0\.863 \|/);
   assert.match(md, /\| effective sample size share of rows \| 0\.695 \| &gt;= 0\.70 \| caution \|/);
+  assert.match(md, /Across 7 adjusted estimators the total effect ranges from 3\.21 to 37\.34; 5 of 7 intervals exclude zero \(unadjusted difference in means: 176\.4\)\./);
   // grid cells link their own reports (relative links)
   assert.match(md, /\[report\]\(cells\/c0-05-sati\/report\.md\)/);
   // figures: relative links and alt text
