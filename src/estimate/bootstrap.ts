@@ -241,8 +241,8 @@ export function gramFit(g: ClusterGram, regressors: number[], response: number, 
 }
 
 /** Predictions of a GramFit for rows given the raw columns of its regressors. */
-export function gramPredict(g: ClusterGram, fit: GramFit, regressors: number[], response: number, columns: Float64Array[]): Float64Array {
-  const n = columns.length ? columns[0].length : 0;
+export function gramPredict(g: ClusterGram, fit: GramFit, regressors: number[], response: number, columns: Float64Array[], rows?: number): Float64Array {
+  const n = rows ?? (columns.length ? columns[0].length : 0);
   const out = new Float64Array(n).fill(g.shift[response] + fit.intercept);
   regressors.forEach((j, k) => {
     const b = fit.slopes[k];

@@ -879,8 +879,8 @@ function mediationLinearPoint(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
     const rm = gramFit(gu, xu, gu.col('\u0000M'), frame.n);
     const ry = gramFit(gu, xu, gu.col('\u0000Y'), frame.n);
     diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame, {
-      m: gramPredict(gu, rm, xu, gu.col('\u0000M'), X),
-      y: gramPredict(gu, ry, xu, gu.col('\u0000Y'), X),
+      m: gramPredict(gu, rm, xu, gu.col('\u0000M'), X, frame.n),
+      y: gramPredict(gu, ry, xu, gu.col('\u0000Y'), X, frame.n),
     });
     diagnostics.readiness = designReadiness(frame);
   }

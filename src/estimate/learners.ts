@@ -41,7 +41,7 @@ export function linearLearner(spec: ModelSpec = { kind: 'linear' }): Learner {
     fit(X: DesignMatrix, y: Float64Array, w?: Float64Array): FittedModel {
       const fit = fitLinear(columnsOf(X), X.names, y, { weights: w ?? null, ridge });
       return {
-        predict: (Xn: DesignMatrix) => predictLinear(fit, columnsOf(Xn)),
+        predict: (Xn: DesignMatrix) => predictLinear(fit, columnsOf(Xn), Xn.rows),
         coefficients: () => ({ names: fit.names, values: fit.coef }),
         warnings: fit.warnings,
       };
@@ -58,7 +58,7 @@ export function logisticLearner(spec: ModelSpec = { kind: 'logistic' }): Learner
     fit(X: DesignMatrix, y: Float64Array, w?: Float64Array): FittedModel {
       const fit = fitLogistic(columnsOf(X), X.names, y, { weights: w ?? null, C, standardize });
       return {
-        predict: (Xn: DesignMatrix) => predictLogistic(fit, columnsOf(Xn)),
+        predict: (Xn: DesignMatrix) => predictLogistic(fit, columnsOf(Xn), Xn.rows),
         coefficients: () => ({ names: fit.names, values: fit.coef }),
         warnings: fit.warnings,
       };

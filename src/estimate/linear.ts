@@ -104,8 +104,8 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   return { names: intercept ? ['(intercept)', ...names] : names.slice(), coef, intercept, rank: sol.rank, aliased, warnings, means, gram, n };
 }
 
-export function predictLinear(fit: LinearFit, cols: Float64Array[]): Float64Array {
-  const n = cols.length ? cols[0].length : 0;
+export function predictLinear(fit: LinearFit, cols: Float64Array[], rows?: number): Float64Array {
+  const n = rows ?? (cols.length ? cols[0].length : 0);
   const out = new Float64Array(n);
   const off = fit.intercept ? 1 : 0;
   if (fit.intercept) out.fill(fit.coef[0]);
@@ -350,8 +350,8 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   return { names: ['(intercept)', ...names], coef: beta, center, scale, converged, iterations, separation, warnings };
 }
 
-export function predictLogistic(fit: LogisticFit, cols: Float64Array[]): Float64Array {
-  const n = cols.length ? cols[0].length : 0;
+export function predictLogistic(fit: LogisticFit, cols: Float64Array[], rows?: number): Float64Array {
+  const n = rows ?? (cols.length ? cols[0].length : 0);
   const eta = new Float64Array(n).fill(fit.coef[0]);
   for (let j = 0; j < cols.length; j++) {
     const b = fit.coef[j + 1];

@@ -191,3 +191,16 @@ test('infinitesimal-jackknife SEs equal the CR1 sandwich (without its N−K fact
   const ratio = sem2.estimates.indirect.se! / sem2.estimates.indirect.bootSd!;
   assert.ok(ratio > 0.7 && ratio < 1.4, `indirect se/bootSd ${ratio}`);
 });
+
+test('no covariates at all: every estimator still runs', () => {
+  const base = small();
+  const frame: AnalysisFrame = { ...base, X: { rows: base.n, cols: 0, data: new Float64Array(0), names: [] } };
+  for (const spec of ALL) {
+    const r = runEstimator(spec, frame, ctx(3));
+    assert.equal(r.status, 'ok', `${spec.id}: ${r.reason}`);
+    noNaN(r);
+  }
+  const dim = runEstimator({ id: 'd', kind: 'difference_in_means' }, frame, ctx(0));
+  const g = runEstimator({ id: 'g', kind: 'gcomp' }, frame, ctx(0));
+  relClose(g.estimates.ate.estimate, dim.estimates.ate.estimate, 1e-10, 'gcomp without X = difference in means');
+});
