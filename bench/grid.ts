@@ -7,7 +7,7 @@
  * stable JSON. Uses the real cell runner (dist/src/run/cell.js) when it exists, else the test fake.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stableStringify } from '../src/report/results.js';
@@ -64,6 +64,7 @@ export async function run(args: string[]): Promise<string> {
     const result = await executePlan(p, { ...base, ...extra });
     return { result, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
   };
+  const loadBefore = loadavg()[0]!;
   await timed({ ...plan, cells: plan.cells.slice(0, 1) }, { jobs: 1, noCache: true });
   const one = await timed(plan, { jobs: 1, noCache: true });
   const two = await timed(plan, { jobs: 2, noCache: true });
@@ -82,6 +83,7 @@ export async function run(args: string[]): Promise<string> {
     `| re-run (cache) | 2 | ${cached.result.computed} | ${cached.result.fromCache} | ${cached.result.failed} | ${cached.seconds.toFixed(2)} | ${(cached.seconds / plan.cells.length).toFixed(3)} |`,
     '',
     `Speed-up 1 → 2 workers: ${(one.seconds / two.seconds).toFixed(2)}×; ${okCells}/${plan.cells.length} cells ok; results identical across the three runs: ${same ? 'yes' : 'NO'}.`,
+    `Machine: ${cpus().length} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after (a load above the core count means other work shared the CPUs and the speed-up understates the engine).`,
   ];
   return lines.join('\n') + '\n';
 }
