@@ -1121,7 +1121,9 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
     point = impl.point(frame, opts, ctx, env);
   } catch (e) {
     if (e instanceof EstimatorFailure) return { ...base, status: 'failed', reason: e.message, warnings: [...frame.warnings] };
-    throw e;
+    if (e instanceof CausewayError) throw e;
+    // a defect must not take the whole run down: the cell reports it
+    return { ...base, status: 'failed', reason: `internal error in ${spec.kind}: ${e instanceof Error ? e.message : String(e)}`, warnings: [...frame.warnings] };
   }
   // analytic SEs where the estimator has none: infinitesimal jackknife through its fast replicate
   const missingSe = Object.keys(point.estimates).filter((k) => !point.se || point.se[k] === undefined || point.se[k] === null);
