@@ -188,15 +188,47 @@ test('binning: at most max_bins bins, exact bins for few distinct values, increa
 });
 
 test('histogram subtraction: parent − smaller child equals the larger child built from rows', () => {
-  const { X, y } = nonlinear('subtraction', 3000, 5, 0.3);
-  const binned = binMatrix(X, 64);
+  const base = nonlinear('subtraction', 3000, 5, 0.3);
   const rng = new Rng('hist');
+  // Add one-hot columns constant over runs of rows (a user's profile) and one varying by row:
+  // they take the bit-packed two-bin path.
+  const cols = Array.from({ length: 5 }, (_, j) => base.X.data.slice(j * 3000, (j + 1) * 3000));
+  for (let b = 0; b < 35; b++) {
+    const c = new Float64Array(3000);
+    let v = 0;
+    for (let i = 0; i < 3000; i++) {
+      if (b === 34 || i % 40 === 0) v = rng.bernoulli(0.3);
+      c[i] = v;
+    }
+    cols.push(c);
+  }
+  const X = matrix(cols);
+  const y = base.y;
+  const binned = binMatrix(X, 64);
+  assert.equal(binned.binCount[5], 2);
   const grad = Float64Array.from(y, (v) => v - 0.3);
   const hess = Float64Array.from(y, () => 0.1 + rng.nextFloat());
   const parent = Int32Array.from({ length: 2500 }, (_, k) => k);
   const left = parent.filter((r) => X.data[r] < 0.3);
   const right = parent.filter((r) => !(X.data[r] < 0.3));
-  const features = Int32Array.of(0, 1, 2, 3, 4);
+  const features = Int32Array.from({ length: 40 }, (_, j) => j).filter((j) => j !== 7);
+  // Naive histogram of the parent for comparison (gradient, hessian, count per bin).
+  const naive = new Float64Array(binned.cols * HISTOGRAM_LAYOUT.featureStride);
+  for (const f of features) {
+    for (const r of parent) {
+      const s = f * HISTOGRAM_LAYOUT.featureStride + binned.codes[f * 3000 + r] * HISTOGRAM_LAYOUT.slot;
+      naive[s] += grad[r];
+      naive[s + 1] += hess[r];
+      naive[s + 2] += 1;
+    }
+  }
+  const built = nodeHistogram(binned, parent, features, grad, hess);
+  const builtUnit = nodeHistogram(binned, parent, features, grad, null);
+  for (let s = 0; s < naive.length; s++) {
+    assert.ok(Math.abs(built[s] - naive[s]) <= 1e-9 * (1 + Math.abs(naive[s])), `slot ${s}`);
+    const expectUnit = s % HISTOGRAM_LAYOUT.slot === 1 ? 0 : naive[s];
+    assert.ok(Math.abs(builtUnit[s] - expectUnit) <= 1e-9 * (1 + Math.abs(expectUnit)), `unit slot ${s}`);
+  }
   for (const h of [hess, null]) {
     const whole = nodeHistogram(binned, parent, features, grad, h);
     const small = nodeHistogram(binned, left, features, grad, h);
@@ -206,6 +238,7 @@ test('histogram subtraction: parent − smaller child equals the larger child bu
       const diff = whole[s] - small[s];
       assert.ok(Math.abs(diff - large[s]) <= 1e-9 * (1 + Math.abs(large[s])), `slot ${s}`);
       if (s % HISTOGRAM_LAYOUT.slot === 2) assert.equal(diff, large[s]); // counts exactly
+      if (h === null && s % HISTOGRAM_LAYOUT.slot === 1) assert.equal(large[s], 0); // unit hessians: count is the hessian
       if (large[s] !== 0) checked++;
     }
     assert.ok(checked > 100);

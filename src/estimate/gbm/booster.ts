@@ -320,6 +320,15 @@ class TreeGrower {
   private readonly split = new SplitResult();
   private readonly binaryFeatures: Int32Array;
   private readonly generalFeatures: Int32Array;
+  // Bit-packed two-bin features: bit q of row r is packedBits[r * bitWords + (q >> 5)] bit (q & 31).
+  private readonly bitOfFeature: Int32Array;
+  private readonly bitWords: number;
+  private readonly packedBits: Int32Array;
+  private readonly bitMask: Int32Array;
+  private readonly bitPrev: Int32Array;
+  private readonly bitSumG: Float64Array;
+  private readonly bitSumH: Float64Array;
+  private readonly bitSumC: Float64Array;
   // Leaves of the last grown tree and their row ranges in `rows`.
   private leaves = 0;
   private readonly leafNode: Int32Array;
@@ -338,6 +347,24 @@ class TreeGrower {
     this.leafNode = new Int32Array(this.n + 1);
     this.leafBegin = new Int32Array(this.n + 1);
     this.leafEnd = new Int32Array(this.n + 1);
+    this.bitOfFeature = new Int32Array(this.p).fill(-1);
+    let bits = 0;
+    for (let f = 0; f < this.p; f++) if (binned.binCount[f] === 2 && !binned.hasMissing[f]) this.bitOfFeature[f] = bits++;
+    this.bitWords = Math.max(1, Math.ceil(bits / 32));
+    this.packedBits = new Int32Array(bits > 0 ? this.n * this.bitWords : 0);
+    for (let f = 0; f < this.p; f++) {
+      const q = this.bitOfFeature[f];
+      if (q < 0) continue;
+      const word = q >> 5;
+      const mask = 1 << (q & 31);
+      const col = f * this.n;
+      for (let r = 0; r < this.n; r++) if (binned.codes[col + r] === 1) this.packedBits[r * this.bitWords + word] |= mask;
+    }
+    this.bitMask = new Int32Array(this.bitWords);
+    this.bitPrev = new Int32Array(this.bitWords);
+    this.bitSumG = new Float64Array(this.bitWords * 32);
+    this.bitSumH = new Float64Array(this.bitWords * 32);
+    this.bitSumC = new Float64Array(this.bitWords * 32);
   }
 
   /** Add each leaf's value to the raw scores of the sampled rows it holds (after grow). */
@@ -544,84 +571,93 @@ class TreeGrower {
     }
   }
 
-  /** Two-bin features: register sums of bin 1 (gradient, hessian, count), bin 0 by difference from the node totals. */
+  /**
+   * Two-bin features (one-hot columns), from bit-packed rows: a row's sampled binary features are
+   * one or two 32-bit words. Rows in a run with the same word (a user's profile one-hots, on
+   * consecutive days) are summed once and the run is added to each set bit's feature: bin 1 sums,
+   * and bin 0 = node total − bin 1. The cost is per run and per set bit, not per row and feature.
+   */
   private histBinary(hist: Float64Array, features: Int32Array, count: number, begin: number, end: number, withHess: boolean): void {
     const rows = this.rows;
-    const n = this.n;
-    const codes = this.binned.codes;
     const og = this.orderedGrad;
     const oh = this.orderedHess;
-    let G = 0;
-    let H = 0;
-    for (let k = begin; k < end; k++) G += og[k];
-    if (withHess) for (let k = begin; k < end; k++) H += oh[k];
-    const C = end - begin;
-    if (!withHess) H = C;
-    const write = (f: number, g1: number, h1: number, c1: number) => {
-      const base = f * FEATURE_STRIDE;
-      hist[base] = G - g1;
-      hist[base + 2] = C - c1;
-      hist[base + SLOT] = g1;
-      hist[base + SLOT + 2] = c1;
-      if (withHess) {
-        hist[base + 1] = H - h1;
-        hist[base + SLOT + 1] = h1;
-      }
-    };
-    let fi = 0;
-    for (; fi + 4 <= count; fi += 4) {
-      const c0 = features[fi] * n;
-      const c1 = features[fi + 1] * n;
-      const c2 = features[fi + 2] * n;
-      const c3 = features[fi + 3] * n;
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-      let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-      if (withHess) {
-        for (let k = begin; k < end; k++) {
-          const r = rows[k];
-          const gk = og[k];
-          const hk = oh[k];
-          const x0 = codes[c0 + r];
-          const x1 = codes[c1 + r];
-          const x2 = codes[c2 + r];
-          const x3 = codes[c3 + r];
-          g0 += gk * x0; h0 += hk * x0; n0 += x0;
-          g1 += gk * x1; h1 += hk * x1; n1 += x1;
-          g2 += gk * x2; h2 += hk * x2; n2 += x2;
-          g3 += gk * x3; h3 += hk * x3; n3 += x3;
-        }
-      } else {
-        for (let k = begin; k < end; k++) {
-          const r = rows[k];
-          const gk = og[k];
-          const x0 = codes[c0 + r];
-          const x1 = codes[c1 + r];
-          const x2 = codes[c2 + r];
-          const x3 = codes[c3 + r];
-          g0 += gk * x0; n0 += x0;
-          g1 += gk * x1; n1 += x1;
-          g2 += gk * x2; n2 += x2;
-          g3 += gk * x3; n3 += x3;
-        }
-      }
-      write(features[fi], g0, h0, n0);
-      write(features[fi + 1], g1, h1, n1);
-      write(features[fi + 2], g2, h2, n2);
-      write(features[fi + 3], g3, h3, n3);
+    const words = this.bitWords;
+    const packed = this.packedBits;
+    const masks = this.bitMask;
+    const prev = this.bitPrev;
+    const sumG = this.bitSumG;
+    const sumH = this.bitSumH;
+    const sumC = this.bitSumC;
+    masks.fill(0);
+    for (let fi = 0; fi < count; fi++) {
+      const q = this.bitOfFeature[features[fi]];
+      masks[q >> 5] |= 1 << (q & 31);
+      sumG[q] = 0;
+      sumH[q] = 0;
+      sumC[q] = 0;
     }
-    for (; fi < count; fi++) {
-      const c0 = features[fi] * n;
-      let g0 = 0;
-      let h0 = 0;
-      let n0 = 0;
-      for (let k = begin; k < end; k++) {
-        const x0 = codes[c0 + rows[k]];
-        g0 += og[k] * x0;
-        if (withHess) h0 += oh[k] * x0;
-        n0 += x0;
+    let totalG = 0;
+    let totalH = 0;
+    for (let k = begin; k < end; k++) totalG += og[k];
+    if (withHess) for (let k = begin; k < end; k++) totalH += oh[k];
+    let runG = 0;
+    let runH = 0;
+    let runC = 0;
+    if (end > begin) {
+      const first = rows[begin] * words;
+      for (let w = 0; w < words; w++) prev[w] = packed[first + w] & masks[w];
+    }
+    for (let k = begin; k < end; k++) {
+      const base = rows[k] * words;
+      let same = true;
+      for (let w = 0; w < words; w++) {
+        if ((packed[base + w] & masks[w]) !== prev[w]) {
+          same = false;
+          break;
+        }
       }
-      write(features[fi], g0, h0, n0);
+      if (!same) {
+        this.flushRun(runG, runH, runC);
+        for (let w = 0; w < words; w++) prev[w] = packed[base + w] & masks[w];
+        runG = 0;
+        runH = 0;
+        runC = 0;
+      }
+      runG += og[k];
+      if (withHess) runH += oh[k];
+      runC++;
+    }
+    if (end > begin) this.flushRun(runG, runH, runC);
+    const C = end - begin;
+    const H = withHess ? totalH : C;
+    for (let fi = 0; fi < count; fi++) {
+      const f = features[fi];
+      const q = this.bitOfFeature[f];
+      const base = f * FEATURE_STRIDE;
+      hist[base] = totalG - sumG[q];
+      hist[base + 2] = C - sumC[q];
+      hist[base + SLOT] = sumG[q];
+      hist[base + SLOT + 2] = sumC[q];
+      if (withHess) {
+        hist[base + 1] = H - sumH[q];
+        hist[base + SLOT + 1] = sumH[q];
+      }
+    }
+  }
+
+  /** Add a run's sums to every feature whose bit is set in the run's (masked) words. */
+  private flushRun(runG: number, runH: number, runC: number): void {
+    const prev = this.bitPrev;
+    for (let w = 0; w < this.bitWords; w++) {
+      let bits = prev[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const q = (w << 5) + 31 - Math.clz32(low);
+        this.bitSumG[q] += runG;
+        this.bitSumH[q] += runH;
+        this.bitSumC[q] += runC;
+        bits ^= low;
+      }
     }
   }
 
