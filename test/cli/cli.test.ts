@@ -1,0 +1,93 @@
+// The command line as a user meets it: exit codes, help, located errors, never a stack trace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+
+export function causeway(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function noStackTrace(text: string): void {
+  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'a stack trace reached the user');
+}
+
+test('--version and --help', () => {
+  const v = causeway(['--version']);
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+  const h = causeway(['--help']);
+  assert.equal(h.code, 0);
+  for (const c of ['validate', 'plan', 'run', 'synth', 'report', 'compare', 'merge']) assert.match(h.stdout, new RegExp(`\\n  ${c} `));
+  for (const c of ['validate', 'plan', 'run', 'synth', 'report', 'compare', 'merge']) {
+    const r = causeway([c, '--help']);
+    assert.equal(r.code, 0, c);
+    assert.match(r.stdout, new RegExp(`^Usage: causeway ${c}`), c);
+  }
+});
+
+test('usage errors exit 2', () => {
+  for (const args of [[], ['bogus'], ['run'], ['plan', 'a.yaml', 'b.yaml'], ['run', 'x.yaml', '--jobs', 'many'], ['validate', '--frobnicate', 'x.yaml']]) {
+    const r = causeway(args);
+    assert.equal(r.code, 2, args.join(' '));
+    noStackTrace(r.stderr);
+  }
+});
+
+test('validate: broken specs print one located line per error and exit 1', () => {
+  const d = mkdtempSync(join(tmpdir(), 'causeway-cli-'));
+  const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
+  const cases: Array<[string, string, RegExp[]]> = [
+    ['unknown-key.yaml', `extends: ${demo}\nname: x\ntreatment: { measur: interactions }\n`, [/unknown-key\.yaml:3:14 +\/treatment\/measur +unknown key 'measur'; did you mean 'measure'\?/]],
+    ['wrong-type.yaml', `extends: ${demo}\nname: x\nseed: many\n`, [/wrong-type\.yaml:3:7 +\/seed +must be integer/]],
+    ['missing.yaml', `spec: 1\nname: x\ndata: { source: synthetic }\ntreatment: { measure: interactions, threshold: { value: 1 } }\nestimators: [{ id: a, kind: difference_in_means }]\n`, [/missing\.yaml:1:1 +\/ +missing required key 'outcomes'/]],
+    ['bad-extends.yaml', `name: x\nextends: ./nowhere.yaml\n`, [/bad-extends\.yaml:2:10 +\/extends +extends: file not found/]],
+    ['cycle-a.yaml', `extends: ./cycle-b.yaml\n`, [/cycle-b\.yaml:1:10 +\/extends +extends cycle/]],
+    ['syntax.yaml', `spec: 1\nname: [oops\nseed: 3\n`, [/syntax\.yaml:3:1 +YAML syntax error/]],
+    ['expression.yaml', `extends: ${demo}\nname: x\ndays: { bad_measure: "mean(watch_ratoi)" }\n`, [/expression\.yaml:3:\d+ .*watch_ratoi.*did you mean .watch_ratio./]],
+    ['column.yaml', `extends: ${demo}\nname: x\nmediator: high_satisfaction_shar\n`, [/column\.yaml:3:11 +\/mediator +mediator 'high_satisfaction_shar' is not a panel column; did you mean 'high_satisfaction_share'\?/]],
+  ];
+  writeFileSync(join(d, 'cycle-b.yaml'), 'extends: ./cycle-a.yaml\n');
+  for (const [name, text, patterns] of cases) {
+    writeFileSync(join(d, name), text);
+    const r = causeway(['validate', join(d, name)], { cwd: d });
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    noStackTrace(r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    for (const p of patterns) assert.ok(lines.some((l) => p.test(l)), `${name}:\n${r.stderr}`);
+  }
+});
+
+test('validate accepts every committed spec', () => {
+  const r = causeway(['validate', 'specs/demo/discovery-mediation.yaml', 'specs/demo/discovery-mediation-robustness.yaml', 'specs/demo/long-term-effects.yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 3);
+});
+
+test('plan --json and plan --diff', () => {
+  const plan = causeway(['plan', 'specs/demo/discovery-mediation-robustness.yaml', '--json']);
+  assert.equal(plan.code, 0, plan.stderr);
+  const value = JSON.parse(plan.stdout) as { cells: Array<{ id: string; axes: Record<string, unknown> }> };
+  assert.equal(value.cells.length, 36);
+  const d = mkdtempSync(join(tmpdir(), 'causeway-diff-'));
+  const variant = join(d, 'variant.yaml');
+  writeFileSync(
+    variant,
+    `extends: ${join(root, 'specs', 'demo', 'discovery-mediation-robustness.yaml')}\nname: variant\nsensitivity:\n  grid:\n    treatment.threshold.value: [0.5, 0.6, 0.7]\n`,
+  );
+  const diff = causeway(['plan', '--diff', 'specs/demo/discovery-mediation-robustness.yaml', variant, '--json']);
+  assert.equal(diff.code, 0, diff.stderr);
+  const changes = JSON.parse(diff.stdout) as Record<'added' | 'removed' | 'unchanged', Array<{ axes: Record<string, unknown> }>>;
+  assert.equal(changes.added.length, 12);
+  assert.ok(changes.added.every((c) => c.axes['treatment.threshold.value'] === 0.7));
+  assert.equal(changes.removed.length, 12);
+  assert.ok(changes.removed.every((c) => c.axes['treatment.threshold.value'] === 0.4));
+  assert.equal(changes.unchanged.length, 24);
+});

@@ -1,0 +1,119 @@
+// End to end through the CLI on a small simulated archive: every demo spec runs, a run is
+// reproducible to the byte, the linear g-computation covers the simulator's true effect, and a run
+// directory can be re-rendered and compared.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const work = mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
+const env = { CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' };
+const archive = join(work, 'archive', '18164998.zip');
+
+function causeway(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A variant of a demo spec pointed at the small archive (and lighter where the demo is heavy). */
+function variant(demo: string, name: string, extra = '', data = `{ path: ${archive} }`): string {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `extends: ${join(root, 'specs', 'demo', demo)}\nname: ${name}\ndata: ${data}\n${extra}`);
+  return file;
+}
+
+before(() => {
+  const r = causeway(['synth', '--out', archive, '--users', '90', '--days', '30', '--videos', '400', '--seed', '11']);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('discovery-mediation demo spec: reproducible to the byte, covers the true effect, re-renders and compares', () => {
+  // modulus 1: the whole simulated population, the one truth.json describes
+  const whole = `{ path: ${archive}, sample: { modulus: 1 } }`;
+  const spec = variant('discovery-mediation.yaml', 'e2e-discovery', 'uncertainty: { bootstrap: { reps: 100 } }\n', whole);
+  const first = causeway(['run', spec, '--out', join(work, 'run-a')]);
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  assert.match(first.stdout, /report: .*run-a\/report\.md/);
+  const second = causeway(['run', spec, '--out', join(work, 'run-b'), '--no-cache', '--jobs', '2']);
+  assert.equal(second.code, 0, second.stderr);
+  const a = readFileSync(join(work, 'run-a', 'results.json'));
+  const b = readFileSync(join(work, 'run-b', 'results.json'));
+  assert.ok(a.equals(b), 'two runs of the same spec must give byte-identical results.json');
+
+  for (const f of ['report.md', 'manifest.json', 'spec.resolved.yaml', 'figures/estimator_forest.png', 'figures/dag.png', 'tables/estimator_comparison.csv']) {
+    assert.ok(existsSync(join(work, 'run-a', f)), f);
+  }
+
+  const results = JSON.parse(a.toString()) as {
+    cells: Array<{ estimators: Array<{ id: string; outcome?: string; estimates: Record<string, { estimate: number; ci: [number, number] }> }> }>;
+  };
+  const truth = JSON.parse(readFileSync(join(work, 'archive', 'truth.json'), 'utf8')) as { outcomes: { future_7day_interactions: { TE: number } } };
+  const gcomp = results.cells[0].estimators.find((e) => e.id === 'gcomp_linear' && !e.outcome)!;
+  const [lo, hi] = gcomp.estimates.ate.ci;
+  const te = truth.outcomes.future_7day_interactions.TE;
+  assert.ok(lo <= te && te <= hi, `true TE ${te} outside the gcomp_linear CI [${lo}, ${hi}]`);
+  const naive = results.cells[0].estimators.find((e) => e.id === 'naive' && !e.outcome)!;
+  assert.ok(naive.estimates.ate.estimate > hi, 'the unadjusted difference should be confounded upwards in the simulator');
+
+  const report = readFileSync(join(work, 'run-a', 'report.md'), 'utf8');
+  for (const section of ['## Summary', '## Question and estimands', '## Data and sample', '## Estimator comparison', '## Mediation decomposition', '## Overlap and balance']) {
+    assert.ok(report.includes(section), section);
+  }
+
+  const rerender = causeway(['report', join(work, 'run-a')]);
+  assert.equal(rerender.code, 0, rerender.stderr);
+  assert.equal(readFileSync(join(work, 'run-a', 'report.md'), 'utf8'), report, 're-rendering an unchanged run gives the same report');
+
+  const other = variant('discovery-mediation.yaml', 'e2e-discovery-other', 'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n', whole);
+  assert.equal(causeway(['run', other, '--out', join(work, 'run-c')]).code, 0);
+  const compare = causeway(['compare', join(work, 'run-a'), join(work, 'run-c')]);
+  assert.equal(compare.code, 0, compare.stderr);
+  assert.match(compare.stdout, /mediation_linear/);
+  assert.match(compare.stdout, /avg_watch_ratio_capped_2/, 'the spec diff is part of the comparison');
+  const compareJson = causeway(['compare', join(work, 'run-a'), join(work, 'run-c'), '--json']);
+  assert.equal(compareJson.code, 0);
+  JSON.parse(compareJson.stdout);
+});
+
+test('long-term-effects demo spec runs on the small archive', () => {
+  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n');
+  const r = causeway(['run', spec, '--out', join(work, 'run-long')]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const results = JSON.parse(readFileSync(join(work, 'run-long', 'results.json'), 'utf8')) as { cells: Array<{ status: string; estimators: Array<{ id: string; status: string }> }> };
+  assert.equal(results.cells[0].status, 'ok');
+  for (const id of ['naive', 'ipw', 'msm', 'gcomp_linear', 'gcomp_gbm', 'aipw']) {
+    assert.equal(results.cells[0].estimators.find((e) => e.id === id)?.status, 'ok', id);
+  }
+  assert.ok(existsSync(join(work, 'run-long', 'figures', 'weight_sensitivity.png')));
+});
+
+test('robustness demo spec runs its grid on the small archive and summarizes families', () => {
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n');
+  const r = causeway(['run', spec, '--out', join(work, 'run-grid'), '--jobs', '2']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const results = JSON.parse(readFileSync(join(work, 'run-grid', 'results.json'), 'utf8')) as {
+    cells: Array<{ status: string }>;
+    summary: { robustness: Array<{ family: string; specifications: number }> };
+  };
+  assert.equal(results.cells.length, 36);
+  assert.ok(results.cells.every((c) => c.status === 'ok'));
+  const families = results.summary.robustness.map((f) => f.family);
+  assert.deepEqual(families, ['treatment.threshold.value', 'mediator', 'outcomes.primary', 'models.nuisance']);
+  const again = causeway(['run', spec, '--out', join(work, 'run-grid')]);
+  assert.equal(again.code, 0);
+  assert.match(again.stdout, /0 computed, 36 from cache/);
+});
+
+test('a bad archive path fails the cell with a clear reason and exit 1', () => {
+  const spec = join(work, 'missing-archive.yaml');
+  writeFileSync(spec, `extends: ${join(root, 'specs', 'demo', 'discovery-mediation.yaml')}\nname: missing\ndata: { source: kuairec, path: ./nowhere/18164998.zip }\n`);
+  const r = causeway(['run', spec, '--out', join(work, 'run-missing')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout + r.stderr, /nowhere\/18164998\.zip.*(does not exist|not found)/);
+  assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+/);
+});
