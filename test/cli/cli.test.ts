@@ -66,9 +66,10 @@ test('validate: broken specs print one located line per error and exit 1', () =>
 });
 
 test('validate accepts every committed spec', () => {
-  const r = causeway(['validate', 'specs/demo/discovery-mediation.yaml', 'specs/demo/discovery-mediation-robustness.yaml', 'specs/demo/long-term-effects.yaml']);
+  const specs = ['demo', 'kuairec'].flatMap((d) => ['discovery-mediation', 'discovery-mediation-robustness', 'long-term-effects'].map((n) => `specs/${d}/${n}.yaml`));
+  const r = causeway(['validate', ...specs]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim().split('\n').length, 3);
+  assert.equal(r.stdout.trim().split('\n').length, 6);
 });
 
 test('plan --json and plan --diff', () => {

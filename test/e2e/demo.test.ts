@@ -109,6 +109,20 @@ test('robustness demo spec runs its grid on the small archive and summarizes fam
   assert.match(again.stdout, /0 computed, 36 from cache/);
 });
 
+test('a spec for the real archive runs unchanged on an archive in the real layout', () => {
+  const spec = join(work, 'kuairec-on-simulated.yaml');
+  writeFileSync(
+    spec,
+    `extends: ${join(root, 'specs', 'kuairec', 'discovery-mediation.yaml')}\nname: kuairec-layout\ndata: { path: ${archive}, sample: { modulus: 3 } }\n` +
+      'uncertainty: { bootstrap: { reps: 20 } }\nsensitivity: { refuter_reps: 2 }\n',
+  );
+  const r = causeway(['run', spec, '--out', join(work, 'run-kuairec')]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const results = JSON.parse(readFileSync(join(work, 'run-kuairec', 'results.json'), 'utf8')) as { data: { source: string }; cells: Array<{ status: string }> };
+  assert.equal(results.data.source, 'kuairec');
+  assert.equal(results.cells[0].status, 'ok');
+});
+
 test('a bad archive path fails the cell with a clear reason and exit 1', () => {
   const spec = join(work, 'missing-archive.yaml');
   writeFileSync(spec, `extends: ${join(root, 'specs', 'demo', 'discovery-mediation.yaml')}\nname: missing\ndata: { source: kuairec, path: ./nowhere/18164998.zip }\n`);
