@@ -44,13 +44,12 @@ export function binUppers(sorted: Float64Array, maxBins: number): Float64Array {
       }
     }
   } else {
-    // Equal-count bins by rank: bin j ends at the value of rank round((j+1)·m/maxBins) − 1,
-    // extended to cover all its ties; heavy ties merge bins instead of splitting a value.
-    let lastIndex = -1;
-    for (let j = 1; j < maxBins; j++) {
-      let idx = Math.round((j * m) / maxBins) - 1;
-      if (idx <= lastIndex) continue;
-      // Move to the last occurrence of this value so a value never straddles two bins.
+    // Equal-count bins by rank; a tied value never straddles two bins, and after a heavy tie (say
+    // 90% zeros) the remaining bins are spread over the remaining values, so tails keep resolution.
+    let start = 0;
+    let binsLeft = maxBins;
+    while (binsLeft > 1 && start < m) {
+      let idx = start + Math.max(1, Math.round((m - start) / binsLeft)) - 1;
       const v = sorted[idx];
       let hi = m;
       let lo = idx;
@@ -62,7 +61,8 @@ export function binUppers(sorted: Float64Array, maxBins: number): Float64Array {
       idx = lo - 1;
       if (idx >= m - 1) break;
       uppers.push(midpoint(v, sorted[idx + 1]));
-      lastIndex = idx;
+      start = idx + 1;
+      binsLeft--;
     }
   }
   uppers.push(Infinity);
@@ -71,8 +71,8 @@ export function binUppers(sorted: Float64Array, maxBins: number): Float64Array {
 
 function midpoint(a: number, b: number): number {
   const mid = a + (b - a) / 2;
-  // Guarantee a ≤ mid < b even when a and b are adjacent doubles.
-  return mid >= b ? a : mid;
+  // Guarantee a ≤ mid < b even when a and b are adjacent doubles (or a is −Infinity: NaN).
+  return mid !== mid || mid >= b ? a : mid;
 }
 
 /** First bin whose upper bound is ≥ v (binary search); v must not be NaN. */
