@@ -213,7 +213,7 @@ test('kind mediation_debiased runs through the estimator registry with the cell 
     seed: 3, cellId: 'cell-b', bootstrap: { reps: 60, level: 0.9 },
     models: { gbm: { kind: 'gbm', trees: 40, max_depth: 3, learning_rate: 0.1 } },
   };
-  const spec = { id: 'md', kind: 'mediation_debiased', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } };
+  const spec = { id: 'md', kind: 'mediation_debiased', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 }, importance: true };
   const result = runEstimator(spec, frame, ctx);
   assert.equal(result.status, 'ok', result.reason);
   for (const k of ['te_debiased', 'nde_debiased', 'nie_debiased']) {
@@ -225,6 +225,11 @@ test('kind mediation_debiased runs through the estimator registry with the cell 
   assert.ok(result.estimates.nde.estimate !== null);
   assert.equal(result.estimates.nde.ci, null);
   assert.equal((result.diagnostics.bootstrap as { assembly: string }).assembly, 'sufficient_statistics');
+  // Feature-importance audit: the outcome model leans on M and x2 (4·sin(2π·x2)), the mediator model on A and x1.
+  const importance = result.diagnostics.feature_importance as { target: string; feature: string; importance_share: number }[];
+  const top = (t: string) => importance.filter((r) => r.target === t).slice(0, 3).map((r) => r.feature);
+  assert.ok(top('outcome').includes('x2') && top('outcome').includes('M'), JSON.stringify(top('outcome')));
+  assert.ok(top('mediator').includes('x1') && top('mediator').includes('A'), JSON.stringify(top('mediator')));
   const oneArm = runEstimator(spec, { ...frame, A: new Float64Array(data.n).fill(1) } as AnalysisFrame, ctx);
   assert.equal(oneArm.status, 'failed');
 });

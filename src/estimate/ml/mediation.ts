@@ -301,3 +301,39 @@ function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: 
   }
   return out;
 }
+
+export interface NuisanceImportanceRow {
+  target: 'mediator' | 'outcome';
+  feature: string;
+  importance: number;
+  importance_share: number | null;
+  splits: number;
+}
+
+/**
+ * Seed 004's feature-importance audit: full-sample mediator model on [A, X] and outcome model on
+ * [A, M, (A·M), X] (not used for effects), each feature's total gain and share. Models without
+ * importance (linear) give no rows.
+ */
+export function nuisanceImportance(data: CrossfitData, mediator: Learner, outcome: Learner,
+  options: { interaction?: boolean; weights?: Float64Array | null } = {}): NuisanceImportanceRow[] {
+  if (!data.M) throw new CausewayError('ESTIMATE_NO_MEDIATOR', 'feature importance of mediation models needs a mediator');
+  const interaction = options.interaction ?? true;
+  const w = options.weights ?? undefined;
+  const all = Int32Array.from({ length: data.n }, (_, i) => i);
+  const fits: [NuisanceImportanceRow['target'], ReturnType<Learner['fit']>][] = [
+    ['mediator', mediator.fit(designRows(data.X, all, [{ name: 'A', values: data.A }]), data.M, w)],
+    ['outcome', outcome.fit(designRows(data.X, all, outcomeLead({ A: data.A, M: data.M }, interaction)), data.Y, w)],
+  ];
+  const rows: NuisanceImportanceRow[] = [];
+  for (const [target, model] of fits) {
+    if (!model.importance) continue;
+    const imp = model.importance();
+    const total = imp.reduce((s, f) => s + f.gain, 0);
+    imp
+      .map((f) => ({ target, feature: f.feature, importance: f.gain, importance_share: total > 0 ? f.gain / total : null, splits: f.splits }))
+      .sort((a, b) => b.importance - a.importance || a.feature.localeCompare(b.feature))
+      .forEach((r) => rows.push(r));
+  }
+  return rows;
+}

@@ -3,7 +3,8 @@
  * as kind `mediation_debiased`, so a spec can run it beside `mediation` (plug-in):
  *
  *   - { id: mediation_gbm_debiased, kind: mediation_debiased, mediator_model: gbm, outcome_model: gbm,
- *       propensity: gbm, crossfit: { folds: 3 }, interaction: true, mediator_clip: [0, 1], clip: 0.01 }
+ *       propensity: gbm, crossfit: { folds: 3 }, interaction: true, mediator_clip: [0, 1], clip: 0.01,
+ *       importance: true }   # adds seed 004's feature-importance audit to the diagnostics
  *
  * Estimates: te, nde, nie (plug-in, seed 004) and te_debiased, nde_debiased, nie_debiased with
  * user-clustered influence-function SEs. Under the cell's user-cluster bootstrap the debiased
@@ -16,7 +17,7 @@ import { EstimatorFailure, registerEstimator, type EstimatorImpl, type PointResu
 import { resolveModel } from '../learners.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { roleLearner, usersOf } from './common.js';
-import { mediationCrossfit, type MediationRows } from './mediation.js';
+import { mediationCrossfit, nuisanceImportance, type MediationRows } from './mediation.js';
 
 /** Codes of design problems (reported as a failed estimator), as opposed to spec mistakes (thrown). */
 const DESIGN_FAILURES = new Set([
@@ -95,6 +96,11 @@ export const mediationDebiased: EstimatorImpl = {
     for (const [name, v] of Object.entries(r.estimates)) {
       estimates[name] = v.estimate;
       se[name] = v.se ?? null;
+    }
+    if (flag(opts, 'importance', false)) {
+      // Seed 004's audit: full-sample nuisance models, top 12 features per target.
+      const rows = nuisanceImportance(frame, options.mediator, options.outcome, { interaction: options.interaction });
+      r.diagnostics.feature_importance = ['mediator', 'outcome'].flatMap((t) => rows.filter((x) => x.target === t).slice(0, 12));
     }
     const reference = (r.diagnostics.plugin as { reference_mean: number | null }).reference_mean;
     return {
