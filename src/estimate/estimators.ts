@@ -1180,7 +1180,13 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
       Object.assign(estimates[k], { ci: s.ci, bootMean: s.bootMean, bootSd: s.bootSd });
     });
     if (failures) warnings.push(`${failures} of ${reps} bootstrap replicates could not be estimated and were left out`);
-    diagnostics.bootstrap = { reps, level, method: 'percentile', cluster: 'user', assembly: fast ? 'sufficient_statistics' : 'refit', failed: failures };
+    const fittedNuisance =
+      ['ipw', 'msm', 'aipw'].includes(spec.kind) || (spec.kind === 'sem_path' && opts.weights !== 'none') || (spec.kind === 'mediation' && opts.weights === 'ipw');
+    diagnostics.bootstrap = {
+      reps, level, method: 'percentile', cluster: 'user', assembly: fast ? 'sufficient_statistics' : 'refit', failed: failures,
+      // fast replicates keep propensity weights / cross-fitted nuisances from the full sample (as seed 004 does)
+      nuisance: fast && fittedNuisance ? 'held_fixed' : 'refit_per_replicate',
+    };
   }
   return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])] };
 }
