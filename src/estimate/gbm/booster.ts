@@ -11,6 +11,8 @@
  * Hot data: bin codes in a column-major Uint8Array, gradients/hessians in Float64Array, the rows
  * of each node as a contiguous, ascending slice of one Int32Array (stable partitioning keeps row
  * order, so column reads stay mostly sequential), histograms as flat Float64Arrays from a pool.
+ * Two-bin (one-hot) features are also bit-packed per row and summed per run of equal rows: a user's
+ * profile columns are constant over that user's consecutive days.
  * All randomness (row subsample, feature subsample) comes from one Rng keyed by the seed, drawn in
  * a fixed order, and all sums run in a fixed order: the same inputs give the same model bit for bit.
  * Single-threaded: on the shared two-core machine worker threads would compete with cells that
@@ -457,8 +459,6 @@ class TreeGrower {
   buildHist(hist: Float64Array, features: Int32Array, begin: number, end: number, grad: Float64Array,
     hess: Float64Array | null): void {
     const rows = this.rows;
-    const n = this.n;
-    const codes = this.binned.codes;
     const og = this.orderedGrad;
     const oh = this.orderedHess;
     // Gather the node's gradients once so the per-feature loops read them sequentially.
@@ -475,8 +475,8 @@ class TreeGrower {
       hist.fill(0, base, base + binCount[f] * SLOT);
       if (hasMissing[f]) hist.fill(0, base + MISSING_BIN * SLOT, base + FEATURE_STRIDE);
     }
-    // Binary features (two bins, never missing; one-hot columns) are summed in registers: bin 1
-    // from the rows, bin 0 as the node total minus bin 1. Every other feature gets a histogram.
+    // Binary features (two bins, never missing: one-hot columns) go through the bit-packed path
+    // (bin 1 summed per run of equal rows, bin 0 = node total − bin 1); the others get histograms.
     let binaryCount = 0;
     let generalCount = 0;
     const binary = this.binaryFeatures;
