@@ -177,9 +177,23 @@ export class CsvParser {
   push(chunk: Buffer): void {
     this.result.bytes += chunk.length;
     let buf = chunk;
-    if (this.carry && this.carry.length > 0) buf = Buffer.concat([this.carry, chunk]);
-    this.carry = null;
     let pos = 0;
+    if (this.carry && this.carry.length > 0) {
+      // Finish the record cut by the previous chunk on a small buffer (carry + this chunk up to its first
+      // line end) instead of copying the whole chunk; fall back to the full copy when quotes are involved.
+      const nl = this.header !== null && this.carry.indexOf(QUOTE) < 0 ? chunk.indexOf(LF) : -1;
+      if (nl >= 0 && chunk.indexOf(QUOTE, 0) !== -1 && chunk.indexOf(QUOTE, 0) < nl) {
+        buf = Buffer.concat([this.carry, chunk]);
+      } else if (nl >= 0) {
+        const head = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+        const used = this.parseRecords(head, 0, false);
+        if (used >= this.carry.length) pos = used - this.carry.length; // continue inside this chunk
+        else buf = Buffer.concat([this.carry.subarray(used), chunk]); // incomplete after all: parse it whole
+      } else {
+        buf = Buffer.concat([this.carry, chunk]);
+      }
+    }
+    this.carry = null;
     if (this.header === null) {
       const end = findRecordEnd(buf, 0);
       if (end < 0) {

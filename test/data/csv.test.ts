@@ -82,3 +82,31 @@ test('line numbers count newlines inside quotes', () => {
   assert.throws(() => parseCsvBuffer({ member: 'm', columns: { a: 'category', b: 'number' } }, Buffer.from(text), 3),
     (e: unknown) => e instanceof CausewayError && (e.where as { line: number }).line === 4);
 });
+
+test('any chunking gives the same table (records cut at every position)', async () => {
+  const { Rng } = await import('../../src/rng.js');
+  const rng = new Rng('csv-chunking');
+  let text = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n';
+  for (let i = 0; i < 300; i++) {
+    const blank = rng.nextFloat() < 0.1;
+    const play = rng.nextInt(20000);
+    const dur = 3000 + rng.nextInt(20000);
+    text += `${rng.nextInt(9)},${rng.nextInt(500)},${play},${dur},${blank ? '' : '2020-07-05 05:27:48.378'},${blank ? '' : '20200705'},${blank ? '' : 1593898068 + i / 1000},${play / dur}${rng.nextFloat() < 0.2 ? '\r\n' : '\n'}`;
+  }
+  const whole = parseCsvBuffer(matrixReq({ sample: { column: 'user_id', modulus: 3, remainder: 1 } }), Buffer.from(text), 1 << 20);
+  assert.ok(whole.table.length > 50);
+  for (let trial = 0; trial < 20; trial++) {
+    const { CsvParser } = await import('../../src/data/csv.js');
+    const parser = new CsvParser(matrixReq({ sample: { column: 'user_id', modulus: 3, remainder: 1 } }));
+    const bytes = Buffer.from(text);
+    for (let off = 0; off < bytes.length;) {
+      const size = 1 + rng.nextInt(120);
+      parser.push(bytes.subarray(off, Math.min(bytes.length, off + size)));
+      off += size;
+    }
+    const r = parser.end();
+    assert.deepEqual(r.table, whole.table);
+    assert.equal(r.rowsSampledOut, whole.rowsSampledOut);
+    assert.equal(r.rowsDroppedEmpty, whole.rowsDroppedEmpty);
+  }
+});
