@@ -69,7 +69,15 @@ export async function run(args: string[]): Promise<string> {
   const one = await timed(plan, { jobs: 1, noCache: true });
   const two = await timed(plan, { jobs: 2, noCache: true });
   const cached = await timed(plan, { jobs: 2 });
-  const same = stableStringify(one.result.cells) === stableStringify(two.result.cells) && stableStringify(two.result.cells) === stableStringify(cached.result.cells);
+  const texts = [one, two, cached].map((r) => stableStringify(r.result.cells));
+  const same = texts[0] === texts[1] && texts[1] === texts[2];
+  // Where two runs differ (the first differing line), so a mismatch can be looked into.
+  const firstDifference = (a: string, b: string): string => {
+    const la = a.split('\n');
+    const lb = b.split('\n');
+    const i = la.findIndex((line, k) => line !== lb[k]);
+    return i < 0 ? 'none' : `line ${i + 1}: ${la[i]?.trim()} vs ${lb[i]?.trim()}`;
+  };
   rmSync(work, { recursive: true, force: true });
 
   const okCells = one.result.cells.filter((c) => c.status === 'ok').length;
@@ -82,7 +90,7 @@ export async function run(args: string[]): Promise<string> {
     `| all cells | 2 | ${two.result.computed} | ${two.result.fromCache} | ${two.result.failed} | ${two.seconds.toFixed(2)} | ${(two.seconds / plan.cells.length).toFixed(3)} |`,
     `| re-run (cache) | 2 | ${cached.result.computed} | ${cached.result.fromCache} | ${cached.result.failed} | ${cached.seconds.toFixed(2)} | ${(cached.seconds / plan.cells.length).toFixed(3)} |`,
     '',
-    `Speed-up 1 → 2 workers: ${(one.seconds / two.seconds).toFixed(2)}×; ${okCells}/${plan.cells.length} cells ok; results identical across the three runs: ${same ? 'yes' : 'NO'}.`,
+    `Speed-up 1 → 2 workers: ${(one.seconds / two.seconds).toFixed(2)}×; ${okCells}/${plan.cells.length} cells ok; results identical across the three runs: ${same ? 'yes' : `NO (1 vs 2 workers: ${firstDifference(texts[0]!, texts[1]!)}; 2 workers vs cache: ${firstDifference(texts[1]!, texts[2]!)})`}.`,
     `Machine: ${cpus().length} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after (a load above the core count means other work shared the CPUs and the speed-up understates the engine).`,
   ];
   return lines.join('\n') + '\n';
