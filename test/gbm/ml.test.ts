@@ -201,6 +201,11 @@ test('spec entry point: gbm by name, failures explained instead of thrown', () =
   const oneArm = runMlEstimator({ ...frame, A: new Float64Array(data.n) }, { id: 'a', kind: 'aipw', outcome: 'gbm', crossfit: { folds: 3 } }, ctx);
   assert.equal(oneArm.result.status, 'failed');
   assert.match(oneArm.result.reason!, /untreated/);
+  // Untreated rows from one user only: the fold that holds that user out cannot fit a contrast.
+  const oneUserUntreated = Float64Array.from(data.cluster, (c) => (c === data.cluster[0] ? 0 : 1));
+  const poorOverlap = runMlEstimator({ ...frame, A: oneUserUntreated }, { id: 'm', kind: 'mediation', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  assert.equal(poorOverlap.result.status, 'failed');
+  assert.match(poorOverlap.result.reason!, /overlap/);
   const badTask = runMlEstimator(frame, { id: 'a', kind: 'aipw', outcome: 'logistic', crossfit: { folds: 3 } }, ctx);
   assert.equal(badTask.result.status, 'failed');
   assert.match(badTask.result.reason!, /regression/);

@@ -8,7 +8,7 @@ import { CausewayError } from '../../errors.js';
 import { finiteOrNull, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
-  classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
   setColumn, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 
@@ -112,6 +112,7 @@ export function gcompCrossfit(data: CrossfitData, options: GcompOptions): { resu
   const id = options.id ?? 'gcomp_crossfit';
   checkBinaryTreatment(data);
   const folds = userFolds(data.cluster, options.folds ?? 3);
+  checkFoldArms(data.A, folds);
   const rows = crossfitOutcome(data, options.outcome, folds, options.weights ?? null);
   const effect = new Float64Array(data.n);
   for (let i = 0; i < data.n; i++) effect[i] = rows.mu1[i] - rows.mu0[i];
@@ -171,6 +172,7 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
   checkBinaryTreatment(data);
   const folds = userFolds(data.cluster, options.folds ?? 3);
+  checkFoldArms(data.A, folds);
   const outcomeRows = crossfitOutcome(data, options.outcome, folds, options.weights ?? null);
   const rawPropensity = crossfitPropensity(data, options.propensity, folds);
   const e = Float64Array.from(rawPropensity);

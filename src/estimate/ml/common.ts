@@ -45,6 +45,19 @@ export function userFolds(cluster: Int32Array, folds: number): Fold[] {
   return out;
 }
 
+/** Every training fold must hold both arms, or no model of a contrast can be fitted there. */
+export function checkFoldArms(A: Float64Array, folds: Fold[]): void {
+  folds.forEach((fold, k) => {
+    let treated = 0;
+    for (const i of fold.train) treated += A[i];
+    if (treated === 0 || treated === fold.train.length) {
+      throw new CausewayError('ESTIMATE_ONE_ARM',
+        `cross-fitting fold ${k + 1}: the training users have only ${treated === 0 ? 'untreated' : 'treated'} rows; overlap is too poor to cross-fit`,
+        { kind: 'none' }, 'check the treatment threshold and the overlap diagnostics, or use fewer folds');
+    }
+  });
+}
+
 /** Rows `index` of X with extra leading columns (each given for all n rows, or already per index row). */
 export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignMatrix {
   const n = index ? index.length : X.rows;

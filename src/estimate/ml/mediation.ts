@@ -24,7 +24,7 @@ import { finiteOrNull } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import {
-  classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
   setColumn, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 
@@ -100,6 +100,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const weights = options.weights ?? null;
   const n = data.n;
   const folds = userFolds(data.cluster, options.folds ?? 3);
+  checkFoldArms(data.A, folds);
   const md = { A: data.A, M };
   const clipM = (v: Float64Array) => {
     if (!options.mediatorClip) return v;
@@ -283,6 +284,9 @@ function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: 
     for (let h = 0; h < 2; h++) halves.push(T.filter((_, k) => half[k] === h));
   }
   const untreated = (rows: Int32Array) => rows.filter((r) => data.A[r] === 0);
+  if (untreated(T).length === 0) {
+    throw new CausewayError('ESTIMATE_ONE_ARM', 'a cross-fitting training fold has no untreated rows for the nested regression');
+  }
   const pairs: [Int32Array, Int32Array][] = halves.length === 2 && halves.every((h) => untreated(h).length > 0)
     ? [[halves[0], halves[1]], [halves[1], halves[0]]]
     : [[T, T]];
