@@ -34,7 +34,7 @@ async function run(plan: Plan, cacheDir: string, extra: Partial<ExecuteOptions> 
 
 test('results come back in plan order whatever the completion order; jobs 1 and jobs 2 give identical JSON', async () => {
   // Cell 0 is slow, so with two workers later cells finish before it.
-  const plan = fakePlan({ cells: 6, groups: 2, sleepMs: 2, per: { 0: { sleepMs: 150 } } });
+  const plan = fakePlan({ cells: 6, groups: 2, sleepMs: 2, per: { 0: { sleepMs: 300 } } });
   const two = await run(plan, tempDir(), { jobs: 2, noCache: true });
   const completion = two.events.filter((e): e is Extract<EngineEvent, { type: 'cell-done' }> => e.type === 'cell-done').map((e) => e.index);
   assert.notDeepEqual(completion, [0, 1, 2, 3, 4, 5], 'the slow first cell should finish after others');
