@@ -333,6 +333,8 @@ export class CsvParser {
         let cellStart = pos;
         let cellEnd: number;
         let quoted = false;
+        let trailStart = -1;
+        let trailEnd = -1;
         if (pos < len && buf[pos] === QUOTE) {
           quoted = true;
           // Quoted cell: find the closing quote ("" is an escaped quote).
@@ -356,7 +358,13 @@ export class CsvParser {
             break;
           }
           if (pos < len && buf[pos] !== COMMA && buf[pos] !== LF && buf[pos] !== CR) {
-            throw new CausewayError('DATA_BAD_CSV', 'unexpected character after a closing quote', { kind: 'data', member: this.req.member, line: recLine + lineInc, column: this.names[col] });
+            // Text after the closing quote ("ab"cd): kept as part of the cell, as pandas' parser does.
+            let p = pos;
+            while (p < len && buf[p] !== COMMA && buf[p] !== LF && buf[p] !== CR) p++;
+            if (p >= len && !final) return recStart;
+            trailStart = pos;
+            trailEnd = p;
+            pos = p;
           }
           if (nextQuote < pos) {
             nextQuote = buf.indexOf(QUOTE, pos);
@@ -434,7 +442,7 @@ export class CsvParser {
           cellEmpty[col] = cellEnd === cellStart ? 1 : 0;
           if (kind === K_NUM && quoted) {
             // Quoted number: parse the inner text.
-            const text = buf.toString('utf8', cellStart, cellEnd).trim();
+            const text = (buf.toString('utf8', cellStart, cellEnd) + (trailStart >= 0 ? buf.toString('utf8', trailStart, trailEnd) : '')).trim();
             if (text === '' || text === 'NaN' || text === 'nan') staged[col] = NaN;
             else {
               const v = Number(text);
@@ -442,12 +450,13 @@ export class CsvParser {
               staged[col] = v;
             }
           } else if (kind === K_STR) {
-            this.stagedStr[col] = cellEnd === cellStart ? null
-              : quoted ? buf.toString('utf8', cellStart, cellEnd).replace(/""/g, '"') : buf.toString('utf8', cellStart, cellEnd);
+            this.stagedStr[col] = cellEnd === cellStart && trailStart < 0 ? null
+              : quoted ? buf.toString('utf8', cellStart, cellEnd).replace(/""/g, '"') + (trailStart >= 0 ? buf.toString('utf8', trailStart, trailEnd) : '')
+                : buf.toString('utf8', cellStart, cellEnd);
           } else if (kind === K_LIST) {
             const list = this.stagedList[col];
             list.length = 0;
-            parseIntList(buf, cellStart, cellEnd, list);
+            parseIntList(buf, cellStart, trailStart >= 0 ? trailEnd : cellEnd, list);
           }
           if (col === sampleCol) {
             const id = staged[col];

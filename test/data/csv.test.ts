@@ -110,3 +110,9 @@ test('any chunking gives the same table (records cut at every position)', async 
     assert.equal(r.rowsDroppedEmpty, whole.rowsDroppedEmpty);
   }
 });
+
+test('text after a closing quote stays in the cell (as pandas reads it)', () => {
+  const r = parseCsvBuffer({ member: 'm', columns: { a: 'category', b: 'number' } }, Buffer.from('a,b\n"ab"cd,1\n"x",2\n'), 3);
+  assert.deepEqual(r.table.categorical.a.levels, ['abcd', 'x']);
+  assert.deepEqual(Array.from(r.table.numeric.b), [1, 2]);
+});
