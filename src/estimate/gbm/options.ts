@@ -47,11 +47,14 @@ export interface GbmParams {
   histogramSubtraction?: boolean;
 }
 
-/** Defaults follow XGBoost (100 trees, depth 6, eta 0.3, lambda 1, min_child_weight 1, 256 bins → 255 + missing). */
+/**
+ * Defaults as the spec schema (schemas/causeway.schema.json): 100 trees, depth 3, learning rate 0.1;
+ * the rest as XGBoost (lambda 1, min_child_weight 1, no subsampling, 255 bins + missing).
+ */
 export const GBM_DEFAULTS: GbmParams = {
   trees: 100,
-  maxDepth: 6,
-  learningRate: 0.3,
+  maxDepth: 3,
+  learningRate: 0.1,
   subsample: 1,
   colsample: 1,
   minChildWeight: 1,
