@@ -80,12 +80,49 @@ export function generateSpecReference() {
   ].join('\n');
 }
 
+const readmeUrl = new URL('../README.md', import.meta.url);
+
+/** The CLI reference, from the commands' own --help texts (needs the compiled CLI in dist/). */
+export async function generateCliReference() {
+  const { commands } = await import(new URL('../dist/src/cli/commands.js', import.meta.url).href);
+  const parts = ['## Command line', '', 'Exit codes: 0 ok, 1 invalid spec or failed run, 2 usage error. `causeway --version` prints the version.', ''];
+  for (const c of Object.values(commands)) parts.push(`### causeway ${c.name}`, '', '```text', c.help, '```', '');
+  return parts.join('\n');
+}
+
+function replaceBetween(text, name, content) {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${begin} … ${end} markers`);
+  return text.slice(0, i + begin.length) + '\n' + content.trim() + '\n' + text.slice(j);
+}
+
+/** README.md with its generated sections (spec reference, CLI reference) brought up to date. */
+export async function generateReadme() {
+  const spec = generateSpecReference()
+    .replace(/^<!--.*-->\n/, '')
+    .replace(/^# Spec reference/m, '## Spec reference')
+    .replace(/^## Sections/m, '### Sections')
+    .replace(/^### (Models|Estimators)/gm, '### $1')
+    .replace(/^#### /gm, '#### ');
+  let text = readFileSync(readmeUrl, 'utf8');
+  text = replaceBetween(text, 'spec-reference', spec);
+  text = replaceBetween(text, 'cli-reference', await generateCliReference());
+  return text;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const text = generateSpecReference();
+  const readme = await generateReadme();
   if (process.argv.includes('--check')) {
-    if (readFileSync(outUrl, 'utf8') !== text) {
-      console.error('docs/spec-reference.md is stale: run node scripts/gen-spec-reference.mjs');
+    if (readFileSync(outUrl, 'utf8') !== text || readFileSync(readmeUrl, 'utf8') !== readme) {
+      console.error('docs/spec-reference.md or README.md is stale: run node scripts/gen-spec-reference.mjs');
       process.exit(1);
     }
-  } else writeFileSync(outUrl, text);
+  } else {
+    writeFileSync(outUrl, text);
+    writeFileSync(readmeUrl, readme);
+  }
 }

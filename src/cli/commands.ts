@@ -248,15 +248,18 @@ Options:
 const merge: Command = {
   name: 'merge',
   summary: 'assemble shard outputs into one run',
-  help: `Usage: causeway merge <run-dir>
+  help: `Usage: causeway merge <run-dir> [--spec FILE]
 
 Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run directory whose
-results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.`,
+results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
+
+Options:
+  --spec FILE   the spec the shards ran (default: the path the shards recorded)`,
   async run(argv) {
-    const { positionals } = parseCommandArgs('merge', argv, {});
+    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');
     const { mergeRun } = await import('../run/run-spec.js');
-    const outcome = await mergeRun(resolve(positionals[0]));
+    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined });
     return outcome.exitCode;
   },
 };

@@ -312,7 +312,7 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   const formats = figureFormats(results, opts.figures ?? (Array.isArray(manifest.figures) ? manifest.figures : undefined));
   const files: string[] = [];
   if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
-  files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, []));
+  files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json']));
   return { runDir: root, reportPath: join(root, 'report.md'), files: files.sort(), millis: performance.now() - t0 };
 }
 

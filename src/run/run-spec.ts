@@ -2,7 +2,7 @@
  * `causeway run` and `causeway merge`: plan the spec, execute its cells through the grid engine,
  * assemble the results value (with cross-cell summaries) and write the run directory.
  */
-import { resolve, relative, isAbsolute } from 'node:path';
+import { join, resolve, relative, isAbsolute } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
@@ -10,7 +10,7 @@ import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
 import { checkSpecExpressions } from './compile.js';
 import { executePlan } from './engine.js';
-import { defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
+import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
 import { mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
@@ -76,6 +76,8 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const seconds = (Date.now() - started) / 1000;
   if (shard) {
     const file = await writeShardOutput(runDir, plan, shard, executed.cells, executed.interrupted);
+    // `causeway merge` finds the spec here unless told with --spec (another machine may mount it elsewhere).
+    await atomicWrite(join(runDir, 'shards', 'spec-path.txt'), JSON.stringify(loaded.path));
     say(`shard ${shard.index}/${shard.count}: ${executed.cells.length} cells (${executed.fromCache} from cache, ${executed.failed} failed) → ${displayPath(file)}`);
     if (executed.interrupted) say('interrupted: run the same command again to resume');
     return { exitCode: executed.failed > 0 || executed.interrupted ? 1 : 0, runDir: shardDir(runDir, shard) };

@@ -22,3 +22,8 @@ test('docs/spec-reference.md is generated from the current schema', async () => 
   const { generateSpecReference } = (await import(`${root}scripts/gen-spec-reference.mjs`)) as { generateSpecReference(): string };
   assert.equal(readFileSync(`${root}docs/spec-reference.md`, 'utf8'), generateSpecReference(), 'run node scripts/gen-spec-reference.mjs');
 });
+
+test('README.md carries the current spec and CLI reference', async () => {
+  const { generateReadme } = (await import(`${root}scripts/gen-spec-reference.mjs`)) as { generateReadme(): Promise<string> };
+  assert.equal(readFileSync(`${root}README.md`, 'utf8'), await generateReadme(), 'run node scripts/gen-spec-reference.mjs');
+});
