@@ -23,7 +23,9 @@ import { normalizeDiagnostics } from './normalize.js';
 import { formatInterval, formatNumber, formatPercent, zeroVerdict, type CellValue, type ReportTable, type TableColumn } from './format.js';
 import { decompositionChart, importanceChart, intervalChart, lovePlot, overlapPlot, specificationCurve } from './figures/charts.js';
 import { mediationDag } from './figures/dag.js';
-import type { Figure, FigureOptions } from './figures/render.js';
+import { axisShortName, axisValueLabel, axisValueLabels, estimatorLabels } from './labels.js';
+import { truthComparison } from './truth.js';
+import { shortLabel, type Figure, type FigureOptions } from './figures/render.js';
 
 /** Figure names a spec may list under report.figures. */
 export const FIGURE_NAMES = [
@@ -84,8 +86,15 @@ export function fileStem(text: string): string {
   return s.slice(0, 60) || 'x';
 }
 
+// readable estimator labels, unique within the model being built (set per buildReportModel call)
+let currentLabels = new Map<EstimatorEntry, string>();
 function labelOf(e: EstimatorEntry): string {
-  return e.label ?? e.id;
+  return currentLabels.get(e) ?? e.label ?? e.id;
+}
+
+/** A short group name for figures: the estimator id, which the tables pair with its full label. */
+function shortMethod(e: EstimatorEntry): string {
+  return e.id;
 }
 
 function ciOf(v: EstimateValue | undefined | null): [number, number] | null {
@@ -148,12 +157,16 @@ function estimandRank(k: string): number {
 
 /** The cell shown in detail: the summary's primary cell, else the first ok cell, else the first cell. */
 export function primaryCell(results: Results): CellResult | null {
+  // a cell's id is the hash prefix of its analysis definition, so the grid cell with the spec's own
+  // (un-varied) values has the spec hash's prefix as its id
+  const base = results.cells.length > 1 ? results.cells.find((c) => c.status === 'ok' && c.id.length >= 8 && results.spec.hash.startsWith(c.id)) : undefined;
+  if (base) return base;
   const id = results.summary.primary?.cellId;
   return (id ? results.cells.find((c) => c.id === id) : undefined) ?? results.cells.find((c) => c.status === 'ok') ?? results.cells[0] ?? null;
 }
 
 function axisText(v: JsonValue): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return axisValueLabel(v, 200);
 }
 
 export interface ModelOptions {
@@ -192,6 +205,12 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   const yLabel = `Effect on ${names.Y}`;
   const ests = cell ? primaryEstimators(cell) : [];
   const okEsts = ests.filter((e) => e.status === 'ok');
+  // labels are unique per outcome (a secondary outcome repeats the primary estimators)
+  currentLabels = new Map();
+  for (const outcome of new Set((cell?.estimators ?? []).map((e) => e.outcome))) {
+    for (const [e, l] of estimatorLabels((cell?.estimators ?? []).filter((x) => x.outcome === outcome))) currentLabels.set(e, l);
+  }
+  const truth = truthComparison(cell);
   const normCell = normalizeDiagnostics(cell?.diagnostics as Record<string, unknown> | undefined, 'cell');
   // nuisance metrics keyed by target carry no model name: '' renders as a dash
   const normEst = new Map(okEsts.map((e) => [e, normalizeDiagnostics(e.diagnostics, '')] as const));
@@ -490,19 +509,54 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
 
   // --- estimator comparison --------------------------------------------------------------------
   const estimators = section();
+  const truthTe = truth && truth.applicable ? truth.primaryTe : null;
   {
+    const naiveRaw = (cell?.diagnostics as Record<string, unknown> | undefined)?.naive_associations ?? okEsts.find((e) => Array.isArray(e.diagnostics.naive_associations))?.diagnostics.naive_associations;
+    const naiveRows: Row[] = [];
+    if (Array.isArray(naiveRaw)) {
+      for (const r of naiveRaw as Array<Record<string, unknown>>) {
+        if (typeof r?.outcome !== 'string') continue;
+        const n = (k: string): number | null => (isNum(r[k]) ? (r[k] as number) : null);
+        naiveRows.push({ outcome: r.outcome, treatedDays: n('treated_days'), controlDays: n('control_days'), treatedMean: n('treated_mean'), controlMean: n('control_mean'), difference: n('difference'), relative: n('relative_lift') });
+      }
+    }
+    addTable(
+      estimators,
+      {
+        id: 'naive_associations',
+        title: `Unadjusted associations: mean outcome on ${names.A} = 1 vs 0 days`,
+        columns: [
+          { key: 'outcome', label: 'Outcome', format: 'code' },
+          { key: 'treatedDays', label: 'Treated days', format: 'int' },
+          { key: 'controlDays', label: 'Control days', format: 'int' },
+          { key: 'treatedMean', label: 'Treated mean', format: 'num' },
+          { key: 'controlMean', label: 'Control mean', format: 'num' },
+          { key: 'difference', label: 'Difference', format: 'num' },
+          { key: 'relative', label: 'Relative lift', format: 'pct' },
+        ],
+        rows: naiveRows,
+      },
+      'naive',
+    );
     const rows: Row[] = [];
     const forest: Array<{ label: string; estimate: number; ci: [number, number] | null }> = [];
     for (const e of ests) {
       if (e.status !== 'ok') {
-        rows.push({ estimator: labelOf(e), kind: e.kind, estimand: null, estimate: null, ci: null, relative: null, conclusion: `failed: ${e.reason ?? 'no reason given'}` });
+        rows.push({ estimator: e.id, method: labelOf(e), estimand: null, estimate: null, ci: null, relative: null, conclusion: `failed: ${e.reason ?? 'no reason given'}` });
         continue;
       }
       const t = firstEstimate(e, TOTAL_KEYS);
       if (!t) continue;
-      const ci = ciOf(t.value);
-      rows.push({ estimator: labelOf(e), kind: e.kind, estimand: t.key, estimate: t.value.estimate, ci, relative: t.value.relative ?? null, conclusion: zeroVerdict(ci) });
-      forest.push({ label: `${labelOf(e)} (${t.key})`, estimate: t.value.estimate!, ci });
+      // a cross-fitted ML estimator reports a plug-in and a debiased total; the debiased one carries the interval
+      const variants = [t.key, `${t.key}_debiased`].filter((k) => isNum(e.estimates[k]?.estimate));
+      for (const k of variants) {
+        const v = e.estimates[k]!;
+        const ci = ciOf(v);
+        rows.push({ estimator: e.id, method: labelOf(e), estimand: k, estimate: v.estimate, ci, relative: v.relative ?? null, conclusion: zeroVerdict(ci) });
+        const base = labelOf(e).replace(/: plug-in and debiased$/, '');
+        const variant = variants.length > 1 ? `, ${k.endsWith('_debiased') ? 'debiased' : 'plug-in'}` : '';
+        forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci });
+      }
     }
     addTable(
       estimators,
@@ -510,9 +564,9 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         id: 'estimator_comparison',
         title: 'Estimator comparison',
         columns: [
-          { key: 'estimator', label: 'Estimator' },
-          { key: 'kind', label: 'Kind' },
-          { key: 'estimand', label: 'Estimand' },
+          { key: 'estimator', label: 'Estimator', format: 'code' },
+          { key: 'method', label: 'Method' },
+          { key: 'estimand', label: 'Estimand', format: 'code' },
           { key: 'estimate', label: 'Estimate', format: 'num' },
           { key: 'ci', label: '95% CI', format: 'ci' },
           { key: 'relative', label: 'Relative to control mean', format: 'pct' },
@@ -523,13 +577,28 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       'table',
     );
     for (const r of rows) {
-      if (r.estimate === null) estimators.lines.push(`${r.estimator}: ${r.conclusion}.`);
-      else estimators.lines.push(`${r.estimator}: ${formatNumber(r.estimate as number)} ${formatInterval(r.ci as [number, number] | null)} — ${r.conclusion}.`);
+      if (r.estimate === null) estimators.lines.push(`${r.method}: ${r.conclusion}.`);
+      else estimators.lines.push(`${r.method} (${r.estimand}): ${formatNumber(r.estimate as number)} ${formatInterval(r.ci as [number, number] | null)} — ${r.conclusion}.`);
     }
     if (forest.length) {
       addFigure(
         estimators,
-        { kind: 'estimator_forest', file: 'estimator_forest', title: 'Estimates across estimators', draw: (o) => intervalChart({ title: 'Effect estimates across estimators', subtitle: `${names.A} on ${names.Y}`, valueLabel: yLabel, rows: forest }, o) },
+        {
+          kind: 'estimator_forest',
+          file: 'estimator_forest',
+          title: 'Estimates across estimators',
+          draw: (o) =>
+            intervalChart(
+              {
+                title: 'Effect estimates across estimators',
+                subtitle: `${names.A} on ${names.Y}` + (truthTe !== null ? ' · dashed line: true total effect (simulator)' : ''),
+                valueLabel: yLabel,
+                rows: forest,
+                ...(truthTe !== null ? { reference: { value: truthTe, label: 'true TE' } } : {}),
+              },
+              o,
+            ),
+        },
         'figure',
       );
     }
@@ -619,14 +688,26 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       }
       const share = total && total.value.estimate ? (indirect.value.estimate ?? 0) / total.value.estimate : null;
       if (share !== null) rows.push({ estimator: labelOf(e), estimand: 'share mediated (NIE / TE)', key: 'share_mediated', estimate: share, ci: null, conclusion: null });
+      const deb = (k: string): EstimateValue | undefined => (isNum(e.estimates[`${k}_debiased`]?.estimate) ? e.estimates[`${k}_debiased`] : undefined);
+      const debiased = total && deb(total.key) && deb(direct.key) && deb(indirect.key);
       groups.push({
-        label: labelOf(e),
+        label: debiased ? `${e.id} (plug-in)` : shortMethod(e),
         parts: [
           { part: 'Total', estimate: total?.value.estimate ?? null, ci: ciOf(total?.value) },
           { part: 'Direct', estimate: direct.value.estimate, ci: ciOf(direct.value) },
           { part: 'Indirect', estimate: indirect.value.estimate, ci: ciOf(indirect.value) },
         ],
       });
+      if (debiased) {
+        groups.push({
+          label: `${e.id} (debiased)`,
+          parts: [
+            { part: 'Total', estimate: deb(total.key)!.estimate ?? null, ci: ciOf(deb(total.key)) },
+            { part: 'Direct', estimate: deb(direct.key)!.estimate ?? null, ci: ciOf(deb(direct.key)) },
+            { part: 'Indirect', estimate: deb(indirect.key)!.estimate ?? null, ci: ciOf(deb(indirect.key)) },
+          ],
+        });
+      }
     }
     addTable(
       mediation,
@@ -696,6 +777,58 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
 
   // --- sensitivity ---------------------------------------------------------------------------
   const sensitivity = section();
+  {
+    // NIE adjusted for an unmeasured mediator–outcome confounder U (sensitivity/mediator-confounding.ts):
+    // rows are U's prevalence difference δ between arms, columns its effect γ on Y in SD(Y)
+    const sweeps = (cell?.diagnostics as Record<string, unknown> | undefined)?.mediatorConfounding;
+    const rows: Row[] = [];
+    const gammaKeys = new Map<number, string>();
+    if (Array.isArray(sweeps)) {
+      for (const sw of sweeps as Array<Record<string, unknown>>) {
+        const grid = Array.isArray(sw?.grid) ? (sw.grid as Array<Record<string, unknown>>) : [];
+        const breakdown = (sw?.breakdown ?? {}) as { bias?: number; biasSd?: number; ciBias?: number | null; ciBiasSd?: number | null; gammaSdAtDelta?: Array<{ delta: number; gammaSd: number | null }> };
+        const est = typeof sw.estimator === 'string' ? sw.estimator : '?';
+        const entry = okEsts.find((e) => e.id === est);
+        const deltas = [...new Set(grid.map((g) => g.delta as number))].filter(isNum).sort((a, b) => a - b);
+        for (const g of grid) if (isNum(g.gammaSd)) gammaKeys.set(g.gammaSd, `g_${String(g.gammaSd).replace('.', '_')}`);
+        for (const d of deltas) {
+          const row: Row = { estimator: entry ? labelOf(entry) : est, delta: d };
+          for (const g of grid.filter((x) => x.delta === d)) {
+            if (!isNum(g.gammaSd) || !isNum(g.nieAdjusted)) continue;
+            const mark = g.explainedAway ? ' (sign flips)' : g.ciIncludesZero ? ' (CI ∋ 0)' : '';
+            row[gammaKeys.get(g.gammaSd)!] = `${formatNumber(g.nieAdjusted)}${mark}`;
+          }
+          const need = breakdown.gammaSdAtDelta?.find((x) => x.delta === d);
+          row.needed = need && isNum(need.gammaSd) ? need.gammaSd : null;
+          rows.push(row);
+        }
+        if (isNum(sw.nie) && isNum(breakdown.bias)) {
+          sensitivity.lines.push(
+            `${entry ? labelOf(entry) : est}: NIE ${formatNumber(sw.nie)}${ciOf({ estimate: sw.nie, ci: sw.ci as [number, number] | null }) ? ' ' + formatInterval(ciOf({ estimate: sw.nie, ci: sw.ci as [number, number] | null })) : ' (no interval)'}. ` +
+              `An unmeasured M–Y confounder explains it away when δ·γ reaches ${formatNumber(breakdown.bias)} (${formatNumber(breakdown.biasSd ?? null)} SD of ${names.Y})` +
+              (isNum(breakdown.ciBias) ? `; its interval reaches zero at δ·γ = ${formatNumber(breakdown.ciBias)} (${formatNumber(breakdown.ciBiasSd ?? null)} SD)` : '') +
+              '.',
+          );
+        }
+      }
+    }
+    const gammas = [...gammaKeys.keys()].sort((a, b) => a - b);
+    addTable(
+      sensitivity,
+      {
+        id: 'mediator_confounding',
+        title: 'NIE adjusted for an unmeasured mediator–outcome confounder',
+        columns: [
+          { key: 'estimator', label: 'Estimator' },
+          { key: 'delta', label: 'δ (prevalence difference of U)', format: 'num', digits: 2 },
+          ...gammas.map((g): TableColumn => ({ key: gammaKeys.get(g)!, label: `γ = ${g} SD`, align: 'right' })),
+          { key: 'needed', label: 'γ that explains NIE away (SD)', format: 'num', digits: 3 },
+        ],
+        rows,
+      },
+      'mediatorConfounding',
+    );
+  }
   if (cell?.sensitivity) {
     const s = cell.sensitivity;
     addTable(
@@ -786,6 +919,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     );
     const axes = results.spec.grid?.map((g) => g.path) ?? [...new Set(results.cells.flatMap((c) => Object.keys(c.axes)))];
     const prim = results.summary.primary;
+    let anyTruth = false;
     const rows: Row[] = results.cells.map((c) => {
       const row: Row = { cell: c.id };
       for (const a of axes) row[a] = c.axes[a] === undefined ? null : axisText(c.axes[a]!);
@@ -796,6 +930,14 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       row.ci = ciOf(v);
       row.conclusion = v ? zeroVerdict(ciOf(v)) : null;
       row.report = c.status === 'ok' ? `cells/${c.id}/report.md` : null;
+      // the simulator's truth for this cell's own definitions (none when they differ from the simulated ones)
+      const tc = c.status === 'ok' && e ? truthComparison(c) : null;
+      const tr = tc?.applicable ? tc.rows.find((r) => r.estimatorId === e!.id && r.key === prim!.estimand && r.entry.outcome === undefined) : undefined;
+      if (tr) {
+        anyTruth = true;
+        row.truth = tr.truth;
+        row.covers = tr.covers === null ? 'no interval' : tr.covers ? 'yes' : 'no';
+      }
       return row;
     });
     addTable(
@@ -810,6 +952,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
           { key: 'estimate', label: 'Estimate', format: 'num' as const },
           { key: 'ci', label: '95% CI', format: 'ci' as const },
           { key: 'conclusion', label: 'Conclusion' },
+          ...(anyTruth ? [{ key: 'truth', label: 'True value', format: 'num' as const }, { key: 'covers', label: 'Covers truth' }] : []),
           { key: 'report', label: 'Cell report', format: 'link' as const, linkText: 'report' },
         ],
         rows,
@@ -818,6 +961,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     );
     const curve = results.summary.specificationCurve;
     if (curve && curve.points.length > 1) {
+      // per axis: the shortest labels that still tell its values apart (a model mapping → its kind)
+      const valueLabels = new Map(curve.axes.map((a) => [a, axisValueLabels(curve.points.map((p) => p.axes[a]), 30)] as const));
       addFigure(
         robustness,
         {
@@ -828,9 +973,11 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
             specificationCurve(
               {
                 title: `Specification curve: ${curve.estimator} (${curve.estimand})`,
-                valueLabel: yLabel,
+                // when the outcome is a grid axis, the estimates are in different outcomes' units
+                valueLabel: curve.axes.some((a) => a.startsWith('outcomes')) ? 'Effect on each specification’s outcome' : yLabel,
                 axes: curve.axes,
-                points: curve.points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(curve.axes.map((a) => [a, p.axes[a] === undefined ? '—' : axisText(p.axes[a]!)])) })),
+                axisLabels: Object.fromEntries(curve.axes.map((a) => [a, axisShortName(a)])),
+                points: curve.points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(curve.axes.map((a) => [a, valueLabels.get(a)!.get(JSON.stringify(p.axes[a] ?? null)) ?? '—'])) })),
               },
               o,
             ),
@@ -844,38 +991,71 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   // --- heterogeneity ---------------------------------------------------------------------------
   const heterogeneity = section();
   {
-    let source: EstimatorEntry | undefined;
+    // the cell runner's heterogeneity block (cell level) first, else an estimator's own segment table
+    let srcLabel: string | null = null;
     let segs: SegmentEffect[] | null = null;
-    for (const e of okEsts) {
-      const s = normEst.get(e)!.heterogeneity ?? null;
-      if (s) {
-        source = e;
-        segs = s;
-        break;
+    const cellRaw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
+    if (normCell.heterogeneity) {
+      segs = normCell.heterogeneity;
+      const id = typeof cellRaw?.estimator === 'string' ? cellRaw.estimator : null;
+      const e = id ? okEsts.find((x) => x.id === id) : undefined;
+      srcLabel = typeof cellRaw?.pseudo_outcomes_from === 'string' ? cellRaw.pseudo_outcomes_from : e ? labelOf(e) : id ?? 'cell';
+    } else {
+      for (const e of okEsts) {
+        const s = normEst.get(e)!.heterogeneity ?? null;
+        if (s) {
+          srcLabel = labelOf(e);
+          segs = s;
+          break;
+        }
       }
     }
-    if (segs && source) {
-      const src = source;
+    if (segs && srcLabel) {
+      const src = { label: srcLabel };
       addTable(
         heterogeneity,
         {
           id: 'heterogeneity',
-          title: `Effects by segment (${labelOf(src)})`,
+          title: `Effects by segment (${src.label})`,
           columns: [
             { key: 'by', label: 'Segmented by', format: 'code' },
             { key: 'segment', label: 'Segment' },
             { key: 'rows', label: 'Rows', format: 'int' },
             { key: 'users', label: 'Users', format: 'int' },
+            { key: 'treatedShare', label: 'Treated share', format: 'pct' },
+            { key: 'estimand', label: 'Estimand', format: 'code' },
             { key: 'estimate', label: 'Estimate', format: 'num' },
             { key: 'ci', label: '95% CI', format: 'ci' },
             { key: 'conclusion', label: 'Conclusion' },
           ],
-          rows: segs.map((s) => ({ by: s.by, segment: s.segment, rows: s.rows, users: s.users ?? null, estimate: s.value.estimate, ci: ciOf(s.value), conclusion: zeroVerdict(ciOf(s.value)) })),
+          rows: segs.map((s) => ({ by: s.by, segment: s.segment, rows: s.rows, users: s.users ?? null, treatedShare: s.treatedShare ?? null, estimand: s.estimand ?? null, estimate: s.value.estimate, ci: ciOf(s.value), conclusion: zeroVerdict(ciOf(s.value)) })),
         },
         'table',
       );
       const pts = segs.filter((s) => isNum(s.value.estimate)).map((s) => ({ label: `${s.by}: ${s.segment}`, estimate: s.value.estimate!, ci: ciOf(s.value), group: s.by }));
-      addFigure(heterogeneity, { kind: 'heterogeneity', file: 'heterogeneity', title: 'Effects by segment', draw: (o) => intervalChart({ title: `Effects by segment (${labelOf(src)})`, subtitle: 'Colours mark the segmenting variable', valueLabel: yLabel, rows: pts }, o, 'Segment forest plot') }, 'figure');
+      const overall = okEsts.find((e) => e.id === (cellRaw?.estimator as string | undefined));
+      const overallValue = overall ? firstEstimate(overall, TOTAL_KEYS) : null;
+      addFigure(
+        heterogeneity,
+        {
+          kind: 'heterogeneity',
+          file: 'heterogeneity',
+          title: 'Effects by segment',
+          draw: (o) =>
+            intervalChart(
+              {
+                title: `Effects by segment`,
+                subtitle: `${shortLabel(src.label, 70)} · colours mark the segmenting variable` + (overallValue ? ' · dashed: overall estimate' : ''),
+                valueLabel: yLabel,
+                rows: pts,
+                ...(overallValue && isNum(overallValue.value.estimate) ? { reference: { value: overallValue.value.estimate, label: 'overall' } } : {}),
+              },
+              o,
+              'Segment forest plot',
+            ),
+        },
+        'figure',
+      );
     }
   }
   sections.heterogeneity = heterogeneity;
@@ -892,6 +1072,16 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       for (const r of normEst.get(e)!.importance ?? []) {
         const key = `${e.id}\u0000${r.model}\u0000${r.target}`;
         if (!imp.has(key)) imp.set(key, { estimator: e.id, model: r.model, target: r.target, rows: [] });
+        imp.get(key)!.rows.push(r);
+      }
+    }
+    // cell-level importance: effect moderators of the heterogeneity analysis
+    {
+      const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
+      const owner = typeof raw?.estimator === 'string' ? raw.estimator : 'heterogeneity';
+      for (const r of normCell.importance ?? []) {
+        const key = `${owner}\u0000${r.model}\u0000${r.target}`;
+        if (!imp.has(key)) imp.set(key, { estimator: owner, model: r.model, target: r.target, rows: [] });
         imp.get(key)!.rows.push(r);
       }
     }
@@ -923,7 +1113,20 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       const file = `feature_importance_${fileStem(g.estimator)}_${fileStem(g.target)}`;
       addFigure(
         nuisance,
-        { kind: 'feature_importance', file, title: `Feature importance: ${g.estimator}, ${g.target} model`, draw: (o) => importanceChart({ title: `Feature importance: ${g.estimator} ${g.target} model${g.model ? ` (${g.model})` : ''}`, rows: g.rows.map((r) => ({ feature: r.feature, share: r.share })) }, o) },
+        {
+          kind: 'feature_importance',
+          file,
+          title: g.target === 'effect' ? `Effect moderators: ${g.model || g.estimator}` : `Feature importance: ${g.estimator}, ${g.target} model`,
+          draw: (o) =>
+            importanceChart(
+              {
+                title: g.target === 'effect' ? `Effect moderators (${g.estimator})` : `Feature importance: ${g.estimator}, ${g.target} model`,
+                ...(g.model ? { subtitle: g.model } : {}),
+                rows: g.rows.map((r) => ({ feature: r.feature, share: r.share })),
+              },
+              o,
+            ),
+        },
       );
     }
     addTable(
@@ -971,6 +1174,60 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   }
   sections.limitations = limitations;
 
+  // --- known truth (simulated data) ---------------------------------------------------------
+  const truthSection = section();
+  if (truth) {
+    truthSection.available = true;
+    truthSection.lines.push(...truth.notes);
+    if (truth.applicable) {
+      addTable(
+        truthSection,
+        {
+          id: 'truth_comparison',
+          title: 'Known truth (simulated data) beside each estimate',
+          columns: [
+            { key: 'outcome', label: 'Outcome', format: 'code' },
+            { key: 'estimand', label: 'Estimand' },
+            { key: 'truth', label: 'True value', format: 'num' },
+            { key: 'truthSe', label: 'Truth MC s.e.', format: 'num' },
+            { key: 'estimator', label: 'Estimator', format: 'code' },
+            { key: 'method', label: 'Method' },
+            { key: 'key', label: 'Key', format: 'code' },
+            { key: 'estimate', label: 'Estimate', format: 'num' },
+            { key: 'ci', label: '95% CI', format: 'ci' },
+            { key: 'bias', label: 'Estimate − truth', format: 'num' },
+            { key: 'covers', label: 'Covers truth' },
+          ],
+          rows: truth.rows.map((r) => ({
+            outcome: r.outcome,
+            estimand: r.estimand,
+            truth: r.truth,
+            truthSe: r.truthSe,
+            estimator: r.estimatorId,
+            method: labelOf(r.entry),
+            key: r.key,
+            estimate: r.estimate,
+            ci: r.ci,
+            bias: r.bias,
+            covers: r.covers === null ? 'no interval' : r.covers ? 'yes' : 'no',
+          })),
+        },
+        'table',
+      );
+      addTable(
+        truthSection,
+        {
+          id: 'truth_estimands',
+          title: 'True estimands as the simulator defines them',
+          columns: [{ key: 'estimand', label: 'Estimand' }, { key: 'definition', label: 'Definition' }],
+          rows: Object.entries(truth.definitions).map(([estimand, definition]) => ({ estimand, definition })),
+        },
+        'definitions',
+      );
+    }
+  }
+  sections.truth = truthSection;
+
   // --- summary ---------------------------------------------------------------------------------
   const summary = section();
   {
@@ -980,6 +1237,16 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const headEst = prim ? okEsts.find((e) => e.id === prim.estimator) : undefined;
     const headVal = headEst && prim ? headEst.estimates[prim.estimand] : undefined;
     if (cell && cell.status !== 'ok') lines.push(`This cell did not run: ${cell.reason ?? 'no reason given'}.`);
+    if (truth?.applicable) {
+      const te = truth.rows.filter((r) => r.estimand === 'TE' && r.entry.outcome === undefined);
+      const withCi = te.filter((r) => r.covers !== null);
+      if (te.length) {
+        lines.push(
+          `Known truth (simulated data): the true total effect on ${names.Y} is ${formatNumber(te[0]!.truth)}; ${withCi.filter((r) => r.covers).length} of ${withCi.length} estimator intervals cover it` +
+            (withCi.some((r) => !r.covers) ? ` (missed by: ${[...new Set(withCi.filter((r) => !r.covers).map((r) => `${r.estimatorId} ${r.key}`))].join(', ')}).` : '.'),
+        );
+      }
+    } else if (truth && !truth.applicable) lines.push(truth.notes[0]!);
     if (headEst && headVal && prim) {
       lines.push(`Primary estimate (${labelOf(headEst)}, ${prim.estimand}): ${formatNumber(headVal.estimate)} on ${names.Y}, 95% CI ${formatInterval(ciOf(headVal))} — ${zeroVerdict(ciOf(headVal))}.`);
     }

@@ -3,6 +3,7 @@
  * run as a 3 × 2 grid (threshold quantile × mediator) with one failed cell. Numbers follow the seeds'
  * magnitudes (TE ≈ 37 interactions, NIE ≈ −1.3, ESS ≈ 70%) so figures and tables look like real output.
  */
+import { mediatorConfoundingSweep } from '../../src/sensitivity/mediator-confounding.js';
 import { RESULTS_SCHEMA_TAG, summarizeCells, type CellResult, type EstimateValue, type EstimatorEntry, type Results } from '../../src/report/results.js';
 
 function ev(estimate: number, half: number, shift = 0, control = 330): EstimateValue {
@@ -226,6 +227,12 @@ function cell(index: number, quantile: number, mediator: string): CellResult {
     estimators,
     diagnostics: {
       residualMediatorOutcome: { raw: { pearson: -0.0265, spearman: 0.0094 }, residual: { pearson: -0.0212, spearman: -0.0192 } },
+      naive_associations: [
+        { outcome: 'future_7day_interactions', treated_days: 4101, control_days: 4101, treated_mean: 506.4 - d, control_mean: 330, difference: 176.4 - d, relative_lift: (176.4 - d) / 330 },
+        { outcome: 'future_7day_active_day', treated_days: 4101, control_days: 4101, treated_mean: 6.88, control_mean: 6.47, difference: 0.41, relative_lift: 0.41 / 6.47 },
+      ],
+      // the sensitivity module's sweep shape (sensitivity/mediator-confounding.ts) for the linear mediation NIE
+      mediatorConfounding: [mediatorConfoundingSweep({ estimator: 'mediation_linear', estimand: 'nie', nie, ci: ev(nie, 0.94, 0.05).ci!, sdOutcome: 180 })],
     },
     sensitivity: {
       evalues: [

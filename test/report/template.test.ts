@@ -44,8 +44,12 @@ test('the default template renders every section with the example numbers and no
   // estimand registry (seed 002 wording), with our names
   assert.match(md, /\| NIE \| natural indirect effect \(nie\) \| `E\[Y\(1, M\(1\)\) − Y\(1, M\(0\)\)\]` \| Effect transmitted through the change in satisfaction_depth_score/);
   // estimator comparison with the seed 003 verdicts
-  assert.match(md, /\| AIPW, doubly robust \| aipw \| ate \| 4\.10 \| \[-1\.12,\u00a010\.48\] \| 1\.2% \| interval crosses zero \|/);
-  assert.match(md, /\| G-computation, linear \| gcomp \| ate \| 37\.34 \| \[32\.04,\u00a042\.64\] \| 11\.3% \| interval excludes zero \|/);
+  assert.match(md, /\| `aipw` \| AIPW, doubly robust \| `ate` \| 4\.10 \| \[-1\.12,\u00a010\.48\] \| 1\.2% \| interval crosses zero \|/);
+  assert.match(md, /\| `gcomp_linear` \| G-computation, linear \| `ate` \| 37\.34 \| \[32\.04,\u00a042\.64\] \| 11\.3% \| interval excludes zero \|/);
+  // unadjusted associations and the mediator–outcome confounding sweep (NIE −1.31: δ 0.1 × γ 0.05 SD of 180 = 0.9 towards zero)
+  assert.match(md, /\| `future_7day_interactions` \| 4,101 \| 4,101 \| 506\.4 \| 330 \| 176\.4 \| 53\.5% \|/);
+  assert.match(md, /\| Mediation g-formula, linear \| 0\.10 \| -0\.410 \(CI ∋ 0\) \|/);
+  assert.match(md, /explains it away when δ·γ reaches 1\.31 \(0\.00728 SD of future_7day_interactions\)/);
   // mediation, SEM, sensitivity, grid, heterogeneity, nuisance, readiness
   assert.match(md, /\| Mediation g-formula, linear \| NIE \| `nie` \| -1\.31 \| \[-2\.30,\u00a0-0\.42\]/);
   assert.match(md, /\| SEM-style path model \| α \| .* \| 0\.0231 \|/);
@@ -102,7 +106,7 @@ test('sections with no data render a short "not run in this spec" line, not an e
   placeholder('Heterogeneity', /_Heterogeneity analysis was not run in this spec\._/);
   placeholder('Nuisance models', /_Nuisance model evaluation was not run in this spec\._/);
   // present sections still render
-  assert.match(md, /\| Difference in means \| difference_in_means \| ate \| 176\.4 \|/);
+  assert.match(md, /\| `naive` \| Difference in means \| `ate` \| 176\.4 \|/);
   // no mediator: the DAG shows X → A → Y, the decomposition table is absent
   const mediation = md.split('## Mediation decomposition\n')[1]!.split('\n## ')[0]!;
   assert.match(mediation, /_Mediation analysis was not run in this spec\._/);

@@ -32,6 +32,8 @@ export interface IntervalChartData {
   rows: IntervalRow[];
   /** label for the category axis */
   categoryLabel?: string;
+  /** a known or reference value drawn as a dashed vertical line, e.g. the simulator's true effect */
+  reference?: { value: number; label: string };
 }
 
 function intervalAlt(kind: string, data: IntervalChartData): string {
@@ -40,7 +42,10 @@ function intervalAlt(kind: string, data: IntervalChartData): string {
   const withCi = data.rows.filter((r) => r.ci).length;
   return (
     `${kind}: ${data.title}. ${data.valueLabel} with 95% intervals, one row each: ${parts.join('; ')}.` +
-    (withCi ? ` ${crossing} of ${withCi} intervals cross zero.` : '')
+    (withCi ? ` ${crossing} of ${withCi} intervals cross zero.` : '') +
+    (data.reference
+      ? ` A dashed line marks ${data.reference.label} (${formatNumber(data.reference.value)}); ${data.rows.filter((r) => r.ci && r.ci[0] <= data.reference!.value && data.reference!.value <= r.ci[1]).length} of ${withCi} intervals cover it.`
+      : '')
   );
 }
 
@@ -53,9 +58,10 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
   const labels = rows.map((r) => shortLabel(r.label, 62));
   const groups = [...new Set(rows.map((r) => r.group ?? ''))];
   const colorOf = (g: string | undefined): string => PALETTE.series[groups.indexOf(g ?? '') % PALETTE.series.length]!;
-  const range = paddedRange(rows.flatMap((r) => [r.estimate, ...(r.ci ?? [])]));
-  const height = Math.max(260, 130 + rows.length * 38 + (data.subtitle ? 18 : 0));
+  const range = paddedRange([...rows.flatMap((r) => [r.estimate, ...(r.ci ?? [])]), ...(data.reference ? [data.reference.value] : [])]);
+  const height = Math.max(260, 130 + rows.length * 38 + (data.subtitle ? 18 : 0) + (data.reference ? 16 : 0));
   const lines: ReferenceLine[] = [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }];
+  if (data.reference) lines.push({ scale: 'x', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4], label: `${data.reference.label} ${formatNumber(data.reference.value)}`, labelAbove: true });
   const config = {
     type: 'line',
     data: {
@@ -95,7 +101,7 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
       },
       plugins: {
         legend: { display: false },
-        ...titleOptions(data.title, data.subtitle),
+        ...titleOptions(data.title, data.subtitle, data.reference ? 26 : undefined),
         causewayLines: { lines },
       },
     },
@@ -223,7 +229,8 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
         {
           label: controlLabel,
           data: step(dc),
-          stepped: 'after',
+          // chart.js 'before' keeps a point's value until the next point: bin i spans [edge i, edge i+1]
+          stepped: 'before',
           fill: 'origin',
           borderColor: PALETTE.secondary,
           backgroundColor: 'rgba(200, 85, 61, 0.25)',
@@ -233,7 +240,7 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
         {
           label: treatedLabel,
           data: step(dt),
-          stepped: 'after',
+          stepped: 'before',
           fill: 'origin',
           borderColor: PALETTE.primary,
           backgroundColor: 'rgba(42, 111, 151, 0.25)',
@@ -350,6 +357,7 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
 
 export interface ImportanceData {
   title: string;
+  subtitle?: string;
   rows: Array<{ feature: string; share: number }>;
   limit?: number;
 }
@@ -378,7 +386,7 @@ export function importanceChart(data: ImportanceData, opts: FigureOptions = {}):
         },
         y: { type: 'category', grid: { display: false }, ticks: { font: { size: 12 } } },
       },
-      plugins: { legend: { display: false }, ...titleOptions(data.title) },
+      plugins: { legend: { display: false }, ...titleOptions(data.title, data.subtitle) },
     },
   };
   const out = renderChart(config, WIDTH, height, opts);
@@ -395,6 +403,10 @@ export interface SpecCurveData {
   points: Array<{ estimate: number; ci: [number, number] | null; choices: Record<string, string> }>;
   /** axis names in display order */
   axes: string[];
+  /** short display names of the axes (default: the last two path segments) */
+  axisLabels?: Record<string, string>;
+  /** a known value (the simulator's truth) drawn as a dashed horizontal line */
+  reference?: { value: number; label: string };
 }
 
 /**
@@ -404,12 +416,15 @@ export interface SpecCurveData {
 export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}): Figure {
   const n = data.points.length;
   const choiceLabels: string[] = [];
-  const keyOf = (axis: string, v: string): string => `${shortLabel(axis.split('.').slice(-2).join('.'), 28)} = ${shortLabel(v, 28)}`;
+  const axisName = (axis: string): string => data.axisLabels?.[axis] ?? axis.split('.').slice(-2).join('.');
+  const keyOf = (axis: string, v: string): string => `${shortLabel(axisName(axis), 22)} = ${shortLabel(v, 30)}`;
   for (const axis of data.axes) {
     const values = [...new Set(data.points.map((p) => p.choices[axis] ?? '—'))].sort();
     for (const v of values) choiceLabels.push(keyOf(axis, v));
   }
-  const range = paddedRange(data.points.flatMap((p) => [p.estimate, ...(p.ci ?? [])]));
+  // stacked scales on one side are not widened to the longest tick of the other: both reserve room for the labels
+  const longest = Math.max(0, ...choiceLabels.map((l) => l.length));
+  const range = paddedRange([...data.points.flatMap((p) => [p.estimate, ...(p.ci ?? [])]), ...(data.reference ? [data.reference.value] : [])]);
   const excludes = (p: SpecCurveData['points'][number]): boolean => !!p.ci && (p.ci[0] > 0 || p.ci[1] < 0);
   const choicePoints: Array<{ x: number; y: string }> = [];
   data.points.forEach((p, i) => {
@@ -451,7 +466,15 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
           min: 0.5,
           max: n + 0.5,
           title: { display: true, text: 'Specification (ranked by estimate)', font: { size: 13, weight: 'bold' } },
-          ticks: { stepSize: 1, precision: 0, maxRotation: 0, callback: (v: number | string) => (Number.isInteger(Number(v)) ? String(v) : '') },
+          // one tick per specification (every k-th past 40), including the first and the last
+          afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => {
+            const step = Math.max(1, Math.ceil(n / 40));
+            const ticks: Array<{ value: number }> = [];
+            for (let i = 1; i <= n; i += step) ticks.push({ value: i });
+            if (ticks[ticks.length - 1]!.value !== n) ticks.push({ value: n });
+            axis.ticks = ticks;
+          },
+          ticks: { maxRotation: 0, autoSkip: false, font: { size: n > 30 ? 10 : 12 } },
           grid: { color: '#f3f4f6' },
         },
         choices: {
@@ -464,6 +487,9 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
           position: 'left',
           grid: { color: '#e5e7eb' },
           ticks: { font: { size: 11 }, autoSkip: false },
+          afterFit: (scale: { width: number }) => {
+            scale.width = Math.max(scale.width, Math.round(longest * 6.6) + 12);
+          },
         },
         y: {
           type: 'linear',
@@ -473,12 +499,20 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
           suggestedMax: range.max,
           title: { display: true, text: shortLabel(data.valueLabel, 40), font: { size: 12, weight: 'bold' } },
           grid: { color: '#e5e7eb' },
+          afterFit: (scale: { width: number }) => {
+            scale.width = Math.max(scale.width, Math.round(longest * 6.6) + 12);
+          },
         },
       },
       plugins: {
         legend: { display: false },
         ...titleOptions(data.title ?? 'Specification curve', 'Filled points: interval excludes zero · lower panel: choices of each specification'),
-        causewayLines: { lines: [{ scale: 'y', value: 0, color: '#111827', width: 1.2 }] },
+        causewayLines: {
+          lines: [
+            { scale: 'y', value: 0, color: '#111827', width: 1.2 },
+            ...(data.reference ? [{ scale: 'y', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4], label: `${data.reference.label} ${formatNumber(data.reference.value)}` }] : []),
+          ],
+        },
       },
     },
   };
@@ -490,6 +524,7 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
     alt:
       `Specification curve of ${n} specifications over ${data.axes.join(', ')}: estimates range from ${formatNumber(data.points[0]?.estimate ?? null)} ` +
       `to ${formatNumber(data.points[n - 1]?.estimate ?? null)}; ${pos} of ${n} are positive and ${ex} have intervals excluding zero. ` +
-      'The lower panel marks the choice of each axis per specification.',
+      'The lower panel marks the choice of each axis per specification.' +
+      (data.reference ? ` A dashed line marks ${data.reference.label} (${formatNumber(data.reference.value)}).` : ''),
   };
 }

@@ -30,6 +30,8 @@ export const PALETTE = {
   dark: '#111827',
   excludes: '#1d4e89',
   crosses: '#9ca3af',
+  /** reference values (known truth, overall estimate): apart from the series colours */
+  reference: '#d97706',
   series: ['#2a6f97', '#c8553d', '#5c946e', '#8d6a9f', '#d4a017', '#3d5a80', '#e07a5f', '#81b29a'],
 };
 
@@ -106,6 +108,8 @@ export interface ReferenceLine {
   color?: string;
   width?: number;
   label?: string;
+  /** draw the label above the chart area (needs top layout padding) instead of inside it */
+  labelAbove?: boolean;
 }
 
 /** Reference lines (zero, ±0.1 SMD, 0.05/0.95 propensity) drawn under the data: options.plugins.causewayLines.lines */
@@ -138,9 +142,11 @@ const referenceLinePlugin: Plugin = {
         ctx.setLineDash([]);
         ctx.fillStyle = line.color ?? '#111827';
         ctx.font = `11px "${FONT_FAMILY}"`;
-        ctx.textAlign = vertical ? 'left' : 'right';
-        ctx.textBaseline = 'top';
-        if (vertical) ctx.fillText(line.label, p + 3, area.top + 2);
+        // near the right edge the label runs to the left of the line so it stays on the canvas
+        const leftOfLine = vertical && p > area.right - ctx.measureText(line.label).width - 8;
+        ctx.textAlign = vertical ? (leftOfLine ? 'right' : 'left') : 'right';
+        ctx.textBaseline = line.labelAbove ? 'bottom' : 'top';
+        if (vertical) ctx.fillText(line.label, leftOfLine ? p - 3 : p + 3, line.labelAbove ? area.top - 3 : area.top + 2);
         else ctx.fillText(line.label, area.right - 2, p + 2);
       }
       ctx.restore();
@@ -231,11 +237,12 @@ export function shortLabel(text: string, max = 42): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }
 
-export function titleOptions(title: string, subtitle?: string): Record<string, unknown> {
+/** Title and subtitle; `gapBelow` leaves room under them (e.g. for a reference line's label above the chart area). */
+export function titleOptions(title: string, subtitle?: string, gapBelow?: number): Record<string, unknown> {
   return {
-    title: { display: true, text: title, font: { size: 16, weight: 'bold' }, padding: { top: 6, bottom: subtitle ? 2 : 12 } },
+    title: { display: true, text: title, font: { size: 16, weight: 'bold' }, padding: { top: 6, bottom: subtitle ? 2 : gapBelow ?? 12 } },
     subtitle: subtitle
-      ? { display: true, text: subtitle, font: { size: 12 }, color: '#4b5563', padding: { bottom: 10 } }
+      ? { display: true, text: subtitle, font: { size: 12 }, color: '#4b5563', padding: { bottom: gapBelow ?? 10 } }
       : { display: false },
   };
 }
