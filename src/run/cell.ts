@@ -58,8 +58,12 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   )) as Panel;
   const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, () => readOrWriteDataSummary(ctx.cacheDir, dataKey, fingerprint, archivePath, request.path === undefined || compiled.dataRequest.source === 'synthetic', loadOnce));
 
-  const population = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
-  const frame = buildFrame(panel, { ...compiled.frame, population });
+  // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
+  const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
+  const { population, frame } = await ctx.shared.memo(`frame:${frameKey}`, () => {
+    const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
+    return { population: mask, frame: buildFrame(panel, { ...compiled.frame, population: mask }) };
+  });
   const estimatorCtx: EstimatorContext = { seed, cellId: cell.id, models: compiled.models, bootstrap: compiled.bootstrap };
 
   const estimators: EstimatorEntry[] = [];
