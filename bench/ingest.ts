@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg, cpus } from 'node:os';
 import { loadData } from '../src/data/index.js';
 import { synthesize, SIM_VERSION, type SynthOptions } from '../src/data/simulate.js';
 
@@ -102,7 +103,7 @@ export async function run(args: string[]): Promise<string> {
   const archive = await ensureArchive(scale, log);
   const size = (await fsp.stat(archive)).size;
   const rows: string[] = [
-    `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days); machine: ${process.platform} ${process.arch}, node ${process.version}; best of ${reps}.`,
+    `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days); machine: ${process.platform} ${process.arch}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start (shared machine), node ${process.version}; best of ${reps}.`,
     '',
     '| sample | events kept | causeway: s to LoadedData | s to panel | total s | MB/s (CSV) | peak RSS MB (load / +panel) | pandas: read s | panel s | total s | peak RSS MB | speed-up |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
