@@ -41,8 +41,10 @@ export interface MediationOptions {
   interaction?: boolean;
   /** Clip predicted mediator values (seed 004 clips a share to [0, 1]). */
   mediatorClip?: [number, number] | null;
-  /** Propensity clipping for the debiased weights (default 0.01). */
+  /** Propensity clipping for the debiased weights (default 0.05, as the trimming of Huber's medDML). */
   clip?: number;
+  /** Divide each score's inverse-probability weights by their sample mean (default true). */
+  normalizeWeights?: boolean;
   /** Also compute the debiased estimator (default true). */
   debiased?: boolean;
   weights?: Float64Array | null;
@@ -95,7 +97,8 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     throw new CausewayError('ESTIMATE_MISSING_MODEL', `estimator ${id}: the debiased mediation estimator needs a propensity model`);
   }
   const interaction = options.interaction ?? true;
-  const clip = options.clip ?? 0.01;
+  const clip = options.clip ?? 0.05;
+  const normalizeWeights = options.normalizeWeights ?? true;
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
   const weights = options.weights ?? null;
   const n = data.n;
@@ -228,13 +231,46 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     psi11 = new Float64Array(n);
     psi10 = new Float64Array(n);
     psi00 = new Float64Array(n);
+    // Inverse-probability weights of the three scores. Each has mean 1 in the population; with
+    // `normalizeWeights` each is divided by its sample mean (Hájek form: same influence function,
+    // far less sensitive to a few large weights from P(A=1|M,X) near 0).
+    const w1 = new Float64Array(n);
+    const w0 = new Float64Array(n);
+    const wM = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const a = data.A[i];
-      const y = data.Y[i];
-      psi11[i] = nu1[i] + (a * (y - nu1[i])) / e[i];
-      psi00[i] = nu0[i] + ((1 - a) * (y - nu0[i])) / (1 - e[i]);
-      psi10[i] = omega[i] + (a * (1 - pM[i]) * (y - mu1M[i])) / (pM[i] * (1 - e[i])) + ((1 - a) * (mu1M[i] - omega[i])) / (1 - e[i]);
+      w1[i] = a / e[i];
+      w0[i] = (1 - a) / (1 - e[i]);
+      wM[i] = (a * (1 - pM[i])) / (pM[i] * (1 - e[i]));
     }
+    const weightMeans = { w1: mean(w1), w0: mean(w0), wM: mean(wM) };
+    if (normalizeWeights) {
+      for (let i = 0; i < n; i++) {
+        w1[i] /= weightMeans.w1;
+        w0[i] /= weightMeans.w0;
+        wM[i] /= weightMeans.wM;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const y = data.Y[i];
+      psi11[i] = nu1[i] + w1[i] * (y - nu1[i]);
+      psi00[i] = nu0[i] + w0[i] * (y - nu0[i]);
+      psi10[i] = omega[i] + wM[i] * (y - mu1M[i]) + w0[i] * (mu1M[i] - omega[i]);
+    }
+    let maxWM = 0;
+    let sumWM = 0;
+    let sumWM2 = 0;
+    for (let i = 0; i < n; i++) {
+      maxWM = Math.max(maxWM, wM[i]);
+      sumWM += wM[i];
+      sumWM2 += wM[i] * wM[i];
+    }
+    diagnostics.mediator_weights = {
+      normalized: normalizeWeights,
+      raw_means: { treated: finiteOrNull(weightMeans.w1), control: finiteOrNull(weightMeans.w0), cross_world: finiteOrNull(weightMeans.wM) },
+      cross_world_max: finiteOrNull(maxWM),
+      cross_world_ess: finiteOrNull((sumWM * sumWM) / sumWM2),
+    };
     const diff = (x: Float64Array, z: Float64Array) => Float64Array.from(x, (v, i) => v - z[i]);
     const scores = { te_debiased: diff(psi11, psi00), nde_debiased: diff(psi10, psi00), nie_debiased: diff(psi11, psi10) };
     const y00Debiased = clusteredMean(psi00, data.cluster).estimate;
