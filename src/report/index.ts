@@ -10,3 +10,5 @@ export { buildReportModel, primaryCell, estimandInfo, FIGURE_NAMES, type FigureN
 export { resolveInside, assertSafeSegment, writeFileAtomic } from './files.js';
 export { formatNumber, formatInterval, formatPercent, escapeMarkdown, markdownTable, csvTable, zeroVerdict, type ReportTable } from './format.js';
 export * as figures from './figures/index.js';
+export { labelFromSpec, estimatorLabel, estimatorLabels, axisShortName, axisValueLabel, axisValueLabels } from './labels.js';
+export { truthComparison, type TruthComparison, type TruthRow } from './truth.js';

@@ -649,8 +649,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       // outcomes have different units: plot relative effects (% of control mean) when every row has one
       if (allRelative && isNum(rel) && t.value.estimate !== 0) {
         const scale = (rel / t.value.estimate!) * 100;
-        pts.push({ label: `${e.outcome} — ${labelOf(e)}`, estimate: rel * 100, ci: ci ? [ci[0] * scale, ci[1] * scale] : null, group: e.outcome! });
-      } else pts.push({ label: `${e.outcome} — ${labelOf(e)}`, estimate: t.value.estimate!, ci, group: e.outcome! });
+        pts.push({ label: `${e.outcome} — ${e.id}`, estimate: rel * 100, ci: ci ? [ci[0] * scale, ci[1] * scale] : null, group: e.outcome! });
+      } else pts.push({ label: `${e.outcome} — ${e.id}`, estimate: t.value.estimate!, ci, group: e.outcome! });
     }
     if (pts.length) {
       addFigure(
@@ -920,6 +920,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const axes = results.spec.grid?.map((g) => g.path) ?? [...new Set(results.cells.flatMap((c) => Object.keys(c.axes)))];
     const prim = results.summary.primary;
     let anyTruth = false;
+    let thresholdNote = false;
     const rows: Row[] = results.cells.map((c) => {
       const row: Row = { cell: c.id };
       for (const a of axes) row[a] = c.axes[a] === undefined ? null : axisText(c.axes[a]!);
@@ -936,7 +937,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       if (tr) {
         anyTruth = true;
         row.truth = tr.truth;
-        row.covers = tr.covers === null ? 'no interval' : tr.covers ? 'yes' : 'no';
+        row.covers = (tr.covers === null ? 'no interval' : tr.covers ? 'yes' : 'no') + (tc!.thresholdDiffers ? ' *' : '');
+        if (tc!.thresholdDiffers) thresholdNote = true;
       }
       return row;
     });
@@ -959,6 +961,12 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       },
       'cells',
     );
+    if (anyTruth) {
+      robustness.lines.push(
+        'True value: the simulator\'s total effect for the cell\'s outcome (— where the simulator has none, e.g. another outcome window)' +
+          (thresholdNote ? '; * the cell thresholds the treatment differently from the simulator, so it estimates a somewhat different contrast.' : '.'),
+      );
+    }
     const curve = results.summary.specificationCurve;
     if (curve && curve.points.length > 1) {
       // per axis: the shortest labels that still tell its values apart (a model mapping → its kind)
@@ -1246,7 +1254,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
             (withCi.some((r) => !r.covers) ? ` (missed by: ${[...new Set(withCi.filter((r) => !r.covers).map((r) => `${r.estimatorId} ${r.key}`))].join(', ')}).` : '.'),
         );
       }
-    } else if (truth && !truth.applicable) lines.push(truth.notes[0]!);
+    }
     if (headEst && headVal && prim) {
       lines.push(`Primary estimate (${labelOf(headEst)}, ${prim.estimand}): ${formatNumber(headVal.estimate)} on ${names.Y}, 95% CI ${formatInterval(ciOf(headVal))} — ${zeroVerdict(ciOf(headVal))}.`);
     }
@@ -1279,6 +1287,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         lines.push(`Across the grid, ${curve.estimator} (${curve.estimand}) ranges from ${formatNumber(curve.points[0]!.estimate)} to ${formatNumber(curve.points[curve.points.length - 1]!.estimate)}; ${pos} of ${curve.points.length} positive, ${excl} with intervals excluding zero.`);
       }
     }
+    // a truth for another treatment is a footnote, not a headline
+    if (truth && !truth.applicable) lines.push(truth.notes[0]!);
     for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
     addTable(
       summary,

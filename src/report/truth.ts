@@ -55,6 +55,8 @@ export interface TruthComparison {
   primaryTe: number | null;
   /** estimand → definition text from the truth file */
   definitions: Record<string, string>;
+  /** the treatment threshold differs from the simulator's: compared, but a different contrast */
+  thresholdDiffers: boolean;
 }
 
 function ciOf(v: EstimateValue | undefined): [number, number] | null {
@@ -80,7 +82,7 @@ export function truthComparison(cell: CellResult | null): TruthComparison | null
   const defs = isRec(truth.definitions) ? truth.definitions : {};
   const estimandDefs = isRec(defs.estimands) ? Object.fromEntries(Object.entries(defs.estimands).filter(([, v]) => typeof v === 'string')) as Record<string, string> : {};
   const notes: string[] = [];
-  const out: TruthComparison = { applicable: true, rows: [], notes, primaryTe: null, definitions: estimandDefs };
+  const out: TruthComparison = { applicable: true, rows: [], notes, primaryTe: null, definitions: estimandDefs, thresholdDiffers: false };
 
   const cd = cell.definitions;
   const rule = typeof defs.treatment === 'string' ? proxyRule(defs.treatment) : null;
@@ -92,6 +94,7 @@ export function truthComparison(cell: CellResult | null): TruthComparison | null
     return out;
   }
   if (rule && Math.abs(rule.threshold - cd.treatment.threshold) > 1e-9) {
+    out.thresholdDiffers = true;
     notes.push(
       `Caution: the truth is for ${rule.measure} >= ${rule.threshold}; this analysis thresholds at ${cd.treatment.threshold}, so it estimates a somewhat different contrast and "covers truth" is indicative only.`,
     );

@@ -71,7 +71,8 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
           data: rows.map((r) => r.estimate),
           intervals: rows.map((r) => r.ci),
           showLine: false,
-          pointRadius: 6,
+          // a point smaller than its interval keeps narrow whiskers visible
+          pointRadius: rows.map((r) => (r.ci && (r.ci[1] - r.ci[0]) / (range.max - range.min) < 0.04 ? 3.5 : 6)),
           pointHoverRadius: 6,
           pointStyle: 'circle',
           pointBackgroundColor: rows.map((r) => colorOf(r.group)),
@@ -506,7 +507,7 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
       },
       plugins: {
         legend: { display: false },
-        ...titleOptions(data.title ?? 'Specification curve', 'Filled points: interval excludes zero · lower panel: choices of each specification'),
+        ...titleOptions(data.title ?? 'Specification curve', 'Filled: interval excludes zero · open: crosses zero or no interval · lower panel: choices of each specification'),
         causewayLines: {
           lines: [
             { scale: 'y', value: 0, color: '#111827', width: 1.2 },
