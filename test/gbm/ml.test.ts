@@ -7,6 +7,8 @@ import {
 } from '../../src/estimate/ml/index.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
 import { runEstimator } from '../../src/estimate/estimators.js';
+import { linearLearner, logisticLearner } from '../../src/estimate/learners.js';
+import { Rng } from '../../src/rng.js';
 import { simulateMediation, type MediationSimulation } from '../../src/estimate/ml/simulate.js';
 
 
@@ -260,4 +262,48 @@ test('heterogeneity section: segments from extra columns and covariates, moderat
   const missing = runHeterogeneity(frame, { by: { nope: null } }, aipwSpec, ctx);
   assert.equal(missing.status, 'failed');
   assert.match(missing.reason!, /nope/);
+});
+
+test('a share mediator (k of n events) with an A×M interaction: debiased agrees with plug-in and truth', () => {
+  const rng = new Rng('share-mediator');
+  const users = 120;
+  const days = 40;
+  const n = users * days;
+  const X = new Float64Array(n * 3);
+  const A = new Float64Array(n);
+  const M = new Float64Array(n);
+  const Y = new Float64Array(n);
+  const cluster = new Int32Array(n);
+  let i = 0;
+  let m0 = 0;
+  for (let u = 0; u < users; u++) {
+    const x1 = rng.nextFloat();
+    const rate = 2 + 20 * rng.nextFloat();
+    for (let d = 0; d < days; d++, i++) {
+      const x2 = rng.nextFloat();
+      const events = 1 + rng.poisson(rate);
+      X[i] = x1;
+      X[n + i] = x2;
+      X[2 * n + i] = events;
+      cluster[i] = u;
+      A[i] = rng.bernoulli(1 / (1 + Math.exp(-(2 * (x1 - 0.5) + (x2 - 0.5)))));
+      const base = 0.4 + 0.1 * x1;
+      let k = 0;
+      for (let e = 0; e < events; e++) k += rng.bernoulli(base + 0.08 * A[i]);
+      M[i] = k / events;
+      m0 += base / n;
+      Y[i] = 5 * A[i] + 60 * M[i] + 20 * A[i] * M[i] + 30 * x1 + 10 * x2 + 2 * events + 5 * rng.normal();
+    }
+  }
+  const data: CrossfitData = { n, A, M, Y, cluster, X: { rows: n, cols: 3, data: X, names: ['x1', 'x2', 'events'] } };
+  const truth = { nde: 5 + 20 * m0, nie: 80 * 0.08 };
+  const { result } = mediationCrossfit(data, { mediator: linearLearner(), outcome: linearLearner(), propensity: logisticLearner(), folds: 3 });
+  const e = result.estimates;
+  for (const k of ['nde', 'nie'] as const) {
+    const d = e[`${k}_debiased`];
+    assert.ok(Math.abs(d.estimate! - truth[k]) < 3 * d.se! + 0.1, `${k}_debiased ${d.estimate} ± ${d.se} vs ${truth[k]}`);
+    assert.ok(Math.abs(d.estimate! - e[k].estimate!) < 2 * d.se!, `${k}: debiased ${d.estimate} vs plug-in ${e[k].estimate}`);
+  }
+  const weights = result.diagnostics.mediator_weights as { raw_means: { cross_world: number } };
+  assert.ok(Math.abs(weights.raw_means.cross_world - 1) < 0.1);
 });
