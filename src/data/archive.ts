@@ -2,7 +2,8 @@
  * KuaiRec archive access in its three layouts, always streamed:
  *  - the outer `18164998.zip` whose member `KuaiRec.zip` is STORED: the inner zip is read in place
  *    through a byte-range reader over the outer file (no copy); if that member is deflated instead,
- *    it is inflated once, streaming, to a temporary file next to the cache and read from there;
+ *    it is streamed: one pass finds its central directory, and each member is read by inflating the
+ *    outer member again up to it (bounded memory, nothing written to disk);
  *  - the bare inner `KuaiRec.zip`;
  *  - an extracted `KuaiRec 2.0/` folder (or its `data/` folder, or a folder holding `KuaiRec 2.0/`).
  * Members are addressed by their file name under `data/` (e.g. `small_matrix.csv`).
@@ -134,12 +135,14 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
   }
   let crc = 0;
   let total = 0;
+  let complete = false;
   try {
     for await (const chunk of source) {
       crc = zlib.crc32(chunk, crc);
       total += chunk.length;
       yield chunk;
     }
+    complete = true;
   } catch (e) {
     if (e instanceof CausewayError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -147,6 +150,15 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
       throw new CausewayError('DATA_CORRUPT_DEFLATE', `the compressed data is corrupt (${err.message})`, { kind: 'data', member: where }, 'download the archive again');
     }
     throw new CausewayError('DATA_CORRUPT_ZIP', `cannot read member: ${err.message}`, { kind: 'data', member: where });
+  } finally {
+    // A reader that stops early (a byte range of the inner zip) drains the rest of the raw stream
+    // instead of destroying it: yauzl's fd reader crashes when a destroyed stream's pending read
+    // completes after the zip is closed.
+    if (!complete && raw !== source) {
+      raw.unpipe();
+      raw.on('error', () => {});
+      raw.resume();
+    }
   }
   if (total !== entry.uncompressedSize || (crc >>> 0) !== (entry.crc32 >>> 0)) {
     throw new CausewayError('DATA_CORRUPT_DEFLATE', `the member is damaged (CRC-32 or size mismatch: ${total} of ${entry.uncompressedSize} bytes)`, { kind: 'data', member: where }, 'download the archive again');
@@ -204,7 +216,7 @@ function missingMember(name: string, path: string, members: Map<string, MemberIn
 
 export { missingMember };
 
-/** Opens the archive at `path` in whichever layout it has. `spoolDir` holds the temporary inner zip when the outer member is deflated. */
+/** Opens the archive at `path` in whichever layout it has. (`spoolDir` is unused since a deflated inner zip is streamed.) */
 export async function openArchive(path: string, spoolDir?: string): Promise<Archive> {
   let st: Stats;
   try {
@@ -252,31 +264,139 @@ export async function openArchive(path: string, spoolDir?: string): Promise<Arch
       closeSync(fd);
     });
   }
-  // Deflated inner zip: inflate it, streaming, to a temporary file, then read that.
-  const dir = spoolDir ?? tmpdir();
-  await fsp.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.kuairec-inner-${process.pid}-${Date.now()}.zip`);
+  // Deflated inner zip: no random access, so it is streamed. One pass reads its central directory
+  // (at its end); each member is then read by inflating the outer member again from its start,
+  // skipping to the member's local header (sizes come from the central directory, so entries
+  // written with data descriptors are fine). Memory stays bounded and nothing is written to disk;
+  // the price is one extra inflate of the outer member per member read.
   try {
-    await pipeline(Readable.from(streamEntry(zip, innerEntry, 'KuaiRec.zip')), createWriteStream(tmp));
+    return await streamedInner(path, zip, innerEntry, outerParts);
   } catch (e) {
-    await fsp.rm(tmp, { force: true });
     zip.close();
     throw e;
   }
-  zip.close();
-  let inner: yauzl.ZipFile;
-  let innerEntries: yauzl.Entry[];
-  try {
-    inner = await openZipFile(tmp);
-    innerEntries = await listEntries(inner);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    const ce = e instanceof CausewayError ? e : zipError(e, path, null);
-    throw new CausewayError(ce.code, ce.message.replace('the zip archive', 'the inner KuaiRec.zip'), { kind: 'path', path }, ce.hint);
+}
+
+interface InnerEntry { name: string; method: number; crc32: number; compressedSize: number; uncompressedSize: number; localOffset: number }
+
+/** Bytes [start, start+length) of an async byte stream. */
+async function* byteRange(source: AsyncIterable<Buffer>, start: number, length: number): AsyncGenerator<Buffer> {
+  let offset = 0;
+  const end = start + length;
+  for await (const chunk of source) {
+    const chunkEnd = offset + chunk.length;
+    if (chunkEnd > start && offset < end) yield chunk.subarray(Math.max(0, start - offset), Math.min(chunk.length, end - offset));
+    offset = chunkEnd;
+    if (offset >= end) return;
   }
-  return zipArchive('outer', path, inner, innerEntries, outerParts, async () => {
-    await fsp.rm(tmp, { force: true });
-  });
+  if (offset < end) throw new Error('unexpected end of the inner zip');
+}
+
+async function streamedInner(path: string, zip: yauzl.ZipFile, innerEntry: yauzl.Entry, outerParts: Array<string | number>): Promise<Archive> {
+  const innerName = 'KuaiRec.zip';
+  const innerBytes = () => streamEntry(zip, innerEntry, innerName);
+  const bad = (msg: string) => new CausewayError('DATA_CORRUPT_ZIP', `the inner KuaiRec.zip is damaged: ${msg}`, { kind: 'path', path }, 'download the archive again');
+  // Pass 1: keep the tail, find the end-of-central-directory record and the central directory.
+  const TAIL = 4 << 20;
+  const recent: Buffer[] = [];
+  let recentBytes = 0;
+  let total = 0;
+  for await (const chunk of innerBytes()) {
+    total += chunk.length;
+    recent.push(chunk);
+    recentBytes += chunk.length;
+    while (recent.length > 1 && recentBytes - recent[0].length >= TAIL) recentBytes -= recent.shift()!.length;
+  }
+  const tail = Buffer.concat(recent);
+  const tailStart = total - tail.length;
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= Math.max(0, tail.length - 22 - 65535); i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) {
+    const looksZip = total >= 4 && tailStart === 0 && tail.readUInt32LE(0) === 0x04034b50;
+    throw looksZip || total > TAIL
+      ? new CausewayError('DATA_TRUNCATED_ZIP', 'the inner KuaiRec.zip is truncated (its central directory is missing)', { kind: 'path', path }, 'download the archive again')
+      : new CausewayError('DATA_NOT_ZIP', 'the member KuaiRec.zip is not a zip archive', { kind: 'path', path });
+  }
+  const count = tail.readUInt16LE(eocd + 10);
+  const cdSize = tail.readUInt32LE(eocd + 12);
+  const cdOffset = tail.readUInt32LE(eocd + 16);
+  if (cdOffset === 0xffffffff || count === 0xffff) throw bad('zip64 inner archives are not supported when KuaiRec.zip is deflated');
+  if (cdOffset < tailStart || cdOffset + cdSize > total) throw bad('central directory out of range');
+  const entries: InnerEntry[] = [];
+  let p = cdOffset - tailStart;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > tail.length || tail.readUInt32LE(p) !== 0x02014b50) throw bad('bad central directory entry');
+    const nameLen = tail.readUInt16LE(p + 28);
+    const extraLen = tail.readUInt16LE(p + 30);
+    const commentLen = tail.readUInt16LE(p + 32);
+    entries.push({
+      name: tail.toString('utf8', p + 46, p + 46 + nameLen),
+      method: tail.readUInt16LE(p + 10),
+      crc32: tail.readUInt32LE(p + 16),
+      compressedSize: tail.readUInt32LE(p + 20),
+      uncompressedSize: tail.readUInt32LE(p + 24),
+      localOffset: tail.readUInt32LE(p + 42),
+    });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  const members = new Map<string, MemberInfo>();
+  const byName = new Map<string, InnerEntry>();
+  for (const e of entries) {
+    const base = dataMemberName(e.name);
+    if (base && !byName.has(base)) {
+      byName.set(base, e);
+      members.set(base, { name: e.name, size: e.uncompressedSize });
+    }
+  }
+  async function* member(e: InnerEntry): AsyncGenerator<Buffer> {
+    const where = `${innerName}/${e.name}`;
+    // Local header: 30 bytes, then name and extra field (their lengths may differ from the central directory's).
+    let header: Buffer | null = null;
+    for await (const part of byteRange(innerBytes(), e.localOffset, 30)) header = header ? Buffer.concat([header, part]) : Buffer.from(part);
+    if (!header || header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw bad(`no local header for ${e.name}`);
+    const dataStart = e.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const raw = Readable.from(byteRange(innerBytes(), dataStart, e.compressedSize));
+    let source: AsyncIterable<Buffer> = raw;
+    if (e.method === 8) {
+      const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
+      raw.on('error', (err) => inflater.destroy(err));
+      raw.pipe(inflater);
+      source = inflater;
+    } else if (e.method !== 0) {
+      throw new CausewayError('DATA_UNSUPPORTED_ZIP', `compression method ${e.method} is not supported`, { kind: 'data', member: where });
+    }
+    let crc = 0;
+    let size = 0;
+    try {
+      for await (const chunk of source) {
+        crc = zlib.crc32(chunk, crc);
+        size += chunk.length;
+        yield chunk;
+      }
+    } catch (err) {
+      if (err instanceof CausewayError) throw err;
+      throw new CausewayError('DATA_CORRUPT_DEFLATE', `the compressed data is corrupt (${(err as Error).message})`, { kind: 'data', member: where }, 'download the archive again');
+    }
+    if (size !== e.uncompressedSize || (crc >>> 0) !== (e.crc32 >>> 0)) {
+      throw new CausewayError('DATA_CORRUPT_DEFLATE', `the member is damaged (CRC-32 or size mismatch: ${size} of ${e.uncompressedSize} bytes)`, { kind: 'data', member: where }, 'download the archive again');
+    }
+  }
+  return {
+    layout: 'outer',
+    path,
+    members,
+    fingerprint: fingerprintOf(outerParts),
+    stream(name: string) {
+      const e = byName.get(name);
+      if (!e) throw missingMember(name, path, members);
+      return member(e);
+    },
+    async close() {
+      zip.close();
+    },
+  };
 }
 
 async function openFolder(path: string): Promise<Archive> {

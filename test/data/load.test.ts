@@ -198,3 +198,9 @@ test('a failing deflated outer archive leaves nothing in the cache', async () =>
   await expectError(loadData(req(p, { tables: [] }), { cacheDir: spool }), 'DATA_MISSING_MEMBER');
   assert.deepEqual(await fsp.readdir(spool), []);
 });
+
+test('bad input inside a deflated outer archive: the inner KuaiRec.zip is not a zip', async () => {
+  const p = join(L.dir, 'deflated-garbage.zip');
+  await writeZip(p, new Map([['KuaiRec.zip', Buffer.from('this is not a zip file at all\n'.repeat(50))]]), true);
+  await expectError(loadData(req(p, { tables: [] })), 'DATA_NOT_ZIP');
+});
