@@ -12,11 +12,8 @@
  */
 import { createReadStream, openSync, closeSync, read, promises as fsp, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, basename, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { CausewayError } from '../errors.js';
