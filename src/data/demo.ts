@@ -5,8 +5,8 @@
  * version and options, so a changed simulator regenerates instead of reusing a stale archive.
  * Sized so that the demo spec (sample modulus 2) yields ≈ 8 K population user-days, as in seed 000.
  */
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesize, SIM_VERSION, type SynthOptions } from './simulate.js';
 
@@ -17,7 +17,12 @@ export const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
 /** `$CAUSEWAY_CACHE`, else `.cache/causeway` under the project root. */
 export function defaultCacheDir(): string {
   if (process.env.CAUSEWAY_CACHE) return process.env.CAUSEWAY_CACHE;
-  // this file is dist/src/data/demo.js (or src/data/demo.ts under a TS runner): the root is three up
+  // the project root is the nearest folder above this file holding package.json (dist/src/data/ or src/data/)
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, '.cache', 'causeway');
+    dir = dirname(dir);
+  }
   return fileURLToPath(new URL('../../../.cache/causeway/', import.meta.url));
 }
 
