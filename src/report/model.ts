@@ -727,7 +727,16 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       'table',
     );
     if (groups.length) {
-      addFigure(mediation, { kind: 'mediation_decomposition', file: 'mediation_decomposition', title: 'Mediation decomposition', draw: (o) => decompositionChart({ valueLabel: yLabel, groups }, o) }, 'figure');
+      // the simulator's TE/NDE/NIE on the primary outcome, when this cell's definitions match it
+      const truthParts: Record<string, number> = {};
+      if (truth?.applicable) {
+        for (const [part, estimand] of [['Total', 'TE'], ['Direct', 'NDE'], ['Indirect', 'NIE']] as const) {
+          const r = truth.rows.find((x) => x.estimand === estimand && x.entry.outcome === undefined);
+          if (r) truthParts[part] = r.truth;
+        }
+      }
+      const hasTruth = Object.keys(truthParts).length > 0;
+      addFigure(mediation, { kind: 'mediation_decomposition', file: 'mediation_decomposition', title: 'Mediation decomposition', draw: (o) => decompositionChart({ valueLabel: yLabel, groups, ...(hasTruth ? { truth: truthParts } : {}) }, o) }, 'figure');
     }
     if (defs) {
       const cv = defs.covariates;
@@ -1198,8 +1207,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
             { key: 'estimand', label: 'Estimand' },
             { key: 'truth', label: 'True value', format: 'num' },
             { key: 'truthSe', label: 'Truth MC s.e.', format: 'num' },
+            // the estimator comparison pairs each id with its method: the id keeps this table narrow
             { key: 'estimator', label: 'Estimator', format: 'code' },
-            { key: 'method', label: 'Method' },
             { key: 'key', label: 'Key', format: 'code' },
             { key: 'estimate', label: 'Estimate', format: 'num' },
             { key: 'ci', label: '95% CI', format: 'ci' },
@@ -1212,7 +1221,6 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
             truth: r.truth,
             truthSe: r.truthSe,
             estimator: r.estimatorId,
-            method: labelOf(r.entry),
             key: r.key,
             estimate: r.estimate,
             ci: r.ci,

@@ -146,7 +146,7 @@ test('the report shows the known truth first, marks it on the forest plot and in
   assert.ok(truthAt > md.indexOf('## Summary') && truthAt < md.indexOf('## Question and estimands'));
   assert.match(md, /\[Known truth\]\(#known-truth-simulated-data\)/);
   assert.match(md, /Known truth \(simulated data\): the true total effect on future_7day_interactions is 36\.50; \d+ of \d+ estimator intervals cover it/);
-  assert.match(md, /\| `future_7day_interactions` \| TE \| 36\.50 \| 0\.0500 \| `aipw` \| AIPW, doubly robust \| `ate` \| 4\.10 \| \[-1\.12,\u00a010\.48\] \| -32\.40 \| no \|/);
+  assert.match(md, /\| `future_7day_interactions` \| TE \| 36\.50 \| 0\.0500 \| `aipw` \| `ate` \| 4\.10 \| \[-1\.12,\u00a010\.48\] \| -32\.40 \| no \|/);
   // grid: truth per cell, * where the cell's threshold differs from the simulator's
   const grid = md.split('*Grid cells')[1]!.split('\n## ')[0]!;
   assert.match(grid, /\| True value \| Covers truth \|/);
@@ -157,6 +157,9 @@ test('the report shows the known truth first, marks it on the forest plot and in
   const forest = model.figures.find((f) => f.kind === 'estimator_forest')!;
   const fig = forest.draw({});
   assert.match(fig.alt, /A dashed line marks true TE \(36\.50\); \d+ of \d+ intervals cover it\./);
+  // the decomposition marks the true TE / NDE / NIE across its bars
+  const decomposition = model.figures.find((f) => f.kind === 'mediation_decomposition')!.draw({});
+  assert.match(decomposition.alt, /Amber marks show the true values: Total 36\.50, Direct 38, Indirect -1\.50\./);
 });
 
 test('heterogeneity and moderator importance come from the cell-level keys the cell runner writes', () => {

@@ -302,13 +302,15 @@ export interface DecompositionData {
   valueLabel: string;
   /** one group per approach (estimator); parts in a fixed order */
   groups: Array<{ label: string; parts: Array<{ part: string; estimate: number | null; ci: [number, number] | null }> }>;
+  /** known true value per part (simulated data), marked across every bar of that part */
+  truth?: Record<string, number>;
 }
 
 /** Total / direct / indirect effects per approach, grouped horizontal bars with CI whiskers. */
 export function decompositionChart(data: DecompositionData, opts: FigureOptions = {}): Figure {
   const partNames = [...new Set(data.groups.flatMap((g) => g.parts.map((p) => p.part)))];
   const colors = [PALETTE.primary, PALETTE.tertiary, PALETTE.secondary, PALETTE.quaternary, '#d4a017'];
-  const all = data.groups.flatMap((g) => g.parts.flatMap((p) => [p.estimate ?? 0, ...(p.ci ?? [])]));
+  const all = [...data.groups.flatMap((g) => g.parts.flatMap((p) => [p.estimate ?? 0, ...(p.ci ?? [])])), ...Object.values(data.truth ?? {})];
   const range = paddedRange(all);
   const height = Math.max(300, 150 + data.groups.length * partNames.length * 26);
   const config = {
@@ -321,6 +323,7 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
           label: part,
           data: byGroup.map((p) => (p ? p.estimate : null)),
           intervals: byGroup.map((p) => (p ? p.ci : null)),
+          ...(data.truth && Number.isFinite(data.truth[part]) ? { marks: byGroup.map((p) => (p ? data.truth![part]! : null)) } : {}),
           backgroundColor: colors[k % colors.length],
           borderColor: '#111827',
           borderWidth: 0,
@@ -344,7 +347,7 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
       },
       plugins: {
         legend: { display: true, position: 'top' },
-        ...titleOptions(data.title ?? 'Mediation decomposition: total, direct and indirect effects'),
+        ...titleOptions(data.title ?? 'Mediation decomposition: total, direct and indirect effects', data.truth ? 'Amber marks: the true value of each effect (simulator)' : undefined),
         causewayLines: { lines: [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }] },
       },
     },
@@ -353,7 +356,8 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
   const text = data.groups
     .map((g) => `${g.label}: ` + g.parts.map((p) => `${p.part} ${formatNumber(p.estimate)}${p.ci ? ' ' + formatInterval(p.ci) : ''}`).join(', '))
     .join('; ');
-  return { ...out, alt: `Grouped bars of mediation effects (${data.valueLabel}) with 95% intervals where bootstrapped. ${text}.` };
+  const truthText = data.truth ? ` Amber marks show the true values: ${Object.entries(data.truth).map(([p, v]) => `${p} ${formatNumber(v)}`).join(', ')}.` : '';
+  return { ...out, alt: `Grouped bars of mediation effects (${data.valueLabel}) with 95% intervals where bootstrapped. ${text}.${truthText}` };
 }
 
 export interface ImportanceData {

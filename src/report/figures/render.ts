@@ -45,7 +45,7 @@ export function ensureChartSetup(): void {
     const path = require.resolve(`dejavu-fonts-ttf/ttf/${face}`);
     GlobalFonts.registerFromPath(path, FONT_FAMILY);
   }
-  Chart.register(...registerables, whiskerPlugin, referenceLinePlugin, backgroundPlugin);
+  Chart.register(...registerables, whiskerPlugin, markPlugin, referenceLinePlugin, backgroundPlugin);
   Chart.defaults.font.family = FONT_FAMILY;
   Chart.defaults.font.size = 13;
   Chart.defaults.color = '#1f2937';
@@ -55,6 +55,38 @@ export function ensureChartSetup(): void {
   Chart.defaults.devicePixelRatio = PIXEL_RATIO;
   ready = true;
 }
+
+/**
+ * Known-value marks on horizontal bars: a dataset may carry `marks: Array<number | null>` aligned with its
+ * data; each is drawn as a short vertical bar across its element (e.g. the simulator's true effect).
+ */
+const markPlugin: Plugin = {
+  id: 'causewayMarks',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    chart.data.datasets.forEach((ds, d) => {
+      const marks = (ds as unknown as { marks?: Array<number | null> }).marks;
+      if (!marks) return;
+      const meta = chart.getDatasetMeta(d);
+      if (meta.hidden) return;
+      const scale = meta.vScale!;
+      ctx.save();
+      ctx.strokeStyle = PALETTE.reference;
+      ctx.lineWidth = 3;
+      marks.forEach((m, i) => {
+        const el = meta.data[i] as unknown as { y: number; height?: number } | undefined;
+        if (m === null || m === undefined || !Number.isFinite(m) || !el) return;
+        const x = scale.getPixelForValue(m);
+        const half = (el.height ?? 12) / 2 + 3;
+        ctx.beginPath();
+        ctx.moveTo(x, el.y - half);
+        ctx.lineTo(x, el.y + half);
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  },
+};
 
 /** Interval whiskers: a dataset may carry `intervals: Array<[lo, hi] | null>` aligned with its data. */
 const whiskerPlugin: Plugin = {
