@@ -164,7 +164,89 @@ export class ClusterGram {
    * (centred by the aggregated means). Returns slopes (regressor order) and the intercept in shifted
    * coordinates, plus the aggregated weight total and shifted means.
    */
+  /**
+   * While set (infinitesimal-jackknife mode), regressions on stats S ≠ ijBase take one exact-inverse
+   * correction step from the full-sample solution: β = β₀ + G₀⁻¹(b − Gβ₀), O(p²) instead of O(p³).
+   * The error is O(h²) and even in h, so central differences stay accurate.
+   */
+  ijBase: Float64Array | null = null;
+  private readonly ijCache = new Map<string, { beta: Float64Array; inv: Float64Array | null; idxG: Int32Array; idxB: Int32Array; idxM: Int32Array }>();
+
+  clearIj(): void {
+    this.ijBase = null;
+    this.ijCache.clear();
+  }
+
   regress(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number; aliased: number[] } {
+    if (this.ijBase && S !== this.ijBase) return this.regressNear(S, regressors, response, ridge);
+    return this.regressExact(S, regressors, response, ridge);
+  }
+
+  private centered(S: Float64Array, regressors: number[], response: number, ridge: number) {
+    const p = regressors.length;
+    const total = S[this.at(0, 0)];
+    const mean = (j: number) => S[this.at(0, j)] / total;
+    const G = new Float64Array(p * p);
+    const b = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      const ja = regressors[a];
+      const ma = mean(ja);
+      for (let c = 0; c <= a; c++) {
+        const jc = regressors[c];
+        const v = S[this.at(ja, jc)] - total * ma * mean(jc);
+        G[a * p + c] = v;
+        G[c * p + a] = v;
+      }
+      G[a * p + a] += ridge;
+      b[a] = S[this.at(ja, response)] - total * ma * mean(response);
+    }
+    return { G, b, total, mean };
+  }
+
+  private regressNear(S: Float64Array, regressors: number[], response: number, ridge: number) {
+    const key = `${regressors.join(',')}|${response}|${ridge}`;
+    let base = this.ijCache.get(key);
+    if (!base) {
+      const full = this.regressExact(this.ijBase!, regressors, response, ridge);
+      const c = this.centered(this.ijBase!, regressors, response, ridge);
+      const q = regressors.length;
+      const idxG = new Int32Array(q * q);
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) idxG[a * q + c] = this.at(regressors[a], regressors[c]);
+      base = {
+        beta: full.slopes,
+        inv: full.rank === q ? invertSymmetric(c.G, q) : null,
+        idxG,
+        idxB: Int32Array.from(regressors, (j) => this.at(j, response)),
+        idxM: Int32Array.from([...regressors, response], (j) => this.at(0, j)),
+      };
+      this.ijCache.set(key, base);
+    }
+    if (!base.inv) return this.regressExact(S, regressors, response, ridge);
+    const p = regressors.length;
+    const total = S[0];
+    const means = new Float64Array(p + 1);
+    for (let a = 0; a <= p; a++) means[a] = S[base.idxM[a]] / total;
+    // r = b − Gβ₀ on the centred system, without materializing G
+    const r = new Float64Array(p);
+    const beta0 = base.beta;
+    for (let a = 0; a < p; a++) {
+      const ma = means[a];
+      let v = S[base.idxB[a]] - total * ma * means[p];
+      for (let c = 0; c < p; c++) v -= (S[base.idxG[a * p + c]] - total * ma * means[c] + (a === c ? ridge : 0)) * beta0[c];
+      r[a] = v;
+    }
+    const slopes = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      let v = base.beta[a];
+      for (let c = 0; c < p; c++) v += base.inv[a * p + c] * r[c];
+      slopes[a] = v;
+    }
+    let intercept = means[p];
+    for (let a = 0; a < p; a++) intercept -= slopes[a] * means[a];
+    return { slopes, intercept, total, rank: p, aliased: [] as number[] };
+  }
+
+  private regressExact(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number; aliased: number[] } {
     const p = regressors.length;
     const total = S[this.at(0, 0)];
     const mean = (j: number) => S[this.at(0, j)] / total;

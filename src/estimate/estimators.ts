@@ -98,6 +98,7 @@ class Env {
    * (user weight 1 + h), computed incrementally instead of summing every user.
    */
   ij: { user: number; h: number } | null = null;
+  readonly ijGrams = new Set<ClusterGram>();
   private readonly totals = new Map<string, Float64Array>();
   private readonly scratch = new Map<string, Float64Array>();
   /** Aggregated gram for replicate `rep`, computed once per cell and shared by estimators. */
@@ -107,6 +108,11 @@ class Env {
       if (!tot) {
         tot = g.aggregate(null);
         this.totals.set(key, tot);
+      }
+      if (g.ijBase !== tot) {
+        g.clearIj();
+        g.ijBase = tot;
+        this.ijGrams.add(g);
       }
       let out = this.scratch.get(key);
       if (!out) {
@@ -1093,6 +1099,8 @@ function ijStandardErrors(env: Env, rep: Replicator, keys: string[]): Estimates 
     }
   } finally {
     env.ij = null;
+    for (const g of env.ijGrams) g.clearIj();
+    env.ijGrams.clear();
   }
   keys.forEach((k, j) => (out[k] = finiteOrNull(Math.sqrt((acc[j] * G) / (G - 1)))));
   return out;
