@@ -1075,6 +1075,38 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       );
     }
   }
+  {
+    // seed 004: per-row TE/NDE/NIE of a mediation estimator averaged by segment (no intervals: descriptive)
+    const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
+    const medSegs = Array.isArray(raw?.mediation_segments) ? (raw!.mediation_segments as Array<Record<string, unknown>>) : [];
+    const n = (r: Record<string, unknown>, k: string): number | null => (isNum(r[k]) ? (r[k] as number) : null);
+    addTable(
+      heterogeneity,
+      {
+        id: 'mediation_by_segment',
+        title: `Mediation effects by segment (${typeof raw?.estimator === 'string' ? raw.estimator : 'mediation'}, per-row means)`,
+        columns: [
+          { key: 'by', label: 'Segmented by', format: 'code' },
+          { key: 'segment', label: 'Segment' },
+          { key: 'rows', label: 'Rows', format: 'int' },
+          { key: 'users', label: 'Users', format: 'int' },
+          { key: 'te', label: 'TE', format: 'num' },
+          { key: 'nde', label: 'NDE', format: 'num' },
+          { key: 'nie', label: 'NIE', format: 'num' },
+          { key: 'shift', label: 'Mediator shift', format: 'num' },
+          { key: 'share', label: 'NIE / TE', format: 'pct' },
+        ],
+        rows: medSegs
+          .filter((r) => typeof r.segment === 'string')
+          .map((r) => {
+            const te = n(r, 'total_effect');
+            const nie = n(r, 'indirect_effect');
+            return { by: r.segment as string, segment: String(r.segment_value ?? ''), rows: n(r, 'user_days'), users: n(r, 'users'), te, nde: n(r, 'direct_effect'), nie, shift: n(r, 'mediator_shift'), share: te && nie !== null ? nie / te : null };
+          }),
+      },
+      'mediationSegments',
+    );
+  }
   sections.heterogeneity = heterogeneity;
 
   // --- nuisance performance and importance ---------------------------------------------------

@@ -171,7 +171,11 @@ test('heterogeneity and moderator importance come from the cell-level keys the c
     { by: 'prior_3day_interactions', segment: 'low [0.0, 71.0]', rows: 2718, users: 150, treatedShare: 0.2995, estimand: 'ate', value: { estimate: 9.488, ci: [6.29, 13.36], bootMean: 9.61, bootSd: 1.86 } },
     { by: 'user_active_degree', segment: 'UNKNOWN (below size filter)', rows: 307, users: 6, treatedShare: 0.16, estimand: 'ate', value: { estimate: 11.68, ci: null } },
   ];
-  cell.diagnostics.heterogeneity_analysis = { estimator: 'aipw' };
+  cell.diagnostics.heterogeneity_analysis = {
+    estimator: 'aipw',
+    // seed 004's per-row mediation means by segment (estimate/ml/heterogeneity.ts summarizeRowEffects)
+    mediation_segments: [{ segment: 'user_active_degree', segment_value: 'full_active', user_days: 4199, users: 77, total_effect: 10, direct_effect: 4, indirect_effect: 6, mediator_shift: 0.08 }],
+  };
   cell.diagnostics.importance = [
     { model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: 'calendar_day_index', gain: 2.7e6, splits: 69, share: 0.152 },
     { model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: 'register_days', gain: 1.6e6, splits: 61, share: 0.091 },
@@ -182,6 +186,7 @@ test('heterogeneity and moderator importance come from the cell-level keys the c
   assert.match(het, /\| `prior_3day_interactions` \| low \\\[0\.0, 71\.0\\\] \| 2,718 \| 150 \| 29\.9% \| `ate` \| 9\.49 \| \[6\.29,\u00a013\.36\] \| interval excludes zero \|/);
   assert.match(het, /UNKNOWN \(below size filter\) .* \| no interval \|/);
   assert.match(md, /\| aipw \| effect moderators \(gbm on AIPW pseudo-outcomes\) \| effect \| `calendar_day_index` \| 2,700,000 \| 69 \| 15\.2% \|/);
+  assert.match(het, /\| `user_active_degree` \| full_active \| 4,199 \| 77 \| 10 \| 4 \| 6 \| 0\.0800 \| 60\.0% \|/);
   assert.ok(model.figures.some((f) => f.file === 'heterogeneity'));
   assert.ok(model.figures.some((f) => f.file === 'feature_importance_aipw_effect'));
 });
