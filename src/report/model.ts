@@ -980,6 +980,14 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     if (curve && curve.points.length > 1) {
       // per axis: the shortest labels that still tell its values apart (a model mapping → its kind)
       const valueLabels = new Map(curve.axes.map((a) => [a, axisValueLabels(curve.points.map((p) => p.axes[a]), 30)] as const));
+      // one true total effect for every specification (same outcome and treatment measure): draw it
+      const truths = curve.points.map((p) => {
+        const c = results.cells.find((x) => x.id === p.cellId);
+        const t = c ? truthComparison(c) : null;
+        return t?.applicable && /^(ate|te|total)$/.test(curve.estimand) ? t : null;
+      });
+      const curveTruth = truths.every((t) => t && t.primaryTe !== null && t.primaryTe === truths[0]!.primaryTe) ? truths[0]!.primaryTe : null;
+      const someShifted = truths.some((t) => t?.thresholdDiffers);
       addFigure(
         robustness,
         {
@@ -994,6 +1002,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
                 valueLabel: curve.axes.some((a) => a.startsWith('outcomes')) ? 'Effect on each specification’s outcome' : yLabel,
                 axes: curve.axes,
                 axisLabels: Object.fromEntries(curve.axes.map((a) => [a, axisShortName(a)])),
+                ...(curveTruth !== null ? { reference: { value: curveTruth, label: someShifted ? 'true TE (simulator threshold)' : 'true TE' } } : {}),
                 points: curve.points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(curve.axes.map((a) => [a, valueLabels.get(a)!.get(JSON.stringify(p.axes[a] ?? null)) ?? '—'])) })),
               },
               o,
