@@ -25,6 +25,7 @@ import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } 
 import { cellSensitivity } from '../sensitivity/index.js';
 import type { AssumptionCheck, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../report/results.js';
 import { compileCell, type CompiledCell } from './compile.js';
+import { labelFromSpec } from '../report/labels.js';
 import type { RunCellContext } from './engine.js';
 import { Rng } from '../rng.js';
 
@@ -72,7 +73,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   for (const spec of compiled.estimators) {
     const { result, rows } = runOne(spec, frame, estimatorCtx, compiled);
     primaryResults.push(result);
-    estimators.push(result);
+    estimators.push({ ...result, label: labelFromSpec(spec, compiled.models) });
     if (rows) mlRows.set(spec.id, rows);
   }
   for (const outcome of compiled.frame.secondary ?? []) {
@@ -80,7 +81,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     for (const spec of compiled.estimators) {
       if (!SECONDARY_KINDS.has(spec.kind) || usesCrossfit(spec, compiled)) continue;
       const { result } = runOne(spec, secondaryFrame, estimatorCtx, compiled);
-      estimators.push({ ...result, outcome });
+      estimators.push({ ...result, outcome, label: labelFromSpec(spec, compiled.models) });
     }
   }
 

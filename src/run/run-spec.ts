@@ -129,7 +129,9 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     quality: Results['data']['quality'];
     source: { path: string; layout: string; matrix: string } | null;
   } | null;
-  const primary = primaryOf(cells, spec.report?.primary);
+  // The base cell carries the spec's own values; every robustness family varies one axis from it.
+  const baseCellId = plan.specHash.slice(0, 12);
+  const primary = primaryOf(cells, spec.report?.primary, baseCellId);
   const axes = plan.axes.map((a) => a.path);
   return {
     schema: RESULTS_SCHEMA_TAG,
@@ -160,7 +162,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
         failed: cells.filter((c) => c.status === 'failed').length,
         skipped: cells.filter((c) => c.status === 'skipped').length,
       },
-      robustness: axes.length ? robustnessFamilies(cells, { axes }) : [],
+      robustness: axes.length ? robustnessFamilies(cells, { axes, baseCellId }) : [],
       specificationCurve: axes.length && primary ? specificationCurve(cells, { estimator: primary.estimator, estimand: primary.estimand, axes }) : null,
     },
     limitations: (spec.report?.limitations ?? []).map((l) => ({ limitation: l.limitation, whyItMatters: l.why_it_matters ?? '', mitigation: l.mitigation ?? '' })),
@@ -170,8 +172,8 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
 }
 
 /** The headline: the mediation estimator's total effect when there is one, else the first adjusted total effect. */
-function primaryOf(cells: CellResult[], preferred?: string): Results['summary']['primary'] {
-  const cell = cells.find((c) => c.status === 'ok');
+function primaryOf(cells: CellResult[], preferred: string | undefined, baseCellId: string): Results['summary']['primary'] {
+  const cell = cells.find((c) => c.status === 'ok' && c.id === baseCellId) ?? cells.find((c) => c.status === 'ok');
   if (!cell) return null;
   const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
   const ranked = [

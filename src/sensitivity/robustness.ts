@@ -21,6 +21,8 @@ export interface RobustnessOptions {
   indirectEstimator?: string;
   /** add a family 'estimators' over the base cell's estimators */
   estimatorFamily?: boolean;
+  /** the cell every family varies from: the spec's own values (default: the first cell) */
+  baseCellId?: string;
 }
 
 function median(values: number[]): number | null {
@@ -95,7 +97,7 @@ function pointOf(total: EstimatorEntry | undefined, indirect: EstimatorEntry | u
 
 export function robustnessFamilies(cells: CellResult[], opts: RobustnessOptions = {}): RobustnessFamily[] {
   if (cells.length === 0) return [];
-  const base = cells[0]!;
+  const base = cells.find((c) => c.id === opts.baseCellId) ?? cells[0]!;
   const axes = opts.axes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
   const pick = pickers(opts);
   const ok = cells.filter((c) => c.status === 'ok');
