@@ -41,7 +41,7 @@ export interface MediationOptions {
   interaction?: boolean;
   /** Clip predicted mediator values (seed 004 clips a share to [0, 1]). */
   mediatorClip?: [number, number] | null;
-  /** Propensity clipping for the debiased weights (default 0.05, as the trimming of Huber's medDML). */
+  /** Propensity clipping for the debiased weights (default 0.01). */
   clip?: number;
   /** Divide each score's inverse-probability weights by their sample mean (default true). */
   normalizeWeights?: boolean;
@@ -97,7 +97,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     throw new CausewayError('ESTIMATE_MISSING_MODEL', `estimator ${id}: the debiased mediation estimator needs a propensity model`);
   }
   const interaction = options.interaction ?? true;
-  const clip = options.clip ?? 0.05;
+  const clip = options.clip ?? 0.01;
   const normalizeWeights = options.normalizeWeights ?? true;
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
   const weights = options.weights ?? null;

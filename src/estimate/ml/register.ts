@@ -39,7 +39,7 @@ function foldsOf(opts: Opts): number {
 
 function clipOf(opts: Opts): number {
   const clip = opts.clip;
-  if (clip === undefined) return 0.05;
+  if (clip === undefined) return 0.01;
   if (typeof clip === 'number' && clip >= 0 && clip < 0.5) return clip;
   if (Array.isArray(clip) && clip.length === 2 && typeof clip[0] === 'number' && typeof clip[1] === 'number' && clip[0] < clip[1]) {
     return Math.min(clip[0], 1 - clip[1]);
