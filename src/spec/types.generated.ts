@@ -41,6 +41,10 @@ export type Model =
       min_samples_leaf?: number;
       lambda?: number;
       max_bins?: number;
+      /**
+       * Minimum loss reduction to make a split (XGBoost's gamma).
+       */
+      min_split_gain?: number;
     };
 export type Estimator =
   | {
@@ -127,6 +131,9 @@ export type Estimator =
       kind: 'mediation';
       mediator_model?: string;
       outcome_model?: string;
+      /**
+       * Include the A×M interaction in the outcome model (seeds 002/004).
+       */
       interaction?: boolean;
       /**
        * plugin g-computation (seeds 002/004) or the efficient-influence-function estimator.
