@@ -5,7 +5,7 @@
  * a hash of its resolved analysis definition, so the same analysis has the same id in any spec.
  */
 import { CausewayError, CausewayErrors } from '../errors.js';
-import { canonicalJson, contentHash } from './canonical.js';
+import { canonicalJson, contentHash, sha256 } from './canonical.js';
 import { closest, isPlainObject, schemaErrorsToCauseway, specValidator, type LoadedSpec } from './load.js';
 import { joinPointer, locate, type SourceMap } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
@@ -50,6 +50,23 @@ export function cellId(spec: CausewaySpec): string {
   return contentHash(analysisDefinition(spec), 12);
 }
 
+/**
+ * cellId for many cells of one spec: the canonical JSON of the sections no axis touches is computed
+ * once. Produces exactly canonicalJson(analysisDefinition(cell)) piece by piece, so ids agree with cellId.
+ */
+class CellHasher {
+  private readonly fixed = new Map<string, string>();
+  constructor(base: CausewaySpec, private readonly touched: Set<string>) {
+    for (const [k, v] of Object.entries(analysisDefinition(base))) if (!touched.has(k) && v !== undefined) this.fixed.set(k, canonicalJson(v));
+  }
+  id(spec: CausewaySpec): string {
+    const def = analysisDefinition(spec);
+    const keys = Object.keys(def).filter((k) => def[k] !== undefined).sort();
+    const parts = keys.map((k) => `${JSON.stringify(k)}:${this.touched.has(k) ? canonicalJson(def[k]) : (this.fixed.get(k) ?? canonicalJson(def[k]))}`);
+    return sha256(`{${parts.join(',')}}`).slice(0, 12);
+  }
+}
+
 export function buildPlan(loaded: LoadedSpec): Plan {
   const { spec, source } = loaded;
   const axes = readAxes(spec, source);
@@ -66,20 +83,25 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   // are validated once more so their resolved definition, and id, equals the same analysis written out.
   const fillDefaults = axes.some((a) => a.paths.some((p) => /(^|\.)kind$/.test(p)) || a.values.some((vs) => vs.some((v) => v !== null && typeof v === 'object')));
   const validate = specValidator();
+  // Sections no axis touches are shared between cells and their canonical JSON is computed once,
+  // so a 10,000-cell plan hashes only what each cell changes.
+  const touched = new Set(axes.flatMap((a) => a.paths.map((p) => p.split('.')[0])));
+  const hasher = new CellHasher(spec, touched);
   for (let n = 0; n < total; n++) {
     const assignment: Record<string, unknown> = {};
     axes.forEach((axis, ai) => axis.paths.forEach((p, pi) => (assignment[p] = axis.values[pi][index[ai]])));
     if (excludeRules.some((rule) => Object.entries(rule).every(([p, v]) => canonicalJson(assignment[p]) === canonicalJson(v)))) {
       excluded++;
     } else {
-      const cellSpec = structuredClone(spec);
-      for (const [p, v] of Object.entries(assignment)) setPath(cellSpec, p, structuredClone(v));
+      const cellSpec = { ...spec } as Record<string, unknown>;
+      for (const key of touched) if (cellSpec[key] !== undefined) cellSpec[key] = structuredClone(cellSpec[key]);
+      for (const [p, v] of Object.entries(assignment)) setPath(cellSpec as unknown as CausewaySpec, p, structuredClone(v));
       if (fillDefaults) validate(cellSpec);
-      const id = cellId(cellSpec);
+      const id = hasher.id(cellSpec as unknown as CausewaySpec);
       // Two assignments resolving to the same analysis are one cell.
       if (!seen.has(id)) {
         seen.add(id);
-        cells.push({ id, axes: assignment, spec: cellSpec });
+        cells.push({ id, axes: assignment, spec: cellSpec as unknown as CausewaySpec });
       }
     }
     for (let ai = axes.length - 1; ai >= 0; ai--) {
