@@ -16,3 +16,5 @@ export * from './diagnostics.js';
 export { simulateFrame } from './simulate.js';
 export type { SimulationOptions, SimulationTruth } from './simulate.js';
 export { quantile, finiteOrNull, pearson, spearman } from './linalg.js';
+export { runCalibration, calibrationTable } from './calibrate.js';
+export type { CalibrationOptions, CalibrationRow } from './calibrate.js';
