@@ -68,11 +68,22 @@ class Env {
   users(): UserIndex {
     return (this.ui ??= userIndex(this.frame.cluster));
   }
+  /** Propensity fits depend on (X, A) only: frames sharing both arrays (secondary outcomes) share them. */
   weights(key: string, make: () => Weights): Weights {
-    let w = this.weightCache.get(key);
+    let byA = weightStore.get(this.frame.X.data);
+    if (!byA) {
+      byA = new WeakMap();
+      weightStore.set(this.frame.X.data, byA);
+    }
+    let cache = byA.get(this.frame.A);
+    if (!cache) {
+      cache = this.weightCache;
+      byA.set(this.frame.A, cache);
+    }
+    let w = cache.get(key);
     if (!w) {
       w = make();
-      this.weightCache.set(key, w);
+      cache.set(key, w);
     }
     return w;
   }
@@ -135,6 +146,7 @@ class Env {
 }
 
 const envs = new WeakMap<AnalysisFrame, Env>();
+const weightStore = new WeakMap<Float64Array, WeakMap<Float64Array, Map<string, Weights>>>();
 function envFor(frame: AnalysisFrame): Env {
   let e = envs.get(frame);
   if (!e) {

@@ -204,3 +204,15 @@ test('no covariates at all: every estimator still runs', () => {
   const g = runEstimator({ id: 'g', kind: 'gcomp' }, frame, ctx(0));
   relClose(g.estimates.ate.estimate, dim.estimates.ate.estimate, 1e-10, 'gcomp without X = difference in means');
 });
+
+test('a secondary outcome on the same rows reuses the propensity fit and gives its own estimates', async () => {
+  const { frameForOutcome } = await import('../../src/frame/index.js');
+  const frame = small(8, 40, 10);
+  const primary = runEstimator({ id: 'ipw', kind: 'ipw' }, frame, ctx(0));
+  const second = frameForOutcome(frame, 'y_secondary');
+  const r = runEstimator({ id: 'ipw', kind: 'ipw' }, second, ctx(0));
+  assert.deepEqual(r.diagnostics.overlap, primary.diagnostics.overlap);
+  assert.notEqual(r.estimates.ate.estimate, primary.estimates.ate.estimate);
+  // y_secondary = 0.5·Y + noise: its effect is about half the primary one
+  assert.ok(Math.abs(r.estimates.ate.estimate! / primary.estimates.ate.estimate! - 0.5) < 0.2);
+});
