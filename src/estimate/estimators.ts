@@ -780,6 +780,8 @@ const aipw: Impl = {
 interface MediationOptions {
   mModel: ModelSpec; yModel: ModelSpec; interaction: boolean; folds: number | null;
   cdeQuantiles: number[]; cdeValues: number[]; clipMediator: [number, number] | null; weights: 'none' | 'ipw';
+  /** CDE mediator levels fixed from the full sample (set for bootstrap refits, so replicates target the same levels) */
+  fixedLevels: Record<string, number> | null;
 }
 
 function mediationOptions(opts: Opts, ctx: EstimatorContext): MediationOptions {
@@ -796,10 +798,12 @@ function mediationOptions(opts: Opts, ctx: EstimatorContext): MediationOptions {
     cdeValues: list(cde.values),
     clipMediator: pair(opts, 'clip_mediator', null),
     weights: weights as 'none' | 'ipw',
+    fixedLevels: (opts.__cde_levels as Record<string, number> | undefined) ?? null,
   };
 }
 
 function cdeLevels(frame: AnalysisFrame, mo: MediationOptions): { key: string; m: number }[] {
+  if (mo.fixedLevels) return Object.entries(mo.fixedLevels).map(([key, m]) => ({ key, m }));
   const out: { key: string; m: number }[] = [];
   for (const q of mo.cdeQuantiles) out.push({ key: `cde_q${Math.round(q * 100)}`, m: quantile(frame.M!, q) });
   for (const v of mo.cdeValues) out.push({ key: `cde_at_${v}`, m: v });
@@ -1185,8 +1189,11 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
         const sub = subsetFrame(frame, index, cluster);
         const subEnv = new Env(sub, true);
         envs.set(sub, subEnv);
+        // mediator levels of the CDEs stay those of the full sample, as in the fast replicates
+        const levels = (point.diagnostics as { cde_levels?: Record<string, number> }).cde_levels;
+        const repOpts = levels ? { ...opts, __cde_levels: levels } : opts;
         try {
-          rep = impl.point(sub, opts, ctx, subEnv).estimates;
+          rep = impl.point(sub, repOpts, ctx, subEnv).estimates;
         } catch (e) {
           if (!(e instanceof EstimatorFailure)) throw e;
           rep = null;

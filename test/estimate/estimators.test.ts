@@ -27,7 +27,7 @@ test('fast bootstrap (per-user sufficient statistics) equals refitting each repl
     [{ id: 'ra', kind: 'regression_adjustment' }, ['ate']],
     [{ id: 'g', kind: 'gcomp' }, ['ate']],
     [{ id: 'gr', kind: 'gcomp', outcome: { kind: 'ridge', alpha: 5 } }, ['ate']],
-    [{ id: 'med', kind: 'mediation' }, ['te', 'nde', 'nie', 'reverse_indirect', 'mediator_shift']],
+    [{ id: 'med', kind: 'mediation' }, ['te', 'nde', 'nie', 'cde_q10', 'cde_q90', 'reverse_indirect', 'mediator_shift']],
     [{ id: 'med0', kind: 'mediation', interaction: false }, ['te', 'nde', 'nie']],
     [{ id: 'sem', kind: 'sem_path', weights: 'none' }, ['alpha', 'beta', 'c_prime', 'indirect', 'total', 'total_regression']],
     [{ id: 'msm', kind: 'msm', weights: 'unweighted' }, ['ate']],
