@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- calibrate [--archives N] [--null K] [--reps R] [--users U] [--days D] [--videos V]
- *  [--parallel P] [--seed S] [--raw FILE]`: calibration of every estimator against the simulator's
+ *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw]`: calibration of every estimator against the simulator's
  * known truth (docs/calibration.md).
  *
  * N simulated archives (seeds S, S+1, …) and K null archives (every effect 0) are each analysed by a
@@ -88,9 +88,10 @@ export interface ArchiveRow {
  * today's event count `interactions` joins the covariates (the simulator's activity n_t, which A_t does
  * not move but which sets both the spread of the share M and the future activity Y: a mediator–outcome
  * confounder the demo covariates omit), and only the mediation estimators run, the debiased GBM one
- * also with gbm propensities (docs/calibration.md).
+ * also with gbm propensities. Variant 'raw': the demo spec without its covariate transforms (log1p of
+ * fans/follow/friend counts): the simulator is linear in the raw counts (docs/calibration.md).
  */
-function calibrationSpec(archive: string, reps: number, name: string, variant: 'demo' | 'today'): string {
+function calibrationSpec(archive: string, reps: number, name: string, variant: Variant): string {
   const head = [
     `extends: ${JSON.stringify(join(root, 'specs', 'demo', 'discovery-mediation.yaml'))}`,
     `name: ${name}`,
@@ -127,6 +128,7 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: '
   }
   return [
     ...head,
+    ...(variant === 'raw' ? ['covariates: { transforms: null }'] : []),
     ...models,
     // The demo spec's estimators, restated so the calibration does not drift if the demo changes.
     'estimators:',
@@ -143,12 +145,14 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: '
   ].join('\n');
 }
 
+type Variant = 'demo' | 'today' | 'raw';
+
 interface TruthFile {
   population: { rows: number };
   outcomes: { future_7day_interactions: { TE: number; NDE: number; NIE: number; CDE: { m: number; value: number }[] } };
 }
 
-async function calibrateArchive(work: string, seed: number, isNull: boolean, o: { users: number; days: number; videos: number; reps: number; variant: 'demo' | 'today' }): Promise<ArchiveRow> {
+async function calibrateArchive(work: string, seed: number, isNull: boolean, o: { users: number; days: number; videos: number; reps: number; variant: Variant }): Promise<ArchiveRow> {
   const started = Date.now();
   const dir = join(work, `${isNull ? 'null' : 'effect'}-${seed}`);
   mkdirSync(dir, { recursive: true });
@@ -249,9 +253,9 @@ export async function run(args: string[]): Promise<string> {
   const videos = Number(flag(args, 'videos') ?? 400);
   const parallel = Number(flag(args, 'parallel') ?? 2);
   const firstSeed = Number(flag(args, 'seed') ?? 1000);
-  const variant = (flag(args, 'variant') ?? 'demo') as 'demo' | 'today';
-  if (variant !== 'demo' && variant !== 'today') throw new Error('--variant must be demo or today');
-  const rawFile = flag(args, 'raw') ?? join(root, 'bench', 'results', 'calibrate-archives.json');
+  const variant = (flag(args, 'variant') ?? 'demo') as Variant;
+  if (!['demo', 'today', 'raw'].includes(variant)) throw new Error('--variant must be demo, today or raw');
+  const rawFile = flag(args, 'raw') ?? join(root, 'bench', 'results', `calibrate-archives${variant === 'demo' ? '' : `-${variant}`}.json`);
   const work = mkdtempSync(join(tmpdir(), 'causeway-bench-calibrate-'));
   const started = Date.now();
   const load0 = loadavg()[0];
@@ -278,7 +282,8 @@ export async function run(args: string[]): Promise<string> {
       `Each archive: \`synth --users ${users} --days ${days} --videos ${videos}\` (seeds ${firstSeed}…${firstSeed + archives - 1}; null seeds ${firstSeed + 5000}…${firstSeed + 5000 + nullArchives - 1}), ` +
         `the demo spec's estimators on the whole simulated population (sample modulus 1, ≈${popRows.toFixed(0)} population user-days, the rows truth.json averages over), ` +
         `${reps}-rep user-cluster bootstrap, 95% percentile CIs. Outcome: future_7day_interactions. ATE estimators are compared with TE.` +
-        (variant === 'today' ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : ''),
+        (variant === 'today' ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : '') +
+        (variant === 'raw' ? ' Variant `raw`: the demo covariates without their log1p transforms.' : ''),
       '',
       calibrationTable(rows),
       '',
