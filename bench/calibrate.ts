@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- calibrate [--archives N] [--null K] [--reps R] [--users U] [--days D] [--videos V]
- *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw]`: calibration of every estimator against the simulator's
+ *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw|today_raw]`: calibration of every estimator against the simulator's
  * known truth (docs/calibration.md).
  *
  * N simulated archives (seeds S, S+1, …) and K null archives (every effect 0) are each analysed by a
@@ -90,6 +90,7 @@ export interface ArchiveRow {
  * confounder the demo covariates omit), and only the mediation estimators run, the debiased GBM one
  * also with gbm propensities. Variant 'raw': the demo spec without its covariate transforms (log1p of
  * fans/follow/friend counts): the simulator is linear in the raw counts (docs/calibration.md).
+ * Variant 'today_raw': both changes (every identifying assumption of the natural effects holds).
  */
 function calibrationSpec(archive: string, reps: number, name: string, variant: Variant): string {
   const head = [
@@ -111,11 +112,12 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
   // The debiased GBM mediation with gbm propensities P(A=1|X), P(A=1|M,X) instead of the demo's logistic.
   const gbmPropensity = '  - { id: mediation_gbm_gbmprop, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: gbm_propensity, method: debiased, crossfit: { folds: 3 } }';
   const models = ['models:', '  gbm_propensity: { kind: gbm, trees: 150, max_depth: 3, learning_rate: 0.1 }'];
-  if (variant === 'today') {
+  if (variant === 'today' || variant === 'today_raw') {
     return [
       ...head,
       'covariates:',
       '  numeric: [calendar_day_index, "lag_1_*", "prior_3day_*", register_days, follow_user_num, fans_user_num, friend_user_num, interactions]',
+      ...(variant === 'today_raw' ? ['  transforms: null'] : []),
       ...models,
       'estimators:',
       mediationLinear,
@@ -145,7 +147,7 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
   ].join('\n');
 }
 
-type Variant = 'demo' | 'today' | 'raw';
+type Variant = 'demo' | 'today' | 'raw' | 'today_raw';
 
 interface TruthFile {
   population: { rows: number };
@@ -254,7 +256,7 @@ export async function run(args: string[]): Promise<string> {
   const parallel = Number(flag(args, 'parallel') ?? 2);
   const firstSeed = Number(flag(args, 'seed') ?? 1000);
   const variant = (flag(args, 'variant') ?? 'demo') as Variant;
-  if (!['demo', 'today', 'raw'].includes(variant)) throw new Error('--variant must be demo, today or raw');
+  if (!['demo', 'today', 'raw', 'today_raw'].includes(variant)) throw new Error('--variant must be demo, today, raw or today_raw');
   const rawFile = flag(args, 'raw') ?? join(root, 'bench', 'results', `calibrate-archives${variant === 'demo' ? '' : `-${variant}`}.json`);
   const work = mkdtempSync(join(tmpdir(), 'causeway-bench-calibrate-'));
   const started = Date.now();
@@ -282,7 +284,8 @@ export async function run(args: string[]): Promise<string> {
       `Each archive: \`synth --users ${users} --days ${days} --videos ${videos}\` (seeds ${firstSeed}…${firstSeed + archives - 1}; null seeds ${firstSeed + 5000}…${firstSeed + 5000 + nullArchives - 1}), ` +
         `the demo spec's estimators on the whole simulated population (sample modulus 1, ≈${popRows.toFixed(0)} population user-days, the rows truth.json averages over), ` +
         `${reps}-rep user-cluster bootstrap, 95% percentile CIs. Outcome: future_7day_interactions. ATE estimators are compared with TE.` +
-        (variant === 'today' ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : '') +
+        (variant.startsWith('today') ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : '') +
+        (variant === 'today_raw' ? ' Variant `today_raw`: also without the log1p transforms.' : '') +
         (variant === 'raw' ? ' Variant `raw`: the demo covariates without their log1p transforms.' : ''),
       '',
       calibrationTable(rows),
