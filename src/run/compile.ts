@@ -165,15 +165,42 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   };
 }
 
-/** The pre-data check of a whole plan: every distinct cell definition compiles. */
+/**
+ * The pre-data check of a whole plan: every distinct cell definition compiles. An error a grid value
+ * causes (a mediator that is not a panel column, say) is reported at that value in the grid.
+ */
 export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan): void {
   const seen = new Set<string>();
   for (const cell of plan.cells) {
     const key = contentHash({ e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
     if (seen.has(key)) continue;
     seen.add(key);
-    compileCell(cell.spec, loaded.source, loaded.baseDir);
+    try {
+      compileCell(cell.spec, loaded.source, loaded.baseDir);
+    } catch (e) {
+      if (!(e instanceof CausewayError || e instanceof CausewayErrors) || Object.keys(cell.axes).length === 0) throw e;
+      const errors = (e instanceof CausewayErrors ? e.errors : [e]).map((err) => relocateToAxis(err, cell.axes, plan, loaded.source));
+      throw errors.length === 1 ? errors[0] : new CausewayErrors(errors);
+    }
   }
+}
+
+function relocateToAxis(err: CausewayError, axes: Record<string, unknown>, plan: Plan, source: SourceMap): CausewayError {
+  const where = err.where;
+  if (where.kind !== 'spec' || !where.pointer) return err;
+  for (const [path, value] of Object.entries(axes)) {
+    const axisPointer = '/' + path.split('.').join('/');
+    if (!(where.pointer === axisPointer || where.pointer.startsWith(axisPointer + '/') || axisPointer.startsWith(where.pointer + '/'))) continue;
+    const axis = plan.axes.find((a) => a.path === path);
+    const index = axis ? axis.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(value)) : -1;
+    if (index < 0) continue;
+    const grid = joinPointer('/sensitivity/grid', path);
+    const pointer = source.values.has(`${grid}/${index}`) ? `${grid}/${index}` : undefined;
+    if (!pointer) continue;
+    const pos = locate(source, pointer);
+    return new CausewayError(err.code, `${err.message} (grid value for '${path}')`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }, err.hint);
+  }
+  return err;
 }
 
 /** An msm naming an ipw estimator by id takes that estimator's propensity model, clip, stabilization and cap. */

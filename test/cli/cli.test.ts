@@ -92,3 +92,15 @@ test('plan --json and plan --diff', () => {
   assert.ok(changes.removed.every((c) => c.axes['treatment.threshold.value'] === 0.4));
   assert.equal(changes.unchanged.length, 24);
 });
+
+test('validate: a grid value naming a column that does not exist is reported at that value', () => {
+  const d = mkdtempSync(join(tmpdir(), 'causeway-cli-grid-'));
+  const file = join(d, 'grid.yaml');
+  writeFileSync(
+    file,
+    `extends: ${join(root, 'specs', 'demo', 'discovery-mediation.yaml')}\nname: grid\nsensitivity:\n  grid:\n    mediator: [high_satisfaction_share, satisfaction_deep_score]\n`,
+  );
+  const r = causeway(['validate', file], { cwd: d });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /grid\.yaml:5:40 +\/sensitivity\/grid\/mediator\/1 +mediator 'satisfaction_deep_score' is not a panel column; did you mean 'satisfaction_depth_score'\?/);
+});
