@@ -102,5 +102,5 @@ test('validate: a grid value naming a column that does not exist is reported at 
   );
   const r = causeway(['validate', file], { cwd: d });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /grid\.yaml:5:40 +\/sensitivity\/grid\/mediator\/1 +mediator 'satisfaction_deep_score' is not a panel column; did you mean 'satisfaction_depth_score'\?/);
+  assert.match(r.stderr, /grid\.yaml:5:41 +\/sensitivity\/grid\/mediator\/1 +mediator 'satisfaction_deep_score' is not a panel column; did you mean 'satisfaction_depth_score'\?/);
 });
