@@ -5,7 +5,7 @@ export { mediatorConfoundingSweep, DEFAULT_DELTAS, DEFAULT_GAMMAS_SD } from './m
 export type { MediatorConfoundingSweep, MediatorConfoundingCell } from './mediator-confounding.js';
 export { refute, refuterRows, REFUTERS, placeboFrame, randomCommonCauseFrame, userSubsetFrame, subsetFrame } from './refuters.js';
 export type { RefuterName, RefuterOptions, Refutation, RefutationEstimand, RunEstimatorFn } from './refuters.js';
-export { robustnessFamilies, specificationCurve } from './robustness.js';
+export { robustnessFamilies, specificationCurve, summarizeCells } from './robustness.js';
 export type { RobustnessOptions } from './robustness.js';
 export { weightSensitivity, weightSensitivityRow, msmSpecForVariant, variantLabel, SEED_003_VARIANTS } from './weights.js';
 export type { WeightVariantSpec } from './weights.js';

@@ -9,7 +9,7 @@
  * total from the first estimator with a total effect. An optional `estimators` family summarizes the
  * base cell's estimators against each other (seed 004's model family when models are estimators, not axes).
  */
-import type { CellResult, EstimatorEntry, JsonValue, RobustnessFamily, SpecificationCurve } from '../report/results.js';
+import type { CellResult, EstimatorEntry, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../report/results.js';
 import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../report/results.js';
 
 export interface RobustnessOptions {
@@ -139,4 +139,32 @@ export function specificationCurve(
   if (points.length === 0 || !estimand) return null;
   points.sort((a, b) => a.estimate - b.estimate || (a.cellId < b.cellId ? -1 : a.cellId > b.cellId ? 1 : 0));
   return { estimator: opts.estimator, estimand, axes, points };
+}
+
+/**
+ * The results `summary` from the cells alone: the headline (the base cell — `baseCellId`, else the first
+ * ok cell — with the given or first estimator that has a total effect), one robustness family per grid
+ * axis and the specification curve of that estimator.
+ */
+export function summarizeCells(
+  cells: CellResult[],
+  opts: { estimator?: string; gridAxes?: string[]; baseCellId?: string } = {},
+): ResultsSummary {
+  const counts = { total: cells.length, ok: 0, failed: 0, skipped: 0 };
+  for (const c of cells) counts[c.status] += 1;
+  const ok = cells.filter((c) => c.status === 'ok');
+  const base = ok.find((c) => c.id === opts.baseCellId) ?? ok[0];
+  let primary: ResultsSummary['primary'] = null;
+  if (base) {
+    const candidates = primaryEstimators(base).filter((e) => e.status === 'ok' && firstEstimate(e, TOTAL_KEYS));
+    const chosen = (opts.estimator && candidates.find((e) => e.id === opts.estimator)) || candidates[0];
+    if (chosen) primary = { estimator: chosen.id, estimand: firstEstimate(chosen, TOTAL_KEYS)!.key, cellId: base.id };
+  }
+  const axes = opts.gridAxes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
+  return {
+    primary,
+    cells: counts,
+    robustness: primary ? robustnessFamilies(cells, { axes, totalEstimator: primary.estimator, baseCellId: base?.id }) : [],
+    specificationCurve: primary && ok.length > 1 ? specificationCurve(cells, { estimator: primary.estimator, estimand: primary.estimand, axes }) : null,
+  };
 }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderTemplate, resolveTemplate, type RenderedFigure } from '../../src/report/template.js';
-import { summarizeCells, type Results } from '../../src/report/results.js';
+import { type Results } from '../../src/report/results.js';
+import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults } from './fixture.js';
 
 /** Figures as if drawn (no pixels needed to test the Markdown). */

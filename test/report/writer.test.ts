@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { writeRunDirectory, renderReport, runDirectoryFor, readResults } from '../../src/report/writer.js';
 import { compareResults, compareRuns, lineDiff } from '../../src/report/compare.js';
 import { resolveInside, writeFileAtomic } from '../../src/report/files.js';
-import { stableStringify, summarizeCells, type Results } from '../../src/report/results.js';
+import { stableStringify, type Results } from '../../src/report/results.js';
+import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
 
 /** Two cells keep the test quick while still exercising per-cell folders. */
