@@ -17,7 +17,7 @@
 import { CausewayError } from '../errors.js';
 import type { CategoricalColumn, ColumnTable } from '../data/table.js';
 import type { CheckedNode, Level } from './expr/check.js';
-import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
+import { evaluateNode, toArray, withAggregateArgument, type EvaluationEnvironment, type Vector } from './expr/evaluate.js';
 import { checkPanelDefinition, type PanelDefinition, type PanelPlan } from './definition.js';
 import { computeHistory } from './history.js';
 import { ArrayPool } from './pool.js';
@@ -55,6 +55,7 @@ interface EventIndex {
   dayCount: number;
   rowEventCount: Float64Array; // events per panel row
   rowsContiguous: boolean; // events of a row are adjacent (true for data sorted by user and time)
+  usersContiguous: boolean; // events of a user (panel or not) are adjacent
 }
 
 function indexEvents(data: LoadedData): EventIndex {
@@ -74,6 +75,7 @@ function indexEvents(data: LoadedData): EventIndex {
   let lastDay = -1;
   let minDay = Infinity;
   let maxDay = -Infinity;
+  let usersContiguous = true;
   for (let i = 0; i < n; i++) {
     const u = userColumn[i];
     if (u !== lastUser) {
@@ -81,7 +83,7 @@ function indexEvents(data: LoadedData): EventIndex {
       if (code === undefined) {
         code = userCode.size;
         userCode.set(u, code);
-      }
+      } else if (code !== lastCode) usersContiguous = false; // a user met again after another
       lastUser = u;
       lastCode = code;
     }
@@ -140,7 +142,7 @@ function indexEvents(data: LoadedData): EventIndex {
       previousRow = row;
     }
   }
-  return { userIds: Int32Array.from(ids), eventUser, eventRow, firstDay: minDay, dayCount, rowEventCount, rowsContiguous: contiguous };
+  return { userIds: Int32Array.from(ids), eventUser, eventRow, firstDay: minDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous };
 }
 
 interface ItemTable {
@@ -288,6 +290,186 @@ export interface BuildOptions {
   log?: (message: string) => void;
   /** Arrays at least this long are reused as scratch (default 65,536; tests lower it to exercise reuse). */
   scratchMinLength?: number;
+  /**
+   * Events per chunk (default 1,048,576). Event fields exist only for one chunk of whole users at a
+   * time and are accumulated into the user-day measures, so memory does not grow with the number
+   * of events; results are bit-identical to one chunk. Data whose users or user-days are not
+   * contiguous, or a first_time grouped by anything but user_id, is done in one chunk.
+   */
+  chunkEvents?: number;
+  /**
+   * Drop the event table's columns from `data` once the event fields are aggregated (they are not
+   * needed for history or user features). Only for a caller that will not use `data` again.
+   */
+  releaseEventColumns?: boolean;
+}
+
+type Valued = { values: Float64Array; levels?: string[] };
+type AggregateNode = CheckedNode & { kind: 'aggregate' };
+
+/** Nodes of one kind in a tree (aggregation arguments included). */
+function collectNodes<K extends CheckedNode['kind']>(node: CheckedNode, kind: K, out: Array<CheckedNode & { kind: K }>): void {
+  switch (node.kind) {
+    case 'categoryEquals':
+    case 'unary':
+    case 'quantile':
+      collectNodes(node.arg, kind, out);
+      break;
+    case 'binary':
+      collectNodes(node.left, kind, out);
+      collectNodes(node.right, kind, out);
+      break;
+    case 'element':
+    case 'zmean':
+      for (const a of node.args) collectNodes(a, kind, out);
+      break;
+    case 'firstTime':
+      collectNodes(node.group, kind, out);
+      collectNodes(node.key, kind, out);
+      break;
+    case 'aggregate':
+      if (node.arg) collectNodes(node.arg, kind, out);
+      break;
+    default:
+      break;
+  }
+  // Post-order: a node comes after the nodes inside it (inner quantiles are computed first).
+  if (node.kind === kind) out.push(node as CheckedNode & { kind: K });
+}
+
+/**
+ * [start, end) event ranges of about `size` events, cut only where user_id changes, so every user
+ * (and so every user-day and every first_time group) lies in one chunk.
+ */
+function chunkBounds(userColumn: Float64Array, size: number): number[] {
+  const n = userColumn.length;
+  const bounds = [0];
+  let start = 0;
+  while (start < n) {
+    let end = start + Math.max(1, Math.floor(size));
+    if (end >= n) end = n;
+    else {
+      while (end < n) {
+        const a = userColumn[end - 1];
+        const b = userColumn[end];
+        if (a !== b && (a === a || b === b)) break;
+        end++;
+      }
+    }
+    bounds.push(end);
+    start = end;
+  }
+  return bounds;
+}
+
+/** One aggregation's user-day result, accumulated over chunks of events in event order. */
+class Accumulator {
+  readonly out: Float64Array;
+  private readonly missing: Float64Array | null;
+  constructor(
+    readonly fn: string,
+    nRows: number,
+  ) {
+    this.out = new Float64Array(fn === 'count' ? 0 : nRows);
+    this.missing = fn === 'mean' || fn === 'share' ? new Float64Array(nRows) : null;
+    if (fn === 'min' || fn === 'max') this.out.fill(NaN);
+  }
+
+  add(arg: Float64Array, eventRow: Int32Array, grouped: Int32Array | null, pool: ArrayPool): void {
+    const n = eventRow.length;
+    const out = this.out;
+    switch (this.fn) {
+      case 'sum':
+        for (let i = 0; i < n; i++) {
+          const r = eventRow[i];
+          const v = arg[i];
+          if (r >= 0 && v === v) out[r] += v;
+        }
+        return;
+      case 'mean':
+      case 'share': {
+        // Missing values are rare: count those, not the present ones (one write per event saved).
+        const missing = this.missing!;
+        for (let i = 0; i < n; i++) {
+          const r = eventRow[i];
+          if (r < 0) continue;
+          const v = arg[i];
+          if (v === v) out[r] += v;
+          else missing[r]++;
+        }
+        return;
+      }
+      case 'min':
+      case 'max': {
+        const isMin = this.fn === 'min';
+        for (let i = 0; i < n; i++) {
+          const r = eventRow[i];
+          const v = arg[i];
+          if (r < 0 || v !== v) continue;
+          const current = out[r];
+          if (current !== current || (isMin ? v < current : v > current)) out[r] = v;
+        }
+        return;
+      }
+      case 'nunique': {
+        // A user-day never spans chunks, so each chunk counts its own rows completely.
+        let codes: Int32Array | null = pool.int32(n);
+        let distinct = 0;
+        // Small non-negative integers (ids, categories) are their own codes.
+        let max = 0;
+        for (let i = 0; i < n; i++) {
+          const v = arg[i];
+          if (v !== v) {
+            codes[i] = -1;
+            continue;
+          }
+          if (v < 0 || v > 0x3fffffff || v !== Math.floor(v)) {
+            pool.release(codes);
+            codes = null;
+            break;
+          }
+          codes[i] = v;
+          if (v > max) max = v;
+        }
+        distinct = max + 1;
+        if (codes === null) {
+          const dense = denseCodes(arg, pool);
+          codes = dense.codes;
+          distinct = dense.count;
+        }
+        const codeOf = codes;
+        const stamp = new Int32Array(distinct);
+        const visit = (i: number): void => {
+          const r = eventRow[i];
+          const c = codeOf[i];
+          if (r < 0 || c < 0) return;
+          if (stamp[c] !== r + 1) {
+            stamp[c] = r + 1;
+            out[r]++;
+          }
+        };
+        if (grouped) for (let k = 0; k < grouped.length; k++) visit(grouped[k]);
+        else for (let i = 0; i < n; i++) visit(i);
+        pool.release(codeOf);
+        return;
+      }
+      default:
+        throw new Error(`unknown aggregation ${this.fn}`);
+    }
+  }
+
+  finish(rowEventCount: Float64Array): Float64Array {
+    if (this.fn === 'count') return rowEventCount.slice();
+    const out = this.out;
+    const missing = this.missing;
+    if (missing) {
+      for (let r = 0; r < out.length; r++) {
+        const count = rowEventCount[r] - missing[r];
+        out[r] = count > 0 ? out[r] / count : rowEventCount[r] > 0 ? NaN : 0;
+      }
+    }
+    return out;
+  }
 }
 
 export function buildPanel(data: LoadedData, def: PanelDefinition, options: BuildOptions = {}): Panel {
@@ -299,8 +481,6 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const nUsers = index.userIds.length;
   const D = index.dayCount;
   const nRows = nUsers * D;
-  const eventRow = index.eventRow;
-  let grouped: Int32Array | null | undefined;
 
   // User features aligned to panel users.
   const usersTable = data.users;
@@ -311,8 +491,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     for (let r = 0; r < usersId.length; r++) position.set(usersId[r], r);
     for (let k = 0; k < nUsers; k++) userRowOf[k] = position.get(index.userIds[k]) ?? -1;
   }
-  const userColumnCache = new Map<string, { values: Float64Array; levels?: string[] }>();
-  const userColumn = (name: string): { values: Float64Array; levels?: string[] } => {
+  const userColumnCache = new Map<string, Valued>();
+  const userColumn = (name: string): Valued => {
     let cached = userColumnCache.get(name);
     if (cached) return cached;
     const numeric = usersTable.numeric[name];
@@ -329,15 +509,16 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     userColumnCache.set(name, cached);
     return cached;
   };
+  const liftUserToDay = (values: Float64Array): Float64Array => {
+    const out = new Float64Array(nRows);
+    for (let u = 0, r = 0; u < nUsers; u++) {
+      const v = values[u];
+      for (let d = 0; d < D; d++) out[r++] = v;
+    }
+    return out;
+  };
 
-  // Event fields: computed on first use, released after their last use.
   const eventDefs = new Map(plan.events.map((d) => [d.name, d]));
-  const remainingUses = new Map<string, number>();
-  for (const d of [...plan.events, ...plan.days]) {
-    for (const r of d.checked.refs.event) if (eventDefs.has(r)) remainingUses.set(r, (remainingUses.get(r) ?? 0) + 1);
-  }
-  const eventCache = new Map<string, { values: Float64Array; levels?: string[] }>();
-  const rawCategorical = new Map<string, { values: Float64Array; levels: string[] }>();
   const dayColumns = new Map<string, Float64Array>();
   const active = new Float64Array(nRows);
   for (let r = 0; r < nRows; r++) active[r] = index.rowEventCount[r] > 0 ? 1 : 0;
@@ -346,160 +527,254 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   dayColumns.set('active_day', active);
   dayColumns.set('calendar_day_index', calendarDay);
 
-  const liftCache = new Map<Float64Array, Map<string, Float64Array>>();
-  const pool = new ArrayPool(options.scratchMinLength);
-  /** Hands an array back to the pool, first forgetting it as a cached join so it is never served again. */
-  const releaseArray = (array: Float64Array): void => {
-    for (const byLevel of liftCache.values()) for (const [k, v] of byLevel) if (v === array) byLevel.delete(k);
-    pool.release(array);
-  };
-  const dropJoins = (): void => {
-    const held = new Set<Float64Array>();
-    for (const v of eventCache.values()) held.add(v.values);
-    for (const byLevel of liftCache.values()) for (const v of byLevel.values()) if (!held.has(v)) pool.release(v);
-    liftCache.clear();
-  };
-  const release = (refs: Set<string>): void => {
-    for (const r of refs) {
-      const left = remainingUses.get(r);
-      if (left === undefined) continue;
-      if (left <= 1) {
-        remainingUses.delete(r);
-        const done = eventCache.get(r);
-        eventCache.delete(r);
-        // An alias (`b: a`, or two fields joining the same column) shares the array: keep it while held.
-        let shared = false;
-        for (const v of eventCache.values()) if (v.values === done?.values) shared = true;
-        if (done && !shared) releaseArray(done.values);
-      } else remainingUses.set(r, left - 1);
+  /**
+   * Evaluation over the events [start, end): raw columns are views, event fields are computed on
+   * first use and released after their last use within the range.
+   */
+  function eventScope(start: number, end: number, pool: ArrayPool, precomputed: Map<CheckedNode, Vector>) {
+    const length = end - start;
+    const eventRow = index.eventRow.subarray(start, end);
+    const eventItem = items.eventItem.subarray(start, end);
+    const eventUser = index.eventUser.subarray(start, end);
+    const timestamp = events.numeric.timestamp?.subarray(start, end);
+    const rawViews = new Map<string, Float64Array>();
+    const rawCategorical = new Map<string, { values: Float64Array; levels: string[] }>();
+    const remainingUses = new Map<string, number>();
+    for (const d of [...plan.events, ...plan.days]) {
+      for (const r of d.checked.refs.event) if (eventDefs.has(r)) remainingUses.set(r, (remainingUses.get(r) ?? 0) + 1);
     }
-  };
-
-  const env: EvaluationEnvironment = {
-    size(level: Level): number {
-      switch (level) {
-        case 'item':
-          return items.length;
-        case 'user':
-          return nUsers;
-        case 'event':
-          return nEvents;
-        case 'day':
-          return nRows;
-        default:
-          return 1;
+    const eventCache = new Map<string, Valued>();
+    const liftCache = new Map<Float64Array, Map<string, Float64Array>>();
+    /** Hands an array back to the pool, first forgetting it as a cached join so it is never served again. */
+    const releaseArray = (array: Float64Array): void => {
+      for (const byLevel of liftCache.values()) for (const [k, v] of byLevel) if (v === array) byLevel.delete(k);
+      pool.release(array);
+    };
+    const dropJoins = (): void => {
+      const held = new Set<Float64Array>();
+      for (const v of eventCache.values()) held.add(v.values);
+      for (const byLevel of liftCache.values()) for (const v of byLevel.values()) if (!held.has(v)) pool.release(v);
+      liftCache.clear();
+    };
+    const release = (refs: Set<string>): void => {
+      for (const r of refs) {
+        const left = remainingUses.get(r);
+        if (left === undefined) continue;
+        if (left <= 1) {
+          remainingUses.delete(r);
+          const done = eventCache.get(r);
+          eventCache.delete(r);
+          // An alias (`b: a`, or two fields joining the same column) shares the array: keep it while held.
+          let shared = false;
+          for (const v of eventCache.values()) if (v.values === done?.values) shared = true;
+          if (done && !shared) releaseArray(done.values);
+        } else remainingUses.set(r, left - 1);
       }
+    };
+
+    const env: EvaluationEnvironment = {
+      size(level: Level): number {
+        switch (level) {
+          case 'item':
+            return items.length;
+          case 'user':
+            return nUsers;
+          case 'event':
+            return length;
+          case 'day':
+            return nRows;
+          default:
+            return 1;
+        }
+      },
+      column(source, name) {
+        switch (source) {
+          case 'event': {
+            const field = eventDefs.get(name);
+            if (field) return eventField(name);
+            let view = rawViews.get(name);
+            if (view) return { values: view };
+            const numeric = events.numeric[name];
+            if (numeric) {
+              view = length === numeric.length ? numeric : numeric.subarray(start, end);
+              rawViews.set(name, view);
+              return { values: view };
+            }
+            const categorical = events.categorical[name];
+            if (categorical) return categoricalAsNumbers(rawCategorical, name, categorical, start, end);
+            throw new CausewayError('PANEL_MISSING_COLUMN', `the event table has no column \`${name}\``, { kind: 'data', member: 'events', column: name });
+          }
+          case 'item': {
+            const values = items.columns.get(name);
+            if (!values) throw new CausewayError('PANEL_MISSING_COLUMN', `no item column \`${name}\``, { kind: 'data', member: 'items', column: name });
+            return { values };
+          }
+          case 'user':
+            return userColumn(name);
+          default: {
+            const values = dayColumns.get(name);
+            if (!values) throw new Error(`day measure ${name} used before it was computed`);
+            return { values };
+          }
+        }
+      },
+      lift(values, from, to) {
+        if (from === to) return values;
+        // A column joined twice within one measure (first_time and nunique of item.first_category) is
+        // gathered once; the cache is emptied after every day measure to keep memory flat.
+        const cacheKey = `${from}>${to}`;
+        let byLevel = liftCache.get(values);
+        const hit = byLevel?.get(cacheKey);
+        if (hit) return hit;
+        let lifted: Float64Array;
+        if (to === 'day' && from === 'user') lifted = liftUserToDay(values);
+        else {
+          if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
+          const map = from === 'item' ? eventItem : eventUser;
+          lifted = pool.float64(map.length); // every element is written below
+          for (let i = 0; i < map.length; i++) {
+            const k = map[i];
+            lifted[i] = k >= 0 ? values[k] : NaN;
+          }
+        }
+        if (!byLevel) liftCache.set(values, (byLevel = new Map()));
+        byLevel.set(cacheKey, lifted);
+        return lifted;
+      },
+      aggregate() {
+        throw new Error('aggregations are accumulated over chunks of events, not evaluated in place');
+      },
+      firstTime(group, key) {
+        return firstTime(group, key, timestamp, pool);
+      },
+      zscore(values) {
+        return zscoreOverActive(values, active);
+      },
+      pool,
+      precomputed,
+    };
+
+    function eventField(name: string): Valued {
+      const cached = eventCache.get(name);
+      if (cached) return cached;
+      const d = eventDefs.get(name)!;
+      const root = d.checked.root;
+      let result: Valued;
+      if (root.kind === 'column' && root.type === 'category') {
+        const column = env.column(root.source, root.name);
+        result = { values: liftTo(column.values, root.level), levels: column.levels };
+      } else {
+        result = { values: liftTo(toArray(evaluateNode(root, env), env.size(root.level === 'scalar' ? 'event' : root.level)), root.level) };
+      }
+      // Cache first: releasing this field's inputs must see that it now holds their array (`b: a`).
+      if (remainingUses.has(name)) eventCache.set(name, result);
+      release(d.checked.refs.event);
+      return result;
+    }
+    function liftTo(values: Float64Array, from: Level): Float64Array {
+      if (from === 'scalar' || from === 'event') return values;
+      return env.lift(values, from, 'event');
+    }
+    return { env, release, dropJoins, eventRow };
+  }
+
+  const precomputed = new Map<CheckedNode, Vector>();
+  // Quantiles are over the whole event (or item) table: computed once, before any chunking.
+  const quantiles: Array<CheckedNode & { kind: 'quantile' }> = [];
+  for (const d of [...plan.events, ...plan.days]) collectNodes(d.checked.root, 'quantile', quantiles);
+  if (quantiles.length > 0) {
+    const whole = eventScope(0, nEvents, new ArrayPool(options.scratchMinLength), precomputed);
+    for (const q of quantiles) if (!precomputed.has(q)) precomputed.set(q, evaluateNode(q, whole.env));
+  }
+
+  // Chunks of whole users, when that cannot change a result (see BuildOptions.chunkEvents).
+  const firstTimes: Array<CheckedNode & { kind: 'firstTime' }> = [];
+  for (const d of plan.events) collectNodes(d.checked.root, 'firstTime', firstTimes);
+  const groupsByUser = firstTimes.every((f) => f.group.kind === 'column' && f.group.source === 'event' && f.group.name === 'user_id' && !eventDefs.has('user_id'));
+  const chunkSize = options.chunkEvents ?? 1 << 20;
+  const chunkable = index.rowsContiguous && index.usersContiguous && groupsByUser && chunkSize < nEvents;
+  const bounds = chunkable ? chunkBounds(events.numeric.user_id, chunkSize) : [0, nEvents];
+  let longest = 0;
+  for (let k = 1; k < bounds.length; k++) longest = Math.max(longest, bounds[k] - bounds[k - 1]);
+  const grouped = bounds.length === 2 ? rowOrderIfNeeded(index, plan) : null;
+
+  const started = Date.now();
+  const aggregatesOf = new Map<string, AggregateNode[]>();
+  const accumulators = new Map<AggregateNode, Accumulator>();
+  for (const d of plan.days) {
+    const found: AggregateNode[] = [];
+    collectNodes(d.checked.root, 'aggregate', found);
+    aggregatesOf.set(d.name, found);
+    for (const a of found) accumulators.set(a, new Accumulator(a.arg === null ? 'count' : a.fn, nRows));
+  }
+  const pool = new ArrayPool(options.scratchMinLength, bounds.length > 2 ? longest : 0);
+  for (let k = 1; k < bounds.length; k++) {
+    const scope = eventScope(bounds[k - 1], bounds[k], pool, precomputed);
+    for (const d of plan.days) {
+      for (const a of aggregatesOf.get(d.name)!) {
+        const accumulator = accumulators.get(a)!;
+        withAggregateArgument(a, scope.env, (arg) => accumulator.add(arg, scope.eventRow, grouped, pool));
+      }
+      scope.release(d.checked.refs.event);
+      scope.dropJoins();
+    }
+  }
+  for (const [node, accumulator] of accumulators) precomputed.set(node, accumulator.finish(index.rowEventCount));
+  accumulators.clear();
+
+  // The event level is done: let go of per-event arrays (and, if asked, the event table's columns).
+  index.eventRow = new Int32Array(0);
+  index.eventUser = new Int32Array(0);
+  items.eventItem = new Int32Array(0);
+  if (options.releaseEventColumns) {
+    for (const name of Object.keys(events.numeric)) delete events.numeric[name];
+    for (const name of Object.keys(events.categorical)) delete events.categorical[name];
+  }
+
+  // Day measures over panel rows; every aggregation is already in `precomputed`.
+  const dayEnv: EvaluationEnvironment = {
+    size(level: Level): number {
+      return level === 'day' ? nRows : level === 'user' ? nUsers : level === 'item' ? items.length : level === 'event' ? nEvents : 1;
     },
     column(source, name) {
-      switch (source) {
-        case 'event': {
-          const field = eventDefs.get(name);
-          if (field) return eventField(name);
-          const numeric = events.numeric[name];
-          if (numeric) return { values: numeric };
-          const categorical = events.categorical[name];
-          if (categorical) return categoricalAsNumbers(rawCategorical, name, categorical);
-          throw new CausewayError('PANEL_MISSING_COLUMN', `the event table has no column \`${name}\``, { kind: 'data', member: 'events', column: name });
-        }
-        case 'item': {
-          const values = items.columns.get(name);
-          if (!values) throw new CausewayError('PANEL_MISSING_COLUMN', `no item column \`${name}\``, { kind: 'data', member: 'items', column: name });
-          return { values };
-        }
-        case 'user':
-          return userColumn(name);
-        default: {
-          const values = dayColumns.get(name);
-          if (!values) throw new Error(`day measure ${name} used before it was computed`);
-          return { values };
-        }
+      if (source === 'user') return userColumn(name);
+      if (source === 'item') {
+        const values = items.columns.get(name);
+        if (values) return { values };
       }
+      const values = dayColumns.get(name);
+      if (!values) throw new Error(`day measure ${name} used before it was computed`);
+      return { values };
     },
     lift(values, from, to) {
       if (from === to) return values;
-      // A column joined twice within one measure (first_time and nunique of item.first_category) is
-      // gathered once; the cache is emptied after every day measure to keep memory flat.
-      const cacheKey = `${from}>${to}`;
-      let byLevel = liftCache.get(values);
-      const hit = byLevel?.get(cacheKey);
-      if (hit) return hit;
-      const lifted = liftUncached(values, from, to);
-      if (!byLevel) liftCache.set(values, (byLevel = new Map()));
-      byLevel.set(cacheKey, lifted);
-      return lifted;
+      if (from === 'user' && to === 'day') return liftUserToDay(values);
+      throw new Error(`cannot lift ${from} to ${to} over panel rows`);
     },
-    aggregate(fn, arg, integer) {
-      if (grouped === undefined && fn === 'nunique') grouped = rowOrder(index);
-      return aggregate(fn, arg, integer, eventRow, nRows, index.rowEventCount, grouped ?? null, pool);
+    aggregate() {
+      throw new Error('aggregation not accumulated');
     },
-    firstTime(group, key) {
-      return firstTime(group, key, events.numeric.timestamp, pool);
+    firstTime() {
+      throw new Error('first_time over panel rows');
     },
     zscore(values) {
       return zscoreOverActive(values, active);
     },
-    pool,
+    pool: new ArrayPool(options.scratchMinLength),
+    precomputed,
   };
-
-  function liftUncached(values: Float64Array, from: Level, to: Level): Float64Array {
-    if (to === 'day' && from === 'user') {
-      const out = new Float64Array(nRows);
-      for (let u = 0, r = 0; u < nUsers; u++) {
-        const v = values[u];
-        for (let d = 0; d < D; d++) out[r++] = v;
-      }
-      return out;
-    }
-    if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
-    const map = from === 'item' ? items.eventItem : index.eventUser;
-    const out = pool.float64(map.length); // every element is written below
-    for (let i = 0; i < map.length; i++) {
-      const k = map[i];
-      out[i] = k >= 0 ? values[k] : NaN;
-    }
-    return out;
-  }
-
-  function eventField(name: string): { values: Float64Array; levels?: string[] } {
-    const cached = eventCache.get(name);
-    if (cached) return cached;
-    const d = eventDefs.get(name)!;
-    const root = d.checked.root;
-    let result: { values: Float64Array; levels?: string[] };
-    if (root.kind === 'column' && root.type === 'category') {
-      const column = env.column(root.source, root.name);
-      result = { values: liftTo(column.values, root.level, 'event'), levels: column.levels };
-    } else {
-      result = { values: liftTo(toArrayAt(evaluateNode(root, env), root.level), root.level, 'event') };
-    }
-    // Cache first: releasing this field's inputs must see that it now holds their array (`b: a`).
-    if (remainingUses.has(name)) eventCache.set(name, result);
-    release(d.checked.refs.event);
-    return result;
-  }
-
-  function toArrayAt(value: number | Float64Array, level: Level): Float64Array {
-    return toArray(value, env.size(level === 'scalar' ? 'event' : level));
-  }
-  function liftTo(values: Float64Array, from: Level, to: Level): Float64Array {
-    if (from === 'scalar' || from === to) return values;
-    return env.lift(values, from, to);
-  }
-
-  const started = Date.now();
   for (const d of plan.days) {
     const root: CheckedNode = d.checked.root;
-    const value = evaluateNode(root, env);
-    let values = root.level === 'scalar' ? toArray(value, nRows) : liftTo(value as Float64Array, root.level, 'day');
-    // A bare column or a joined (lifted, cached) value may be shared: copy before zeroing inactive days.
-    if (root.kind === 'column' || root.level === 'user') values = values.slice();
+    const value = evaluateNode(root, dayEnv);
+    let values = root.level === 'scalar' ? toArray(value, nRows) : root.level === 'day' ? (value as Float64Array) : dayEnv.lift(value as Float64Array, root.level, 'day');
+    // A bare column may be shared: copy before zeroing inactive days.
+    if (root.kind === 'column') values = values.slice();
     // Every measure is 0 on inactive days (the seeds fill them so).
     for (let r = 0; r < nRows; r++) if (active[r] === 0) values[r] = 0;
     dayColumns.set(d.name, values);
-    release(d.checked.refs.event);
-    dropJoins();
   }
-  options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures in ${Date.now() - started} ms (${pool.made} scratch arrays)`);
+  precomputed.clear();
+  options.log?.(`panel: ${nUsers} users × ${D} days, ${plan.days.length} measures, ${bounds.length - 1} chunk(s) of events in ${Date.now() - started} ms (${pool.made} scratch arrays)`);
 
   // Assemble the panel table.
   const numeric: Record<string, Float64Array> = {};
@@ -534,124 +809,36 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         for (let d = 0; d < D; d++) codes[r++] = code;
       }
       categorical[f] = { codes, levels: column.levels };
-    } else numeric[f] = env.lift(column.values, 'user', 'day');
+    } else numeric[f] = liftUserToDay(column.values);
   }
   return { length: nRows, userId, dayIndex, dates, table: { length: nRows, numeric, categorical } };
+}
+
+/** Event positions grouped by panel row, when some day measure counts distinct values and the data is not grouped already. */
+function rowOrderIfNeeded(index: EventIndex, plan: PanelPlan): Int32Array | null {
+  const found: AggregateNode[] = [];
+  for (const d of plan.days) collectNodes(d.checked.root, 'aggregate', found);
+  return found.some((a) => a.fn === 'nunique' && a.arg !== null) ? rowOrder(index) : null;
 }
 
 function categoricalAsNumbers(
   cache: Map<string, { values: Float64Array; levels: string[] }>,
   name: string,
   column: CategoricalColumn,
+  start: number,
+  end: number,
 ): { values: Float64Array; levels: string[] } {
   let cached = cache.get(name);
   if (!cached) {
-    const values = new Float64Array(column.codes.length);
-    for (let i = 0; i < values.length; i++) values[i] = column.codes[i] >= 0 ? column.codes[i] : NaN;
+    const values = new Float64Array(end - start);
+    for (let i = 0; i < values.length; i++) {
+      const code = column.codes[start + i];
+      values[i] = code >= 0 ? code : NaN;
+    }
     cached = { values, levels: column.levels };
     cache.set(name, cached);
   }
   return cached;
-}
-
-function aggregate(
-  fn: string,
-  arg: Float64Array | null,
-  integer: boolean,
-  eventRow: Int32Array,
-  nRows: number,
-  rowEventCount: Float64Array,
-  grouped: Int32Array | null,
-  pool: ArrayPool,
-): Float64Array {
-  const n = eventRow.length;
-  if (fn === 'count' || arg === null) return rowEventCount.slice();
-  const out = new Float64Array(nRows);
-  switch (fn) {
-    case 'sum':
-      for (let i = 0; i < n; i++) {
-        const r = eventRow[i];
-        const v = arg[i];
-        if (r >= 0 && v === v) out[r] += v;
-      }
-      return out;
-    case 'mean':
-    case 'share': {
-      // Missing values are rare: count those, not the present ones (one write per event saved).
-      const missing = new Float64Array(nRows);
-      for (let i = 0; i < n; i++) {
-        const r = eventRow[i];
-        if (r < 0) continue;
-        const v = arg[i];
-        if (v === v) out[r] += v;
-        else missing[r]++;
-      }
-      for (let r = 0; r < nRows; r++) {
-        const count = rowEventCount[r] - missing[r];
-        out[r] = count > 0 ? out[r] / count : rowEventCount[r] > 0 ? NaN : 0;
-      }
-      return out;
-    }
-    case 'min':
-    case 'max': {
-      out.fill(NaN);
-      const isMin = fn === 'min';
-      for (let i = 0; i < n; i++) {
-        const r = eventRow[i];
-        const v = arg[i];
-        if (r < 0 || v !== v) continue;
-        const current = out[r];
-        if (current !== current || (isMin ? v < current : v > current)) out[r] = v;
-      }
-      return out;
-    }
-    case 'nunique': {
-      let codes: Int32Array | null = null;
-      let distinct = 0;
-      if (integer) {
-        // Small non-negative integers (ids, categories) are their own codes.
-        codes = pool.int32(n);
-        let max = 0;
-        for (let i = 0; i < n; i++) {
-          const v = arg[i];
-          if (v !== v) {
-            codes[i] = -1;
-            continue;
-          }
-            if (v < 0 || v > 0x3fffffff || v !== Math.floor(v)) {
-            pool.release(codes);
-            codes = null;
-            break;
-          }
-          codes[i] = v;
-          if (v > max) max = v;
-        }
-        distinct = max + 1;
-      }
-      if (codes === null) {
-        const dense = denseCodes(arg);
-        codes = dense.codes;
-        distinct = dense.count;
-      }
-      const codeOf = codes;
-      const stamp = new Int32Array(distinct);
-      const visit = (i: number): void => {
-        const r = eventRow[i];
-        const c = codeOf[i];
-        if (r < 0 || c < 0) return;
-        if (stamp[c] !== r + 1) {
-          stamp[c] = r + 1;
-          out[r]++;
-        }
-      };
-      if (grouped) for (let k = 0; k < grouped.length; k++) visit(grouped[k]);
-      else for (let i = 0; i < n; i++) visit(i);
-      pool.release(codeOf);
-      return out;
-    }
-    default:
-      throw new Error(`unknown aggregation ${fn}`);
-  }
 }
 
 /**

@@ -32,6 +32,11 @@ export interface EvaluationEnvironment {
   zscore(values: Float64Array): Float64Array;
   /** Scratch arrays: temporaries are taken from and handed back to this pool when given. */
   pool?: ArrayPool;
+  /**
+   * Values already known for particular nodes (a chunked build computes quantiles over all events
+   * and accumulates aggregations chunk by chunk before the day measures are evaluated).
+   */
+  precomputed?: Map<CheckedNode, Vector>;
 }
 
 const freshArray = (length: number): Float64Array => new Float64Array(length);
@@ -79,6 +84,8 @@ export function toArray(value: Vector, length: number): Float64Array {
 }
 
 function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
+  const known = env.precomputed?.get(node);
+  if (known !== undefined) return known;
   switch (node.kind) {
     case 'const':
       return node.value;
@@ -160,6 +167,29 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       for (let i = 0; i < n; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
       return sum;
     }
+  }
+}
+
+/**
+ * Evaluates an aggregation's argument as a per-event array (as the `aggregate` case does), hands it
+ * to `use`, then releases it if it was a temporary: chunked builds accumulate it themselves.
+ */
+export function withAggregateArgument(node: CheckedNode & { kind: 'aggregate' }, env: EvaluationEnvironment, use: (arg: Float64Array) => void): void {
+  if (node.arg === null) return;
+  const previous = [allocate, releaseTemporary] as const;
+  const pool = env.pool;
+  if (pool) {
+    allocate = (n) => pool.float64(n);
+    releaseTemporary = (a) => pool.release(a);
+  }
+  try {
+    const value = evalAt(node.arg, env, 'event');
+    const arg = toArray(value, env.size('event'));
+    use(arg);
+    if (typeof value === 'number') releaseTemporary(arg);
+    else releaseIf(node.arg, 'event', arg);
+  } finally {
+    [allocate, releaseTemporary] = previous;
   }
 }
 

@@ -1,0 +1,114 @@
+/**
+ * Chunked panel builds (event fields evaluated over chunks of whole users and accumulated into the
+ * user-day measures) give the same panel, bit for bit, as one pass over all events.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { syntheticData, SEED_000 } from '../../bench/panel.js';
+import { buildPanel, type BuildOptions, type LoadedData, type NamedExpression, type Panel, type PanelDefinition } from '../../src/panel/index.js';
+import { makeTinyData } from './fixture.js';
+
+const origin = { file: 's.yaml', line: 1, col: 1 };
+const named = (name: string, expr: string): NamedExpression => ({ name, expr, origin });
+
+/** Seed 000 plus the paths seed 000 does not take: an event-table quantile, min/max, hashed nunique, first_time of a raw column, a user join. */
+const WIDE: PanelDefinition = {
+  ...SEED_000,
+  events: [
+    ...SEED_000.events,
+    named('slow_watch', 'watch_ratio <= quantile(watch_ratio, 0.3)'),
+    named('ratio_bucket', 'clip(watch_ratio * 10, 0, 20) / 10'),
+    named('new_video', 'first_time(user_id, video_id)'),
+    named('weighted', 'watch_ratio * user.register_days'),
+    named('slow_alias', 'slow_watch'),
+  ],
+  days: [
+    ...SEED_000.days,
+    named('slow_share', 'share(slow_alias)'),
+    named('unique_buckets', 'nunique(ratio_bucket)'),
+    named('unique_ratios', 'nunique(watch_ratio)'),
+    named('new_videos', 'sum(new_video)'),
+    named('best_ratio', 'max(watch_ratio)'),
+    named('worst_ratio', 'min(watch_ratio_capped_2)'),
+    named('weighted_mean', 'mean(weighted) / max(1, user.register_days)'),
+    named('mixed', 'sum(play_duration_sec) / count() + quantile(watch_ratio, 0.9)'),
+  ],
+};
+
+/** Synthetic events with missing watch ratios and undated events mixed in. */
+function data(): LoadedData {
+  const d = syntheticData(40, 300, 12, 15);
+  const ratio = d.events.numeric.watch_ratio;
+  const date = d.events.numeric.date;
+  for (let i = 0; i < ratio.length; i += 37) ratio[i] = NaN;
+  for (let i = 5; i < date.length; i += 53) date[i] = NaN;
+  return d;
+}
+
+function build(source: () => LoadedData, def: PanelDefinition, options: BuildOptions): { panel: Panel; chunks: number } {
+  let chunks = 0;
+  const log = (m: string): void => {
+    const found = /(\d+) chunk\(s\)/.exec(m);
+    if (found) chunks = Number(found[1]);
+  };
+  return { panel: buildPanel(source(), def, { ...options, log }), chunks };
+}
+
+function assertBitIdentical(actual: Panel, expected: Panel, label: string): void {
+  assert.equal(actual.length, expected.length, label);
+  assert.deepEqual(Object.keys(actual.table.numeric).sort(), Object.keys(expected.table.numeric).sort(), label);
+  for (const [name, column] of Object.entries(expected.table.numeric)) {
+    const got = actual.table.numeric[name];
+    assert.equal(got.length, column.length, `${label} ${name}`);
+    const a = new Uint8Array(got.buffer, got.byteOffset, got.byteLength);
+    const b = new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
+    assert.ok(Buffer.from(a).equals(Buffer.from(b)), `${label}: ${name} differs bit for bit`);
+  }
+  for (const [name, column] of Object.entries(expected.table.categorical)) {
+    assert.deepEqual([...actual.table.categorical[name].codes], [...column.codes], `${label} ${name}`);
+  }
+}
+
+test('chunked builds equal the one-pass build bit for bit (seed 000 and the other paths)', () => {
+  const whole = build(data, WIDE, { chunkEvents: Infinity });
+  assert.equal(whole.chunks, 1);
+  const events = data().events.length;
+  for (const chunkEvents of [1, 17, 1000, Math.floor(events / 2)]) {
+    for (const scratchMinLength of [0, 65_536]) {
+      const chunked = build(data, WIDE, { chunkEvents, scratchMinLength });
+      assert.ok(chunked.chunks > 1, `chunkEvents ${chunkEvents}: ${chunked.chunks} chunk(s)`);
+      assertBitIdentical(chunked.panel, whole.panel, `chunkEvents ${chunkEvents}, scratch ${scratchMinLength}`);
+    }
+  }
+});
+
+test('the hand-made fixture in one-event chunks equals one pass', () => {
+  const whole = build(makeTinyData, SEED_000, { chunkEvents: Infinity });
+  const chunked = build(makeTinyData, SEED_000, { chunkEvents: 1, scratchMinLength: 0 });
+  assert.equal(chunked.chunks, 2); // two users with events: one chunk each
+  assertBitIdentical(chunked.panel, whole.panel, 'fixture');
+});
+
+test('users that are not contiguous fall back to one chunk', () => {
+  const interleaved = (): LoadedData => {
+    const d = makeTinyData();
+    const user = d.events.numeric.user_id;
+    // Move the last event of user 10 after user 20's events: the users are no longer contiguous.
+    const order = [...Array(d.events.length).keys()];
+    const moved = order.splice(6, 1)[0];
+    order.push(moved);
+    assert.equal(user[moved], 10);
+    for (const [k, v] of Object.entries(d.events.numeric)) d.events.numeric[k] = Float64Array.from(order, (i) => v[i]);
+    return d;
+  };
+  const chunked = build(interleaved, SEED_000, { chunkEvents: 1 });
+  assert.equal(chunked.chunks, 1);
+  assertBitIdentical(chunked.panel, build(interleaved, SEED_000, { chunkEvents: Infinity }).panel, 'interleaved');
+});
+
+test('releaseEventColumns empties the event table and changes nothing in the panel', () => {
+  const source = data();
+  const released = buildPanel(source, WIDE, { chunkEvents: 500, releaseEventColumns: true });
+  assert.deepEqual(Object.keys(source.events.numeric), []);
+  assertBitIdentical(released, build(data, WIDE, { chunkEvents: Infinity }).panel, 'released');
+});
