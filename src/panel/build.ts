@@ -147,12 +147,13 @@ function indexEvents(data: LoadedData): EventIndex {
 
 interface ItemTable {
   length: number;
-  eventItem: Int32Array; // per event: item index, -1 when video_id is missing
+  /** Per event in [start, end): item index, -1 when video_id is missing (made per chunk, not kept for all events). */
+  eventItemsOf(start: number, end: number, pool: ArrayPool): Int32Array;
   columns: Map<string, Float64Array>;
 }
 
 /** Dense codes for video ids: a direct lookup array when ids are small non-negative integers. */
-function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; count: number; decode: (value: number) => number } {
+function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes: Int32Array; count: number; decode: (value: number) => number } {
   let max = -1;
   let small = true;
   for (let i = 0; i < ids.length; i++) {
@@ -164,19 +165,20 @@ function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; coun
     }
     if (v > max) max = v;
   }
-  const codes = pool ? pool.int32(ids.length) : new Int32Array(ids.length); // every element is written below
+  // Every element is written below (none when only the coding is wanted).
+  const codes = !withCodes ? new Int32Array(0) : pool ? pool.int32(ids.length) : new Int32Array(ids.length);
   if (small) {
     const lookup = new Int32Array(max + 1).fill(-1);
     let count = 0;
     for (let i = 0; i < ids.length; i++) {
       const v = ids[i];
       if (v !== v) {
-        codes[i] = -1;
+        if (withCodes) codes[i] = -1;
         continue;
       }
       let c = lookup[v];
       if (c < 0) c = lookup[v] = count++;
-      codes[i] = c;
+      if (withCodes) codes[i] = c;
     }
     return { codes, count, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? lookup[value] : -1) };
   }
@@ -184,7 +186,7 @@ function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; coun
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
     if (v !== v) {
-      codes[i] = -1;
+      if (withCodes) codes[i] = -1;
       continue;
     }
     let c = map.get(v);
@@ -192,7 +194,7 @@ function codeIds(ids: Float64Array, pool?: ArrayPool): { codes: Int32Array; coun
       c = map.size;
       map.set(v, c);
     }
-    codes[i] = c;
+    if (withCodes) codes[i] = c;
   }
   return { codes, count: map.size, decode: (value) => map.get(value) ?? -1 };
 }
@@ -218,9 +220,14 @@ function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
   for (const d of [...plan.events, ...plan.days]) for (const c of d.checked.refs.item) needed.add(c);
   if (!videoColumn) {
     if (needed.size > 0) requireColumn(data.events, 'video_id', 'events');
-    return { length: 0, eventItem: new Int32Array(data.events.length).fill(-1), columns: new Map() };
+    return { length: 0, eventItemsOf: (start, end, pool) => pool.int32(end - start).fill(-1), columns: new Map() };
   }
-  const { codes, count, decode } = codeIds(videoColumn);
+  const { count, decode } = codeIds(videoColumn, undefined, false);
+  const eventItemsOf = (start: number, end: number, pool: ArrayPool): Int32Array => {
+    const out = pool.int32(end - start); // every element is written below
+    for (let i = start; i < end; i++) out[i - start] = decode(videoColumn[i]);
+    return out;
+  };
   const columns = new Map<string, Float64Array>();
   const averaged = [...needed].filter((c) => c.startsWith('avg_')).map((c) => c.slice(4));
   if (averaged.length > 0) {
@@ -260,7 +267,7 @@ function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
     columns.set('first_category', first);
     columns.set('category_count', howMany);
   }
-  return { length: count, eventItem: codes, columns };
+  return { length: count, eventItemsOf, columns };
 }
 
 /** Dense integer codes for arbitrary numbers (NaN → -1), with the number of distinct values. */
@@ -291,7 +298,7 @@ export interface BuildOptions {
   /** Arrays at least this long are reused as scratch (default 65,536; tests lower it to exercise reuse). */
   scratchMinLength?: number;
   /**
-   * Events per chunk (default 1,048,576). Event fields exist only for one chunk of whole users at a
+   * Events per chunk (default 262,144). Event fields exist only for one chunk of whole users at a
    * time and are accumulated into the user-day measures, so memory does not grow with the number
    * of events; results are bit-identical to one chunk. Data whose users or user-days are not
    * contiguous, or a first_time grouped by anything but user_id, is done in one chunk.
@@ -481,6 +488,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const nUsers = index.userIds.length;
   const D = index.dayCount;
   const nRows = nUsers * D;
+  // Per-event users serve only user.* joins at the event level: without any, drop them now.
+  if (![...plan.events, ...plan.days].some((d) => d.checked.refs.user.size > 0)) index.eventUser = new Int32Array(0);
 
   // User features aligned to panel users.
   const usersTable = data.users;
@@ -534,7 +543,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   function eventScope(start: number, end: number, pool: ArrayPool, precomputed: Map<CheckedNode, Vector>) {
     const length = end - start;
     const eventRow = index.eventRow.subarray(start, end);
-    const eventItem = items.eventItem.subarray(start, end);
+    let eventItem: Int32Array | null = null; // made on the first item join
     const eventUser = index.eventUser.subarray(start, end);
     const timestamp = events.numeric.timestamp?.subarray(start, end);
     const rawViews = new Map<string, Float64Array>();
@@ -630,7 +639,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         if (to === 'day' && from === 'user') lifted = liftUserToDay(values);
         else {
           if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
-          const map = from === 'item' ? eventItem : eventUser;
+          if (from === 'user' && index.eventUser.length !== nEvents) throw new Error('per-event users were released: a user join was not foreseen');
+          const map = from === 'item' ? (eventItem ??= items.eventItemsOf(start, end, pool)) : eventUser;
           lifted = pool.float64(map.length); // every element is written below
           for (let i = 0; i < map.length; i++) {
             const k = map[i];
@@ -675,7 +685,11 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
       if (from === 'scalar' || from === 'event') return values;
       return env.lift(values, from, 'event');
     }
-    return { env, release, dropJoins, eventRow };
+    const close = (): void => {
+      if (eventItem) pool.release(eventItem);
+      eventItem = null;
+    };
+    return { env, release, dropJoins, eventRow, close };
   }
 
   const precomputed = new Map<CheckedNode, Vector>();
@@ -691,7 +705,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const firstTimes: Array<CheckedNode & { kind: 'firstTime' }> = [];
   for (const d of plan.events) collectNodes(d.checked.root, 'firstTime', firstTimes);
   const groupsByUser = firstTimes.every((f) => f.group.kind === 'column' && f.group.source === 'event' && f.group.name === 'user_id' && !eventDefs.has('user_id'));
-  const chunkSize = options.chunkEvents ?? 1 << 20;
+  const chunkSize = options.chunkEvents ?? 1 << 18;
   const chunkable = index.rowsContiguous && index.usersContiguous && groupsByUser && chunkSize < nEvents;
   const bounds = chunkable ? chunkBounds(events.numeric.user_id, chunkSize) : [0, nEvents];
   let longest = 0;
@@ -718,6 +732,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
       scope.release(d.checked.refs.event);
       scope.dropJoins();
     }
+    scope.close();
   }
   for (const [node, accumulator] of accumulators) precomputed.set(node, accumulator.finish(index.rowEventCount));
   accumulators.clear();
@@ -725,7 +740,6 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   // The event level is done: let go of per-event arrays (and, if asked, the event table's columns).
   index.eventRow = new Int32Array(0);
   index.eventUser = new Int32Array(0);
-  items.eventItem = new Int32Array(0);
   if (options.releaseEventColumns) {
     for (const name of Object.keys(events.numeric)) delete events.numeric[name];
     for (const name of Object.keys(events.categorical)) delete events.categorical[name];
