@@ -49,13 +49,17 @@ function requireColumn(table: ColumnTable, name: string, member: string): Float6
 
 interface EventIndex {
   userIds: Int32Array; // panel users, ascending
-  eventUser: Int32Array; // per event: index into userIds
-  eventRow: Int32Array; // per event: panel row, -1 when the event has no date
   firstDay: number;
   dayCount: number;
   rowEventCount: Float64Array; // events per panel row
   rowsContiguous: boolean; // events of a row are adjacent (true for data sorted by user and time)
   usersContiguous: boolean; // events of a user (panel or not) are adjacent
+  /**
+   * Per event in [start, end): the panel user index (-1 when the user has no dated event) and the
+   * panel row (user * days + day; -1 when the event has no date). Recomputed per chunk instead of
+   * kept for all events (two 4-byte arrays per event).
+   */
+  fill(start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void;
 }
 
 function indexEvents(data: LoadedData): EventIndex {
@@ -64,11 +68,10 @@ function indexEvents(data: LoadedData): EventIndex {
   const userColumn = requireColumn(events, 'user_id', 'events');
   const dateColumn = requireColumn(events, 'date', 'events');
 
-  // One pass: user codes and calendar days, each looked up only when it changes (the data is
-  // sorted by user and time, so runs are long).
+  // One pass: user codes, calendar-day range and which users have a dated event; each looked up
+  // only when it changes (the data is sorted by user and time, so runs are long).
   const userCode = new Map<number, number>();
-  const rawUser = new Int32Array(n);
-  const eventDay = new Int32Array(n);
+  const hasDated: number[] = [];
   let lastUser = NaN;
   let lastCode = -1;
   let lastDate = NaN;
@@ -83,11 +86,11 @@ function indexEvents(data: LoadedData): EventIndex {
       if (code === undefined) {
         code = userCode.size;
         userCode.set(u, code);
+        hasDated.push(0);
       } else if (code !== lastCode) usersContiguous = false; // a user met again after another
       lastUser = u;
       lastCode = code;
     }
-    rawUser[i] = lastCode;
     const d = dateColumn[i];
     if (d !== lastDate) {
       lastDate = d;
@@ -98,7 +101,7 @@ function indexEvents(data: LoadedData): EventIndex {
         if (lastDay > maxDay) maxDay = lastDay;
       }
     }
-    eventDay[i] = lastDay;
+    if (lastDay >= 0) hasDated[lastCode] = 1;
   }
   const coverageFirst = yyyymmddToDay(data.coverage?.firstDate ?? NaN);
   const coverageLast = yyyymmddToDay(data.coverage?.lastDate ?? NaN);
@@ -108,41 +111,57 @@ function indexEvents(data: LoadedData): EventIndex {
     throw new CausewayError('PANEL_NO_EVENTS', 'no dated events in the sample: the panel would be empty', { kind: 'data', member: 'events' }, 'check data.sample and the missing-time policy');
   }
   const dayCount = maxDay - minDay + 1;
+  const firstDay = minDay;
 
   // Users who have at least one dated event, ascending by id.
-  const hasDated = new Uint8Array(userCode.size);
-  for (let i = 0; i < n; i++) if (eventDay[i] >= 0) hasDated[rawUser[i]] = 1;
   const ids: number[] = [];
   for (const [id, code] of userCode) if (hasDated[code]) ids.push(id);
   ids.sort((a, b) => a - b);
   const codeToPanel = new Int32Array(userCode.size).fill(-1);
   ids.forEach((id, k) => (codeToPanel[userCode.get(id)!] = k));
 
-  // Reuse the scratch arrays: user codes become panel user indices, days become panel rows.
-  const eventUser = rawUser;
-  const eventRow = eventDay;
+  const fill = (start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void => {
+    let lastUser = NaN;
+    let lastPanel = -1;
+    let lastDate = NaN;
+    let lastDay = -1;
+    for (let i = start; i < end; i++) {
+      const u = userColumn[i];
+      if (u !== lastUser) {
+        lastUser = u;
+        lastPanel = codeToPanel[userCode.get(u)!];
+      }
+      const d = dateColumn[i];
+      if (d !== lastDate) {
+        lastDate = d;
+        const day = yyyymmddToDay(d);
+        lastDay = day === day ? day : -1;
+      }
+      if (users) users[i - start] = lastPanel;
+      if (rows) rows[i - start] = lastDay < 0 || lastPanel < 0 ? -1 : lastPanel * dayCount + (lastDay - firstDay);
+    }
+  };
+
   const rowEventCount = new Float64Array(ids.length * dayCount);
   let previousRow = -1;
   let contiguous = true;
   const rowSeen = new Uint8Array(ids.length * dayCount);
-  for (let i = 0; i < n; i++) {
-    const u = codeToPanel[rawUser[i]];
-    eventUser[i] = u;
-    const day = eventDay[i];
-    if (day < 0 || u < 0) {
-      eventRow[i] = -1;
-      continue;
-    }
-    const row = u * dayCount + (day - minDay);
-    eventRow[i] = row;
-    rowEventCount[row]++;
-    if (row !== previousRow) {
-      if (rowSeen[row]) contiguous = false;
-      rowSeen[row] = 1;
-      previousRow = row;
+  const block = new Int32Array(Math.min(n, 65_536));
+  for (let start = 0; start < n; start += block.length) {
+    const end = Math.min(n, start + block.length);
+    fill(start, end, null, block);
+    for (let k = 0; k < end - start; k++) {
+      const row = block[k];
+      if (row < 0) continue;
+      rowEventCount[row]++;
+      if (row !== previousRow) {
+        if (rowSeen[row]) contiguous = false;
+        rowSeen[row] = 1;
+        previousRow = row;
+      }
     }
   }
-  return { userIds: Int32Array.from(ids), eventUser, eventRow, firstDay: minDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous };
+  return { userIds: Int32Array.from(ids), firstDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous, fill };
 }
 
 interface ItemTable {
@@ -277,17 +296,18 @@ function denseCodes(values: Float64Array, pool?: ArrayPool): { codes: Int32Array
 }
 
 /** Event positions grouped by panel row (identity when the data already is). */
-function rowOrder(index: EventIndex): Int32Array | null {
+function rowOrder(index: EventIndex, eventCount: number): Int32Array | null {
   if (index.rowsContiguous) return null;
   const rows = index.rowEventCount.length;
   const start = new Int32Array(rows + 1);
   for (let r = 0; r < rows; r++) start[r + 1] = start[r] + index.rowEventCount[r];
   const order = new Int32Array(start[rows]);
-  const fill = start.slice(0, rows);
-  const eventRow = index.eventRow;
+  const next = start.slice(0, rows);
+  const eventRow = new Int32Array(eventCount);
+  index.fill(0, eventCount, null, eventRow);
   for (let i = 0; i < eventRow.length; i++) {
     const r = eventRow[i];
-    if (r >= 0) order[fill[r]++] = i;
+    if (r >= 0) order[next[r]++] = i;
   }
   return order;
 }
@@ -488,8 +508,6 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const nUsers = index.userIds.length;
   const D = index.dayCount;
   const nRows = nUsers * D;
-  // Per-event users serve only user.* joins at the event level: without any, drop them now.
-  if (![...plan.events, ...plan.days].some((d) => d.checked.refs.user.size > 0)) index.eventUser = new Int32Array(0);
 
   // User features aligned to panel users.
   const usersTable = data.users;
@@ -542,9 +560,14 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
    */
   function eventScope(start: number, end: number, pool: ArrayPool, precomputed: Map<CheckedNode, Vector>) {
     const length = end - start;
-    const eventRow = index.eventRow.subarray(start, end);
-    let eventItem: Int32Array | null = null; // made on the first item join
-    const eventUser = index.eventUser.subarray(start, end);
+    // Per-event codes for this range, made on first use.
+    let eventRow: Int32Array | null = null;
+    let eventItem: Int32Array | null = null;
+    let eventUser: Int32Array | null = null;
+    const rows = (): Int32Array => {
+      if (!eventRow) index.fill(start, end, null, (eventRow = pool.int32(length)));
+      return eventRow;
+    };
     const timestamp = events.numeric.timestamp?.subarray(start, end);
     const rawViews = new Map<string, Float64Array>();
     const rawCategorical = new Map<string, { values: Float64Array; levels: string[] }>();
@@ -639,8 +662,12 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         if (to === 'day' && from === 'user') lifted = liftUserToDay(values);
         else {
           if (to !== 'event') throw new Error(`cannot lift ${from} to ${to}`);
-          if (from === 'user' && index.eventUser.length !== nEvents) throw new Error('per-event users were released: a user join was not foreseen');
-          const map = from === 'item' ? (eventItem ??= items.eventItemsOf(start, end, pool)) : eventUser;
+          let map: Int32Array;
+          if (from === 'item') map = eventItem ??= items.eventItemsOf(start, end, pool);
+          else {
+            if (!eventUser) index.fill(start, end, (eventUser = pool.int32(length)), null);
+            map = eventUser;
+          }
           lifted = pool.float64(map.length); // every element is written below
           for (let i = 0; i < map.length; i++) {
             const k = map[i];
@@ -686,10 +713,10 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
       return env.lift(values, from, 'event');
     }
     const close = (): void => {
-      if (eventItem) pool.release(eventItem);
-      eventItem = null;
+      for (const codes of [eventRow, eventItem, eventUser]) if (codes) pool.release(codes);
+      eventRow = eventItem = eventUser = null;
     };
-    return { env, release, dropJoins, eventRow, close };
+    return { env, release, dropJoins, rows, close };
   }
 
   const precomputed = new Map<CheckedNode, Vector>();
@@ -710,7 +737,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const bounds = chunkable ? chunkBounds(events.numeric.user_id, chunkSize) : [0, nEvents];
   let longest = 0;
   for (let k = 1; k < bounds.length; k++) longest = Math.max(longest, bounds[k] - bounds[k - 1]);
-  const grouped = bounds.length === 2 ? rowOrderIfNeeded(index, plan) : null;
+  const grouped = bounds.length === 2 ? rowOrderIfNeeded(index, plan, nEvents) : null;
 
   const started = Date.now();
   const aggregatesOf = new Map<string, AggregateNode[]>();
@@ -727,7 +754,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     for (const d of plan.days) {
       for (const a of aggregatesOf.get(d.name)!) {
         const accumulator = accumulators.get(a)!;
-        withAggregateArgument(a, scope.env, (arg) => accumulator.add(arg, scope.eventRow, grouped, pool));
+        withAggregateArgument(a, scope.env, (arg) => accumulator.add(arg, scope.rows(), grouped, pool));
       }
       scope.release(d.checked.refs.event);
       scope.dropJoins();
@@ -738,8 +765,12 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   accumulators.clear();
 
   // The event level is done: let go of per-event arrays (and, if asked, the event table's columns).
-  index.eventRow = new Int32Array(0);
-  index.eventUser = new Int32Array(0);
+  // (The per-event code makers hold the event columns; nothing needs them now.)
+  const eventLevelDone = (): never => {
+    throw new Error('per-event codes asked for after the event level');
+  };
+  index.fill = eventLevelDone;
+  items.eventItemsOf = eventLevelDone;
   if (options.releaseEventColumns) {
     for (const name of Object.keys(events.numeric)) delete events.numeric[name];
     for (const name of Object.keys(events.categorical)) delete events.categorical[name];
@@ -829,10 +860,10 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
 }
 
 /** Event positions grouped by panel row, when some day measure counts distinct values and the data is not grouped already. */
-function rowOrderIfNeeded(index: EventIndex, plan: PanelPlan): Int32Array | null {
+function rowOrderIfNeeded(index: EventIndex, plan: PanelPlan, eventCount: number): Int32Array | null {
   const found: AggregateNode[] = [];
   for (const d of plan.days) collectNodes(d.checked.root, 'aggregate', found);
-  return found.some((a) => a.fn === 'nunique' && a.arg !== null) ? rowOrder(index) : null;
+  return found.some((a) => a.fn === 'nunique' && a.arg !== null) ? rowOrder(index, eventCount) : null;
 }
 
 function categoricalAsNumbers(
