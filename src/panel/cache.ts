@@ -13,6 +13,7 @@ import { Schema, Table, makeVector, tableFromIPC, tableToIPC, type Vector } from
 import type { CategoricalColumn } from '../data/table.js';
 import { buildPanel } from './build.js';
 import type { PanelDefinition } from './definition.js';
+import type { BuildOptions } from './build.js';
 import type { LoadedData, Panel } from './types.js';
 
 const FORMAT = 'causeway.panel/1';
@@ -31,6 +32,8 @@ export interface PanelCacheOptions {
   log?: (message: string) => void;
   /** Row selection when `source` is LoadedData (a PanelSource carries its own). */
   selection?: unknown;
+  /** Options for buildPanel on a miss (e.g. releaseEventColumns when nothing else reads the data). */
+  build?: Omit<BuildOptions, 'log'>;
 }
 
 export interface CacheInfo {
@@ -108,7 +111,7 @@ export async function buildPanelCached(
     }
   }
   const data = isLoadedData(source) ? source : await source.load();
-  const panel = buildPanel(data, def, { log });
+  const panel = buildPanel(data, def, { ...options.build, log });
   mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {

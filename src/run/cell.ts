@@ -52,12 +52,29 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   const fingerprint = await ctx.shared.memo(`fingerprint:${archivePath}`, () => archiveFingerprint(archivePath));
   const selection = { matrix: request.matrix, sample: request.sample, missingTime: request.missingTime, tables: request.tables, itemDailyColumns: request.itemDailyColumns };
   const dataKey = contentHash({ fingerprint, selection }, 20);
-  const loadOnce = () => ctx.shared.memo(`data:${dataKey}`, () => loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log }));
-
+  // The archive is read only on a panel-cache miss; the data's coverage and quality table are written
+  // beside the panel then, and the event columns are released as the panel consumes them, so a full
+  // big-matrix panel never holds both the events and the panel in memory.
+  const loadForPanel = async () => {
+    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    writeDataSummary(ctx.cacheDir, dataKey, summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic'));
+    return data;
+  };
   const panel = (await ctx.shared.memo(`panel:${dataKey}:${compiled.panelKey}`, () =>
-    buildPanelCached({ fingerprint, selection, load: loadOnce }, compiled.panelDefinition, { cacheDir: ctx.cacheDir, log: ctx.log }),
+    buildPanelCached({ fingerprint, selection, load: loadForPanel }, compiled.panelDefinition, {
+      cacheDir: ctx.cacheDir,
+      log: ctx.log,
+      build: { releaseEventColumns: true },
+    }),
   )) as Panel;
-  const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, () => readOrWriteDataSummary(ctx.cacheDir, dataKey, fingerprint, archivePath, request.path === undefined || compiled.dataRequest.source === 'synthetic', loadOnce));
+  const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
+    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint);
+    if (cached) return cached;
+    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    const summary = summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic');
+    writeDataSummary(ctx.cacheDir, dataKey, summary);
+    return summary;
+  });
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
   const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
@@ -358,23 +375,8 @@ function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagn
   ];
 }
 
-/** The data's coverage and quality table, cached beside the panel so a panel-cache hit needs no archive read. */
-async function readOrWriteDataSummary(
-  cacheDir: string,
-  dataKey: string,
-  fingerprint: string,
-  archivePath: string,
-  synthetic: boolean,
-  load: () => Promise<LoadedData>,
-): Promise<DataSummary> {
-  const file = join(cacheDir, 'data-summaries', `${dataKey}.json`);
-  try {
-    const cached = JSON.parse(readFileSync(file, 'utf8')) as DataSummary;
-    if (cached.fingerprint === fingerprint) return cached;
-  } catch {
-    // absent or unreadable: rebuilt below
-  }
-  const data = await load();
+/** The data's coverage and quality table (and the simulator's truth), cached beside the panel. */
+function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, synthetic: boolean): DataSummary {
   let truth: unknown = null;
   if (synthetic) {
     try {
@@ -383,17 +385,32 @@ async function readOrWriteDataSummary(
       truth = null;
     }
   }
-  const summary: DataSummary = {
+  return {
     fingerprint,
     coverage: data.coverage,
     quality: data.quality,
     source: data.source ? { path: basename(data.source.path), layout: data.source.layout, matrix: data.source.matrix } : null,
     truth,
   };
+}
+
+function summaryFile(cacheDir: string, dataKey: string): string {
+  return join(cacheDir, 'data-summaries', `${dataKey}.json`);
+}
+
+function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string): DataSummary | null {
+  try {
+    const cached = JSON.parse(readFileSync(summaryFile(cacheDir, dataKey), 'utf8')) as DataSummary;
+    return cached.fingerprint === fingerprint ? cached : null;
+  } catch {
+    return null; // absent or unreadable: rebuilt by the caller
+  }
+}
+
+function writeDataSummary(cacheDir: string, dataKey: string, summary: DataSummary): void {
+  const file = summaryFile(cacheDir, dataKey);
   mkdirSync(join(cacheDir, 'data-summaries'), { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(temp, JSON.stringify(summary));
   renameSync(temp, file);
-  return summary;
 }
-
