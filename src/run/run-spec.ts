@@ -18,6 +18,7 @@ import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type 
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
+import { ensureDemoArchive } from '../data/index.js';
 
 export interface RunOptions {
   out?: string;
@@ -61,6 +62,10 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const runDir = runDirOf(loaded, plan, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  // The embedded demo archive is generated here, once, rather than by every worker that needs it first.
+  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !c.spec.data.path)) {
+    await ensureDemoArchive(cacheDir, (m) => (opts.quiet ? undefined : process.stderr.write(m + '\n')));
+  }
   const executed = await executePlan(plan, {
     jobs: opts.jobs,
     shard,
