@@ -248,22 +248,7 @@ export class ClusterGram {
 
   private regressExact(S: Float64Array, regressors: number[], response: number, ridge = 0): { slopes: Float64Array; intercept: number; total: number; rank: number; aliased: number[] } {
     const p = regressors.length;
-    const total = S[this.at(0, 0)];
-    const mean = (j: number) => S[this.at(0, j)] / total;
-    const G = new Float64Array(p * p);
-    const b = new Float64Array(p);
-    for (let a = 0; a < p; a++) {
-      const ja = regressors[a];
-      const ma = mean(ja);
-      for (let c = 0; c <= a; c++) {
-        const jc = regressors[c];
-        const v = S[this.at(ja, jc)] - total * ma * mean(jc);
-        G[a * p + c] = v;
-        G[c * p + a] = v;
-      }
-      G[a * p + a] += ridge;
-      b[a] = S[this.at(ja, response)] - total * ma * mean(response);
-    }
+    const { G, b, total, mean } = this.centered(S, regressors, response, ridge);
     const sol = solveSymmetric(G, b, p);
     let intercept = mean(response);
     for (let a = 0; a < p; a++) intercept -= sol.coef[a] * mean(regressors[a]);

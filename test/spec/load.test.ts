@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/spec/load.js';
-import { CausewayError, CausewayErrors } from '../../src/errors.js';
+import { errorLines, tempDir, writeSpec } from './helpers.js';
 
 const MINIMAL = `spec: 1
 name: tiny
@@ -21,27 +19,8 @@ estimators:
   - { id: ipw, kind: ipw, clip: [0.02, 0.98] }
 `;
 
-function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'causeway-spec-'));
-}
-
-function write(d: string, name: string, text: string): string {
-  const p = join(d, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** Every error as `file:line:col  pointer  message` lines, the way the CLI prints them. */
-function errorLines(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CausewayErrors) return e.errors.map((x) => x.format());
-    if (e instanceof CausewayError) return [e.format()];
-    throw e;
-  }
-  assert.fail('expected the spec to be rejected');
-}
+const dir = () => tempDir();
+const write = writeSpec;
 
 test('a minimal spec loads and gets schema defaults', () => {
   const d = dir();

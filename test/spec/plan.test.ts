@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/spec/load.js';
 import { buildPlan, diffPlans } from '../../src/spec/plan.js';
-import { CausewayError, CausewayErrors } from '../../src/errors.js';
+import { errorLines, tempDir, writeSpec } from './helpers.js';
 
 const BASE = `spec: 1
 name: grid
@@ -18,23 +16,8 @@ estimators:
   - { id: ipw, kind: ipw, clip: [0.02, 0.98] }
 `;
 
-function specFile(text: string, name = 'spec.yaml'): string {
-  const d = mkdtempSync(join(tmpdir(), 'causeway-plan-'));
-  const p = join(d, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-function messages(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CausewayErrors) return e.errors.map((x) => x.format());
-    if (e instanceof CausewayError) return [e.format()];
-    throw e;
-  }
-  assert.fail('expected an error');
-}
+const specFile = (text: string, name = 'spec.yaml') => writeSpec(tempDir('causeway-plan-'), name, text);
+const messages = errorLines;
 
 test('a spec without a grid is one cell whose id ignores presentation keys', () => {
   const a = buildPlan(loadSpec(specFile(BASE)));
