@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { loadSpec } from '../../src/spec/load.js';
 import { buildPlan, diffPlans } from '../../src/spec/plan.js';
 import { errorLines, tempDir, writeSpec } from './helpers.js';
