@@ -109,6 +109,23 @@ test('robustness demo spec runs its grid on the small archive and summarizes fam
   assert.match(again.stdout, /0 computed, 36 from cache/);
 });
 
+test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shards equal one process', () => {
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 20 } }\n');
+  const one = causeway(['run', spec, '--out', join(work, 'shards-j1'), '--jobs', '1', '--no-cache']);
+  assert.equal(one.code, 0, one.stderr);
+  const two = causeway(['run', spec, '--out', join(work, 'shards-j2'), '--jobs', '2', '--no-cache']);
+  assert.equal(two.code, 0, two.stderr);
+  const single = readFileSync(join(work, 'shards-j1', 'results.json'));
+  assert.ok(single.equals(readFileSync(join(work, 'shards-j2', 'results.json'))), '--jobs 1 and --jobs 2 differ');
+  for (const k of [1, 2, 3]) {
+    const r = causeway(['run', spec, '--out', join(work, 'sharded'), '--shard', `${k}/3`, '--no-cache']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const merged = causeway(['merge', join(work, 'sharded')]);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.ok(single.equals(readFileSync(join(work, 'sharded', 'results.json'))), 'merged shards differ from one process');
+});
+
 test('a spec for the real archive runs unchanged on an archive in the real layout', () => {
   const spec = join(work, 'kuairec-on-simulated.yaml');
   writeFileSync(
