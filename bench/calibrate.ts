@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- calibrate [--archives N] [--null K] [--reps R] [--users U] [--days D] [--videos V]
- *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw|today_raw]`: calibration of every estimator against the simulator's
+ *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw|today_raw|repeats]`: calibration of every estimator against the simulator's
  * known truth (docs/calibration.md).
  *
  * N simulated archives (seeds S, S+1, …) and K null archives (every effect 0) are each analysed by a
@@ -70,6 +70,14 @@ const TARGETS: Target[] = [
   { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
   { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
   { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'normal' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'normal' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'normal' },
+  // Variant 'repeats': the same estimator with repeated cross-fitting (5 splits, median combination).
+  ...(['boot', 'normal'] as const).flatMap((ci) => (['te', 'nde', 'nie'] as const).map((e): Target => ({
+    label: `mediation_gbm_gbmprop_r5 debiased (5 repeated splits, ${ci === 'boot' ? 'bootstrap' : 'IF normal'} CI)`,
+    estimator: 'mediation_gbm_gbmprop_r5', key: `${e}_debiased`, estimand: e.toUpperCase() as Estimand, ci,
+  }))),
 ];
 
 /** One archive's outcome: the truth and, per target, the estimate and CI (null when missing). */
@@ -112,6 +120,17 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
   // The debiased GBM mediation with gbm propensities P(A=1|X), P(A=1|M,X) instead of the demo's logistic.
   const gbmPropensity = '  - { id: mediation_gbm_gbmprop, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: gbm_propensity, method: debiased, crossfit: { folds: 3 } }';
   const models = ['models:', '  gbm_propensity: { kind: gbm, trees: 150, max_depth: 3, learning_rate: 0.1 }'];
+  if (variant === 'repeats') {
+    // Repeated cross-fitting against one split, on the demo covariates: only the gbm-propensity debiased mediation.
+    return [
+      ...head,
+      ...models,
+      'estimators:',
+      gbmPropensity,
+      gbmPropensity.replace('id: mediation_gbm_gbmprop,', 'id: mediation_gbm_gbmprop_r5,').replace('crossfit: { folds: 3 }', 'crossfit: { folds: 3, repeats: 5 }'),
+      '',
+    ].join('\n');
+  }
   if (variant === 'today' || variant === 'today_raw') {
     return [
       ...head,
@@ -147,7 +166,7 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
   ].join('\n');
 }
 
-type Variant = 'demo' | 'today' | 'raw' | 'today_raw';
+type Variant = 'demo' | 'today' | 'raw' | 'today_raw' | 'repeats';
 
 interface TruthFile {
   population: { rows: number };
@@ -256,7 +275,7 @@ export async function run(args: string[]): Promise<string> {
   const parallel = Number(flag(args, 'parallel') ?? 2);
   const firstSeed = Number(flag(args, 'seed') ?? 1000);
   const variant = (flag(args, 'variant') ?? 'demo') as Variant;
-  if (!['demo', 'today', 'raw', 'today_raw'].includes(variant)) throw new Error('--variant must be demo, today, raw or today_raw');
+  if (!['demo', 'today', 'raw', 'today_raw', 'repeats'].includes(variant)) throw new Error('--variant must be demo, today, raw, today_raw or repeats');
   const rawFile = flag(args, 'raw') ?? join(root, 'bench', 'results', `calibrate-archives${variant === 'demo' ? '' : `-${variant}`}.json`);
   const work = mkdtempSync(join(tmpdir(), 'causeway-bench-calibrate-'));
   const started = Date.now();
@@ -286,7 +305,8 @@ export async function run(args: string[]): Promise<string> {
         `${reps}-rep user-cluster bootstrap, 95% percentile CIs. Outcome: future_7day_interactions. ATE estimators are compared with TE.` +
         (variant.startsWith('today') ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : '') +
         (variant === 'today_raw' ? ' Variant `today_raw`: also without the log1p transforms.' : '') +
-        (variant === 'raw' ? ' Variant `raw`: the demo covariates without their log1p transforms.' : ''),
+        (variant === 'raw' ? ' Variant `raw`: the demo covariates without their log1p transforms.' : '') +
+        (variant === 'repeats' ? ' Variant `repeats`: only the gbm-propensity debiased mediation, with one split and with `crossfit: { folds: 3, repeats: 5 }`.' : ''),
       '',
       calibrationTable(rows),
       '',

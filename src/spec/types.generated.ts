@@ -425,6 +425,10 @@ export interface WeightVariant {
 }
 export interface Crossfit {
   folds?: number;
+  /**
+   * Repeated cross-fitting (debiased mediation only; the other cross-fitted estimators use one split): this many fold splits, estimates the median over splits, variance the median of each split's variance plus its squared distance from the median.
+   */
+  repeats?: number;
   group?: 'user_id';
 }
 export interface Uncertainty {

@@ -11,7 +11,7 @@
  */
 import { CausewayError, isCausewayError } from '../../errors.js';
 import '../gbm/index.js';
-import './register.js';
+import { repeatsOf } from './register.js';
 import { resolveModel } from '../learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../types.js';
 import { aipwCrossfit, gcompCrossfit, type AipwRows, type GcompRows } from './ate.js';
@@ -79,7 +79,7 @@ export function runMlEstimator(frame: AnalysisFrame, spec: EstimatorSpec, ctx: E
           throw new CausewayError('ESTIMATE_BAD_OPTION', `estimator ${spec.id}: mediator_clip must be [low, high]`);
         }
         return mediationCrossfit(frame, {
-          id: spec.id, folds, clip: clipOf(spec), bootstrap, weights: opts.weights, debiased,
+          id: spec.id, folds, repeats: repeatsOf(spec), seed: ctx.seed, cellId: ctx.cellId, clip: clipOf(spec), bootstrap, weights: opts.weights, debiased,
           interaction: spec.interaction === undefined ? true : Boolean(spec.interaction),
           mediatorClip: mediatorClip ?? null,
           mediator: learner(spec.mediator_model, 'gbm', 'mediator', 'regression'),

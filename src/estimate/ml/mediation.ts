@@ -17,15 +17,18 @@
  * the other folds' users; ω is fitted on one half of the training users from a μ fitted on the other
  * half (both ways, averaged), so μ's in-sample fit never feeds its own nested regression.
  * Standard errors: the influence function clustered by user; CIs from the user-cluster score bootstrap.
+ * With `repeats` > 1 (repeated cross-fitting) the debiased estimates are medians over S fold splits and
+ * their variance adds the split-to-split spread (docs/calibration.md, "Repeated cross-fitting").
  */
 import { CausewayError } from '../../errors.js';
+import { Rng } from '../../rng.js';
 import { groupKFold } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
-  setColumn, take, userFolds, usersOf, type CrossfitData,
+  bootstrapMultiplicities, checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
+  setColumn, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
 export interface MediationOptions {
@@ -37,6 +40,16 @@ export interface MediationOptions {
   /** Classifier for P(A=1|X) and P(A=1|M,X) (debiased). Required unless debiased is false. */
   propensity?: Learner;
   folds?: number;
+  /**
+   * Repeated cross-fitting (Chernozhukov et al. 2018): S fold splits; split 0 is the usual deterministic
+   * user split, split s ≥ 1 a random user split keyed by (seed, cellId, 'crossfit-repeat', s). The
+   * debiased estimates are the medians over splits of θ_s, their variance the median of
+   * σ²_s + (θ_s − θ̃)². Default 1 (one split, no randomness).
+   */
+  repeats?: number;
+  /** Spec seed and cell id: key the random splits of repeated cross-fitting. */
+  seed?: number;
+  cellId?: string;
   /** Include the A·M column in the outcome design (seed 004: yes). */
   interaction?: boolean;
   /** Clip predicted mediator values (seed 004 clips a share to [0, 1]). */
@@ -65,6 +78,8 @@ export interface MediationRows {
   psi11: Float64Array | null;
   psi10: Float64Array | null;
   psi00: Float64Array | null;
+  /** With repeated cross-fitting (repeats > 1): every split's debiased scores, split 0 first (its scores are psi11/psi10/psi00 above). */
+  splits?: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[];
 }
 
 function outcomeLead(data: { A: Float64Array; M: Float64Array }, interaction: boolean, A?: Float64Array, M?: Float64Array) {
@@ -102,6 +117,10 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
   const weights = options.weights ?? null;
   const n = data.n;
+  const repeatsOption = options.repeats ?? 1;
+  if (!Number.isInteger(repeatsOption) || repeatsOption < 1) {
+    throw new CausewayError('ESTIMATE_BAD_OPTION', `estimator ${id}: crossfit repeats must be an integer ≥ 1 (got ${repeatsOption})`);
+  }
   const folds = userFolds(data.cluster, options.folds ?? 3);
   checkFoldArms(data.A, folds);
   const md = { A: data.A, M };
@@ -128,6 +147,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const nu0 = new Float64Array(n);
   const nuHat = new Float64Array(n);
   const omega = new Float64Array(n);
+  const nuis: DebiasedNuisances = { e, pM, mu1M, nu1, nu0, nuHat, omega };
   const warnings: string[] = [];
 
   for (const fold of folds) {
@@ -156,26 +176,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     scatter(y01, V, predictAt(mu, DP, 0, m1V, interaction));
     if (!debiased) continue;
 
-    // Debiased: μ(1, M_i, X_i) at the observed mediator.
-    const MV = take(M, V);
-    scatter(mu1M, V, predictAt(mu, DV, 1, MV, interaction));
-    // Propensities P(A=1|X) and P(A=1|M,X).
-    const propensity = options.propensity!;
-    const AT = take(data.A, T);
-    scatter(e, V, propensity.fit(designRows(data.X, T, []), AT).predict(designRows(data.X, V, [])));
-    scatter(pM, V, propensity.fit(designRows(data.X, T, [{ name: 'M', values: M }]), AT)
-      .predict(designRows(data.X, V, [{ name: 'M', values: M }])));
-    // ν(a, X) = E[Y | A = a, X].
-    const nu = options.outcome.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
-    const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
-    scatter(nuHat, V, nu.predict(DN));
-    setColumn(DN, 0, 1);
-    scatter(nu1, V, nu.predict(DN));
-    setColumn(DN, 0, 0);
-    scatter(nu0, V, nu.predict(DN));
-    // Nested ω(X) = E[μ(1, M, X) | A = 0, X], μ and ω on different halves of the training users.
-    const omegaV = nestedOmega(data, T, V, options.outcome, weights, interaction, md, warnings);
-    scatter(omega, V, omegaV);
+    debiasedFold(data, T, V, mu, DV, options.propensity!, options.outcome, weights, interaction, md, nuis, warnings);
   }
 
   // Plug-in effects (seed 004).
@@ -220,43 +221,16 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   let psi11: Float64Array | null = null;
   let psi10: Float64Array | null = null;
   let psi00: Float64Array | null = null;
+  let splitRows: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[] | null = null;
   if (debiased) {
-    const rawE = Float64Array.from(e);
-    const rawPM = Float64Array.from(pM);
-    const clippedE = clipProbabilities(e, clip);
-    const clippedPM = clipProbabilities(pM, clip);
+    const sc = debiasedScores(data.A, data.Y, nuis, clip, normalizeWeights);
+    const { rawE, rawPM, clippedE, clippedPM, weightMeans, wM } = sc;
     if (clippedE + clippedPM > 0) {
       warnings.push(`${clippedE} P(A=1|X) and ${clippedPM} P(A=1|M,X) cross-fitted propensities were clipped to [${clip}, ${1 - clip}]`);
     }
-    psi11 = new Float64Array(n);
-    psi10 = new Float64Array(n);
-    psi00 = new Float64Array(n);
-    // Inverse-probability weights of the three scores. Each has mean 1 in the population; with
-    // `normalizeWeights` each is divided by its sample mean (Hájek form: same influence function,
-    // far less sensitive to a few large weights from P(A=1|M,X) near 0).
-    const w1 = new Float64Array(n);
-    const w0 = new Float64Array(n);
-    const wM = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const a = data.A[i];
-      w1[i] = a / e[i];
-      w0[i] = (1 - a) / (1 - e[i]);
-      wM[i] = (a * (1 - pM[i])) / (pM[i] * (1 - e[i]));
-    }
-    const weightMeans = { w1: mean(w1), w0: mean(w0), wM: mean(wM) };
-    if (normalizeWeights) {
-      for (let i = 0; i < n; i++) {
-        w1[i] /= weightMeans.w1;
-        w0[i] /= weightMeans.w0;
-        wM[i] /= weightMeans.wM;
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const y = data.Y[i];
-      psi11[i] = nu1[i] + w1[i] * (y - nu1[i]);
-      psi00[i] = nu0[i] + w0[i] * (y - nu0[i]);
-      psi10[i] = omega[i] + wM[i] * (y - mu1M[i]) + w0[i] * (mu1M[i] - omega[i]);
-    }
+    psi11 = sc.psi11;
+    psi10 = sc.psi10;
+    psi00 = sc.psi00;
     let maxWM = 0;
     let sumWM = 0;
     let sumWM2 = 0;
@@ -284,11 +258,63 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       const { estimate, se } = clusteredMean(s, data.cluster);
       estimates[`${name}_debiased`] = { estimate: finiteOrNull(estimate), se };
     }
-    if (options.bootstrap && options.bootstrap.reps > 0) {
+    if (options.bootstrap && options.bootstrap.reps > 0 && (options.repeats ?? 1) === 1) {
       const b = options.bootstrap;
       const names = Object.keys(scores);
       const boot = scoreBootstrap(Object.values(scores), usersOf(data.cluster), null, b.reps, b.level, b.seed, b.cellId);
       names.forEach((name, k) => Object.assign(estimates[name], { ci: boot[k].ci, bootMean: boot[k].bootMean, bootSd: boot[k].bootSd }));
+    }
+    const repeats = options.repeats ?? 1;
+    if (repeats > 1) {
+      const splits = [{ psi11, psi10, psi00 }];
+      const foldsOption = options.folds ?? 3;
+      for (let s = 1; s < repeats; s++) {
+        const splitFolds = randomUserFolds(data.cluster, foldsOption, options.seed ?? 0, options.cellId ?? id, s);
+        checkFoldArms(data.A, splitFolds);
+        const splitNuis = emptyNuisances(n);
+        const splitWarnings: string[] = [];
+        for (const fold of splitFolds) {
+          const T = fold.train;
+          const mu = options.outcome.fit(designRows(data.X, T, outcomeLead(md, interaction)), take(data.Y, T), weights ? take(weights, T) : undefined);
+          const DV = designRows(data.X, fold.test, outcomeLead(md, interaction));
+          debiasedFold(data, T, fold.test, mu, DV, options.propensity!, options.outcome, weights, interaction, md, splitNuis, splitWarnings);
+        }
+        const sc2 = debiasedScores(data.A, data.Y, splitNuis, clip, normalizeWeights);
+        splits.push({ psi11: sc2.psi11, psi10: sc2.psi10, psi00: sc2.psi00 });
+      }
+      splitRows = splits;
+      // Per split θ_s and σ_s; θ̃ = median θ_s, σ̃² = median(σ²_s + (θ_s − θ̃)²) (Chernozhukov et al. 2018, §3.4).
+      const perSplit = splits.map((sp) => ({
+        te_debiased: diff(sp.psi11, sp.psi00), nde_debiased: diff(sp.psi10, sp.psi00), nie_debiased: diff(sp.psi11, sp.psi10),
+        y11_debiased: sp.psi11, y10_debiased: sp.psi10, y00_debiased: sp.psi00,
+      }));
+      const combined: Record<string, { estimate: number; se: number | null; thetas: number[] }> = {};
+      for (const name of Object.keys(perSplit[0]) as (keyof typeof perSplit[0])[]) {
+        const fits = perSplit.map((p) => clusteredMean(p[name], data.cluster));
+        const thetas = fits.map((f) => f.estimate);
+        const theta = median(thetas);
+        const se = fits.every((f) => f.se !== null) ? Math.sqrt(median(fits.map((f, k) => f.se! ** 2 + (thetas[k] - theta) ** 2))) : null;
+        combined[name] = { estimate: theta, se: finiteOrNull(se ?? NaN), thetas };
+      }
+      const y00Combined = combined.y00_debiased.estimate;
+      for (const [name, c] of Object.entries(combined)) {
+        const isEffect = name in scores;
+        estimates[name] = isEffect
+          ? { estimate: finiteOrNull(c.estimate), se: c.se, relative: rel(c.estimate, y00Combined) }
+          : { estimate: finiteOrNull(c.estimate), se: c.se };
+        if (isEffect) normal[name] = normalCi(c.estimate, c.se, level);
+      }
+      if (options.bootstrap && options.bootstrap.reps > 0) {
+        const b = options.bootstrap;
+        const boot = splitMixtureBootstrap(splits, data.cluster, b.reps, b.level, b.seed, b.cellId);
+        for (const [name, v] of Object.entries(boot)) Object.assign(estimates[name], v);
+      }
+      diagnostics.crossfit_repeats = {
+        repeats,
+        combination: 'median over splits of θ_s; variance median of σ²_s + (θ_s − θ̃)²',
+        per_split: Object.fromEntries(Object.entries(combined).map(([name, c]) => [name, c.thetas.map((t) => finiteOrNull(t))])),
+        single_split_se: Object.fromEntries(Object.keys(scores).map((name) => [name, clusteredMean(perSplit[0][name as keyof typeof perSplit[0]], data.cluster).se])),
+      };
     }
     diagnostics.ci_normal = normal;
     const nuisance = diagnostics.nuisance as Record<string, unknown>;
@@ -300,9 +326,185 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   }
 
   return {
-    rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00 },
+    rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00, ...(splitRows ? { splits: splitRows } : {}) },
     result: { id, kind: 'mediation', status: 'ok', estimates, diagnostics, warnings },
   };
+}
+
+/** Cross-fitted nuisances of the debiased scores (one value per row, each from the other folds' users). */
+interface DebiasedNuisances {
+  e: Float64Array;
+  pM: Float64Array;
+  mu1M: Float64Array;
+  nu1: Float64Array;
+  nu0: Float64Array;
+  nuHat: Float64Array;
+  omega: Float64Array;
+}
+
+const emptyNuisances = (n: number): DebiasedNuisances => ({
+  e: new Float64Array(n), pM: new Float64Array(n), mu1M: new Float64Array(n), nu1: new Float64Array(n),
+  nu0: new Float64Array(n), nuHat: new Float64Array(n), omega: new Float64Array(n),
+});
+
+/** The debiased nuisances of one fold: test rows V from models fitted on training rows T (μ already fitted, DV its design on V). */
+function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { predict(X: import('../types.js').DesignMatrix): Float64Array },
+  DV: import('../types.js').DesignMatrix, propensity: Learner, outcome: Learner, weights: Float64Array | null, interaction: boolean,
+  md: { A: Float64Array; M: Float64Array }, out: DebiasedNuisances, warnings: string[]): void {
+  const M = md.M;
+  const yT = take(data.Y, T);
+  const wT = weights ? take(weights, T) : undefined;
+  // μ(1, M_i, X_i) at the observed mediator.
+  const MV = take(M, V);
+  scatter(out.mu1M, V, predictAt(mu, DV, 1, MV, interaction));
+  // Propensities P(A=1|X) and P(A=1|M,X).
+  const AT = take(data.A, T);
+  scatter(out.e, V, propensity.fit(designRows(data.X, T, []), AT).predict(designRows(data.X, V, [])));
+  scatter(out.pM, V, propensity.fit(designRows(data.X, T, [{ name: 'M', values: M }]), AT)
+    .predict(designRows(data.X, V, [{ name: 'M', values: M }])));
+  // ν(a, X) = E[Y | A = a, X].
+  const nu = outcome.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
+  const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
+  scatter(out.nuHat, V, nu.predict(DN));
+  setColumn(DN, 0, 1);
+  scatter(out.nu1, V, nu.predict(DN));
+  setColumn(DN, 0, 0);
+  scatter(out.nu0, V, nu.predict(DN));
+  // Nested ω(X) = E[μ(1, M, X) | A = 0, X], μ and ω on different halves of the training users.
+  scatter(out.omega, V, nestedOmega(data, T, V, outcome, weights, interaction, md, warnings));
+}
+
+/**
+ * The three debiased scores from cross-fitted nuisances (clips e and pM in place). Inverse-probability
+ * weights each have mean 1 in the population; with `normalizeWeights` each is divided by its sample
+ * mean (Hájek form: same influence function, far less sensitive to a few large weights from
+ * P(A=1|M,X) near 0).
+ */
+function debiasedScores(A: Float64Array, Y: Float64Array, nuis: DebiasedNuisances, clip: number, normalizeWeights: boolean) {
+  const { e, pM, nu1, nu0, mu1M, omega } = nuis;
+  const n = A.length;
+  const rawE = Float64Array.from(e);
+  const rawPM = Float64Array.from(pM);
+  const clippedE = clipProbabilities(e, clip);
+  const clippedPM = clipProbabilities(pM, clip);
+  const psi11 = new Float64Array(n);
+  const psi10 = new Float64Array(n);
+  const psi00 = new Float64Array(n);
+  const w1 = new Float64Array(n);
+  const w0 = new Float64Array(n);
+  const wM = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = A[i];
+    w1[i] = a / e[i];
+    w0[i] = (1 - a) / (1 - e[i]);
+    wM[i] = (a * (1 - pM[i])) / (pM[i] * (1 - e[i]));
+  }
+  const weightMeans = { w1: mean(w1), w0: mean(w0), wM: mean(wM) };
+  if (normalizeWeights) {
+    for (let i = 0; i < n; i++) {
+      w1[i] /= weightMeans.w1;
+      w0[i] /= weightMeans.w0;
+      wM[i] /= weightMeans.wM;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const y = Y[i];
+    psi11[i] = nu1[i] + w1[i] * (y - nu1[i]);
+    psi00[i] = nu0[i] + w0[i] * (y - nu0[i]);
+    psi10[i] = omega[i] + wM[i] * (y - mu1M[i]) + w0[i] * (mu1M[i] - omega[i]);
+  }
+  return { psi11, psi10, psi00, rawE, rawPM, clippedE, clippedPM, weightMeans, wM };
+}
+
+/**
+ * A random user split for repeat s ≥ 1 of repeated cross-fitting: users (ascending id) shuffled by
+ * Rng(seed, cellId, 'crossfit-repeat', s), then dealt to the folds in turn (equal user counts).
+ */
+export function randomUserFolds(cluster: Int32Array, folds: number, seed: number, cellId: string, s: number): Fold[] {
+  const ids = Int32Array.from(new Set(cluster)).sort();
+  if (folds > ids.length) throw new CausewayError('ESTIMATE_TOO_FEW_GROUPS', `cannot cross-fit with ${folds} folds: only ${ids.length} users`);
+  const rng = new Rng(seed, cellId, 'crossfit-repeat', s);
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    const t = ids[i];
+    ids[i] = ids[j];
+    ids[j] = t;
+  }
+  const foldOf = new Map<number, number>();
+  ids.forEach((id, k) => foldOf.set(id, k % folds));
+  const out: Fold[] = [];
+  for (let k = 0; k < folds; k++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    const users = new Set<number>();
+    for (let i = 0; i < cluster.length; i++) {
+      if (foldOf.get(cluster[i]) === k) {
+        test.push(i);
+        users.add(cluster[i]);
+      } else train.push(i);
+    }
+    out.push({ train: Int32Array.from(train), test: Int32Array.from(test), testUsers: users.size });
+  }
+  return out;
+}
+
+/**
+ * Score bootstrap across the splits of repeated cross-fitting: replicate r resamples users
+ * (bootstrapMultiplicities, as the single-split bootstrap) and reads the scores of split r mod S, so
+ * the replicates' spread holds both the sampling variance and the split-to-split variance (the
+ * bootstrap counterpart of median(σ²_s + (θ_s − θ̃)²)). Percentile CIs, linear quantiles.
+ */
+export function splitMixtureBootstrap(splits: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[], cluster: Int32Array,
+  reps: number, level: number, seed: number, cellId: string): Record<string, { ci: [number, number] | null; bootMean: number | null; bootSd: number | null }> {
+  const users = usersOf(cluster);
+  const G = users.ids.length;
+  const count = new Float64Array(G);
+  for (let i = 0; i < cluster.length; i++) count[users.ofRow[i]]++;
+  const sums = splits.map((sp) => [sp.psi11, sp.psi10, sp.psi00].map((psi) => {
+    const out = new Float64Array(G);
+    for (let i = 0; i < psi.length; i++) out[users.ofRow[i]] += psi[i];
+    return out;
+  }));
+  const names = ['te_debiased', 'nde_debiased', 'nie_debiased'];
+  const reps3 = names.map(() => [] as number[]);
+  for (let r = 0; r < reps; r++) {
+    const m = bootstrapMultiplicities(G, seed, cellId, r);
+    const [s11, s10, s00] = sums[r % splits.length];
+    let nn = 0;
+    let a11 = 0;
+    let a10 = 0;
+    let a00 = 0;
+    for (let u = 0; u < G; u++) {
+      nn += m[u] * count[u];
+      a11 += m[u] * s11[u];
+      a10 += m[u] * s10[u];
+      a00 += m[u] * s00[u];
+    }
+    if (!(nn > 0)) continue;
+    reps3[0].push((a11 - a00) / nn);
+    reps3[1].push((a10 - a00) / nn);
+    reps3[2].push((a11 - a10) / nn);
+  }
+  const alpha = (1 - level) / 2;
+  const quantile = (v: number[], q: number) => {
+    const h = (v.length - 1) * q;
+    const lo = Math.floor(h);
+    return v[lo] + (h - lo) * ((v[Math.min(lo + 1, v.length - 1)]) - v[lo]);
+  };
+  return Object.fromEntries(names.map((name, k) => {
+    const v = reps3[k].filter(Number.isFinite).sort((x, y) => x - y);
+    if (v.length < 2) return [name, { ci: null, bootMean: v[0] ?? null, bootSd: null }];
+    const mu = v.reduce((a, x) => a + x, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, x) => a + (x - mu) ** 2, 0) / (v.length - 1));
+    return [name, { ci: [quantile(v, alpha), quantile(v, 1 - alpha)] as [number, number], bootMean: finiteOrNull(mu), bootSd: finiteOrNull(sd) }];
+  }));
+}
+
+/** Median of a non-empty list (mean of the two middle values for an even count). */
+export function median(values: number[]): number {
+  const v = [...values].sort((x, y) => x - y);
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 /**

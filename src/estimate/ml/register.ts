@@ -37,6 +37,17 @@ function foldsOf(opts: Opts): number {
   return folds;
 }
 
+/** crossfit.repeats: how many fold splits repeated cross-fitting combines (default 1). */
+export function repeatsOf(opts: Opts): number {
+  const cf = opts.crossfit;
+  if (cf === undefined || cf === true || cf === null || typeof cf !== 'object') return 1;
+  const repeats = (cf as { repeats?: unknown }).repeats ?? 1;
+  if (typeof repeats !== 'number' || !Number.isInteger(repeats) || repeats < 1) {
+    throw new CausewayError('ESTIMATE_BAD_OPTION', 'option crossfit.repeats must be an integer ≥ 1');
+  }
+  return repeats;
+}
+
 function clipOf(opts: Opts): number {
   const clip = opts.clip;
   if (clip === undefined) return 0.01;
@@ -71,6 +82,9 @@ export const mediationDebiased: EstimatorImpl = {
     const options = {
       id: 'mediation_debiased',
       folds: foldsOf(opts),
+      repeats: repeatsOf(opts),
+      seed: ctx.seed,
+      cellId: ctx.cellId,
       clip: clipOf(opts),
       interaction: flag(opts, 'interaction', true),
       mediatorClip: mediatorClipOf(opts),
@@ -121,19 +135,26 @@ export const mediationDebiased: EstimatorImpl = {
     const users = usersOf(frame.cluster);
     const G = users.ids.length;
     const count = new Float64Array(G);
-    const s11 = new Float64Array(G);
-    const s10 = new Float64Array(G);
-    const s00 = new Float64Array(G);
-    for (let i = 0; i < frame.n; i++) {
-      const u = users.ofRow[i];
-      count[u]++;
-      s11[u] += rows.psi11[i];
-      s10[u] += rows.psi10[i];
-      s00[u] += rows.psi00[i];
-    }
+    for (let i = 0; i < frame.n; i++) count[users.ofRow[i]]++;
+    // With repeated cross-fitting, replicate r reads split r mod S (splitMixtureBootstrap in mediation.ts):
+    // the replicates then spread by the sampling and the split-to-split variance together.
+    const splits = rows.splits ?? [{ psi11: rows.psi11, psi10: rows.psi10, psi00: rows.psi00 }];
+    const sums = splits.map((sp) => {
+      const s11 = new Float64Array(G);
+      const s10 = new Float64Array(G);
+      const s00 = new Float64Array(G);
+      for (let i = 0; i < frame.n; i++) {
+        const u = users.ofRow[i];
+        s11[u] += sp.psi11[i];
+        s10[u] += sp.psi10[i];
+        s00[u] += sp.psi00[i];
+      }
+      return { s11, s10, s00 };
+    });
     const plugInKeys = Object.keys(point.estimates).filter((k) => !k.endsWith('_debiased'));
     // Users are in ascending id order here and in the core bootstrap (userIndex), so multiplicities align.
-    return (_rep: number, mult: Float64Array) => {
+    return (replicate: number, mult: Float64Array) => {
+      const { s11, s10, s00 } = sums[replicate >= 0 ? replicate % sums.length : 0]; // negative: jackknife probes, split 0
       let n = 0;
       let a11 = 0;
       let a10 = 0;
