@@ -82,16 +82,9 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
       ],
     },
     options: {
-      indexAxis: 'y',
-      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      ...horizontalLayout(),
       scales: {
-        x: {
-          type: 'linear',
-          suggestedMin: range.min,
-          suggestedMax: range.max,
-          title: { display: true, text: data.valueLabel, font: { size: 13, weight: 'bold' } },
-          grid: { color: '#e5e7eb' },
-        },
+        x: valueAxis(data.valueLabel, { suggestedMin: range.min, suggestedMax: range.max }),
         y: {
           type: 'category',
           offset: true,
@@ -159,16 +152,9 @@ export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
       ],
     },
     options: {
-      indexAxis: 'y',
-      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      ...horizontalLayout(),
       scales: {
-        x: {
-          type: 'linear',
-          suggestedMin: range.min,
-          suggestedMax: range.max,
-          title: { display: true, text: 'Standardized mean difference (treated − control)', font: { size: 13, weight: 'bold' } },
-          grid: { color: '#e5e7eb' },
-        },
+        x: valueAxis('Standardized mean difference (treated − control)', { suggestedMin: range.min, suggestedMax: range.max }),
         y: { type: 'category', offset: true, grid: { color: '#f3f4f6' }, ticks: { font: { size: 12 } } },
       },
       plugins: {
@@ -333,16 +319,9 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
       }),
     },
     options: {
-      indexAxis: 'y',
-      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      ...horizontalLayout(),
       scales: {
-        x: {
-          type: 'linear',
-          suggestedMin: range.min,
-          suggestedMax: range.max,
-          title: { display: true, text: data.valueLabel, font: { size: 13, weight: 'bold' } },
-          grid: { color: '#e5e7eb' },
-        },
+        x: valueAxis(data.valueLabel, { suggestedMin: range.min, suggestedMax: range.max }),
         y: { type: 'category', grid: { display: false }, ticks: { font: { size: 13 } } },
       },
       plugins: {
@@ -380,15 +359,9 @@ export function importanceChart(data: ImportanceData, opts: FigureOptions = {}):
       datasets: [{ data: rows.map((r) => r.share * 100), backgroundColor: PALETTE.primary, barPercentage: 0.8 }],
     },
     options: {
-      indexAxis: 'y',
-      layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
+      ...horizontalLayout(),
       scales: {
-        x: {
-          type: 'linear',
-          min: 0,
-          title: { display: true, text: 'Share of total gain (%)', font: { size: 13, weight: 'bold' } },
-          grid: { color: '#e5e7eb' },
-        },
+        x: valueAxis('Share of total gain (%)', { min: 0 }),
         y: { type: 'category', grid: { display: false }, ticks: { font: { size: 12 } } },
       },
       plugins: { legend: { display: false }, ...titleOptions(data.title, data.subtitle) },
@@ -532,4 +505,14 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
       'The lower panel marks the choice of each axis per specification.' +
       (data.reference ? ` A dashed line marks ${data.reference.label} (${formatNumber(data.reference.value)}).` : ''),
   };
+}
+
+/** Horizontal charts (estimates listed down the y axis) share one layout. */
+function horizontalLayout(): { indexAxis: 'y'; layout: { padding: { left: number; right: number; top: number; bottom: number } } } {
+  return { indexAxis: 'y', layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } } };
+}
+
+/** The value axis of a horizontal chart: linear, titled, light grid, with the given limits. */
+function valueAxis(title: string, limits: { suggestedMin?: number; suggestedMax?: number; min?: number }) {
+  return { type: 'linear' as const, ...limits, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, grid: { color: '#e5e7eb' } };
 }
