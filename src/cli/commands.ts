@@ -248,18 +248,21 @@ Options:
 const merge: Command = {
   name: 'merge',
   summary: 'assemble shard outputs into one run',
-  help: `Usage: causeway merge <run-dir> [--spec FILE]
+  help: `Usage: causeway merge <run-dir> [--spec FILE] [--wait SECONDS]
 
 Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run directory whose
 results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
 
 Options:
-  --spec FILE   the spec the shards ran (default: the path the shards recorded)`,
+  --spec FILE       the spec the shards ran (default: the path the shards recorded)
+  --wait SECONDS    while shards are missing or interrupted, poll for up to this long before failing
+                    (a merge job started beside the shard jobs; docs/batch.md)`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');
+    const waitSeconds = intOption(values.wait, 'wait', 'merge', 0);
     const { mergeRun } = await import('../run/run-spec.js');
-    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined });
+    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds });
     return outcome.exitCode;
   },
 };

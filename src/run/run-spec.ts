@@ -12,7 +12,7 @@ import { checkSpecExpressions } from './compile.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
-import { mergeShardOutputs } from './merge.js';
+import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
@@ -99,9 +99,9 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
 }
 
 /** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
-export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void } = {}): Promise<RunOutcome> {
+export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number } = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
-  const merged = mergeShardOutputs(runDir);
+  const merged = await waitForShards(runDir, opts.waitSeconds ?? 0, say);
   const specFile = opts.specFile ?? readSpecPathFromShards(runDir);
   const loaded = loadSpec(specFile);
   const plan = buildPlan(loaded);
@@ -113,6 +113,25 @@ export async function mergeRun(runDir: string, opts: { specFile?: string; log?: 
   say(`merged ${merged.shardCount} shards: ${merged.cells.length} cells, ${failed} failed`);
   say(`report: ${displayPath(outcome.reportPath!)}`);
   return { ...outcome, exitCode: failed > 0 ? 1 : 0 };
+}
+
+/**
+ * Shard outputs of a run directory, polling every 2 s for up to `seconds` while shards are missing or
+ * interrupted (a merge job started beside the shards, as in docs/batch.md); other problems fail at once.
+ */
+async function waitForShards(runDir: string, seconds: number, say: (line: string) => void): Promise<ReturnType<typeof mergeShardOutputs>> {
+  const deadline = Date.now() + seconds * 1000;
+  let told = false;
+  for (;;) {
+    try {
+      return mergeShardOutputs(runDir);
+    } catch (e) {
+      if (!isPendingShards(e) || Date.now() >= deadline) throw e;
+      if (!told) say(`waiting up to ${seconds} s for every shard: ${(e as CausewayError).message}`);
+      told = true;
+      await new Promise((r) => setTimeout(r, Math.min(2000, Math.max(0, deadline - Date.now()))));
+    }
+  }
 }
 
 function readSpecPathFromShards(runDir: string): string {
