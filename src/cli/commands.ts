@@ -5,7 +5,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { loadSpec, displayPath } from '../spec/load.js';
-import { buildPlan, diffPlans, type Plan } from '../spec/plan.js';
+import { buildPlan, type Plan } from '../spec/plan.js';
+import { diffPlanSpecs, planDiffMarkdown } from '../spec/diff.js';
 import { canonicalJson } from '../spec/canonical.js';
 import { checkSpecExpressions } from '../run/compile.js';
 import { intOption, parseCommandArgs, UsageError } from './args.js';
@@ -71,7 +72,9 @@ const plan: Command = {
 
 Expands the sensitivity grid into cells. Each cell's id is a hash of its resolved analysis
 definition (names, titles and report settings excluded), so the same analysis has the same id in
-any spec. --diff lists the cells added, removed and unchanged between two specs.
+any spec. --diff compares two specs for a reviewer, as Markdown: the spec paths that changed
+(old → new), the grid axes that changed, and the cells paired by grid point — changed (grouped by
+the paths that differ), added, removed and unchanged.
 
 Options:
   --json    machine-readable output
@@ -80,25 +83,11 @@ Options:
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
     if (values.diff) {
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
-      const before = buildPlan(loadSpec(positionals[0]));
-      const after = buildPlan(loadSpec(positionals[1]));
-      const diff = diffPlans(before, after);
-      if (values.json) {
-        const brief = (cells: typeof diff.added) => cells.map((c) => ({ id: c.id, axes: c.axes }));
-        out(JSON.stringify({ added: brief(diff.added), removed: brief(diff.removed), unchanged: brief(diff.unchanged) }, null, 2));
-      } else {
-        const row = (sign: string, c: (typeof diff.added)[number]) =>
-          `${sign} ${c.id}  ${Object.entries(c.axes).map(([p, v]) => `${p}=${canonicalJson(v)}`).join('  ') || '(base spec)'}`;
-        out(
-          [
-            `plan diff ${displayPath(resolve(positionals[0]))} → ${displayPath(resolve(positionals[1]))}: ` +
-              `${diff.added.length} added, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged`,
-            ...diff.added.map((c) => row('+', c)),
-            ...diff.removed.map((c) => row('-', c)),
-            ...diff.unchanged.map((c) => row('=', c)),
-          ].join('\n'),
-        );
-      }
+      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1])];
+      const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
+      const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
+      if (values.json) out(JSON.stringify(diff, null, 2));
+      else out(planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
