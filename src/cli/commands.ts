@@ -210,27 +210,44 @@ Options:
 
 const compare: Command = {
   name: 'compare',
-  summary: 'compare two runs: changed estimates and CIs, plus the spec diff',
-  help: `Usage: causeway compare <runA> <runB> [--json] [--out FILE]
+  summary: 'compare two runs: changed estimates ranked by size, plus the spec diff',
+  help: `Usage: causeway compare <runA> <runB> [--json] [--all] [--fail-on LIST] [--out FILE]
 
-Prints a Markdown table of estimates and CIs that changed between two run directories, with the
-spec diff — ready to paste into a pull request.
+Prints what changed between two run directories, ready to paste into a pull request: the spec paths
+that changed (A → B), then the changed estimates of the estimands the report shows, ranked by
+|change| / the standard error of A's estimate, with sign flips and zero-crossings flagged, cells
+present in only one run, and the line diff of the resolved specs.
 
 Options:
-  --json       JSON instead of Markdown
-  --out FILE   write to FILE instead of standard output`,
+  --json           JSON instead of Markdown
+  --all            also list estimands the report does not show (ate_gcomp, y1, y10_debiased, …)
+  --fail-on LIST   exit 1 when the comparison shows any of (comma-separated): sign-flip,
+                   zero-crossing, status (a cell's status changed), cells (a cell in only one
+                   run), any (anything changed) — a gate for CI
+  --out FILE       write to FILE instead of standard output`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('compare', argv, { json: { type: 'boolean' }, out: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('compare', argv, {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      out: { type: 'string' },
+    });
     if (positionals.length !== 2) throw new UsageError('compare takes two run directories', 'compare');
-    const { compareRuns } = await import('../report/index.js');
-    const result = await compareRuns(resolve(positionals[0]), resolve(positionals[1]));
+    const { compareRuns, gateFailures, GATES } = await import('../report/compare.js');
+    const gates = values['fail-on'] === undefined ? [] : String(values['fail-on']).split(',').map((g) => g.trim());
+    for (const g of gates) {
+      if (!(GATES as readonly string[]).includes(g)) throw new UsageError(`--fail-on takes ${GATES.join(', ')} (got '${g}')`, 'compare');
+    }
+    const result = compareRuns(positionals[0]!, positionals[1]!, { all: values.all === true });
     const text = values.json ? JSON.stringify(result.json, null, 2) : result.markdown;
     if (values.out) {
       const { writeFileAtomic } = await import('../report/files.js');
       const target = resolve(values.out as string);
       writeFileAtomic(dirname(target), basename(target), text.endsWith('\n') ? text : text + '\n');
     } else out(text);
-    return 0;
+    const failures = gateFailures(result.json, gates as Array<(typeof GATES)[number]>);
+    for (const f of failures) process.stderr.write(`causeway compare: gate failed: ${f}\n`);
+    return failures.length ? 1 : 0;
   },
 };
 
