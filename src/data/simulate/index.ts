@@ -15,10 +15,11 @@ import { finished } from 'node:stream/promises';
 import yazl from 'yazl';
 import { CausewayError } from '../../errors.js';
 import { MODEL, dayWords, makeUsers, makeVideos, type Ctx, type Effects } from './model.js';
-import { csvQuote, textStream } from './format.js';
+import { textStream } from './format.js';
 import { matrixLines } from './matrix.js';
-import { CATEGORY_NAMES, captionCsv, itemCategoriesCsv, itemDailyLines, socialCsv, userFeaturesCsv } from './tables.js';
+import { captionCsv, itemCategoriesCsv, itemDailyLines, socialCsv, userFeaturesCsv } from './tables.js';
 import { computeTruth, type Truth } from './truth.js';
+import { COLAB_BADGE_SVG, figurePng, rawCategoriesCsv, rawUserFeaturesCsv, statisticsNotebook } from './raw.js';
 
 export { MODEL } from './model.js';
 export type { Truth, TruthOutcome } from './truth.js';
@@ -49,7 +50,10 @@ export interface SynthResult {
   seconds: number;
 }
 
-export const SIM_VERSION = 1;
+export const SIM_VERSION = 2;
+
+/** Users in the big_matrix.csv placeholder written without --big. */
+export const BIG_PLACEHOLDER_USERS = 3;
 
 const FIXED_MTIME = new Date(2022, 4, 1, 0, 0, 0); // local fields fixed ⇒ identical DOS timestamps in every time zone
 
@@ -100,32 +104,42 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   const otherCounts = { rows: 0, blank: 0 };
   let csvBytes = 0;
 
+  // Members in the real archive's order (test/data/kuairec-layout.json). big_matrix.csv is always there:
+  // the whole matrix with --big, else a placeholder of the first users' rows with the real header, so a
+  // `matrix: small` reader meets the member it must pass over as on real data.
+  const dirOpts = { mtime: FIXED_MTIME, forceDosTimestamp: true };
   const inner = new yazl.ZipFile();
-  inner.addEmptyDirectory('KuaiRec 2.0/', { mtime: FIXED_MTIME, forceDosTimestamp: true });
+  inner.addEmptyDirectory('KuaiRec 2.0/', dirOpts);
   inner.addBuffer(Buffer.from('Simulated KuaiRec-layout data written by causeway synth (not the real KuaiRec data).\nThe real KuaiRec dataset is licensed CC BY-SA 4.0.\n'), 'KuaiRec 2.0/LICENSE', entryOpts);
-  inner.addBuffer(Buffer.from('import pandas as pd\nsmall_matrix = pd.read_csv("data/small_matrix.csv")\n'), 'KuaiRec 2.0/loaddata.py', entryOpts);
-  inner.addEmptyDirectory('KuaiRec 2.0/data/', { mtime: FIXED_MTIME, forceDosTimestamp: true });
+  inner.addBuffer(Buffer.from(statisticsNotebook(), 'utf8'), 'KuaiRec 2.0/Statistics_KuaiRec.ipynb', entryOpts);
+  inner.addEmptyDirectory('KuaiRec 2.0/data/', dirOpts);
   if (matrix === 'big') {
-    inner.addReadStream(textStream(() => matrixLines(ctx, usersCount, true, counts), 'latin1', (b) => { csvBytes += b; }), 'KuaiRec 2.0/data/big_matrix.csv', entryOpts);
+    inner.addReadStream(textStream(() => matrixLines(ctx, usersCount, true, counts, 0), 'latin1', (b) => { csvBytes += b; }), 'KuaiRec 2.0/data/big_matrix.csv', entryOpts);
+  } else {
+    const placeholderUsers = Math.min(BIG_PLACEHOLDER_USERS, usersCount);
+    inner.addReadStream(textStream(() => matrixLines(ctx, placeholderUsers, false, { rows: 0, blank: 0 }, 0), 'latin1'), 'KuaiRec 2.0/data/big_matrix.csv', entryOpts);
   }
   const captions = captionCsv(videos, opts.seed);
   inner.addBuffer(Buffer.from(itemCategoriesCsv(videos)), 'KuaiRec 2.0/data/item_categories.csv', entryOpts);
   inner.addReadStream(textStream(() => itemDailyLines(videos, days, opts.seed), 'utf8'), 'KuaiRec 2.0/data/item_daily_features.csv', entryOpts);
   inner.addBuffer(Buffer.from(captions, 'utf8'), 'KuaiRec 2.0/data/kuairec_caption_category.csv', entryOpts);
-  inner.addReadStream(textStream(() => matrixLines(ctx, smallUsers, matrix !== 'big', matrix === 'big' ? otherCounts : counts), 'latin1',
+  inner.addReadStream(textStream(() => matrixLines(ctx, smallUsers, matrix !== 'big', matrix === 'big' ? otherCounts : counts, missingShare), 'latin1',
     (b) => { if (matrix !== 'big') csvBytes += b; }), 'KuaiRec 2.0/data/small_matrix.csv', entryOpts);
   inner.addBuffer(Buffer.from(socialCsv(users, opts.seed)), 'KuaiRec 2.0/data/social_network.csv', entryOpts);
-  const userCsv = userFeaturesCsv(users, opts.seed);
-  inner.addBuffer(Buffer.from(userCsv), 'KuaiRec 2.0/data/user_features.csv', entryOpts);
+  inner.addBuffer(Buffer.from(userFeaturesCsv(users, opts.seed)), 'KuaiRec 2.0/data/user_features.csv', entryOpts);
+  inner.addEmptyDirectory('KuaiRec 2.0/figs/', dirOpts);
+  inner.addBuffer(figurePng(), 'KuaiRec 2.0/figs/KuaiRec.png', entryOpts);
+  inner.addBuffer(Buffer.from(COLAB_BADGE_SVG, 'utf8'), 'KuaiRec 2.0/figs/colab-badge.svg', entryOpts);
+  inner.addBuffer(Buffer.from('import pandas as pd\nsmall_matrix = pd.read_csv("data/small_matrix.csv")\n'), 'KuaiRec 2.0/loaddata.py', entryOpts);
   inner.end();
 
+  // The outer side files are STORED, as in the real download.
+  const stored = { mtime: FIXED_MTIME, forceDosTimestamp: true, compress: false };
   const outer = new yazl.ZipFile();
-  outer.addReadStream(inner.outputStream, 'KuaiRec.zip', { mtime: FIXED_MTIME, forceDosTimestamp: true, compress: false });
-  outer.addBuffer(Buffer.from(captions, 'utf8'), 'kuairec_caption_category.csv', { ...entryOpts, compress: false, compressionLevel: undefined });
-  let rawCats = 'video_id,category_names\n';
-  for (let v = 0; v < videos.count; v++) rawCats += `${v},${csvQuote(videos.feat[v].map((c) => CATEGORY_NAMES[c % CATEGORY_NAMES.length]).join(','))}\n`;
-  outer.addBuffer(Buffer.from(rawCats, 'utf8'), 'video_raw_categories_multi.csv', { mtime: FIXED_MTIME, forceDosTimestamp: true, compress: false });
-  outer.addBuffer(Buffer.from(userCsv), 'user_features_raw.csv', { mtime: FIXED_MTIME, forceDosTimestamp: true, compress: false });
+  outer.addReadStream(inner.outputStream, 'KuaiRec.zip', stored);
+  outer.addBuffer(Buffer.from(captions, 'utf8'), 'kuairec_caption_category.csv', stored);
+  outer.addBuffer(Buffer.from(rawCategoriesCsv(videos, opts.seed), 'utf8'), 'video_raw_categories_multi.csv', stored);
+  outer.addBuffer(Buffer.from(rawUserFeaturesCsv(users, opts.seed), 'utf8'), 'user_features_raw.csv', stored);
   outer.end();
 
   const tmp = `${archivePath}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;

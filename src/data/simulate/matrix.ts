@@ -5,8 +5,12 @@ import { dayStamp, timeOfDay } from './format.js';
 
 export const MATRIX_HEADER = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n';
 
-/** Streams the interaction matrix for users [0, userLimit); records factual state when `record`. */
-export function* matrixLines(ctx: Ctx, userLimit: number, record: boolean, counts: { rows: number; blank: number }): Generator<string> {
+/**
+ * Streams the interaction matrix for users [0, userLimit); records factual state when `record`.
+ * Row order is the real small matrix's: by user, each user's rows in time order, then that user's rows
+ * with an empty time/date/timestamp (`blankShare` of the rows; the real big matrix has none).
+ */
+export function* matrixLines(ctx: Ctx, userLimit: number, record: boolean, counts: { rows: number; blank: number }, blankShare: number): Generator<string> {
   yield MATRIX_HEADER;
   const { days, S, fx, videos, users } = ctx;
   const stream = new DayStream();
@@ -14,13 +18,13 @@ export function* matrixLines(ctx: Ctx, userLimit: number, record: boolean, count
   let slot = new Uint8Array(256);
   let high = new Uint8Array(256);
   const stamps = Array.from({ length: days }, (_, d) => dayStamp(d));
-  const blankShare = ctx.missingShare;
   for (let u = 0; u < userLimit; u++) {
     const user = users[u];
     const seen = new Uint8Array(videos.categories);
     const seenList: number[] = [];
     let n1 = 0, n2 = 0, n3 = 0, A1 = 0, M1 = 0, act1 = 0;
     let piece = '';
+    let undated = '';
     for (let d = 0; d < days; d++) {
       stream.reset(ctx.words, (u * days + d) * 4);
       simulateDay(stream, user, S, fx, n1, n1 + n2 + n3, act1, A1, M1, -1, out, slot, high);
@@ -101,7 +105,7 @@ export function* matrixLines(ctx: Ctx, userLimit: number, record: boolean, count
           const play = rowsPlay[i];
           const wrText = String(play / dur);
           if (isBlank[i]) {
-            piece += `${u},${v},${play},${dur},,,,${wrText}\n`;
+            undated += `${u},${v},${play},${dur},,,,${wrText}\n`;
           } else {
             const msInDay = Math.floor(first + (rowsTime[i] - first) * scale);
             const ts = (dayStartMs + msInDay) / 1000;
@@ -120,6 +124,7 @@ export function* matrixLines(ctx: Ctx, userLimit: number, record: boolean, count
       n3 = n2; n2 = n1; n1 = n; A1 = out.A; M1 = out.M; act1 = out.active;
       if (piece.length > 1 << 18) { yield piece; piece = ''; }
     }
+    piece += undated;
     if (piece) yield piece;
   }
 }

@@ -8,27 +8,56 @@ export const USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_perio
   'register_days', 'register_days_range', ...Array.from({ length: 18 }, (_, i) => `onehot_feat${i}`)];
 const ONEHOT_RANGE = [2, 8, 50, 1000, 8, 8, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
 
+/**
+ * Empty-cell rates of the real files (users or item-day rows), as test/data/kuairec-layout.json
+ * records them. A column with empty cells is float64 in pandas, so its other cells print as `3.0`.
+ */
+export const EMPTY_RATES = {
+  onehotFeat4: 0.028,                                   // 201 of 7,176 users
+  onehotFeat12to17: [0.0107, 0.0105, 0.0105, 0.0103, 0.0103, 0.0103], // 77, 75, 75, 74, 74, 74 users: nested
+  itemVideoDuration: 0.0309,                            // 10,598 of 343,341 rows
+  itemVideoTagName: 0.0945,                             // 32,434 of 343,341 rows
+  captionText: 0.126,                                   // 1,355 of 10,728 videos
+  collectDays: 12,                                      // collect_* empty on 2020-07-05 … 2020-07-16 (20.3 % of rows)
+};
+
 export function userFeaturesCsv(users: UserRow[], seed: number): string {
   let s = USER_HEADER.join(',') + '\n';
   for (const u of users) {
     const r = new Rng(seed, 'user-extra', u.id);
+    // A stream of its own, so the empty cells move no other column's draws.
+    const gap = new Rng(seed, 'user-empty', u.id).nextFloat();
     const onehot: string[] = [];
     for (let i = 0; i < 18; i++) {
       const v = r.nextInt(ONEHOT_RANGE[i]);
-      if (i === 4) onehot.push(r.nextFloat() < 0.01 ? '' : `${v}.0`); // the real feat4 has missing values (float)
+      if (i === 4) onehot.push(r.nextFloat() < EMPTY_RATES.onehotFeat4 ? '' : `${v}.0`);
+      else if (i >= 12) onehot.push(gap < EMPTY_RATES.onehotFeat12to17[i - 12] ? '' : `${v}.0`);
       else onehot.push(String(v));
     }
     s += [
       u.id, DEGREE_NAMES[u.degree], r.nextFloat() < 0.02 ? 1 : 0, r.nextFloat() < 0.03 ? 1 : 0, r.nextFloat() < 0.35 ? 1 : 0,
-      u.follow, csvQuote(bin(u.follow, [[0, '0'], [10, '(0,10]'], [50, '(10,50]'], [100, '(50,100]'], [150, '(100,150]'], [250, '(150,250]'], [500, '(250,500]']], '500+')),
-      u.fans, csvQuote(bin(u.fans, [[0, '0'], [9, '[1,10)'], [99, '[10,100)'], [999, '[100,1k)'], [4999, '[1k,5k)']], '[5k,1w)')),
-      u.friend, csvQuote(bin(u.friend, [[0, '0'], [4, '[1,5)'], [29, '[5,30)'], [59, '[30,60)'], [119, '[60,120)'], [249, '[120,250)']], '250+')),
-      u.register, bin(u.register, [[30, '15-30'], [60, '31-60'], [90, '61-90'], [180, '91-180'], [365, '181-365'], [730, '366-730']], '730+'),
+      u.follow, csvQuote(followRange(u.follow)), u.fans, csvQuote(fansRange(u.fans)), u.friend, csvQuote(friendRange(u.friend)),
+      u.register, registerRange(u.register),
       ...onehot,
     ].join(',') + '\n';
   }
   return s;
 }
+
+/** user_features.csv's three flags of a user (replays userFeaturesCsv's draws), for user_features_raw.csv. */
+export function userFlags(seed: number, id: number): { lowActive: number; liveStreamer: number; videoAuthor: number } {
+  const r = new Rng(seed, 'user-extra', id);
+  for (let i = 0; i < 18; i++) {
+    r.nextInt(ONEHOT_RANGE[i]);
+    if (i === 4) r.nextFloat();
+  }
+  return { lowActive: r.nextFloat() < 0.02 ? 1 : 0, liveStreamer: r.nextFloat() < 0.03 ? 1 : 0, videoAuthor: r.nextFloat() < 0.35 ? 1 : 0 };
+}
+
+export const followRange = (n: number): string => bin(n, [[0, '0'], [10, '(0,10]'], [50, '(10,50]'], [100, '(50,100]'], [150, '(100,150]'], [250, '(150,250]'], [500, '(250,500]']], '500+');
+export const fansRange = (n: number): string => bin(n, [[0, '0'], [9, '[1,10)'], [99, '[10,100)'], [999, '[100,1k)'], [4999, '[1k,5k)']], '[5k,1w)');
+export const friendRange = (n: number): string => bin(n, [[0, '0'], [4, '[1,5)'], [29, '[5,30)'], [59, '[30,60)'], [119, '[60,120)'], [249, '[120,250)']], '250+');
+export const registerRange = (n: number): string => bin(n, [[30, '15-30'], [60, '31-60'], [90, '61-90'], [180, '91-180'], [365, '181-365'], [730, '366-730']], '730+');
 
 export function itemCategoriesCsv(videos: Videos): string {
   let s = 'video_id,feat\n';
@@ -66,8 +95,13 @@ export function* itemDailyLines(videos: Videos, days: number, seed: number): Gen
     const completeRate = 0.2 + 0.4 * r.nextFloat();
     const likeRate = 0.01 + 0.05 * r.nextFloat();
     const dur = videos.durationMs[v];
-    const fixed = `${author},${r.nextFloat() < 0.03 ? 'AD' : 'NORMAL'},${upload},ShortImport,public,${dur}.0,${width},${height},${music},${tag},${TAG_NAMES[tag]}`;
+    const head = `${author},${r.nextFloat() < 0.03 ? 'AD' : 'NORMAL'},${upload},ShortImport,public,`;
+    const size = `,${width},${height},${music},${tag},`;
+    const gaps = new Rng(seed, 'item-daily-empty', v); // own stream: the empty cells move no other draw
     for (let d = videos.firstDay[v]; d < days; d++) {
+      const fixed = head + (gaps.nextFloat() < EMPTY_RATES.itemVideoDuration ? '' : `${dur}.0`) + size
+        + (gaps.nextFloat() < EMPTY_RATES.itemVideoTagName ? '' : TAG_NAMES[tag]);
+      const collectKnown = d >= EMPTY_RATES.collectDays;
       const show = Math.max(1, Math.round(videos.level[v] * Math.exp(0.3 * r.normal())));
       const showUsers = Math.round(show * 0.85);
       const play = Math.round(show * playRate);
@@ -89,8 +123,8 @@ export function* itemDailyLines(videos: Videos, days: number, seed: number): Gen
         Math.round(like * 0.1), Math.round(like * 0.02), Math.round(like * 0.02), comment, Math.round(comment * 0.9),
         Math.round(comment * 0.7), Math.round(comment * 0.3), 0, 0, Math.round(comment * 0.5), Math.round(comment * 0.4),
         follow, Math.round(follow * 0.99), Math.round(follow * 0.05), Math.round(follow * 0.05), share, Math.round(share * 0.9),
-        Math.round(share * 0.2), Math.round(share * 0.2), 0, 0, Math.round(play * 0.001), Math.round(play * 0.001), collect,
-        Math.round(collect * 0.98), Math.round(collect * 0.05), Math.round(collect * 0.05),
+        Math.round(share * 0.2), Math.round(share * 0.2), 0, 0, Math.round(play * 0.001), Math.round(play * 0.001),
+        collectKnown ? `${collect}.0,${Math.round(collect * 0.98)}.0,${Math.round(collect * 0.05)}.0,${Math.round(collect * 0.05)}.0` : ',,,',
       ].join(',') + '\n';
     }
     if (piece.length > 1 << 18) { yield piece; piece = ''; }
@@ -110,7 +144,7 @@ export function captionCsv(videos: Videos, seed: number): string {
     const x = r.nextFloat();
     if (x < 0.05) caption += ', "真的"'; // commas and quotes inside a quoted field
     else if (x < 0.07) caption += '\n#日常';      // a newline inside a quoted field
-    else if (x < 0.12) caption = '';
+    else if (x < 0.07 + EMPTY_RATES.captionText) caption = '';
     const cover = r.nextFloat() < 0.7 ? 'UNKNOWN' : CAPTION_WORDS[r.nextInt(CAPTION_WORDS.length)];
     const topic = r.nextFloat() < 0.5 ? '[]' : `[${CAPTION_WORDS[r.nextInt(CAPTION_WORDS.length)]}]`;
     const c1 = videos.firstCategory[v];
