@@ -40,7 +40,7 @@ function emptyCounts(text: string): { rows: number; empty: Map<string, number> }
   const header = lines[0].split(',');
   const empty = new Map<string, number>();
   for (const line of lines.slice(1)) {
-    // the *_range labels are quoted where they hold a comma; no column of interest follows one unquoted
+    // cells are plain or quoted without inner quotes here (the *_range labels hold commas)
     const cells = line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ''));
     header.forEach((h, i) => { if (cells[i] === '') empty.set(h, (empty.get(h) ?? 0) + 1); });
   }
