@@ -161,7 +161,7 @@ Options:
   --videos N    videos (default 3327)
   --seed S      generator seed (default 20200705)
   --null        the treatment moves nothing (all true effects are zero)
-  --big         also write big_matrix.csv`,
+  --big         write the whole big_matrix.csv (else a placeholder of its first users)`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('synth', argv, {
       out: { type: 'string', short: 'o' },
