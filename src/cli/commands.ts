@@ -4,11 +4,8 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
-import { loadSpec, displayPath } from '../spec/load.js';
-import { buildPlan, type Plan } from '../spec/plan.js';
-import { diffPlanSpecs, planDiffMarkdown } from '../spec/diff.js';
+import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
-import { checkSpecExpressions } from '../run/compile.js';
 import { intOption, parseCommandArgs, UsageError } from './args.js';
 
 export interface Command {
@@ -22,33 +19,68 @@ function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
+/** A CausewayError as data, for --json output. */
+function errorJson(e: CausewayError): Record<string, unknown> {
+  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), where: e.where, text: e.format() };
+}
+
+/** Progress lines go to stderr when stdout carries JSON. */
+const toStderr = (line: string) => process.stderr.write(line + '\n');
+
+/** The machine-readable summary of a finished run or merge. */
+function runJson(outcome: { exitCode: number; runDir: string; reportPath?: string; results?: { cells: Array<{ id: string; status: string; reason?: string }> } }): string {
+  const cells = outcome.results?.cells ?? [];
+  const count = (status: string) => cells.filter((c) => c.status === status).length;
+  return JSON.stringify(
+    {
+      exitCode: outcome.exitCode,
+      runDir: outcome.runDir,
+      ...(outcome.reportPath ? { report: outcome.reportPath } : {}),
+      cells: { total: cells.length, ok: count('ok'), failed: count('failed'), skipped: count('skipped') },
+      failed: cells.filter((c) => c.status === 'failed').map((c) => ({ id: c.id, reason: c.reason ?? null })),
+    },
+    null,
+    2,
+  );
+}
+
 const validate: Command = {
   name: 'validate',
   summary: 'check specs against the schema, references, grid and expressions',
-  help: `Usage: causeway validate <spec.yaml...>
+  help: `Usage: causeway validate <spec.yaml...> [--json]
 
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
 data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise.`,
+Exit 0 when all specs are valid, 1 otherwise. --json prints one entry per spec:
+{ file, ok, cells, errors: [{ code, message, hint, where, text }] }.`,
   async run(argv) {
-    const { positionals } = parseCommandArgs('validate', argv, {});
+    const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' } });
+    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
+    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions }] = await Promise.all([
+      import('../spec/load.js'),
+      import('../spec/plan.js'),
+      import('../run/compile.js'),
+    ]);
     let failed = 0;
     for (const file of positionals) {
       try {
         const loaded = loadSpec(file);
         const plan = buildPlan(loaded);
         checkSpecExpressions(loaded, plan);
-        out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
+        report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
+        if (!values.json) out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
       } catch (e) {
         if (e instanceof CausewayError || e instanceof CausewayErrors) {
           const errors = e instanceof CausewayErrors ? e.errors : [e];
-          for (const err of errors) process.stderr.write(err.format() + '\n');
+          report.push({ file: displayPath(resolve(file)), ok: false, errors: errors.map(errorJson) });
+          if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
           failed++;
         } else throw e;
       }
     }
+    if (values.json) out(JSON.stringify(report, null, 2));
     return failed > 0 ? 1 : 0;
   },
 };
@@ -81,7 +113,9 @@ Options:
   --diff    compare the plans of two specs`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
+    const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
     if (values.diff) {
+      const { diffPlanSpecs, planDiffMarkdown } = await import('../spec/diff.js');
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
       const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1])];
       const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
@@ -116,7 +150,9 @@ Options:
   --max-cells N      allow a plan larger than sensitivity.max_cells
   --no-cache         recompute every cell (results are still written to the cache)
   --fail-fast        stop scheduling after the first failed cell (default: keep going)
-  --quiet            only failures and the final line`,
+  --quiet            only failures and the final line
+  --json             print a JSON summary (run folder, report, cell counts, failed cells) on
+                     standard output; progress goes to standard error`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },
@@ -127,19 +163,22 @@ Options:
       'no-cache': { type: 'boolean' },
       'fail-fast': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('run takes one spec', 'run');
     const { runSpec } = await import('../run/run-spec.js');
     const outcome = await runSpec(positionals[0], {
       out: values.out as string | undefined,
-      jobs: intOption(values.jobs, 'jobs', 'run', 1),
+      jobs: intOption(values.jobs, 'jobs', 'run', 1, 256),
       shard: values.shard as string | undefined,
-      shardCount: intOption(values['shard-count'], 'shard-count', 'run', 1),
+      shardCount: intOption(values['shard-count'], 'shard-count', 'run', 1, 100_000),
       maxCells: intOption(values['max-cells'], 'max-cells', 'run', 1),
       noCache: Boolean(values['no-cache']),
       failFast: Boolean(values['fail-fast']),
       quiet: Boolean(values.quiet),
+      ...(values.json ? { log: toStderr } : {}),
     });
+    if (values.json) out(runJson(outcome));
     return outcome.exitCode;
   },
 };
@@ -173,13 +212,13 @@ Options:
       big: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, 'synth');
-    const { synthesize } = await import('../data/simulate.js');
+    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/simulate.js'), import('../spec/load.js')]);
     const result = await synthesize({
       out: resolve((values.out as string | undefined) ?? 'data/synthetic/18164998.zip'),
-      users: intOption(values.users, 'users', 'synth', 1) ?? 1411,
-      days: intOption(values.days, 'days', 'synth', 8),
-      videos: intOption(values.videos, 'videos', 'synth', 10),
-      seed: intOption(values.seed, 'seed', 'synth', 0) ?? 20200705,
+      users: intOption(values.users, 'users', 'synth', 1, 100_000) ?? 1411,
+      days: intOption(values.days, 'days', 'synth', 8, 3650),
+      videos: intOption(values.videos, 'videos', 'synth', 10, 10_000_000),
+      seed: intOption(values.seed, 'seed', 'synth', 0, 4_294_967_295) ?? 20200705,
       null: Boolean(values.null),
       matrix: values.big ? 'big' : 'small',
     });
@@ -201,7 +240,7 @@ Options:
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, { template: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('report takes one run directory', 'report');
-    const { renderReport } = await import('../report/index.js');
+    const [{ renderReport }, { displayPath }] = await Promise.all([import('../report/index.js'), import('../spec/load.js')]);
     const written = await renderReport(resolve(positionals[0]), { template: values.template as string | undefined });
     out(`wrote ${displayPath(written.reportPath)}`);
     return 0;
@@ -254,7 +293,7 @@ Options:
 const merge: Command = {
   name: 'merge',
   summary: 'assemble shard outputs into one run',
-  help: `Usage: causeway merge <run-dir> [--spec FILE] [--wait SECONDS]
+  help: `Usage: causeway merge <run-dir> [--spec FILE] [--wait SECONDS] [--json]
 
 Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run directory whose
 results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
@@ -262,13 +301,15 @@ results.json is byte-identical to a single-process run. Refuses missing or misma
 Options:
   --spec FILE       the spec the shards ran (default: the path the shards recorded)
   --wait SECONDS    while shards are missing or interrupted, poll for up to this long before failing
-                    (a merge job started beside the shard jobs; docs/batch.md)`,
+                    (a merge job started beside the shard jobs; docs/batch.md)
+  --json            print a JSON summary as 'causeway run --json' does`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');
-    const waitSeconds = intOption(values.wait, 'wait', 'merge', 0);
+    const waitSeconds = intOption(values.wait, 'wait', 'merge', 0, 604_800);
     const { mergeRun } = await import('../run/run-spec.js');
-    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds });
+    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds, ...(values.json ? { log: toStderr } : {}) });
+    if (values.json) out(runJson(outcome));
     return outcome.exitCode;
   },
 };

@@ -13,7 +13,7 @@ import { joinPointer, locate, type SourceMap } from '../spec/source.js';
 import type { CausewaySpec } from '../spec/types.generated.js';
 import { checkPanelDefinition, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
-import { compileRowExpression, type CompiledRowExpression } from '../panel/index.js';
+import { compileRowExpression, type CompiledRowExpression } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
 import type { DataRequest } from '../data/index.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';

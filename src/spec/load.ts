@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { CausewayError, CausewayErrors } from '../errors.js';
+import { closest } from './closest.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
 
@@ -235,33 +236,7 @@ function describeOneOf(e: ErrorObject): string {
 }
 
 /** The known name nearest to `word`, if it is close enough to be a likely typo. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
+export { closest };
 
 /** Cross-references the schema cannot express: model and estimator ids. */
 export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
