@@ -29,15 +29,15 @@ const BUG = 'this is a bug in causeway: please report it with the spec that trig
 
 export const ERRORS = {
   // spec/: reading, extending and validating the YAML (located at file:line:col)
-  SPEC_NOT_FOUND: { message: 'The spec file does not exist or cannot be read.', help: 'check the path (relative to the current directory) and the file permissions' },
-  SPEC_YAML_SYNTAX: { message: 'The spec is not well-formed YAML.', help: 'fix the YAML at the line and column shown (indentation, an unclosed quote or bracket)' },
-  SPEC_NOT_MAPPING: { message: 'The spec file is not a YAML mapping of sections.', help: 'start the file with sections such as name:, data:, panel:, estimators:' },
+  SPEC_NOT_FOUND: { message: 'The spec file does not exist or cannot be read.', help: 'check the path, which is relative to the current directory, and the file permissions' },
+  SPEC_YAML_SYNTAX: { message: 'The spec is not well-formed YAML.', help: 'fix the YAML at the line and column shown: indentation, an unclosed quote or bracket' },
+  SPEC_NOT_MAPPING: { message: 'The spec file is not a YAML mapping of sections.', help: 'write the spec as top-level sections such as name:, data:, days:, treatment:, estimators:' },
   SPEC_EXTENDS_TYPE: { message: '`extends` is not a path.', help: 'give extends: the path of another spec, relative to this file' },
   SPEC_EXTENDS_MISSING: { message: 'The spec named by `extends` does not exist.', help: 'the path is relative to the spec that names it' },
   SPEC_EXTENDS_CYCLE: { message: 'Specs extend each other in a cycle.', help: 'remove one of the extends: links shown' },
-  SPEC_SCHEMA: { message: 'A value does not match the spec schema (unknown key, wrong type, value out of range).', help: 'see the spec reference in README.md for the fields this section accepts' },
+  SPEC_SCHEMA: { message: 'A value does not match the spec schema (unknown key, wrong type, value out of range).', help: 'the spec reference in README.md lists every key with its type and default' },
   SPEC_DUPLICATE_ID: { message: 'Two estimators have the same id.', help: 'give every estimator a unique id' },
-  SPEC_UNKNOWN_MODEL: { message: 'An estimator names a model that is neither in `models:` nor a built-in learner.', help: 'define the model under models: or use a learner kind (linear, logistic, ridge, gbm)' },
+  SPEC_UNKNOWN_MODEL: { message: 'An estimator names a model that is neither in `models:` nor a built-in learner.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm' },
   SPEC_UNKNOWN_ESTIMATOR: { message: 'A reference to an estimator id (msm weights, report.primary, heterogeneity.estimator) names no estimator.', help: 'use the id of an estimator defined under estimators:' },
   SPEC_DATA_PATH: { message: '`data.source: kuairec` has no `data.path`.', help: "set data.path to the KuaiRec archive or the extracted 'KuaiRec 2.0' folder" },
   SPEC_SAMPLE: { message: 'The sample remainder is not below the modulus.', help: 'choose a remainder in [0, modulus − 1]' },
@@ -46,27 +46,27 @@ export const ERRORS = {
   SPEC_AXIS_VALUE: { message: 'A grid value, applied to the base spec, does not validate.', help: 'fix or remove that value in sensitivity.grid' },
   SPEC_ZIP_LENGTHS: { message: 'The axes of a zip group list different numbers of values.', help: 'zipped axes are taken position by position, so give each the same number of values' },
   SPEC_EXCLUDE_AXIS: { message: 'A sensitivity exclude rule names something that is not a grid axis.', help: 'exclude rules may only name axes of sensitivity.grid or its zip groups' },
-  SPEC_UNKNOWN_COLUMN: { message: 'A column the spec names (treatment, mediator, outcome, covariate, segment) is not a panel column.', help: "define it under panel: (days:, history:) or use a built-in column; 'causeway validate' checks this before any data is read" },
+  SPEC_UNKNOWN_COLUMN: { message: 'A column the spec names (treatment, mediator, outcome, covariate, segment) is not a panel column.', help: 'define it as a day measure (days:) or history column (history:), or use a built-in panel column' },
 
   // panel/: the expression language and the panel definition (located at file:line:col)
-  EXPR_SYNTAX: { message: 'An expression does not parse.', help: 'see docs/expressions.md in the repository for the grammar' },
-  EXPR_ARITY: { message: 'A function is called with the wrong number of arguments.', help: 'see the function list in docs/expressions.md' },
+  EXPR_SYNTAX: { message: 'An expression does not parse.', help: 'see Expressions in README.md for the grammar and the functions' },
+  EXPR_ARITY: { message: 'A function is called with the wrong number of arguments.', help: 'see Expressions in README.md for each function and its arguments' },
   EXPR_UNKNOWN_COLUMN: { message: 'An expression names a column that does not exist where it is used.', help: 'check the spelling; event columns, item.* and user.* columns, day measures and history columns each have their own scope' },
-  EXPR_UNKNOWN_FUNCTION: { message: 'An expression calls a function the language does not have.', help: 'see the function list in docs/expressions.md' },
-  EXPR_TYPE: { message: 'An operand has the wrong type (number, true/false or categorical).', help: 'compare numbers to get true/false, and compare categorical columns only with quoted text (== or !=)' },
-  EXPR_CONTEXT: { message: 'A column or function is used where it is not available (per event, per user-day or per panel row).', help: 'aggregations belong in day measures (days:); panel rows are user-days and see day measures and history' },
+  EXPR_UNKNOWN_FUNCTION: { message: 'An expression calls a function the language does not have.', help: 'see Expressions in README.md for the functions' },
+  EXPR_TYPE: { message: 'An operand has the wrong type (number, true/false or categorical).', help: 'compare numbers to get true/false, and compare categorical columns only with quoted text using == or !=' },
+  EXPR_CONTEXT: { message: 'A column or function is used where it is not available (per event, per user-day or per panel row).', help: 'aggregations belong in day measures under days:; panel rows are user-days and see day measures and history' },
   EXPR_CYCLE: { message: 'Definitions refer to each other (or to themselves) in a cycle.', help: 'break the cycle: a definition can only use those it does not depend on' },
   PANEL_BAD_NAME: { message: 'A panel definition has an invalid or clashing name.', help: 'names are letters, digits and _, not starting with a digit, and differ from built-in, raw event and user-feature columns' },
   PANEL_BAD_HISTORY: { message: 'A history entry is incomplete or inconsistent.', help: 'give history entries a non-empty days: list of whole numbers ≥ 1' },
-  PANEL_UNKNOWN_MEASURE: { message: 'A history entry names something that is not a day measure.', help: 'history is built from day measures: define it under panel.days first' },
-  PANEL_UNKNOWN_USER_FEATURE: { message: 'panel.user_features names a column user_features.csv does not have.', help: 'use a column of KuaiRec user_features.csv' },
+  PANEL_UNKNOWN_MEASURE: { message: 'A history entry names something that is not a day measure.', help: 'history is built from day measures: define the measure under days: first' },
+  PANEL_UNKNOWN_USER_FEATURE: { message: 'A user feature joined onto the panel is not a column of user_features.csv.', help: 'use a column of KuaiRec user_features.csv' },
   PANEL_MISSING_COLUMN: { message: 'A column the panel needs is absent from the data that was read.', help: 'check that the archive is the KuaiRec release and that the spec names existing columns' },
   PANEL_MISSING_TABLE: { message: 'A column needs a side table that was not loaded.', help: BUG },
   PANEL_NO_EVENTS: { message: 'No dated event remains in the sample, so the panel would be empty.', help: 'check data.sample and data.missing_time' },
 
   // data/: the archive and its CSV members (located at member:line column)
   DATA_NO_PATH: { message: 'The KuaiRec source was requested without a path.', help: 'set data.path to 18164998.zip, KuaiRec.zip or an extracted "KuaiRec 2.0" folder' },
-  DATA_MISSING_ARCHIVE: { message: 'data.path does not exist.', help: 'set data.path to 18164998.zip, KuaiRec.zip or an extracted "KuaiRec 2.0" folder (relative to the spec)' },
+  DATA_MISSING_ARCHIVE: { message: 'data.path does not exist.', help: 'set data.path, relative to the spec, to 18164998.zip, KuaiRec.zip or an extracted "KuaiRec 2.0" folder' },
   DATA_NOT_ZIP: { message: 'data.path is a file but not a zip archive.', help: 'give the outer 18164998.zip, the inner KuaiRec.zip or an extracted "KuaiRec 2.0" folder' },
   DATA_TRUNCATED_ZIP: { message: 'The zip archive is cut short (its central directory is missing).', help: 'download the archive again' },
   DATA_CORRUPT_ZIP: { message: 'The zip archive or one of its members cannot be read.', help: 'download the archive again' },
@@ -83,16 +83,16 @@ export const ERRORS = {
   SYNTH_BAD_OPTION: { message: 'An option of the simulated archive is out of range.', help: "see 'causeway synth --help' for the accepted ranges" },
 
   // frame/: population, treatment, mediator, outcomes and covariates of one cell
-  FRAME_MISSING_COLUMN: { message: 'A column the analysis frame needs is not in the panel.', help: 'define it under panel: or fix its name' },
+  FRAME_MISSING_COLUMN: { message: 'A column the analysis frame needs is not in the panel.', help: 'define it under days: or history:, or fix its name' },
   FRAME_BAD_POPULATION: { message: 'The population mask does not fit the panel.', help: BUG },
   FRAME_BAD_THRESHOLD: { message: 'The treatment quantile is outside [0, 1].', help: 'set treatment.threshold.quantile between 0 and 1' },
   FRAME_EMPTY: { message: 'No population row has a treatment value, so the treatment threshold cannot be computed.', help: 'check the population expression, the treatment measure and data.sample' },
   FRAME_BAD_TRANSFORM: { message: 'A log1p transform meets a value below −1.', help: 'drop the log1p transform for that covariate or shift the column first' },
 
   // estimate/: estimators, learners and the gradient-boosting models
-  ESTIMATE_UNKNOWN_KIND: { message: 'An estimator kind is not one causeway has.', help: 'see the estimator kinds in the spec reference (README.md)' },
-  ESTIMATE_BAD_OPTION: { message: 'An estimator option has the wrong type or range.', help: "see the estimator's options in the spec reference (README.md)" },
-  ESTIMATE_UNKNOWN_MODEL: { message: 'A model name or model kind is not known.', help: 'define the model under models: or use a learner kind (linear, logistic, ridge, gbm)' },
+  ESTIMATE_UNKNOWN_KIND: { message: 'An estimator kind is not one causeway has.', help: 'see the estimator kinds in the spec reference of README.md' },
+  ESTIMATE_BAD_OPTION: { message: 'An estimator option has the wrong type or range.', help: "see the estimator's options in the spec reference of README.md" },
+  ESTIMATE_UNKNOWN_MODEL: { message: 'A model name or model kind is not known.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm' },
   ESTIMATE_MODEL_TASK: { message: 'A model is used for the wrong task (a regression model as a propensity, or the reverse).', help: 'propensities need logistic or gbm with loss logistic; outcome and mediator models need linear or gbm' },
   ESTIMATE_MISSING_MODEL: { message: 'The debiased mediation estimator has no propensity model.', help: 'give the estimator a propensity: model' },
   ESTIMATE_NO_MEDIATOR: { message: 'A mediation estimator runs on a spec without a mediator.', help: 'set mediator: in the spec, or drop the mediation estimator' },
@@ -106,8 +106,8 @@ export const ERRORS = {
   HETEROGENEITY_MISSING_COLUMN: { message: 'A heterogeneity segment column is not in the analysis frame.', help: 'segment columns must be pre-treatment population columns or covariates' },
   HETEROGENEITY_BAD_COLUMN: { message: 'A segment column does not fit the analysis frame.', help: BUG },
   HETEROGENEITY_NO_IMPORTANCE: { message: 'The effect-moderator model reports no feature importance.', help: 'use a model of kind gbm for heterogeneity' },
-  MODEL_UNKNOWN_OPTION: { message: 'A gbm model has an option gbm does not know.', help: 'see the gbm options in the spec reference (README.md) or docs/gbm.md' },
-  MODEL_BAD_OPTION: { message: 'A gbm option has the wrong type or range.', help: 'see the gbm options in the spec reference (README.md) or docs/gbm.md' },
+  MODEL_UNKNOWN_OPTION: { message: 'A gbm model has an option gbm does not know.', help: 'see the gbm options in the spec reference of README.md' },
+  MODEL_BAD_OPTION: { message: 'A gbm option has the wrong type or range.', help: 'see the gbm options in the spec reference of README.md' },
   MODEL_NO_ROWS: { message: 'A gbm model has no rows to fit.', help: 'check the population and the sample' },
   MODEL_BAD_TARGET: { message: 'A gbm target is not finite, or outside [0, 1] for logistic loss.', help: 'check the outcome or mediator expression for missing values' },
   MODEL_BAD_WEIGHT: { message: 'gbm weights are negative, not finite, or all zero.', help: 'check the weights passed to the model' },
@@ -116,7 +116,7 @@ export const ERRORS = {
 
   // run/: planning, the worker pool, shards and merging
   RUN_TOO_MANY_CELLS: { message: 'The sensitivity grid expands to more cells than the limit.', help: "check the grid with 'causeway plan', then raise sensitivity.max_cells or pass --max-cells" },
-  RUN_WORKER_START: { message: 'The cell workers could not start.', help: 'reinstall causeway (npm ci) so that dist/ is complete' },
+  RUN_WORKER_START: { message: 'The cell workers could not start.', help: 'reinstall causeway so that its compiled files in dist/ are complete' },
   RUN_SHARD: { message: 'The --shard option or the batch-scheduler environment is not a valid shard.', help: 'use --shard k/n with 1 ≤ k ≤ n, or run inside a SLURM array or Kubernetes indexed job' },
   RUN_MERGE: { message: 'Shard outputs cannot be merged (missing, duplicated, interrupted or from another spec).', help: 'run every shard from the same spec and causeway version into the same run directory' },
 
