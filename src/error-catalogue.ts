@@ -93,7 +93,7 @@ export const ERRORS = {
   ESTIMATE_UNKNOWN_KIND: { message: 'An estimator kind is not one causeway has.', help: 'see the estimator kinds in the spec reference of README.md' },
   ESTIMATE_BAD_OPTION: { message: 'An estimator option has the wrong type or range.', help: "see the estimator's options in the spec reference of README.md" },
   ESTIMATE_UNKNOWN_MODEL: { message: 'A model name or model kind is not known.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm' },
-  ESTIMATE_MODEL_TASK: { message: 'A model is used for the wrong task (a regression model as a propensity, or the reverse).', help: 'propensities need logistic or gbm with loss logistic; outcome and mediator models need linear or gbm' },
+  ESTIMATE_MODEL_TASK: { message: 'A model is used for the wrong task (a regression model as a propensity, or the reverse).', help: 'propensities need logistic or gbm with loss logistic; outcome and mediator models need linear, ridge or gbm' },
   ESTIMATE_MISSING_MODEL: { message: 'The debiased mediation estimator has no propensity model.', help: 'give the estimator a propensity: model' },
   ESTIMATE_NO_MEDIATOR: { message: 'A mediation estimator runs on a spec without a mediator.', help: 'set mediator: in the spec, or drop the mediation estimator' },
   ESTIMATE_ONE_ARM: { message: 'All rows (or all training rows of a cross-fitting fold) are in one treatment arm, so there is no contrast.', help: 'check the treatment threshold and the overlap diagnostics, or use fewer folds' },

@@ -3,7 +3,7 @@
  * code and a location; the CLI prints `where  message` and never a stack trace. The codes, what
  * each means and what to do about it are listed in error-catalogue.ts (docs/errors.md).
  */
-import { ERRORS, type ErrorCode } from './error-catalogue.js';
+import { ERRORS, type ErrorCode, type ErrorEntry } from './error-catalogue.js';
 
 export type { ErrorCode } from './error-catalogue.js';
 
@@ -24,7 +24,8 @@ export class CausewayError extends Error {
     this.name = 'CausewayError';
     this.code = code;
     this.where = where;
-    this.hint = hint ?? ERRORS[code].help;
+    // Looked up defensively: a code forced past the type (a cast, plain JS) must not turn into a TypeError.
+    this.hint = hint ?? (ERRORS as Record<string, ErrorEntry | undefined>)[code]?.help;
   }
 
   /** One line for a terminal: `file:line:col  /pointer  message`, `member:line column  message`, … */
