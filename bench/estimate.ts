@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runEstimator } from '../src/estimate/estimators.js';
-import { simulateFrame } from '../src/estimate/simulate.js';
+import { simulateFrame } from '../test/support/simulate-frame.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../src/estimate/types.js';
 
 const SPECS: EstimatorSpec[] = [

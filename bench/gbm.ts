@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/rng.js';
 import { gbmLearner, type GbmOptions } from '../src/estimate/gbm/index.js';
 import type { DesignMatrix } from '../src/estimate/types.js';
-import { mediationCrossfit, normalCi, simulateMediation } from '../src/estimate/ml/index.js';
+import { mediationCrossfit, normalCi } from '../src/estimate/ml/index.js';
+import { simulateMediation } from '../test/support/simulate-mediation.js';
 
 interface Dataset { X: DesignMatrix; y: Float64Array; train: Uint8Array }
 

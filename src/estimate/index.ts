@@ -13,8 +13,4 @@ export { fitLinear, predictLinear, clusterRobustSE, fitLogistic, predictLogistic
 export type { LinearFit, LinearOptions, LogisticFit, LogisticOptions } from './linear.js';
 export { ClusterGram, drawUsers, multiplicities, replicateRows, summarizeReplicates, userIndex } from './bootstrap.js';
 export * from './diagnostics.js';
-export { simulateFrame } from './simulate.js';
-export type { SimulationOptions, SimulationTruth } from './simulate.js';
 export { quantile, finiteOrNull, pearson, spearman } from './linalg.js';
-export { runCalibration, calibrationTable } from './calibrate.js';
-export type { CalibrationOptions, CalibrationRow } from './calibrate.js';

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { CausewayError, CausewayErrors } from '../errors.js';
+import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
 import { closest } from './closest.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
@@ -241,7 +241,7 @@ export { closest };
 /** Cross-references the schema cannot express: model and estimator ids. */
 export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
   const errors: CausewayError[] = [];
-  const at = (pointer: string, code: string, message: string) => {
+  const at = (pointer: string, code: ErrorCode, message: string) => {
     const pos = locate(source, pointer);
     errors.push(new CausewayError(code, message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
   };

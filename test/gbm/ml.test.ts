@@ -9,7 +9,7 @@ import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learne
 import { runEstimator } from '../../src/estimate/estimators.js';
 import { linearLearner, logisticLearner } from '../../src/estimate/learners.js';
 import { Rng } from '../../src/rng.js';
-import { simulateMediation, type MediationSimulation } from '../../src/estimate/ml/simulate.js';
+import { simulateMediation, type MediationSimulation } from '../support/simulate-mediation.js';
 
 
 /** Least squares with intercept (normal equations), local to the test. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import { clusteredMean, mediationCrossfit, type CrossfitData } from '../../src/estimate/ml/index.js';
 import { median, randomUserFolds } from '../../src/estimate/ml/mediation.js';
-import { simulateMediation } from '../../src/estimate/ml/simulate.js';
+import { simulateMediation } from '../support/simulate-mediation.js';
 import { runEstimator } from '../../src/estimate/estimators.js';
 import type { AnalysisFrame, EstimatorContext } from '../../src/estimate/types.js';
 

@@ -98,7 +98,6 @@ export function runMlEstimator(frame: AnalysisFrame, spec: EstimatorSpec, ctx: E
     };
   }
 }
-export * from './simulate.js';
 
 export interface HeterogeneityOutput {
   status: 'ok' | 'failed';
