@@ -14,9 +14,8 @@ import { contentHash } from '../spec/canonical.js';
 import { archiveFingerprint, ensureDemoArchive, loadData, type LoadedData } from '../data/index.js';
 import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame, frameForOutcome } from '../frame/index.js';
-import { runEstimator } from '../estimate/index.js';
+import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
 import { designReadiness, residualMediatorOutcome, naiveAssociations, overlapSummary, balanceTable } from '../estimate/diagnostics.js';
-import { runMlEstimator } from '../estimate/ml/index.js';
 import { segmentEffects, numericSegments, categoricalSegments, moderatorImportance, summarizeRowEffects, type Segmentation } from '../estimate/ml/heterogeneity.js';
 import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
@@ -36,9 +35,6 @@ interface DataSummary {
   source: { path: string; layout: string; matrix: string } | null;
   truth: unknown;
 }
-
-/** Kinds whose primary estimate is a total effect that is meaningful for a secondary outcome too. */
-const SECONDARY_KINDS = new Set(['difference_in_means', 'regression_adjustment', 'ipw', 'gcomp', 'aipw']);
 
 export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResult> {
   const source = await ctx.shared.memo(`spec-source:${ctx.specPath}`, () => loadSpec(ctx.specPath).source);
@@ -88,7 +84,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   const primaryResults: EstimatorResult[] = [];
   const mlRows = new Map<string, unknown>();
   for (const spec of compiled.estimators) {
-    const { result, rows } = runOne(spec, frame, estimatorCtx, compiled);
+    const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
     primaryResults.push(result);
     estimators.push({ ...result, label: labelFromSpec(spec, compiled.models) });
     if (rows) mlRows.set(spec.id, rows);
@@ -96,8 +92,8 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   for (const outcome of compiled.frame.secondary ?? []) {
     const secondaryFrame = frameForOutcome(frame, outcome);
     for (const spec of compiled.estimators) {
-      if (!SECONDARY_KINDS.has(spec.kind) || usesCrossfit(spec, compiled)) continue;
-      const { result } = runOne(spec, secondaryFrame, estimatorCtx, compiled);
+      if (!runsOnSecondaryOutcomes(spec, compiled.models)) continue;
+      const { result } = runEstimatorWithRows(spec, secondaryFrame, estimatorCtx);
       estimators.push({ ...result, outcome, label: labelFromSpec(spec, compiled.models) });
     }
   }
@@ -130,7 +126,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     estimators: compiled.estimators,
     results: primaryResults,
     ctx: estimatorCtx,
-    runEstimator: (spec, f, c) => runOne(spec, f, c, compiled).result,
+    runEstimator: (spec, f, c) => runEstimatorWithRows(spec, f, c).result,
   });
   if (mediatorConfounding.length) diagnostics.mediatorConfounding = mediatorConfounding;
 
@@ -202,34 +198,6 @@ function ruleOf(cell: Cell, name: string): string {
   return name;
 }
 
-function usesCrossfit(spec: EstimatorSpec, compiled: CompiledCell): boolean {
-  if (spec.crossfit) return true;
-  for (const key of ['outcome', 'propensity', 'mediator_model', 'outcome_model']) {
-    const ref = spec[key];
-    if (typeof ref === 'string' && compiled.models[ref]?.kind === 'gbm') return true;
-  }
-  return false;
-}
-
-/**
- * Dispatch: closed-form and linear estimators run in estimate/ (bootstrap from sufficient statistics);
- * estimators that cross-fit or name a gbm model run in estimate/ml/; `method: debiased|both` mediation
- * runs the efficient-influence-function estimator beside the plug-in.
- */
-function runOne(spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext, compiled: CompiledCell): { result: EstimatorResult; rows: unknown } {
-  const method = spec.method as string | undefined;
-  if (spec.kind === 'mediation' && (method === 'debiased' || method === 'both')) {
-    const { method: _m, cde_at: _c, ...rest } = spec;
-    return { result: { ...runEstimator({ ...rest, kind: 'mediation_debiased' }, frame, ctx), kind: 'mediation' }, rows: null };
-  }
-  if ((spec.kind === 'gcomp' || spec.kind === 'aipw' || spec.kind === 'mediation') && usesCrossfit(spec, compiled)) {
-    const { method: _m, cde_at: _c, ...rest } = spec;
-    const out = runMlEstimator(frame, { ...rest, debiased: false }, ctx);
-    return { result: out.result, rows: out.rows };
-  }
-  return { result: runEstimator(spec, frame, ctx), rows: null };
-}
-
 /**
  * Overlap and balance for the cell: the summary, balance and weights of the first IPW-type estimator
  * when there is one, plus a propensity histogram by arm (from a logistic propensity fitted here for
@@ -290,7 +258,7 @@ function heterogeneity(
   if (!aipwRows) {
     // No cross-fitted AIPW ran: fit one (linear outcome, logistic propensity) for the pseudo-outcomes.
     const aipwSpec: EstimatorSpec = { id: 'aipw_heterogeneity', kind: 'aipw', outcome: 'linear', propensity: 'logistic', crossfit: { folds: 3 } };
-    aipwRows = (runMlEstimator(frame, aipwSpec, { ...ctx, bootstrap: undefined }).rows as AipwRows | null) ?? undefined;
+    aipwRows = (runEstimatorWithRows(aipwSpec, frame, { ...ctx, bootstrap: undefined }).rows as AipwRows | null) ?? undefined;
     out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
   }
   if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };

@@ -17,6 +17,7 @@ import { compileRowExpression, type CompiledRowExpression } from '../panel/index
 import type { DataRequest } from '../data/index.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
+import { kindInfo } from '../estimate/kinds/index.js';
 import { resolve } from 'node:path';
 
 export interface CompiledCell {
@@ -104,6 +105,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   checkCovariates(covariates.numeric, 'numeric');
   checkCovariates(covariates.categorical, 'categorical');
   for (const [col, by] of Object.entries(spec.heterogeneity?.by ?? {})) requireColumn(col, joinPointer('/heterogeneity/by', col), 'heterogeneity column');
+  errors.push(...estimatorReferenceErrors(spec.estimators as unknown as EstimatorSpec[], source));
 
   let population: CompiledRowExpression | null = null;
   if (spec.population) {
@@ -203,13 +205,20 @@ function relocateToAxis(err: CausewayError, axes: Record<string, unknown>, plan:
   return err;
 }
 
-/** An msm naming an ipw estimator by id takes that estimator's propensity model, clip, stabilization and cap. */
+/** Entries with references to other entries resolved by their kinds (an msm naming an ipw estimator by id). */
 export function resolveEstimators(estimators: EstimatorSpec[]): EstimatorSpec[] {
-  return estimators.map((est) => {
-    if (est.kind !== 'msm' || typeof est.weights !== 'string') return est;
-    const source = estimators.find((o) => o.id === est.weights && o.kind === 'ipw');
-    if (!source) return est;
-    const { id: _id, kind: _kind, normalize: _normalize, bootstrap: _bootstrap, ...weighting } = source;
-    return { ...est, ...weighting, weights: 'ipw' };
+  return estimators.map((est) => kindInfo(est.kind).resolve?.(est, estimators) ?? est);
+}
+
+/** References among estimator entries that only their kinds can check; located errors. */
+function estimatorReferenceErrors(estimators: EstimatorSpec[], source: SourceMap): CausewayError[] {
+  const errors: CausewayError[] = [];
+  estimators.forEach((est, index) => {
+    for (const p of kindInfo(est.kind).checkReferences?.(est, estimators) ?? []) {
+      const pointer = `/estimators/${index}/${p.option}`;
+      const pos = locate(source, pointer);
+      errors.push(new CausewayError(p.code, p.message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
+    }
   });
+  return errors;
 }
