@@ -175,6 +175,20 @@ export type Estimator =
        * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * Fit the path regressions with the ipw weights (default; weighting options as the ipw kind), or none.
+       */
+      weights?: 'ipw' | 'none';
+      /**
+       * Propensity model of the ipw weights (default logistic).
+       */
+      propensity?: string;
+      clip?: Clip;
+      /**
+       * Stabilize the ipw weights with the treatment rate (default true).
+       */
+      stabilize?: boolean;
+      cap_quantile?: number;
     };
 export type Identifier = string;
 /**

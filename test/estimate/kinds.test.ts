@@ -43,6 +43,10 @@ test('each spec kind accepts its defaults, rejects unknown options, and declares
     assert.ok(kind.estimands.some((d) => d.text), `${kind.kind}: at least one estimand the report describes`);
   }
   assert.ok(allKinds().some((k) => k.internal), 'internal kinds (reached by delegate) stay in the registry');
+  // sem_path's weighting options were read by the code but refused by the schema: now declared
+  const sem = ajv.compile({ $defs: schema.$defs, ...branches.find((b) => b.properties.kind.const === 'sem_path') });
+  assert.ok(sem({ id: 's', kind: 'sem_path', weights: 'none' }) && !sem({ id: 's', kind: 'sem_path', weights: 'sometimes' }));
+  assert.equal(kindInfo('sem_path').label({ weights: 'none' }, {}), 'SEM path model (product of coefficients, unweighted)');
 });
 
 test('the report\'s estimand order and registry come from the kinds', () => {

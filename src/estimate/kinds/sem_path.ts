@@ -10,13 +10,20 @@ import { finiteOrNull } from '../linalg.js';
 import { aliasWarning, linearGram } from '../linear-fits.js';
 import { ipwWeights, weightOptions } from '../weights.js';
 import type { EstimatorKind } from './kind.js';
-import { BOOTSTRAP_OPTION } from './options.js';
+import { BOOTSTRAP_OPTION, CAP_QUANTILE_OPTION, CLIP_OPTION } from './options.js';
 
 export const semPath: EstimatorKind = {
   kind: 'sem_path',
   summary: 'Linear path model: α (A → M), β (M → Y), c′ (A → Y), indirect α·β and total c′ + α·β; ipw-weighted unless weights: none.',
   options: {
     bootstrap: BOOTSTRAP_OPTION,
+    // no schema defaults here: defaults enter the resolved spec and with it every cell id (src/spec/load.ts,
+    // useDefaults), and these options arrived after specs relied on the ids; the code's defaults are ipw's
+    weights: { enum: ['ipw', 'none'], description: 'Fit the path regressions with the ipw weights (default; weighting options as the ipw kind), or none.' },
+    propensity: { type: 'string', description: 'Propensity model of the ipw weights (default logistic).' },
+    clip: CLIP_OPTION,
+    stabilize: { type: 'boolean', description: 'Stabilize the ipw weights with the treatment rate (default true).' },
+    cap_quantile: CAP_QUANTILE_OPTION,
   },
   estimands: [
     {
