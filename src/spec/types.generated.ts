@@ -189,6 +189,18 @@ export type Estimator =
        */
       stabilize?: boolean;
       cap_quantile?: number;
+    }
+  | {
+      id: Identifier;
+      kind: 'aipw_means';
+      propensity?: string;
+      outcome?: string;
+      clip?: Clip;
+      crossfit?: Crossfit;
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
     };
 export type Identifier = string;
 /**

@@ -5,6 +5,7 @@
  */
 import { CausewayError } from '../../errors.js';
 import { aipw } from './aipw.js';
+import { aipwMeans } from './aipw_means.js';
 import { differenceInMeans } from './difference_in_means.js';
 import { gcomp } from './gcomp.js';
 import { ipw } from './ipw.js';
@@ -25,6 +26,7 @@ const KINDS: readonly EstimatorKind[] = [
   aipw,
   mediation,
   semPath,
+  aipwMeans,
   mediationDebiased,
 ];
 
