@@ -1,6 +1,8 @@
 /**
  * Compiling a cell's spec into the plain values each stage takes: a DataRequest for data/, a
- * PanelDefinition for panel/, a FrameDefinition for frame/, the estimator list and their context.
+ * PanelDefinition for panel/, a FrameDefinition for frame/, the analysis settings for analysis/ (the
+ * estimator list, their context, diagnostics, heterogeneity, sensitivity, definitions). The only reader
+ * of the raw spec below run/; every default the stages need is applied here.
  * Also the whole-spec check that runs before any data is read (`causeway validate`): expressions,
  * history names and every column the treatment, mediator, outcomes and covariates name.
  */
@@ -19,6 +21,9 @@ import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { resolve } from 'node:path';
+import type { AnalysisSettings, CellHeterogeneity } from '../analysis/index.js';
+import type { SensitivitySettings } from '../sensitivity/cell.js';
+import { specDefaults } from '../spec/defaults.js';
 
 export interface CompiledCell {
   dataRequest: DataRequest;
@@ -34,7 +39,12 @@ export interface CompiledCell {
   estimators: EstimatorSpec[];
   models: Record<string, ModelSpec>;
   bootstrap: { reps: number; level: number } | undefined;
+  /** the analysis stage's input (src/analysis/): every setting typed and defaulted here */
+  analysis: AnalysisSettings;
 }
+
+/** Cell-level diagnostics when the spec lists none. */
+const DEFAULT_CELL_DIAGNOSTICS = ['overlap', 'balance', 'readiness', 'residual_mediator_outcome'];
 
 function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
   const pos = locate(source, pointer);
@@ -48,7 +58,7 @@ export function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: Pa
   return {
     source: spec.data.source,
     path: spec.data.path ? resolve(baseDir, spec.data.path) : undefined,
-    matrix: spec.data.matrix ?? 'small',
+    matrix: spec.data.matrix ?? specDefaults().matrix,
     sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
     tables,
     itemDailyColumns: itemDaily,
@@ -138,6 +148,31 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     ...((spec.models ?? {}) as Record<string, ModelSpec>),
   };
   const bootstrapSpec = spec.uncertainty?.bootstrap;
+  const estimators = resolveEstimators(spec.estimators as unknown as EstimatorSpec[]);
+  const bootstrap = bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined;
+  const populationRule = spec.population ?? '(all panel rows)';
+  const analysis: AnalysisSettings = {
+    seed: spec.seed ?? specDefaults().seed,
+    estimators,
+    models,
+    bootstrap,
+    secondaryOutcomes: spec.outcomes.secondary ?? [],
+    diagnostics: spec.diagnostics ?? DEFAULT_CELL_DIAGNOSTICS,
+    heterogeneity: (spec.heterogeneity as CellHeterogeneity | undefined) ?? null,
+    sensitivity: (spec.sensitivity ?? {}) as SensitivitySettings,
+    definitions: {
+      treatmentRule: {
+        direction: spec.treatment.direction ?? '>=',
+        value: 'value' in threshold ? threshold.value : null,
+        quantile: 'quantile' in threshold ? threshold.quantile : null,
+        among: ('among' in threshold ? threshold.among : undefined) ?? 'population',
+      },
+      dayExpressions: (spec.days ?? {}) as Record<string, string>,
+      futureIncomplete: spec.history?.future?.incomplete ?? 'missing',
+      covariates: { numeric: covariates.numeric ?? [], categorical: covariates.categorical ?? [] },
+      populationRule,
+    },
+  };
   return {
     dataRequest,
     dataKey,
@@ -145,7 +180,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     panelPlan,
     panelKey,
     population,
-    populationRule: spec.population ?? '(all panel rows)',
+    populationRule,
     frame: {
       treatment,
       mediator: spec.mediator ?? null,
@@ -161,9 +196,10 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
       extra,
       activeDayColumn: 'active_day',
     },
-    estimators: resolveEstimators(spec.estimators as unknown as EstimatorSpec[]),
+    estimators,
     models,
-    bootstrap: bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined,
+    bootstrap,
+    analysis,
   };
 }
 

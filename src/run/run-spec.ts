@@ -19,6 +19,7 @@ import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type 
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
+import { specDefaults } from '../spec/defaults.js';
 import { ensureDemoArchive } from '../data/index.js';
 
 export interface RunOptions {
@@ -147,7 +148,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       title: spec.title,
       question: spec.title,
       hash: plan.specHash,
-      seed: spec.seed ?? 20200705,
+      seed: spec.seed ?? specDefaults().seed,
       report: { template: spec.report?.template, figures: spec.report?.figures, formats: spec.report?.formats as Array<'png' | 'svg'> | undefined },
       grid: plan.axes.map((a) => ({ path: a.path, values: a.values as never })),
     },
@@ -207,7 +208,7 @@ function writeRun(
   const written = writeRunDirectory(runDir, results, {
     specYaml,
     template,
-    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? ['png'],
+    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },
