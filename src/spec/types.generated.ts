@@ -32,14 +32,41 @@ export type Model =
     }
   | {
       kind: 'gbm';
+      /**
+       * Boosting rounds.
+       */
       trees?: number;
+      /**
+       * Maximum tree depth; trees grow level-wise (XGBoost hist, depthwise).
+       */
       max_depth?: number;
+      /**
+       * Shrinkage of every tree's leaf values.
+       */
       learning_rate?: number;
+      /**
+       * Share of rows drawn per tree (Bernoulli per row, seeded).
+       */
       subsample?: number;
+      /**
+       * Share of features drawn per tree (seeded).
+       */
       colsample?: number;
+      /**
+       * Minimum hessian sum in a child (rows for squared error without weights).
+       */
       min_child_weight?: number;
+      /**
+       * Minimum sampled rows in a child.
+       */
       min_samples_leaf?: number;
+      /**
+       * L2 penalty on leaf values.
+       */
       lambda?: number;
+      /**
+       * Histogram bins per feature (missing values get one more).
+       */
       max_bins?: number;
       /**
        * Minimum loss reduction to make a split (XGBoost's gamma).
