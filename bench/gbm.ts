@@ -91,7 +91,7 @@ const CONFIGS: Config[] = [
 
 /**
  * `npm run bench -- gbm coverage [--reps R]`: R simulated designs with known natural effects
- * (src/estimate/ml/simulate.ts, 100 users × 30 days); cross-fitted mediation with seed 004's shrunk
+ * (test/support/simulate-mediation.ts, 100 users × 30 days); cross-fitted mediation with seed 004's shrunk
  * GBM for mediator and outcome and a GBM propensity; bias, RMSE and 95% coverage (influence-function
  * normal CIs) of the plug-in and debiased TE / NDE / NIE.
  */

@@ -20,6 +20,8 @@ import {
   type SegmentEffect,
 } from './results.js';
 import { normalizeDiagnostics } from './normalize.js';
+import { describesEstimand, estimandRank, estimandText, findKind } from '../estimate/kinds/index.js';
+import type { EstimandText } from '../estimate/kinds/kind.js';
 import { formatInterval, formatNumber, formatPercent, zeroVerdict, type CellValue, type ReportTable, type TableColumn } from './format.js';
 import { decompositionChart, importanceChart, intervalChart, lovePlot, overlapPlot, specificationCurve } from './figures/charts.js';
 import { mediationDag } from './figures/dag.js';
@@ -102,57 +104,9 @@ function ciOf(v: EstimateValue | undefined | null): [number, number] | null {
   return ci && isNum(ci[0]) && isNum(ci[1]) ? [ci[0], ci[1]] : null;
 }
 
-/** Estimand registry text (seed 002), with the spec's own names for A, M and Y. */
-/** Estimand keys the registry and the mediation table describe (an optional _debiased suffix marks the EIF estimator). */
-export const KNOWN_ESTIMAND = /^(ate|te|nde|nie|cde_q\d+|alpha|beta|c_prime|indirect|total)(_debiased)?$/;
-
-export function estimandInfo(key: string, names: { A: string; M: string; Y: string }): { symbol: string; name: string; definition: string; meaning: string; answers: string } {
-  const deb = /^(.+)_debiased$/.exec(key);
-  if (deb) {
-    const base = estimandInfo(deb[1]!, names);
-    return { ...base, symbol: `${base.symbol} (debiased)`, name: `${base.name}, efficient-influence-function estimator` };
-  }
-  const { A, M, Y } = names;
-  const cde = /^cde_q(\d+)$/.exec(key);
-  if (cde) {
-    const q = Number(cde[1]);
-    return {
-      symbol: `CDE(q${q})`,
-      name: `controlled direct effect at the ${q}th percentile of the mediator`,
-      definition: `E[Y(1, m) − Y(0, m)], m = q${q}(M)`,
-      meaning: `Direct contrast in ${Y} if ${M} were fixed at its ${q}th percentile for everyone.`,
-      answers: `What is the direct effect of ${A} when ${M} is ${q <= 50 ? 'low' : 'high'}?`,
-    };
-  }
-  switch (key) {
-    case 'ate':
-      return { symbol: 'ATE', name: 'average treatment effect', definition: 'E[Y(1) − Y(0)]', meaning: `Average difference in ${Y} had every day been ${A} = 1 rather than ${A} = 0.`, answers: `Does ${A} change ${Y} at all?` };
-    case 'te':
-      return { symbol: 'TE', name: 'total effect', definition: 'E[Y(1, M(1)) − Y(0, M(0))]', meaning: `Overall difference in ${Y} between treated and untreated days, through every pathway.`, answers: `Does ${A} relate to ${Y} at all?` };
-    case 'nde':
-      return { symbol: 'NDE', name: 'natural direct effect', definition: 'E[Y(1, M(0)) − Y(0, M(0))]', meaning: `Effect of ${A} while ${M} stays at the level it would have had without treatment.`, answers: `How much of the effect bypasses ${M}?` };
-    case 'nie':
-      return { symbol: 'NIE', name: 'natural indirect effect', definition: 'E[Y(1, M(1)) − Y(1, M(0))]', meaning: `Effect transmitted through the change in ${M} that ${A} causes.`, answers: `How much of the effect flows through ${M}?` };
-    case 'alpha':
-      return { symbol: 'α', name: 'path A → M', definition: 'M = α·A + γ′X + e', meaning: `Shift in ${M} associated with ${A}, adjusted for X.`, answers: `Does ${A} move ${M}?` };
-    case 'beta':
-      return { symbol: 'β', name: 'path M → Y', definition: "Y = c′·A + β·M + δ′X + e", meaning: `Change in ${Y} per unit of ${M}, holding ${A} and X fixed.`, answers: `Does ${M} move ${Y}?` };
-    case 'c_prime':
-      return { symbol: "c′", name: 'direct path A → Y', definition: "Y = c′·A + β·M + δ′X + e", meaning: `Difference in ${Y} by ${A} not carried by ${M} (linear path model).`, answers: `How large is the direct path?` };
-    case 'indirect':
-      return { symbol: 'α·β', name: 'indirect path', definition: 'α × β', meaning: `Product-of-paths indirect effect through ${M}.`, answers: `How much flows through ${M} in the path model?` };
-    case 'total':
-      return { symbol: "c′ + α·β", name: 'total path', definition: "c′ + α × β", meaning: `Direct plus indirect path in the linear path model.`, answers: `What is the total effect in the path model?` };
-    default:
-      return { symbol: key, name: key, definition: '—', meaning: '—', answers: '—' };
-  }
-}
-
-const ESTIMAND_ORDER = ['ate', 'te', 'nde', 'nie', 'cde', 'alpha', 'beta', 'c_prime', 'indirect', 'total'];
-function estimandRank(k: string): number {
-  const base = k.replace(/_debiased$/, '');
-  const i = ESTIMAND_ORDER.indexOf(base.startsWith('cde_') ? 'cde' : base);
-  return (i < 0 ? 99 : i) * 2 + (base === k ? 0 : 1);
+/** Estimand registry text with the spec's own names for A, M and Y; the kinds declare it (src/estimate/kinds/). */
+export function estimandInfo(key: string, names: { A: string; M: string; Y: string }): EstimandText {
+  return estimandText(key, names);
 }
 
 /** The cell shown in detail: the summary's primary cell, else the first ok cell, else the first cell. */
@@ -248,8 +202,8 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   question.available = true;
   {
     const byKey = new Map<string, string[]>();
-    for (const e of okEsts) for (const k of Object.keys(e.estimates)) byKey.set(k, [...(byKey.get(k) ?? []), e.id]);
-    const keys = [...byKey.keys()].filter((k) => KNOWN_ESTIMAND.test(k)).sort((a, b) => estimandRank(a) - estimandRank(b) || (a < b ? -1 : 1));
+    for (const e of okEsts) for (const k of Object.keys(e.estimates)) if (describesEstimand(k, e.kind)) byKey.set(k, [...(byKey.get(k) ?? []), e.id]);
+    const keys = [...byKey.keys()].sort((a, b) => estimandRank(a) - estimandRank(b) || (a < b ? -1 : 1));
     addTable(
       question,
       {
@@ -675,7 +629,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
     const rows: Row[] = [];
     const groups: Array<{ label: string; parts: Array<{ part: string; estimate: number | null; ci: [number, number] | null }> }> = [];
     for (const e of medEsts) {
-      const isSem = 'alpha' in e.estimates || e.kind === 'sem_path';
+      const isSem = 'alpha' in e.estimates;
       const total = firstEstimate(e, TOTAL_KEYS);
       const direct = firstEstimate(e, DIRECT_KEYS)!;
       const indirect = firstEstimate(e, INDIRECT_KEYS)!;
@@ -751,7 +705,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
         'dag',
       );
     }
-    const semEsts = okEsts.filter((e) => e.kind === 'sem_path' || ('alpha' in e.estimates && 'beta' in e.estimates));
+    const semEsts = okEsts.filter((e) => 'alpha' in e.estimates && 'beta' in e.estimates);
     const semRows: Row[] = [];
     for (const e of semEsts) {
       for (const k of ['alpha', 'beta', 'c_prime', 'indirect', 'total']) {
@@ -1308,12 +1262,12 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
       lines.push(`Primary estimate (${labelOf(headEst)}, ${prim.estimand}): ${formatNumber(headVal.estimate)} on ${names.Y}, 95% CI ${formatInterval(ciOf(headVal))} — ${zeroVerdict(ciOf(headVal))}.`);
     }
     // the unadjusted difference in means is a reference, not one of the estimators being compared (seed 003)
-    const adjusted = okEsts.filter((e) => e.kind !== 'difference_in_means');
+    const adjusted = okEsts.filter((e) => findKind(e.kind)?.adjusted ?? true);
     const totals = adjusted.map((e) => firstEstimate(e, TOTAL_KEYS)).filter((t): t is NonNullable<typeof t> => !!t);
     if (totals.length > 1) {
       const vals = totals.map((t) => t.value.estimate!);
       const excl = totals.filter((t) => zeroVerdict(ciOf(t.value)) === 'interval excludes zero').length;
-      const naive = okEsts.find((e) => e.kind === 'difference_in_means');
+      const naive = okEsts.find((e) => findKind(e.kind)?.adjusted === false);
       const naiveValue = naive ? firstEstimate(naive, TOTAL_KEYS) : null;
       lines.push(
         `Across ${totals.length} adjusted estimators the total effect ranges from ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}; ${excl} of ${totals.length} intervals exclude zero` +

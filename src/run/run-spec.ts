@@ -14,10 +14,12 @@ import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
 import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
+import { findKind } from '../estimate/kinds/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
+import { specDefaults } from '../spec/defaults.js';
 import { ensureDemoArchive } from '../data/index.js';
 
 export interface RunOptions {
@@ -165,7 +167,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       title: spec.title,
       question: spec.title,
       hash: plan.specHash,
-      seed: spec.seed ?? 20200705,
+      seed: spec.seed ?? specDefaults().seed,
       report: { template: spec.report?.template, figures: spec.report?.figures, formats: spec.report?.formats as Array<'png' | 'svg'> | undefined },
       grid: plan.axes.map((a) => ({ path: a.path, values: a.values as never })),
     },
@@ -195,17 +197,14 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
   };
 }
 
-/** The headline: the mediation estimator's total effect when there is one, else the first adjusted total effect. */
+/** The headline: the preferred estimator's total effect, else by the kinds' headline ranks (a mediation estimator's first). */
 function primaryOf(cells: CellResult[], preferred: string | undefined, baseCellId: string): Results['summary']['primary'] {
   const cell = cells.find((c) => c.status === 'ok' && c.id === baseCellId) ?? cells.find((c) => c.status === 'ok');
   if (!cell) return null;
   const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
-  const ranked = [
-    ...ests.filter((e) => e.id === preferred),
-    ...ests.filter((e) => e.kind === 'mediation'),
-    ...ests.filter((e) => e.kind !== 'difference_in_means' && e.kind !== 'mediation'),
-    ...ests.filter((e) => e.kind === 'difference_in_means'),
-  ];
+  // the kinds' headline ranks: mediation first, then the other adjusted estimators, the unadjusted last
+  const rank = (kind: string) => findKind(kind)?.headlineRank ?? 1;
+  const ranked = [...ests.filter((e) => e.id === preferred), ...[...ests].sort((a, b) => rank(a.kind) - rank(b.kind))];
   for (const e of ranked) {
     const found = firstEstimate(e, TOTAL_KEYS);
     if (found) return { estimator: e.id, estimand: found.key, cellId: cell.id };
@@ -228,7 +227,7 @@ function writeRun(
   const written = writeRunDirectory(runDir, results, {
     specYaml,
     template,
-    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? ['png'],
+    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },

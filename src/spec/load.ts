@@ -259,18 +259,13 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
         at(`${base}/${key}`, 'SPEC_UNKNOWN_MODEL', `no model '${ref}' in models` + (s ? `; did you mean '${s}'?` : ''));
       }
     }
-    if (est.kind === 'msm') {
-      const weights = est.weights;
-      const literal = ['ipw', 'unweighted', 'unclipped', 'none'];
-      if (typeof weights === 'string' && !literal.includes(weights) && !spec.estimators.some((o) => o.id === weights && o.kind === 'ipw')) {
-        at(`${base}/weights`, 'SPEC_UNKNOWN_ESTIMATOR', `msm weights must be ipw, unweighted, unclipped, {clip: k} or the id of an ipw estimator; '${weights}' is none of these`);
+    // references to other entries (msm weights: the id of an ipw entry) are the kinds' to check (src/run/compile.ts)
+    const variants = refs.variants as Array<{ propensity?: string }> | undefined;
+    variants?.forEach((v, vi) => {
+      if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
+        at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
       }
-      est.variants?.forEach((v, vi) => {
-        if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
-          at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
-        }
-      });
-    }
+    });
   });
   if (spec.report?.primary !== undefined && !estimatorIds.has(spec.report.primary)) {
     const s = closest(spec.report.primary, [...estimatorIds.keys()]);

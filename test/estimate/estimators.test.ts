@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEstimator } from '../../src/estimate/estimators.js';
+import { runEstimator } from '../../src/estimate/runner.js';
 import { simulateFrame } from '../support/simulate-frame.js';
 import { subsetFrame } from '../../src/frame/index.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../../src/estimate/types.js';

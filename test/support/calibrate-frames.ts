@@ -43,7 +43,7 @@ export function runCalibration(o: CalibrationOptions): CalibrationRow[] {
     const heavy = frame.X.data.subarray(frame.n, 2 * frame.n);
     for (let i = 0; i < heavy.length; i++) heavy[i] = Math.log1p(heavy[i]);
     for (const spec of o.estimators) {
-      const result = runEstimator(spec, frame, { seed: o.seed, cellId: `calibration-${a}`, models: {}, bootstrap: { reps: o.reps, level: o.level ?? 0.95 } });
+      const result = runEstimator(spec, frame, { seed: o.seed, cellId: `calibration-${a}`, models: {}, bootstrap: { reps: o.reps, level: o.level ?? 0.95 } }, 'point');
       for (const estimand of Object.keys(result.estimates))
         if (TARGET[estimand]) records.push({ estimator: spec.id, estimand, truth: truth[TARGET[estimand]], result });
     }
