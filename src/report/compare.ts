@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { escapeMarkdown, formatInterval, markdownTable, zeroVerdict } from './format.js';
-import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from './results.js';
+import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from '../results/index.js';
 import { readResults } from './writer.js';
 
 export interface EstimateChange {

@@ -9,7 +9,6 @@ import {
   TOTAL_KEYS,
   firstEstimate,
   primaryEstimators,
-  type CellDiagnostics,
   type CellResult,
   type EstimateValue,
   type EstimatorEntry,
@@ -18,8 +17,8 @@ import {
   type ReadinessCheck,
   type Results,
   type SegmentEffect,
-} from './results.js';
-import { normalizeDiagnostics } from './normalize.js';
+} from '../results/index.js';
+import { normalizeDiagnostics, type NormalizedDiagnostics } from './normalize.js';
 import { formatInterval, formatNumber, formatPercent, zeroVerdict, type CellValue, type ReportTable, type TableColumn } from './format.js';
 import { decompositionChart, importanceChart, intervalChart, lovePlot, overlapPlot, specificationCurve } from './figures/charts.js';
 import { mediationDag } from './figures/dag.js';
@@ -215,7 +214,7 @@ export function buildReportModel(results: Results, opts: ModelOptions = {}): Rep
   // nuisance metrics keyed by target carry no model name: '' renders as a dash
   const normEst = new Map(okEsts.map((e) => [e, normalizeDiagnostics(e.diagnostics, '')] as const));
   // cell-level diagnostics win; otherwise the first estimator that has the key (ipw before aipw in spec order)
-  const diag = <K extends keyof CellDiagnostics>(key: K): CellDiagnostics[K] | undefined => {
+  const diag = <K extends keyof NormalizedDiagnostics>(key: K): NormalizedDiagnostics[K] | undefined => {
     if (normCell[key] !== undefined) return normCell[key];
     for (const e of okEsts) {
       const v = normEst.get(e)![key];

@@ -23,7 +23,7 @@ import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { cellSensitivity } from '../sensitivity/index.js';
-import type { AssumptionCheck, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../report/results.js';
+import type { AssumptionCheck, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../results/index.js';
 import { compileCell, type CompiledCell } from './compile.js';
 import { labelFromSpec } from '../report/labels.js';
 import type { RunCellContext } from './engine.js';

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CausewayError } from '../errors.js';
-import { stableStringify, type CellResult } from '../report/results.js';
+import { stableStringify, type CellResult } from '../results/index.js';
 import type { Plan } from '../spec/plan.js';
 import { atomicWrite, CAUSEWAY_VERSION } from './cache.js';
 
