@@ -1,6 +1,6 @@
 /** The assumption table: what each identifying assumption rests on and what checked it. */
 import type { AnalysisFrame, EstimatorResult } from '../estimate/types.js';
-import type { AssumptionCheck, CellResult } from '../report/results.js';
+import type { AssumptionCheck, CellResult } from '../results/index.js';
 import { round } from './definitions.js';
 
 export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagnostics: Record<string, unknown>, sensitivity: CellResult['sensitivity']): AssumptionCheck[] {

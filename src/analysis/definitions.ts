@@ -3,7 +3,7 @@
  * their rules (a day expression, a history window's rule, or the column name) and distributions.
  */
 import type { AnalysisFrame } from '../estimate/types.js';
-import type { CellResult } from '../report/results.js';
+import type { CellResult } from '../results/index.js';
 import type { DefinitionSettings } from './index.js';
 
 export function round(x: number): string {

@@ -4,7 +4,7 @@ import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
-import type { ImportanceRow, SegmentEffect } from '../report/results.js';
+import type { ImportanceRow, SegmentEffect } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { CellHeterogeneity } from './index.js';
 

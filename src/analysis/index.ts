@@ -9,7 +9,7 @@ import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../estimate/types.js';
 import { frameForOutcome } from '../frame/index.js';
-import type { CellResult, EstimatorEntry, ReadinessCheck } from '../report/results.js';
+import type { CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
 import { cellSensitivity, type SensitivitySettings } from '../sensitivity/cell.js';
 import { assumptionTable } from './assumptions.js';
 import { countDistinct, definitionsTable } from './definitions.js';

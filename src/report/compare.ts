@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { diffSpecValues, type PathChange } from '../spec/diff.js';
 import { escapeMarkdown, formatInterval, markdownTable, zeroVerdict } from './format.js';
-import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from './results.js';
+import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from '../results/index.js';
 import { readResults } from './writer.js';
 
 export interface EstimateChange {

@@ -6,7 +6,7 @@
  * `EstimatorEntry.label`); `estimatorLabel` falls back to what the kind and diagnostics reveal, since
  * results.json carries no estimator options.
  */
-import type { EstimatorEntry, JsonValue } from './results.js';
+import type { EstimatorEntry, JsonValue } from '../results/index.js';
 import { formatNumber } from './format.js';
 import { findKind } from '../estimate/kinds/index.js';
 

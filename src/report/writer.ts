@@ -12,7 +12,7 @@ import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
-import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from './results.js';
+import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
 import { defaultTemplateDir, renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
 
 export type FigureFormat = 'png' | 'svg';

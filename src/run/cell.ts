@@ -14,7 +14,7 @@ import { archiveFingerprint, ensureDemoArchive, loadData, type LoadedData } from
 import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
 import { analyzeCell } from '../analysis/index.js';
-import type { CellResult } from '../report/results.js';
+import type { CellResult } from '../results/index.js';
 import { compileCell } from './compile.js';
 import type { RunCellContext } from './engine.js';
 

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CausewayError, CausewayErrors } from '../errors.js';
-import type { CellResult } from '../report/results.js';
+import type { CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
 import { ResultCache, parseCellPayload } from './cache.js';
 import { createProgress, type ProgressMode } from './progress.js';

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CausewayError } from '../errors.js';
-import type { CellResult } from '../report/results.js';
+import type { CellResult } from '../results/index.js';
 import type { Plan } from '../spec/plan.js';
 import { assignShards, SHARD_FORMAT, type ShardOutput } from './shard.js';
 

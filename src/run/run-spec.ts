@@ -15,7 +15,7 @@ import { resolveShard, writeShardOutput, shardDir } from './shard.js';
 import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
 import { findKind } from '../estimate/kinds/index.js';
-import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
+import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';

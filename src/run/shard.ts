@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { CausewayError } from '../errors.js';
-import { stableStringify, type CellResult } from '../report/results.js';
+import { stableStringify, type CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
 import { estimateCellCost, PANEL_COST, panelKey } from './cost.js';
 import { atomicWrite, CAUSEWAY_VERSION } from './cache.js';

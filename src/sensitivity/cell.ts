@@ -9,8 +9,8 @@
  */
 import { findKind } from '../estimate/kinds/index.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
-import type { EValueRow, RefuterRow, Sensitivity, WeightSensitivityRow } from '../report/results.js';
-import { firstEstimate, INDIRECT_KEYS, TOTAL_KEYS } from '../report/results.js';
+import type { EValueRow, RefuterRow, Sensitivity, WeightSensitivityRow } from '../results/index.js';
+import { firstEstimate, INDIRECT_KEYS, TOTAL_KEYS } from '../results/index.js';
 import { EVALUE_SCALE, evalueContinuous } from './evalue.js';
 import { mediatorConfoundingSweep, type MediatorConfoundingSweep } from './mediator-confounding.js';
 import { refute, refuterRows, type RefuterName, type RunEstimatorFn } from './refuters.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compareResults, compareRuns, gateFailures, isReportedEstimand } from '../../src/report/compare.js';
-import type { Results } from '../../src/report/results.js';
+import type { Results } from '../../src/results/index.js';
 import { writeRunDirectory } from '../../src/report/writer.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
 

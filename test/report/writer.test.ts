@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeRunDirectory, renderReport, runDirectoryFor, readResults } from '../../src/report/writer.js';
 import { compareResults, compareRuns, lineDiff } from '../../src/report/compare.js';
 import { resolveInside, writeFileAtomic } from '../../src/report/files.js';
-import { stableStringify, type Results } from '../../src/report/results.js';
+import { stableStringify, type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stableStringify } from '../../src/report/results.js';
+import { stableStringify } from '../../src/results/index.js';
 import { executePlan, type EngineEvent, type ExecuteOptions } from '../../src/run/engine.js';
 import { ResultCache } from '../../src/run/cache.js';
 import { CausewayError } from '../../src/errors.js';

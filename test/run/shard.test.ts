@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CausewayError } from '../../src/errors.js';
-import { stableStringify } from '../../src/report/results.js';
+import { stableStringify } from '../../src/results/index.js';
 import { executePlan } from '../../src/run/engine.js';
 import { mergeShards } from '../../src/run/merge.js';
 import { assignShards, parseShardFlag, resolveShard, shardDir, writeShardOutput } from '../../src/run/shard.js';
