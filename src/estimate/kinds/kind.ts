@@ -6,7 +6,7 @@
  * the bootstrap and the error policy; the registry (./index.ts) lists the kinds.
  */
 import type { Env } from '../env.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../types.js';
+import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../types.js';
 import type { ErrorCode } from '../../errors.js';
 
 /** A design problem the estimator cannot overcome (one arm empty, constant mediator…): reported, not thrown. */
@@ -118,4 +118,3 @@ export function asksCrossfit(opts: Opts): boolean {
   return c === true || (isRecord(c) && (c.folds === undefined || (typeof c.folds === 'number' && c.folds > 1)));
 }
 
-export type { ModelSpec };

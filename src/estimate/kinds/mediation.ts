@@ -19,7 +19,7 @@ import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '.
 import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
 import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
+  BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
   mediatorClip, modelFor, modelOption, pair, ridgeOf, STABILIZE_OPTION, symmetricClip,
 } from './options.js';
 
