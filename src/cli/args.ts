@@ -3,6 +3,7 @@
  * (exit 2), distinct from a bad spec or a failed run (exit 1).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { addProjectRoots } from '../spec/project.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -18,9 +19,18 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/** Commands that read specs or templates take --project DIR: more folders their files may come from. */
+const PROJECT_COMMANDS = new Set(['validate', 'plan', 'run', 'report', 'merge']);
+export const PROJECT_HELP = `  --project DIR      also read extended specs and templates from DIR (repeatable; default: only the
+                     spec's own folder tree and causeway's bundled specs/templates; docs/limits.md)`;
+
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
   try {
-    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
+    if (PROJECT_COMMANDS.has(command)) all.project = { type: 'string', multiple: true };
+    const parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    const project = parsed.values.project as string[] | undefined;
+    if (project?.length) addProjectRoots(project);
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
   } catch (e) {
     const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');

@@ -8,7 +8,7 @@ import { loadSpec, displayPath } from '../spec/load.js';
 import { buildPlan, diffPlans, type Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
 import { checkSpecExpressions } from '../run/compile.js';
-import { intOption, parseCommandArgs, UsageError } from './args.js';
+import { intOption, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
 
 export interface Command {
   name: string;
@@ -29,7 +29,10 @@ const validate: Command = {
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
 data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise.`,
+Exit 0 when all specs are valid, 1 otherwise.
+
+Options:
+${PROJECT_HELP}`,
   async run(argv) {
     const { positionals } = parseCommandArgs('validate', argv, {});
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
@@ -75,7 +78,8 @@ any spec. --diff lists the cells added, removed and unchanged between two specs.
 
 Options:
   --json    machine-readable output
-  --diff    compare the plans of two specs`,
+  --diff    compare the plans of two specs
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
     if (values.diff) {
@@ -127,7 +131,8 @@ Options:
   --max-cells N      allow a plan larger than sensitivity.max_cells
   --no-cache         recompute every cell (results are still written to the cache)
   --fail-fast        stop scheduling after the first failed cell (default: keep going)
-  --quiet            only failures and the final line`,
+  --quiet            only failures and the final line
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },
@@ -208,7 +213,9 @@ Re-renders report.md, figures/ and tables/ from results.json without recomputing
 template edit shows in seconds.
 
 Options:
-  --template FILE   a Handlebars template to use instead of the spec's`,
+  --template FILE   a Handlebars template to use instead of the spec's (inside the working folder's
+                    tree or a --project folder)
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, { template: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('report takes one run directory', 'report');
@@ -254,7 +261,8 @@ Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run
 results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
 
 Options:
-  --spec FILE   the spec the shards ran (default: the path the shards recorded)`,
+  --spec FILE   the spec the shards ran (default: the path the shards recorded)
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');

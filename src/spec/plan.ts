@@ -7,7 +7,7 @@
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { canonicalJson, contentHash, sha256 } from './canonical.js';
 import { closest, isPlainObject, schemaErrorsToCauseway, specValidator, type LoadedSpec } from './load.js';
-import { joinPointer, locate, type SourceMap } from './source.js';
+import { FORBIDDEN_NAMES, forbiddenSegment, joinPointer, locate, type SourceMap } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
 
 export interface Cell {
@@ -206,6 +206,9 @@ function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], 
 /** Why a dot path cannot be set on this spec, or null when it can. */
 function pathProblem(spec: CausewaySpec, path: string): string | null {
   const segments = path.split('.');
+  const reserved = forbiddenSegment(path);
+  if (reserved) return `'${reserved}' cannot be part of a grid axis path (it addresses JavaScript's object prototype)`;
+  if (segments.some((s) => s === '')) return `axis path '${path}' has an empty part`;
   if (segments[0] === 'sensitivity' || segments[0] === 'name' || segments[0] === 'extends') return `'${segments[0]}' cannot be a grid axis`;
   if (segments[0] === 'estimators') {
     if (segments.length < 2) return "an estimators axis names an estimator: 'estimators.<id>.<option>'";
@@ -220,28 +223,62 @@ function pathProblem(spec: CausewaySpec, path: string): string | null {
     const s = closest(segments[0], top);
     return `unknown spec path '${path}'` + (s ? `; did you mean '${[s, ...segments.slice(1)].join('.')}'?` : '');
   }
+  // Walk the path as setPath will: a list is entered by an item's id (estimators) or by a 0-based
+  // index below its length; a missing mapping key is created; anything else cannot hold the value.
+  let node: unknown = spec;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const so = segments.slice(0, i).join('.') || '(the spec)';
+    const last = i === segments.length - 1;
+    if (Array.isArray(node)) {
+      const at = listIndex(node, seg);
+      if (at === null) return `'${so}' is a list: the next part of '${path}' must be an item id or an index from 0 to ${node.length - 1}, not '${seg}'`;
+      node = node[at];
+    } else if (isPlainObject(node)) {
+      node = node[seg];
+    } else if (node === undefined || node === null) {
+      return null;
+    } else return `'${so}' is ${JSON.stringify(node)}, not a mapping or list: '${path}' cannot be set inside it`;
+    if (last) return null;
+  }
   return null;
 }
 
-/** Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id. */
+/** The item of a list a path part addresses: the item whose id it is, else a 0-based index; null when neither. */
+function listIndex(list: unknown[], segment: string): number | null {
+  const byId = list.findIndex((item) => isPlainObject(item) && item.id === segment);
+  if (byId >= 0) return byId;
+  if (/^(0|[1-9][0-9]*)$/.test(segment) && Number(segment) < list.length) return Number(segment);
+  return null;
+}
+
+/**
+ * Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id, a number the
+ * list item at that index (`history.lag.days.0`). Paths are checked by pathProblem first.
+ */
 export function setPath(spec: CausewaySpec, path: string, value: unknown): void {
   const segments = path.split('.');
   let node: unknown = spec;
   for (let i = 0; i < segments.length - 1; i++) {
     const seg = segments[i];
     let next: unknown;
-    if (Array.isArray(node)) next = node.find((item) => isPlainObject(item) && item.id === seg);
-    else if (isPlainObject(node)) {
+    if (FORBIDDEN_NAMES.has(seg)) next = undefined;
+    else if (Array.isArray(node)) {
+      const at = listIndex(node, seg);
+      next = at === null ? undefined : node[at];
+      if (at !== null && !isPlainObject(next) && !Array.isArray(next)) next = node[at] = {};
+    } else if (isPlainObject(node)) {
       if (!isPlainObject(node[seg]) && !Array.isArray(node[seg])) node[seg] = {};
       next = node[seg];
     }
-    if (next === undefined) throw new Error(`cannot set ${path}`);
+    if (next === undefined) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
     node = next;
   }
   const last = segments[segments.length - 1];
+  if (FORBIDDEN_NAMES.has(last)) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
   if (Array.isArray(node)) {
-    const index = node.findIndex((item) => isPlainObject(item) && item.id === last);
-    if (index < 0) throw new Error(`cannot set ${path}`);
+    const index = listIndex(node, last);
+    if (index === null) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
     node[index] = value;
   } else (node as Record<string, unknown>)[last] = value;
 }
