@@ -29,12 +29,19 @@ import { labelFromSpec } from '../report/labels.js';
 import type { RunCellContext } from './engine.js';
 import { Rng } from '../rng.js';
 
+/**
+ * What results.json says about the data: nothing that depends on where the archive lies or in which
+ * layout (outer zip, inner zip, folder), so the same data give byte-identical results anywhere.
+ * `archive` (the layout's fingerprint) only validates the cached copy of this summary.
+ */
 interface DataSummary {
+  /** the content fingerprint (LoadedData.contentFingerprint) */
   fingerprint: string;
   coverage: LoadedData['coverage'];
   quality: LoadedData['quality'];
-  source: { path: string; layout: string; matrix: string } | null;
+  source: { matrix: string } | null;
   truth: unknown;
+  archive?: string;
 }
 
 /** Kinds whose primary estimate is a total effect that is meaningful for a secondary outcome too. */
@@ -104,7 +111,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
 
   const diagnosticsWanted = new Set(cell.spec.diagnostics ?? ['overlap', 'balance', 'readiness', 'residual_mediator_outcome']);
   const diagnostics: CellResult['diagnostics'] = {
-    data: dataSummary as unknown as Record<string, unknown>,
+    data: (({ archive: _archive, ...shown }) => shown)(dataSummary) as unknown as Record<string, unknown>,
     panel: { rows: panel.length, users: countDistinct(panel.userId), days: panel.dates.length, firstDate: panel.dates[0] ?? null, lastDate: panel.dates[panel.dates.length - 1] ?? null },
   };
   if (dataSummary.truth) diagnostics.truth = dataSummary.truth;
@@ -386,11 +393,12 @@ function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, s
     }
   }
   return {
-    fingerprint,
+    fingerprint: data.contentFingerprint,
     coverage: data.coverage,
     quality: data.quality,
-    source: data.source ? { path: basename(data.source.path), layout: data.source.layout, matrix: data.source.matrix } : null,
+    source: data.source ? { matrix: data.source.matrix } : null,
     truth,
+    archive: fingerprint,
   };
 }
 
@@ -401,7 +409,7 @@ function summaryFile(cacheDir: string, dataKey: string): string {
 function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string): DataSummary | null {
   try {
     const cached = JSON.parse(readFileSync(summaryFile(cacheDir, dataKey), 'utf8')) as DataSummary;
-    return cached.fingerprint === fingerprint ? cached : null;
+    return cached.archive === fingerprint && typeof cached.fingerprint === 'string' ? cached : null;
   } catch {
     return null; // absent or unreadable: rebuilt by the caller
   }

@@ -33,12 +33,21 @@ interface Axis {
   pointers: string[][];
 }
 
+/** Largest grid (the product of its axes' value counts, before exclusions) a plan expands. */
+export const MAX_GRID_PRODUCT = 100_000;
+
 /** Keys that name or present a study but do not change its numbers: left out of cell ids. */
 const PRESENTATION_KEYS = ['name', 'title', 'description', 'report', '$schema'];
 
 export function analysisDefinition(spec: CausewaySpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (!PRESENTATION_KEYS.includes(k)) out[k] = v;
+  // Where the data lie is not part of the analysis: the same archive at another path or in another
+  // layout (outer zip, inner zip, folder) gives the same cell ids, so the same seeds and results.
+  if (isPlainObject(out.data) && out.data.path !== undefined) {
+    const { path: _path, ...data } = out.data;
+    out.data = data;
+  }
   if (isPlainObject(out.sensitivity)) {
     const { grid: _g, zip: _z, exclude: _e, max_cells: _m, ...rest } = out.sensitivity;
     out.sensitivity = rest;
@@ -78,6 +87,14 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   const seen = new Set<string>();
   const counts = axes.map((a) => a.values[0].length);
   const total = counts.reduce((a, b) => a * b, 1);
+  // The product is checked before it is expanded: 32 axes of 1,000 values each pass the schema's
+  // bounds but would never finish expanding.
+  if (total > MAX_GRID_PRODUCT) {
+    const pos = locate(source, '/sensitivity/grid');
+    throw new CausewayError('SPEC_GRID_TOO_LARGE', `the grid has ${total.toPrecision(3).replace(/\.?0+(e|$)/, '$1')} cells before exclusions; at most ${MAX_GRID_PRODUCT} are allowed`, {
+      kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/sensitivity/grid',
+    }, 'split the study into several specs');
+  }
   const index = new Array(axes.length).fill(0);
   // An axis value that is a mapping (a model, a threshold form) may leave defaults unfilled: such cells
   // are validated once more so their resolved definition, and id, equals the same analysis written out.
@@ -168,7 +185,10 @@ function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[])
         return;
       }
       axis.values[pi].forEach((value, vi) => {
-        const trial = structuredClone(spec) as unknown as Record<string, unknown>;
+        // Only the section the axis writes into is copied: the rest is shared, read-only, with the spec.
+        const trial = { ...spec } as unknown as Record<string, unknown>;
+        const section = path.split('.')[0];
+        if (trial[section] !== undefined) trial[section] = structuredClone(trial[section]);
         setPath(trial as unknown as CausewaySpec, path, structuredClone(value));
         if (!validate(trial)) {
           const pointer = axis.pointers[pi][vi];
@@ -210,6 +230,8 @@ function pathProblem(spec: CausewaySpec, path: string): string | null {
   if (reserved) return `'${reserved}' cannot be part of a grid axis path (it addresses JavaScript's object prototype)`;
   if (segments.some((s) => s === '')) return `axis path '${path}' has an empty part`;
   if (segments[0] === 'sensitivity' || segments[0] === 'name' || segments[0] === 'extends') return `'${segments[0]}' cannot be a grid axis`;
+  // Cell ids leave data.path out (analysisDefinition): one results.json describes one data set.
+  if (path === 'data.path' || path === 'data') return `'${path}' cannot be a grid axis: run the spec once per archive`;
   if (segments[0] === 'estimators') {
     if (segments.length < 2) return "an estimators axis names an estimator: 'estimators.<id>.<option>'";
     const ids = spec.estimators.map((e) => e.id);

@@ -69,7 +69,9 @@ export function parseYamlText(text: string, displayName: string): ParsedYaml {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by the walk below with one Set per mapping: the yaml library's own check
   // (uniqueKeys) compares each key with every earlier one, quadratic in a mapping's size.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // logLevel 'error': the library's warnings (a collection as a key, an odd tag) would go to stderr;
+  // what matters of them surfaces as a schema error at its line.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((err) => {
       const pos = lineCounter.linePos(err.pos[0]);
