@@ -49,9 +49,12 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
 }
 
 /** Every [container, key] pair of a parsed spec, for picking a value to replace or remove. */
-function slots(value: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []) {
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push([value, i]), slots(v, out)));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) (out.push([value as Record<string, unknown>, k]), slots(v, out));
+function slots(value: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = [], seen = new Set<unknown>()) {
+  // A text mutation may have made a self-referencing alias (x: &a [*a]): each container once.
+  if (value === null || typeof value !== 'object' || seen.has(value)) return out;
+  seen.add(value);
+  if (Array.isArray(value)) value.forEach((v, i) => (out.push([value, i]), slots(v, out, seen)));
+  else for (const [k, v] of Object.entries(value)) (out.push([value as Record<string, unknown>, k]), slots(v, out, seen));
   return out;
 }
 
@@ -100,7 +103,13 @@ function mutate(rng: Rng, text: string): { text: string; what: string } {
       Object.defineProperty(grid, axis, { value: values, enumerable: true, configurable: true, writable: true });
       what = `grid axis ${JSON.stringify(axis)}: ${JSON.stringify(values).slice(0, 80)}`;
     }
-    return { text: stringifyYaml(spec, { lineWidth: 0 }), what };
+    let out: string;
+    try {
+      out = stringifyYaml(spec, { lineWidth: 0 });
+    } catch {
+      out = text + '\n'; // a circular value cannot be written back: keep the text
+    }
+    return { text: out, what };
   }
   if (kind <= 5) {
     const at = rng.nextInt(text.length + 1);

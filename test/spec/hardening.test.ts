@@ -196,3 +196,21 @@ test('an error line stays one line when the value it quotes holds raw newlines',
   assert.doesNotMatch(lines[0], /[\n\r\u0007]/);
   assert.match(lines[0], /nl\.yaml:2:12 +\/mediator +mediator 'high_sat\\nisfaction\\r\\u0007' is not a panel column/);
 });
+
+test('more cross-fitting folds than users fails the estimator with the reason, never clamps', async () => {
+  const { simulateFrame } = await import('../../src/estimate/simulate.js');
+  const { runEstimator } = await import('../../src/estimate/estimators.js');
+  const { runMlEstimator } = await import('../../src/estimate/ml/index.js');
+  const { frame } = simulateFrame({ users: 30, daysPerUser: 6, covariates: 2, seed: 5 });
+  const ctx = { seed: 1, cellId: 'folds', models: {}, bootstrap: undefined };
+  const tooMany = (e: unknown) => e instanceof CausewayError && e.code === 'ESTIMATE_TOO_FEW_GROUPS' && /cannot cross-fit with 60 folds: only 30 users/.test(e.message);
+  assert.throws(() => runEstimator({ id: 'g', kind: 'gcomp', outcome: 'linear', crossfit: { folds: 60 } } as never, frame, ctx as never), tooMany);
+  let ml: unknown;
+  try {
+    ml = runMlEstimator(frame, { id: 'a', kind: 'aipw', outcome: 'linear', propensity: 'logistic', crossfit: { folds: 60 } } as never, ctx as never).result;
+  } catch (e) {
+    ml = e;
+  }
+  const failed = ml as { status?: string; reason?: string };
+  assert.ok(tooMany(ml) || (failed.status === 'failed' && /cannot cross-fit with 60 folds: only 30 users/.test(failed.reason ?? '')), JSON.stringify(ml));
+});
