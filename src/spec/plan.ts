@@ -91,7 +91,7 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   // bounds but would never finish expanding.
   if (total > MAX_GRID_PRODUCT) {
     const pos = locate(source, '/sensitivity/grid');
-    throw new CausewayError('SPEC_GRID_TOO_LARGE', `the grid has ${total.toPrecision(3).replace(/\.?0+(e|$)/, '$1')} cells before exclusions; at most ${MAX_GRID_PRODUCT} are allowed`, {
+    throw new CausewayError('SPEC_GRID_TOO_LARGE', `the grid has ${total <= Number.MAX_SAFE_INTEGER ? total : total.toExponential(2)} cells before exclusions; at most ${MAX_GRID_PRODUCT} are allowed`, {
       kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/sensitivity/grid',
     }, 'split the study into several specs');
   }

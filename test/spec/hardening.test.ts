@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec } from '../../src/spec/load.js';
@@ -213,4 +213,33 @@ test('more cross-fitting folds than users fails the estimator with the reason, n
   }
   const failed = ml as { status?: string; reason?: string };
   assert.ok(tooMany(ml) || (failed.status === 'failed' && /cannot cross-fit with 60 folds: only 30 users/.test(failed.reason ?? '')), JSON.stringify(ml));
+});
+
+test('a grid whose product passes the limit is refused before it is expanded', (t) => {
+  const p = project(t);
+  const values = (n: number, f: (i: number) => string) => `[${Array.from({ length: n }, (_, i) => f(i)).join(', ')}]`;
+  const axes = [
+    `    estimators.ipw.cap_quantile: ${values(40, (i) => (0.5 + i / 100).toFixed(2))}`,
+    `    seed: ${values(40, (i) => String(i))}`,
+    `    treatment.threshold.value: ${values(40, (i) => (i / 100).toFixed(2))}`,
+    '    data.sample.remainder: [0, 1]',
+  ];
+  const lines = errorLines(() => validate(p.spec('product.yaml', `extends: ./base.yaml\nsensitivity:\n  grid:\n${axes.join('\n')}\n`)));
+  assert.match(lines[0], /product\.yaml:4:5 +\/sensitivity\/grid +the grid has 128000 cells before exclusions; at most 100000 are allowed/);
+});
+
+test('causeway validate --project DIR lets a spec extend a file in DIR', (t) => {
+  const p = project(t);
+  mkdirSync(join(p.dir, 'specs'));
+  mkdirSync(join(p.dir, 'shared'));
+  copyFileSync(join(p.dir, 'base.yaml'), join(p.dir, 'shared', 'team.yaml'));
+  writeFileSync(join(p.dir, 'specs', 'mine.yaml'), 'extends: ../shared/team.yaml\nname: mine\n');
+  const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+  const env = { ...process.env, CAUSEWAY_PROJECT: '' };
+  const refused = spawnSync(process.execPath, [bin, 'validate', 'specs/mine.yaml'], { cwd: p.dir, encoding: 'utf8', env });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /^specs\/mine\.yaml:1:10 +\/extends +extends shared\/team\.yaml: the spec file lies outside the spec's project/);
+  const allowed = spawnSync(process.execPath, [bin, 'validate', '--project', 'shared', 'specs/mine.yaml'], { cwd: p.dir, encoding: 'utf8', env });
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.match(allowed.stdout, /^ok  specs\/mine\.yaml  \(1 cell\)/);
 });
