@@ -145,7 +145,9 @@ export function parseYamlText(text: string, displayName: string): ParsedYaml {
     // An alias that expands to much (a bomb of nested aliases) still trips the count here.
     data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
-    throw located('SPEC_YAML_ALIAS', `the spec's YAML aliases expand too far (${(e as Error).message.split('\n')[0]})`, firstAlias);
+    const message = String((e as Error)?.message ?? e).split('\n')[0];
+    if (/alias/i.test(message)) throw located('SPEC_YAML_ALIAS', `the spec's YAML aliases expand too far (${message})`, firstAlias);
+    throw located('SPEC_YAML_SYNTAX', `YAML syntax error: ${message}`, 0);
   }
   return { file: displayName, data, source };
 }
