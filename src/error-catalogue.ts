@@ -40,7 +40,7 @@ export const ERRORS = {
   SPEC_EXTENDS_OUTSIDE: { message: 'An extended spec lies outside the spec\'s project.', help: 'keep extended specs in the spec\'s folder tree, or name their folder with --project DIR' },
   SPEC_YAML_ALIAS: { message: 'A YAML alias is undefined, or the spec uses more aliases than causeway expands (docs/limits.md).', help: 'define the anchor (&name) before its alias (*name), or write the values out' },
   SPEC_YAML_DEPTH: { message: 'The YAML nests deeper than causeway reads (docs/limits.md).', help: 'a spec needs a few levels of nesting; flatten the structure' },
-  SPEC_FORBIDDEN_NAME: { message: 'A key or name is __proto__, constructor or prototype, which causeway refuses.', help: 'rename it' },
+  SPEC_FORBIDDEN_NAME: { message: 'A key or name is __proto__, constructor or prototype, which causeway refuses.', help: 'rename the key or name to anything else' },
   SPEC_READ: { message: 'The spec cannot be read as a spec file (not a regular file, too large, or unreadable).', help: 'name a YAML file of at most 1 MiB' },
   SPEC_OUTSIDE_PROJECT: { message: 'A spec file lies outside the folders causeway reads specs from.', help: 'name its folder with --project DIR' },
   SPEC_GRID_TOO_LARGE: { message: 'The grid\'s product of axis sizes passes the most cells causeway expands (docs/limits.md).', help: 'split the grid, use zip: to pair axes, or exclude: combinations' },
