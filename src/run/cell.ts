@@ -4,6 +4,7 @@
  * (loaded data, panels) goes through `ctx.shared` and the on-disk panel cache, so a grid builds each
  * panel once. This module is what the grid engine's workers load (`runCell`).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CausewayError } from '../errors.js';
@@ -68,7 +69,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     }),
   )) as Panel;
   const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
-    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint);
+    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint, ctx.log);
     if (cached) return cached;
     const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
     const summary = summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic');
@@ -394,16 +395,38 @@ function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, s
   };
 }
 
-function summaryFile(cacheDir: string, dataKey: string): string {
-  return join(cacheDir, 'data-summaries', `${dataKey}.json`);
+const DATA_SUMMARY_FORMAT = 'causeway.data-summary/2';
+
+function sha256Text(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
-function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string): DataSummary | null {
+function summaryFile(cacheDir: string, dataKey: string): string {
+  return join(cacheDir, 'data-summaries', `${dataKey}.checked.json`); // `.checked`: files of the earlier unchecksummed format are not read
+}
+
+/**
+ * A cached data summary, or null when absent or not trustworthy. The file holds the summary's JSON text
+ * and its SHA-256 (as the result cache does, src/run/cache.ts): the coverage and quality numbers go into
+ * results.json, so a damaged file must not be read as data. A damaged one is reported and rebuilt.
+ */
+function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string, log: (message: string) => void): DataSummary | null {
+  const file = summaryFile(cacheDir, dataKey);
+  let text: string;
   try {
-    const cached = JSON.parse(readFileSync(summaryFile(cacheDir, dataKey), 'utf8')) as DataSummary;
-    return cached.fingerprint === fingerprint ? cached : null;
+    text = readFileSync(file, 'utf8');
   } catch {
-    return null; // absent or unreadable: rebuilt by the caller
+    return null; // absent: built by the caller
+  }
+  try {
+    const entry = JSON.parse(text) as { format?: unknown; checksum?: unknown; payload?: unknown };
+    if (entry.format !== DATA_SUMMARY_FORMAT || typeof entry.payload !== 'string' || typeof entry.checksum !== 'string') throw new Error('not a data summary entry');
+    if (sha256Text(entry.payload) !== entry.checksum) throw new Error('checksum mismatch');
+    const cached = JSON.parse(entry.payload) as DataSummary;
+    return cached.fingerprint === fingerprint ? cached : null;
+  } catch (e) {
+    log(`warning: data summary cache file ${file} is unreadable (${(e as Error).message}); rebuilding`);
+    return null;
   }
 }
 
@@ -411,6 +434,7 @@ function writeDataSummary(cacheDir: string, dataKey: string, summary: DataSummar
   const file = summaryFile(cacheDir, dataKey);
   mkdirSync(join(cacheDir, 'data-summaries'), { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, JSON.stringify(summary));
+  const payload = JSON.stringify(summary);
+  writeFileSync(temp, JSON.stringify({ format: DATA_SUMMARY_FORMAT, checksum: sha256Text(payload), payload }));
   renameSync(temp, file);
 }
