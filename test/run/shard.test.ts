@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CausewayError } from '../../src/errors.js';
 import { stableStringify } from '../../src/report/results.js';
@@ -9,9 +8,10 @@ import { executePlan } from '../../src/run/engine.js';
 import { mergeShards } from '../../src/run/merge.js';
 import { parseShardFlag, resolveShard, shardDir, shardOfCell, writeShardOutput } from '../../src/run/shard.js';
 import { fakePlan } from './fixtures/fake-plan.js';
+import { scratchDir } from '../scratch.js';
 
 const runner = new URL('./fixtures/fake-runner.js', import.meta.url).href;
-const tempDir = () => mkdtempSync(join(tmpdir(), 'causeway-shard-'));
+const tempDir = () => scratchDir('causeway-shard-');
 const isShardError = (code: string, pattern: RegExp) => (e: unknown) => e instanceof CausewayError && e.code === code && pattern.test(e.format());
 
 test('--shard k/n and the batch-scheduler environments', () => {
