@@ -15,6 +15,7 @@ import { contentHash } from '../spec/canonical.js';
 import { archiveFingerprint, ensureDemoArchive, loadData, type LoadedData } from '../data/index.js';
 import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame, frameForOutcome } from '../frame/index.js';
+import { checkDesign } from '../frame/design.js';
 import { runEstimator } from '../estimate/index.js';
 import { designReadiness, residualMediatorOutcome, naiveAssociations, overlapSummary, balanceTable } from '../estimate/diagnostics.js';
 import { runMlEstimator } from '../estimate/ml/index.js';
@@ -79,10 +80,20 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
   const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
-  const { population, frame } = await ctx.shared.memo(`frame:${frameKey}`, () => {
+  const { population, frame, designProblem } = await ctx.shared.memo(`frame:${frameKey}`, () => {
     const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
-    return { population: mask, frame: buildFrame(panel, { ...compiled.frame, population: mask }) };
+    const built = buildFrame(panel, { ...compiled.frame, population: mask });
+    let problem: unknown = null;
+    try {
+      built.warnings.push(...checkDesign(built, cell.spec.population as string | undefined));
+    } catch (e) {
+      problem = e;
+    }
+    return { population: mask, frame: built, designProblem: problem };
   });
+  // An empty frame, or one with too few users for a clustered interval, fails the cell before any
+  // estimator runs (src/frame/design.ts) rather than reporting NaN or a zero-width interval.
+  if (designProblem) throw designProblem;
   const estimatorCtx: EstimatorContext = { seed, cellId: cell.id, models: compiled.models, bootstrap: compiled.bootstrap };
 
   const estimators: EstimatorEntry[] = [];
