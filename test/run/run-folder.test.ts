@@ -155,3 +155,21 @@ test('a byte flipped in a cached panel: a warning, the panel rebuilt, results id
   assert.match(damaged.stderr, /warning: panel cache file .*\.arrow is unreadable \(checksum mismatch\); rebuilding/);
   assert.equal(readFileSync(join(project, 'after-damage', 'results.json'), 'utf8'), readFileSync(join(project, 'clean', 'results.json'), 'utf8'));
 });
+
+test('a cached data summary edited on disk: a warning, re-read from the data, results identical to a clean run', () => {
+  const cache = scratchDir('run-folder-summary-cache');
+  const clean = cli(['run', spec, '--out', join(project, 'summary-clean'), '--no-cache'], cache);
+  assert.equal(clean.status, 0, clean.stderr);
+  const dir = join(cache, 'data-summaries');
+  const [name] = readdirSync(dir);
+  const file = join(dir, name);
+  const text = readFileSync(file, 'utf8');
+  // still valid JSON, and plausible: only a checksum can tell (the coverage goes into results.json)
+  const edited = text.replace(/\\"users\\":(\d+)/, (_m, n: string) => `\\"users\\":${Number(n) + 1}`);
+  assert.notEqual(edited, text);
+  writeFileSync(file, edited);
+  const again = cli(['run', spec, '--out', join(project, 'summary-damaged'), '--no-cache'], cache);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /warning: data summary cache file .* is unreadable \(checksum mismatch\); rebuilding/);
+  assert.equal(readFileSync(join(project, 'summary-damaged', 'results.json'), 'utf8'), readFileSync(join(project, 'summary-clean', 'results.json'), 'utf8'));
+});
