@@ -441,6 +441,7 @@ export class CsvParser {
 
     records: while (pos < len) {
       const recStart = pos;
+      this.recordNanText = false;
       const recLine = this.line;
       let lineInc = 0;
       // Blank line: skip.
@@ -637,7 +638,6 @@ export class CsvParser {
       this.result.rowsRead++;
       if (sampledOut) {
         this.result.rowsSampledOut++;
-        this.recordNanText = false;
         continue;
       }
       this.recordLine = recLine;

@@ -9,7 +9,7 @@
  * the owner's pid and host): the second run stops before any work with a message naming the first.
  * A lock left by a process that no longer exists on this host is taken over.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CausewayError } from '../errors.js';
@@ -67,6 +67,15 @@ export function claimRunFolder(runDir: string, option = '--out'): void {
   if (!existsSync(join(dir, RUN_MARKER))) writeFileAtomic(dir, RUN_MARKER, RUN_MARKER_TEXT);
 }
 
+/** Removes a run folder this run made and left empty (a run that failed before writing anything). */
+export function removeIfUnused(runDir: string): void {
+  try {
+    rmdirSync(resolve(runDir)); // only an empty folder: anything in it, another run's lock included, stays
+  } catch {
+    // not empty, or gone: either way nothing of ours to remove
+  }
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -85,11 +94,16 @@ export function lockRunFolder(runDir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, RUN_LOCK);
   const me = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
       fd = openSync(file, 'wx');
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 2) {
+        // a failed run removed the folder it had made (removeIfUnused) between our mkdir and open
+        mkdirSync(dir, { recursive: true });
+        continue;
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let holder: { pid?: number; host?: string; startedAt?: string } = {};
       try {
@@ -98,7 +112,7 @@ export function lockRunFolder(runDir: string): () => void {
         // being written this instant, or damaged: treated as held
       }
       const stale = holder.host === me.host && typeof holder.pid === 'number' && holder.pid !== process.pid && !processAlive(holder.pid);
-      if (stale && attempt === 0) {
+      if (stale && attempt < 2) {
         rmSync(file, { force: true });
         continue;
       }

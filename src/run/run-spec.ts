@@ -16,7 +16,7 @@ import { mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
-import { checkRunFolder, claimRunFolder, lockRunFolder } from '../report/run-folder.js';
+import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
 import { ensureDemoArchive } from '../data/index.js';
@@ -65,12 +65,15 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   // Before any work: the run folder must be one causeway may write into, and (unless this is one shard
   // of several, which write their own files side by side) no other run may be writing it.
   checkRunFolder(runDir);
+  const madeHere = !existsSync(runDir);
   const release = shard ? () => {} : lockRunFolder(runDir);
   try {
     if (shard) claimRunFolder(runDir);
     return await executeAndWrite(loaded, plan, runDir, shard, opts, say, started);
   } finally {
     release();
+    // a run that fails before writing anything leaves no empty folder behind
+    if (madeHere) removeIfUnused(runDir);
   }
 }
 

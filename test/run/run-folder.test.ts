@@ -173,3 +173,12 @@ test('a cached data summary edited on disk: a warning, re-read from the data, re
   assert.match(again.stderr, /warning: data summary cache file .* is unreadable \(checksum mismatch\); rebuilding/);
   assert.equal(readFileSync(join(project, 'summary-damaged', 'results.json'), 'utf8'), readFileSync(join(project, 'summary-clean', 'results.json'), 'utf8'));
 });
+
+test('data.path "/" is refused quickly with a clear error, and the run leaves no folder behind', async () => {
+  const rootSpec = join(project, 'root.yaml');
+  writeFileSync(rootSpec, readFileSync(spec, 'utf8').replace('path: archive/18164998.zip', 'path: /'));
+  const out = join(project, 'root-run');
+  const e = await refused(runSpec(rootSpec, { ...quiet(join(project, 'cache-root')), out }), 'DATA_FOLDER_TOO_BROAD');
+  assert.match(e.message, /more than 10000 entries/);
+  assert.ok(!existsSync(out), 'the run folder it made is removed');
+});
