@@ -1,7 +1,8 @@
 // Builds, then runs every compiled test file with node's test runner.
 // Node 20's runner takes no globs, so the file list is gathered here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,21 @@ function collect(dir) {
 const filter = process.argv.slice(2);
 let files = collect(join(root, 'dist', 'test'));
 if (filter.length) files = files.filter((f) => filter.some((pat) => relative(root, f).includes(pat)));
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+// The tests (and the processes they start) get a temp folder of their own: whatever is left in it
+// afterwards is scratch a test did not remove, which fails the run and is named; the folder itself is
+// then removed, so even a failing run leaves nothing in the system temp folder.
+const scratchRoot = mkdtempSync(join(tmpdir(), 'causeway-testrun-'));
+const env = { ...process.env, TMPDIR: scratchRoot, TMP: scratchRoot, TEMP: scratchRoot };
+let result;
+let leftovers = [];
+try {
+  result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
+  leftovers = readdirSync(scratchRoot).sort();
+} finally {
+  rmSync(scratchRoot, { recursive: true, force: true });
+}
+if (leftovers.length) {
+  process.stderr.write(`\nthe tests left ${leftovers.length} entr${leftovers.length === 1 ? 'y' : 'ies'} in the temp folder (remove scratch in t.after or finally; test/scratch.ts does it): ${leftovers.join(', ')}\n`);
+}
 if (typeErrors) process.stderr.write('\ntype errors above: the test run fails even if every test passed\n');
-process.exit(typeErrors ? 1 : (result.status ?? 1));
+process.exit(typeErrors || leftovers.length ? 1 : (result.status ?? 1));

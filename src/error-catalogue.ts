@@ -85,6 +85,17 @@ export const ERRORS = {
   DATA_CORRUPT_DEFLATE: { message: "A member's compressed data is damaged (inflate error, CRC-32 or size mismatch).", help: 'download the archive again' },
   DATA_MISSING_MEMBER: { message: 'The archive or folder lacks a KuaiRec CSV file causeway needs.', help: 'point data.path at the complete KuaiRec 2.0 release' },
   DATA_EMPTY_MEMBER: { message: 'A CSV member is empty (no header line).', help: 'download the archive again' },
+  DATA_BAD_ID: { message: 'A user or video id is fractional, negative or not a whole number.', help: 'ids are non-negative whole numbers; the file is damaged or not the KuaiRec layout' },
+  DATA_SHORT_ROW: { message: 'A row has fewer cells than the header.', help: 'the file is damaged or was cut; download the archive again' },
+  DATA_EXTRA_CELLS: { message: 'A row has more cells than the header.', help: 'an unquoted comma or a damaged file; quote the cell or download the archive again' },
+  DATA_DUPLICATE_KEY: { message: 'A key appears twice in a side table, with the rows named.', help: 'keep one row per key: the two rows disagree or repeat each other' },
+  DATA_RECORD_TOO_LONG: { message: 'One CSV record is longer than causeway reads (docs/limits.md).', help: 'the file is damaged (an unclosed quote) or not a CSV' },
+  DATA_TOO_MANY_ROWS: { message: 'More rows are kept than causeway holds in memory (docs/limits.md).', help: 'sample users with data.sample.modulus, or raise CAUSEWAY_MAX_ROWS' },
+  DATA_SYMLINK_LOOP: { message: 'A symbolic link in the data folder points back into itself.', help: 'remove the looping link' },
+  DATA_MEMBER_LINK: { message: 'A data member is a link to a file outside the data folder.', help: 'copy the file into the folder instead of linking it' },
+  DATA_FOLDER_TOO_BROAD: { message: 'data.path names a folder too large or deep to be a KuaiRec folder (docs/limits.md).', help: 'point data.path at the archive, KuaiRec.zip or the extracted KuaiRec 2.0 folder' },
+  DESIGN_EMPTY_POPULATION: { message: 'The population (or the analysis frame) has no rows.', help: 'loosen population:, or check that the sample and the definitions select any days' },
+  DESIGN_TOO_FEW_CLUSTERS: { message: 'Fewer users than causeway needs for a user-clustered interval (docs/limits.md).', help: 'use a larger sample (data.sample.modulus) or a wider population' },
   DATA_MISSING_COLUMN: { message: 'A CSV member lacks a column causeway needs.', help: 'the header line is shown; the files must be the unmodified KuaiRec release' },
   DATA_NOT_NUMERIC: { message: 'A numeric column holds text that is not a number.', help: 'the value, its line and column are shown; the files must be the unmodified KuaiRec release' },
   DATA_BAD_CSV: { message: 'A CSV member is malformed (a quoted field never ends).', help: 'download the archive again' },
@@ -133,6 +144,9 @@ export const ERRORS = {
 
   // report/: the run directory, results.json and the template
   RUN_DIR_INVALID: { message: 'A file of the run directory is missing or not valid JSON.', help: 'is this a causeway run directory?' },
+  RUN_OUT_NOT_FOLDER: { message: 'run --out names an existing file, not a folder.', help: 'name a new folder or an earlier causeway run folder' },
+  RUN_OUT_NOT_RUN_FOLDER: { message: 'run --out names a non-empty folder causeway did not write; causeway writes only into its own run folders.', help: 'name a new or empty folder' },
+  RUN_FOLDER_LOCKED: { message: 'Another causeway run is writing this run folder.', help: 'wait for it to finish; a lock left by a dead process on this host is taken over' },
   RESULTS_VERSION: { message: 'results.json was written under a results schema this causeway does not read.', help: 're-run the spec with this version of causeway' },
   RESULTS_INVALID: { message: 'The results value does not match schemas/results.schema.json.', help: 'if results.json was edited by hand, re-run the spec; otherwise this is a bug in causeway' },
   REPORT_TEMPLATE_MISSING: { message: 'The report template file does not exist.', help: 'report.template is relative to the spec file' },
@@ -147,6 +161,12 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export const WARNINGS = {
   // frame/
+  FRAME_FEW_ARM_CLUSTERS: {
+    message: 'One arm of the treatment rests on fewer users than a clustered interval needs (src/frame/design.ts).',
+    help: 'read that arm\'s intervals with care, or widen the sample or population',
+    pattern: /^the (treated|control) arm holds rows of only \d+ users? \(fewer than \d+\): its intervals rest on few clusters$/,
+    examples: ['the treated arm holds rows of only 3 users (fewer than 10): its intervals rest on few clusters'],
+  },
   FRAME_PATTERN_UNMATCHED: {
     message: 'A covariate name pattern (with * or ?) matched no panel column.',
     help: 'fix the pattern, or remove it if the columns it was meant for are gone',
@@ -269,6 +289,9 @@ export const DATA_QUALITY_CHECKS = {
   missing_time: { message: 'Rows with an empty time, date or timestamp.', help: 'dropped or kept per data.missing_time' },
   missing_user_or_video_id: { message: 'Rows without a user or video id; dropped.', help: 'a large share means a damaged archive' },
   events_without_user_features: { message: 'Events of users with no row in user_features.csv; kept, their features missing.', help: 'user features of those users are imputed in the covariates' },
+  nan_text_cells: { message: 'Cells of the interaction matrix spelled NaN, read as missing values.', help: 'counted so that the conversion is never silent; check the export that wrote them' },
+  user_features_nan_text_cells: { message: 'Cells of user_features.csv spelled NaN, read as missing values.', help: 'counted so that the conversion is never silent; they are imputed as covariates' },
+  item_daily_nan_text_cells: { message: 'Cells of item_daily_features.csv spelled NaN, read as missing values.', help: 'counted so that the conversion is never silent; item averages skip them' },
   item_daily_missing_video_id: { message: 'item_daily_features rows without a video id; dropped.', help: 'a large share means a damaged archive' },
   // written as `missing_cells:<table>.<column>`, one row per side-table column read that has empty cells
   missing_cells: { message: 'Empty cells in a side-table column that is read (one row per column: missing_cells:<table>.<column>); kept as missing.', help: 'the action says how they enter the analysis: median-imputed, level "missing", or skipped in an average' },

@@ -10,9 +10,9 @@
  * Deflated members are inflated with our own zlib.createInflateRaw({chunkSize: 1 MiB}) over the raw
  * bytes (measured ≈450 MB/s), and the CRC-32 of every member is checked as it streams.
  */
-import { createReadStream, openSync, closeSync, read, promises as fsp, type Stats } from 'node:fs';
+import { createReadStream, openSync, closeSync, read, readSync, promises as fsp, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, basename } from 'node:path';
+import { join, basename, isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
@@ -218,7 +218,10 @@ export async function openArchive(path: string, spoolDir?: string): Promise<Arch
   let st: Stats;
   try {
     st = await fsp.stat(path);
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new CausewayError('DATA_SYMLINK_LOOP', 'the data path is a loop of symbolic links', { kind: 'path', path });
+    }
     throw new CausewayError('DATA_MISSING_ARCHIVE', 'the archive does not exist', { kind: 'path', path },
       'set data.path to the outer 18164998.zip, the inner KuaiRec.zip or an extracted "KuaiRec 2.0" folder');
   }
@@ -251,10 +254,19 @@ export async function openArchive(path: string, spoolDir?: string): Promise<Arch
       inner = await yauzl.fromRandomAccessReaderPromise(reader, innerEntry.uncompressedSize, { lazyEntries: true, autoClose: false });
       innerEntries = await listEntries(inner);
     } catch (e) {
+      // what the member starts with decides between "truncated zip" and "not a zip at all"
+      const head = Buffer.alloc(4);
+      let headBytes = 0;
+      try {
+        headBytes = readSync(fd, head, 0, Math.min(4, innerEntry.uncompressedSize), dataStart);
+      } catch {
+        headBytes = 0;
+      }
       zip.close();
       closeSync(fd);
-      const ce = zipError(e, path, Buffer.from([0x50, 0x4b, 0x03, 0x04]));
-      throw new CausewayError(ce.code, ce.message.replace('the zip archive', 'the inner KuaiRec.zip'), ce.where, ce.hint);
+      const ce = zipError(e, path, head.subarray(0, headBytes));
+      const message = ce.code === 'DATA_NOT_ZIP' ? 'the member KuaiRec.zip is not a zip archive' : ce.message.replace('the zip archive', 'the inner KuaiRec.zip');
+      throw new CausewayError(ce.code, message, ce.where, ce.hint);
     }
     return zipArchive('outer', path, inner, innerEntries, outerParts, async () => {
       zip.close();
@@ -298,7 +310,9 @@ async function streamedInner(path: string, zip: yauzl.ZipFile, innerEntry: yauzl
   const recent: Buffer[] = [];
   let recentBytes = 0;
   let total = 0;
+  let head: Buffer | null = null;
   for await (const chunk of innerBytes()) {
+    if (head === null || head.length < 4) head = Buffer.concat([head ?? Buffer.alloc(0), chunk.subarray(0, 4)]).subarray(0, 4);
     total += chunk.length;
     recent.push(chunk);
     recentBytes += chunk.length;
@@ -311,8 +325,9 @@ async function streamedInner(path: string, zip: yauzl.ZipFile, innerEntry: yauzl
     if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
   }
   if (eocd < 0) {
-    const looksZip = total >= 4 && tailStart === 0 && tail.readUInt32LE(0) === 0x04034b50;
-    throw looksZip || total > TAIL
+    // the member's first bytes, not the kept tail, tell a cut-short zip from something else entirely
+    const looksZip = head !== null && head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
+    throw looksZip
       ? new CausewayError('DATA_TRUNCATED_ZIP', 'the inner KuaiRec.zip is truncated (its central directory is missing)', { kind: 'path', path }, 'download the archive again')
       : new CausewayError('DATA_NOT_ZIP', 'the member KuaiRec.zip is not a zip archive', { kind: 'path', path });
   }
@@ -416,9 +431,26 @@ async function openFolder(path: string): Promise<Archive> {
   }
   const members = new Map<string, MemberInfo>();
   const parts: Array<string | number> = ['folder'];
+  // Symbolic links are followed only to files inside the folder given as data.path: a link out of it
+  // (or a loop) is named when the member is read, and never opened.
+  const root = await fsp.realpath(path);
+  const refused = new Map<string, string>();
   for (const name of (await fsp.readdir(dataDir)).sort()) {
     const full = join(dataDir, name);
-    const s = await fsp.stat(full);
+    let s = await fsp.lstat(full);
+    if (s.isSymbolicLink()) {
+      const target = await fsp.realpath(full).catch((e: NodeJS.ErrnoException) => (e.code === 'ELOOP' ? 'loop' : 'broken'));
+      if (target === 'loop' || target === 'broken') {
+        refused.set(name, target === 'loop' ? 'a loop of symbolic links' : 'a symbolic link to nothing');
+        continue;
+      }
+      const back = relative(root, target);
+      if (back === '' || back.startsWith('..') || isAbsolute(back)) {
+        refused.set(name, 'a symbolic link to a file outside the data folder');
+        continue;
+      }
+      s = await fsp.stat(target);
+    }
     if (!s.isFile()) continue;
     members.set(name, { name: full, size: s.size });
     parts.push(name, s.size, Math.floor(s.mtimeMs));
@@ -430,6 +462,8 @@ async function openFolder(path: string): Promise<Archive> {
     fingerprint: fingerprintOf(parts),
     stream(name: string) {
       const m = members.get(name);
+      const why = refused.get(name);
+      if (why) throw new CausewayError('DATA_MEMBER_LINK', `member ${name} is ${why}; causeway reads only files inside the data folder`, { kind: 'path', path: join(dataDir!, name) }, 'copy the file into the folder');
       if (!m) throw missingMember(name, path, members);
       return createReadStream(m.name, { highWaterMark: INFLATE_CHUNK }) as AsyncIterable<Buffer>;
     },

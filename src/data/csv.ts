@@ -31,6 +31,22 @@ export interface CsvRequest {
   dropIfEmpty?: string[];
   /** Uncompressed size of the member in bytes, when known: bounds the row count (columns reserve, not commit, that much). */
   sizeHint?: number;
+  /** Numeric columns holding ids: every kept value must be an integer in [0, 2^31 − 1] (the panel stores ids as Int32). */
+  idColumns?: string[];
+  /** Columns whose values together identify a row: a second row with the same values is DATA_DUPLICATE_KEY. */
+  uniqueKey?: string[];
+  /** Most rows kept (default `maxKeptRows()`): past it the read stops with DATA_TOO_MANY_ROWS instead of exhausting memory. */
+  maxKeptRows?: number;
+}
+
+/**
+ * The default cap on rows kept from one member: 60 million (the interaction matrix's 7 numeric columns
+ * then take 3.4 GB; the real big matrix has 12.5 million rows). `CAUSEWAY_MAX_ROWS` raises or lowers it.
+ */
+export const DEFAULT_MAX_KEPT_ROWS = 60_000_000;
+export function maxKeptRows(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.CAUSEWAY_MAX_ROWS);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_KEPT_ROWS;
 }
 
 export interface CsvResult {
@@ -42,6 +58,8 @@ export interface CsvResult {
   rowsEmptyCheck: number;    // records (inside the sample) with an empty emptyCheck cell
   rowsDroppedEmpty: number;  // of those, dropped by the policy
   rowsDroppedMissingId: number;
+  /** Records (inside the sample) with a numeric cell spelled NaN, read as a missing value. */
+  rowsNanText: number;
   bytes: number;
 }
 
@@ -139,6 +157,9 @@ const K_NUM = 1;
 const K_STR = 2; // category or auto
 const K_LIST = 3;
 
+/** The longest record (line) read: past it the file is taken not to be a CSV (docs/limits.md). */
+export const MAX_RECORD_BYTES = 512 << 20;
+
 const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
@@ -147,7 +168,6 @@ const CR = 13;
 export class CsvParser {
   private readonly req: CsvRequest;
   private header: string[] | null = null;
-  private carry: Buffer | null = null;
   private line = 1;            // physical line number of the next record's first line
   private kinds: Uint8Array = new Uint8Array(0);
   private numBuilders: Array<F64Builder | null> = [];
@@ -167,37 +187,97 @@ export class CsvParser {
   private stagedList: number[][] = [];
   private cellEmpty = new Uint8Array(0);
   private result: Omit<CsvResult, 'table' | 'lists' | 'header'> = {
-    rowsRead: 0, rowsSampledOut: 0, rowsEmptyCheck: 0, rowsDroppedEmpty: 0, rowsDroppedMissingId: 0, bytes: 0,
+    rowsRead: 0, rowsSampledOut: 0, rowsEmptyCheck: 0, rowsDroppedEmpty: 0, rowsDroppedMissingId: 0, rowsNanText: 0, bytes: 0,
   };
+
+  private keptRows = 0;
+  private recordNanText = false;
+  private recordLine = 0;
+  private validIdCols: Int32Array = new Int32Array(0);
+  private keyCols: Int32Array = new Int32Array(0);
+  private keyLines = new Map<string, number>();
+  private readonly rowCap: number;
 
   constructor(req: CsvRequest) {
     this.req = req;
+    this.rowCap = req.maxKeptRows ?? maxKeptRows();
   }
+
+  /**
+   * Bytes not yet parsed: the tail of a record cut by a chunk boundary, then whole chunks appended
+   * without copying. They are joined only when a record can have ended (a line end arrived) and at least
+   * as many bytes arrived as were left unparsed at the last attempt, so a record of any length is copied
+   * a bounded number of times: reading is linear in the input, even for one 200 MB line (joining per
+   * chunk made it quadratic).
+   */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private unparsedAtLastTry = 0;
+  private lineEndPending = false;
+  /** Bytes copied to join chunks (the test of the join strategy reads it). */
+  bytesJoined = 0;
 
   push(chunk: Buffer): void {
     this.result.bytes += chunk.length;
+    if (this.pendingBytes === 0) {
+      this.parseChunk(null, chunk);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (chunk.indexOf(LF) >= 0 || chunk.indexOf(CR) >= 0) this.lineEndPending = true;
+    if (this.pendingBytes > MAX_RECORD_BYTES) {
+      throw new CausewayError('DATA_RECORD_TOO_LONG', `a record is longer than ${MAX_RECORD_BYTES / (1 << 20)} MiB (no line end found)`,
+        { kind: 'data', member: this.req.member, line: this.line }, 'is this a CSV file?');
+    }
+    if (!this.lineEndPending || this.pendingBytes - this.unparsedAtLastTry < this.unparsedAtLastTry) return;
+    const last = this.pending.pop()!;
+    const carry = this.pending.length === 1 ? this.pending[0] : this.join(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lineEndPending = false;
+    this.parseChunk(carry, last);
+  }
+
+  private join(parts: Buffer[]): Buffer {
+    const joined = Buffer.concat(parts);
+    this.bytesJoined += joined.length;
+    return joined;
+  }
+
+  /** Keeps buf[from..] as the unparsed tail (copied, so the chunk it lies in is not retained). */
+  private keepUnparsed(buf: Buffer, from: number): void {
+    const tail = Buffer.from(buf.subarray(from));
+    this.bytesJoined += tail.length;
+    this.pending = [tail];
+    this.pendingBytes = tail.length;
+    this.unparsedAtLastTry = tail.length;
+    this.lineEndPending = false;
+  }
+
+  /** Parses `carry` (unparsed bytes, or null) followed by `chunk`. */
+  private parseChunk(carry: Buffer | null, chunk: Buffer): void {
     let buf = chunk;
     let pos = 0;
-    if (this.carry && this.carry.length > 0) {
+    if (carry && carry.length > 0) {
       // Finish the record cut by the previous chunk on a small buffer (carry + this chunk up to its first
       // line end) instead of copying the whole chunk; fall back to the full copy when quotes are involved.
-      const nl = this.header !== null && this.carry.indexOf(QUOTE) < 0 ? chunk.indexOf(LF) : -1;
+      const nl = this.header !== null && carry.indexOf(QUOTE) < 0 ? chunk.indexOf(LF) : -1;
       if (nl >= 0 && chunk.indexOf(QUOTE, 0) !== -1 && chunk.indexOf(QUOTE, 0) < nl) {
-        buf = Buffer.concat([this.carry, chunk]);
+        buf = this.join([carry, chunk]);
       } else if (nl >= 0) {
-        const head = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+        const head = this.join([carry, chunk.subarray(0, nl + 1)]);
         const used = this.parseRecords(head, 0, false);
-        if (used >= this.carry.length) pos = used - this.carry.length; // continue inside this chunk
-        else buf = Buffer.concat([this.carry.subarray(used), chunk]); // incomplete after all: parse it whole
+        if (used >= carry.length) pos = used - carry.length; // continue inside this chunk
+        else buf = this.join([carry.subarray(used), chunk]); // incomplete after all: parse it whole
       } else {
-        buf = Buffer.concat([this.carry, chunk]);
+        buf = this.join([carry, chunk]);
       }
     }
-    this.carry = null;
     if (this.header === null) {
       const end = findRecordEnd(buf, 0);
       if (end < 0) {
-        this.carry = Buffer.from(buf);
+        this.keepUnparsed(buf, 0);
         return;
       }
       this.setHeader(buf, end.valueOf());
@@ -205,27 +285,39 @@ export class CsvParser {
       this.line++;
     }
     const consumed = this.parseRecords(buf, pos, false);
-    if (consumed < buf.length) this.carry = Buffer.from(buf.subarray(consumed));
+    if (consumed < buf.length) this.keepUnparsed(buf, consumed);
+    else {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.unparsedAtLastTry = 0;
+    }
   }
 
   end(): CsvResult {
+    const rest = this.pendingBytes > 0 ? (this.pending.length === 1 ? this.pending[0] : this.join(this.pending)) : null;
+    this.pending = [];
+    this.pendingBytes = 0;
     if (this.header === null) {
-      const buf = this.carry ?? Buffer.alloc(0);
+      const buf = rest ?? Buffer.alloc(0);
       if (buf.length === 0) {
         throw new CausewayError('DATA_EMPTY_MEMBER', 'the file is empty (no header line)', { kind: 'data', member: this.req.member, line: 1 });
       }
-      this.setHeader(buf, buf.length);
-      this.carry = null;
+      const end = findRecordEnd(buf, 0);
+      this.setHeader(buf, end < 0 ? buf.length : end);
+      this.line++;
+      const from = end < 0 ? buf.length : skipEol(buf, end);
+      if (from < buf.length) this.parseTail(buf.subarray(from));
+      return this.finish();
     }
-    if (this.carry && this.carry.length > 0) {
-      const tail = this.carry;
-      this.carry = null;
-      const consumed = this.parseRecords(tail, 0, true);
-      if (consumed < tail.length) {
-        throw new CausewayError('DATA_BAD_CSV', 'unterminated quoted field at the end of the file', { kind: 'data', member: this.req.member, line: this.line });
-      }
-    }
+    if (rest && rest.length > 0) this.parseTail(rest);
     return this.finish();
+  }
+
+  private parseTail(tail: Buffer): void {
+    const consumed = this.parseRecords(tail, 0, true);
+    if (consumed < tail.length) {
+      throw new CausewayError('DATA_BAD_CSV', 'unterminated quoted field at the end of the file', { kind: 'data', member: this.req.member, line: this.line });
+    }
   }
 
   private setHeader(buf: Buffer, end: number): void {
@@ -285,6 +377,44 @@ export class CsvParser {
     this.keptNumBuilders = numCols.map((i) => this.numBuilders[i]!);
     this.emptyCols = Int32Array.from((this.req.emptyCheck ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
     this.idCols = Int32Array.from((this.req.dropIfEmpty ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
+    const numericIndex = (c: string) => {
+      const i = header.indexOf(c);
+      if (i >= 0 && this.kinds[i] === K_SKIP) this.kinds[i] = K_NUM; // staged only
+      return i;
+    };
+    this.validIdCols = Int32Array.from((this.req.idColumns ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
+    this.keyCols = Int32Array.from((this.req.uniqueKey ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
+  }
+
+  private checkUnique(): void {
+    let key = '';
+    for (let i = 0; i < this.keyCols.length; i++) {
+      const v = this.stagedNum[this.keyCols[i]];
+      if (Number.isNaN(v)) return; // a row without its key is not a duplicate of another
+      key += (i ? ',' : '') + String(v);
+    }
+    const first = this.keyLines.get(key);
+    if (first === undefined) {
+      this.keyLines.set(key, this.recordLine);
+      return;
+    }
+    const names = Array.from(this.keyCols, (c) => this.names[c]);
+    throw new CausewayError('DATA_DUPLICATE_KEY', `${names.join(', ')} ${key} appears in two rows (lines ${first} and ${this.recordLine}); which one holds is undefined`,
+      { kind: 'data', member: this.req.member, line: this.recordLine, column: names.join(',') }, 'remove or merge the duplicate row');
+  }
+
+  /** A record whose cell count differs from the header's: extra cells would be dropped unseen, missing ones read as empty. */
+  private wrongCellCount(cells: number, line: number): never {
+    const n = this.kinds.length;
+    throw new CausewayError(cells < n ? 'DATA_SHORT_ROW' : 'DATA_EXTRA_CELLS',
+      `the row has ${cells} cell${cells === 1 ? '' : 's'}, the header has ${n}`,
+      { kind: 'data', member: this.req.member, line }, cells < n ? 'is the file cut short or a line broken?' : 'is a comma missing its quotes?');
+  }
+
+  private outOfRange(buf: Buffer, start: number, end: number, col: number, line: number): never {
+    const text = buf.toString('utf8', start, Math.min(end, start + 40));
+    throw new CausewayError('DATA_NOT_NUMERIC', `value "${text}" in numeric column "${this.names[col]}" is out of range (not a finite number)`,
+      { kind: 'data', member: this.req.member, line, column: this.names[col] });
   }
 
   private badNumber(buf: Buffer, start: number, end: number, col: number, line: number): never {
@@ -311,6 +441,7 @@ export class CsvParser {
 
     records: while (pos < len) {
       const recStart = pos;
+      this.recordNanText = false;
       const recLine = this.line;
       let lineInc = 0;
       // Blank line: skip.
@@ -408,7 +539,9 @@ export class CsvParser {
               staged[col] = neg ? -v : v;
             } else {
               // > 15 significant digits: only Number() rounds these exactly (latin1Slice skips toString's argument checks)
-              staged[col] = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
+              const v = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
+              if (!Number.isFinite(v)) this.outOfRange(buf, pos, p, col, recLine);
+              staged[col] = v;
             }
             pos = p;
           } else {
@@ -417,10 +550,14 @@ export class CsvParser {
             if (p >= len && !final) return recStart;
             const text = buf.toString('latin1', pos, p).trim();
             let v: number;
-            if (text === '' || text === 'NaN' || text === 'nan') v = NaN;
-            else {
+            if (text === '') v = NaN;
+            else if (text === 'NaN' || text === 'nan') {
+              v = NaN;
+              this.recordNanText = true;
+            } else {
               v = Number(text);
               if (Number.isNaN(v) || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) this.badNumber(buf, pos, p, col, recLine);
+              if (!Number.isFinite(v)) this.outOfRange(buf, pos, p, col, recLine);
             }
             staged[col] = v;
             cellEnd = p;
@@ -443,10 +580,14 @@ export class CsvParser {
           if (kind === K_NUM && quoted) {
             // Quoted number: parse the inner text.
             const text = (buf.toString('utf8', cellStart, cellEnd) + (trailStart >= 0 ? buf.toString('utf8', trailStart, trailEnd) : '')).trim();
-            if (text === '' || text === 'NaN' || text === 'nan') staged[col] = NaN;
-            else {
+            if (text === '') staged[col] = NaN;
+            else if (text === 'NaN' || text === 'nan') {
+              staged[col] = NaN;
+              this.recordNanText = true;
+            } else {
               const v = Number(text);
               if (Number.isNaN(v)) this.badNumber(buf, cellStart, cellEnd, col, recLine);
+              if (!Number.isFinite(v)) this.outOfRange(buf, cellStart, cellEnd, col, recLine);
               staged[col] = v;
             }
           } else if (kind === K_STR) {
@@ -493,30 +634,38 @@ export class CsvParser {
         break;
       }
       this.line = recLine + 1 + lineInc;
+      if (col + 1 !== ncol) this.wrongCellCount(col + 1, recLine);
       this.result.rowsRead++;
       if (sampledOut) {
         this.result.rowsSampledOut++;
         continue;
       }
-      this.commit(col + 1);
+      this.recordLine = recLine;
+      this.commit();
     }
     return pos;
   }
 
-  private commit(cellsSeen: number): void {
+  private commit(): void {
     const kinds = this.kinds;
     const ncol = kinds.length;
-    // Cells missing at the end of a short record count as empty.
-    for (let c = cellsSeen; c < ncol; c++) {
-      this.cellEmpty[c] = 1;
-      this.stagedNum[c] = NaN;
-      this.stagedStr[c] = null;
-      this.stagedList[c].length = 0;
+    if (this.recordNanText) {
+      this.result.rowsNanText++;
+      this.recordNanText = false;
     }
     for (let i = 0; i < this.idCols.length; i++) {
-      if (this.cellEmpty[this.idCols[i]]) {
+      // an id spelled NaN is as missing as an empty one
+      if (this.cellEmpty[this.idCols[i]] || Number.isNaN(this.stagedNum[this.idCols[i]])) {
         this.result.rowsDroppedMissingId++;
         return;
+      }
+    }
+    for (let i = 0; i < this.validIdCols.length; i++) {
+      const v = this.stagedNum[this.validIdCols[i]];
+      if (!Number.isNaN(v) && !(Number.isInteger(v) && v >= 0 && v <= 0x7fffffff)) {
+        const name = this.names[this.validIdCols[i]];
+        throw new CausewayError('DATA_BAD_ID', `${name} ${v} is not an id (ids are whole numbers from 0 to 2147483647)`,
+          { kind: 'data', member: this.req.member, line: this.recordLine, column: name });
       }
     }
     let emptyTime = false;
@@ -528,6 +677,12 @@ export class CsvParser {
         return;
       }
     }
+    if (++this.keptRows > this.rowCap) {
+      throw new CausewayError('DATA_TOO_MANY_ROWS', `more than ${this.rowCap} rows would be kept in memory`,
+        { kind: 'data', member: this.req.member, line: this.line - 1 },
+        'keep fewer users with data.sample (e.g. modulus: 4), or raise the cap with CAUSEWAY_MAX_ROWS');
+    }
+    if (this.keyCols.length > 0) this.checkUnique();
     const staged = this.stagedNum;
     const cols = this.keptNumCols;
     const builders = this.keptNumBuilders;
@@ -589,7 +744,7 @@ export class CsvParser {
 }
 
 function isNumberText(s: string): boolean {
-  return s === 'NaN' || s === 'nan' || (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s.trim()));
+  return s === 'NaN' || s === 'nan' || (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s.trim()) && Number.isFinite(Number(s)));
 }
 
 /** "[27, 9]" → 27, 9 (also bare "27" or "27 9"); anything but digits, signs and separators is ignored. */

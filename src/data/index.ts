@@ -106,18 +106,37 @@ function sizeOf(archive: Archive, name: string): number | undefined {
   return archive.members.get(name)?.size;
 }
 
+/** Errors about a member's content, which garbage from a damaged stream would also cause. */
+const CONTENT_ERRORS = new Set(['DATA_NOT_NUMERIC', 'DATA_BAD_CSV', 'DATA_SHORT_ROW', 'DATA_EXTRA_CELLS', 'DATA_BAD_ID', 'DATA_DUPLICATE_KEY', 'DATA_MISSING_COLUMN']);
+
 async function readMember(archive: Archive, name: string, parser: CsvParser, counter: ReadCounter): Promise<CsvResult> {
-  if (!archive.members.has(name)) {
-    const have = [...archive.members.keys()].sort().join(', ') || 'none';
-    throw new CausewayError('DATA_MISSING_MEMBER', `member "KuaiRec 2.0/data/${name}" is not in the archive (data members: ${have})`, { kind: 'path', path: archive.path });
-  }
+  // stream() names a missing member (DATA_MISSING_MEMBER, listing those present) or a refused link
+  const chunks = archive.stream(name)[Symbol.asyncIterator]();
+  // CRC-32 and size of the bytes read: the member's part of the content fingerprint (same in every layout)
   let crc = 0;
   let size = 0;
-  for await (const chunk of archive.stream(name)) {
-    counter.bytes += chunk.length;
-    crc = zlib.crc32(chunk, crc);
-    size += chunk.length;
-    parser.push(chunk);
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      counter.bytes += next.value.length;
+      crc = zlib.crc32(next.value, crc);
+      size += next.value.length;
+      parser.push(next.value);
+    }
+  } catch (e) {
+    // A damaged deflate stream can inflate to garbage that fails to parse (a "non-numeric cell") before
+    // the member's CRC-32, checked at its end (src/data/archive.ts), says the bytes are wrong. Read on to
+    // the CRC before blaming the file's content; a folder's plain files have no CRC to read on to.
+    if (e instanceof CausewayError && CONTENT_ERRORS.has(e.code) && archive.layout !== 'folder') {
+      try {
+        for (;;) if ((await chunks.next()).done) break;
+      } catch (damaged) {
+        if (damaged instanceof CausewayError && damaged.code === 'DATA_CORRUPT_DEFLATE') throw damaged;
+      }
+    }
+    await chunks.return?.(undefined).catch(() => {});
+    throw e;
   }
   counter.members?.set(name, `${name}:${crc >>> 0}:${size}`);
   return parser.end();
@@ -137,6 +156,7 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCount
     emptyCheck: TIME_COLUMNS,
     dropEmpty: req.missingTime !== 'keep',
     dropIfEmpty: ['user_id', 'video_id'],
+    idColumns: ['user_id', 'video_id'],
   });
   return readMember(archive, member, parser, counter);
 }
@@ -214,7 +234,7 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: ReadC
   const out: SideTables = {};
   const quality: QualityRow[] = [];
     if (req.tables.includes('item_categories')) {
-      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', sizeHint: sizeOf(archive, 'item_categories.csv'), columns: { video_id: 'number', feat: 'intlist' } }), counter);
+      const r = await readMember(archive, 'item_categories.csv', new CsvParser({ member: 'item_categories.csv', sizeHint: sizeOf(archive, 'item_categories.csv'), columns: { video_id: 'number', feat: 'intlist' }, idColumns: ['video_id'], uniqueKey: ['video_id'] }), counter);
       const vid = r.table.numeric.video_id;
       out.itemCategories = { videoId: Int32Array.from(vid), feat: r.lists.feat };
     }
@@ -233,8 +253,13 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: ReadC
         member: 'item_daily_features.csv', sizeHint: sizeOf(archive, 'item_daily_features.csv'), columns: parserColumns,
         required: wanted && wanted.length > 0 ? Object.keys(columns) : ['video_id', 'date'],
         dropIfEmpty: ['video_id'],
+        idColumns: ['video_id'],
+        uniqueKey: ['video_id', 'date'],
       }), counter);
       out.itemDaily = r.table;
+      if (r.rowsNanText > 0) {
+        quality.push({ check: 'item_daily_nan_text_cells', rows: r.rowsNanText, share: r.rowsNanText / Math.max(1, r.rowsRead), action: 'kept (cells spelled NaN in item_daily_features.csv read as missing values)' });
+      }
       if (r.rowsDroppedMissingId > 0) {
         quality.push({ check: 'item_daily_missing_video_id', rows: r.rowsDroppedMissingId, share: r.rowsDroppedMissingId / Math.max(1, r.rowsRead), action: 'dropped' });
       }
@@ -246,11 +271,12 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: ReadC
         member: 'kuairec_caption_category.csv', sizeHint: sizeOf(archive, 'kuairec_caption_category.csv'),
         columns: new Proxy({}, { get: (_t, name: string) => kindOf(name) }) as Record<string, CsvColumnKind>,
         required: ['video_id'],
+        uniqueKey: ['video_id'],
       }), counter);
       out.captions = r.table;
     }
     if (req.tables.includes('social_network')) {
-      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', sizeHint: sizeOf(archive, 'social_network.csv'), columns: { user_id: 'number', friend_list: 'intlist' } }), counter);
+      const r = await readMember(archive, 'social_network.csv', new CsvParser({ member: 'social_network.csv', sizeHint: sizeOf(archive, 'social_network.csv'), columns: { user_id: 'number', friend_list: 'intlist' }, idColumns: ['user_id'], uniqueKey: ['user_id'] }), counter);
       out.socialNetwork = { userId: Int32Array.from(r.table.numeric.user_id), friends: r.lists.friend_list };
     }
   return { tables: out, quality };
@@ -275,7 +301,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     const usersCols: Record<string, CsvColumnKind> = {};
     const userParser = new CsvParser({ member: 'user_features.csv', sizeHint: sizeOf(archive, 'user_features.csv'), columns: new Proxy(usersCols, {
       get: (_t, name: string) => (USER_CATEGORICAL.includes(name) ? 'category' : 'number'),
-    }) as Record<string, CsvColumnKind>, required: ['user_id'] });
+    }) as Record<string, CsvColumnKind>, required: ['user_id'], idColumns: ['user_id'], uniqueKey: ['user_id'] });
     const usersResult = await readMember(archive, 'user_features.csv', userParser, counter);
     const users = usersResult.table;
 
@@ -305,6 +331,13 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     quality.push({ check: 'missing_time', rows: matrix.rowsEmptyCheck, share: share(matrix.rowsEmptyCheck),
       action: req.missingTime === 'keep' ? 'kept (timestamp and date NaN)' : 'dropped (empty time, date or timestamp)' });
     quality.push({ check: 'missing_user_or_video_id', rows: matrix.rowsDroppedMissingId, share: share(matrix.rowsDroppedMissingId), action: 'dropped' });
+    // Cells spelled NaN become missing values; counted so that the conversion is never silent.
+    if (matrix.rowsNanText > 0) {
+      quality.push({ check: 'nan_text_cells', rows: matrix.rowsNanText, share: share(matrix.rowsNanText), action: `kept (cells spelled NaN in ${memberName} read as missing values)` });
+    }
+    if (usersResult.rowsNanText > 0) {
+      quality.push({ check: 'user_features_nan_text_cells', rows: usersResult.rowsNanText, share: usersResult.rowsNanText / Math.max(1, usersResult.rowsRead), action: 'kept (cells spelled NaN in user_features.csv read as missing values)' });
+    }
 
     // Coverage.
     const uid = events.numeric.user_id;

@@ -2,9 +2,12 @@
  * Panel cache: one Arrow IPC file per panel under `<cacheDir>/panels/<key>.arrow`, the key a
  * SHA-256 of everything that determines the panel — the archive fingerprint, the row selection
  * (matrix, sample, missing-time policy), the event/day/history definitions and user features, the
- * causeway version and this file's format version. Files are written atomically (temp + rename);
- * an unreadable or inconsistent file is logged, removed and rebuilt. With a PanelSource, a hit
- * never calls `load`, so the archive is not read at all.
+ * causeway version and this file's format version. Files are written atomically (temp + rename).
+ * Each file ends with a trailer (`CHECKSUM_MAGIC` + SHA-256 of the Arrow bytes before it): Arrow IPC
+ * carries no checksum of its own, and a flipped byte inside a column decodes to a silently different
+ * panel. A file whose trailer is absent or does not match, or that does not decode, is reported as a
+ * warning, removed and rebuilt. With a PanelSource, a hit never calls `load`, so the archive is not
+ * read at all.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +19,10 @@ import type { PanelDefinition } from './definition.js';
 import type { BuildOptions } from './build.js';
 import type { LoadedData, Panel } from './types.js';
 
-const FORMAT = 'causeway.panel/1';
+const FORMAT = 'causeway.panel/2';
+/** Marks the checksum trailer: 8 bytes of magic, then 32 bytes of SHA-256 over the Arrow bytes. */
+const CHECKSUM_MAGIC = Buffer.from('CWPANSUM', 'latin1');
+const TRAILER_BYTES = CHECKSUM_MAGIC.length + 32;
 const METADATA_KEY = 'causeway.panel';
 
 /** Where the data comes from, without reading it: a hit needs only the fingerprint. */
@@ -102,11 +108,11 @@ export async function buildPanelCached(
   }
   if (bytes) {
     try {
-      const panel = decodePanel(bytes, key);
+      const panel = decodePanel(verifiedArrowBytes(bytes), key);
       log(`panel cache hit: ${file} (${panel.length} rows)`);
       return Object.assign(panel, { cache: { key, hit: true, file } });
     } catch (e) {
-      log(`panel cache file ${file} is unreadable (${(e as Error).message}); rebuilding`);
+      log(`warning: panel cache file ${file} is unreadable (${(e as Error).message}); rebuilding`);
       rmSync(file, { force: true });
     }
   }
@@ -115,13 +121,30 @@ export async function buildPanelCached(
   mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(temp, encodePanel(panel, key));
+    writeFileSync(temp, withChecksum(encodePanel(panel, key)));
     renameSync(temp, file);
   } finally {
     rmSync(temp, { force: true });
   }
   log(`panel cache written: ${file}`);
   return Object.assign(panel, { cache: { key, hit: false, file } });
+}
+
+/** The Arrow bytes followed by the checksum trailer. */
+export function withChecksum(arrow: Uint8Array): Buffer {
+  const digest = createHash('sha256').update(arrow).digest();
+  return Buffer.concat([arrow, CHECKSUM_MAGIC, digest]);
+}
+
+/** The Arrow bytes of a cache file whose trailer matches; throws saying what is wrong otherwise. */
+export function verifiedArrowBytes(bytes: Uint8Array): Uint8Array {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const body = buf.length - TRAILER_BYTES;
+  if (body <= 0 || !buf.subarray(body, body + CHECKSUM_MAGIC.length).equals(CHECKSUM_MAGIC)) throw new Error('no checksum trailer (truncated or not written by this causeway)');
+  const expected = buf.subarray(body + CHECKSUM_MAGIC.length);
+  const arrow = buf.subarray(0, body);
+  if (!createHash('sha256').update(arrow).digest().equals(expected)) throw new Error('checksum mismatch');
+  return arrow;
 }
 
 interface PanelMetadata {

@@ -1,6 +1,6 @@
 /**
  * The run directory: report.md, figures/, tables/, results.json, manifest.json, spec.resolved.yaml,
- * cells/<id>/ for grids, and an artifact index (seed 003). `renderReport` re-renders the report,
+ * cells/<id>/ for grids, an artifact index, and the run-folder marker (src/report/run-folder.ts). `renderReport` re-renders the report,
  * figures and tables of an existing run from its results.json without recomputing anything.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { CausewayError } from '../errors.js';
 import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
+import { claimRunFolder, RUN_LOCK, RUN_MARKER } from './run-folder.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
 import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
 import { defaultTemplateDir, renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
@@ -113,7 +114,8 @@ function listFiles(dir: string): string[] {
       const full = join(d, name);
       const st = statSync(full);
       if (st.isDirectory()) walk(full);
-      else if (!name.includes('.tmp-')) out.push(relative(dir, full).split(sep).join('/'));
+      // the run folder's marker and lock are bookkeeping, not artifacts
+      else if (!name.includes('.tmp-') && name !== RUN_MARKER && name !== RUN_LOCK) out.push(relative(dir, full).split(sep).join('/'));
     }
   };
   if (existsSync(dir)) walk(dir);
@@ -228,6 +230,8 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
   const t0 = performance.now();
   validateResults(results);
   const root = resolve(runDir);
+  // figures/, tables/ and cells/ are replaced below: only in a folder causeway owns (src/report/run-folder.ts)
+  claimRunFolder(root);
   const formats = figureFormats(results, opts.figures);
   const template = opts.template ?? resolveTemplate(results.spec.report?.template);
   const files: string[] = [];
@@ -301,6 +305,7 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   const t0 = performance.now();
   const root = resolve(runDir);
   const results = readResults(root);
+  claimRunFolder(root, 'run folder');
   const manifestPath = join(root, 'manifest.json');
   const manifest = existsSync(manifestPath) ? (readJson(manifestPath, 'manifest.json') as Partial<Manifest>) : {};
   let template: TemplateRef;

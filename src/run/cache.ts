@@ -19,7 +19,8 @@
  * or the whole entry.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fsp, readFileSync, realpathSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, promises as fsp, readFileSync, readlinkSync, realpathSync, readdirSync, statSync } from 'node:fs';
+import { CausewayError } from '../errors.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
@@ -45,28 +46,68 @@ function sha256Hex(text: string): string {
  * What data a cell reads, as a string that changes when those bytes may have changed. See the header.
  * `baseDir` is the spec's folder (data paths are relative to it).
  */
-export function dataIdentity(data: { source: string; path?: string }, baseDir: string): string {
+export function dataIdentity(data: { source: string; path?: string }, baseDir: string, maxEntries: number = MAX_DATA_FOLDER_ENTRIES): string {
   if (!data.path) return data.source === 'synthetic' ? 'synthetic-embedded' : `${data.source}:no-path`;
   const absolute = isAbsolute(data.path) ? data.path : resolve(baseDir, data.path);
   let real: string;
   try {
     real = realpathSync(absolute);
   } catch {
-    return `${data.source}:missing:${absolute}`;
+    return `${data.source}:missing:${absolute}`; // the data reader reports it, located
   }
   const parts: string[] = [`${data.source}:${real}`];
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+  let entries = 0;
+  // The walk neither follows symbolic links (a link is hashed by its target's text, so a loop cannot
+  // trap it and a link out of the folder is not read) nor goes deeper than the archive's layouts need.
+  const walk = (dir: string, rel: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      parts.push(`${rel}:unreadable`); // a folder the user may not read: hashed as such, not walked
+      return;
+    }
+    for (const name of names) {
+      if (++entries > maxEntries) throw tooBroad(absolute, `more than ${maxEntries} entries`);
       const full = join(dir, name);
-      const st = statSync(full);
-      if (st.isDirectory()) walk(full, rel + name + '/');
-      else parts.push(`${rel}${name}:${st.size}:${Math.trunc(st.mtimeMs)}`);
+      let st: ReturnType<typeof lstatSync>;
+      try {
+        st = lstatSync(full);
+      } catch {
+        continue; // gone since the listing
+      }
+      if (st.isSymbolicLink()) parts.push(`${rel}${name}->${readLink(full)}`);
+      else if (st.isDirectory()) {
+        // the reader looks no deeper (src/data/archive.ts openFolder), so neither does the identity
+        if (depth < MAX_DATA_FOLDER_DEPTH) walk(full, rel + name + '/', depth + 1);
+      } else parts.push(`${rel}${name}:${st.size}:${Math.trunc(st.mtimeMs)}`);
     }
   };
   const st = statSync(real);
-  if (st.isDirectory()) walk(real, '');
+  if (st.isDirectory()) walk(real, '', 1);
   else parts.push(`:${st.size}:${Math.trunc(st.mtimeMs)}`);
   return sha256Hex(parts.join('\n'));
+}
+
+/**
+ * Bounds of the walk over a data folder: the deepest layout is `<folder>/KuaiRec 2.0/data/<member>`,
+ * so folders below the third level are not walked; the real archive has 8 members, so a folder with
+ * more than 10,000 entries is not a KuaiRec folder (`data.path: /`) and is refused (docs/limits.md).
+ */
+export const MAX_DATA_FOLDER_DEPTH = 3;
+export const MAX_DATA_FOLDER_ENTRIES = 10_000;
+
+function readLink(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '?'; // not ours to read
+  }
+}
+
+function tooBroad(path: string, what: string): CausewayError {
+  return new CausewayError('DATA_FOLDER_TOO_BROAD', `data.path is a folder holding ${what}; it should be the KuaiRec archive or its extracted "KuaiRec 2.0" folder`,
+    { kind: 'path', path }, 'point data.path at 18164998.zip, KuaiRec.zip or the "KuaiRec 2.0" folder');
 }
 
 export function cacheKey(cellId: string, identity: string, version: string = CAUSEWAY_VERSION): string {

@@ -4,6 +4,7 @@
  * share (loaded data, panels, frames) goes through `ctx.shared` and the on-disk panel cache, so a grid
  * builds each panel once. This module is what the grid engine's workers load (`runCell`).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadSpec } from '../spec/load.js';
@@ -13,6 +14,7 @@ import { contentHash } from '../spec/canonical.js';
 import { archiveFingerprint, ensureDemoArchive, loadData, type LoadedData } from '../data/index.js';
 import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
+import { checkDesign } from '../frame/design.js';
 import { analyzeCell } from '../analysis/index.js';
 import type { CellResult } from '../results/index.js';
 import { compileCell } from './compile.js';
@@ -60,7 +62,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     }),
   )) as Panel;
   const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
-    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint);
+    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint, ctx.log);
     if (cached) return cached;
     const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
     const summary = summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic');
@@ -70,10 +72,20 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
   const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
-  const { population, frame } = await ctx.shared.memo(`frame:${frameKey}`, () => {
+  const { population, frame, designProblem } = await ctx.shared.memo(`frame:${frameKey}`, () => {
     const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
-    return { population: mask, frame: buildFrame(panel, { ...compiled.frame, population: mask }) };
+    const built = buildFrame(panel, { ...compiled.frame, population: mask });
+    let problem: unknown = null;
+    try {
+      built.warnings.push(...checkDesign(built, cell.spec.population as string | undefined));
+    } catch (e) {
+      problem = e;
+    }
+    return { population: mask, frame: built, designProblem: problem };
   });
+  // An empty frame, or one with too few users for a clustered interval, fails the cell before any
+  // estimator runs (src/frame/design.ts) rather than reporting NaN or a zero-width interval.
+  if (designProblem) throw designProblem;
   return analyzeCell({
     cellId: cell.id,
     axes: cell.axes as CellResult['axes'],
@@ -109,16 +121,39 @@ function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, s
   };
 }
 
-function summaryFile(cacheDir: string, dataKey: string): string {
-  return join(cacheDir, 'data-summaries', `${dataKey}.json`);
+const DATA_SUMMARY_FORMAT = 'causeway.data-summary/2';
+
+function sha256Text(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
-function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string): DataSummary | null {
+function summaryFile(cacheDir: string, dataKey: string): string {
+  return join(cacheDir, 'data-summaries', `${dataKey}.checked.json`); // `.checked`: files of the earlier unchecksummed format are not read
+}
+
+/**
+ * A cached data summary, or null when absent or not trustworthy. The file holds the summary's JSON text
+ * and its SHA-256 (as the result cache does, src/run/cache.ts): the coverage and quality numbers go into
+ * results.json, so a damaged file must not be read as data. A damaged one is reported and rebuilt.
+ * `archive` (the layout's fingerprint) ties the summary to the archive it was made from.
+ */
+function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string, log: (message: string) => void): DataSummary | null {
+  const file = summaryFile(cacheDir, dataKey);
+  let text: string;
   try {
-    const cached = JSON.parse(readFileSync(summaryFile(cacheDir, dataKey), 'utf8')) as DataSummary;
-    return cached.archive === fingerprint && typeof cached.fingerprint === 'string' ? cached : null;
+    text = readFileSync(file, 'utf8');
   } catch {
-    return null; // absent or unreadable: rebuilt by the caller
+    return null; // absent: built by the caller
+  }
+  try {
+    const entry = JSON.parse(text) as { format?: unknown; checksum?: unknown; payload?: unknown };
+    if (entry.format !== DATA_SUMMARY_FORMAT || typeof entry.payload !== 'string' || typeof entry.checksum !== 'string') throw new Error('not a data summary entry');
+    if (sha256Text(entry.payload) !== entry.checksum) throw new Error('checksum mismatch');
+    const cached = JSON.parse(entry.payload) as DataSummary;
+    return cached.archive === fingerprint && typeof cached.fingerprint === 'string' ? cached : null;
+  } catch (e) {
+    log(`warning: data summary cache file ${file} is unreadable (${(e as Error).message}); rebuilding`);
+    return null;
   }
 }
 
@@ -126,6 +161,7 @@ function writeDataSummary(cacheDir: string, dataKey: string, summary: DataSummar
   const file = summaryFile(cacheDir, dataKey);
   mkdirSync(join(cacheDir, 'data-summaries'), { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, JSON.stringify(summary));
+  const payload = JSON.stringify(summary);
+  writeFileSync(temp, JSON.stringify({ format: DATA_SUMMARY_FORMAT, checksum: sha256Text(payload), payload }));
   renameSync(temp, file);
 }

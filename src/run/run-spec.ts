@@ -3,7 +3,7 @@
  * assemble the results value (with cross-cell summaries) and write the run directory.
  */
 import { join, resolve, relative, isAbsolute } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
@@ -17,6 +17,7 @@ import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js'
 import { findKind } from '../estimate/kinds/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
+import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
 import { specDefaults } from '../spec/defaults.js';
@@ -63,6 +64,30 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   checkSpecExpressions(loaded, plan);
   const runDir = runDirOf(loaded, plan, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
+  // Before any work: the run folder must be one causeway may write into, and (unless this is one shard
+  // of several, which write their own files side by side) no other run may be writing it.
+  checkRunFolder(runDir);
+  const madeHere = !existsSync(runDir);
+  const release = shard ? () => {} : lockRunFolder(runDir);
+  try {
+    if (shard) claimRunFolder(runDir);
+    return await executeAndWrite(loaded, plan, runDir, shard, opts, say, started);
+  } finally {
+    release();
+    // a run that fails before writing anything leaves no empty folder behind
+    if (madeHere) removeIfUnused(runDir);
+  }
+}
+
+async function executeAndWrite(
+  loaded: LoadedSpec,
+  plan: Plan,
+  runDir: string,
+  shard: ReturnType<typeof resolveShard>,
+  opts: RunOptions,
+  say: (line: string) => void,
+  started: number,
+): Promise<RunOutcome> {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The embedded demo archive is generated here, once, rather than by every worker that needs it first.
   if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !c.spec.data.path)) {
@@ -103,6 +128,17 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
 /** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
 export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number } = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  checkRunFolder(runDir, 'run folder');
+  // a folder that does not exist has no shards: mergeShardOutputs says so, and nothing is created
+  const release = existsSync(runDir) ? lockRunFolder(runDir) : () => {};
+  try {
+    return await mergeLocked(runDir, opts, say);
+  } finally {
+    release();
+  }
+}
+
+async function mergeLocked(runDir: string, opts: { specFile?: string; waitSeconds?: number }, say: (line: string) => void): Promise<RunOutcome> {
   const merged = await waitForShards(runDir, opts.waitSeconds ?? 0, say);
   const specFile = opts.specFile ?? readSpecPathFromShards(runDir);
   const loaded = loadSpec(specFile);

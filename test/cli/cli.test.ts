@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '../scratch.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
@@ -42,7 +42,7 @@ test('usage errors exit 2', () => {
 });
 
 test('validate: broken specs print one located line per error and exit 1', () => {
-  const d = mkdtempSync(join(tmpdir(), 'causeway-cli-'));
+  const d = scratchDir('causeway-cli-');
   const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
   const cases: Array<[string, string, RegExp[]]> = [
     ['unknown-key.yaml', `extends: ${demo}\nname: x\ntreatment: { measur: interactions }\n`, [/unknown-key\.yaml:3:14 +\/treatment\/measur +unknown key 'measur'; did you mean 'measure'\?/]],
@@ -77,7 +77,7 @@ test('plan --json and plan --diff', () => {
   assert.equal(plan.code, 0, plan.stderr);
   const value = JSON.parse(plan.stdout) as { cells: Array<{ id: string; axes: Record<string, unknown> }> };
   assert.equal(value.cells.length, 36);
-  const d = mkdtempSync(join(tmpdir(), 'causeway-diff-'));
+  const d = scratchDir('causeway-diff-');
   const variant = join(d, 'variant.yaml');
   writeFileSync(
     variant,
@@ -94,7 +94,7 @@ test('plan --json and plan --diff', () => {
 });
 
 test('validate: a grid value naming a column that does not exist is reported at that value', () => {
-  const d = mkdtempSync(join(tmpdir(), 'causeway-cli-grid-'));
+  const d = scratchDir('causeway-cli-grid-');
   const file = join(d, 'grid.yaml');
   writeFileSync(
     file,

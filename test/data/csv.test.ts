@@ -116,3 +116,38 @@ test('text after a closing quote stays in the cell (as pandas reads it)', () => 
   assert.deepEqual(r.table.categorical.a.levels, ['abcd', 'x']);
   assert.deepEqual(Array.from(r.table.numeric.b), [1, 2]);
 });
+
+test('a 50 MB line parses, and each byte of it is joined a bounded number of times (no per-chunk concatenation)', async () => {
+  const { CsvParser } = await import('../../src/data/csv.js');
+  // one record whose skipped text column holds 50 MB, between two numeric cells
+  const long = Buffer.alloc(50 << 20, 0x61);
+  const text = Buffer.concat([Buffer.from('a,note,b\n1,'), long, Buffer.from(',2\n3,x,4\n')]);
+  for (const chunk of [64 << 10, 1 << 20]) {
+    const parser = new CsvParser({ member: 'm', columns: { a: 'number', b: 'number' } });
+    for (let off = 0; off < text.length; off += chunk) parser.push(text.subarray(off, Math.min(text.length, off + chunk)));
+    const r = parser.end();
+    assert.deepEqual(Array.from(r.table.numeric.a), [1, 3]);
+    assert.deepEqual(Array.from(r.table.numeric.b), [2, 4]);
+    // joining the carry to every chunk copies ~n²/(2·chunk) bytes (20 TB-ish at 64 KiB); doubling joins copy < 4n
+    assert.ok(parser.bytesJoined < 4 * text.length, `chunk ${chunk}: ${parser.bytesJoined} bytes joined for ${text.length} read`);
+  }
+});
+
+test('a long quoted cell with line ends inside is still joined linearly', async () => {
+  const { CsvParser } = await import('../../src/data/csv.js');
+  const inside = ('x'.repeat(200) + '\n').repeat(40_000); // 8 MB, a line end every 201 bytes, all inside the quotes
+  const text = Buffer.from('a,note\n1,"' + inside + '"\n2,z\n');
+  const parser = new CsvParser({ member: 'm', columns: { a: 'number', note: 'category' } });
+  for (let off = 0; off < text.length; off += 4096) parser.push(text.subarray(off, Math.min(text.length, off + 4096)));
+  const r = parser.end();
+  assert.deepEqual(Array.from(r.table.numeric.a), [1, 2]);
+  assert.equal(r.table.categorical.note.levels[0].length, inside.length);
+  assert.ok(parser.bytesJoined < 6 * text.length, `${parser.bytesJoined} joined for ${text.length}`);
+});
+
+test('rows kept past the cap stop the read with a located error, not an exhausted heap', () => {
+  const text = 'x\n' + '1\n'.repeat(100);
+  assert.throws(() => parseCsvBuffer({ member: 'big_matrix.csv', columns: { x: 'number' }, maxKeptRows: 50 }, Buffer.from(text)),
+    (e: unknown) => e instanceof CausewayError && e.code === 'DATA_TOO_MANY_ROWS' && /big_matrix\.csv:52 {2}more than 50 rows/.test(e.format()) && /CAUSEWAY_MAX_ROWS/.test(e.format()));
+  assert.equal(parseCsvBuffer({ member: 'm', columns: { x: 'number' }, maxKeptRows: 100 }, Buffer.from(text)).table.length, 100);
+});

@@ -1,13 +1,14 @@
 /** Tiny archives in every layout, made from one small simulated archive (fixtures made by code, not committed). */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { synthesize, type SynthResult } from '../../src/data/simulate.js';
+import { scratchDir } from '../scratch.js';
 
+/** A scratch folder, removed when the test file ends (test/scratch.ts). */
 export async function tempDir(prefix: string): Promise<string> {
-  return fsp.mkdtemp(join(tmpdir(), `causeway-${prefix}-`));
+  return scratchDir(prefix);
 }
 
 /** Every member of a zip file as name → bytes (small fixtures only). */

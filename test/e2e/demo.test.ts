@@ -4,14 +4,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '../scratch.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
-const work = mkdtempSync(join(tmpdir(), 'causeway-e2e-'));
+const work = scratchDir('causeway-e2e-');
 const env = { CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' };
 const archive = join(work, 'archive', '18164998.zip');
 

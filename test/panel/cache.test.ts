@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPanel, buildPanelCached, panelCacheKey, type PanelDefinition, type PanelSource } from '../../src/panel/index.js';
 import { makeTinyData } from './fixture.js';
+import { scratchDir } from '../scratch.js';
 
 const o = { file: 's.yaml', line: 1, col: 1 };
 const def: PanelDefinition = {
@@ -41,7 +41,7 @@ function sameNumbers(a: Float64Array, b: Float64Array): boolean {
 }
 
 test('a second build with the same key reads the cache and never loads the data', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-panel-'));
+  const dir = scratchDir('causeway-panel-');
   try {
     const loads = { count: 0 };
     const messages: string[] = [];
@@ -81,7 +81,7 @@ test('the key changes with the definitions, the sample and the archive, not with
 });
 
 test('a corrupt cache file is rebuilt', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-panel-'));
+  const dir = scratchDir('causeway-panel-');
   try {
     const loads = { count: 0 };
     const first = await buildPanelCached(source(loads), def, { cacheDir: dir });
@@ -104,7 +104,7 @@ test('a corrupt cache file is rebuilt', async () => {
 });
 
 test('LoadedData can be passed directly; a failing build leaves nothing in the cache', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-panel-'));
+  const dir = scratchDir('causeway-panel-');
   try {
     const built = await buildPanelCached(makeTinyData(), def, { cacheDir: dir, selection: { sample: 'all' } });
     assert.equal(built.cache.hit, false);
@@ -116,4 +116,28 @@ test('LoadedData can be passed directly; a failing build leaves nothing in the c
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a byte flipped inside a cached column is caught by the checksum: warned, rebuilt, same panel', async (t) => {
+  const dir = scratchDir('causeway-panel-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const loads = { count: 0 };
+  const first = await buildPanelCached(source(loads), def, { cacheDir: dir });
+  const bytes = readFileSync(first.cache.file);
+  // Find the `interactions` column's values in the file and change one of them: Arrow decodes the
+  // file fine, so only a checksum can tell.
+  const values = Buffer.from(first.table.numeric.interactions.buffer, first.table.numeric.interactions.byteOffset, first.table.numeric.interactions.byteLength);
+  const at = bytes.indexOf(values);
+  assert.ok(at > 0, 'the column bytes are in the file');
+  bytes[at + 6] ^= 0x10; // the exponent of the first value: 3 becomes another number
+  writeFileSync(first.cache.file, bytes);
+  const messages: string[] = [];
+  const again = await buildPanelCached(source(loads), def, { cacheDir: dir, log: (m) => messages.push(m) });
+  assert.equal(again.cache.hit, false, 'the damaged file is not used');
+  assert.equal(loads.count, 2, 'the panel is rebuilt from the data');
+  assert.ok(messages.some((m) => /^warning: panel cache file .*checksum mismatch.*rebuilding/.test(m)), messages.join('\n'));
+  assert.ok(sameNumbers(again.table.numeric.interactions, first.table.numeric.interactions));
+  const third = await buildPanelCached(source(loads), def, { cacheDir: dir });
+  assert.equal(third.cache.hit, true, 'the rebuilt file is trusted again');
+  for (const [name, v] of Object.entries(first.table.numeric)) assert.ok(sameNumbers(third.table.numeric[name], v), name);
 });

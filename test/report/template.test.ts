@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderTemplate, resolveTemplate, type RenderedFigure } from '../../src/report/template.js';
 import { type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults } from './fixture.js';
+import { scratchDir } from '../scratch.js';
 
 /** Figures as if drawn (no pixels needed to test the Markdown). */
 function fakeFigures(model: ReturnType<typeof buildReportModel>): RenderedFigure[] {
@@ -129,7 +129,7 @@ test('data and spec text cannot reach prototypes or inject Markdown', () => {
 });
 
 test('a malicious template cannot read prototypes (prototype access off)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-tpl-'));
+  const dir = scratchDir('causeway-tpl-');
   const file = join(dir, 'evil.md.hbs');
   writeFileSync(
     file,
@@ -154,7 +154,7 @@ test('a malicious template cannot read prototypes (prototype access off)', () =>
 });
 
 test('a spec may name its own template (relative to the spec) that reuses the default partials and helpers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-tpl-'));
+  const dir = scratchDir('causeway-tpl-');
   mkdirSync(join(dir, 'tpl', 'partials'), { recursive: true });
   writeFileSync(join(dir, 'tpl', 'partials', 'mine.hbs'), 'MINE {{num 3.14159}} {{pct 0.25}} {{ci 1.234 5.678}} {{zero -1 1}}');
   writeFileSync(join(dir, 'tpl', 'team.md.hbs'), '# Team report: {{title}}\n\n{{> mine}}\n\n{{> estimators}}\n\n{{table "limitations"}}\n');
@@ -171,14 +171,14 @@ test('a spec may name its own template (relative to the spec) that reuses the de
 });
 
 test('a template error is a CausewayError naming the template file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-tpl-'));
+  const dir = scratchDir('causeway-tpl-');
   const file = join(dir, 'broken.hbs');
   writeFileSync(file, '{{#if title}}unclosed');
   assert.throws(() => render(exampleResults(), { kind: 'file', path: file }), (e: Error & { code?: string; format?: () => string }) => e.code === 'REPORT_TEMPLATE_ERROR' && e.format!().includes('broken.hbs'));
 });
 
 test('resolveTemplate takes the spec file or its folder as the base', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'causeway-tpl-'));
+  const dir = scratchDir('causeway-tpl-');
   writeFileSync(join(dir, 'mine.hbs'), 'x');
   assert.deepEqual(resolveTemplate('mine.hbs', dir), { kind: 'file', path: join(dir, 'mine.hbs') });
   assert.deepEqual(resolveTemplate('./mine.hbs', join(dir, 'spec.yaml')), { kind: 'file', path: join(dir, 'mine.hbs') });

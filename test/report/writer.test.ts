@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRunDirectory, renderReport, runDirectoryFor, readResults } from '../../src/report/writer.js';
 import { compareResults, compareRuns, lineDiff } from '../../src/report/compare.js';
@@ -9,6 +8,7 @@ import { resolveInside, writeFileAtomic } from '../../src/report/files.js';
 import { stableStringify, type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
+import { scratchDir } from '../scratch.js';
 
 /** Two cells keep the test quick while still exercising per-cell folders. */
 function twoCellResults(): Results {
@@ -20,7 +20,7 @@ function twoCellResults(): Results {
 }
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'causeway-run-'));
+  return scratchDir('causeway-run-');
 }
 
 test('writeRunDirectory writes report, figures, tables, results, manifest, spec and cell folders', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stableStringify } from '../../src/results/index.js';
@@ -9,11 +9,12 @@ import { ResultCache } from '../../src/run/cache.js';
 import { CausewayError } from '../../src/errors.js';
 import type { Plan } from '../../src/spec/plan.js';
 import { fakePlan } from './fixtures/fake-plan.js';
+import { scratchDir } from '../scratch.js';
 
 const runner = new URL('./fixtures/fake-runner.js', import.meta.url).href;
 
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'causeway-engine-'));
+  return scratchDir('causeway-engine-');
 }
 
 async function run(plan: Plan, cacheDir: string, extra: Partial<ExecuteOptions> = {}) {

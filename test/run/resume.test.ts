@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from '../scratch.js';
 
 const cli = fileURLToPath(new URL('./fixtures/grid-cli.js', import.meta.url));
-const tempDir = () => mkdtempSync(join(tmpdir(), 'causeway-resume-'));
+const tempDir = () => scratchDir('causeway-resume-');
 
 function cachedEntries(cacheDir: string): number {
   const cells = join(cacheDir, 'cells');

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CausewayError } from '../../src/errors.js';
 import { stableStringify } from '../../src/results/index.js';
@@ -12,9 +11,10 @@ import { estimateCellCost, PANEL_COST, panelKey } from '../../src/run/cost.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { buildPlan } from '../../src/spec/plan.js';
 import { fakePlan } from './fixtures/fake-plan.js';
+import { scratchDir } from '../scratch.js';
 
 const runner = new URL('./fixtures/fake-runner.js', import.meta.url).href;
-const tempDir = () => mkdtempSync(join(tmpdir(), 'causeway-shard-'));
+const tempDir = () => scratchDir('causeway-shard-');
 const isShardError = (code: string, pattern: RegExp) => (e: unknown) => e instanceof CausewayError && e.code === code && pattern.test(e.format());
 
 test('--shard k/n and the batch-scheduler environments', () => {

@@ -1,12 +1,13 @@
 // Shared by the spec tests: temporary spec files and the located error lines a rejection prints.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CausewayError, CausewayErrors } from '../../src/errors.js';
+import { scratchDir } from '../scratch.js';
 
+/** A scratch folder, removed when the test file ends (test/scratch.ts). */
 export function tempDir(prefix = 'causeway-spec-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 export function writeSpec(dir: string, name: string, text: string): string {
