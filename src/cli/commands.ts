@@ -7,7 +7,7 @@ import { CausewayError, CausewayErrors } from '../errors.js';
 import { loadSpec, displayPath } from '../spec/load.js';
 import { buildPlan, diffPlans, type Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
-import { checkSpecExpressions } from '../run/compile.js';
+import { checkSpecExpressions, describeSources } from '../run/compile.js';
 import { intOption, parseCommandArgs, UsageError } from './args.js';
 
 export interface Command {
@@ -38,7 +38,7 @@ Exit 0 when all specs are valid, 1 otherwise.`,
       try {
         const loaded = loadSpec(file);
         const plan = buildPlan(loaded);
-        checkSpecExpressions(loaded, plan);
+        checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
         out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
       } catch (e) {
         if (e instanceof CausewayError || e instanceof CausewayErrors) {

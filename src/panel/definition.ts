@@ -205,6 +205,7 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
   const itemScope = new Map<string, ValueType>();
   for (const c of schema.itemDaily) itemScope.set(`avg_${c}`, 'number');
   if (schema.itemCategories) for (const c of ITEM_CATEGORY_COLUMNS) itemScope.set(c, 'number');
+  for (const [c, type] of schema.item ?? []) itemScope.set(c, type);
 
   // Event fields.
   const eventScope = new Map(schema.event);
@@ -359,6 +360,7 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
   let usesCategories = false;
   for (const d of [...events, ...days]) {
     for (const c of d.checked.refs.item) {
+      if (schema.item?.has(c)) continue; // the source's items table
       if (c.startsWith('avg_')) itemDailyColumns.add(c.slice(4));
       else usesCategories = true;
     }

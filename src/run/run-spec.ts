@@ -8,7 +8,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
-import { checkSpecExpressions } from './compile.js';
+import { checkSpecExpressions, describeSources } from './compile.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
@@ -58,12 +58,12 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const started = Date.now();
   const loaded = loadSpec(specFile);
   const plan = buildPlan(loaded);
-  checkSpecExpressions(loaded, plan);
+  checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
   const runDir = runDirOf(loaded, plan, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The embedded demo archive is generated here, once, rather than by every worker that needs it first.
-  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !c.spec.data.path)) {
+  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !('path' in c.spec.data && c.spec.data.path))) {
     await ensureDemoArchive(cacheDir, (m) => (opts.quiet ? undefined : process.stderr.write(m + '\n')));
   }
   const executed = await executePlan(plan, {
@@ -156,7 +156,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       fingerprint: data?.fingerprint ?? 'unknown',
       coverage: data?.coverage ?? { users: 0, events: 0, firstDate: 0, lastDate: 0, sampledUsers: 0 },
       quality: data?.quality ?? [],
-      sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
+      sample: { modulus: ('sample' in spec.data ? spec.data.sample?.modulus : undefined) ?? 1, remainder: ('sample' in spec.data ? spec.data.sample?.remainder : undefined) ?? 0 },
     },
     cells,
     summary: {
