@@ -9,6 +9,7 @@ import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
 import { checkSpecExpressions, describeSources } from './compile.js';
+import { isFileSource } from '../data/source.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
@@ -152,7 +153,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     },
     data: {
       source: spec.data.source,
-      description: data?.source ? `${data.source.path} (${data.source.layout} layout, ${data.source.matrix} matrix)` : undefined,
+      description: data?.source ? (isFileSource(spec.data) ? data.source.path : `${data.source.path} (${data.source.layout} layout, ${data.source.matrix} matrix)`) : undefined,
       fingerprint: data?.fingerprint ?? 'unknown',
       coverage: data?.coverage ?? { users: 0, events: 0, firstDate: 0, lastDate: 0, sampledUsers: 0 },
       quality: data?.quality ?? [],

@@ -39,9 +39,9 @@ export function describedFor(spec: CausewaySpec, source: SourceMap, ctx: RunCell
   return ctx.shared.memo(`described:${dataConfigKey(spec)}`, () => sourceOf(spec.data).describe(spec.data, sourceContext(source, ctx.baseDir, ctx))) as Promise<SourceDescription>;
 }
 
-function summaryOf(data: { coverage: LoadedData['coverage']; quality: LoadedData['quality']; source: { path: string; layout: string; matrix: string } }, fingerprint: string): SourceDataSummary {
+function summaryOf(data: { coverage: LoadedData['coverage']; quality: LoadedData['quality']; source: { path: string; layout: string; matrix: string }; truth?: unknown }, fingerprint: string): SourceDataSummary {
   const name = data.source.path.split('/').pop() ?? data.source.path;
-  return { fingerprint, coverage: data.coverage, quality: data.quality, source: { path: name, layout: data.source.layout, matrix: data.source.matrix }, truth: null };
+  return { fingerprint, coverage: data.coverage, quality: data.quality, source: { path: name, layout: data.source.layout, matrix: data.source.matrix }, truth: data.truth ?? null };
 }
 
 /** Panel (or unit table standing in for it), data summary and data key of a file-source cell. */

@@ -473,6 +473,10 @@ export interface TableData {
    * The column whose values the bootstrap and cross-fitting resample whole (default: each row is its own cluster).
    */
   cluster?: string;
+  /**
+   * A JSON file of known effects (a simulator's truth, docs/report.md "Known truth") that the report sets beside the estimates; relative to the spec file.
+   */
+  truth?: string;
 }
 /**
  * Per-interaction fields: name → expression over raw, item.* and user.* columns.

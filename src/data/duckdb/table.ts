@@ -4,6 +4,8 @@
  * every row (so thresholds `among: active_days` mean all rows), and the bootstrap and cross-fitting
  * groups are the `cluster:` column's values (default: each row its own cluster).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../../errors.js';
 import type { ValueType } from '../../panel/expr/check.js';
 import type { ColumnTable } from '../table.js';
@@ -21,6 +23,8 @@ export interface TableConfig {
   id?: string;
   /** The column the bootstrap resamples whole (default: each row is its own cluster). */
   cluster?: string;
+  /** A JSON file of known effects set beside the estimates (docs/report.md "Known truth"). */
+  truth?: string;
 }
 
 /** A unit table in the panel's shape (src/panel/types.ts Panel), one "day" per unit. */
@@ -36,6 +40,8 @@ export interface UnitTable {
   source: { path: string; layout: string; matrix: string };
   /** Unit ids as written in the file (for `causeway frame`). */
   unitIds: string[];
+  /** The parsed `truth:` file, or null. */
+  truth: unknown;
 }
 
 /** Columns the table adds; a file column of the same name would clash. */
@@ -113,8 +119,17 @@ export async function loadTable(config: TableConfig, baseDir: string, at: Locate
     const table = builder.finish();
     table.numeric.user_id = Float64Array.from(userId);
     table.numeric.active_day = new Float64Array(n).fill(1);
-    const fingerprint = config.query === undefined ? 'table:' + (await filesFingerprint(input.files, baseDir, { id: config.id, cluster: config.cluster })) : null;
+    const fingerprint = config.query === undefined ? 'table:' + (await filesFingerprint(input.files, baseDir, { id: config.id, cluster: config.cluster, truth: config.truth })) : null;
     const clusters = new Set(userId).size;
+    let truth: unknown = null;
+    if (config.truth !== undefined) {
+      const file = resolve(baseDir, config.truth);
+      try {
+        truth = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CausewayError('DATA_BAD_TRUTH', `data.truth: cannot read ${config.truth} as JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { kind: 'path', path: file });
+      }
+    }
     opts.log?.(`data: ${n} units in ${clusters} clusters from ${input.files.length ? input.files.join(', ') : 'the query'}`);
     return {
       length: n,
@@ -124,9 +139,10 @@ export async function loadTable(config: TableConfig, baseDir: string, at: Locate
       table,
       fingerprint,
       quality: [{ check: 'rows_read', rows: n, share: 1, action: `read from ${input.files.length ? input.files.map((f) => f.split('/').pop()).join(', ') : 'the query'}` }],
-      coverage: { users: clusters, events: n, firstDate: NaN, lastDate: NaN, sampledUsers: clusters },
+      coverage: { users: clusters, events: n, firstDate: 0, lastDate: 0, sampledUsers: clusters }, // no calendar: 0 (results.json holds numbers)
       source: { path: input.files.length === 1 ? input.files[0] : input.files.length ? `${input.files.length} files` : 'query', layout: 'table', matrix: 'none' },
       unitIds,
+      truth,
     };
   } finally {
     con.closeSync();
