@@ -249,8 +249,8 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
     const t = timeSql(config, byName);
     const asValue = (c: ColumnInfo) => (c.kind === 'category' ? `CAST(${sqlName(c.name)} AS VARCHAR)` : `CAST(${sqlName(c.name)} AS DOUBLE)`);
     const select = [
-      userInfo.integer ? `CAST(${sqlName(userInfo.name)} AS DOUBLE)` : `CAST(${sqlName(userInfo.name)} AS VARCHAR)`,
-      itemInfo ? (itemInfo.integer ? `CAST(${sqlName(itemInfo.name)} AS DOUBLE)` : `CAST(${sqlName(itemInfo.name)} AS VARCHAR)`) : 'NULL',
+      (userInfo.kind === 'number') ? `CAST(${sqlName(userInfo.name)} AS DOUBLE)` : `CAST(${sqlName(userInfo.name)} AS VARCHAR)`,
+      itemInfo ? ((itemInfo.kind === 'number') ? `CAST(${sqlName(itemInfo.name)} AS DOUBLE)` : `CAST(${sqlName(itemInfo.name)} AS VARCHAR)`) : 'NULL',
       t.seconds, t.day, t.raw,
       ...others.map(asValue),
       input.files.length ? sqlName('__file') : 'NULL',
@@ -306,13 +306,13 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
     }
 
     // Side tables.
-    const usersSide = described.side.users ? await readSide(con, described.side.users.input, described.side.users.columns, config.tables!.users!.key, userInfo.integer) : null;
-    const itemsSide = described.side.items && itemInfo ? await readSide(con, described.side.items.input, described.side.items.columns, config.tables!.items!.key, itemInfo.integer) : null;
-    const daysSide = described.side.item_days && itemInfo ? await readSide(con, described.side.item_days.input, described.side.item_days.columns, config.tables!.item_days!.key, itemInfo.integer, config.tables!.item_days!.date) : null;
+    const usersSide = described.side.users ? await readSide(con, described.side.users.input, described.side.users.columns, config.tables!.users!.key, (userInfo.kind === 'number')) : null;
+    const itemsSide = described.side.items && itemInfo ? await readSide(con, described.side.items.input, described.side.items.columns, config.tables!.items!.key, (itemInfo.kind === 'number')) : null;
+    const daysSide = described.side.item_days && itemInfo ? await readSide(con, described.side.item_days.input, described.side.item_days.columns, config.tables!.item_days!.key, (itemInfo.kind === 'number'), config.tables!.item_days!.date) : null;
 
     // User ids: integer keys as they are; text keys numbered in sorted order (stable across file order).
     let userOf: (k: number | string) => number;
-    if (userInfo.integer) userOf = (k) => k as number;
+    if ((userInfo.kind === 'number')) userOf = (k) => k as number;
     else {
       const all = [...new Set([...(userKeys as string[]), ...((usersSide?.keys ?? []) as string[])])].sort();
       const ids = new Map(all.map((k, i) => [k, i]));
