@@ -15,7 +15,8 @@ import { kuairecSchema, type DataSchema } from '../panel/schema.js';
 import type { CausewaySpec, KuaiRecData } from '../spec/types.generated.js';
 import { archiveFingerprint, loadData, type DataRequest, type LoadedData, type LoadOptions } from './index.js';
 import { ensureDemoArchive } from './demo.js';
-import { describeEvents, eventsFingerprint, loadEvents, type EventsConfig } from './duckdb/events.js';
+import { checkEventRows, describeEvents, eventsFingerprint, loadEvents, type EventsConfig } from './duckdb/events.js';
+import { filesFingerprint } from './duckdb/engine.js';
 import { describeTable, loadTable, type TableConfig, type UnitTable } from './duckdb/table.js';
 
 export type DataConfig = CausewaySpec['data'];
@@ -42,6 +43,8 @@ export interface DataSource<C extends DataConfig = DataConfig> {
   fingerprint(config: C, ctx: SourceContext): Promise<string | null>;
   /** Events shape: LoadedData for the panel (`request` carries the kuairec selection); units shape: the unit table. */
   load(config: C, ctx: SourceContext, request?: DataRequest): Promise<LoadedData | UnitTable>;
+  /** Row-level checks (keys, times, duplicates) before a run writes anything; throws a located error. */
+  checkRows?(config: C, ctx: SourceContext): Promise<void>;
 }
 
 async function kuairecPath(config: KuaiRecData, ctx: SourceContext): Promise<string> {
@@ -81,6 +84,7 @@ export const eventsSource: DataSource<EventsConfig & DataConfig> = {
   },
   fingerprint: (config, ctx) => eventsFingerprint(config, ctx.baseDir),
   load: (config, ctx) => loadEvents(config, ctx.baseDir, ctx.at, { log: ctx.log }),
+  checkRows: (config, ctx) => checkEventRows(config, ctx.baseDir, ctx.at),
 };
 
 /** One row per analysis unit (src/data/duckdb/table.ts). */
@@ -91,9 +95,14 @@ export const tableSource: DataSource<TableConfig & DataConfig> = {
     return { shape: 'units', columns: (await describeTable(config, ctx.baseDir, ctx.at)).schema };
   },
   async fingerprint(config, ctx) {
-    return (await loadTable(config, ctx.baseDir, ctx.at)).fingerprint;
+    if (config.query !== undefined) return null;
+    const { input } = await describeTable(config, ctx.baseDir, ctx.at);
+    return 'table:' + (await filesFingerprint(input.files, ctx.baseDir, { id: config.id, cluster: config.cluster, truth: config.truth }));
   },
   load: (config, ctx) => loadTable(config, ctx.baseDir, ctx.at, { log: ctx.log }),
+  async checkRows(config, ctx) {
+    await loadTable(config, ctx.baseDir, ctx.at);
+  },
 };
 
 /** Every source, in one list. */

@@ -83,6 +83,23 @@ export async function describeSources(loaded: LoadedSpec, plan: Plan): Promise<M
   return out;
 }
 
+/** Row-level checks of every distinct file source of a plan (src/data/source.ts checkRows), before a run writes anything. */
+export async function checkSourceRows(loaded: LoadedSpec, plan: Plan): Promise<void> {
+  const seen = new Set<string>();
+  for (const cell of plan.cells) {
+    const key = dataConfigKey(cell.spec);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const source = sourceOf(cell.spec.data);
+    if (!source.checkRows) continue;
+    const at = (pointer: string) => {
+      const pos = locate(loaded.source, loaded.source.values.has(pointer) ? pointer : '/data');
+      return { kind: 'spec' as const, file: pos.file, line: pos.line, col: pos.col, pointer };
+    };
+    await source.checkRows(cell.spec.data, { baseDir: loaded.baseDir, at });
+  }
+}
+
 /** The panel plan of a unit table: no events, days or history; its columns are the table's. */
 function unitPlan(spec: CausewaySpec, source: SourceMap, columns: Map<string, ValueType>): PanelPlan {
   const errors: CausewayError[] = [];

@@ -8,7 +8,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
-import { checkSpecExpressions, describeSources } from './compile.js';
+import { checkSourceRows, checkSpecExpressions, describeSources } from './compile.js';
 import { isFileSource } from '../data/source.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
@@ -60,6 +60,7 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const loaded = loadSpec(specFile);
   const plan = buildPlan(loaded);
   checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
+  await checkSourceRows(loaded, plan);
   const runDir = runDirOf(loaded, plan, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
   const cacheDir = opts.cacheDir ?? defaultCacheDir();

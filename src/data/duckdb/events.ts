@@ -234,6 +234,42 @@ async function readSide(con: DuckDBConnection, input: ResolvedInput, columns: Co
   return { keys, dates: date ? Float64Array.from(dates) : null, table: builder.finish(), booleans: usable.filter((c) => c.kind === 'boolean').map((c) => c.name) };
 }
 
+/**
+ * Checks every row the way the loader does, inside DuckDB (a scan, nothing held in memory): empty user
+ * keys, times that are present but do not parse, empty or duplicate side-table keys. When it finds a
+ * problem it runs the loader, whose error names the file, column and row. `causeway run` calls this
+ * before it creates the run directory, so bad data never leave a partial run behind.
+ */
+export async function checkEventRows(config: EventsConfig, baseDir: string, at: Locate): Promise<void> {
+  const con = await connect(baseDir);
+  let suspect = false;
+  try {
+    const described = await describeEvents(config, baseDir, at, con);
+    const byName = new Map(described.eventColumns.map((c) => [c.name, c]));
+    await con.run(`SET TimeZone = ${sqlString(config.time?.timezone ?? 'UTC')}`);
+    const t = timeSql(config, byName);
+    const user = sqlName(config.columns.user);
+    const timeBad = config.columns.time ? `(${t.raw} IS NOT NULL AND ${t.raw} <> '' AND (${t.seconds} IS NULL OR ${t.day} IS NULL))` : `(${t.raw} IS NOT NULL AND ${t.raw} <> '' AND ${t.day} IS NULL)`;
+    try {
+      const r = await con.runAndReadAll(`SELECT count(*) FILTER (WHERE ${user} IS NULL OR CAST(${user} AS VARCHAR) = '' OR ${timeBad}) FROM ${described.events.relation}`);
+      suspect = Number(r.getRows()[0][0]) > 0;
+      for (const name of ['users', 'items', 'item_days'] as const) {
+        const side = described.side[name];
+        if (!side || suspect) continue;
+        const keys = [config.tables![name]!.key, ...(name === 'item_days' ? [config.tables!.item_days!.date!] : [])].map(sqlName).join(', ');
+        const d = await con.runAndReadAll(`SELECT count(*) FROM (SELECT ${keys}, count(*) AS n FROM ${side.input.relation} GROUP BY ${keys} HAVING n > 1 OR bool_or(${sqlName(config.tables![name]!.key)} IS NULL))`);
+        suspect = Number(d.getRows()[0][0]) > 0;
+      }
+    } catch (e) {
+      suspect = true; // the loader says what went wrong, and where
+      void e;
+    }
+  } finally {
+    con.closeSync();
+  }
+  if (suspect) await loadEvents(config, baseDir, at);
+}
+
 /** Loads the events (sampled while streaming) and side tables into the panel's LoadedData. */
 export async function loadEvents(config: EventsConfig, baseDir: string, at: Locate, opts: { log?: (msg: string) => void } = {}): Promise<LoadedData> {
   const log = opts.log ?? (() => {});
