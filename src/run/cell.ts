@@ -352,7 +352,7 @@ function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagn
 }
 
 /** Panel and data summary of a kuairec / synthetic archive cell (the panel cached on disk). */
-async function archivePanel(compiled: CompiledCell, ctx: RunCellContext): Promise<{ panel: Panel; dataSummary: DataSummary; dataKey: string }> {
+export async function archivePanel(compiled: CompiledCell, ctx: RunCellContext): Promise<{ panel: Panel; dataSummary: DataSummary; dataKey: string }> {
   const dataRequest = compiled.dataRequest!;
   const archivePath = await ctx.shared.memo(`archive:${dataRequest.path ?? 'demo'}`, async () =>
     dataRequest.path ?? (await ensureDemoArchive(ctx.cacheDir, ctx.log)).archive,

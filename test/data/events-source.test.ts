@@ -46,7 +46,7 @@ test('epoch-ms times become local days in the zone, shifted by day_starts_at', a
   const tokyo = await loadEvents(config(0, 'Asia/Tokyo'), work, at); // 05:30Z is 14:30 in Tokyo
   assert.deepEqual([...tokyo.events.numeric.date], [20230307, 20230307, 20230308]);
   // other columns keep their file types: liked true/false, dwell a number (empty → missing)
-  assert.deepEqual(shifted.eventBooleans, ['liked']);
+  assert.deepEqual((shifted as { eventBooleans?: string[] }).eventBooleans, ['liked']);
   assert.deepEqual([...shifted.events.numeric.liked], [0, 1, 0]);
   assert.ok(Number.isNaN(shifted.events.numeric.dwell[2]));
   assert.deepEqual(shifted.events.categorical.what.levels.length, 2);

@@ -75,4 +75,20 @@ test('unit-table example: validates, runs, and its intervals cover the generator
   assert.ok(naive.estimates.ate.ci[0] > 1.48, 'the unadjusted contrast is confounded upwards');
   const report = readFileSync(join(work, 'units', 'report.md'), 'utf8');
   assert.match(report, /## Known truth/);
+
+  // causeway frame: the frame re-checked outside causeway (the naive contrast from its A and Y columns)
+  const f = causeway(['frame', spec, '--out', join(work, 'units-frame.csv')]);
+  assert.equal(f.code, 0, f.stderr);
+  const [header, ...rows] = readFileSync(join(work, 'units-frame.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  assert.equal(rows.length, 2000);
+  const col = (name: string) => rows.map((r) => r[header.indexOf(name)]);
+  assert.deepEqual(col('unit').slice(0, 2), ['p0001', 'p0002']);
+  const A = col('A').map(Number);
+  const Y = col('Y').map(Number);
+  const mean = (a: 0 | 1) => { let s = 0, n = 0; A.forEach((x, i) => { if (x === a) { s += Y[i]; n++; } }); return s / n; };
+  assert.ok(Math.abs(mean(1) - mean(0) - naive.estimates.ate.estimate) < 1e-9, 'naive ATE from the written frame');
+  for (const name of ['cluster', 'M', 'x1', 'segment', 'x:x1', 'x:segment_b']) assert.ok(header.includes(name), `${name} in ${header.join(',')}`);
+  const p = causeway(['frame', spec, '--out', join(work, 'units-frame.parquet')]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(readFileSync(join(work, 'units-frame.parquet')).subarray(0, 4).toString(), 'PAR1');
 });

@@ -235,6 +235,31 @@ async function readSide(con: DuckDBConnection, input: ResolvedInput, columns: Co
 }
 
 /**
+ * The text user keys in the order of their panel ids (the loader numbers the sampled events' keys and
+ * the users table's keys in sorted order); null when the user key is a number (the id is the key).
+ */
+export async function userKeysOf(config: EventsConfig, baseDir: string, at: Locate): Promise<string[] | null> {
+  const con = await connect(baseDir);
+  try {
+    const described = await describeEvents(config, baseDir, at, con);
+    const user = described.eventColumns.find((c) => c.name === config.columns.user)!;
+    if (user.kind === 'number') return null;
+    const modulus = config.sample?.modulus ?? 1;
+    const remainder = config.sample?.remainder ?? 0;
+    const keys = new Set<string>();
+    const read = async (relation: string, column: string, sampled: boolean) => {
+      const r = await con.runAndReadAll(`SELECT DISTINCT CAST(${sqlName(column)} AS VARCHAR) FROM ${relation} WHERE ${sqlName(column)} IS NOT NULL`);
+      for (const [k] of r.getRows()) if (!sampled || modulus === 1 || keyHash(String(k)) % modulus === remainder) keys.add(String(k));
+    };
+    await read(described.events.relation, config.columns.user, true);
+    if (described.side.users) await read(described.side.users.input.relation, config.tables!.users!.key, false);
+    return [...keys].sort();
+  } finally {
+    con.closeSync();
+  }
+}
+
+/**
  * Checks every row the way the loader does, inside DuckDB (a scan, nothing held in memory): empty user
  * keys, times that are present but do not parse, empty or duplicate side-table keys. When it finds a
  * problem it runs the loader, whose error names the file, column and row. `causeway run` calls this
