@@ -133,6 +133,14 @@ test('bad input is a located error: file, column and row', async () => {
   assert.equal(e.code, 'DATA_BAD_TIME');
   assert.deepEqual(e.where, { kind: 'data', member: badTime, line: 3, column: 'ts' });
 
+  // the second file of a glob: the row is counted within that file
+  file('multi-1.csv', 'ts,who\n1678167000000,a\n1678167000001,b\n');
+  const second = file('multi-2.csv', 'ts,who\n1678167000002,c\nlater,d\n');
+  e = await failure(() => loadEvents({ ...base, path: join(work, 'multi-*.csv'), columns: { user: 'who', time: 'ts' } }, work, at));
+  assert.equal(e.code, 'DATA_BAD_TIME');
+  assert.deepEqual(e.where, { kind: 'data', member: second, line: 3, column: 'ts' });
+  assert.match(e.message, /'later'/);
+
   e = await failure(() => describeEvents({ ...base, time: { unit: 'ms', timezone: 'Mars/Olympus_Mons' } }, work, at));
   assert.equal(e.code, 'DATA_BAD_TIMEZONE');
   assert.equal((e.where as { pointer?: string }).pointer, '/data/time/timezone');

@@ -38,7 +38,34 @@ export class TableBuilder {
     this.length++;
   }
 
+  /** Appends the rows `keep[0..count)` of one chunk's column vector to column k. */
+  appendColumn(k: number, vector: { getItem(i: number): unknown }, keep: Int32Array, count: number): void {
+    if (this.columns[k].kind === 'number') {
+      const out = this.numbers[k];
+      for (let j = 0; j < count; j++) {
+        const v = vector.getItem(keep[j]);
+        out.push(v === null ? NaN : typeof v === 'boolean' ? (v ? 1 : 0) : Number(v));
+      }
+    } else {
+      const out = this.codes[k];
+      const levels = this.levels[k];
+      for (let j = 0; j < count; j++) {
+        const v = vector.getItem(keep[j]);
+        if (v === null || v === '') {
+          out.push(-1);
+          continue;
+        }
+        const text = String(v);
+        let code = levels.get(text);
+        if (code === undefined) levels.set(text, (code = levels.size));
+        out.push(code);
+      }
+    }
+    if (k === 0) this.length += count;
+  }
+
   finish(): ColumnTable {
+    if (this.columns.length > 0) this.length = this.columns[0].kind === 'number' ? this.numbers[0].length : this.codes[0].length;
     const table: ColumnTable = { length: this.length, numeric: {}, categorical: {} };
     this.columns.forEach((col, c) => {
       if (col.kind === 'number') table.numeric[col.name] = Float64Array.from(this.numbers[c]);
@@ -60,4 +87,44 @@ export function keyHash(key: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
+}
+
+/** A Float64Array that grows by doubling (no boxed number[] for millions of rows). */
+export class GrowableNumbers {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  finish(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** Text values dictionary-coded as they stream (null for missing). */
+export class TextCodes {
+  private readonly codes: number[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly texts: string[] = [];
+  push(v: string | null): void {
+    if (v === null) {
+      this.codes.push(-1);
+      return;
+    }
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.ids.set(v, id);
+      this.texts.push(v);
+    }
+    this.codes.push(id);
+  }
+  values(): (string | null)[] {
+    return this.codes.map((c) => (c < 0 ? null : this.texts[c]));
+  }
 }

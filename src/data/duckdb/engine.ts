@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { CausewayError } from '../../errors.js';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
+import { CausewayError, type ErrorLocation } from '../../errors.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson';
 export const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson'];
@@ -192,6 +192,44 @@ export async function streamRows(
   } catch (e) {
     readError(e, input);
   }
+}
+
+/** Streams the chunks of a query (column vectors, read with getItem); DuckDB errors become located ones. */
+export async function streamChunks(con: DuckDBConnection, sql: string, input: ResolvedInput, onChunk: (chunk: DuckDBDataChunk, rows: number) => void): Promise<void> {
+  let result;
+  try {
+    result = await con.stream(sql);
+  } catch (e) {
+    readError(e, input);
+  }
+  for (;;) {
+    let chunk: DuckDBDataChunk | null;
+    try {
+      chunk = await result.fetchChunk();
+    } catch (e) {
+      readError(e, input);
+    }
+    if (!chunk || chunk.rowCount === 0) break;
+    onChunk(chunk, chunk.rowCount);
+  }
+}
+
+/**
+ * The file and line of the `row`-th row (0-based) of an input as DuckDB reads it (in file order,
+ * files in the listed order): CSV/TSV lines count the header.
+ */
+export async function locateRow(con: DuckDBConnection, input: ResolvedInput, row: number, column: string): Promise<ErrorLocation> {
+  if (input.files.length === 0) return { kind: 'data', member: `${input.label} query result`, line: row + 1, column };
+  let file = input.files[0];
+  let before = row;
+  if (input.files.length > 1) {
+    const r = await con.runAndReadAll(`SELECT __file FROM ${input.relation} LIMIT 1 OFFSET ${row}`);
+    file = String(r.getRows()[0]?.[0] ?? file);
+    const c = await con.runAndReadAll(`SELECT count(*) FROM (SELECT __file FROM ${input.relation} LIMIT ${row}) WHERE __file <> ${sqlString(file)}`);
+    before = row - Number(c.getRows()[0][0]);
+  }
+  const line = input.format === 'csv' || input.format === 'tsv' ? before + 2 : before + 1;
+  return { kind: 'data', member: file, line, column };
 }
 
 /** Content fingerprint of files: names relative to the spec folder, sizes and SHA-256 of the bytes. */

@@ -15,10 +15,10 @@ import type { ColumnTable } from '../table.js';
 import type { LoadedData, QualityRow } from '../index.js';
 import { sortEvents } from '../index.js';
 import {
-  connect, describeInput, filesFingerprint, resolveInput, sqlName, sqlString, streamRows,
+  connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, sqlString, streamChunks, streamRows,
   type ColumnInfo, type FileFormat, type ResolvedInput,
 } from './engine.js';
-import { keyHash, TableBuilder } from './columns.js';
+import { GrowableNumbers, keyHash, TableBuilder, TextCodes } from './columns.js';
 
 export interface SideTableConfig { path?: string | string[]; query?: string; format?: FileFormat; key: string; date?: string }
 
@@ -309,58 +309,85 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
     const others = eventColumns.filter((c) => ![config.columns.user, config.columns.time, config.columns.date].includes(c.name) && (c.kind === 'number' || c.kind === 'boolean' || c.kind === 'category'));
     const t = timeSql(config, byName);
     const asValue = (c: ColumnInfo) => (c.kind === 'category' ? `CAST(${sqlName(c.name)} AS VARCHAR)` : `CAST(${sqlName(c.name)} AS DOUBLE)`);
+    const userNumeric = userInfo.kind === 'number';
+    const itemNumeric = itemInfo?.kind === 'number';
+    const timeColumn = config.columns.time ?? config.columns.date!;
+    const timeInfo = byName.get(timeColumn)!;
+    // Whether the time cell is empty (missing) rather than present: a present one that yields no day is an error.
+    const timeMissing = timeInfo.kind === 'category' ? `(${sqlName(timeColumn)} IS NULL OR ${sqlName(timeColumn)} = '')` : `(${sqlName(timeColumn)} IS NULL)`;
     const select = [
-      (userInfo.kind === 'number') ? `CAST(${sqlName(userInfo.name)} AS DOUBLE)` : `CAST(${sqlName(userInfo.name)} AS VARCHAR)`,
-      itemInfo ? ((itemInfo.kind === 'number') ? `CAST(${sqlName(itemInfo.name)} AS DOUBLE)` : `CAST(${sqlName(itemInfo.name)} AS VARCHAR)`) : 'NULL',
-      t.seconds, t.day, t.raw,
+      userNumeric ? `CAST(${sqlName(userInfo.name)} AS DOUBLE)` : `CAST(${sqlName(userInfo.name)} AS VARCHAR)`,
+      itemInfo ? (itemNumeric ? `CAST(${sqlName(itemInfo.name)} AS DOUBLE)` : `CAST(${sqlName(itemInfo.name)} AS VARCHAR)`) : 'NULL',
+      t.seconds, t.day, timeMissing,
       ...others.map(asValue),
-      input.files.length ? sqlName('__file') : 'NULL',
     ];
     const modulus = config.sample?.modulus ?? 1;
     const remainder = config.sample?.remainder ?? 0;
     const builder = new TableBuilder(others.map((c) => ({ name: c.name, kind: c.kind === 'category' ? 'category' : 'number' })));
-    const userKeys: (number | string)[] = [];
-    const itemKeys: (number | string | null)[] = [];
-    const seconds: number[] = [];
-    const days: number[] = [];
+    const userNumbers = new GrowableNumbers();
+    const userText = new TextCodes();
+    const itemNumbers = new GrowableNumbers();
+    const itemText = new TextCodes();
+    const seconds = new GrowableNumbers();
+    const days = new GrowableNumbers();
     let rowsRead = 0;
     let outside = 0;
     let missingTime = 0;
-    const rowInFile = new Map<string, number>();
-    const timeColumn = config.columns.time ?? config.columns.date!;
-    await streamRows(con, `SELECT ${select.join(', ')} FROM ${input.relation}`, input, (cols, n) => {
-      const fileCol = cols[cols.length - 1];
+    let problem: { row: number; code: string; column: string; what: string } | null = null;
+    const hasTime = config.columns.time !== undefined;
+    const keep = new Int32Array(4096);
+    await streamChunks(con, `SELECT ${select.join(', ')} FROM ${input.relation}`, input, (chunk, n) => {
+      const userVec = chunk.getColumnVector(0);
+      const itemVec = chunk.getColumnVector(1);
+      const secVec = chunk.getColumnVector(2);
+      const dayVec = chunk.getColumnVector(3);
+      const missingVec = chunk.getColumnVector(4);
+      const kept = n <= keep.length ? keep : new Int32Array(n);
+      let m = 0;
       for (let i = 0; i < n; i++) {
-        rowsRead++;
-        const file = (fileCol[i] as string | null) ?? input.files[0] ?? 'query';
-        const r = rowInFile.get(file) ?? 0;
-        rowInFile.set(file, r + 1);
-        const user = cols[0][i] as number | string | null;
+        const user = userVec.getItem(i) as number | string | null;
         if (user === null || user === '') {
-          throw new CausewayError('DATA_MISSING_KEY', `empty user key`, { kind: 'data', member: file, line: lineOf(input, r), column: config.columns.user });
+          problem = { row: rowsRead + i, code: 'DATA_MISSING_KEY', column: config.columns.user, what: 'empty user key' };
+          throw problem;
         }
-        const inSample = modulus === 1 || (typeof user === 'number' ? (((user % modulus) + modulus) % modulus) === remainder : keyHash(user) % modulus === remainder);
-        if (!inSample) {
+        if (modulus !== 1 && (typeof user === 'number' ? (((user % modulus) + modulus) % modulus) !== remainder : keyHash(user) % modulus !== remainder)) {
           outside++;
           continue;
         }
-        const day = cols[3][i] as number | null;
-        const raw = cols[4][i] as string | null;
-        if (day === null || (config.columns.time && cols[2][i] === null)) {
-          if (raw !== null && raw !== '') {
-            throw new CausewayError('DATA_BAD_TIME', `time '${raw}' does not parse as ${config.columns.time ? (config.time?.unit ?? 's') : 'a date'}`,
-              { kind: 'data', member: file, line: lineOf(input, r), column: timeColumn });
+        const day = dayVec.getItem(i) as number | null;
+        if (day === null || (hasTime && secVec.getItem(i) === null)) {
+          if (missingVec.getItem(i) !== true) {
+            problem = { row: rowsRead + i, code: 'DATA_BAD_TIME', column: timeColumn, what: `does not parse as ${hasTime ? (config.time?.unit ?? 's') : 'a date'}` };
+            throw problem;
           }
           missingTime++;
           if (config.missing_time !== 'keep') continue;
         }
-        userKeys.push(user);
-        itemKeys.push(cols[1][i] as number | string | null);
-        seconds.push((cols[2][i] as number | null) ?? NaN);
+        kept[m++] = i;
+        if (userNumeric) userNumbers.push(user as number);
+        else userText.push(user as string);
+        if (itemInfo) {
+          const item = itemVec.getItem(i) as number | string | null;
+          if (itemNumeric) itemNumbers.push(item === null ? NaN : (item as number));
+          else itemText.push(item === null || item === '' ? null : (item as string));
+        }
+        seconds.push((secVec.getItem(i) as number | null) ?? NaN);
         days.push(day ?? NaN);
-        builder.push(others.map((_, k) => cols[5 + k][i]));
       }
+      for (let k = 0; k < others.length; k++) builder.appendColumn(k, chunk.getColumnVector(5 + k), kept, m);
+      rowsRead += n;
+    }).catch(async (e: unknown) => {
+      if (e !== problem || !problem) throw e;
+      const where = await locateRow(con, input, problem.row, problem.column);
+      let shown = '';
+      if (problem.code === 'DATA_BAD_TIME') {
+        const r = await con.runAndReadAll(`SELECT CAST(${sqlName(problem.column)} AS VARCHAR) FROM ${input.relation} LIMIT 1 OFFSET ${problem.row}`);
+        shown = `time '${String(r.getRows()[0]?.[0])}' `;
+      }
+      throw new CausewayError(problem.code, shown + problem.what, where);
     });
+    const userKeys: (number | string)[] = userNumeric ? Array.from(userNumbers.finish()) : (userText.values() as string[]);
+    const itemKeys: (number | string | null)[] = !itemInfo ? [] : itemNumeric ? Array.from(itemNumbers.finish()) : itemText.values();
     const eventsFile = input.files[0] ?? 'query';
     if (userKeys.length === 0) {
       throw new CausewayError('DATA_EMPTY_SAMPLE', `no events left (${rowsRead} rows read, ${outside} outside the sample, ${missingTime} without a time)`, { kind: 'data', member: eventsFile }, 'choose another modulus or remainder');
@@ -394,9 +421,9 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
     const videoId = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       userId[i] = userOf(userKeys[i]);
-      videoId[i] = itemOf(itemKeys[i]);
+      videoId[i] = itemInfo ? itemOf(itemKeys[i]) : NaN;
     }
-    const numeric: Record<string, Float64Array> = { user_id: userId, timestamp: Float64Array.from(seconds), date: Float64Array.from(days), ...table.numeric };
+    const numeric: Record<string, Float64Array> = { user_id: userId, timestamp: seconds.finish(), date: days.finish(), ...table.numeric };
     if (itemInfo) numeric.video_id = videoId;
     // The item key under its own name too, so `nunique(<item>)` reads as written.
     const categorical = { ...table.categorical };
