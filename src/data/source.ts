@@ -18,6 +18,7 @@ import { ensureDemoArchive } from './demo.js';
 import { checkEventRows, describeEvents, eventsFingerprint, loadEvents, type EventsConfig } from './duckdb/events.js';
 import { filesFingerprint } from './duckdb/engine.js';
 import { describeTable, loadTable, type TableConfig, type UnitTable } from './duckdb/table.js';
+import { describePanel, loadPanel, panelFingerprint, type PanelConfig } from './duckdb/panel.js';
 
 export type DataConfig = CausewaySpec['data'];
 
@@ -33,12 +34,13 @@ export interface SourceContext {
 /** What expressions may name: an event source's panel schema, or a unit table's columns. */
 export type SourceDescription =
   | { shape: 'events'; schema: DataSchema }
-  | { shape: 'units'; columns: Map<string, ValueType> };
+  | { shape: 'units'; columns: Map<string, ValueType> }
+  | { shape: 'panel'; measures: Map<string, ValueType>; users: Map<string, ValueType> };
 
 export interface DataSource<C extends DataConfig = DataConfig> {
   /** The `data.source` values this source answers to. */
   names: string[];
-  shape: 'events' | 'units';
+  shape: 'events' | 'units' | 'panel';
   describe(config: C, ctx: SourceContext): Promise<SourceDescription>;
   fingerprint(config: C, ctx: SourceContext): Promise<string | null>;
   /** Events shape: LoadedData for the panel (`request` carries the kuairec selection); units shape: the unit table. */
@@ -105,8 +107,22 @@ export const tableSource: DataSource<TableConfig & DataConfig> = {
   },
 };
 
+/** A ready user-by-day table (src/data/duckdb/panel.ts); `run/source-panel.ts` loads it with the plan's history. */
+export const panelSource: DataSource<PanelConfig & DataConfig> = {
+  names: ['panel'],
+  shape: 'panel',
+  async describe(config, ctx) {
+    return { shape: 'panel', ...(await describePanel(config, ctx.baseDir, ctx.at)) };
+  },
+  fingerprint: (config, ctx) => panelFingerprint(config, ctx.baseDir),
+  load: (config, ctx) => loadPanel(config, ctx.baseDir, ctx.at, [], []) as unknown as Promise<UnitTable>,
+  async checkRows(config, ctx) {
+    await loadPanel(config, ctx.baseDir, ctx.at, [], []);
+  },
+};
+
 /** Every source, in one list. */
-export const SOURCES: DataSource[] = [kuairecSource as DataSource, eventsSource as DataSource, tableSource as DataSource];
+export const SOURCES: DataSource[] = [kuairecSource as DataSource, eventsSource as DataSource, tableSource as DataSource, panelSource as DataSource];
 
 export function sourceOf(config: DataConfig): DataSource {
   const found = SOURCES.find((s) => s.names.includes(config.source));
@@ -115,6 +131,6 @@ export function sourceOf(config: DataConfig): DataSource {
 }
 
 /** Whether a spec's data come through the DuckDB file sources (not the kuairec archive path). */
-export function isFileSource(config: DataConfig): config is DataConfig & (EventsConfig | TableConfig) {
-  return config.source === 'events' || config.source === 'table';
+export function isFileSource(config: DataConfig): config is DataConfig & (EventsConfig | TableConfig | PanelConfig) {
+  return config.source === 'events' || config.source === 'table' || config.source === 'panel';
 }

@@ -11,7 +11,7 @@ import { closest } from '../spec/load.js';
 import type { Plan } from '../spec/plan.js';
 import { joinPointer, locate, type SourceMap } from '../spec/source.js';
 import type { CausewaySpec } from '../spec/types.generated.js';
-import { checkPanelDefinition, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
+import { checkPanelDefinition, planHistory, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
 import type { ValueType } from '../panel/expr/check.js';
 import { compileRowExpression, type CompiledRowExpression } from '../panel/index.js';
@@ -100,6 +100,25 @@ export async function checkSourceRows(loaded: LoadedSpec, plan: Plan): Promise<v
   }
 }
 
+/** The panel plan of a ready panel (data.source: panel): its measures, their history, user features. */
+function readyPanelPlan(spec: CausewaySpec, source: SourceMap, def: PanelDefinition, measures: Map<string, ValueType>, users: Map<string, ValueType>): PanelPlan {
+  const errors: CausewayError[] = [];
+  for (const section of ['events', 'days'] as const) {
+    if (spec[section] && Object.keys(spec[section]!).length > 0) {
+      const pos = locate(source, `/${section}`);
+      errors.push(new CausewayError('SPEC_PANEL_SECTION', `a ready panel (data.source: panel) has no ${section}; its columns are the day measures (derive more in a query)`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: `/${section}` }));
+    }
+  }
+  const dayScope = new Map<string, ValueType>([['active_day', 'boolean'], ['calendar_day_index', 'number'], ...measures]);
+  const planned = planHistory(def.history, dayScope, errors);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+  const columns = new Map<string, ValueType>([['user_id', 'number'], ['date', 'number'], ['active_day', 'boolean'], ['calendar_day_index', 'number'], ...measures, ...planned.columns]);
+  const userFeatures = [...users.keys()].filter((u) => !columns.has(u));
+  for (const u of userFeatures) columns.set(u, users.get(u)!);
+  return { events: [], days: [], history: planned.history, userFeatures, itemDailyColumns: [], tables: [], columns };
+}
+
 /** The panel plan of a unit table: no events, days or history; its columns are the table's. */
 function unitPlan(spec: CausewaySpec, source: SourceMap, columns: Map<string, ValueType>): PanelPlan {
   const errors: CausewayError[] = [];
@@ -138,6 +157,7 @@ export function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelD
 export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: string, described?: SourceDescription): CompiledCell {
   const panelDefinition = panelDefinitionOf(spec, source);
   const panelPlan = described?.shape === 'units' ? unitPlan(spec, source, described.columns)
+    : described?.shape === 'panel' ? readyPanelPlan(spec, source, panelDefinition, described.measures, described.users)
     : checkPanelDefinition(panelDefinition, described?.shape === 'events' ? described.schema : undefined);
   const columns = panelPlan.columns;
   const errors: CausewayError[] = [];

@@ -10,6 +10,8 @@ import type { CausewaySpec } from '../spec/types.generated.js';
 import { sourceOf, type SourceContext, type SourceDescription } from '../data/source.js';
 import type { LoadedData } from '../data/index.js';
 import type { UnitTable } from '../data/duckdb/table.js';
+import { loadPanel, type PanelConfig, type ReadyPanel } from '../data/duckdb/panel.js';
+import type { PanelPlan } from '../panel/definition.js';
 import { buildPanel, buildPanelCached, type Panel } from '../panel/index.js';
 import type { RunCellContext } from './engine.js';
 import { dataConfigKey } from './compile.js';
@@ -45,11 +47,18 @@ function summaryOf(data: { coverage: LoadedData['coverage']; quality: LoadedData
 }
 
 /** Panel (or unit table standing in for it), data summary and data key of a file-source cell. */
-export async function fileSourcePanel(spec: CausewaySpec, compiled: { panelKey: string; panelDefinition: Parameters<typeof buildPanel>[1] }, source: SourceMap, ctx: RunCellContext):
+export async function fileSourcePanel(spec: CausewaySpec, compiled: { panelKey: string; panelDefinition: Parameters<typeof buildPanel>[1]; panelPlan: PanelPlan }, source: SourceMap, ctx: RunCellContext):
   Promise<{ panel: Panel; dataSummary: SourceDataSummary; dataKey: string }> {
   const dataSource = sourceOf(spec.data);
   const sctx = sourceContext(source, ctx.baseDir, ctx);
   const configKey = dataConfigKey(spec);
+  if (dataSource.shape === 'panel') {
+    // A ready panel is read directly (it is already aggregated); its history comes from the cell's plan.
+    const ready = (await ctx.shared.memo(`ready-panel:${configKey}:${compiled.panelKey}`, () =>
+      loadPanel(spec.data as unknown as PanelConfig, ctx.baseDir, sctx.at, compiled.panelPlan.history, compiled.panelPlan.userFeatures))) as ReadyPanel;
+    const fingerprint = (await ctx.shared.memo(`fingerprint:${configKey}`, () => dataSource.fingerprint(spec.data, sctx))) as string | null;
+    return { panel: ready, dataSummary: summaryOf(ready, fingerprint ?? 'query'), dataKey: contentHash({ fingerprint: fingerprint ?? configKey, configKey }, 20) };
+  }
   if (dataSource.shape === 'units') {
     const table = (await ctx.shared.memo(`units:${configKey}`, () => dataSource.load(spec.data, sctx))) as UnitTable;
     const fingerprint = table.fingerprint ?? 'query';

@@ -1,6 +1,6 @@
 /* Generated from schemas/causeway.schema.json by `npm run gen:types`. Do not edit. */
 
-export type Data = KuaiRecData | EventsData | TableData;
+export type Data = KuaiRecData | EventsData | TableData | PanelData;
 /**
  * An expression in causeway's expression language (parsed, never evaluated as code).
  */
@@ -477,6 +477,76 @@ export interface TableData {
    * A JSON file of known effects (a simulator's truth, docs/report.md "Known truth") that the report sets beside the estimates; relative to the spec file.
    */
   truth?: string;
+}
+/**
+ * A ready unit-by-day table (one row per user and day), for logs aggregated where they live (docs/data.md).
+ */
+export interface PanelData {
+  /**
+   * panel: a ready user-by-day table; every other column is a day measure.
+   */
+  source: 'panel';
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  columns: {
+    /**
+     * The user key column (integer or text).
+     */
+    user: string;
+    /**
+     * The calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+     */
+    date: string;
+    /**
+     * A 0/1 or true/false column marking active days (default: a row is an active day).
+     */
+    active?: string;
+  };
+  tables?: {
+    users?: SideTable3;
+  };
+  sample?: {
+    /**
+     * Keep whole users with key % modulus == remainder (integer keys) or fnv1a32(key) % modulus == remainder (text keys).
+     */
+    modulus: number;
+    remainder?: number;
+  };
+}
+/**
+ * One row per user: joined as user features.
+ */
+export interface SideTable3 {
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  /**
+   * The key column (the events' user or item key).
+   */
+  key: string;
+  /**
+   * item_days only: the calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+   */
+  date?: string;
 }
 /**
  * Per-interaction fields: name → expression over raw, item.* and user.* columns.
