@@ -176,3 +176,20 @@ test('causeway run on bad data: exit 1, the located message, no stack trace, no 
     assert.equal(existsSync(out), false, 'no run directory');
   }
 });
+
+test('the result cache identity of a file source covers every file it reads (globs, side tables); a query source is never reused', async () => {
+  const { dataIdentity } = await import('../../src/run/cache.js');
+  const dir = mkdtempSync(join(work, 'identity-'));
+  writeFileSync(join(dir, 'a-1.csv'), LOG);
+  writeFileSync(join(dir, 'users.csv'), 'who,age\nu-a,1\n');
+  const data = { source: 'events', path: 'a-*.csv', tables: { users: { path: 'users.csv', key: 'who' } } };
+  const first = dataIdentity(data, dir);
+  assert.equal(dataIdentity(data, dir), first);
+  writeFileSync(join(dir, 'users.csv'), 'who,age\nu-a,22\n');
+  const second = dataIdentity(data, dir);
+  assert.notEqual(second, first, 'a side table changed');
+  writeFileSync(join(dir, 'a-2.csv'), LOG);
+  assert.notEqual(dataIdentity(data, dir), second, 'the glob matches one more file');
+  const query = { source: 'events', query: 'SELECT 1' };
+  assert.notEqual(dataIdentity(query, dir), dataIdentity(query, dir));
+});
