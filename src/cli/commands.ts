@@ -272,7 +272,9 @@ const frame: Command = {
 Builds the analysis frame of one cell exactly as causeway run does and writes it, one row per
 analysis row: the unit (user_id, or the table's id column), cluster, date (where the data have a
 calendar), A, M, Y, secondary outcomes (Y:<name>), the covariates as the spec names them (raw;
-categorical ones as text) and as encoded for the models (x:<column>). For re-checking in R or Python.
+categorical ones as text) and as encoded for the models (x:<column>), and the cell's diagnostic
+logistic propensity (the overlap figure's) with its unclipped inverse-probability weight (propensity,
+ipw_weight). For re-checking in R or Python.
 
 Options:
   --out FILE    .csv or .parquet (written atomically)

@@ -2,7 +2,8 @@
  * `causeway frame`: the analysis frame of one cell as a CSV or Parquet file, so the design can be
  * re-checked in R or Python: unit, cluster, day (where there is a calendar), A, M, Y, secondary
  * outcomes, the covariates as named in the spec (raw; categorical ones as their text) and as encoded
- * for the models (`x:` + the design-matrix column name). Built exactly as `causeway run` builds it.
+ * for the models (`x:` + the design-matrix column name), and the cell's diagnostic logistic propensity
+ * with its unclipped inverse-probability weight. Built exactly as `causeway run` builds it.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -17,6 +18,8 @@ import type { UnitTable } from '../data/duckdb/table.js';
 import { userKeysOf, type EventsConfig } from '../data/duckdb/events.js';
 import { evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
+import { makeLearner, resolveModel } from '../estimate/learners.js';
+import { Rng } from '../rng.js';
 import { checkSourceRows, checkSpecExpressions, compileCell, describeSources, dataConfigKey } from './compile.js';
 import { SharedWork, type RunCellContext } from './engine.js';
 import { archivePanel } from './cell.js';
@@ -79,6 +82,18 @@ export async function exportFrame(specFile: string, opts: FrameExportOptions): P
   }
   const X = frame.X;
   X.names.forEach((name, j) => columns.push({ name: `x:${name}`, values: (i) => X.data[j * X.rows + i] }));
+  // The cell's diagnostic propensity (the model and random stream behind the report's overlap figure,
+  // src/run/cell.ts) and its unclipped inverse-probability weight; estimators' own (clipped, cross-fitted)
+  // weights stay inside them.
+  let treated = 0;
+  for (let i = 0; i < frame.n; i++) treated += frame.A[i];
+  if (treated > 0 && treated < frame.n) {
+    const seed = cell.spec.seed ?? 20200705;
+    const learner = makeLearner(resolveModel('logistic', compiled.models, 'logistic'), new Rng(seed, cell.id, 'cell-propensity'));
+    const p = learner.fit(frame.X, frame.A).predict(frame.X);
+    columns.push({ name: 'propensity', values: (i) => p[i] });
+    columns.push({ name: 'ipw_weight', values: (i) => (frame.A[i] === 1 ? 1 / p[i] : 1 / (1 - p[i])) });
+  }
 
   const lines = [columns.map((c) => csvCell(c.name)).join(',')];
   for (let i = 0; i < frame.n; i++) lines.push(columns.map((c) => csvCell(c.values(i))).join(','));

@@ -87,8 +87,14 @@ test('unit-table example: validates, runs, and its intervals cover the generator
   const Y = col('Y').map(Number);
   const mean = (a: 0 | 1) => { let s = 0, n = 0; A.forEach((x, i) => { if (x === a) { s += Y[i]; n++; } }); return s / n; };
   assert.ok(Math.abs(mean(1) - mean(0) - naive.estimates.ate.estimate) < 1e-9, 'naive ATE from the written frame');
-  for (const name of ['cluster', 'M', 'x1', 'segment', 'x:x1', 'x:segment_b']) assert.ok(header.includes(name), `${name} in ${header.join(',')}`);
-  const p = causeway(['frame', spec, '--out', join(work, 'units-frame.parquet')]);
-  assert.equal(p.code, 0, p.stderr);
+  for (const name of ['cluster', 'M', 'x1', 'segment', 'x:x1', 'x:segment_b', 'propensity', 'ipw_weight']) assert.ok(header.includes(name), `${name} in ${header.join(',')}`);
+  const p = col('propensity').map(Number);
+  const w = col('ipw_weight').map(Number);
+  p.forEach((v, i) => {
+    assert.ok(v > 0 && v < 1, `propensity ${v}`);
+    assert.ok(Math.abs(w[i] - (A[i] === 1 ? 1 / v : 1 / (1 - v))) <= 1e-9 * w[i]);
+  });
+  const pq = causeway(['frame', spec, '--out', join(work, 'units-frame.parquet')]);
+  assert.equal(pq.code, 0, pq.stderr);
   assert.equal(readFileSync(join(work, 'units-frame.parquet')).subarray(0, 4).toString(), 'PAR1');
 });

@@ -99,6 +99,9 @@ export async function describeEvents(config: EventsConfig, baseDir: string, at: 
     }
   }
 
+  for (const name of ['items', 'item_days'] as const) {
+    if (config.tables?.[name] && !config.columns.item) fail(`/data/tables/${name}`, 'DATA_NO_ITEM', `tables.${name} joins on the item key: name it in columns.item`);
+  }
   const side: Described['side'] = {};
   for (const name of ['users', 'items', 'item_days'] as const) {
     const table = config.tables?.[name];
