@@ -193,3 +193,17 @@ test('the result cache identity of a file source covers every file it reads (glo
   const query = { source: 'events', query: 'SELECT 1' };
   assert.notEqual(dataIdentity(query, dir), dataIdentity(query, dir));
 });
+
+test('validate checks expressions against the log\'s own columns and types, at the spec\'s line and column', () => {
+  const log = file('types.csv', LOG);
+  const spec = file('types.yaml', [
+    'spec: 1', 'name: types', 'data:', '  source: events', `  path: ${log}`, '  columns: { user: who, item: what, time: ts }', '  time: { unit: ms }',
+    'days:', '  a: sum(what)', '  b: mean(likd)', '  c: mean(liked or dwell > 1)',
+    'treatment: { measure: c, threshold: { value: 0.5 } }', 'outcomes: { primary: a }', 'estimators: [{ id: naive, kind: difference_in_means }]', '',
+  ].join('\n'));
+  const r = spawnSync(process.execPath, [bin, 'validate', spec], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /types\.yaml:9:10 +\/days\/a +sum\(\) needs a number, but `what` is categorical/);
+  assert.match(r.stderr, /types\.yaml:10:11 +\/days\/b +unknown column `likd` \(did you mean `liked`\?\)/);
+  assert.doesNotMatch(r.stderr, /\/days\/c/, 'a true/false file column works with `or`');
+});
