@@ -310,7 +310,7 @@ export interface EventsData {
    */
   source: 'events';
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -320,7 +320,7 @@ export interface EventsData {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   columns: {
     /**
      * The user key column (integer or text).
@@ -375,7 +375,7 @@ export interface EventsData {
  */
 export interface SideTable {
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -385,7 +385,7 @@ export interface SideTable {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
    * The key column (the events' user or item key).
    */
@@ -400,7 +400,7 @@ export interface SideTable {
  */
 export interface SideTable1 {
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -410,7 +410,7 @@ export interface SideTable1 {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
    * The key column (the events' user or item key).
    */
@@ -425,7 +425,7 @@ export interface SideTable1 {
  */
 export interface SideTable2 {
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -435,7 +435,7 @@ export interface SideTable2 {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
    * The key column (the events' user or item key).
    */
@@ -454,7 +454,7 @@ export interface TableData {
    */
   source: 'table';
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -464,7 +464,7 @@ export interface TableData {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
    * The unit id column (written by causeway frame; default the row number).
    */
@@ -487,7 +487,7 @@ export interface PanelData {
    */
   source: 'panel';
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -497,7 +497,7 @@ export interface PanelData {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   columns: {
     /**
      * The user key column (integer or text).
@@ -528,7 +528,7 @@ export interface PanelData {
  */
 export interface SideTable3 {
   /**
-   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet or NDJSON, told by the extension or `format`.
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
    */
   path?: string | [string, ...string[]];
   /**
@@ -538,7 +538,7 @@ export interface SideTable3 {
   /**
    * The files' format when their names do not tell it.
    */
-  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson';
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
    * The key column (the events' user or item key).
    */

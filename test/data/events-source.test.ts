@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +61,7 @@ test('ISO text without an offset is local time in the zone; with an offset it is
   assert.deepEqual([...data.events.numeric.timestamp], [Date.UTC(2023, 2, 7, 5, 30) / 1000, Date.UTC(2023, 2, 7, 2, 30) / 1000]);
 });
 
-test('the same log as gzipped TSV, Parquet-free NDJSON and a glob over two files reads the same', async () => {
+test('the same log as gzipped TSV, NDJSON, Arrow IPC and a glob over two files reads the same', async () => {
   const tsv = LOG.replace(/,/g, '\t');
   const gz = join(work, 'log.tsv.gz');
   writeFileSync(gz, gzipSync(tsv));
@@ -73,7 +74,18 @@ test('the same log as gzipped TSV, Parquet-free NDJSON and a glob over two files
   file('log.ndjson', json);
   const base = { source: 'events' as const, columns: { user: 'who', item: 'what', time: 'ts' }, time: { unit: 'ms' as const, timezone: 'America/Sao_Paulo', day_starts_at: 4 } };
   const reference = await loadEvents({ ...base, path: file('log.csv', LOG) }, work, at);
-  for (const path of [gz, join(work, 'part-*.csv'), join(work, 'log.ndjson')]) {
+  // Arrow IPC (file format) with typed columns, written by apache-arrow
+  const rows = LOG.trim().split('\n').slice(1).map((l) => l.split(','));
+  const arrowTable = tableFromArrays({
+    ts: Float64Array.from(rows.map((r) => Number(r[0]))),
+    who: rows.map((r) => r[1]),
+    what: rows.map((r) => r[2]),
+    liked: rows.map((r) => r[3] === 'true'),
+    dwell: rows.map((r) => (r[4] === '' ? null : Number(r[4]))),
+  });
+  const arrowFile = join(work, 'log.arrow');
+  writeFileSync(arrowFile, tableToIPC(arrowTable, 'file'));
+  for (const path of [gz, join(work, 'part-*.csv'), join(work, 'log.ndjson'), arrowFile]) {
     const data = await loadEvents({ ...base, path }, work, at);
     assert.deepEqual([...data.events.numeric.date], [...reference.events.numeric.date], path);
     assert.deepEqual([...data.events.numeric.user_id], [...reference.events.numeric.user_id], path);

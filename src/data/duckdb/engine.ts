@@ -9,9 +9,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { CausewayError, type ErrorLocation } from '../../errors.js';
+import { arrowRelation } from './arrow.js';
 
-export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson';
-export const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson'];
+export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+export const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson', 'arrow'];
 
 /** Where a file source's rows come from: files (a path, a glob or a list) or a SQL query. */
 export interface FileInput {
@@ -65,8 +66,9 @@ function formatOf(file: string, declared: FileFormat | undefined, label: string)
   if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return 'tsv';
   if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return 'parquet';
   if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl') || lower.endsWith('.json')) return 'ndjson';
+  if (lower.endsWith('.arrow') || lower.endsWith('.feather') || lower.endsWith('.ipc')) return 'arrow';
   throw new CausewayError('DATA_UNKNOWN_FORMAT', `${label}: cannot tell the format of ${file} from its name`, { kind: 'path', path: file },
-    `add format: ${FILE_FORMATS.join(' | ')} (Arrow IPC files are not read yet; convert them to Parquet)`);
+    `add format: ${FILE_FORMATS.join(' | ')}`);
 }
 
 let instance: Promise<DuckDBInstance> | null = null;
@@ -136,6 +138,9 @@ export async function resolveInput(con: DuckDBConnection, input: FileInput): Pro
       break;
     case 'ndjson':
       relation = `read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = '__file')`;
+      break;
+    case 'arrow':
+      relation = await arrowRelation(con, files, input.label);
       break;
   }
   return { relation, files, format, label: input.label };

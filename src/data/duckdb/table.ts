@@ -83,9 +83,11 @@ export async function describeTable(config: TableConfig, baseDir: string, at: Lo
 }
 
 export async function loadTable(config: TableConfig, baseDir: string, at: Locate, opts: { log?: (msg: string) => void } = {}): Promise<UnitTable> {
-  const { input, columns } = await describeTable(config, baseDir, at);
+  const { columns } = await describeTable(config, baseDir, at);
   const con = await connect(baseDir);
   try {
+    // resolved again on this connection: an Arrow input is a temporary table of the connection that made it
+    const input = await resolveInput(con, { path: config.path, query: config.query, format: config.format, baseDir, label: 'data.path' });
     const usable = columns.filter((c) => valueType(c) !== null && !ADDED.includes(c.name));
     const select = [
       config.id ? `CAST(${sqlName(config.id)} AS VARCHAR)` : 'NULL',
