@@ -35,6 +35,8 @@ function typeOf(s, root) {
   if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties) {
     return `${bounded('map', s)} of name → ${typeOf(s.additionalProperties, root)}`;
   }
+  if (s.oneOf && s.discriminator?.propertyName === 'source') return 'mapping, one of the data sources below';
+  if (s.oneOf && s.oneOf.every((b) => !b.properties && !b.$ref)) return s.oneOf.map((b) => typeOf(b, root)).join(' or ');
   if (s.type === 'integer' && s.maximum !== undefined && s.maximum < 1e15) return range(s);
   if (s.oneOf) return s.oneOf.map((b) => (b.properties?.kind?.const ? '`' + b.properties.kind.const + '`' : '`{' + Object.keys(b.properties ?? {}).join(', ') + '}`')).join(' or ');
   if (s.type === 'object') return 'mapping';
@@ -57,13 +59,17 @@ function rows(schema, root, prefix, out) {
   }
 }
 
-function variants(name, schema, root, label) {
+function variants(name, schema, root, label, key = 'kind', prefix = '') {
   const out = [`\n### ${label}\n`];
-  for (const branch of deref(schema, root).oneOf) {
-    const kind = branch.properties.kind.const;
-    out.push(`\n#### \`kind: ${kind}\`\n`, '| key | type | default | meaning |', '| --- | --- | --- | --- |');
+  for (const ref of deref(schema, root).oneOf) {
+    const branch = deref(ref, root);
+    const tag = branch.properties[key];
+    const kind = tag.const ?? tag.enum.join(' | ');
+    out.push(`\n#### \`${key}: ${kind}\`\n`);
+    if (branch.description) out.push(branch.description, '');
+    out.push('| key | type | default | meaning |', '| --- | --- | --- | --- |');
     const body = [];
-    rows({ ...branch, properties: Object.fromEntries(Object.entries(branch.properties).filter(([k]) => k !== 'kind')) }, root, '', body);
+    rows({ ...branch, properties: Object.fromEntries(Object.entries(branch.properties).filter(([k]) => k !== key)) }, root, prefix, body);
     out.push(...body);
   }
   return out.join('\n');
@@ -87,6 +93,7 @@ export function generateSpecReference() {
     '| key | type | default | meaning |',
     '| --- | --- | --- | --- |',
     ...top,
+    variants('Data', root.$defs.Data, root, 'Data sources (`data`)', 'source', 'data'),
     variants('Model', root.$defs.Model, root, 'Models (`models.<id>`)'),
     variants('Estimator', root.$defs.Estimator, root, 'Estimators (`estimators[]`)'),
     '',

@@ -61,7 +61,7 @@ ${PROJECT_HELP}`,
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' } });
     const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
-    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions }] = await Promise.all([
+    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions, describeSources }] = await Promise.all([
       import('../spec/load.js'),
       import('../spec/plan.js'),
       import('../run/compile.js'),
@@ -71,7 +71,7 @@ ${PROJECT_HELP}`,
       try {
         const loaded = loadSpec(file);
         const plan = buildPlan(loaded);
-        checkSpecExpressions(loaded, plan);
+        checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
         report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
         if (!values.json) out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
       } catch (e) {
@@ -322,4 +322,30 @@ ${PROJECT_HELP}`,
   },
 };
 
-export const commands: Record<string, Command> = { validate, plan, run, synth, report, compare, merge };
+const frame: Command = {
+  name: 'frame',
+  summary: 'write one cell\'s analysis frame (unit, cluster, day, A, M, Y, covariates) as CSV or Parquet',
+  help: `Usage: causeway frame <spec.yaml> --out FILE.csv|FILE.parquet [--cell ID]
+
+Builds the analysis frame of one cell exactly as causeway run does and writes it, one row per
+analysis row: the unit (user_id, or the table's id column), cluster, date (where the data have a
+calendar), A, M, Y, secondary outcomes (Y:<name>), the covariates as the spec names them (raw;
+categorical ones as text) and as encoded for the models (x:<column>), and the cell's diagnostic
+logistic propensity (the overlap figure's) with its unclipped inverse-probability weight (propensity,
+ipw_weight). For re-checking in R or Python.
+
+Options:
+  --out FILE    .csv or .parquet (written atomically)
+  --cell ID     the cell (an id or its prefix; default the spec's base cell)`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('frame', argv, { out: { type: 'string' }, cell: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('frame takes one spec', 'frame');
+    if (!values.out) throw new UsageError('frame needs --out FILE.csv or FILE.parquet', 'frame');
+    const [{ exportFrame }, { displayPath }] = await Promise.all([import('../run/frame-export.js'), import('../spec/load.js')]);
+    const written = await exportFrame(positionals[0], { out: values.out as string, cell: values.cell as string | undefined });
+    out(`frame of cell ${written.cell}: ${written.rows} rows × ${written.columns} columns → ${displayPath(written.file)}`);
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { validate, plan, run, frame, synth, report, compare, merge };

@@ -269,6 +269,21 @@ function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
       for (let k = 0; k < count; k++) if (show[k] !== show[k]) show[k] = play[k];
     }
   }
+  // A source's per-item table (src/data/duckdb/events.ts): item.<column> is that column.
+  const items = data.items;
+  if (items) {
+    const itemOfRow = new Int32Array(items.length);
+    const key = items.numeric.video_id;
+    for (let r = 0; r < items.length; r++) itemOfRow[r] = decode(key[r]);
+    for (const c of needed) {
+      const source = items.numeric[c];
+      if (!source || c === 'video_id') continue;
+      const out = new Float64Array(count).fill(NaN);
+      for (let r = 0; r < items.length; r++) if (itemOfRow[r] >= 0) out[itemOfRow[r]] = source[r];
+      columns.set(c, out);
+      needed.delete(c);
+    }
+  }
   if (needed.has('first_category') || needed.has('category_count')) {
     const categories = data.itemCategories;
     if (!categories) throw new CausewayError('PANEL_MISSING_TABLE', 'item.first_category needs item_categories, which was not loaded', { kind: 'data', member: 'item_categories.csv' });

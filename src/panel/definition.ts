@@ -205,6 +205,7 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
   const itemScope = new Map<string, ValueType>();
   for (const c of schema.itemDaily) itemScope.set(`avg_${c}`, 'number');
   if (schema.itemCategories) for (const c of ITEM_CATEGORY_COLUMNS) itemScope.set(c, 'number');
+  for (const [c, type] of schema.item ?? []) itemScope.set(c, type);
 
   // Event fields.
   const eventScope = new Map(schema.event);
@@ -276,9 +277,58 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
     ...BUILTIN_DAY_COLUMNS,
   ]);
   for (const d of days) columns.set(d.name, d.checked.type);
+  const planned = planHistory(def.history, dayScope, errors);
+  const history = planned.history;
+  for (const [c, t] of planned.columns) columns.set(c, t);
+
+  // User features.
+  let userFeatures: string[] = [];
+  const requested = def.userFeatures ?? 'all';
+  if (requested === 'all') userFeatures = [...schema.user.keys()];
+  else if (requested !== 'none') {
+    for (const name of requested) {
+      if (!schema.user.has(name)) {
+        const suggestion = closestName(name, schema.user.keys());
+        errors.push(new CausewayError('PANEL_UNKNOWN_USER_FEATURE', `unknown user feature \`${name}\``, specWhere(def.userFeaturesOrigin), suggestion ? `did you mean \`${suggestion}\`?` : undefined));
+      } else userFeatures.push(name);
+    }
+  }
+  for (const f of userFeatures) {
+    if (columns.has(f)) {
+      errors.push(new CausewayError('PANEL_BAD_NAME', `user feature \`${f}\` clashes with a panel column of the same name`, specWhere(def.userFeaturesOrigin)));
+    } else columns.set(f, schema.user.get(f)!);
+  }
+
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+
+  const itemDailyColumns = new Set<string>();
+  let usesCategories = false;
+  for (const d of [...events, ...days]) {
+    for (const c of d.checked.refs.item) {
+      if (schema.item?.has(c)) continue; // the source's items table
+      if (c.startsWith('avg_')) itemDailyColumns.add(c.slice(4));
+      else usesCategories = true;
+    }
+  }
+  // item.avg_show_cnt falls back to play counts (seed 000), so it needs play_cnt too.
+  if (itemDailyColumns.has('show_cnt') && schema.itemDaily.includes('play_cnt')) itemDailyColumns.add('play_cnt');
+  const tables = ['user_features'];
+  if (usesCategories) tables.push('item_categories');
+  if (itemDailyColumns.size > 0) tables.push('item_daily_features');
+  return { events, days, history, userFeatures, itemDailyColumns: [...itemDailyColumns].sort(), tables, columns };
+}
+
+/**
+ * The history columns of `history:` entries over day measures of the given types (lag_k_x, prior_{n}day_x,
+ * lead_k_x, next_day_x, future_{n}day_x), in order, with their types; problems are pushed onto `errors`.
+ * Used by checkPanelDefinition and by sources that hand over a ready panel (src/data/duckdb/panel.ts).
+ */
+export function planHistory(entries: HistoryEntry[], dayScope: Map<string, ValueType>, errors: CausewayError[]): { history: HistoryColumn[]; columns: Array<[string, ValueType]> } {
+  const columns = new Map<string, ValueType>();
   const history: HistoryColumn[] = [];
   const historyByColumn = new Map<string, HistoryColumn>();
-  for (const entry of def.history) {
+  for (const entry of entries) {
     const incomplete = entry.incomplete ?? 'missing';
     const lengths = entry.kind === 'next_day' ? [1] : entry.days ?? [];
     if (entry.kind !== 'next_day' && lengths.length === 0) {
@@ -334,41 +384,7 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
     });
   }
 
-  // User features.
-  let userFeatures: string[] = [];
-  const requested = def.userFeatures ?? 'all';
-  if (requested === 'all') userFeatures = [...schema.user.keys()];
-  else if (requested !== 'none') {
-    for (const name of requested) {
-      if (!schema.user.has(name)) {
-        const suggestion = closestName(name, schema.user.keys());
-        errors.push(new CausewayError('PANEL_UNKNOWN_USER_FEATURE', `unknown user feature \`${name}\``, specWhere(def.userFeaturesOrigin), suggestion ? `did you mean \`${suggestion}\`?` : undefined));
-      } else userFeatures.push(name);
-    }
-  }
-  for (const f of userFeatures) {
-    if (columns.has(f)) {
-      errors.push(new CausewayError('PANEL_BAD_NAME', `user feature \`${f}\` clashes with a panel column of the same name`, specWhere(def.userFeaturesOrigin)));
-    } else columns.set(f, schema.user.get(f)!);
-  }
-
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new CausewayErrors(errors);
-
-  const itemDailyColumns = new Set<string>();
-  let usesCategories = false;
-  for (const d of [...events, ...days]) {
-    for (const c of d.checked.refs.item) {
-      if (c.startsWith('avg_')) itemDailyColumns.add(c.slice(4));
-      else usesCategories = true;
-    }
-  }
-  // item.avg_show_cnt falls back to play counts (seed 000), so it needs play_cnt too.
-  if (itemDailyColumns.has('show_cnt') && schema.itemDaily.includes('play_cnt')) itemDailyColumns.add('play_cnt');
-  const tables = ['user_features'];
-  if (usesCategories) tables.push('item_categories');
-  if (itemDailyColumns.size > 0) tables.push('item_daily_features');
-  return { events, days, history, userFeatures, itemDailyColumns: [...itemDailyColumns].sort(), tables, columns };
+  return { history, columns: [...columns] };
 }
 
 /** The panel's columns and their types, without reading data (for validating later spec sections). */

@@ -45,6 +45,8 @@ export interface DataSchema {
   user: Map<string, ValueType>;
   itemDaily: string[];
   itemCategories: boolean;
+  /** Per-item columns of a source's items table (item.<column>), beside the per-day averages. */
+  item?: Map<string, ValueType>;
 }
 
 export function kuairecSchema(): DataSchema {
@@ -67,9 +69,13 @@ function tableSchema(table: ColumnTable, skip: string[] = []): Map<string, Value
 }
 
 /** The schema of loaded data (the tables actually present). */
-export function schemaOfData(data: { events: ColumnTable; users: ColumnTable; itemDaily?: ColumnTable; itemCategories?: unknown }): DataSchema {
+export function schemaOfData(data: { events: ColumnTable; users: ColumnTable; itemDaily?: ColumnTable; itemCategories?: unknown; items?: ColumnTable; eventBooleans?: string[] }): DataSchema {
+  const event = tableSchema(data.events);
+  // 0/1 columns a source read from a true/false file column stay true/false for `and`/`or`.
+  for (const c of data.eventBooleans ?? []) if (event.get(c) === 'number') event.set(c, 'boolean');
   return {
-    event: tableSchema(data.events),
+    ...(data.items ? { item: tableSchema(data.items, ['video_id']) } : {}),
+    event,
     user: tableSchema(data.users, ['user_id']),
     itemDaily: data.itemDaily ? Object.keys(data.itemDaily.numeric).filter((c) => c !== 'video_id' && c !== 'date') : [],
     itemCategories: data.itemCategories !== undefined,

@@ -9,6 +9,10 @@ export interface LoadedData {
   users: ColumnTable;
   itemCategories?: { videoId: Int32Array; feat: ListColumn };
   itemDaily?: ColumnTable;
+  /** A source's per-item table (numeric columns, keyed by `video_id`, the events' item code): item.<column>. */
+  items?: ColumnTable;
+  /** Event columns (0/1 numbers) that are true/false in the source file. */
+  eventBooleans?: string[];
   coverage?: { users?: number; events?: number; firstDate: number; lastDate: number; sampledUsers?: number };
   fingerprint: string;
 }

@@ -47,6 +47,7 @@ function sha256Hex(text: string): string {
  * `baseDir` is the spec's folder (data paths are relative to it).
  */
 export function dataIdentity(data: { source: string; path?: string }, baseDir: string, maxEntries: number = MAX_DATA_FOLDER_ENTRIES): string {
+  if (data.source === 'events' || data.source === 'table' || data.source === 'panel') return fileSourceIdentity(data as FileSourceData, baseDir);
   if (!data.path) return data.source === 'synthetic' ? 'synthetic-embedded' : `${data.source}:no-path`;
   const absolute = isAbsolute(data.path) ? data.path : resolve(baseDir, data.path);
   let real: string;
@@ -110,6 +111,46 @@ function tooBroad(path: string, what: string): CausewayError {
     { kind: 'path', path }, 'point data.path at 18164998.zip, KuaiRec.zip or the "KuaiRec 2.0" folder');
 }
 
+interface FileSourceData { source: string; path?: string | string[]; query?: string; truth?: string; tables?: Record<string, { path?: string | string[]; query?: string } | undefined> }
+
+/**
+ * The files a file source (src/data/source.ts) reads — its path(s), globs expanded in their last segment,
+ * side tables and truth file — by real path, size and mtime. A SQL query reads files causeway cannot
+ * list, so a query source gets a fresh identity each run: its results are never served from the cache.
+ */
+function fileSourceIdentity(data: FileSourceData, baseDir: string): string {
+  const patterns: string[] = [];
+  const add = (p: string | string[] | undefined) => patterns.push(...(p === undefined ? [] : Array.isArray(p) ? p : [p]));
+  if (data.query !== undefined || Object.values(data.tables ?? {}).some((t) => t?.query !== undefined)) return `${data.source}:query:${randomBytes(8).toString('hex')}`;
+  add(data.path);
+  add(data.truth);
+  for (const t of Object.values(data.tables ?? {})) add(t?.path);
+  const parts: string[] = [data.source];
+  for (const pattern of patterns) {
+    const absolute = isAbsolute(pattern) ? pattern : resolve(baseDir, pattern);
+    let files = [absolute];
+    if (/[*?[]/.test(pattern)) {
+      const dir = dirname(absolute);
+      if (/[*?[]/.test(dir)) return `${data.source}:glob:${randomBytes(8).toString('hex')}`; // globs above the last segment: not cached
+      const name = new RegExp('^' + absolute.slice(dir.length + 1).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+      try {
+        files = readdirSync(dir).filter((f) => name.test(f)).sort().map((f) => join(dir, f));
+      } catch {
+        files = [];
+      }
+    }
+    for (const file of files) {
+      try {
+        const st = statSync(file);
+        parts.push(`${realpathSync(file)}:${st.size}:${Math.trunc(st.mtimeMs)}`);
+      } catch {
+        parts.push(`missing:${file}`);
+      }
+    }
+  }
+  return sha256Hex(parts.join('\n'));
+}
+
 export function cacheKey(cellId: string, identity: string, version: string = CAUSEWAY_VERSION): string {
   return sha256Hex(`${cellId}\u241f${identity}\u241f${version}`);
 }
@@ -153,7 +194,7 @@ export class ResultCache {
   /** The cache key of a cell (data identity computed once per distinct data section). */
   keyOf(cell: Cell): string {
     const data = (cell.spec as { data: { source: string; path?: string } }).data;
-    const memoKey = `${data.source}\u241f${data.path ?? ''}`;
+    const memoKey = `${data.source}\u241f${JSON.stringify(data)}`;
     let identity = this.identities.get(memoKey);
     if (identity === undefined) {
       identity = dataIdentity(data, this.baseDir);

@@ -17,7 +17,9 @@ import { buildFrame } from '../frame/index.js';
 import { checkDesign } from '../frame/design.js';
 import { analyzeCell } from '../analysis/index.js';
 import type { CellResult } from '../results/index.js';
-import { compileCell } from './compile.js';
+import { compileCell, type CompiledCell } from './compile.js';
+import { isFileSource } from '../data/source.js';
+import { describedFor, fileSourcePanel } from './source-panel.js';
 import type { RunCellContext } from './engine.js';
 
 /**
@@ -37,38 +39,12 @@ interface DataSummary {
 
 export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResult> {
   const source = await ctx.shared.memo(`spec-source:${ctx.specPath}`, () => loadSpec(ctx.specPath).source);
-  const compiled = compileCell(cell.spec, source as SourceMap, ctx.baseDir);
-
-  const archivePath = await ctx.shared.memo(`archive:${compiled.dataRequest.path ?? 'demo'}`, async () =>
-    compiled.dataRequest.path ?? (await ensureDemoArchive(ctx.cacheDir, ctx.log)).archive,
-  );
-  const request = { ...compiled.dataRequest, path: archivePath };
-  const fingerprint = await ctx.shared.memo(`fingerprint:${archivePath}`, () => archiveFingerprint(archivePath));
-  const selection = { matrix: request.matrix, sample: request.sample, missingTime: request.missingTime, tables: request.tables, itemDailyColumns: request.itemDailyColumns };
-  const dataKey = contentHash({ fingerprint, selection }, 20);
-  // The archive is read only on a panel-cache miss; the data's coverage and quality table are written
-  // beside the panel then, and the event columns are released as the panel consumes them, so a full
-  // big-matrix panel never holds both the events and the panel in memory.
-  const loadForPanel = async () => {
-    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
-    writeDataSummary(ctx.cacheDir, dataKey, summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic'));
-    return data;
-  };
-  const panel = (await ctx.shared.memo(`panel:${dataKey}:${compiled.panelKey}`, () =>
-    buildPanelCached({ fingerprint, selection, load: loadForPanel }, compiled.panelDefinition, {
-      cacheDir: ctx.cacheDir,
-      log: ctx.log,
-      build: { releaseEventColumns: true },
-    }),
-  )) as Panel;
-  const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
-    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint, ctx.log);
-    if (cached) return cached;
-    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
-    const summary = summaryOf(data, fingerprint, archivePath, compiled.dataRequest.source === 'synthetic');
-    writeDataSummary(ctx.cacheDir, dataKey, summary);
-    return summary;
-  });
+  const fileSource = isFileSource(cell.spec.data);
+  const described = fileSource ? await describedFor(cell.spec, source as SourceMap, ctx) : undefined;
+  const compiled = compileCell(cell.spec, source as SourceMap, ctx.baseDir, described);
+  const { panel, dataSummary, dataKey } = fileSource
+    ? await fileSourcePanel(cell.spec, compiled, source as SourceMap, ctx)
+    : await archivePanel(compiled, ctx);
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
   const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
@@ -99,6 +75,43 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
 
 function countDistinct(values: Int32Array): number {
   return new Set(values).size;
+}
+
+/** Panel and data summary of a kuairec / synthetic archive cell (the panel cached on disk). */
+export async function archivePanel(compiled: CompiledCell, ctx: RunCellContext): Promise<{ panel: Panel; dataSummary: DataSummary; dataKey: string }> {
+  const dataRequest = compiled.dataRequest!;
+  const archivePath = await ctx.shared.memo(`archive:${dataRequest.path ?? 'demo'}`, async () =>
+    dataRequest.path ?? (await ensureDemoArchive(ctx.cacheDir, ctx.log)).archive,
+  );
+  const request = { ...dataRequest, path: archivePath };
+  const fingerprint = await ctx.shared.memo(`fingerprint:${archivePath}`, () => archiveFingerprint(archivePath));
+  const selection = { matrix: request.matrix, sample: request.sample, missingTime: request.missingTime, tables: request.tables, itemDailyColumns: request.itemDailyColumns };
+  const dataKey = contentHash({ fingerprint, selection }, 20);
+  // The archive is read only on a panel-cache miss; the data's coverage and quality table are written
+  // beside the panel then, and the event columns are released as the panel consumes them, so a full
+  // big-matrix panel never holds both the events and the panel in memory.
+  const loadForPanel = async () => {
+    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    writeDataSummary(ctx.cacheDir, dataKey, summaryOf(data, fingerprint, archivePath, dataRequest.source === 'synthetic'));
+    return data;
+  };
+  const panel = (await ctx.shared.memo(`panel:${dataKey}:${compiled.panelKey}`, () =>
+    buildPanelCached({ fingerprint, selection, load: loadForPanel }, compiled.panelDefinition, {
+      cacheDir: ctx.cacheDir,
+      log: ctx.log,
+      build: { releaseEventColumns: true },
+    }),
+  )) as Panel;
+  const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
+    const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint, ctx.log);
+    if (cached) return cached;
+    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    const summary = summaryOf(data, fingerprint, archivePath, dataRequest.source === 'synthetic');
+    writeDataSummary(ctx.cacheDir, dataKey, summary);
+    return summary;
+  });
+
+  return { panel, dataSummary, dataKey };
 }
 
 /** The data's coverage and quality table (and the simulator's truth), cached beside the panel. */

@@ -13,10 +13,13 @@ import { closest } from '../spec/load.js';
 import type { Plan } from '../spec/plan.js';
 import { joinPointer, locate, type SourceMap } from '../spec/source.js';
 import type { CausewaySpec } from '../spec/types.generated.js';
-import { checkPanelDefinition, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
+import { checkPanelDefinition, planHistory, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
+import type { ValueType } from '../panel/expr/check.js';
 import { compileRowExpression, type CompiledRowExpression } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
 import type { DataRequest } from '../data/index.js';
+import { isFileSource, sourceOf, type SourceDescription } from '../data/source.js';
+import type { KuaiRecData } from '../spec/types.generated.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
 import { kindInfo } from '../estimate/kinds/index.js';
@@ -26,7 +29,8 @@ import type { SensitivitySettings } from '../sensitivity/cell.js';
 import { specDefaults } from '../spec/defaults.js';
 
 export interface CompiledCell {
-  dataRequest: DataRequest;
+  /** The kuairec loader's request (null for the file sources of src/data/source.ts). */
+  dataRequest: DataRequest | null;
   /** Identity of the data request: cells with the same key share loaded data. */
   dataKey: string;
   panelDefinition: PanelDefinition;
@@ -52,18 +56,92 @@ function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
 }
 
 export function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan): DataRequest {
-  const declared = spec.data.tables ?? [];
+  const data = spec.data as KuaiRecData;
+  const declared = data.tables ?? [];
   const tables = [...new Set([...declared, ...panelPlan.tables, 'user_features'])].sort();
-  const itemDaily = [...new Set([...(spec.data.item_daily_columns ?? []), ...panelPlan.itemDailyColumns])].sort();
+  const itemDaily = [...new Set([...(data.item_daily_columns ?? []), ...panelPlan.itemDailyColumns])].sort();
   return {
-    source: spec.data.source,
-    path: spec.data.path ? resolve(baseDir, spec.data.path) : undefined,
-    matrix: spec.data.matrix ?? specDefaults().matrix,
-    sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
+    source: data.source,
+    path: data.path ? resolve(baseDir, data.path) : undefined,
+    matrix: data.matrix ?? specDefaults().matrix,
+    sample: { modulus: data.sample?.modulus ?? 1, remainder: data.sample?.remainder ?? 0 },
     tables,
     itemDailyColumns: itemDaily,
-    missingTime: spec.data.missing_time ?? 'drop',
+    missingTime: data.missing_time ?? 'drop',
   };
+}
+
+/** Identity of a spec's data section, for sharing source descriptions between cells. */
+export function dataConfigKey(spec: CausewaySpec): string {
+  return contentHash({ data: spec.data }, 16);
+}
+
+/**
+ * Describes every distinct data section of a plan (file headers, Parquet schemas, query schemas; no
+ * rows read), so expressions are checked against the columns the data really has.
+ */
+export async function describeSources(loaded: LoadedSpec, plan: Plan): Promise<Map<string, SourceDescription>> {
+  const out = new Map<string, SourceDescription>();
+  for (const cell of plan.cells) {
+    const key = dataConfigKey(cell.spec);
+    if (out.has(key)) continue;
+    const at = (pointer: string) => {
+      const pos = locate(loaded.source, loaded.source.values.has(pointer) ? pointer : '/data');
+      return { kind: 'spec' as const, file: pos.file, line: pos.line, col: pos.col, pointer };
+    };
+    out.set(key, await sourceOf(cell.spec.data).describe(cell.spec.data, { baseDir: loaded.baseDir, at }));
+  }
+  return out;
+}
+
+/** Row-level checks of every distinct file source of a plan (src/data/source.ts checkRows), before a run writes anything. */
+export async function checkSourceRows(loaded: LoadedSpec, plan: Plan): Promise<void> {
+  const seen = new Set<string>();
+  for (const cell of plan.cells) {
+    const key = dataConfigKey(cell.spec);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const source = sourceOf(cell.spec.data);
+    if (!source.checkRows) continue;
+    const at = (pointer: string) => {
+      const pos = locate(loaded.source, loaded.source.values.has(pointer) ? pointer : '/data');
+      return { kind: 'spec' as const, file: pos.file, line: pos.line, col: pos.col, pointer };
+    };
+    await source.checkRows(cell.spec.data, { baseDir: loaded.baseDir, at });
+  }
+}
+
+/** The panel plan of a ready panel (data.source: panel): its measures, their history, user features. */
+function readyPanelPlan(spec: CausewaySpec, source: SourceMap, def: PanelDefinition, measures: Map<string, ValueType>, users: Map<string, ValueType>): PanelPlan {
+  const errors: CausewayError[] = [];
+  for (const section of ['events', 'days'] as const) {
+    if (spec[section] && Object.keys(spec[section]!).length > 0) {
+      const pos = locate(source, `/${section}`);
+      errors.push(new CausewayError('SPEC_PANEL_SECTION', `a ready panel (data.source: panel) has no ${section}; its columns are the day measures (derive more in a query)`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: `/${section}` }));
+    }
+  }
+  const dayScope = new Map<string, ValueType>([['active_day', 'boolean'], ['calendar_day_index', 'number'], ...measures]);
+  const planned = planHistory(def.history, dayScope, errors);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+  const columns = new Map<string, ValueType>([['user_id', 'number'], ['date', 'number'], ['active_day', 'boolean'], ['calendar_day_index', 'number'], ...measures, ...planned.columns]);
+  const userFeatures = [...users.keys()].filter((u) => !columns.has(u));
+  for (const u of userFeatures) columns.set(u, users.get(u)!);
+  return { events: [], days: [], history: planned.history, userFeatures, itemDailyColumns: [], tables: [], columns };
+}
+
+/** The panel plan of a unit table: no events, days or history; its columns are the table's. */
+function unitPlan(spec: CausewaySpec, source: SourceMap, columns: Map<string, ValueType>): PanelPlan {
+  const errors: CausewayError[] = [];
+  for (const section of ['events', 'days', 'history'] as const) {
+    if (spec[section] && Object.keys(spec[section]!).length > 0) {
+      const pos = locate(source, `/${section}`);
+      errors.push(new CausewayError('SPEC_TABLE_SECTION', `a unit table (data.source: table) has no ${section}; name its columns directly`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: `/${section}` }));
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+  return { events: [], days: [], history: [], userFeatures: [], itemDailyColumns: [], tables: [], columns };
 }
 
 export function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefinition {
@@ -87,9 +165,11 @@ export function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelD
 }
 
 /** Compiles one cell. Throws located CausewayErrors for anything that names a column that won't exist. */
-export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: string): CompiledCell {
+export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: string, described?: SourceDescription): CompiledCell {
   const panelDefinition = panelDefinitionOf(spec, source);
-  const panelPlan = checkPanelDefinition(panelDefinition);
+  const panelPlan = described?.shape === 'units' ? unitPlan(spec, source, described.columns)
+    : described?.shape === 'panel' ? readyPanelPlan(spec, source, panelDefinition, described.measures, described.users)
+    : checkPanelDefinition(panelDefinition, described?.shape === 'events' ? described.schema : undefined);
   const columns = panelPlan.columns;
   const errors: CausewayError[] = [];
   const requireColumn = (name: string, pointer: string, what: string) => {
@@ -137,9 +217,9 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     threshold: 'value' in threshold ? { value: threshold.value } : { quantile: threshold.quantile, among: threshold.among ?? 'population' },
   };
   const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {})])].filter((c) => columns.has(c));
-  const dataRequest = dataRequestOf(spec, baseDir, panelPlan);
-  const dataKey = contentHash({ data: dataRequest }, 16);
-  const panelKey = contentHash({ data: dataRequest, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
+  const dataRequest = isFileSource(spec.data) ? null : dataRequestOf(spec, baseDir, panelPlan);
+  const dataKey = contentHash({ data: dataRequest ?? spec.data }, 16);
+  const panelKey = contentHash({ data: dataRequest ?? spec.data, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
   const models: Record<string, ModelSpec> = {
     linear: { kind: 'linear' },
     logistic: { kind: 'logistic', penalty: 'l2', C: 1, standardize: true },
@@ -207,14 +287,14 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
  * The pre-data check of a whole plan: every distinct cell definition compiles. An error a grid value
  * causes (a mediator that is not a panel column, say) is reported at that value in the grid.
  */
-export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan): void {
+export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan, described?: Map<string, SourceDescription>): void {
   const seen = new Set<string>();
   for (const cell of plan.cells) {
-    const key = contentHash({ e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
+    const key = contentHash({ data: cell.spec.data, e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
     if (seen.has(key)) continue;
     seen.add(key);
     try {
-      compileCell(cell.spec, loaded.source, loaded.baseDir);
+      compileCell(cell.spec, loaded.source, loaded.baseDir, described?.get(dataConfigKey(cell.spec)));
     } catch (e) {
       if (!(e instanceof CausewayError || e instanceof CausewayErrors) || Object.keys(cell.axes).length === 0) throw e;
       const errors = (e instanceof CausewayErrors ? e.errors : [e]).map((err) => relocateToAxis(err, cell.axes, plan, loaded.source));

@@ -8,7 +8,8 @@ import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
-import { checkSpecExpressions } from './compile.js';
+import { checkSourceRows, checkSpecExpressions, describeSources } from './compile.js';
+import { isFileSource } from '../data/source.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
@@ -61,7 +62,8 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const started = Date.now();
   const loaded = loadSpec(specFile);
   const plan = buildPlan(loaded);
-  checkSpecExpressions(loaded, plan);
+  checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
+  await checkSourceRows(loaded, plan);
   const runDir = runDirOf(loaded, plan, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
   // Before any work: the run folder must be one causeway may write into, and (unless this is one shard
@@ -90,7 +92,7 @@ async function executeAndWrite(
 ): Promise<RunOutcome> {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // The embedded demo archive is generated here, once, rather than by every worker that needs it first.
-  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !c.spec.data.path)) {
+  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !('path' in c.spec.data && c.spec.data.path))) {
     await ensureDemoArchive(cacheDir, (m) => (opts.quiet ? undefined : process.stderr.write(m + '\n')));
   }
   const executed = await executePlan(plan, {
@@ -209,12 +211,12 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     },
     data: {
       source: spec.data.source,
-      // The archive's path and layout are in manifest.json: results.json is the same wherever the data lie.
-      description: data?.source ? `${data.source.matrix} matrix` : undefined,
+      // Where the data lie (path, layout) is in manifest.json: results.json is the same wherever they are.
+      description: data?.source ? (isFileSource(spec.data) ? `${spec.data.source} source` : `${data.source.matrix} matrix`) : undefined,
       fingerprint: data?.fingerprint ?? 'unknown',
       coverage: data?.coverage ?? { users: 0, events: 0, firstDate: 0, lastDate: 0, sampledUsers: 0 },
       quality: data?.quality ?? [],
-      sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
+      sample: { modulus: ('sample' in spec.data ? spec.data.sample?.modulus : undefined) ?? 1, remainder: ('sample' in spec.data ? spec.data.sample?.remainder : undefined) ?? 0 },
     },
     cells,
     summary: {

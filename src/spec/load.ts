@@ -319,8 +319,9 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
   if (spec.data.source === 'kuairec' && !spec.data.path) {
     at('/data', 'SPEC_DATA_PATH', "data.source kuairec needs data.path (the archive or the extracted 'KuaiRec 2.0' folder)");
   }
-  if (spec.data.sample && (spec.data.sample.remainder ?? 0) >= spec.data.sample.modulus) {
-    at('/data/sample/remainder', 'SPEC_SAMPLE', `remainder must be below modulus (${spec.data.sample.modulus})`);
+  const sample = 'sample' in spec.data ? spec.data.sample : undefined;
+  if (sample && (sample.remainder ?? 0) >= sample.modulus) {
+    at('/data/sample/remainder', 'SPEC_SAMPLE', `remainder must be below modulus (${sample.modulus})`);
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new CausewayErrors(errors);

@@ -1,5 +1,6 @@
 /* Generated from schemas/causeway.schema.json by `npm run gen:types`. Do not edit. */
 
+export type Data = KuaiRecData | EventsData | TableData | PanelData;
 /**
  * An expression in causeway's expression language (parsed, never evaluated as code).
  */
@@ -332,7 +333,7 @@ export interface CausewaySpec {
   sensitivity?: Sensitivity;
   report?: Report;
 }
-export interface Data {
+export interface KuaiRecData {
   /**
    * kuairec: an archive at `path`; synthetic: the simulator (the embedded demo archive when `path` is absent).
    */
@@ -366,6 +367,253 @@ export interface Data {
    * Rows with an empty time/date/timestamp: drop (counted in the data-quality table) or keep.
    */
   missing_time?: 'drop' | 'keep';
+}
+/**
+ * One row per interaction in files of your own (docs/data.md).
+ */
+export interface EventsData {
+  /**
+   * events: an interaction log (one row per event) in CSV/TSV/Parquet/NDJSON files or a SQL query.
+   */
+  source: 'events';
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  columns: {
+    /**
+     * The user key column (integer or text).
+     */
+    user: string;
+    /**
+     * The item key column (integer or text); needed for item.* and nunique of items.
+     */
+    item?: string;
+    /**
+     * The event time column (see `time`).
+     */
+    time?: string;
+    /**
+     * A ready calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text); overrides the day made from `time`.
+     */
+    date?: string;
+  };
+  time?: {
+    /**
+     * s / ms: a number since 1970-01-01 UTC; iso: ISO-8601 text (without an offset it is local time in `timezone`) or a timestamp column.
+     */
+    unit?: 's' | 'ms' | 'iso';
+    /**
+     * IANA time zone in which events fall on calendar days, e.g. Asia/Shanghai.
+     */
+    timezone?: string;
+    /**
+     * Hour at which a calendar day starts (4: events before 04:00 count to the previous day).
+     */
+    day_starts_at?: number;
+  };
+  tables?: {
+    users?: SideTable;
+    items?: SideTable1;
+    item_days?: SideTable2;
+  };
+  sample?: {
+    /**
+     * Keep whole users with key % modulus == remainder (integer keys) or fnv1a32(key) % modulus == remainder (text keys).
+     */
+    modulus: number;
+    remainder?: number;
+  };
+  /**
+   * Events with an empty time: drop (counted) or keep. A time that is present but does not parse is an error.
+   */
+  missing_time?: 'drop' | 'keep';
+}
+/**
+ * One row per user: joined as user features (user.<column>, and onto the panel).
+ */
+export interface SideTable {
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * The key column (the events' user or item key).
+   */
+  key: string;
+  /**
+   * item_days only: the calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+   */
+  date?: string;
+}
+/**
+ * One row per item: item.<column> (numeric columns).
+ */
+export interface SideTable1 {
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * The key column (the events' user or item key).
+   */
+  key: string;
+  /**
+   * item_days only: the calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+   */
+  date?: string;
+}
+/**
+ * One row per item and day (needs date): item.avg_<column> is the item's mean over days.
+ */
+export interface SideTable2 {
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * The key column (the events' user or item key).
+   */
+  key: string;
+  /**
+   * item_days only: the calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+   */
+  date?: string;
+}
+/**
+ * One row per analysis unit: no events, days or history (docs/data.md).
+ */
+export interface TableData {
+  /**
+   * table: one row per analysis unit; treatment, mediator, outcomes and covariates are its columns.
+   */
+  source: 'table';
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * The unit id column (written by causeway frame; default the row number).
+   */
+  id?: string;
+  /**
+   * The column whose values the bootstrap and cross-fitting resample whole (default: each row is its own cluster).
+   */
+  cluster?: string;
+  /**
+   * A JSON file of known effects (a simulator's truth, docs/report.md "Known truth") that the report sets beside the estimates; relative to the spec file.
+   */
+  truth?: string;
+}
+/**
+ * A ready unit-by-day table (one row per user and day), for logs aggregated where they live (docs/data.md).
+ */
+export interface PanelData {
+  /**
+   * panel: a ready user-by-day table; every other column is a day measure.
+   */
+  source: 'panel';
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  columns: {
+    /**
+     * The user key column (integer or text).
+     */
+    user: string;
+    /**
+     * The calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+     */
+    date: string;
+    /**
+     * A 0/1 or true/false column marking active days (default: a row is an active day).
+     */
+    active?: string;
+  };
+  tables?: {
+    users?: SideTable3;
+  };
+  sample?: {
+    /**
+     * Keep whole users with key % modulus == remainder (integer keys) or fnv1a32(key) % modulus == remainder (text keys).
+     */
+    modulus: number;
+    remainder?: number;
+  };
+}
+/**
+ * One row per user: joined as user features.
+ */
+export interface SideTable3 {
+  /**
+   * A file, a glob (`logs/*.parquet`) or a list of them; relative to the spec file. CSV/TSV (plain or .gz), Parquet, NDJSON or Arrow IPC/Feather, told by the extension or `format`.
+   */
+  path?: string | [string, ...string[]];
+  /**
+   * Instead of path: a DuckDB SQL query over such files (read_csv, read_parquet, read_json; relative paths resolve against the spec's folder). Query sources are never cached.
+   */
+  query?: string;
+  /**
+   * The files' format when their names do not tell it.
+   */
+  format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * The key column (the events' user or item key).
+   */
+  key: string;
+  /**
+   * item_days only: the calendar-day column (a date, YYYYMMDD number or YYYY-MM-DD text).
+   */
+  date?: string;
 }
 /**
  * Per-interaction fields: name → expression over raw, item.* and user.* columns.

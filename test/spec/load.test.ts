@@ -28,7 +28,7 @@ test('a minimal spec loads and gets schema defaults', () => {
   const loaded = loadSpec(write(d, 'ok.yaml', MINIMAL));
   assert.equal(loaded.spec.name, 'tiny');
   assert.equal(loaded.spec.seed, 20200705);
-  assert.equal(loaded.spec.data.sample?.remainder, 0);
+  assert.equal((loaded.spec.data as { sample?: { remainder?: number } }).sample?.remainder, 0);
   const ipw = loaded.spec.estimators[1] as { stabilize?: boolean; propensity?: string };
   assert.equal(ipw.stabilize, true);
   assert.equal(ipw.propensity, 'logistic');
