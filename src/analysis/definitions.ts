@@ -4,7 +4,7 @@
  */
 import type { AnalysisFrame } from '../estimate/types.js';
 import type { CellResult } from '../results/index.js';
-import type { DefinitionSettings } from './index.js';
+import type { DefinitionSettings } from './settings.js';
 
 export function round(x: number): string {
   return Number.isFinite(x) ? String(Math.round(x * 10000) / 10000) : String(x);

@@ -6,7 +6,7 @@ import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
 import type { ImportanceRow, SegmentEffect } from '../results/index.js';
 import { Rng } from '../rng.js';
-import type { CellHeterogeneity } from './index.js';
+import type { CellHeterogeneity } from './settings.js';
 
 /**
  * Heterogeneity (seeds 003/004): per-row cross-fitted effects of the named estimator summarized by

@@ -7,48 +7,17 @@
 import { designReadiness, naiveAssociations, residualMediatorOutcome } from '../estimate/diagnostics.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../estimate/types.js';
+import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { frameForOutcome } from '../frame/index.js';
 import type { CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
-import { cellSensitivity, type SensitivitySettings } from '../sensitivity/cell.js';
+import { cellSensitivity } from '../sensitivity/cell.js';
 import { assumptionTable } from './assumptions.js';
 import { countDistinct, definitionsTable } from './definitions.js';
 import { heterogeneity } from './heterogeneity.js';
 import { cellPropensityDiagnostics } from './propensity.js';
 
-/** The spec's heterogeneity section as the analysis reads it. */
-export interface CellHeterogeneity {
-  estimator?: string;
-  by: Record<string, { buckets?: number[] }>;
-  min_size?: number;
-  importance?: boolean;
-}
-
-/** What the definitions table needs to say how each column is made. */
-export interface DefinitionSettings {
-  treatmentRule: { direction: string; value: number | null; quantile: number | null; among: string };
-  /** the spec's day expressions by column name */
-  dayExpressions: Record<string, string>;
-  /** history.future.incomplete */
-  futureIncomplete: string;
-  covariates: { numeric: string[]; categorical: string[] };
-  populationRule: string;
-}
-
-/** The cell's analysis settings, typed and defaulted by run/compile.ts. */
-export interface AnalysisSettings {
-  seed: number;
-  estimators: EstimatorSpec[];
-  models: Record<string, ModelSpec>;
-  bootstrap: { reps: number; level: number } | undefined;
-  /** secondary outcomes, in the spec's order */
-  secondaryOutcomes: string[];
-  /** cell-level diagnostics wanted (spec `diagnostics:`) */
-  diagnostics: string[];
-  heterogeneity: CellHeterogeneity | null;
-  sensitivity: SensitivitySettings;
-  definitions: DefinitionSettings;
-}
+export type { AnalysisSettings, CellHeterogeneity, DefinitionSettings } from './settings.js';
+import type { AnalysisSettings } from './settings.js';
 
 export interface CellAnalysisInput {
   cellId: string;

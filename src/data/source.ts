@@ -10,8 +10,8 @@
  */
 import { resolve } from 'node:path';
 import type { ErrorLocation } from '../errors.js';
-import type { ValueType } from '../panel/expr/check.js';
-import { kuairecSchema, type DataSchema } from '../panel/schema.js';
+import type { ValueType } from './table.js';
+import { kuairecSchema, type DataSchema } from './schema.js';
 import type { CausewaySpec, KuaiRecData } from '../spec/types.generated.js';
 import { archiveFingerprint, loadData, type DataRequest, type LoadedData, type LoadOptions } from './index.js';
 import { ensureDemoArchive } from './demo.js';
@@ -115,9 +115,9 @@ export const panelSource: DataSource<PanelConfig & DataConfig> = {
     return { shape: 'panel', ...(await describePanel(config, ctx.baseDir, ctx.at)) };
   },
   fingerprint: (config, ctx) => panelFingerprint(config, ctx.baseDir),
-  load: (config, ctx) => loadPanel(config, ctx.baseDir, ctx.at, [], []) as unknown as Promise<UnitTable>,
+  load: (config, ctx) => loadPanel(config, ctx.baseDir, ctx.at, []) as unknown as Promise<UnitTable>,
   async checkRows(config, ctx) {
-    await loadPanel(config, ctx.baseDir, ctx.at, [], []);
+    await loadPanel(config, ctx.baseDir, ctx.at, []);
   },
 };
 

@@ -27,3 +27,6 @@ export interface ListColumn {
   readonly offsets: Int32Array; // length = rows + 1
   readonly values: Int32Array;
 }
+
+/** The type of a column as expressions see it (src/panel/expr/check.ts). */
+export type ValueType = 'number' | 'boolean' | 'category';

@@ -3,6 +3,7 @@
  * symmetric-pivoted Cholesky on the diagonally equilibrated matrix. Rank deficiency is detected by the
  * pivots; the minimum-norm solution then comes from an eigen decomposition (ml-matrix), as pinv would.
  */
+import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 export interface SymmetricSolve {
@@ -124,26 +125,9 @@ export function invertSymmetric(A: Float64Array, p: number): Float64Array | null
   return inv;
 }
 
-/** Sorted copy without NaN. */
-export function sortedFinite(values: ArrayLike<number>): Float64Array {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[k++] = values[i];
-  return out.sort();
-}
 
-/** Quantile of sorted values with linear interpolation (numpy/pandas default). NaN when empty. */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  const frac = pos - lo;
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
-}
+
+export { quantileSorted, sortedFinite };
 
 export function quantile(values: ArrayLike<number>, q: number): number {
   return quantileSorted(sortedFinite(values), q);

@@ -7,7 +7,7 @@
  * users is a warning; an empty arm is already one (src/frame/index.ts), and each estimator fails on it.
  */
 import { CausewayError } from '../errors.js';
-import type { AnalysisFrame } from '../estimate/types.js';
+import type { AnalysisFrame } from './types.js';
 
 /** Fewest distinct users (clusters) an analysis frame must have. */
 export const MIN_CLUSTERS = 10;

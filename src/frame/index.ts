@@ -5,10 +5,10 @@
  */
 import { CausewayError } from '../errors.js';
 import type { ColumnTable } from '../data/table.js';
-import { quantileSorted, sortedFinite } from '../estimate/linalg.js';
-import type { AnalysisFrame, DesignMatrix, TreatmentDefinition } from '../estimate/types.js';
+import { quantileSorted, sortedFinite } from './quantile.js';
+import type { AnalysisFrame, DesignMatrix, TreatmentDefinition } from './types.js';
 
-export type { AnalysisFrame, DesignMatrix } from '../estimate/types.js';
+export type { AnalysisFrame, DesignMatrix } from './types.js';
 
 /** The part of panel/'s Panel that the frame needs (the real Panel satisfies it). */
 export interface PanelLike {

@@ -22,7 +22,7 @@ import { CausewayError, CausewayErrors } from '../errors.js';
 import type { CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
 import { ResultCache, parseCellPayload } from './cache.js';
-import { createProgress, type ProgressMode } from './progress.js';
+import { createProgress, type EngineEvent, type ProgressMode } from './progress.js';
 import { panelKey } from './cost.js';
 import { assignShards, type ShardSpec } from './shard.js';
 
@@ -157,13 +157,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-export type EngineEvent =
-  | { type: 'start'; total: number; cached: number; toRun: number; jobs: number; shard?: ShardSpec }
-  | { type: 'cell-start'; index: number; cellId: string; worker: number }
-  | { type: 'cell-done'; index: number; cellId: string; status: CellResult['status']; fromCache: boolean; ms: number; reason?: string; done: number; total: number }
-  | { type: 'log'; cellId?: string; message: string }
-  | { type: 'interrupt'; abandon: boolean; inFlight: number }
-  | { type: 'end'; computed: number; fromCache: number; failed: number; skipped: number; interrupted: boolean; ms: number };
+export type { EngineEvent };
 
 export interface ExecuteResult {
   /** the plan's cells (this shard's, when sharded) in plan order */

@@ -5,7 +5,17 @@
  * final line. Progress goes to stderr so stdout stays free for results.
  */
 import { Listr } from 'listr2';
-import type { EngineEvent } from './engine.js';
+import type { CellResult } from '../results/index.js';
+import type { ShardSpec } from './shard.js';
+
+/** What the engine (engine.ts) reports while it runs a plan; progress renders it, tests may listen. */
+export type EngineEvent =
+  | { type: 'start'; total: number; cached: number; toRun: number; jobs: number; shard?: ShardSpec }
+  | { type: 'cell-start'; index: number; cellId: string; worker: number }
+  | { type: 'cell-done'; index: number; cellId: string; status: CellResult['status']; fromCache: boolean; ms: number; reason?: string; done: number; total: number }
+  | { type: 'log'; cellId?: string; message: string }
+  | { type: 'interrupt'; abandon: boolean; inFlight: number }
+  | { type: 'end'; computed: number; fromCache: number; failed: number; skipped: number; interrupted: boolean; ms: number };
 
 export type ProgressMode = 'auto' | 'tty' | 'plain' | 'none';
 

@@ -13,6 +13,7 @@ import type { UnitTable } from '../data/duckdb/table.js';
 import { loadPanel, type PanelConfig, type ReadyPanel } from '../data/duckdb/panel.js';
 import type { PanelPlan } from '../panel/definition.js';
 import { buildPanel, buildPanelCached, type Panel } from '../panel/index.js';
+import { computeHistory } from '../panel/history.js';
 import type { RunCellContext } from './engine.js';
 import { dataConfigKey } from './compile.js';
 
@@ -54,8 +55,14 @@ export async function fileSourcePanel(spec: CausewaySpec, compiled: { panelKey: 
   const configKey = dataConfigKey(spec);
   if (dataSource.shape === 'panel') {
     // A ready panel is read directly (it is already aggregated); its history comes from the cell's plan.
-    const ready = (await ctx.shared.memo(`ready-panel:${configKey}:${compiled.panelKey}`, () =>
-      loadPanel(spec.data as unknown as PanelConfig, ctx.baseDir, sctx.at, compiled.panelPlan.history, compiled.panelPlan.userFeatures))) as ReadyPanel;
+    const ready = (await ctx.shared.memo(`ready-panel:${configKey}:${compiled.panelKey}`, async () => {
+      const loaded = await loadPanel(spec.data as unknown as PanelConfig, ctx.baseDir, sctx.at, compiled.panelPlan.userFeatures);
+      const days = loaded.dates.length;
+      const users = days > 0 ? loaded.length / days : 0;
+      const numeric = loaded.table.numeric;
+      for (const h of compiled.panelPlan.history) numeric[h.column] = computeHistory(h, numeric[h.of]!, users, days);
+      return loaded;
+    })) as ReadyPanel;
     const fingerprint = (await ctx.shared.memo(`fingerprint:${configKey}`, () => dataSource.fingerprint(spec.data, sctx))) as string | null;
     return { panel: ready, dataSummary: summaryOf(ready, fingerprint ?? 'query'), dataKey: contentHash({ fingerprint: fingerprint ?? configKey, configKey }, 20) };
   }

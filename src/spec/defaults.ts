@@ -22,7 +22,7 @@ let cached: { seed: number; matrix: 'small' | 'big'; formats: Array<'png' | 'svg
 export function specDefaults(): { seed: number; matrix: 'small' | 'big'; formats: Array<'png' | 'svg'> } {
   cached ??= {
     seed: schemaDefault<number>(['seed']),
-    matrix: schemaDefault<'small' | 'big'>(['$defs', 'Data', 'matrix']),
+    matrix: schemaDefault<'small' | 'big'>(['$defs', 'KuaiRecData', 'matrix']),
     formats: schemaDefault<Array<'png' | 'svg'>>(['$defs', 'Report', 'formats']),
   };
   return cached;

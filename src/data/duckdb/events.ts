@@ -9,8 +9,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CausewayError, CausewayErrors, type ErrorLocation, type ErrorCode } from '../../errors.js';
-import type { ValueType } from '../../panel/expr/check.js';
-import type { DataSchema } from '../../panel/schema.js';
+import type { ValueType } from '../table.js';
+import type { DataSchema } from '../schema.js';
 import type { ColumnTable } from '../table.js';
 import type { LoadedData, QualityRow } from '../index.js';
 import { sortEvents } from '../index.js';

@@ -7,10 +7,8 @@
  * History windows, population, thresholds and everything after work as on any panel.
  */
 import { CausewayError, CausewayErrors, type ErrorCode } from '../../errors.js';
-import type { ValueType } from '../../panel/expr/check.js';
-import type { HistoryColumn } from '../../panel/definition.js';
-import { computeHistory } from '../../panel/history.js';
-import { dayToYyyymmdd, yyyymmddToDay } from '../../panel/build.js';
+import type { ValueType } from '../table.js';
+import { dayToYyyymmdd, yyyymmddToDay } from '../calendar.js';
 import type { ColumnTable } from '../table.js';
 import type { QualityRow } from '../index.js';
 import { connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, streamChunks, type ColumnInfo, type FileFormat } from './engine.js';
@@ -98,8 +96,11 @@ export interface ReadyPanel {
   source: { path: string; layout: string; matrix: string };
 }
 
-/** Reads a ready panel, makes it dense, adds the history columns and joins the user features. */
-export async function loadPanel(config: PanelConfig, baseDir: string, at: Locate, history: HistoryColumn[], userFeatures: string[]): Promise<ReadyPanel> {
+/**
+ * Reads a ready panel, makes it dense and joins the user features. The history columns (lags, windows)
+ * are the panel stage's: the caller adds them (src/run/source-panel.ts).
+ */
+export async function loadPanel(config: PanelConfig, baseDir: string, at: Locate, userFeatures: string[]): Promise<ReadyPanel> {
   const { measures } = await describePanel(config, baseDir, at);
   const con = await connect(baseDir);
   try {
@@ -214,7 +215,6 @@ export async function loadPanel(config: PanelConfig, baseDir: string, at: Locate
     table.numeric.calendar_day_index = calendar;
     table.numeric.user_id = userColumn;
     table.numeric.date = dateColumn;
-    for (const h of history) table.numeric[h.column] = computeHistory(h, h.of === 'active_day' ? activeDay : table.numeric[h.of], U, D);
 
     if (config.tables?.users && userFeatures.length > 0) {
       const side = await resolveInput(con, { path: config.tables.users.path, query: config.tables.users.query, format: config.tables.users.format, baseDir, label: 'data.tables.users' });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../../errors.js';
-import type { ValueType } from '../../panel/expr/check.js';
+import type { ValueType } from '../table.js';
 import type { ColumnTable } from '../table.js';
 import type { QualityRow } from '../index.js';
 import { connect, describeInput, filesFingerprint, resolveInput, sqlName, streamRows, type ColumnInfo, type FileFormat, type ResolvedInput } from './engine.js';

@@ -14,7 +14,8 @@ import type { BinaryOperator, ExprNode, ParsedExpression } from './ast.js';
 import type { ErrorCode } from '../../errors.js';
 import { closestName, expressionError } from './location.js';
 
-export type ValueType = 'number' | 'boolean' | 'category';
+import type { ValueType } from '../../data/table.js';
+export type { ValueType };
 export type Level = 'scalar' | 'item' | 'user' | 'event' | 'day';
 export type ExpressionContext = 'event' | 'day' | 'row';
 export type ColumnSource = 'event' | 'item' | 'user' | 'day' | 'row';

@@ -1,0 +1,37 @@
+/** What a cell's analysis reads, typed and defaulted by run/compile.ts (the only reader of the raw spec). */
+import type { EstimatorSpec, ModelSpec } from '../estimate/types.js';
+import type { SensitivitySettings } from '../sensitivity/cell.js';
+
+/** The spec's heterogeneity section as the analysis reads it. */
+export interface CellHeterogeneity {
+  estimator?: string;
+  by: Record<string, { buckets?: number[] }>;
+  min_size?: number;
+  importance?: boolean;
+}
+
+/** What the definitions table needs to say how each column is made. */
+export interface DefinitionSettings {
+  treatmentRule: { direction: string; value: number | null; quantile: number | null; among: string };
+  /** the spec's day expressions by column name */
+  dayExpressions: Record<string, string>;
+  /** history.future.incomplete */
+  futureIncomplete: string;
+  covariates: { numeric: string[]; categorical: string[] };
+  populationRule: string;
+}
+
+/** The cell's analysis settings, typed and defaulted by run/compile.ts. */
+export interface AnalysisSettings {
+  seed: number;
+  estimators: EstimatorSpec[];
+  models: Record<string, ModelSpec>;
+  bootstrap: { reps: number; level: number } | undefined;
+  /** secondary outcomes, in the spec's order */
+  secondaryOutcomes: string[];
+  /** cell-level diagnostics wanted (spec `diagnostics:`) */
+  diagnostics: string[];
+  heterogeneity: CellHeterogeneity | null;
+  sensitivity: SensitivitySettings;
+  definitions: DefinitionSettings;
+}
