@@ -127,9 +127,15 @@ export function groupKFold(groups: Int32Array, folds: number): Int32Array {
 }
 
 /**
- * np.argsort(values) with numpy's default kind ('quicksort' = introsort: median-of-3 partitions,
- * insertion sort below 17 elements, heapsort past the depth limit), ported from numpy 1.24's
- * npysort/quicksort.cpp so ties come out in the same (unstable) order.
+ * np.argsort(values) with numpy's default kind ('quicksort' = introsort), ported from numpy 1.24's
+ * npysort/quicksort.cpp (aquicksort_) and npysort_heapsort.h (aheapsort_) so ties come out in the same
+ * (unstable) order: median-of-3 partitions while a range spans more than SMALL_QUICKSORT = 15 positions
+ * (pr - pl > 15, i.e. ranges of 17+ elements), insertion sort below that, heapsort for a range popped
+ * with its depth budget (2·floor(log2 n), one spent per partition) below zero.
+ * Which path numpy takes matters: numpy 1.24 sends np.sort of 16/32/64-bit types to AVX-512 code
+ * (x86-qsort) on CPUs that have it, but np.argsort, which GroupKFold calls on int64 sizes, always runs
+ * this scalar introsort. numpy >= 1.25 (AVX-512) and >= 2.0 (AVX2) send argsort to x86-simd-sort,
+ * whose tie order differs; docs/gbm.md says which versions the folds match.
  */
 export function numpyArgsort(values: ArrayLike<number>): number[] {
   const n = values.length;
@@ -137,7 +143,7 @@ export function numpyArgsort(values: ArrayLike<number>): number[] {
   if (n < 2) return tosort;
   const v = values;
   const less = (a: number, b: number) => a < b;
-  const SMALL = 16;
+  const SMALL_QUICKSORT = 15;
   let pl = 0;
   let pr = n - 1;
   const stack: number[] = [];
@@ -157,7 +163,7 @@ export function numpyArgsort(values: ArrayLike<number>): number[] {
       popped = true;
     }
     if (!popped) {
-      while (pr - pl > SMALL) {
+      while (pr - pl > SMALL_QUICKSORT) {
         const pm = pl + ((pr - pl) >> 1);
         if (less(v[tosort[pm]], v[tosort[pl]])) swap(pm, pl);
         if (less(v[tosort[pr]], v[tosort[pm]])) swap(pr, pm);
