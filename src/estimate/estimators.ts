@@ -13,11 +13,11 @@ import {
   balanceTable, designReadiness, influenceSummary, naiveAssociations, overlapSummary, residualMediatorOutcome,
   weightReadiness, weightSummary,
 } from './diagnostics.js';
-import { columnsOf, designFromColumns, groupKFold, makeLearner, resolveModel, takeRows } from './learners.js';
+import { columnsOf, designFromColumns, foldsByUser, groupKFold, makeLearner, resolveModel, takeRows } from './learners.js';
 import { clusterRobustSE, fitLinear } from './linear.js';
 import { finiteOrNull, quantile } from './linalg.js';
 import type {
-  AnalysisFrame, DesignMatrix, EstimateValue, EstimatorContext, EstimatorResult, EstimatorSpec, FittedModel, ModelSpec,
+  AnalysisFrame, CrossfitFolds, DesignMatrix, EstimateValue, EstimatorContext, EstimatorResult, EstimatorSpec, FittedModel, ModelSpec,
 } from './types.js';
 
 /** A design problem the estimator cannot overcome (one arm empty, constant mediator…): reported, not thrown. */
@@ -35,6 +35,8 @@ interface PointResult {
   warnings: string[];
   /** per-row score (AIPW) for the score bootstrap; never reported */
   psi?: Float64Array;
+  /** cross-fitting: each user's fold (EstimatorResult.folds) */
+  folds?: CrossfitFolds;
 }
 
 /** A fast bootstrap replicate from user multiplicities (rep is the replicate number, for shared caches). */
@@ -666,6 +668,11 @@ function linearCrossfitPredictions(frame: AnalysisFrame, env: Env, folds: Int32A
   return { mu, mu1, mu0, warnings };
 }
 
+/** Each user's fold for the run folder (not for bootstrap replicates, whose users are resampled). */
+function userFoldsOf(frame: AnalysisFrame, folds: Int32Array | null, env: Env): CrossfitFolds | undefined {
+  return folds && !env.light ? foldsByUser(frame.cluster, [folds]) : undefined;
+}
+
 const gcomp: Impl = {
   point(frame, opts, ctx, env) {
     requireArms(frame);
@@ -688,7 +695,7 @@ const gcomp: Impl = {
       isLinear(model) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(model)) : outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const ate = mean(mu1) - mean(mu0);
     const diagnostics: Record<string, unknown> = env.light ? {} : { mean_mu1: mean(mu1), mean_mu0: mean(mu0), outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
-    return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)] };
+    return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)], folds: userFoldsOf(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {
     const model = modelFor(opts, 'outcome', ctx, 'linear');
@@ -760,7 +767,7 @@ const aipw: Impl = {
       diagnostics.influence = inf.summary;
       if (inf.warning) warnings.push(inf.warning);
     }
-    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi };
+    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi, folds: userFoldsOf(frame, folds, env) };
   },
   // nuisances fitted once (cross-fitted); users resampled on the score ψ — the standard DML bootstrap
   fast(frame, opts, ctx, env, point) {
@@ -983,7 +990,7 @@ const mediation: Impl = {
       diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
       diagnostics.readiness = designReadiness(frame);
     }
-    return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)] };
+    return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)], folds: userFoldsOf(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {
     return mediationLinear(frame, opts, ctx, env);
@@ -1215,5 +1222,5 @@ export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: Est
       nuisance: fast && fittedNuisance ? 'held_fixed' : 'refit_per_replicate',
     };
   }
-  return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])] };
+  return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])], ...(point.folds ? { folds: point.folds } : {}) };
 }

@@ -5,7 +5,7 @@
 import { CausewayError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { fitLinear, fitLogistic, predictLinear, predictLogistic } from './linear.js';
-import type { DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
+import type { CrossfitFolds, DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
 
 /** Column views (no copy) of a column-major design matrix. */
 export function columnsOf(X: DesignMatrix): Float64Array[] {
@@ -124,6 +124,21 @@ export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   const out = new Int32Array(groups.length);
   for (let i = 0; i < groups.length; i++) out[i] = groupFold[pos.get(groups[i])!];
   return out;
+}
+
+/** Each user's fold per split, from per-row fold assignments over the same rows (see CrossfitFolds). */
+export function foldsByUser(cluster: Int32Array, splits: ArrayLike<number>[]): CrossfitFolds {
+  const users = Array.from(new Set(cluster)).sort((a, b) => a - b);
+  const index = new Map<number, number>();
+  users.forEach((id, u) => index.set(id, u));
+  return {
+    users,
+    splits: splits.map((rowFold) => {
+      const out = new Array<number>(users.length).fill(-1);
+      for (let i = 0; i < cluster.length; i++) out[index.get(cluster[i])!] = rowFold[i];
+      return out;
+    }),
+  };
 }
 
 /**

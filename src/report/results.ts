@@ -5,7 +5,7 @@
  *
  * Numbers are finite or null, never NaN: `stableStringify` throws on NaN/Infinity so a bug cannot hide.
  */
-import type { EstimateValue, EstimatorResult } from '../estimate/types.js';
+import type { CrossfitFolds, EstimateValue, EstimatorResult } from '../estimate/types.js';
 
 export type { EstimateValue, EstimatorResult };
 
@@ -86,6 +86,17 @@ export interface CellResult {
   diagnostics: CellDiagnostics;
   sensitivity?: Sensitivity;
   warnings: string[];
+  /**
+   * Fold assignments of the cell's cross-fitted estimators. Travels with the cell (cache, shards) but is
+   * not part of results.json: run/run-spec.ts writes it to the run folder's crossfit_folds.csv.
+   */
+  crossfitFolds?: CellCrossfitFolds[];
+}
+
+/** One cross-fitted estimator's folds (`outcome` set for a secondary outcome's fit). */
+export interface CellCrossfitFolds extends CrossfitFolds {
+  estimator: string;
+  outcome?: string;
 }
 
 export interface CellSample {

@@ -21,9 +21,9 @@ import { segmentEffects, numericSegments, categoricalSegments, moderatorImportan
 import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { cellSensitivity } from '../sensitivity/index.js';
-import type { AssumptionCheck, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../report/results.js';
+import type { AssumptionCheck, CellCrossfitFolds, CellResult, EstimatorEntry, ImportanceRow, ReadinessCheck, SegmentEffect } from '../report/results.js';
 import { compileCell, type CompiledCell } from './compile.js';
 import { labelFromSpec } from '../report/labels.js';
 import type { RunCellContext } from './engine.js';
@@ -87,10 +87,11 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   const estimators: EstimatorEntry[] = [];
   const primaryResults: EstimatorResult[] = [];
   const mlRows = new Map<string, unknown>();
+  const crossfitFolds: CellCrossfitFolds[] = [];
   for (const spec of compiled.estimators) {
     const { result, rows } = runOne(spec, frame, estimatorCtx, compiled);
     primaryResults.push(result);
-    estimators.push({ ...result, label: labelFromSpec(spec, compiled.models) });
+    estimators.push(entryWithoutFolds(result, { label: labelFromSpec(spec, compiled.models) }, crossfitFolds));
     if (rows) mlRows.set(spec.id, rows);
   }
   for (const outcome of compiled.frame.secondary ?? []) {
@@ -98,7 +99,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     for (const spec of compiled.estimators) {
       if (!SECONDARY_KINDS.has(spec.kind) || usesCrossfit(spec, compiled)) continue;
       const { result } = runOne(spec, secondaryFrame, estimatorCtx, compiled);
-      estimators.push({ ...result, outcome, label: labelFromSpec(spec, compiled.models) });
+      estimators.push(entryWithoutFolds(result, { outcome, label: labelFromSpec(spec, compiled.models) }, crossfitFolds));
     }
   }
 
@@ -121,6 +122,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     diagnostics.heterogeneity_analysis = het.raw;
     if (het.segments.length) diagnostics.heterogeneity = het.segments;
     if (het.importance.length) diagnostics.importance = het.importance;
+    if (het.folds) crossfitFolds.push({ estimator: 'aipw_heterogeneity', ...het.folds });
   }
 
   const sensitivitySettings = cell.spec.sensitivity ?? {};
@@ -180,7 +182,15 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     diagnostics,
     sensitivity,
     warnings: [...new Set([...frame.warnings, ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
+    ...(crossfitFolds.length ? { crossfitFolds } : {}),
   };
+}
+
+/** The results.json entry of an estimator; its fold assignment goes to `sink` (crossfit_folds.csv). */
+function entryWithoutFolds(result: EstimatorResult, extra: { outcome?: string; label: string }, sink: CellCrossfitFolds[]): EstimatorEntry {
+  const { folds, ...entry } = result;
+  if (folds) sink.push({ estimator: result.id, ...(extra.outcome ? { outcome: extra.outcome } : {}), ...folds });
+  return { ...entry, ...extra };
 }
 
 function round(x: number): string {
@@ -273,7 +283,7 @@ function propensityHistogram(p: Float64Array, A: Float64Array, bins: number): { 
  */
 function heterogeneity(
   cell: Cell, frame: AnalysisFrame, ctx: EstimatorContext, compiled: CompiledCell, mlRows: Map<string, unknown>,
-): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[] } {
+): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[]; folds?: CrossfitFolds } {
   const het = cell.spec.heterogeneity!;
   const estimatorId = het.estimator ?? compiled.estimators.find((e) => e.kind === 'aipw')?.id;
   const segmentations: Segmentation[] = [];
@@ -287,10 +297,13 @@ function heterogeneity(
   const named = estimatorId ? mlRows.get(estimatorId) : undefined;
   if (named && 'iteTotal' in (named as object)) out.mediation_segments = summarizeRowEffects(frame.cluster, named as MediationRows, segmentations);
   let aipwRows = named && 'psi' in (named as object) ? (named as AipwRows) : undefined;
+  let internalFolds: CrossfitFolds | undefined;
   if (!aipwRows) {
     // No cross-fitted AIPW ran: fit one (linear outcome, logistic propensity) for the pseudo-outcomes.
     const aipwSpec: EstimatorSpec = { id: 'aipw_heterogeneity', kind: 'aipw', outcome: 'linear', propensity: 'logistic', crossfit: { folds: 3 } };
-    aipwRows = (runMlEstimator(frame, aipwSpec, { ...ctx, bootstrap: undefined }).rows as AipwRows | null) ?? undefined;
+    const fitted = runMlEstimator(frame, aipwSpec, { ...ctx, bootstrap: undefined });
+    aipwRows = (fitted.rows as AipwRows | null) ?? undefined;
+    internalFolds = fitted.result.folds;
     out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
   }
   if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };
@@ -320,7 +333,7 @@ function heterogeneity(
     out.moderator_importance = moderators;
     importance = moderators.map((m) => ({ model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: m.feature, gain: m.importance, splits: m.splits, share: m.importance_share ?? 0 }));
   }
-  return { raw: out, segments, importance };
+  return { raw: out, segments, importance, folds: internalFolds };
 }
 
 /** Seed 002's assumption table: what each identifying assumption rests on and what checked it. */

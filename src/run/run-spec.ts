@@ -16,6 +16,7 @@ import { mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
+import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
 import { ensureDemoArchive } from '../data/index.js';
@@ -158,7 +159,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       quality: data?.quality ?? [],
       sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
     },
-    cells,
+    cells: cells.map(withoutCrossfitFolds),
     summary: {
       primary,
       cells: {
@@ -210,6 +211,7 @@ function writeRun(
     specYaml,
     template,
     figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? ['png'],
+    crossfitFolds: crossfitFoldsCsv(cells),
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },
