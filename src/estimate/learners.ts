@@ -100,9 +100,10 @@ export function makeLearner(spec: ModelSpec, rng: Rng): Learner {
 }
 
 /**
- * GroupKFold as scikit-learn (≤ 1.5): groups ordered by np.argsort(sizes)[::-1], each given to the
- * currently lightest fold (first on ties). Equal-sized groups are ordered exactly as numpy's
- * (unstable) introsort leaves them, so folds match scikit-learn row for row. Returns each row's fold.
+ * GroupKFold as scikit-learn: groups ordered by np.argsort(sizes)[::-1], each given to the currently
+ * lightest fold (first on ties). Equal-sized groups are ordered exactly as numpy's (unstable) introsort
+ * leaves them, so folds match scikit-learn row for row (checked against scikit-learn 1.2.1 with numpy
+ * 1.24.2 by test/golden/groupkfold.test.ts). Returns each row's fold.
  */
 export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   const ids = Int32Array.from(new Set(groups)).sort();
