@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesize } from '../src/data/simulate.js';
-import type { CellResult } from '../src/report/results.js';
+import type { CellResult } from '../src/results/index.js';
 import { executePlan } from '../src/run/engine.js';
 import { loadSpec } from '../src/spec/load.js';
 import { buildPlan } from '../src/spec/plan.js';

@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runEstimator } from '../src/estimate/estimators.js';
-import { simulateFrame } from '../src/estimate/simulate.js';
+import { runEstimator } from '../src/estimate/runner.js';
+import { simulateFrame } from '../test/support/simulate-frame.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../src/estimate/types.js';
 
 const SPECS: EstimatorSpec[] = [
@@ -73,13 +73,13 @@ export async function run(args: string[]): Promise<string> {
       for (let i = 0; i < heavy.length; i++) heavy[i] = Math.log1p(heavy[i]); // spec transform: log1p
       const ctxPoint: EstimatorContext = { seed: 1, cellId: `bench-${scale}`, models: {} };
       const t0 = performance.now();
-      const points = SPECS.map((spec) => runEstimator(spec, frame, ctxPoint));
+      const points = SPECS.map((spec) => runEstimator(spec, frame, ctxPoint, 'point'));
       const t1 = performance.now();
       // a fresh frame object so nothing cached by the point run is reused by the timed bootstrap run
       const again: AnalysisFrame = { ...frame };
       const ctxBoot: EstimatorContext = { seed: 1, cellId: `bench-${scale}`, models: {}, bootstrap: { reps, level: 0.95 } };
       const t2 = performance.now();
-      const boots = SPECS.map((spec) => runEstimator(spec, again, ctxBoot));
+      const boots = SPECS.map((spec) => runEstimator(spec, again, ctxBoot, 'point'));
       const t3 = performance.now();
       const pointSec = (t1 - t0) / 1000;
       const totalSec = (t3 - t2) / 1000;

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/rng.js';
 import { gbmLearner, type GbmOptions } from '../src/estimate/gbm/index.js';
 import type { DesignMatrix } from '../src/estimate/types.js';
-import { mediationCrossfit, normalCi, simulateMediation } from '../src/estimate/ml/index.js';
+import { mediationCrossfit, normalCi } from '../src/estimate/ml/index.js';
+import { simulateMediation } from '../test/support/simulate-mediation.js';
 
 interface Dataset { X: DesignMatrix; y: Float64Array; train: Uint8Array }
 
@@ -90,7 +91,7 @@ const CONFIGS: Config[] = [
 
 /**
  * `npm run bench -- gbm coverage [--reps R]`: R simulated designs with known natural effects
- * (src/estimate/ml/simulate.ts, 100 users × 30 days); cross-fitted mediation with seed 004's shrunk
+ * (test/support/simulate-mediation.ts, 100 users × 30 days); cross-fitted mediation with seed 004's shrunk
  * GBM for mediator and outcome and a GBM propensity; bias, RMSE and 95% coverage (influence-function
  * normal CIs) of the plug-in and debiased TE / NDE / NIE.
  */

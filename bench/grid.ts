@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stableStringify } from '../src/report/results.js';
+import { stableStringify } from '../src/results/index.js';
 import { executePlan, type ExecuteOptions } from '../src/run/engine.js';
 import { loadSpec } from '../src/spec/load.js';
 import { buildPlan, type Plan } from '../src/spec/plan.js';

@@ -1,7 +1,12 @@
 /**
  * Errors meant for people. Every failure a user can cause is a CausewayError with a stable
- * code and a location; the CLI prints `where  message` and never a stack trace.
+ * code and a location; the CLI prints `where  message` and never a stack trace. The codes, what
+ * each means and what to do about it are listed in error-catalogue.ts (docs/errors.md).
  */
+import { ERRORS, type ErrorCode, type ErrorEntry } from './error-catalogue.js';
+
+export type { ErrorCode } from './error-catalogue.js';
+
 export type ErrorLocation =
   | { kind: 'spec'; file: string; line: number; col: number; pointer?: string }
   | { kind: 'data'; member: string; line?: number; column?: string }
@@ -9,16 +14,18 @@ export type ErrorLocation =
   | { kind: 'none' };
 
 export class CausewayError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly where: ErrorLocation;
+  /** What to do: the throw site's own hint, else the catalogue's help line for the code. */
   readonly hint?: string;
 
-  constructor(code: string, message: string, where: ErrorLocation = { kind: 'none' }, hint?: string) {
+  constructor(code: ErrorCode, message: string, where: ErrorLocation = { kind: 'none' }, hint?: string) {
     super(message);
     this.name = 'CausewayError';
     this.code = code;
     this.where = where;
-    this.hint = hint;
+    // Looked up defensively: a code forced past the type (a cast, plain JS) must not turn into a TypeError.
+    this.hint = hint ?? (ERRORS as Record<string, ErrorEntry | undefined>)[code]?.help;
   }
 
   /** One line for a terminal: `file:line:col  /pointer  message`, `member:line column  message`, … */

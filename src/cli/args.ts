@@ -3,6 +3,7 @@
  * (exit 2), distinct from a bad spec or a failed run (exit 1).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest } from '../spec/closest.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -19,18 +20,43 @@ export interface ParsedArgs {
 }
 
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
+  const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
   try {
-    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
   } catch (e) {
-    const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
-    throw new UsageError(message, command);
+    throw new UsageError(describeParseError(e as Error & { code?: string }, all), command);
   }
 }
 
-export function intOption(value: unknown, name: string, command: string, min = 0): number | undefined {
+/** node's parseArgs messages in causeway's words, with "did you mean" for a mistyped option. */
+function describeParseError(e: Error & { code?: string }, options: OptionSpec): string {
+  const names = Object.keys(options).map((n) => `--${n}`);
+  // node quotes the option as '--jbos', '-j, --jobs <value>' or '--quiet': take the long name if present
+  const quotedText = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+  const quoted = /--[^\s<=,']+/.exec(quotedText)?.[0] ?? /-[^\s<=,']+/.exec(quotedText)?.[0];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
+    const guess = closest(quoted, names);
+    return `unknown option ${quoted}` + (guess ? `; did you mean ${guess}?` : '');
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted) {
+    if (/argument missing/.test(e.message)) return `${quoted} needs a value`;
+    if (/ambiguous/.test(e.message)) return `${quoted} needs a value (for one that starts with '-', write ${quoted}=-…)`;
+    return `${quoted} takes no value`;
+  }
+  return e.message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+}
+
+/**
+ * A whole-number option within [min, max]; the bounds keep a typo such as `--jobs 1e9` from being taken
+ * literally. Returns undefined when the option was not given.
+ */
+export function intOption(value: unknown, name: string, command: string, min = 0, max = 1_000_000): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got '${String(value)}')`, command);
+  const text = String(value).trim();
+  const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} takes a whole number from ${min} to ${max} (got '${String(value)}')`, command);
+  }
   return n;
 }

@@ -4,10 +4,8 @@
  */
 import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
-import { loadSpec, displayPath } from '../spec/load.js';
-import { buildPlan, diffPlans, type Plan } from '../spec/plan.js';
+import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
-import { checkSpecExpressions } from '../run/compile.js';
 import { intOption, parseCommandArgs, UsageError } from './args.js';
 
 export interface Command {
@@ -21,33 +19,68 @@ function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
+/** A CausewayError as data, for --json output. */
+function errorJson(e: CausewayError): Record<string, unknown> {
+  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), where: e.where, text: e.format() };
+}
+
+/** Progress lines go to stderr when stdout carries JSON. */
+const toStderr = (line: string) => process.stderr.write(line + '\n');
+
+/** The machine-readable summary of a finished run or merge. */
+function runJson(outcome: { exitCode: number; runDir: string; reportPath?: string; results?: { cells: Array<{ id: string; status: string; reason?: string }> } }): string {
+  const cells = outcome.results?.cells ?? [];
+  const count = (status: string) => cells.filter((c) => c.status === status).length;
+  return JSON.stringify(
+    {
+      exitCode: outcome.exitCode,
+      runDir: outcome.runDir,
+      ...(outcome.reportPath ? { report: outcome.reportPath } : {}),
+      cells: { total: cells.length, ok: count('ok'), failed: count('failed'), skipped: count('skipped') },
+      failed: cells.filter((c) => c.status === 'failed').map((c) => ({ id: c.id, reason: c.reason ?? null })),
+    },
+    null,
+    2,
+  );
+}
+
 const validate: Command = {
   name: 'validate',
   summary: 'check specs against the schema, references, grid and expressions',
-  help: `Usage: causeway validate <spec.yaml...>
+  help: `Usage: causeway validate <spec.yaml...> [--json]
 
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
 data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise.`,
+Exit 0 when all specs are valid, 1 otherwise. --json prints one entry per spec:
+{ file, ok, cells, errors: [{ code, message, hint, where, text }] }.`,
   async run(argv) {
-    const { positionals } = parseCommandArgs('validate', argv, {});
+    const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' } });
+    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
+    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions }] = await Promise.all([
+      import('../spec/load.js'),
+      import('../spec/plan.js'),
+      import('../run/compile.js'),
+    ]);
     let failed = 0;
     for (const file of positionals) {
       try {
         const loaded = loadSpec(file);
         const plan = buildPlan(loaded);
         checkSpecExpressions(loaded, plan);
-        out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
+        report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
+        if (!values.json) out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
       } catch (e) {
         if (e instanceof CausewayError || e instanceof CausewayErrors) {
           const errors = e instanceof CausewayErrors ? e.errors : [e];
-          for (const err of errors) process.stderr.write(err.format() + '\n');
+          report.push({ file: displayPath(resolve(file)), ok: false, errors: errors.map(errorJson) });
+          if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
           failed++;
         } else throw e;
       }
     }
+    if (values.json) out(JSON.stringify(report, null, 2));
     return failed > 0 ? 1 : 0;
   },
 };
@@ -71,34 +104,24 @@ const plan: Command = {
 
 Expands the sensitivity grid into cells. Each cell's id is a hash of its resolved analysis
 definition (names, titles and report settings excluded), so the same analysis has the same id in
-any spec. --diff lists the cells added, removed and unchanged between two specs.
+any spec. --diff compares two specs for a reviewer, as Markdown: the spec paths that changed
+(old → new), the grid axes that changed, and the cells paired by grid point — changed (grouped by
+the paths that differ), added, removed and unchanged.
 
 Options:
   --json    machine-readable output
   --diff    compare the plans of two specs`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
+    const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
     if (values.diff) {
+      const { diffPlanSpecs, planDiffMarkdown } = await import('../spec/diff.js');
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
-      const before = buildPlan(loadSpec(positionals[0]));
-      const after = buildPlan(loadSpec(positionals[1]));
-      const diff = diffPlans(before, after);
-      if (values.json) {
-        const brief = (cells: typeof diff.added) => cells.map((c) => ({ id: c.id, axes: c.axes }));
-        out(JSON.stringify({ added: brief(diff.added), removed: brief(diff.removed), unchanged: brief(diff.unchanged) }, null, 2));
-      } else {
-        const row = (sign: string, c: (typeof diff.added)[number]) =>
-          `${sign} ${c.id}  ${Object.entries(c.axes).map(([p, v]) => `${p}=${canonicalJson(v)}`).join('  ') || '(base spec)'}`;
-        out(
-          [
-            `plan diff ${displayPath(resolve(positionals[0]))} → ${displayPath(resolve(positionals[1]))}: ` +
-              `${diff.added.length} added, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged`,
-            ...diff.added.map((c) => row('+', c)),
-            ...diff.removed.map((c) => row('-', c)),
-            ...diff.unchanged.map((c) => row('=', c)),
-          ].join('\n'),
-        );
-      }
+      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1])];
+      const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
+      const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
+      if (values.json) out(JSON.stringify(diff, null, 2));
+      else out(planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
@@ -127,7 +150,9 @@ Options:
   --max-cells N      allow a plan larger than sensitivity.max_cells
   --no-cache         recompute every cell (results are still written to the cache)
   --fail-fast        stop scheduling after the first failed cell (default: keep going)
-  --quiet            only failures and the final line`,
+  --quiet            only failures and the final line
+  --json             print a JSON summary (run folder, report, cell counts, failed cells) on
+                     standard output; progress goes to standard error`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },
@@ -138,19 +163,22 @@ Options:
       'no-cache': { type: 'boolean' },
       'fail-fast': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
+      json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('run takes one spec', 'run');
     const { runSpec } = await import('../run/run-spec.js');
     const outcome = await runSpec(positionals[0], {
       out: values.out as string | undefined,
-      jobs: intOption(values.jobs, 'jobs', 'run', 1),
+      jobs: intOption(values.jobs, 'jobs', 'run', 1, 256),
       shard: values.shard as string | undefined,
-      shardCount: intOption(values['shard-count'], 'shard-count', 'run', 1),
+      shardCount: intOption(values['shard-count'], 'shard-count', 'run', 1, 100_000),
       maxCells: intOption(values['max-cells'], 'max-cells', 'run', 1),
       noCache: Boolean(values['no-cache']),
       failFast: Boolean(values['fail-fast']),
       quiet: Boolean(values.quiet),
+      ...(values.json ? { log: toStderr } : {}),
     });
+    if (values.json) out(runJson(outcome));
     return outcome.exitCode;
   },
 };
@@ -172,7 +200,7 @@ Options:
   --videos N    videos (default 3327)
   --seed S      generator seed (default 20200705)
   --null        the treatment moves nothing (all true effects are zero)
-  --big         also write big_matrix.csv`,
+  --big         write the whole big_matrix.csv (else a placeholder of its first users)`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('synth', argv, {
       out: { type: 'string', short: 'o' },
@@ -184,13 +212,13 @@ Options:
       big: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, 'synth');
-    const { synthesize } = await import('../data/simulate.js');
+    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/simulate.js'), import('../spec/load.js')]);
     const result = await synthesize({
       out: resolve((values.out as string | undefined) ?? 'data/synthetic/18164998.zip'),
-      users: intOption(values.users, 'users', 'synth', 1) ?? 1411,
-      days: intOption(values.days, 'days', 'synth', 8),
-      videos: intOption(values.videos, 'videos', 'synth', 10),
-      seed: intOption(values.seed, 'seed', 'synth', 0) ?? 20200705,
+      users: intOption(values.users, 'users', 'synth', 1, 100_000) ?? 1411,
+      days: intOption(values.days, 'days', 'synth', 8, 3650),
+      videos: intOption(values.videos, 'videos', 'synth', 10, 10_000_000),
+      seed: intOption(values.seed, 'seed', 'synth', 0, 4_294_967_295) ?? 20200705,
       null: Boolean(values.null),
       matrix: values.big ? 'big' : 'small',
     });
@@ -212,7 +240,7 @@ Options:
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, { template: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('report takes one run directory', 'report');
-    const { renderReport } = await import('../report/index.js');
+    const [{ renderReport }, { displayPath }] = await Promise.all([import('../report/index.js'), import('../spec/load.js')]);
     const written = await renderReport(resolve(positionals[0]), { template: values.template as string | undefined });
     out(`wrote ${displayPath(written.reportPath)}`);
     return 0;
@@ -221,45 +249,67 @@ Options:
 
 const compare: Command = {
   name: 'compare',
-  summary: 'compare two runs: changed estimates and CIs, plus the spec diff',
-  help: `Usage: causeway compare <runA> <runB> [--json] [--out FILE]
+  summary: 'compare two runs: changed estimates ranked by size, plus the spec diff',
+  help: `Usage: causeway compare <runA> <runB> [--json] [--all] [--fail-on LIST] [--out FILE]
 
-Prints a Markdown table of estimates and CIs that changed between two run directories, with the
-spec diff — ready to paste into a pull request.
+Prints what changed between two run directories, ready to paste into a pull request: the spec paths
+that changed (A → B), then the changed estimates of the estimands the report shows, ranked by
+|change| / the standard error of A's estimate, with sign flips and zero-crossings flagged, cells
+present in only one run, and the line diff of the resolved specs.
 
 Options:
-  --json       JSON instead of Markdown
-  --out FILE   write to FILE instead of standard output`,
+  --json           JSON instead of Markdown
+  --all            also list estimands the report does not show (ate_gcomp, y1, y10_debiased, …)
+  --fail-on LIST   exit 1 when the comparison shows any of (comma-separated): sign-flip,
+                   zero-crossing, status (a cell's status changed), cells (a cell in only one
+                   run), any (anything changed) — a gate for CI
+  --out FILE       write to FILE instead of standard output`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('compare', argv, { json: { type: 'boolean' }, out: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('compare', argv, {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      out: { type: 'string' },
+    });
     if (positionals.length !== 2) throw new UsageError('compare takes two run directories', 'compare');
-    const { compareRuns } = await import('../report/index.js');
-    const result = await compareRuns(resolve(positionals[0]), resolve(positionals[1]));
+    const { compareRuns, gateFailures, GATES } = await import('../report/compare.js');
+    const gates = values['fail-on'] === undefined ? [] : String(values['fail-on']).split(',').map((g) => g.trim());
+    for (const g of gates) {
+      if (!(GATES as readonly string[]).includes(g)) throw new UsageError(`--fail-on takes ${GATES.join(', ')} (got '${g}')`, 'compare');
+    }
+    const result = compareRuns(positionals[0]!, positionals[1]!, { all: values.all === true });
     const text = values.json ? JSON.stringify(result.json, null, 2) : result.markdown;
     if (values.out) {
       const { writeFileAtomic } = await import('../report/files.js');
       const target = resolve(values.out as string);
       writeFileAtomic(dirname(target), basename(target), text.endsWith('\n') ? text : text + '\n');
     } else out(text);
-    return 0;
+    const failures = gateFailures(result.json, gates as Array<(typeof GATES)[number]>);
+    for (const f of failures) process.stderr.write(`causeway compare: gate failed: ${f}\n`);
+    return failures.length ? 1 : 0;
   },
 };
 
 const merge: Command = {
   name: 'merge',
   summary: 'assemble shard outputs into one run',
-  help: `Usage: causeway merge <run-dir> [--spec FILE]
+  help: `Usage: causeway merge <run-dir> [--spec FILE] [--wait SECONDS] [--json]
 
 Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run directory whose
 results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
 
 Options:
-  --spec FILE   the spec the shards ran (default: the path the shards recorded)`,
+  --spec FILE       the spec the shards ran (default: the path the shards recorded)
+  --wait SECONDS    while shards are missing or interrupted, poll for up to this long before failing
+                    (a merge job started beside the shard jobs; docs/batch.md)
+  --json            print a JSON summary as 'causeway run --json' does`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');
+    const waitSeconds = intOption(values.wait, 'wait', 'merge', 0, 604_800);
     const { mergeRun } = await import('../run/run-spec.js');
-    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined });
+    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds, ...(values.json ? { log: toStderr } : {}) });
+    if (values.json) out(runJson(outcome));
     return outcome.exitCode;
   },
 };

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { UsageError } from './args.js';
+import { closest } from '../spec/closest.js';
 import { commands, type Command } from './commands.js';
 
 export const VERSION: string = (
@@ -43,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command: Command | undefined = commands[name];
   if (!command) {
-    process.stderr.write(`causeway: unknown command '${name}'. Run 'causeway --help' for the list.\n`);
+    const guess = closest(name, Object.keys(commands));
+    process.stderr.write(`causeway: unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}. Run 'causeway --help' for the list.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -69,7 +71,8 @@ export function reportError(e: unknown, command?: Command): number {
   }
   if (e instanceof CausewayError) {
     process.stderr.write(e.format() + '\n');
-    return 1;
+    // a bad --shard / --shard-count or scheduler index is a usage mistake, like any other flag's
+    return e.code === 'RUN_SHARD' ? 2 : 1;
   }
   const err = e as Error;
   process.stderr.write(`causeway: internal error: ${err?.message ?? String(e)}\n`);

@@ -161,6 +161,28 @@ export function sortEvents(events: ColumnTable): ColumnTable {
   return { length: n, numeric, categorical };
 }
 
+/**
+ * One quality row per column with empty cells: the real user_features.csv (onehot_feat4, 12–17) and
+ * item_daily_features.csv (video_duration, video_tag_name, collect_*) have some (docs/data.md).
+ */
+function emptyCellRows(result: CsvResult, table: string, action: (column: string, numeric: boolean) => string): QualityRow[] {
+  const out: QualityRow[] = [];
+  const { numeric, categorical, length } = result.table;
+  for (const name of result.header) {
+    let empty = 0;
+    const values = numeric[name];
+    const codes = categorical[name]?.codes;
+    if (values) for (let i = 0; i < length; i++) empty += values[i] !== values[i] ? 1 : 0;
+    else if (codes) for (let i = 0; i < length; i++) empty += codes[i] < 0 ? 1 : 0;
+    if (empty > 0) out.push({ check: `missing_cells:${table}.${name}`, rows: empty, share: empty / Math.max(1, length), action: action(name, values !== undefined) });
+  }
+  return out;
+}
+
+const USER_EMPTY_ACTION = () => 'kept empty: as a covariate, numeric median-imputed, categorical level "missing"';
+const ITEM_EMPTY_ACTION = (column: string, numeric: boolean) => !numeric ? 'kept empty'
+  : `kept empty: item.avg_${column} averages a video's non-empty days` + (column === 'show_cnt' ? ', avg_play_cnt where it has none' : ' (missing where it has none)');
+
 interface SideTables {
   itemCategories?: LoadedData['itemCategories'];
   itemDaily?: ColumnTable;
@@ -196,6 +218,7 @@ async function readSideTables(archive: Archive, req: DataRequest, counter: { byt
       if (r.rowsDroppedMissingId > 0) {
         quality.push({ check: 'item_daily_missing_video_id', rows: r.rowsDroppedMissingId, share: r.rowsDroppedMissingId / Math.max(1, r.rowsRead), action: 'dropped' });
       }
+      quality.push(...emptyCellRows(r, 'item_daily_features', ITEM_EMPTY_ACTION));
     }
     if (req.tables.includes('kuairec_caption_category')) {
       const kindOf = (name: string): CsvColumnKind => (CAPTION_NUMERIC.includes(name) ? 'number' : 'category');
@@ -286,6 +309,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     }
     quality.push({ check: 'events_without_user_features', rows: unknownUserEvents, share: events.length ? unknownUserEvents / events.length : 0,
       action: `kept (${unknownUsers} users have no row in user_features.csv; their features are missing)` });
+    quality.push(...emptyCellRows(usersResult, 'user_features', USER_EMPTY_ACTION));
 
     const out: LoadedData = {
       events,

@@ -1,9 +1,10 @@
 /**
  * Learners keyed by model kind. Estimators ask the registry for a learner from a model spec, so any
- * estimator takes any model (linear, logistic here; gbm registers itself from src/estimate/gbm/).
+ * estimator takes any model. The registry below is the one list of learner kinds.
  */
 import { CausewayError } from '../errors.js';
 import type { Rng } from '../rng.js';
+import { gbmFromSpec } from './gbm/index.js';
 import { fitLinear, fitLogistic, predictLinear, predictLogistic } from './linear.js';
 import type { CrossfitFolds, DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
 
@@ -66,16 +67,13 @@ export function logisticLearner(spec: ModelSpec = { kind: 'logistic' }): Learner
   };
 }
 
-const registry = new Map<string, LearnerFactory>([
+/** Every learner kind a model spec may name. */
+const registry: ReadonlyMap<string, LearnerFactory> = new Map<string, LearnerFactory>([
   ['linear', (spec) => linearLearner(spec)],
   ['ridge', (spec) => linearLearner({ ...spec, alpha: typeof spec.alpha === 'number' ? spec.alpha : 1 })],
   ['logistic', (spec) => logisticLearner(spec)],
+  ['gbm', (spec, rng) => gbmFromSpec(spec, rng)],
 ]);
-
-/** Register a learner kind (src/estimate/gbm/ registers 'gbm'). */
-export function registerLearner(kind: string, factory: LearnerFactory): void {
-  registry.set(kind, factory);
-}
 
 export function learnerKinds(): string[] {
   return [...registry.keys()].sort();

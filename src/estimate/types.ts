@@ -60,7 +60,7 @@ export interface EstimatorResult {
   /** overlap, balance, ess, nuisance performance, importance… */
   diagnostics: Record<string, unknown>;
   warnings: string[];
-  /** cross-fitted estimators: each user's fold in each split (run/cell.ts moves it out of results.json) */
+  /** cross-fitted estimators: each user's fold in each split (src/analysis/index.ts moves it out of the entry) */
   folds?: CrossfitFolds;
 }
 

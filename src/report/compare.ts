@@ -1,12 +1,15 @@
 /**
  * `causeway compare <runA> <runB>`: what changed between two runs, ready to paste in a pull request —
- * a Markdown table of changed estimates and intervals (per cell, estimator, estimand), cells present in
- * only one run, and a unified line diff of the two spec.resolved.yaml files.
+ * the spec paths that changed, then the changed estimates ranked by |change| / A's standard error (the
+ * estimands the report shows, unless `all`), cells present in only one run, and a line diff of the two
+ * spec.resolved.yaml files. `gateFailures` names what trips an opt-in CI gate (`--fail-on`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { diffSpecValues, type PathChange } from '../spec/diff.js';
 import { escapeMarkdown, formatInterval, markdownTable, zeroVerdict } from './format.js';
-import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from './results.js';
+import { stableStringify, type CellResult, type EstimateValue, type JsonValue, type Results } from '../results/index.js';
 import { readResults } from './writer.js';
 
 export interface EstimateChange {
@@ -27,6 +30,8 @@ export interface EstimateChange {
   zeroCrossingChanged: boolean;
   /** present in only one run */
   presence: 'both' | 'only_a' | 'only_b';
+  /** |Δ| / the standard error of A's estimate (its SE, else its 95% CI width / 3.92); null without one */
+  z: number | null;
 }
 
 export interface CompareJson {
@@ -39,6 +44,10 @@ export interface CompareJson {
   cellsOnlyA: string[];
   cellsOnlyB: string[];
   statusChanges: Array<{ cell: string; a: string; b: string }>;
+  /** changed estimates left out because the report does not show their estimand (`all` keeps them) */
+  hidden: number;
+  /** the resolved specs' changed paths (old → new) */
+  specChanges: PathChange[];
   specDiff: string;
 }
 
@@ -50,6 +59,49 @@ export interface CompareResult {
 export interface CompareOptions {
   /** relative tolerance under which two estimates count as unchanged (default 0: any difference) */
   tolerance?: number;
+  /** keep estimands the report does not show (internal pieces such as ate_gcomp, y10_debiased) */
+  all?: boolean;
+}
+
+/**
+ * Estimands the report shows: totals, natural and controlled direct and indirect effects, SEM paths,
+ * and the debiased twins of the mediation effects. Other keys (potential-outcome means, the g-computation
+ * piece of AIPW, reverse-indirect checks) are internal and left out of a comparison unless asked for.
+ */
+const REPORTED_ESTIMAND = /^(ate|te|total|nde|nie|indirect|c_prime|alpha|beta|cde_[a-z0-9_.]+?)(_debiased)?$/;
+export const isReportedEstimand = (key: string): boolean => REPORTED_ESTIMAND.test(key) && !/^cde_.*_debiased$/.test(key);
+
+/** Conditions that can fail a CI gate: `causeway compare --fail-on sign-flip,zero-crossing`. */
+export const GATES = ['sign-flip', 'zero-crossing', 'status', 'cells', 'any'] as const;
+export type Gate = (typeof GATES)[number];
+
+/** What trips each requested gate, as sentences; [] when the comparison passes. */
+export function gateFailures(j: CompareJson, gates: readonly Gate[]): string[] {
+  const out: string[] = [];
+  const flips = j.changes.filter((c) => c.signChanged).length;
+  const crossings = j.changes.filter((c) => c.zeroCrossingChanged).length;
+  for (const g of gates) {
+    if (g === 'sign-flip' && flips) out.push(`${flips} estimate(s) changed sign`);
+    if (g === 'zero-crossing' && crossings) out.push(`${crossings} interval(s) changed whether they exclude zero`);
+    if (g === 'status' && j.statusChanges.length) out.push(`${j.statusChanges.length} cell(s) changed status`);
+    if (g === 'cells' && (j.cellsOnlyA.length || j.cellsOnlyB.length)) out.push(`${j.cellsOnlyA.length + j.cellsOnlyB.length} cell(s) are in only one run`);
+    if (g === 'any' && (j.changes.length || j.statusChanges.length || j.cellsOnlyA.length || j.cellsOnlyB.length)) out.push(`${j.changes.length} estimate(s) changed`);
+  }
+  return out;
+}
+
+function standardError(v: EstimateValue | undefined): number | null {
+  if (typeof v?.se === 'number' && Number.isFinite(v.se) && v.se > 0) return v.se;
+  const ci = ciOf(v);
+  return ci && ci[1] > ci[0] ? (ci[1] - ci[0]) / 3.92 : null;
+}
+
+function specChanges(a: string, b: string): PathChange[] {
+  try {
+    return diffSpecValues(parseYaml(a) ?? {}, parseYaml(b) ?? {});
+  } catch {
+    return []; // an unreadable spec copy still gets the line diff
+  }
 }
 
 /** Unified-style line diff (LCS) with 3 lines of context; '' when equal. */
@@ -178,6 +230,7 @@ export function compareResults(a: Results, b: Results, specA: string, specB: str
   const pairs = pairCells(a.cells, b.cells);
   const changes: EstimateChange[] = [];
   let unchanged = 0;
+  let hidden = 0;
   const statusChanges: CompareJson['statusChanges'] = [];
   for (const [ca, cb] of pairs) {
     const id = ca.id === cb.id ? ca.id : `${ca.id} → ${cb.id}`;
@@ -199,7 +252,12 @@ export function compareResults(a: Results, b: Results, specA: string, specB: str
         unchanged++;
         continue;
       }
+      if (!opts.all && !isReportedEstimand(ref.estimand)) {
+        hidden++;
+        continue;
+      }
       const signChanged = va !== null && vb !== null && Math.sign(va) !== Math.sign(vb);
+      const se = standardError(ea?.value);
       const zeroCrossingChanged = !!ciA && !!ciB && zeroVerdict(ciA) !== zeroVerdict(ciB);
       changes.push({
         cell: id,
@@ -216,9 +274,17 @@ export function compareResults(a: Results, b: Results, specA: string, specB: str
         signChanged,
         zeroCrossingChanged,
         presence,
+        z: va !== null && vb !== null && se !== null ? Math.abs(vb - va) / se : null,
       });
     }
   }
+  // Largest change relative to A's uncertainty first; then by |Δ|; ties in a fixed order.
+  const order = (c: EstimateChange) => [c.z ?? -1, Math.abs(c.delta ?? 0)];
+  changes.sort((x, y) => {
+    const [zx, dx] = order(x);
+    const [zy, dy] = order(y);
+    return zy! - zx! || dy! - dx! || (x.cell + x.estimator + (x.outcome ?? '') + x.estimand < y.cell + y.estimator + (y.outcome ?? '') + y.estimand ? -1 : 1);
+  });
   const pairedA = new Set(pairs.map(([x]) => x));
   const pairedB = new Set(pairs.map(([, y]) => y));
   const cellsOnlyA = a.cells.filter((c) => !pairedA.has(c)).map((c) => c.id).sort();
@@ -234,6 +300,8 @@ export function compareResults(a: Results, b: Results, specA: string, specB: str
     cellsOnlyA,
     cellsOnlyB,
     statusChanges,
+    hidden,
+    specChanges: specChanges(specA, specB),
     specDiff,
   };
   return { markdown: compareMarkdown(json), json };
@@ -245,9 +313,26 @@ function compareMarkdown(j: CompareJson): string {
   lines.push('');
   lines.push(`A = ${escapeMarkdown(j.runA)} · B = ${escapeMarkdown(j.runB)}`);
   lines.push('');
+  if (j.specChanges.length) {
+    lines.push('| Spec path | A | B |', '| --- | --- | --- |');
+    const show = (v: unknown) => (v === undefined ? '—' : `\`${escapeMarkdown(JSON.stringify(v))}\``);
+    for (const c of j.specChanges) lines.push(`| \`${c.path}\` | ${show(c.old)} | ${show(c.new)} |`);
+    lines.push('');
+  }
   const flagged = j.changes.filter((c) => c.signChanged || c.zeroCrossingChanged).length;
-  lines.push(`${j.changes.length} estimate(s) changed, ${j.unchanged} unchanged` + (flagged ? `; **${flagged} changed sign or zero-crossing**` : '') + '.');
+  const large = j.changes.filter((c) => c.z !== null && c.z >= 1).length;
+  lines.push(
+    `${j.changes.length} estimate(s) changed, ${j.unchanged} unchanged` +
+      (j.changes.length ? `; ${large} by one standard error or more` : '') +
+      (flagged ? `; **${flagged} changed sign or zero-crossing**` : '') +
+      '.' +
+      (j.hidden ? ` ${j.hidden} change(s) of estimands the report does not show are left out (\`--all\` lists them).` : ''),
+  );
   lines.push('');
+  // One label per cell pair instead of repeating two ids on every row.
+  const cellNames = new Map<string, string>();
+  for (const c of j.changes) if (!cellNames.has(c.cell)) cellNames.set(c.cell, `c${cellNames.size + 1}`);
+  const manyCells = cellNames.size > 1;
   if (j.changes.length) {
     const rows = j.changes.map((c) => {
       const flags: string[] = [];
@@ -256,28 +341,29 @@ function compareMarkdown(j: CompareJson): string {
       if (c.signChanged) flags.push('sign flipped');
       if (c.zeroCrossingChanged && c.ciA && c.ciB) flags.push(`${zeroVerdict(c.ciA).replace('interval ', '')} → ${zeroVerdict(c.ciB).replace('interval ', '')}`);
       return {
-        cell: c.cell,
+        cell: cellNames.get(c.cell)!,
         estimator: c.outcome ? `${c.estimator} (${c.outcome})` : c.estimator,
         estimand: c.estimand,
         a: c.a,
         b: c.b,
         delta: c.delta,
+        z: c.z,
         ci: `${formatInterval(c.ciA)} → ${formatInterval(c.ciB)}`,
-        width: c.ciWidthDelta,
         flags: flags.join('; ') || null,
       };
     });
+    if (!manyCells) lines.push(`Cell \`${[...cellNames.keys()][0]}\`:`, '');
     lines.push(
       markdownTable({
         columns: [
-          { key: 'cell', label: 'Cell', format: 'code' },
+          ...(manyCells ? [{ key: 'cell', label: 'Cell' }] : []),
           { key: 'estimator', label: 'Estimator' },
           { key: 'estimand', label: 'Estimand' },
           { key: 'a', label: 'A', format: 'num' },
           { key: 'b', label: 'B', format: 'num' },
           { key: 'delta', label: 'Δ', format: 'num' },
+          { key: 'z', label: '|Δ| / SE(A)', format: 'num' },
           { key: 'ci', label: '95% CI (A → B)', align: 'right' },
-          { key: 'width', label: 'Δ CI width', format: 'num' },
           { key: 'flags', label: 'Sign / zero' },
         ],
         // the CI column is pre-formatted text of numbers only (no data text)
@@ -285,6 +371,15 @@ function compareMarkdown(j: CompareJson): string {
       }),
     );
     lines.push('');
+    if (manyCells) {
+      const axesOf = new Map(j.changes.map((c) => [c.cell, c.axes]));
+      lines.push('| Cell | Ids (A → B) | Grid point |', '| --- | --- | --- |');
+      for (const [cell, name] of cellNames) {
+        const axes = Object.entries(axesOf.get(cell) ?? {}).map(([p, v]) => `${p}=${JSON.stringify(v)}`).join(', ');
+        lines.push(`| ${name} | \`${cell}\` | ${escapeMarkdown(axes) || '(base spec)'} |`);
+      }
+      lines.push('');
+    }
   }
   if (j.statusChanges.length) {
     lines.push('Cell status changes: ' + j.statusChanges.map((s) => `\`${s.cell}\` ${s.a} → ${s.b}`).join(', ') + '.');
@@ -305,6 +400,12 @@ function compareMarkdown(j: CompareJson): string {
 export function compareRuns(runA: string, runB: string, opts: CompareOptions = {}): CompareResult {
   const a = readResults(runA);
   const b = readResults(runB);
-  return compareResults(a, b, readSpec(runA), readSpec(runB), [runA, runB], opts);
+  return compareResults(a, b, readSpec(runA), readSpec(runB), [shownPath(runA), shownPath(runB)], opts);
+}
+
+/** A run folder as a reader knows it: relative to the working folder when inside it, else as given. */
+function shownPath(dir: string): string {
+  const rel = relative(process.cwd(), resolve(dir));
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : dir;
 }
 

@@ -5,7 +5,7 @@
  * the cache and shards) and are kept out of results.json, where they would be one row per user per
  * estimator per split per cell.
  */
-import type { CellResult } from './results.js';
+import type { CellResult } from '../results/index.js';
 
 export const CROSSFIT_FOLDS_FILE = 'crossfit_folds.csv';
 

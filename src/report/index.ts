@@ -2,7 +2,7 @@
  * report/: renderings of one results value — report.md from Handlebars templates, figures (chart.js on
  * @napi-rs/canvas), CSV tables, the run directory, re-rendering and run comparison.
  */
-export * from './results.js';
+export * from '../results/index.js';
 export { writeRunDirectory, renderReport, readResults, validateResults, runDirectoryFor, type WriteRunOptions, type ManifestInfo, type Manifest, type WrittenRun, type RenderOptions, type FigureFormat } from './writer.js';
 export { compareRuns, compareResults, lineDiff, type CompareResult, type CompareJson, type EstimateChange, type CompareOptions } from './compare.js';
 export { resolveTemplate, renderTemplate, defaultTemplateDir, type TemplateRef } from './template.js';

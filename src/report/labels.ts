@@ -6,8 +6,9 @@
  * `EstimatorEntry.label`); `estimatorLabel` falls back to what the kind and diagnostics reveal, since
  * results.json carries no estimator options.
  */
-import type { EstimatorEntry, JsonValue } from './results.js';
+import type { EstimatorEntry, JsonValue } from '../results/index.js';
 import { formatNumber } from './format.js';
+import { findKind } from '../estimate/kinds/index.js';
 
 type Rec = Record<string, unknown>;
 
@@ -15,62 +16,13 @@ function isRec(x: unknown): x is Rec {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** The model kind an estimator option names: a models-table entry (`gbm: {kind: gbm}`) or a kind itself. */
-function modelKind(name: unknown, models: Record<string, unknown>): string | null {
-  if (isRec(name) && typeof name.kind === 'string') return name.kind;
-  if (typeof name !== 'string') return null;
-  const m = models[name];
-  return isRec(m) && typeof m.kind === 'string' ? m.kind : name;
-}
-
-function hasCrossfit(spec: Rec): boolean {
-  const c = spec.crossfit;
-  return c === true || (isRec(c) && (c.folds === undefined || (typeof c.folds === 'number' && c.folds > 1)));
-}
-
 /**
  * A label from the estimator's spec entry and the spec's models table, e.g.
- * `{kind: ipw, stabilize: true, clip: [0.02, 0.98]}` → "IPW (stabilized, clipped [0.02, 0.98], capped at q0.99)".
- * Defaults follow estimate/: ipw stabilizes, clips at [0.02, 0.98] and caps at the 0.99 quantile.
+ * `{kind: ipw, stabilize: true, clip: [0.02, 0.98]}` → "IPW (stabilized, clipped [0.02, 0.98], capped at q0.99)";
+ * each kind writes its own (src/estimate/kinds/<kind>.ts, `label`).
  */
 export function labelFromSpec(spec: Rec & { kind: string }, models: Record<string, unknown> = {}): string {
-  const cf = hasCrossfit(spec);
-  const outcome = modelKind(spec.outcome ?? spec.outcome_model, models);
-  const propensity = modelKind(spec.propensity, models);
-  switch (spec.kind) {
-    case 'difference_in_means':
-      return 'Difference in means (unadjusted)';
-    case 'regression_adjustment':
-      return `Regression adjustment (${outcome ?? 'linear'})`;
-    case 'ipw': {
-      const parts = [spec.stabilize === false ? 'unstabilized' : 'stabilized'];
-      const clip = spec.clip === undefined ? [0.02, 0.98] : spec.clip;
-      if (Array.isArray(clip)) parts.push(`clipped [${clip.join(', ')}]`);
-      const cap = spec.cap_quantile === undefined ? 0.99 : spec.cap_quantile;
-      if (typeof cap === 'number') parts.push(`capped at q${cap}`);
-      if (propensity && propensity !== 'logistic') parts.push(`${propensity} propensity`);
-      return `IPW (${parts.join(', ')})`;
-    }
-    case 'gcomp':
-      return `G-computation${cf ? ', cross-fitted' : ''} (${outcome ?? 'linear'})`;
-    case 'aipw':
-      return `AIPW, ${cf ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''})`;
-    case 'msm':
-      return 'Marginal structural model (IPW-weighted)';
-    case 'sem_path':
-      return 'SEM path model (product of coefficients)';
-    case 'mediation': {
-      const m = modelKind(spec.mediator_model, models) ?? 'linear';
-      const y = modelKind(spec.outcome_model, models) ?? 'linear';
-      const models2 = m === y ? m : `${m} M, ${y} Y`;
-      const method = spec.method === 'both' ? ': plug-in and debiased' : spec.method === 'debiased' ? ', debiased' : '';
-      return `Mediation g-formula${cf ? ', cross-fitted' : ''} (${models2})${method}`;
-    }
-    case 'mediation_debiased':
-      return `Mediation, debiased EIF, cross-fitted (${outcome ?? modelKind(spec.mediator_model, models) ?? 'gbm'})`;
-    default:
-      return spec.kind;
-  }
+  return findKind(spec.kind)?.label(spec, models) ?? spec.kind;
 }
 
 function foldCount(d: Rec): number | null {
@@ -79,41 +31,13 @@ function foldCount(d: Rec): number | null {
   return null;
 }
 
-/** The entry's `label`, else one derived from its kind and diagnostics. */
+/** The entry's `label`, else one its kind derives from its diagnostics (`labelFromResult`). */
 export function estimatorLabel(e: Pick<EstimatorEntry, 'id' | 'kind' | 'label' | 'diagnostics'>): string {
   if (e.label) return e.label;
   const d = (e.diagnostics ?? {}) as Rec;
-  const method = typeof d.method === 'string' ? d.method : '';
   const folds = foldCount(d);
-  const cf = folds !== null && folds > 1 ? `cross-fitted (${folds} folds)` : null;
-  switch (e.kind) {
-    case 'difference_in_means':
-      return 'Difference in means (unadjusted)';
-    case 'regression_adjustment':
-      return 'Regression adjustment';
-    case 'ipw': {
-      const parts: string[] = [];
-      const w = isRec(d.weights) ? d.weights : null;
-      // stabilized weights average 1 (E[A·p/e] = p), unstabilized ones 2
-      if (w && typeof w.mean === 'number') parts.push(Math.abs(w.mean - 1) < 0.3 ? 'stabilized' : 'unstabilized');
-      if (typeof d.weight_cap === 'number') parts.push(`capped at ${formatNumber(d.weight_cap)}`);
-      return parts.length ? `IPW (${parts.join(', ')})` : 'IPW';
-    }
-    case 'msm':
-      return typeof d.weight_spec === 'string' ? `Marginal structural model (${d.weight_spec.replace(/_/g, ' ')})` : 'Marginal structural model (IPW-weighted)';
-    case 'gcomp':
-      return cf || /cross-fitted/.test(method) ? `G-computation, ${cf ?? 'cross-fitted'}` : 'G-computation (outcome regression)';
-    case 'aipw':
-      return `AIPW, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
-    case 'sem_path':
-      return 'SEM path model (product of coefficients)';
-    case 'mediation':
-    case 'mediation_debiased':
-      if (/debiased/.test(method)) return `Mediation, ${cf ?? 'cross-fitted'}: plug-in and debiased`;
-      return 'Mediation g-formula (regression)';
-    default:
-      return e.kind;
-  }
+  const crossfitNote = folds !== null && folds > 1 ? `cross-fitted (${folds} folds)` : null;
+  return findKind(e.kind)?.labelFromResult({ diagnostics: d, crossfitNote, formatNumber: (x) => formatNumber(x) }) ?? e.kind;
 }
 
 /**

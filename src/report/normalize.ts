@@ -6,7 +6,22 @@
  * *_performance, residual_mediator_outcome [], readiness [], importance/moderator_importance with
  * importance_share, heterogeneity with segment_value/total_effect). Anything unrecognised is ignored.
  */
-import type { BalanceRow, CellDiagnostics, ImportanceRow, NuisanceRow, OverlapSummary, ReadinessCheck, SegmentEffect, WeightDistribution } from './results.js';
+import type { BalanceRow, ImportanceRow, NuisanceRow, OverlapSummary, ReadinessCheck, ResidualMediatorOutcome, SegmentEffect, WeightDistribution } from '../results/index.js';
+
+/** The report's view of a diagnostics record: each known key in the report's own shape (results schema). */
+export interface NormalizedDiagnostics {
+  overlap?: OverlapSummary;
+  balance?: BalanceRow[];
+  ess?: number;
+  essShare?: number;
+  weights?: WeightDistribution;
+  nuisance?: NuisanceRow[];
+  importance?: ImportanceRow[];
+  heterogeneity?: SegmentEffect[];
+  residualMediatorOutcome?: ResidualMediatorOutcome;
+  readiness?: ReadinessCheck[];
+  [key: string]: unknown;
+}
 
 type Rec = Record<string, unknown>;
 
@@ -168,9 +183,9 @@ function heterogeneityFrom(x: unknown): SegmentEffect[] | null {
   return out.length ? out : null;
 }
 
-function residualFrom(d: Rec): CellDiagnostics['residualMediatorOutcome'] | undefined {
+function residualFrom(d: Rec): ResidualMediatorOutcome | undefined {
   const mine = d.residualMediatorOutcome;
-  if (isRec(mine) && isRec(mine.raw) && isRec(mine.residual)) return mine as CellDiagnostics['residualMediatorOutcome'];
+  if (isRec(mine) && isRec(mine.raw) && isRec(mine.residual)) return mine as unknown as ResidualMediatorOutcome;
   const rows = d.residual_mediator_outcome;
   if (!Array.isArray(rows) || rows.length < 2) return undefined;
   const pick = (r: unknown) => (isRec(r) ? { pearson: num(r.pearson_corr) ?? num(r.pearson), spearman: num(r.spearman_corr) ?? num(r.spearman) } : { pearson: null, spearman: null });
@@ -195,8 +210,8 @@ export function readinessFrom(x: unknown): ReadinessCheck[] {
 }
 
 /** Normalized view of one diagnostics record (estimator or cell). `model` names the estimator for nuisance rows. */
-export function normalizeDiagnostics(d: Record<string, unknown> | undefined, model: string): CellDiagnostics {
-  const out: CellDiagnostics = {};
+export function normalizeDiagnostics(d: Record<string, unknown> | undefined, model: string): NormalizedDiagnostics {
+  const out: NormalizedDiagnostics = {};
   if (!d) return out;
   const overlap = overlapFrom(d.overlap) ?? (isRec(d.propensity) ? overlapFrom(d.propensity) ?? (isRec(d.propensity.x) ? overlapFrom(d.propensity.x) : null) : null);
   if (overlap) out.overlap = overlap;

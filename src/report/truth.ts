@@ -7,7 +7,7 @@
  * different measure gets no comparison; a different threshold or mediator gets a caution (TE does not
  * depend on the mediator, so it is still compared).
  */
-import type { CellResult, EstimateValue, EstimatorEntry } from './results.js';
+import type { CellResult, EstimateValue, EstimatorEntry } from '../results/index.js';
 import { formatNumber } from './format.js';
 
 type Rec = Record<string, unknown>;

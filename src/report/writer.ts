@@ -9,10 +9,11 @@ import { join, relative, resolve, sep } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CausewayError } from '../errors.js';
 import { CROSSFIT_FOLDS_FILE } from './crossfit.js';
+import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
-import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from './results.js';
+import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
 import { defaultTemplateDir, renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
 
 export type FigureFormat = 'png' | 'svg';
@@ -192,7 +193,7 @@ function writeReportScope(root: string, dir: string, results: Results, model: Re
 }
 
 function figureFormats(results: Results, given?: FigureFormat[]): FigureFormat[] {
-  const f = given ?? results.spec.report?.formats ?? ['png'];
+  const f = given ?? results.spec.report?.formats ?? specDefaults().formats;
   return f.includes('png') ? [...new Set(f)] : ['png', ...new Set(f)];
 }
 

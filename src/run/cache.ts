@@ -21,7 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp, readFileSync, realpathSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { CellResult } from '../report/results.js';
+import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
 
 export const CACHE_FORMAT = 'causeway.cell-cache/1';

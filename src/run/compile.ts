@@ -1,6 +1,8 @@
 /**
  * Compiling a cell's spec into the plain values each stage takes: a DataRequest for data/, a
- * PanelDefinition for panel/, a FrameDefinition for frame/, the estimator list and their context.
+ * PanelDefinition for panel/, a FrameDefinition for frame/, the analysis settings for analysis/ (the
+ * estimator list, their context, diagnostics, heterogeneity, sensitivity, definitions). The only reader
+ * of the raw spec below run/; every default the stages need is applied here.
  * Also the whole-spec check that runs before any data is read (`causeway validate`): expressions,
  * history names and every column the treatment, mediator, outcomes and covariates name.
  */
@@ -13,11 +15,15 @@ import { joinPointer, locate, type SourceMap } from '../spec/source.js';
 import type { CausewaySpec } from '../spec/types.generated.js';
 import { checkPanelDefinition, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
-import { compileRowExpression, type CompiledRowExpression } from '../panel/index.js';
+import { compileRowExpression, type CompiledRowExpression } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
 import type { DataRequest } from '../data/index.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
+import { kindInfo } from '../estimate/kinds/index.js';
 import { resolve } from 'node:path';
+import type { AnalysisSettings, CellHeterogeneity } from '../analysis/index.js';
+import type { SensitivitySettings } from '../sensitivity/cell.js';
+import { specDefaults } from '../spec/defaults.js';
 
 export interface CompiledCell {
   dataRequest: DataRequest;
@@ -33,7 +39,12 @@ export interface CompiledCell {
   estimators: EstimatorSpec[];
   models: Record<string, ModelSpec>;
   bootstrap: { reps: number; level: number } | undefined;
+  /** the analysis stage's input (src/analysis/): every setting typed and defaulted here */
+  analysis: AnalysisSettings;
 }
+
+/** Cell-level diagnostics when the spec lists none. */
+const DEFAULT_CELL_DIAGNOSTICS = ['overlap', 'balance', 'readiness', 'residual_mediator_outcome'];
 
 function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
   const pos = locate(source, pointer);
@@ -47,7 +58,7 @@ export function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: Pa
   return {
     source: spec.data.source,
     path: spec.data.path ? resolve(baseDir, spec.data.path) : undefined,
-    matrix: spec.data.matrix ?? 'small',
+    matrix: spec.data.matrix ?? specDefaults().matrix,
     sample: { modulus: spec.data.sample?.modulus ?? 1, remainder: spec.data.sample?.remainder ?? 0 },
     tables,
     itemDailyColumns: itemDaily,
@@ -104,6 +115,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   checkCovariates(covariates.numeric, 'numeric');
   checkCovariates(covariates.categorical, 'categorical');
   for (const [col, by] of Object.entries(spec.heterogeneity?.by ?? {})) requireColumn(col, joinPointer('/heterogeneity/by', col), 'heterogeneity column');
+  errors.push(...estimatorReferenceErrors(spec.estimators as unknown as EstimatorSpec[], source));
 
   let population: CompiledRowExpression | null = null;
   if (spec.population) {
@@ -136,6 +148,31 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     ...((spec.models ?? {}) as Record<string, ModelSpec>),
   };
   const bootstrapSpec = spec.uncertainty?.bootstrap;
+  const estimators = resolveEstimators(spec.estimators as unknown as EstimatorSpec[]);
+  const bootstrap = bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined;
+  const populationRule = spec.population ?? '(all panel rows)';
+  const analysis: AnalysisSettings = {
+    seed: spec.seed ?? specDefaults().seed,
+    estimators,
+    models,
+    bootstrap,
+    secondaryOutcomes: spec.outcomes.secondary ?? [],
+    diagnostics: spec.diagnostics ?? DEFAULT_CELL_DIAGNOSTICS,
+    heterogeneity: (spec.heterogeneity as CellHeterogeneity | undefined) ?? null,
+    sensitivity: (spec.sensitivity ?? {}) as SensitivitySettings,
+    definitions: {
+      treatmentRule: {
+        direction: spec.treatment.direction ?? '>=',
+        value: 'value' in threshold ? threshold.value : null,
+        quantile: 'quantile' in threshold ? threshold.quantile : null,
+        among: ('among' in threshold ? threshold.among : undefined) ?? 'population',
+      },
+      dayExpressions: (spec.days ?? {}) as Record<string, string>,
+      futureIncomplete: spec.history?.future?.incomplete ?? 'missing',
+      covariates: { numeric: covariates.numeric ?? [], categorical: covariates.categorical ?? [] },
+      populationRule,
+    },
+  };
   return {
     dataRequest,
     dataKey,
@@ -143,7 +180,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     panelPlan,
     panelKey,
     population,
-    populationRule: spec.population ?? '(all panel rows)',
+    populationRule,
     frame: {
       treatment,
       mediator: spec.mediator ?? null,
@@ -159,9 +196,10 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
       extra,
       activeDayColumn: 'active_day',
     },
-    estimators: resolveEstimators(spec.estimators as unknown as EstimatorSpec[]),
+    estimators,
     models,
-    bootstrap: bootstrapSpec ? { reps: bootstrapSpec.reps ?? 200, level: bootstrapSpec.level ?? 0.95 } : undefined,
+    bootstrap,
+    analysis,
   };
 }
 
@@ -203,13 +241,20 @@ function relocateToAxis(err: CausewayError, axes: Record<string, unknown>, plan:
   return err;
 }
 
-/** An msm naming an ipw estimator by id takes that estimator's propensity model, clip, stabilization and cap. */
+/** Entries with references to other entries resolved by their kinds (an msm naming an ipw estimator by id). */
 export function resolveEstimators(estimators: EstimatorSpec[]): EstimatorSpec[] {
-  return estimators.map((est) => {
-    if (est.kind !== 'msm' || typeof est.weights !== 'string') return est;
-    const source = estimators.find((o) => o.id === est.weights && o.kind === 'ipw');
-    if (!source) return est;
-    const { id: _id, kind: _kind, normalize: _normalize, bootstrap: _bootstrap, ...weighting } = source;
-    return { ...est, ...weighting, weights: 'ipw' };
+  return estimators.map((est) => kindInfo(est.kind).resolve?.(est, estimators) ?? est);
+}
+
+/** References among estimator entries that only their kinds can check; located errors. */
+function estimatorReferenceErrors(estimators: EstimatorSpec[], source: SourceMap): CausewayError[] {
+  const errors: CausewayError[] = [];
+  estimators.forEach((est, index) => {
+    for (const p of kindInfo(est.kind).checkReferences?.(est, estimators) ?? []) {
+      const pointer = `/estimators/${index}/${p.option}`;
+      const pos = locate(source, pointer);
+      errors.push(new CausewayError(p.code, p.message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
+    }
   });
+  return errors;
 }

@@ -19,12 +19,12 @@ import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CausewayError, CausewayErrors } from '../errors.js';
-import type { CellResult } from '../report/results.js';
-import { contentHash } from '../spec/canonical.js';
+import type { CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
 import { ResultCache, parseCellPayload } from './cache.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { cellInShard, type ShardSpec } from './shard.js';
+import { panelKey } from './cost.js';
+import { assignShards, type ShardSpec } from './shard.js';
 
 // ---------------------------------------------------------------------------------------------
 // What a cell runner sees
@@ -79,11 +79,7 @@ export interface RunCellContext {
 /** The signature a runner module (src/run/cell.ts, or a test fixture) exports as `runCell`. */
 export type RunCell = (cell: Cell, ctx: RunCellContext) => Promise<CellResult>;
 
-/** Cells with the same panel key build the same data and panel: hash of seed, data, events, days, history. */
-export function panelKey(cell: Cell): string {
-  const s = cell.spec as unknown as Record<string, unknown>;
-  return contentHash({ seed: s.seed, data: s.data, events: s.events, days: s.days, history: s.history }, 16);
-}
+export { panelKey };
 
 /** A person-readable reason for a failure: the CausewayError's formatted message, or an internal error. */
 export function describeError(e: unknown): string {
@@ -230,8 +226,9 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
   };
 
   const indices: number[] = [];
-  plan.cells.forEach((c, i) => {
-    if (cellInShard(c.id, opts.shard)) indices.push(i);
+  const assignment = opts.shard && opts.shard.count > 1 ? assignShards(plan.cells, opts.shard.count) : null;
+  plan.cells.forEach((_c, i) => {
+    if (!assignment || assignment[i] === opts.shard!.index) indices.push(i);
   });
   const results = new Map<number, CellResult>();
   const fromCacheSet = new Set<number>();

@@ -12,13 +12,15 @@ import { checkSpecExpressions } from './compile.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
-import { mergeShardOutputs } from './merge.js';
+import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
-import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../report/results.js';
+import { findKind } from '../estimate/kinds/index.js';
+import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
+import { specDefaults } from '../spec/defaults.js';
 import { ensureDemoArchive } from '../data/index.js';
 
 export interface RunOptions {
@@ -100,9 +102,9 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
 }
 
 /** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
-export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void } = {}): Promise<RunOutcome> {
+export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number } = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
-  const merged = mergeShardOutputs(runDir);
+  const merged = await waitForShards(runDir, opts.waitSeconds ?? 0, say);
   const specFile = opts.specFile ?? readSpecPathFromShards(runDir);
   const loaded = loadSpec(specFile);
   const plan = buildPlan(loaded);
@@ -114,6 +116,25 @@ export async function mergeRun(runDir: string, opts: { specFile?: string; log?: 
   say(`merged ${merged.shardCount} shards: ${merged.cells.length} cells, ${failed} failed`);
   say(`report: ${displayPath(outcome.reportPath!)}`);
   return { ...outcome, exitCode: failed > 0 ? 1 : 0 };
+}
+
+/**
+ * Shard outputs of a run directory, polling every 2 s for up to `seconds` while shards are missing or
+ * interrupted (a merge job started beside the shards, as in docs/batch.md); other problems fail at once.
+ */
+async function waitForShards(runDir: string, seconds: number, say: (line: string) => void): Promise<ReturnType<typeof mergeShardOutputs>> {
+  const deadline = Date.now() + seconds * 1000;
+  let told = false;
+  for (;;) {
+    try {
+      return mergeShardOutputs(runDir);
+    } catch (e) {
+      if (!isPendingShards(e) || Date.now() >= deadline) throw e;
+      if (!told) say(`waiting up to ${seconds} s for every shard: ${(e as CausewayError).message}`);
+      told = true;
+      await new Promise((r) => setTimeout(r, Math.min(2000, Math.max(0, deadline - Date.now()))));
+    }
+  }
 }
 
 function readSpecPathFromShards(runDir: string): string {
@@ -147,7 +168,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       title: spec.title,
       question: spec.title,
       hash: plan.specHash,
-      seed: spec.seed ?? 20200705,
+      seed: spec.seed ?? specDefaults().seed,
       report: { template: spec.report?.template, figures: spec.report?.figures, formats: spec.report?.formats as Array<'png' | 'svg'> | undefined },
       grid: plan.axes.map((a) => ({ path: a.path, values: a.values as never })),
     },
@@ -177,17 +198,14 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
   };
 }
 
-/** The headline: the mediation estimator's total effect when there is one, else the first adjusted total effect. */
+/** The headline: the preferred estimator's total effect, else by the kinds' headline ranks (a mediation estimator's first). */
 function primaryOf(cells: CellResult[], preferred: string | undefined, baseCellId: string): Results['summary']['primary'] {
   const cell = cells.find((c) => c.status === 'ok' && c.id === baseCellId) ?? cells.find((c) => c.status === 'ok');
   if (!cell) return null;
   const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
-  const ranked = [
-    ...ests.filter((e) => e.id === preferred),
-    ...ests.filter((e) => e.kind === 'mediation'),
-    ...ests.filter((e) => e.kind !== 'difference_in_means' && e.kind !== 'mediation'),
-    ...ests.filter((e) => e.kind === 'difference_in_means'),
-  ];
+  // the kinds' headline ranks: mediation first, then the other adjusted estimators, the unadjusted last
+  const rank = (kind: string) => findKind(kind)?.headlineRank ?? 1;
+  const ranked = [...ests.filter((e) => e.id === preferred), ...[...ests].sort((a, b) => rank(a.kind) - rank(b.kind))];
   for (const e of ranked) {
     const found = firstEstimate(e, TOTAL_KEYS);
     if (found) return { estimator: e.id, estimand: found.key, cellId: cell.id };
@@ -210,7 +228,7 @@ function writeRun(
   const written = writeRunDirectory(runDir, results, {
     specYaml,
     template,
-    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? ['png'],
+    figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,
     crossfitFolds: crossfitFoldsCsv(cells),
     manifest: {
       runId: relativeRunId(runDir),

@@ -1,20 +1,23 @@
 /**
  * Shards: splitting a plan's cells over independent processes (batch-scheduler array jobs).
  *
- * A cell belongs to shard `hash(cell id) mod n` (1-based k = that + 1): assignment depends only on the
- * cell's own id and n, so adding or removing cells never moves the others. The shard is read from, in order:
+ * Cells are assigned by estimated work, not by count (assignShards): cells sharing a panel stay together
+ * unless their group is larger than a shard's share, and the pieces go longest-first to the least-loaded
+ * shard. The assignment is a function of the plan and n alone, so every shard computes the same one, and
+ * each shard records it in its output for merge to check. The shard is read from, in order:
  *  - `--shard k/n` (1-based k);
  *  - Kubernetes Indexed Jobs: `JOB_COMPLETION_INDEX` (0-based) with the count from `--shard-count` or
  *    `CAUSEWAY_SHARD_COUNT` (Kubernetes does not export `completions` to the pod);
  *  - Slurm job arrays: `SLURM_ARRAY_TASK_ID` with `SLURM_ARRAY_TASK_COUNT`; the id is offset by
  *    `SLURM_ARRAY_TASK_MIN` (arrays may start at 1: `--array=1-8`), so k = id - min + 1.
  * Each shard writes `<runDir>/shards/<k>-of-<n>/cells.json` atomically; merge.ts assembles them.
+ * docs/batch.md has the Kubernetes and Slurm recipes.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { CausewayError } from '../errors.js';
-import { stableStringify, type CellResult } from '../report/results.js';
-import type { Plan } from '../spec/plan.js';
+import { stableStringify, type CellResult } from '../results/index.js';
+import type { Cell, Plan } from '../spec/plan.js';
+import { estimateCellCost, PANEL_COST, panelKey } from './cost.js';
 import { atomicWrite, CAUSEWAY_VERSION } from './cache.js';
 
 export interface ShardSpec {
@@ -23,26 +26,63 @@ export interface ShardSpec {
   count: number;
 }
 
-export const SHARD_FORMAT = 'causeway.shard/1';
+export const SHARD_FORMAT = 'causeway.shard/2';
 
 export interface ShardOutput {
   schema: typeof SHARD_FORMAT;
   causeway: string;
   plan: { name: string; specHash: string; cellIds: string[] };
   shard: ShardSpec;
+  /** the 1-based shard of every plan cell, as assignShards computed it (merge checks all shards agree) */
+  assignment: number[];
   /** this shard's cells in plan order */
   cells: CellResult[];
   interrupted: boolean;
 }
 
-/** 1-based shard of a cell id for n shards. */
-export function shardOfCell(cellId: string, count: number): number {
-  const digest = createHash('sha256').update(cellId).digest();
-  return (digest.readUInt32BE(0) % count) + 1;
-}
-
-export function cellInShard(cellId: string, shard: ShardSpec | undefined): boolean {
-  return !shard || shard.count <= 1 || shardOfCell(cellId, shard.count) === shard.index;
+/**
+ * The 1-based shard of every plan cell for n shards, balancing estimated cost (cost.ts). Panel groups
+ * (cells with one panel key) are kept whole when they fit a shard's share of the work and otherwise split
+ * into that many pieces, each piece paying the panel once; pieces then go, most costly first, to the
+ * least-loaded shard (ties: lowest index). Deterministic: ties in cost break by cell id.
+ */
+export function assignShards(cells: Cell[], count: number): number[] {
+  const out = new Array<number>(cells.length).fill(1);
+  if (count <= 1 || cells.length === 0) return out;
+  const cost = cells.map(estimateCellCost);
+  const groups = new Map<string, number[]>();
+  cells.forEach((c, i) => {
+    const k = panelKey(c);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const byCost = (a: number, b: number) => cost[b]! - cost[a]! || (cells[a]!.id < cells[b]!.id ? -1 : cells[a]!.id > cells[b]!.id ? 1 : 0);
+  const total = cost.reduce((a, b) => a + b, 0) + PANEL_COST * groups.size;
+  const share = total / count;
+  const pieces: Array<{ cells: number[]; cost: number }> = [];
+  for (const key of [...groups.keys()].sort()) {
+    const members = groups.get(key)!.sort(byCost);
+    const groupCost = members.reduce((a, i) => a + cost[i]!, 0);
+    const k = Math.min(members.length, count, Math.max(1, Math.ceil((groupCost + PANEL_COST) / share - 1e-9)));
+    const bins = Array.from({ length: k }, () => ({ cells: [] as number[], cost: PANEL_COST }));
+    for (const i of members) {
+      let best = 0;
+      for (let b = 1; b < k; b++) if (bins[b]!.cost < bins[best]!.cost) best = b;
+      bins[best]!.cells.push(i);
+      bins[best]!.cost += cost[i]!;
+    }
+    pieces.push(...bins);
+  }
+  pieces.sort((a, b) => b.cost - a.cost || (cells[a.cells[0]!]!.id < cells[b.cells[0]!]!.id ? -1 : 1));
+  const load = new Array<number>(count).fill(0);
+  for (const piece of pieces) {
+    let best = 0;
+    for (let s = 1; s < count; s++) if (load[s]! < load[best]!) best = s;
+    load[best]! += piece.cost;
+    for (const i of piece.cells) out[i] = best + 1;
+  }
+  return out;
 }
 
 function usage(message: string, hint?: string): CausewayError {
@@ -120,6 +160,7 @@ export async function writeShardOutput(
     causeway: CAUSEWAY_VERSION,
     plan: { name: plan.name, specHash: plan.specHash, cellIds: plan.cells.map((c) => c.id) },
     shard,
+    assignment: assignShards(plan.cells, shard.count),
     cells,
     interrupted,
   };

@@ -5,7 +5,7 @@
  * what the cache stores and what the engine parses, whichever path a cell takes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { stableStringify, type CellResult } from '../report/results.js';
+import { stableStringify, type CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
 import { describeError, failedCellResult, SharedWork, type RunCell } from './engine.js';
 

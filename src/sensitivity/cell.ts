@@ -7,9 +7,10 @@
  *  - weights: seed 003's table for every msm estimator that lists `variants`.
  * The mediator sweep has no slot in results' `Sensitivity`; put it in `cell.diagnostics.mediatorConfounding`.
  */
+import { findKind } from '../estimate/kinds/index.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
-import type { EValueRow, RefuterRow, Sensitivity, WeightSensitivityRow } from '../report/results.js';
-import { firstEstimate, INDIRECT_KEYS, TOTAL_KEYS } from '../report/results.js';
+import type { EValueRow, RefuterRow, Sensitivity, WeightSensitivityRow } from '../results/index.js';
+import { firstEstimate, INDIRECT_KEYS, TOTAL_KEYS } from '../results/index.js';
 import { EVALUE_SCALE, evalueContinuous } from './evalue.js';
 import { mediatorConfoundingSweep, type MediatorConfoundingSweep } from './mediator-confounding.js';
 import { refute, refuterRows, type RefuterName, type RunEstimatorFn } from './refuters.js';
@@ -78,7 +79,7 @@ export async function cellSensitivity(input: CellSensitivityInput): Promise<{ se
     const targets =
       input.refute ??
       ok
-        .filter((r) => r.kind !== 'difference_in_means' && firstEstimate(r, TOTAL_KEYS))
+        .filter((r) => (findKind(r.kind)?.adjusted ?? true) && firstEstimate(r, TOTAL_KEYS))
         .slice(0, 1)
         .map((r) => r.id);
     const rows: RefuterRow[] = [];
@@ -97,7 +98,7 @@ export async function cellSensitivity(input: CellSensitivityInput): Promise<{ se
 
   const weights: WeightSensitivityRow[] = [];
   for (const spec of input.estimators) {
-    if (spec.kind !== 'msm' || !Array.isArray(spec.variants) || spec.variants.length === 0) continue;
+    if (!findKind(spec.kind)?.options.variants || !Array.isArray(spec.variants) || spec.variants.length === 0) continue;
     weights.push(...(await weightSensitivity(frame, spec, ctx, runEstimator, spec.variants as WeightVariantSpec[])));
   }
   if (weights.length) sensitivity.weights = weights;

@@ -7,8 +7,8 @@
  * approximation RR ≈ exp(0.91 · d) (their Table 2); CI limits convert the same way. The E-value of the
  * CI is that of the limit nearest the null, and 1 when the interval contains the null.
  */
-import type { CellResult, EValueRow } from '../report/results.js';
-import { firstEstimate, primaryEstimators, TOTAL_KEYS } from '../report/results.js';
+import type { CellResult, EValueRow } from '../results/index.js';
+import { firstEstimate, primaryEstimators, TOTAL_KEYS } from '../results/index.js';
 
 /** E-value of a risk ratio (any positive RR; 1 means no effect). */
 export function evalueForRiskRatio(rr: number): number | null {

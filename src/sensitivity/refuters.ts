@@ -15,7 +15,7 @@
  * Repetitions run without the bootstrap (point estimates only). Works with any estimator: the estimator is
  * run through the injected `runEstimator` (src/estimate's, signature (spec, frame, ctx)).
  */
-import type { RefuterRow } from '../report/results.js';
+import type { RefuterRow } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 

@@ -9,8 +9,8 @@
  * total from the first estimator with a total effect. An optional `estimators` family summarizes the
  * base cell's estimators against each other (seed 004's model family when models are estimators, not axes).
  */
-import type { CellResult, EstimatorEntry, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../report/results.js';
-import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../report/results.js';
+import type { CellResult, EstimatorEntry, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../results/index.js';
+import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../results/index.js';
 
 export interface RobustnessOptions {
   /** grid axes in order (default: every axis seen in the cells, first appearance) */

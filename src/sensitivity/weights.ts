@@ -8,7 +8,7 @@
  * clipped without a ratio → 'ipw' (the ipw pipeline: clip + cap quantile); propensity → the model id.
  */
 import type { EstimatorContext, EstimatorResult, EstimatorSpec, AnalysisFrame } from '../estimate/types.js';
-import type { WeightSensitivityRow } from '../report/results.js';
+import type { WeightSensitivityRow } from '../results/index.js';
 import type { RunEstimatorFn } from './refuters.js';
 
 export interface WeightVariantSpec {

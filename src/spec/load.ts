@@ -7,7 +7,8 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { CausewayError, CausewayErrors } from '../errors.js';
+import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
+import { closest } from './closest.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
 
@@ -235,38 +236,12 @@ function describeOneOf(e: ErrorObject): string {
 }
 
 /** The known name nearest to `word`, if it is close enough to be a likely typo. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
+export { closest };
 
 /** Cross-references the schema cannot express: model and estimator ids. */
 export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
   const errors: CausewayError[] = [];
-  const at = (pointer: string, code: string, message: string) => {
+  const at = (pointer: string, code: ErrorCode, message: string) => {
     const pos = locate(source, pointer);
     errors.push(new CausewayError(code, message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
   };
@@ -284,18 +259,13 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
         at(`${base}/${key}`, 'SPEC_UNKNOWN_MODEL', `no model '${ref}' in models` + (s ? `; did you mean '${s}'?` : ''));
       }
     }
-    if (est.kind === 'msm') {
-      const weights = est.weights;
-      const literal = ['ipw', 'unweighted', 'unclipped', 'none'];
-      if (typeof weights === 'string' && !literal.includes(weights) && !spec.estimators.some((o) => o.id === weights && o.kind === 'ipw')) {
-        at(`${base}/weights`, 'SPEC_UNKNOWN_ESTIMATOR', `msm weights must be ipw, unweighted, unclipped, {clip: k} or the id of an ipw estimator; '${weights}' is none of these`);
+    // references to other entries (msm weights: the id of an ipw entry) are the kinds' to check (src/run/compile.ts)
+    const variants = refs.variants as Array<{ propensity?: string }> | undefined;
+    variants?.forEach((v, vi) => {
+      if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
+        at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
       }
-      est.variants?.forEach((v, vi) => {
-        if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
-          at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
-        }
-      });
-    }
+    });
   });
   if (spec.report?.primary !== undefined && !estimatorIds.has(spec.report.primary)) {
     const s = closest(spec.report.primary, [...estimatorIds.keys()]);

@@ -245,14 +245,3 @@ export function setPath(spec: CausewaySpec, path: string, value: unknown): void 
     node[index] = value;
   } else (node as Record<string, unknown>)[last] = value;
 }
-
-/** Cells added, removed and kept between two plans (what a reviewer needs on a pull request). */
-export function diffPlans(before: Plan, after: Plan): { added: Cell[]; removed: Cell[]; unchanged: Cell[] } {
-  const beforeIds = new Set(before.cells.map((c) => c.id));
-  const afterIds = new Set(after.cells.map((c) => c.id));
-  return {
-    added: after.cells.filter((c) => !beforeIds.has(c.id)),
-    removed: before.cells.filter((c) => !afterIds.has(c.id)),
-    unchanged: after.cells.filter((c) => beforeIds.has(c.id)),
-  };
-}

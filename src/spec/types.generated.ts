@@ -32,14 +32,41 @@ export type Model =
     }
   | {
       kind: 'gbm';
+      /**
+       * Boosting rounds.
+       */
       trees?: number;
+      /**
+       * Maximum tree depth; trees grow level-wise (XGBoost hist, depthwise).
+       */
       max_depth?: number;
+      /**
+       * Shrinkage of every tree's leaf values.
+       */
       learning_rate?: number;
+      /**
+       * Share of rows drawn per tree (Bernoulli per row, seeded).
+       */
       subsample?: number;
+      /**
+       * Share of features drawn per tree (seeded).
+       */
       colsample?: number;
+      /**
+       * Minimum hessian sum in a child (rows for squared error without weights).
+       */
       min_child_weight?: number;
+      /**
+       * Minimum sampled rows in a child.
+       */
       min_samples_leaf?: number;
+      /**
+       * L2 penalty on leaf values.
+       */
       lambda?: number;
+      /**
+       * Histogram bins per feature (missing values get one more).
+       */
       max_bins?: number;
       /**
        * Minimum loss reduction to make a split (XGBoost's gamma).
@@ -171,6 +198,32 @@ export type Estimator =
   | {
       id: Identifier;
       kind: 'sem_path';
+      /**
+       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       */
+      bootstrap?: 'auto' | 'refit';
+      /**
+       * Fit the path regressions with the ipw weights (default; weighting options as the ipw kind), or none.
+       */
+      weights?: 'ipw' | 'none';
+      /**
+       * Propensity model of the ipw weights (default logistic).
+       */
+      propensity?: string;
+      clip?: Clip;
+      /**
+       * Stabilize the ipw weights with the treatment rate (default true).
+       */
+      stabilize?: boolean;
+      cap_quantile?: number;
+    }
+  | {
+      id: Identifier;
+      kind: 'aipw_means';
+      propensity?: string;
+      outcome?: string;
+      clip?: Clip;
+      crossfit?: Crossfit;
       /**
        * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
        */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calibrationTable, runCalibration } from '../../src/estimate/calibrate.js';
+import { calibrationTable, runCalibration } from '../support/calibrate-frames.js';
 
 test('calibration table: bias, RMSE and coverage from known truths', () => {
   const rows = calibrationTable([

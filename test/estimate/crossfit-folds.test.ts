@@ -2,14 +2,13 @@
 // writes them to crossfit_folds.csv and keeps them out of results.json (src/report/crossfit.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEstimator } from '../../src/estimate/estimators.js';
+import { runEstimator } from '../../src/estimate/runner.js';
 import { foldsByUser, groupKFold } from '../../src/estimate/learners.js';
-import { runMlEstimator } from '../../src/estimate/ml/index.js';
 import { randomUserFolds } from '../../src/estimate/ml/mediation.js';
-import { simulateFrame } from '../../src/estimate/simulate.js';
+import { simulateFrame } from '../support/simulate-frame.js';
 import { subsetFrame } from '../../src/frame/index.js';
 import { crossfitFoldsCsv, withoutCrossfitFolds } from '../../src/report/crossfit.js';
-import type { CellResult } from '../../src/report/results.js';
+import type { CellResult } from '../../src/results/index.js';
 import type { AnalysisFrame, CrossfitFolds, EstimatorContext } from '../../src/estimate/types.js';
 
 /** 36 users with 6 to 9 days each (many ties in row count), user ids not 0..n−1. */
@@ -39,13 +38,19 @@ function expectGroupKFold(got: CrossfitFolds | undefined, f: AnalysisFrame, k: n
 
 test('cross-fitted estimators report each user\'s GroupKFold fold; estimators that do not cross-fit report none', () => {
   const f = frame();
-  expectGroupKFold(runEstimator({ id: 'g', kind: 'gcomp', crossfit: { folds: 4 } }, f, ctx).folds, f, 4, 'gcomp crossfit');
+  // the kinds' own (linear) cross-fitting: the 'point' form
+  expectGroupKFold(runEstimator({ id: 'g', kind: 'gcomp', crossfit: { folds: 4 } }, f, ctx, 'point').folds, f, 4, 'gcomp crossfit');
   expectGroupKFold(runEstimator({ id: 'a', kind: 'aipw' }, f, ctx).folds, f, 3, 'aipw (3 folds by default)');
-  expectGroupKFold(runEstimator({ id: 'm', kind: 'mediation', crossfit: { folds: 2 } }, f, ctx).folds, f, 2, 'mediation crossfit');
-  expectGroupKFold(runMlEstimator(f, { id: 'ga', kind: 'aipw', outcome: 'linear', crossfit: { folds: 5 } }, ctx).result.folds, f, 5, 'ml aipw');
-  expectGroupKFold(runMlEstimator(f, { id: 'gg', kind: 'gcomp', outcome: 'linear', crossfit: { folds: 3 } }, ctx).result.folds, f, 3, 'ml gcomp');
-  for (const spec of [{ id: 'd', kind: 'difference_in_means' }, { id: 'g0', kind: 'gcomp' }, { id: 'm0', kind: 'mediation' }]) {
-    assert.equal(runEstimator(spec, f, ctx).folds, undefined, spec.kind);
+  expectGroupKFold(runEstimator({ id: 'am', kind: 'aipw_means' }, f, ctx).folds, f, 3, 'aipw_means (3 folds by default)');
+  expectGroupKFold(runEstimator({ id: 'm', kind: 'mediation', crossfit: { folds: 2 } }, f, ctx, 'point').folds, f, 2, 'mediation crossfit');
+  // the kinds' cross-fitted (any learner) forms, which a spec entry with crossfit runs
+  expectGroupKFold(runEstimator({ id: 'ga', kind: 'aipw', outcome: 'linear', crossfit: { folds: 5 } }, f, ctx).folds, f, 5, 'ml aipw');
+  expectGroupKFold(runEstimator({ id: 'gg', kind: 'gcomp', outcome: 'linear', crossfit: { folds: 3 } }, f, ctx).folds, f, 3, 'ml gcomp');
+  expectGroupKFold(runEstimator({ id: 'gm', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 4 } }, f, ctx).folds, f, 4, 'ml mediation');
+  for (const spec of [{ id: 'd', kind: 'difference_in_means' }, { id: 'g0', kind: 'gcomp' }, { id: 'm0', kind: 'mediation' }, { id: 'a0', kind: 'aipw', crossfit: false }]) {
+    const got = runEstimator(spec, f, ctx);
+    assert.equal(got.status, 'ok', `${spec.kind}: ${got.reason}`);
+    assert.equal(got.folds, undefined, spec.kind);
   }
 });
 

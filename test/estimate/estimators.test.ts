@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEstimator } from '../../src/estimate/estimators.js';
-import { simulateFrame } from '../../src/estimate/simulate.js';
+import { runEstimator } from '../../src/estimate/runner.js';
+import { simulateFrame } from '../support/simulate-frame.js';
 import { subsetFrame } from '../../src/frame/index.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../../src/estimate/types.js';
 

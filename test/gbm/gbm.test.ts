@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Rng } from '../../src/rng.js';
 import { CausewayError } from '../../src/errors.js';
 import { binMatrix, gbmLearner, MISSING_BIN, fitGbm, resolveGbmOptions, GbmModel } from '../../src/estimate/gbm/index.js';
+import { gbmModelSchemaBranch } from '../../src/estimate/gbm/options.js';
 import { nodeHistogram, HISTOGRAM_LAYOUT } from '../../src/estimate/gbm/booster.js';
 import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
 
@@ -302,7 +303,10 @@ test('importance ranks the true features first (gain and split count)', () => {
 });
 
 test('options: schema and resolver agree; bad options and targets are explained', () => {
-  const schema = JSON.parse(readFileSync(new URL('../../../src/estimate/gbm/options-schema.json', import.meta.url), 'utf8'));
+  // the spec schema's gbm model branch is the options' one declaration (src/estimate/gbm/options.ts)
+  const spec = JSON.parse(readFileSync(new URL('../../../schemas/causeway.schema.json', import.meta.url), 'utf8'));
+  const schema = spec.$defs.Model.oneOf.find((b: { properties: { kind: { const: string } } }) => b.properties.kind.const === 'gbm') as { properties: Record<string, { default?: unknown }> };
+  assert.deepEqual({ ...schema }, gbmModelSchemaBranch());
   for (const key of Object.keys(schema.properties)) {
     if (key === 'kind') continue;
     // Every schema option is accepted by the resolver…

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import {
   aipwCrossfit, categoricalSegments, classificationMetrics, clusteredMean, gcompCrossfit, mediationCrossfit, moderatorImportance,
-  numericSegments, regressionMetrics, runHeterogeneity, runMlEstimator, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
+  numericSegments, regressionMetrics, runHeterogeneity, segmentEffects, summarizeRowEffects, userFolds, type CrossfitData,
 } from '../../src/estimate/ml/index.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, FittedModel, Learner } from '../../src/estimate/types.js';
-import { runEstimator } from '../../src/estimate/estimators.js';
+import { runEstimator, runEstimatorWithRows } from '../../src/estimate/runner.js';
 import { linearLearner, logisticLearner } from '../../src/estimate/learners.js';
 import { Rng } from '../../src/rng.js';
-import { simulateMediation, type MediationSimulation } from '../../src/estimate/ml/simulate.js';
+import { simulateMediation, type MediationSimulation } from '../support/simulate-mediation.js';
 
 
 /** Least squares with intercept (normal equations), local to the test. */
@@ -185,30 +185,30 @@ test('segments, segment effects with bootstrap CIs and a size filter, and effect
   assert.ok(summary[2].total_effect! > summary[0].total_effect!);
 });
 
-test('spec entry point: gbm by name, failures explained instead of thrown', () => {
+test('cross-fitted forms through the runner: gbm by name, failures explained instead of thrown', () => {
   const data = simulate('spec', { users: 40, days: 20 });
   const frame = { ...data, rows: new Int32Array(data.n), secondary: {}, extra: { length: data.n, numeric: {}, categorical: {} }, warnings: [] } as unknown as AnalysisFrame;
   const ctx: EstimatorContext = {
     seed: 1, cellId: 'cell-a',
     models: { gbm: { kind: 'gbm', trees: 30, max_depth: 3, learning_rate: 0.1 }, logistic: { kind: 'logistic' } },
   };
-  const out = runMlEstimator(frame, { id: 'mediation_gbm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  const out = runEstimatorWithRows({ id: 'mediation_gbm', kind: 'mediation', method: 'both', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, frame, ctx);
   assert.equal(out.result.status, 'ok', out.result.reason);
   assert.ok(out.result.estimates.nde_debiased.estimate !== null && out.result.estimates.nde.estimate !== null);
-  const again = runMlEstimator(frame, { id: 'mediation_gbm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  const again = runEstimatorWithRows({ id: 'mediation_gbm', kind: 'mediation', method: 'both', mediator_model: 'gbm', outcome_model: 'gbm', propensity: 'gbm', crossfit: { folds: 3 } }, frame, ctx);
   assert.deepEqual(again.result, out.result);
-  const noMediator = runMlEstimator({ ...frame, M: null }, { id: 'm', kind: 'mediation', crossfit: { folds: 3 } }, ctx);
+  const noMediator = runEstimatorWithRows({ id: 'm', kind: 'mediation', crossfit: { folds: 3 } }, { ...frame, M: null }, ctx);
   assert.equal(noMediator.result.status, 'failed');
   assert.match(noMediator.result.reason!, /mediator/);
-  const oneArm = runMlEstimator({ ...frame, A: new Float64Array(data.n) }, { id: 'a', kind: 'aipw', outcome: 'gbm', crossfit: { folds: 3 } }, ctx);
+  const oneArm = runEstimatorWithRows({ id: 'a', kind: 'aipw', outcome: 'gbm', crossfit: { folds: 3 } }, { ...frame, A: new Float64Array(data.n) }, ctx);
   assert.equal(oneArm.result.status, 'failed');
   assert.match(oneArm.result.reason!, /untreated/);
   // Untreated rows from one user only: the fold that holds that user out cannot fit a contrast.
   const oneUserUntreated = Float64Array.from(data.cluster, (c) => (c === data.cluster[0] ? 0 : 1));
-  const poorOverlap = runMlEstimator({ ...frame, A: oneUserUntreated }, { id: 'm', kind: 'mediation', propensity: 'gbm', crossfit: { folds: 3 } }, ctx);
+  const poorOverlap = runEstimatorWithRows({ id: 'm', kind: 'mediation', propensity: 'gbm', crossfit: { folds: 3 } }, { ...frame, A: oneUserUntreated }, ctx);
   assert.equal(poorOverlap.result.status, 'failed');
   assert.match(poorOverlap.result.reason!, /overlap/);
-  const badTask = runMlEstimator(frame, { id: 'a', kind: 'aipw', outcome: 'logistic', crossfit: { folds: 3 } }, ctx);
+  const badTask = runEstimatorWithRows({ id: 'a', kind: 'aipw', outcome: 'logistic', crossfit: { folds: 3 } }, frame, ctx);
   assert.equal(badTask.result.status, 'failed');
   assert.match(badTask.result.reason!, /regression/);
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import { clusteredMean, mediationCrossfit, type CrossfitData } from '../../src/estimate/ml/index.js';
 import { median, randomUserFolds } from '../../src/estimate/ml/mediation.js';
-import { simulateMediation } from '../../src/estimate/ml/simulate.js';
-import { runEstimator } from '../../src/estimate/estimators.js';
+import { simulateMediation } from '../support/simulate-mediation.js';
+import { runEstimator } from '../../src/estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext } from '../../src/estimate/types.js';
 
 const data: CrossfitData = simulateMediation('crossfit-repeats', { users: 60, days: 20 }).data;

@@ -7,7 +7,7 @@ import { buildFrame } from '../../src/frame/index.js';
 import type { ColumnTable } from '../../src/data/table.js';
 import { columnsOf, groupKFold } from '../../src/estimate/learners.js';
 import { clusterRobustSE, fitLinear, fitLogistic, predictLogistic } from '../../src/estimate/linear.js';
-import { runEstimator } from '../../src/estimate/estimators.js';
+import { runEstimator } from '../../src/estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
 
 const root = new URL('../../../test/golden/', import.meta.url);
@@ -170,7 +170,7 @@ const specs: Record<string, Omit<EstimatorSpec, 'id'>> = {
 
 for (const [id, spec] of Object.entries(specs)) {
   test(`estimator ${id}: point estimates within 1e-6 of the Python computation`, () => {
-    const r = runEstimator({ id, ...spec } as EstimatorSpec, frame, ctx);
+    const r = runEstimator({ id, ...spec } as EstimatorSpec, frame, ctx, 'point'); // the linear forms these numbers check
     assert.equal(r.status, 'ok', r.reason);
     for (const [key, value] of Object.entries(expected.estimators[id] as Record<string, number>))
       close(r.estimates[key]?.estimate, value, 1e-6, `${id}.${key}`);

@@ -4,7 +4,7 @@
  * magnitudes (TE ≈ 37 interactions, NIE ≈ −1.3, ESS ≈ 70%) so figures and tables look like real output.
  */
 import { mediatorConfoundingSweep } from '../../src/sensitivity/mediator-confounding.js';
-import { RESULTS_SCHEMA_TAG, type CellResult, type EstimateValue, type EstimatorEntry, type Results } from '../../src/report/results.js';
+import { RESULTS_SCHEMA_TAG, type CellResult, type EstimateValue, type EstimatorEntry, type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 
 function ev(estimate: number, half: number, shift = 0, control = 330): EstimateValue {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { stableStringify, RESULTS_SCHEMA_TAG } from '../../src/report/results.js';
+import { stableStringify, RESULTS_SCHEMA_TAG } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { validateResults } from '../../src/report/writer.js';
 import { exampleResults } from './fixture.js';

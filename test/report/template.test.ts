@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderTemplate, resolveTemplate, type RenderedFigure } from '../../src/report/template.js';
-import { type Results } from '../../src/report/results.js';
+import { type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults } from './fixture.js';
 

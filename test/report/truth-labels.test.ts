@@ -5,7 +5,7 @@ import { renderTemplate, type RenderedFigure } from '../../src/report/template.j
 import { axisShortName, axisValueLabel, axisValueLabels, estimatorLabel, estimatorLabels, labelFromSpec } from '../../src/report/labels.js';
 import { truthComparison } from '../../src/report/truth.js';
 import { intervalChart } from '../../src/report/figures/charts.js';
-import type { CellResult, EstimatorEntry, Results } from '../../src/report/results.js';
+import type { CellResult, EstimatorEntry, Results } from '../../src/results/index.js';
 import { exampleResults } from './fixture.js';
 
 function render(results: Results): { md: string; model: ReturnType<typeof buildReportModel> } {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeRunDirectory, renderReport, runDirectoryFor, readResults } from '../../src/report/writer.js';
 import { compareResults, compareRuns, lineDiff } from '../../src/report/compare.js';
 import { resolveInside, writeFileAtomic } from '../../src/report/files.js';
-import { stableStringify, type Results } from '../../src/report/results.js';
+import { stableStringify, type Results } from '../../src/results/index.js';
 import { summarizeCells } from '../../src/sensitivity/robustness.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
 
@@ -140,8 +140,10 @@ test('compareRuns: changed estimates with delta, CI change, sign and zero-crossi
   assert.equal(s.signChanged, false);
   assert.deepEqual(json.cellsOnlyB, ['c9-new']);
   assert.ok(json.unchanged > 20);
-  assert.match(markdown, /2 estimate\(s\) changed, \d+ unchanged; \*\*1 changed sign or zero-crossing\*\*/);
-  assert.match(markdown, /\| `c0-05-sati` \| aipw \| ate \| 4\.10 \| -2\.50 \| -6\.60 \| \\\[-1\.12, 10\.48\\\] → \\\[-4\.00, -1\.00\\\] \| -8\.60 \| sign flipped; crosses zero → excludes zero \|/);
+  assert.match(markdown, /2 estimate\(s\) changed, \d+ unchanged; \d by one standard error or more; \*\*1 changed sign or zero-crossing\*\*/);
+  // both changes are in one cell: named once above the table, not on every row
+  assert.match(markdown, /Cell `c0-05-sati`:/);
+  assert.match(markdown, /\| aipw \| ate \| 4\.10 \| -2\.50 \| -6\.60 \| [\d.]+ \| \\\[-1\.12, 10\.48\\\] → \\\[-4\.00, -1\.00\\\] \| sign flipped; crosses zero → excludes zero \|/);
   assert.match(markdown, /Cells only in B: `c9-new`\./);
   assert.match(markdown, /```diff\n--- .*A\/spec\.resolved\.yaml\n\+\+\+ .*B\/spec\.resolved\.yaml\n@@ -\d+,7 \+\d+,7 @@\n/);
   assert.match(markdown, /^-  threshold: \{ quantile: 0\.5, among: population \}$/m);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stableStringify } from '../../src/report/results.js';
+import { stableStringify } from '../../src/results/index.js';
 import { executePlan, type EngineEvent, type ExecuteOptions } from '../../src/run/engine.js';
 import { ResultCache } from '../../src/run/cache.js';
 import { CausewayError } from '../../src/errors.js';
@@ -103,7 +103,7 @@ test('keep-going records a failed cell with its reason and runs the rest; fail-f
   const keep = await run(plan, tempDir(), { jobs: 1 });
   assert.equal(keep.result.failed, 1);
   assert.equal(keep.result.cells[1]!.status, 'failed');
-  assert.match(keep.result.cells[1]!.reason!, /FAKE_FAIL: fake\.csv:1 {2}cell 1 was told to fail/);
+  assert.match(keep.result.cells[1]!.reason!, /DATA_NOT_NUMERIC: fake\.csv:1 {2}cell 1 was told to fail/);
   assert.deepEqual(keep.result.cells.map((c) => c.status), ['ok', 'failed', 'ok', 'ok', 'ok', 'ok']);
   const cacheDir = tempDir();
   const fast = await run(plan, cacheDir, { jobs: 1, failFast: true });

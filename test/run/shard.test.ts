@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CausewayError } from '../../src/errors.js';
-import { stableStringify } from '../../src/report/results.js';
+import { stableStringify } from '../../src/results/index.js';
 import { executePlan } from '../../src/run/engine.js';
 import { mergeShards } from '../../src/run/merge.js';
-import { parseShardFlag, resolveShard, shardDir, shardOfCell, writeShardOutput } from '../../src/run/shard.js';
+import { assignShards, parseShardFlag, resolveShard, shardDir, writeShardOutput } from '../../src/run/shard.js';
+import { estimateCellCost, PANEL_COST, panelKey } from '../../src/run/cost.js';
+import { loadSpec } from '../../src/spec/load.js';
+import { buildPlan } from '../../src/spec/plan.js';
 import { fakePlan } from './fixtures/fake-plan.js';
 
 const runner = new URL('./fixtures/fake-runner.js', import.meta.url).href;
@@ -32,17 +35,44 @@ test('--shard k/n and the batch-scheduler environments', () => {
   assert.deepEqual(resolveShard({ shard: '1/2' }, { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '8' }), { index: 1, count: 2 });
 });
 
-test('shard assignment depends only on the cell id: adding cells moves none of the others', () => {
-  const small = fakePlan({ cells: 20 });
-  const big = fakePlan({ cells: 40 });
-  const counts = [0, 0, 0];
-  for (const c of small.cells) {
-    const k = shardOfCell(c.id, 3);
-    counts[k - 1]!++;
-    assert.equal(shardOfCell(c.id, 3), k);
-  }
-  assert.ok(counts.every((n) => n > 0), `every shard gets cells: ${counts}`);
-  for (const c of small.cells) assert.ok(big.cells.some((b) => b.id === c.id && shardOfCell(b.id, 3) === shardOfCell(c.id, 3)));
+test('shards carry equal work: equal cells of one panel split evenly, small panel groups stay whole', () => {
+  // 36 equal cells sharing one panel over 8 shards: 4 or 5 cells each (a hash gave 4, 3, 3, 5, 7, 8, 1, 5).
+  const one = fakePlan({ cells: 36 });
+  const counts = new Array(8).fill(0);
+  for (const k of assignShards(one.cells, 8)) counts[k - 1]++;
+  assert.deepEqual([...counts].sort(), [4, 4, 4, 4, 5, 5, 5, 5]);
+  // 4 panel groups of 3 equal cells over 4 shards: each shard builds one panel.
+  const grouped = fakePlan({ cells: 12, groups: 4 });
+  const assignment = assignShards(grouped.cells, 4);
+  const panelsPerShard = new Map<number, Set<string>>();
+  grouped.cells.forEach((c, i) => {
+    const set = panelsPerShard.get(assignment[i]!) ?? new Set<string>();
+    set.add(panelKey(c));
+    panelsPerShard.set(assignment[i]!, set);
+  });
+  assert.equal(panelsPerShard.size, 4);
+  for (const set of panelsPerShard.values()) assert.equal(set.size, 1);
+  // A pure function of the plan: the same on every call, and n = 1 puts everything in shard 1.
+  assert.deepEqual(assignShards(grouped.cells, 4), assignment);
+  assert.ok(assignShards(grouped.cells, 1).every((k) => k === 1));
+});
+
+test('the demo robustness grid over 8 shards: the heaviest shard carries at most 1.3 x the mean work', () => {
+  const plan = buildPlan(loadSpec(new URL('../../../specs/demo/discovery-mediation-robustness.yaml', import.meta.url).pathname));
+  const cost = plan.cells.map(estimateCellCost);
+  // gbm nuisance cells are heavier than linear ones, so equal counts would not be equal work
+  assert.ok(Math.max(...cost) > 2 * Math.min(...cost), `costs ${Math.min(...cost)}..${Math.max(...cost)}`);
+  const assignment = assignShards(plan.cells, 8);
+  const load = new Array(8).fill(0);
+  const panels = new Array(8).fill(0).map(() => new Set<string>());
+  plan.cells.forEach((c, i) => {
+    load[assignment[i]! - 1] += cost[i]!;
+    panels[assignment[i]! - 1]!.add(panelKey(c));
+  });
+  panels.forEach((p, s) => (load[s] += PANEL_COST * p.size));
+  const mean = load.reduce((a, b) => a + b, 0) / 8;
+  assert.ok(Math.max(...load) <= 1.3 * mean, `loads ${load.map((x) => x.toFixed(1)).join(', ')}`);
+  assert.ok(Math.min(...load) > 0, 'every shard gets work');
 });
 
 test('three shards merged are byte-identical to a one-process run', async () => {

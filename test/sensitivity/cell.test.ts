@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEstimator, simulateFrame } from '../../src/estimate/index.js';
+import { runEstimator } from '../../src/estimate/index.js';
+import { simulateFrame } from '../support/simulate-frame.js';
 import type { EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
 import { cellSensitivity, standardDeviation } from '../../src/sensitivity/cell.js';
 import { evalueContinuous } from '../../src/sensitivity/evalue.js';

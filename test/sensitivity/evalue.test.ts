@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellEValues, evalueContinuous, evalueForRiskRatio, evalueRiskRatio } from '../../src/sensitivity/evalue.js';
 import { mediatorConfoundingSweep } from '../../src/sensitivity/mediator-confounding.js';
-import type { CellResult } from '../../src/report/results.js';
+import type { CellResult } from '../../src/results/index.js';
 
 const close = (a: number | null, b: number, tol = 1e-9) => assert.ok(a !== null && Math.abs(a - b) < tol, `${a} vs ${b}`);
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runEstimator, simulateFrame } from '../../src/estimate/index.js';
+import { runEstimator } from '../../src/estimate/index.js';
+import { simulateFrame } from '../support/simulate-frame.js';
 import type { EstimatorContext, EstimatorResult, EstimatorSpec, AnalysisFrame } from '../../src/estimate/types.js';
 import { refute, refuterRows, userSubsetFrame } from '../../src/sensitivity/refuters.js';
 import { msmSpecForVariant, SEED_003_VARIANTS, weightSensitivity } from '../../src/sensitivity/weights.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CellResult } from '../../src/report/results.js';
+import type { CellResult } from '../../src/results/index.js';
 import { robustnessFamilies, specificationCurve } from '../../src/sensitivity/robustness.js';
 
 function cell(id: string, axes: Record<string, string | number>, te: number, nie: number, ci: [number, number] | null = null, status: CellResult['status'] = 'ok'): CellResult {

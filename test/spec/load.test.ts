@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/spec/load.js';
+import { ERRORS } from '../../src/error-catalogue.js';
 import { errorLines, tempDir, writeSpec } from './helpers.js';
 
 const MINIMAL = `spec: 1
@@ -44,7 +45,7 @@ test('unknown key near a known one: line:col and did-you-mean', () => {
 test('wrong type points at the value', () => {
   const d = dir();
   const lines = errorLines(() => loadSpec(write(d, 'type.yaml', MINIMAL.replace('{ modulus: 2 }', '{ modulus: "ten" }'))));
-  assert.deepEqual(lines, [`${join(d, 'type.yaml').replace(process.cwd() + '/', '')}:5:23  /data/sample/modulus  must be integer`]);
+  assert.deepEqual(lines, [`${join(d, 'type.yaml').replace(process.cwd() + '/', '')}:5:23  /data/sample/modulus  must be integer (${ERRORS.SPEC_SCHEMA.help})`]);
 });
 
 test('missing required section', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSpec } from '../../src/spec/load.js';
-import { buildPlan, diffPlans } from '../../src/spec/plan.js';
+import { buildPlan } from '../../src/spec/plan.js';
+import { diffPlanSpecs, diffSpecValues, planDiffMarkdown } from '../../src/spec/diff.js';
 import { errorLines, tempDir, writeSpec } from './helpers.js';
 
 const BASE = `spec: 1
@@ -82,12 +83,42 @@ test('an exclude rule naming a non-axis is an error', () => {
 });
 
 test('plan diff lists added, removed and unchanged cells', () => {
-  const before = buildPlan(loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.5, 0.6]\n`)));
-  const after = buildPlan(loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.6, 0.7]\n`)));
-  const diff = diffPlans(before, after);
+  const [a, b] = [loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.5, 0.6]\n`)), loadSpec(specFile(BASE + `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.6, 0.7]\n`))];
+  const diff = diffPlanSpecs(buildPlan(a), buildPlan(b), a.spec, b.spec);
   assert.deepEqual(diff.added.map((c) => c.axes['treatment.threshold.quantile']), [0.7]);
   assert.deepEqual(diff.removed.map((c) => c.axes['treatment.threshold.quantile']), [0.5]);
   assert.deepEqual(diff.unchanged.map((c) => c.axes['treatment.threshold.quantile']), [0.6]);
+  assert.deepEqual(diff.axes, [{ path: 'treatment.threshold.quantile', old: [0.5, 0.6], new: [0.6, 0.7] }]);
+  assert.deepEqual(diff.spec, [], 'the grid is shown as axes, not as a spec change');
+});
+
+test('plan diff pairs cells by grid point and says which spec paths changed them', () => {
+  const grid = `sensitivity:\n  grid:\n    treatment.threshold.quantile: [0.5, 0.6]\n`;
+  const a = loadSpec(specFile(BASE + grid + 'uncertainty: { bootstrap: { reps: 100 } }\n'));
+  const b = loadSpec(specFile(BASE.replace('name: grid', 'name: grid2') + grid + 'uncertainty: { bootstrap: { reps: 50 } }\n'));
+  const [pa, pb] = [buildPlan(a), buildPlan(b)];
+  const diff = diffPlanSpecs(pa, pb, a.spec, b.spec);
+  assert.equal(diff.added.length + diff.removed.length + diff.unchanged.length, 0);
+  assert.equal(diff.changed.length, 1);
+  assert.equal(diff.changed[0]!.cells.length, 2);
+  assert.deepEqual(diff.changed[0]!.changes.map((c) => c.path), ['uncertainty.bootstrap.reps'], 'the name does not change an analysis');
+  assert.deepEqual(diff.spec.map((c) => c.path).sort(), ['name', 'uncertainty.bootstrap.reps']);
+  const md = planDiffMarkdown(diff, 'a.yaml', 'b.yaml', pa, pb);
+  assert.match(md, /### 2 changed cells \(every cell of the plan\)/);
+  assert.match(md, /Each differs by the spec change above: `uncertainty\.bootstrap\.reps`/);
+  assert.match(md, /\| `name` \| `"grid"` \| `"grid2"` \|/);
+});
+
+test('spec paths address list entries by id, as grid axes do', () => {
+  const changes = diffSpecValues(
+    { estimators: [{ id: 'ipw', kind: 'ipw', clip: [0.02, 0.98] }, { id: 'naive', kind: 'difference_in_means' }] },
+    { estimators: [{ id: 'ipw', kind: 'ipw', clip: [0.05, 0.95] }, { id: 'aipw', kind: 'aipw' }] },
+  );
+  assert.deepEqual(changes, [
+    { path: 'estimators.aipw.kind', new: 'aipw' },
+    { path: 'estimators.ipw.clip', old: [0.02, 0.98], new: [0.05, 0.95] },
+    { path: 'estimators.naive.kind', old: 'difference_in_means' },
+  ]);
 });
 
 test('a 10,000-cell grid plans with unique ids', () => {

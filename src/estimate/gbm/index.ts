@@ -1,11 +1,10 @@
 /**
  * The `gbm` learner: histogram gradient boosting behind the shared Learner interface.
  * `gbmLearner(options).fit(X, y, w?)` → GbmModel (predict: mean or P(y=1); predictRaw; importance).
- * Importing this module registers the kind 'gbm' in the learner registry (src/estimate/learners.ts).
+ * The learner registry (src/estimate/learners.ts) lists it as kind 'gbm'.
  */
 import type { ErrorLocation } from '../../errors.js';
 import type { Rng } from '../../rng.js';
-import { registerLearner } from '../learners.js';
 import type { DesignMatrix, Learner, ModelSpec } from '../types.js';
 import { fitGbm, GbmModel } from './booster.js';
 import { resolveGbmOptions, type GbmOptions, type GbmParams } from './options.js';
@@ -43,5 +42,3 @@ export function gbmFromSpec(spec: ModelSpec, rng: Rng): GbmLearner {
   const seed = options.seed ?? rng.nextUint32();
   return gbmLearner({ ...(options as GbmOptions), seed: seed as number | string });
 }
-
-registerLearner('gbm', gbmFromSpec);

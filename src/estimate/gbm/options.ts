@@ -1,6 +1,5 @@
 /**
- * Options of the `gbm` learner as written in a spec (snake_case, as the schema in
- * options-schema.json), their defaults and their checks.
+ * Options of the `gbm` learner as written in a spec (snake_case), their schema, defaults and checks.
  */
 import { CausewayError, type ErrorLocation } from '../../errors.js';
 
@@ -48,28 +47,46 @@ export interface GbmParams {
 }
 
 /**
- * Defaults as the spec schema (schemas/causeway.schema.json): 100 trees, depth 3, learning rate 0.1;
- * the rest as XGBoost (lambda 1, min_child_weight 1, no subsampling, 255 bins + missing).
+ * The options a spec's `kind: gbm` model may set, as JSON Schema fragments: the one declaration the spec
+ * schema's gbm model branch is written from (scripts/gen-estimator-schema.mjs, checked by
+ * test/gbm/gbm.test.ts) and GBM_DEFAULTS are read from. 100 trees, depth 3, learning rate 0.1; the rest as
+ * XGBoost (lambda 1, min_child_weight 1, no subsampling, 255 bins + missing). `loss` and `seed` are set by
+ * the estimators (a propensity role takes loss logistic; the seed comes from the spec seed and the cell).
  */
+export const GBM_SPEC_OPTIONS = {
+  trees: { type: 'integer', minimum: 1, maximum: 100000, default: 100, description: 'Boosting rounds.' },
+  max_depth: { type: 'integer', minimum: 1, maximum: 16, default: 3, description: 'Maximum tree depth; trees grow level-wise (XGBoost hist, depthwise).' },
+  learning_rate: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.1, description: "Shrinkage of every tree's leaf values." },
+  subsample: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Share of rows drawn per tree (Bernoulli per row, seeded).' },
+  colsample: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Share of features drawn per tree (seeded).' },
+  min_child_weight: { type: 'number', minimum: 0, default: 1, description: 'Minimum hessian sum in a child (rows for squared error without weights).' },
+  min_samples_leaf: { type: 'integer', minimum: 1, default: 1, description: 'Minimum sampled rows in a child.' },
+  lambda: { type: 'number', minimum: 0, default: 1, description: 'L2 penalty on leaf values.' },
+  max_bins: { type: 'integer', minimum: 2, maximum: 255, default: 255, description: 'Histogram bins per feature (missing values get one more).' },
+  min_split_gain: { type: 'number', minimum: 0, default: 0, description: "Minimum loss reduction to make a split (XGBoost's gamma)." },
+} as const;
+
 export const GBM_DEFAULTS: GbmParams = {
-  trees: 100,
-  maxDepth: 3,
-  learningRate: 0.1,
-  subsample: 1,
-  colsample: 1,
-  minChildWeight: 1,
-  minSamplesLeaf: 1,
-  lambda: 1,
-  minSplitGain: 0,
-  maxBins: 255,
+  trees: GBM_SPEC_OPTIONS.trees.default,
+  maxDepth: GBM_SPEC_OPTIONS.max_depth.default,
+  learningRate: GBM_SPEC_OPTIONS.learning_rate.default,
+  subsample: GBM_SPEC_OPTIONS.subsample.default,
+  colsample: GBM_SPEC_OPTIONS.colsample.default,
+  minChildWeight: GBM_SPEC_OPTIONS.min_child_weight.default,
+  minSamplesLeaf: GBM_SPEC_OPTIONS.min_samples_leaf.default,
+  lambda: GBM_SPEC_OPTIONS.lambda.default,
+  minSplitGain: GBM_SPEC_OPTIONS.min_split_gain.default,
+  maxBins: GBM_SPEC_OPTIONS.max_bins.default,
   loss: 'squared_error',
   seed: 0,
 };
 
-const KNOWN = new Set([
-  'trees', 'max_depth', 'learning_rate', 'subsample', 'colsample', 'min_child_weight',
-  'min_samples_leaf', 'lambda', 'min_split_gain', 'max_bins', 'loss', 'seed', 'kind',
-]);
+const KNOWN = new Set([...Object.keys(GBM_SPEC_OPTIONS), 'loss', 'seed', 'kind']);
+
+/** The spec schema's `kind: gbm` model branch. */
+export function gbmModelSchemaBranch(): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'gbm' }, ...GBM_SPEC_OPTIONS } };
+}
 
 export function resolveGbmOptions(options: GbmOptions = {}, where: ErrorLocation = { kind: 'none' }): GbmParams {
   for (const key of Object.keys(options)) {

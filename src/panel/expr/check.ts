@@ -11,6 +11,7 @@
  * CausewayErrors located at the offending token.
  */
 import type { BinaryOperator, ExprNode, ParsedExpression } from './ast.js';
+import type { ErrorCode } from '../../errors.js';
 import { closestName, expressionError } from './location.js';
 
 export type ValueType = 'number' | 'boolean' | 'category';
@@ -75,7 +76,7 @@ function joinLevel(a: Level, b: Level): Level {
 export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope, context: ExpressionContext): CheckedExpression {
   const { text, origin } = parsed;
   const refs = { event: new Set<string>(), item: new Set<string>(), user: new Set<string>(), day: new Set<string>(), row: new Set<string>() };
-  const fail = (code: string, message: string, at: number, hint?: string): never => {
+  const fail = (code: ErrorCode, message: string, at: number, hint?: string): never => {
     throw expressionError(code, message, text, origin, at, hint);
   };
   const source = (node: { start: number; end: number }): string => text.slice(node.start, node.end);

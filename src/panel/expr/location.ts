@@ -2,7 +2,7 @@
  * Maps a character offset inside an expression string onto the spec file's line:col, and builds
  * the CausewayErrors the expression language throws.
  */
-import { CausewayError, type ErrorLocation } from '../../errors.js';
+import { CausewayError, type ErrorCode, type ErrorLocation } from '../../errors.js';
 import type { ExpressionOrigin } from './ast.js';
 
 /**
@@ -27,7 +27,7 @@ export function locate(text: string, origin: ExpressionOrigin, offset: number): 
 }
 
 export function expressionError(
-  code: string,
+  code: ErrorCode,
   message: string,
   text: string,
   origin: ExpressionOrigin,

@@ -1,9 +1,10 @@
 /**
- * The working mediation design (seed 002): observed history/profile X → A, M, Y; A → M → Y; A → Y
+ * The working mediation design: observed history/profile X → A, M, Y; A → M → Y; A → Y
  * directly; unobserved U ⇢ M, Y dashed. Drawn directly on the canvas (boxes, arrows, wrapped labels).
  */
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { FONT_FAMILY, renderDrawing, type Figure, type FigureOptions } from './render.js';
+import type { FigureKind } from './kind.js';
 
 export interface DagData {
   title?: string;
@@ -216,3 +217,11 @@ export function mediationDag(data: DagData, opts: FigureOptions = {}): Figure {
       `unobserved factors U point to treatment and outcome with dashed arrows.`;
   return { ...out, alt };
 }
+
+/** The dag figure kind (figures/kind.ts): the mediation section draws it from the cell's definitions. */
+export const dagFigure = {
+  id: 'dag',
+  section: 'mediation',
+  shows: 'X → A, M, Y; A → M → Y; A → Y; unobserved U ⇢ M, Y (dashed)',
+  plan: (data) => ({ kind: 'dag', file: 'dag', title: 'Working causal diagram', draw: (o) => mediationDag(data, o) }),
+} as const satisfies FigureKind<DagData>;

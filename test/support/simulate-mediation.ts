@@ -4,8 +4,8 @@
  * user random effect), A is binary with a nonlinear propensity, M continuous, Y nonlinear in X.
  * Truth: NDE = tau (mean of tau·4·x1 = 2·tau with `hetero`), NIE = 0.5 · 2 = 1, TE = NDE + NIE.
  */
-import { Rng } from '../../rng.js';
-import type { CrossfitData } from './common.js';
+import { Rng } from '../../src/rng.js';
+import type { CrossfitData } from '../../src/estimate/ml/index.js';
 
 export interface MediationSimulation {
   users?: number;

@@ -1,9 +1,10 @@
 /**
  * A frame-level simulator with known causal truth (linear structural model with user effects), for
- * tests, the estimation benchmark and calibration. Not the archive simulator (that is data/'s).
+ * tests, the estimation benchmark (bench/estimate.ts) and calibrate-frames.ts. Not the archive
+ * simulator behind `causeway synth` (src/data/simulate.ts).
  */
-import { Rng } from '../rng.js';
-import type { AnalysisFrame } from './types.js';
+import { Rng } from '../../src/rng.js';
+import type { AnalysisFrame } from '../../src/estimate/index.js';
 
 export interface SimulationOptions {
   users: number;

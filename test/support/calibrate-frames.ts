@@ -1,12 +1,11 @@
 /**
  * Frame-level calibration of the estimation core: many simulated frames with known truth (linear
  * structural model with user effects and confounding), each estimated with its user-cluster bootstrap;
- * bias, RMSE and CI coverage per estimator and estimand. The pipeline-level calibration on simulated
- * archives (issue 4 item 8) can reuse `calibrationTable` for its summary.
+ * bias, RMSE and CI coverage per estimator and estimand. Used by test/estimate/calibrate.test.ts; the
+ * pipeline-level calibration on simulated archives is bench/calibrate.ts (docs/calibration.md).
  */
-import { runEstimator } from './estimators.js';
-import { simulateFrame, type SimulationOptions, type SimulationTruth } from './simulate.js';
-import type { EstimatorResult, EstimatorSpec } from './types.js';
+import { runEstimator, type EstimatorResult, type EstimatorSpec } from '../../src/estimate/index.js';
+import { simulateFrame, type SimulationOptions, type SimulationTruth } from './simulate-frame.js';
 
 export interface CalibrationOptions {
   archives: number;
@@ -44,7 +43,7 @@ export function runCalibration(o: CalibrationOptions): CalibrationRow[] {
     const heavy = frame.X.data.subarray(frame.n, 2 * frame.n);
     for (let i = 0; i < heavy.length; i++) heavy[i] = Math.log1p(heavy[i]);
     for (const spec of o.estimators) {
-      const result = runEstimator(spec, frame, { seed: o.seed, cellId: `calibration-${a}`, models: {}, bootstrap: { reps: o.reps, level: o.level ?? 0.95 } });
+      const result = runEstimator(spec, frame, { seed: o.seed, cellId: `calibration-${a}`, models: {}, bootstrap: { reps: o.reps, level: o.level ?? 0.95 } }, 'point');
       for (const estimand of Object.keys(result.estimates))
         if (TARGET[estimand]) records.push({ estimator: spec.id, estimand, truth: truth[TARGET[estimand]], result });
     }

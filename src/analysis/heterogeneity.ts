@@ -1,0 +1,69 @@
+import { runEstimatorWithRows } from '../estimate/runner.js';
+import { segmentEffects, numericSegments, categoricalSegments, moderatorImportance, summarizeRowEffects, type Segmentation } from '../estimate/ml/heterogeneity.js';
+import type { AipwRows } from '../estimate/ml/ate.js';
+import type { MediationRows } from '../estimate/ml/mediation.js';
+import { makeLearner, resolveModel } from '../estimate/learners.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
+import type { ImportanceRow, SegmentEffect } from '../results/index.js';
+import { Rng } from '../rng.js';
+import type { CellHeterogeneity } from './index.js';
+
+/**
+ * Heterogeneity (seeds 003/004): per-row cross-fitted effects of the named estimator summarized by
+ * segments — AIPW pseudo-outcome means with bootstrap CIs and a size filter (seed 003), or the
+ * mediation estimator's per-row TE/NDE/NIE means (seed 004) — and moderator importance from a gbm
+ * fitted to the pseudo-outcomes.
+ */
+export function heterogeneity(
+  het: CellHeterogeneity, frame: AnalysisFrame, ctx: EstimatorContext, estimators: EstimatorSpec[], models: Record<string, ModelSpec>, mlRows: Map<string, unknown>,
+): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[]; folds?: CrossfitFolds } {
+  const estimatorId = het.estimator ?? estimators.find((e) => e.kind === 'aipw')?.id;
+  const segmentations: Segmentation[] = [];
+  for (const [column, rule] of Object.entries(het.by)) {
+    const categorical = frame.extra.categorical[column];
+    const numeric = frame.extra.numeric[column];
+    if (categorical) segmentations.push(categoricalSegments(column, categorical));
+    else if (numeric) segmentations.push(numericSegments(column, numeric, rule.buckets ? { buckets: rule.buckets } : { tertiles: true }));
+  }
+  const out: Record<string, unknown> = { estimator: estimatorId ?? null };
+  const named = estimatorId ? mlRows.get(estimatorId) : undefined;
+  if (named && 'iteTotal' in (named as object)) out.mediation_segments = summarizeRowEffects(frame.cluster, named as MediationRows, segmentations);
+  let aipwRows = named && 'psi' in (named as object) ? (named as AipwRows) : undefined;
+  let internalFolds: CrossfitFolds | undefined;
+  if (!aipwRows) {
+    // No cross-fitted AIPW ran: fit one (linear outcome, logistic propensity) for the pseudo-outcomes.
+    const aipwSpec: EstimatorSpec = { id: 'aipw_heterogeneity', kind: 'aipw', outcome: 'linear', propensity: 'logistic', crossfit: { folds: 3 } };
+    const fitted = runEstimatorWithRows(aipwSpec, frame, { ...ctx, bootstrap: undefined });
+    aipwRows = (fitted.rows as AipwRows | null) ?? undefined;
+    internalFolds = fitted.result.folds;
+    out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
+  }
+  if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };
+  const rawSegments = segmentEffects(frame, aipwRows, segmentations, {
+    minRows: het.min_size ?? 50,
+    minUsers: 10,
+    reps: ctx.bootstrap?.reps ?? 0,
+    level: ctx.bootstrap?.level ?? 0.95,
+    seed: ctx.seed,
+    cellId: ctx.cellId,
+  });
+  out.segments = rawSegments;
+  // The report's typed view: AIPW segment effects (seed 003) and moderator importance.
+  const segments: SegmentEffect[] = rawSegments.map((r) => ({
+    by: r.segment_type,
+    segment: r.passes_size_filter ? r.segment : `${r.segment} (below size filter)`,
+    rows: r.rows,
+    users: r.users,
+    treatedShare: r.treatment_rate,
+    estimand: 'ate',
+    value: { estimate: r.aipw_ate, ci: r.ci_95_lower !== null && r.ci_95_upper !== null ? [r.ci_95_lower, r.ci_95_upper] : null, bootMean: r.bootstrap_mean, bootSd: r.bootstrap_std },
+  }));
+  let importance: ImportanceRow[] = [];
+  if (het.importance !== false) {
+    const learner = makeLearner(resolveModel('gbm', models, 'gbm'), new Rng(ctx.seed, ctx.cellId, 'moderator-importance'));
+    const moderators = moderatorImportance(frame.X, aipwRows.psi, learner);
+    out.moderator_importance = moderators;
+    importance = moderators.map((m) => ({ model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: m.feature, gain: m.importance, splits: m.splits, share: m.importance_share ?? 0 }));
+  }
+  return { raw: out, segments, importance, folds: internalFolds };
+}

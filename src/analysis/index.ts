@@ -1,0 +1,152 @@
+/**
+ * A cell's analysis: given its frame (and the panel and data summaries run/ built or loaded from cache),
+ * run the estimators on the primary and secondary outcomes, the cell-level diagnostics, heterogeneity
+ * and sensitivity, and assemble the plain CellResult that results.json and the report are made of.
+ * Everything it reads comes typed and defaulted from run/compile.ts; it never reads the raw spec.
+ */
+import { designReadiness, naiveAssociations, residualMediatorOutcome } from '../estimate/diagnostics.js';
+import { kindInfo } from '../estimate/kinds/index.js';
+import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
+import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../estimate/types.js';
+import { frameForOutcome } from '../frame/index.js';
+import type { CellCrossfitFolds, CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
+import { cellSensitivity, type SensitivitySettings } from '../sensitivity/cell.js';
+import { assumptionTable } from './assumptions.js';
+import { countDistinct, definitionsTable } from './definitions.js';
+import { heterogeneity } from './heterogeneity.js';
+import { cellPropensityDiagnostics } from './propensity.js';
+
+/** The spec's heterogeneity section as the analysis reads it. */
+export interface CellHeterogeneity {
+  estimator?: string;
+  by: Record<string, { buckets?: number[] }>;
+  min_size?: number;
+  importance?: boolean;
+}
+
+/** What the definitions table needs to say how each column is made. */
+export interface DefinitionSettings {
+  treatmentRule: { direction: string; value: number | null; quantile: number | null; among: string };
+  /** the spec's day expressions by column name */
+  dayExpressions: Record<string, string>;
+  /** history.future.incomplete */
+  futureIncomplete: string;
+  covariates: { numeric: string[]; categorical: string[] };
+  populationRule: string;
+}
+
+/** The cell's analysis settings, typed and defaulted by run/compile.ts. */
+export interface AnalysisSettings {
+  seed: number;
+  estimators: EstimatorSpec[];
+  models: Record<string, ModelSpec>;
+  bootstrap: { reps: number; level: number } | undefined;
+  /** secondary outcomes, in the spec's order */
+  secondaryOutcomes: string[];
+  /** cell-level diagnostics wanted (spec `diagnostics:`) */
+  diagnostics: string[];
+  heterogeneity: CellHeterogeneity | null;
+  sensitivity: SensitivitySettings;
+  definitions: DefinitionSettings;
+}
+
+export interface CellAnalysisInput {
+  cellId: string;
+  axes: CellResult['axes'];
+  settings: AnalysisSettings;
+  frame: AnalysisFrame;
+  /** population mask over panel rows (null: every panel row) */
+  population: ArrayLike<number> | null;
+  panel: { length: number; users: number; dates: number[] };
+  /** the data's coverage and quality summary (and the simulator's truth) */
+  dataSummary: Record<string, unknown> & { truth?: unknown };
+}
+
+export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult> {
+  const { settings, frame, panel, dataSummary } = input;
+  const estimatorCtx: EstimatorContext = { seed: settings.seed, cellId: input.cellId, models: settings.models, bootstrap: settings.bootstrap };
+  const label = (spec: EstimatorSpec) => kindInfo(spec.kind).label(spec, settings.models);
+
+  const estimators: EstimatorEntry[] = [];
+  const primaryResults: EstimatorResult[] = [];
+  const mlRows = new Map<string, unknown>();
+  const crossfitFolds: CellCrossfitFolds[] = [];
+  for (const spec of settings.estimators) {
+    const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
+    primaryResults.push(result);
+    estimators.push(entryWithoutFolds(result, { label: label(spec) }, crossfitFolds));
+    if (rows) mlRows.set(spec.id, rows);
+  }
+  for (const outcome of settings.secondaryOutcomes) {
+    const secondaryFrame = frameForOutcome(frame, outcome);
+    for (const spec of settings.estimators) {
+      if (!runsOnSecondaryOutcomes(spec, settings.models)) continue;
+      const { result } = runEstimatorWithRows(spec, secondaryFrame, estimatorCtx);
+      estimators.push(entryWithoutFolds(result, { outcome, label: label(spec) }, crossfitFolds));
+    }
+  }
+
+  const wanted = new Set(settings.diagnostics);
+  const dates = panel.dates;
+  const diagnostics: CellResult['diagnostics'] = {
+    data: dataSummary,
+    panel: { rows: panel.length, users: panel.users, days: dates.length, firstDate: dates[0] ?? null, lastDate: dates[dates.length - 1] ?? null },
+  };
+  if (dataSummary.truth) diagnostics.truth = dataSummary.truth;
+  if (wanted.has('residual_mediator_outcome') && frame.M) diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
+  if (wanted.has('naive_associations')) diagnostics.naive_associations = naiveAssociations(frame);
+  if (wanted.has('overlap') || wanted.has('balance')) Object.assign(diagnostics, cellPropensityDiagnostics(frame, estimatorCtx, settings.models, primaryResults));
+
+  const readiness: ReadinessCheck[] = wanted.has('readiness')
+    ? designReadiness(frame).map((r) => ({ check: r.check, value: r.value, passes: r.value === null ? null : r.passes }))
+    : [];
+
+  if (settings.heterogeneity) {
+    const het = heterogeneity(settings.heterogeneity, frame, estimatorCtx, settings.estimators, settings.models, mlRows);
+    diagnostics.heterogeneity_analysis = het.raw;
+    if (het.segments.length) diagnostics.heterogeneity = het.segments;
+    if (het.importance.length) diagnostics.importance = het.importance;
+    if (het.folds) crossfitFolds.push({ estimator: 'aipw_heterogeneity', ...het.folds });
+  }
+
+  const { sensitivity, mediatorConfounding } = await cellSensitivity({
+    settings: settings.sensitivity,
+    frame,
+    estimators: settings.estimators,
+    results: primaryResults,
+    ctx: estimatorCtx,
+    runEstimator: (spec, f, c) => runEstimatorWithRows(spec, f, c).result,
+  });
+  if (mediatorConfounding.length) diagnostics.mediatorConfounding = mediatorConfounding;
+
+  const users = countDistinct(frame.cluster);
+  let treated = 0;
+  for (let i = 0; i < frame.n; i++) treated += frame.A[i];
+  let populationRows = panel.length;
+  if (input.population) {
+    populationRows = 0;
+    for (let i = 0; i < input.population.length; i++) if (input.population[i] > 0) populationRows++;
+  }
+
+  return {
+    id: input.cellId,
+    axes: input.axes,
+    status: 'ok',
+    sample: { rows: frame.n, users, treatedRows: treated, controlRows: frame.n - treated, panelRows: panel.length, days: dates.length },
+    definitions: definitionsTable(frame, settings.definitions, { rows: populationRows, panelRows: panel.length }),
+    readiness,
+    assumptions: assumptionTable(frame, primaryResults, diagnostics, sensitivity),
+    estimators,
+    diagnostics,
+    sensitivity,
+    warnings: [...new Set([...frame.warnings, ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
+    ...(crossfitFolds.length ? { crossfitFolds } : {}),
+  };
+}
+
+/** The results.json entry of an estimator; its fold assignment goes to `sink` (the run folder's crossfit_folds.csv). */
+function entryWithoutFolds(result: EstimatorResult, extra: { outcome?: string; label: string }, sink: CellCrossfitFolds[]): EstimatorEntry {
+  const { folds, ...entry } = result;
+  if (folds) sink.push({ estimator: result.id, ...(extra.outcome ? { outcome: extra.outcome } : {}), ...folds });
+  return { ...entry, ...extra };
+}

@@ -1,0 +1,141 @@
+/**
+ * AIPW (doubly robust): cross-fitted (3 folds unless told) propensity and outcome models, the score ψ
+ * averaged, its user-clustered SE; replicates resample users on ψ with the nuisances fixed (the DML score
+ * bootstrap). With a gbm model named the any-learner cross-fitted form (src/estimate/ml/ate.ts) runs.
+ */
+import { influenceSummary, overlapSummary } from '../diagnostics.js';
+import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
+import { groupKFold, makeLearner, resolveModel, takeRows } from '../learners.js';
+import { finiteOrNull } from '../linalg.js';
+import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
+import { aipwCrossfit } from '../ml/ate.js';
+import { roleLearner } from '../ml/common.js';
+import { learnerRng } from '../weights.js';
+import { ATE } from './estimands.js';
+import type { Env } from '../env.js';
+import type { AnalysisFrame, EstimatorContext } from '../types.js';
+import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
+import {
+  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip,
+} from './options.js';
+
+/** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
+export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
+  requireArms(frame);
+  const pModel = modelFor(opts, 'propensity', ctx, 'logistic');
+  const oModel = modelFor(opts, 'outcome', ctx, 'linear');
+  const clip = pair(opts, 'clip', [0.02, 0.98]);
+  const k = opts.crossfit === undefined ? 3 : crossfitFolds(opts);
+  const folds = k ? groupKFold(frame.cluster, k) : null;
+  const n = frame.n;
+  const warnings: string[] = [];
+  const e = new Float64Array(n);
+  for (let f = 0; f < (folds ? k! : 1); f++) {
+    const train: number[] = [], test: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!folds) { train.push(i); test.push(i); } else (folds[i] === f ? test : train).push(i);
+    }
+    const tr = Int32Array.from(train), te = Int32Array.from(test);
+    const At = Float64Array.from(tr, (i) => frame.A[i]);
+    if (At.every((a) => a === At[0])) throw new EstimatorFailure(`cross-fitting fold ${f + 1}: the training users have only one treatment arm`);
+    const fit = makeLearner(pModel, learnerRng(ctx, purpose, 'propensity', f)).fit(takeRows(frame.X, tr), At);
+    warnings.push(...(fit.warnings ?? []));
+    const p = fit.predict(takeRows(frame.X, te));
+    te.forEach((i, r) => (e[i] = p[r]));
+  }
+  const { mu, mu1, mu0, warnings: ow } =
+    isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
+  warnings.push(...ow);
+  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  return { e, ec, mu, mu1, mu0, folds, warnings };
+}
+
+export const aipw: EstimatorKind = {
+  kind: 'aipw',
+  summary: 'Doubly robust AIPW with cross-fitted nuisances, user-clustered influence-function SE and the score bootstrap.',
+  options: {
+    propensity: modelOption('logistic'),
+    outcome: modelOption('linear'),
+    clip: CLIP_OPTION,
+    crossfit: CROSSFIT_OPTION,
+    bootstrap: BOOTSTRAP_OPTION,
+  },
+  estimands: [ATE, { key: 'ate_gcomp' }, { key: 'y1' }, { key: 'y0' }],
+  secondaryOutcomes: true,
+  adjusted: true,
+  headlineRank: 1,
+  nuisances: () => ['propensity', 'outcome'],
+  replicatesHoldNuisances: () => true,
+  label(opts, models) {
+    const outcome = modelKindOf(opts.outcome, models);
+    const propensity = modelKindOf(opts.propensity, models);
+    return `AIPW, ${asksCrossfit(opts) ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''})`;
+  },
+  labelFromResult: ({ diagnostics: d, crossfitNote: cf }) => {
+    const method = typeof d.method === 'string' ? d.method : '';
+    return `AIPW, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
+  },
+  crossfit: {
+    run(frame, id, opts, ctx) {
+      const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
+        roleLearner(resolveModel(ref, ctx.models, fallback), ctx, id, role, task);
+      const bootstrap = ctx.bootstrap && ctx.bootstrap.reps > 0
+        ? { reps: ctx.bootstrap.reps, level: ctx.bootstrap.level, seed: ctx.seed, cellId: ctx.cellId }
+        : null;
+      const folds = crossfitFormFolds(opts);
+      return aipwCrossfit(frame, {
+        id, folds, clip: symmetricClip(opts), bootstrap,
+        outcome: learner(opts.outcome, 'gbm', 'outcome', 'regression'),
+        propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),
+      });
+    },
+  },
+  point(frame, opts, ctx, env) {
+    const { e, mu, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const n = frame.n;
+    const psi = new Float64Array(n);
+    let c0 = 0;
+    for (let i = 0; i < n; i++) {
+      const a = frame.A[i], y = frame.Y[i];
+      psi[i] = mu1[i] - mu0[i] + (a * (y - mu1[i])) / ec[i] - ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
+      c0 += mu0[i] + ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
+    }
+    if (psi.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('propensities of 0 or 1 make the AIPW score infinite; set clip');
+    const ate = mean(psi);
+    const centered = Float64Array.from(psi, (v) => (v - ate) / n);
+    const perUser = new Map<number, number>();
+    for (let i = 0; i < n; i++) perUser.set(frame.cluster[i], (perUser.get(frame.cluster[i]) ?? 0) + centered[i]);
+    const G = perUser.size;
+    let ss = 0;
+    for (const v of perUser.values()) ss += v * v;
+    const se = G > 1 ? Math.sqrt((ss * G) / (G - 1)) : null;
+    const diagnostics: Record<string, unknown> = {};
+    if (!env.light) {
+      diagnostics.overlap = overlapSummary(e, frame.A);
+      diagnostics.outcome_performance = { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) };
+      let ll = 0;
+      for (let i = 0; i < n; i++) {
+        const p = Math.min(Math.max(e[i], 1e-15), 1 - 1e-15);
+        ll -= frame.A[i] * Math.log(p) + (1 - frame.A[i]) * Math.log(1 - p);
+      }
+      diagnostics.propensity_performance = { log_loss: finiteOrNull(ll / n), out_of_fold: Boolean(folds) };
+      diagnostics.score_sd = finiteOrNull(Math.sqrt(psi.reduce((s, v) => s + (v - ate) ** 2, 0) / (n - 1)));
+      const inf = influenceSummary(centered, frame.cluster, ctx.influenceWarnShare ?? 0.2, ate);
+      diagnostics.influence = inf.summary;
+      if (inf.warning) warnings.push(inf.warning);
+    }
+    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi, folds: reportedFolds(frame, folds, env) };
+  },
+  // nuisances fitted once (cross-fitted); users resampled on the score ψ — the standard DML bootstrap
+  fast(frame, opts, ctx, env, point) {
+    if (opts.bootstrap === 'refit') return null;
+    const psi = point.psi;
+    if (!psi) return null;
+    const ui = env.users();
+    const sums = userSums(ui, [psi, constant(frame.n, 1)]);
+    return (_rep, mult) => {
+      const s = weightedSums(sums, 2, mult);
+      return { ate: s[0] / s[1] };
+    };
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * Inverse probability weighting: stabilized, clipped and capped propensity weights (src/estimate/weights.ts);
+ * Hajek (normalized) weighted difference with a CR1 SE, or Horvitz–Thompson with `normalize: false`.
+ */
+import { influenceSummary } from '../diagnostics.js';
+import { constant, mean, nameA, requireArms } from '../frame-helpers.js';
+import { slopeSE, userSums, weightedSums } from '../linear-fits.js';
+import { hajek, ipwWeights, weightDiagnostics, weightOptions } from '../weights.js';
+import { ATE } from './estimands.js';
+import { isRecord, modelKindOf, type EstimatorKind } from './kind.js';
+import { BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, CLIP_OPTION, modelOption, STABILIZE_OPTION } from './options.js';
+
+export const ipw: EstimatorKind = {
+  kind: 'ipw',
+  summary: 'Propensity weights (clip, stabilize with the treatment rate, cap at a quantile); Hajek weighted difference.',
+  options: {
+    propensity: modelOption('logistic'),
+    clip: CLIP_OPTION,
+    stabilize: STABILIZE_OPTION,
+    cap_quantile: CAP_QUANTILE_OPTION,
+    normalize: { type: 'boolean', default: true, description: 'Hajek (self-normalized) weights.' },
+    bootstrap: BOOTSTRAP_OPTION,
+  },
+  estimands: [ATE],
+  secondaryOutcomes: true,
+  adjusted: true,
+  headlineRank: 1,
+  nuisances: () => ['propensity'],
+  replicatesHoldNuisances: () => true,
+  // defaults as weightOptions: stabilized, clipped at [0.02, 0.98], capped at the 0.99 quantile
+  label(opts, models) {
+    const propensity = modelKindOf(opts.propensity, models);
+    const parts = [opts.stabilize === false ? 'unstabilized' : 'stabilized'];
+    const clip = opts.clip === undefined ? [0.02, 0.98] : opts.clip;
+    if (Array.isArray(clip)) parts.push(`clipped [${clip.join(', ')}]`);
+    const cap = opts.cap_quantile === undefined ? 0.99 : opts.cap_quantile;
+    if (typeof cap === 'number') parts.push(`capped at q${cap}`);
+    if (propensity && propensity !== 'logistic') parts.push(`${propensity} propensity`);
+    return `IPW (${parts.join(', ')})`;
+  },
+  labelFromResult({ diagnostics: d, formatNumber }) {
+    const parts: string[] = [];
+    const w = isRecord(d.weights) ? d.weights : null;
+    // stabilized weights average 1 (E[A·p/e] = p), unstabilized ones 2
+    if (w && typeof w.mean === 'number') parts.push(Math.abs(w.mean - 1) < 0.3 ? 'stabilized' : 'unstabilized');
+    if (typeof d.weight_cap === 'number') parts.push(`capped at ${formatNumber(d.weight_cap)}`);
+    return parts.length ? `IPW (${parts.join(', ')})` : 'IPW';
+  },
+  point(frame, opts, ctx, env) {
+    requireArms(frame);
+    const wo = weightOptions(opts, ctx);
+    const normalize = bool(opts, 'normalize', true);
+    const wt = ipwWeights(frame, wo, ctx, env);
+    const warnings = [...wt.warnings];
+    let ate: number, controlMean: number, psi: Float64Array;
+    let se: Float64Array | null = null;
+    if (normalize) {
+      const h = hajek(frame.A, frame.Y, wt.w);
+      ate = h.ate;
+      controlMean = h.mu0;
+      psi = h.psi;
+      se = slopeSE([frame.A], [nameA(frame)], frame.Y, frame, wt.w).se;
+    } else {
+      // Horvitz–Thompson with the (clipped, capped, unstabilized) inverse probabilities
+      const n = frame.n;
+      const rate = mean(frame.A);
+      let s1 = 0, s0 = 0;
+      psi = new Float64Array(n);
+      const scale = (a: number) => (wo.stabilize ? (a === 1 ? rate : 1 - rate) : 1);
+      for (let i = 0; i < n; i++) {
+        const wi = wt.w[i] / scale(frame.A[i]);
+        psi[i] = frame.A[i] === 1 ? wi * frame.Y[i] : -wi * frame.Y[i];
+        if (frame.A[i] === 1) s1 += psi[i]; else s0 -= psi[i];
+      }
+      ate = (s1 - s0) / n;
+      controlMean = s0 / n;
+      for (let i = 0; i < n; i++) psi[i] = (psi[i] - ate) / n;
+    }
+    const diagnostics = weightDiagnostics(frame, wt, env);
+    if (!env.light) {
+      const inf = influenceSummary(psi, frame.cluster, ctx.influenceWarnShare ?? 0.2, ate);
+      diagnostics.influence = inf.summary;
+      if (inf.warning) warnings.push(inf.warning);
+      const caution = (diagnostics.readiness as { status: string; check: string }[]).filter((c) => c.status === 'caution');
+      for (const c of caution) warnings.push(`readiness caution: ${c.check}`);
+    }
+    return { estimates: { ate }, se: { ate: se ? se[0] : null }, controlMean, diagnostics, warnings };
+  },
+  fast(frame, opts, ctx, env) {
+    const wo = weightOptions(opts, ctx);
+    const wt = ipwWeights(frame, wo, ctx, env);
+    const ui = env.users();
+    const A = frame.A, Y = frame.Y, w = wt.w;
+    if (bool(opts, 'normalize', true)) {
+      const sums = userSums(ui, [
+        Float64Array.from(A, (a, i) => a * w[i]), Float64Array.from(A, (a, i) => a * w[i] * Y[i]),
+        Float64Array.from(A, (a, i) => (1 - a) * w[i]), Float64Array.from(A, (a, i) => (1 - a) * w[i] * Y[i]),
+      ]);
+      return (_rep, mult) => {
+        const s = weightedSums(sums, 4, mult);
+        return { ate: s[1] / s[0] - s[3] / s[2] };
+      };
+    }
+    const rate = mean(A);
+    const sums = userSums(ui, [
+      Float64Array.from(A, (a, i) => (a === 1 ? (w[i] / (wo.stabilize ? rate : 1)) * Y[i] : (-w[i] / (wo.stabilize ? 1 - rate : 1)) * Y[i])),
+      constant(frame.n, 1),
+    ]);
+    return (_rep, mult) => {
+      const s = weightedSums(sums, 2, mult);
+      return { ate: s[0] / s[1] };
+    };
+  },
+};

@@ -1,0 +1,343 @@
+/**
+ * Mediation g-formula (plug-in): mediator model M ~ A + X, outcome model Y ~ A + M (+ A·M) + X, natural
+ * effects TE, NDE, NIE and controlled direct effects at mediator levels. Linear models: closed form from
+ * the shared gram (point and replicates); other learners or `crossfit`: fitted per fold. Entries that
+ * name a gbm model run the cross-fitted form (src/estimate/ml/mediation.ts); `method: debiased | both`
+ * runs the efficient-influence-function estimator (./mediation_debiased.ts) beside the plug-in.
+ */
+import { CausewayError } from '../../errors.js';
+import { gramFit, gramPredict } from '../bootstrap.js';
+import { designReadiness, residualMediatorOutcome } from '../diagnostics.js';
+import type { Env } from '../env.js';
+import { constant, mean, nameA, nameM, ones, regressionMetrics, requireArms, requireMediator, withFront } from '../frame-helpers.js';
+import { columnsOf, groupKFold, makeLearner, resolveModel, takeRows } from '../learners.js';
+import { quantile } from '../linalg.js';
+import { aliasWarning, linearGram } from '../linear-fits.js';
+import { mediationCrossfit } from '../ml/mediation.js';
+import { roleLearner } from '../ml/common.js';
+import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '../types.js';
+import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
+import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
+import {
+  BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
+  mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip,
+} from './options.js';
+
+const natural = (key: string, text: (n: Names) => ReturnType<NonNullable<EstimandDeclaration['text']>>): EstimandDeclaration[] => [
+  { key, text },
+  {
+    key: `${key}_debiased`,
+    text: (n) => {
+      const base = text(n);
+      return { ...base, symbol: `${base.symbol} (debiased)`, name: `${base.name}, efficient-influence-function estimator` };
+    },
+  },
+];
+
+/** The natural and controlled effects (plug-in and debiased), shared with ./mediation_debiased.ts. */
+export const MEDIATION_ESTIMANDS: EstimandDeclaration[] = [
+  ...natural('te', ({ A, Y }) => ({
+    symbol: 'TE', name: 'total effect', definition: 'E[Y(1, M(1)) − Y(0, M(0))]',
+    meaning: `Overall difference in ${Y} between treated and untreated days, through every pathway.`, answers: `Does ${A} relate to ${Y} at all?`,
+  })),
+  ...natural('nde', ({ A, M, Y }) => ({
+    symbol: 'NDE', name: 'natural direct effect', definition: 'E[Y(1, M(0)) − Y(0, M(0))]',
+    meaning: `Effect of ${A} while ${M} stays at the level it would have had without treatment.`, answers: `How much of the effect bypasses ${M}?`,
+  })),
+  ...natural('nie', ({ A, M }) => ({
+    symbol: 'NIE', name: 'natural indirect effect', definition: 'E[Y(1, M(1)) − Y(1, M(0))]',
+    meaning: `Effect transmitted through the change in ${M} that ${A} causes.`, answers: `How much of the effect flows through ${M}?`,
+  })),
+  {
+    key: /^cde_q(\d+)$/,
+    text: ({ A, M, Y }, key) => {
+      const q = Number(/^cde_q(\d+)$/.exec(key)![1]);
+      return {
+        symbol: `CDE(q${q})`,
+        name: `controlled direct effect at the ${q}th percentile of the mediator`,
+        definition: `E[Y(1, m) − Y(0, m)], m = q${q}(M)`,
+        meaning: `Direct contrast in ${Y} if ${M} were fixed at its ${q}th percentile for everyone.`,
+        answers: `What is the direct effect of ${A} when ${M} is ${q <= 50 ? 'low' : 'high'}?`,
+      };
+    },
+  },
+  { key: /^cde_at_/ },
+  { key: 'reverse_indirect' },
+  { key: 'mediator_shift', relative: false },
+];
+
+interface LinearMediationOptions {
+  mModel: ModelSpec; yModel: ModelSpec; interaction: boolean; folds: number | null;
+  cdeQuantiles: number[]; cdeValues: number[]; clipMediator: [number, number] | null; weights: 'none' | 'ipw';
+  /** CDE mediator levels fixed from the full sample (set for bootstrap refits, so replicates target the same levels) */
+  fixedLevels: Record<string, number> | null;
+}
+
+function mediationOptions(opts: Opts, ctx: EstimatorContext): LinearMediationOptions {
+  const cde = (opts.cde_at ?? { quantiles: [0.1, 0.9] }) as Opts;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+  const weights = (opts.weights ?? 'none') as string;
+  if (weights !== 'none' && weights !== 'ipw') throw new CausewayError('ESTIMATE_BAD_OPTION', 'mediation option weights must be none or ipw');
+  return {
+    mModel: modelFor(opts, 'mediator_model', ctx, 'linear'),
+    yModel: modelFor(opts, 'outcome_model', ctx, 'linear'),
+    interaction: bool(opts, 'interaction', true),
+    folds: crossfitFolds(opts),
+    cdeQuantiles: list(cde.quantiles),
+    cdeValues: list(cde.values),
+    clipMediator: pair(opts, 'clip_mediator', null),
+    weights: weights as 'none' | 'ipw',
+    fixedLevels: (opts.__cde_levels as Record<string, number> | undefined) ?? null,
+  };
+}
+
+function cdeLevels(frame: AnalysisFrame, mo: LinearMediationOptions): { key: string; m: number }[] {
+  if (mo.fixedLevels) return Object.entries(mo.fixedLevels).map(([key, m]) => ({ key, m }));
+  const out: { key: string; m: number }[] = [];
+  for (const q of mo.cdeQuantiles) out.push({ key: `cde_q${Math.round(q * 100)}`, m: quantile(frame.M!, q) });
+  for (const v of mo.cdeValues) out.push({ key: `cde_at_${v}`, m: v });
+  return out;
+}
+
+/** Linear mediation g-computation in closed form from the shared gram (replicates and the point estimate). */
+function mediationLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env): Replicator | null {
+    const mo = mediationOptions(opts, ctx);
+    if (!isLinear(mo.mModel) || !isLinear(mo.yModel) || mo.folds || mo.clipMediator) return null;
+    const wo = weightOptions(opts, ctx);
+    const w = mo.weights === 'ipw' ? ipwWeights(frame, wo, ctx, env).w : null;
+    const key = mo.weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
+    const g = linearGram(frame, env, key, w);
+    const gu = w ? linearGram(frame, env, 'none', null) : g; // unweighted means for averaging over rows
+    const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
+    const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iAM = g.col('\u0000AM'), iY = g.col('\u0000Y');
+    const mRegs = [iA, ...xi];
+    const yRegs = mo.interaction ? [iA, iM, iAM, ...xi] : [iA, iM, ...xi];
+    const s = g.shift;
+    const levels = cdeLevels(frame, mo);
+    const rA = ridgeOf(mo.mModel), rY = ridgeOf(mo.yModel);
+    return (rep, mult) => {
+      const S = env.aggregate(`lin:${key}`, g, rep, mult);
+      const U = w ? env.aggregate('lin:none', gu, rep, mult) : S;
+      const total = U[gu.at(0, 0)];
+      const xbar = xi.map((j) => U[gu.at(0, j)] / total);
+      const mr = g.regress(S, mRegs, iM, rA);
+      const yr = g.regress(S, yRegs, iY, rY);
+      const gA = mr.slopes[0];
+      const Em = (a: number) => {
+        let v = s[iM] + mr.intercept + gA * (a - s[iA]);
+        xi.forEach((_, k) => (v += mr.slopes[k + 1] * xbar[k]));
+        return v;
+      };
+      const tA = yr.slopes[0], tM = yr.slopes[1], tAM = mo.interaction ? yr.slopes[2] : 0;
+      const off = mo.interaction ? 3 : 2;
+      let xPart = 0;
+      xi.forEach((_, k) => (xPart += yr.slopes[k + off] * xbar[k]));
+      const Ey = (a: number, m: number) => s[iY] + yr.intercept + tA * (a - s[iA]) + tM * (m - s[iM]) + tAM * (a * m - s[iAM]) + xPart;
+      const em0 = Em(0), em1 = Em(1);
+      const out: Estimates = {
+        te: Ey(1, em1) - Ey(0, em0), nde: Ey(1, em0) - Ey(0, em0), nie: Ey(1, em1) - Ey(1, em0),
+      };
+      for (const l of levels) out[l.key] = tA + tAM * l.m;
+      out.reverse_indirect = Ey(0, em1) - Ey(0, em0);
+      out.mediator_shift = em1 - em0;
+      out.__reference = Ey(0, em0);
+      return out;
+    };
+}
+
+function mediationLinearPoint(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, mo: LinearMediationOptions, lin: Replicator): PointResult {
+  const r = lin(-1, ones(env.users().ids.length));
+  const reference = r.__reference as number;
+  const estimates: Estimates = {};
+  for (const [k, v] of Object.entries(r)) if (!k.startsWith('__')) estimates[k] = v;
+  const levels = cdeLevels(frame, mo);
+  const diagnostics: Record<string, unknown> = {
+    reference_mean: reference,
+    cde_levels: Object.fromEntries(levels.map((l) => [l.key, l.m])),
+    crossfit_folds: null,
+    weights: mo.weights,
+  };
+  const wo = weightOptions(opts, ctx);
+  const key = mo.weights === 'ipw' ? `ipw:${JSON.stringify(wo)}` : 'none';
+  const g = linearGram(frame, env, key, mo.weights === 'ipw' ? ipwWeights(frame, wo, ctx, env).w : null);
+  const xi = frame.X.names.map((nm) => g.col(`x:${nm}`));
+  const iA = g.col('\u0000A'), iM = g.col('\u0000M'), iAM = g.col('\u0000AM'), iY = g.col('\u0000Y');
+  const mRegs = [iA, ...xi];
+  const yRegs = mo.interaction ? [iA, iM, iAM, ...xi] : [iA, iM, ...xi];
+  const mFit = gramFit(g, mRegs, iM, frame.n, ridgeOf(mo.mModel));
+  const yFit = gramFit(g, yRegs, iY, frame.n, ridgeOf(mo.yModel));
+  const warnings = [
+    ...aliasWarning(g, mFit.aliased).map((w) => `mediator model: ${w}`),
+    ...aliasWarning(g, yFit.aliased).map((w) => `outcome model: ${w}`),
+  ];
+  if (!env.light) {
+    const X = columnsOf(frame.X);
+    const M = frame.M!;
+    const AM = Float64Array.from(frame.A, (a, i) => a * M[i]);
+    const mhat = gramPredict(g, mFit, mRegs, iM, [frame.A, ...X]);
+    const yhat = gramPredict(g, yFit, yRegs, iY, mo.interaction ? [frame.A, M, AM, ...X] : [frame.A, M, ...X]);
+    diagnostics.mediator_performance = regressionMetrics(M, mhat);
+    diagnostics.outcome_performance = regressionMetrics(frame.Y, yhat);
+    const gu = linearGram(frame, env, 'none', null);
+    const xu = frame.X.names.map((nm) => gu.col(`x:${nm}`));
+    const rm = gramFit(gu, xu, gu.col('\u0000M'), frame.n);
+    const ry = gramFit(gu, xu, gu.col('\u0000Y'), frame.n);
+    diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame, {
+      m: gramPredict(gu, rm, xu, gu.col('\u0000M'), X, frame.n),
+      y: gramPredict(gu, ry, xu, gu.col('\u0000Y'), X, frame.n),
+    });
+    diagnostics.readiness = designReadiness(frame);
+  }
+  return { estimates, controlMean: reference, diagnostics, warnings };
+}
+
+export const mediation: EstimatorKind = {
+  kind: 'mediation',
+  summary: 'Mediation g-formula: natural direct and indirect effects and controlled direct effects; plug-in or debiased.',
+  options: {
+    mediator_model: modelOption('linear'),
+    outcome_model: modelOption('linear'),
+    interaction: { type: 'boolean', default: true, description: 'Include the A\u00d7M interaction in the outcome model (seeds 002/004).' },
+    method: {
+      enum: ['plugin', 'debiased', 'both'],
+      default: 'plugin',
+      description: 'plugin g-computation (seeds 002/004) or the efficient-influence-function estimator.',
+    },
+    propensity: { type: 'string', description: 'Model for P(A=1|X) and P(A=1|M,X) (debiased method), or for ipw weights.' },
+    cde_at: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { quantiles: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } }, values: { type: 'array', items: { type: 'number' } } },
+    },
+    crossfit: CROSSFIT_OPTION,
+    bootstrap: BOOTSTRAP_OPTION,
+    clip_mediator: { $ref: '#/$defs/Clip', description: 'Clip the mediator to these quantiles before modelling.' },
+    weights: { enum: ['none', 'ipw'], default: 'none', description: 'Fit the mediation models with the ipw weights.' },
+    clip: { $ref: '#/$defs/Clip', description: 'Propensity clip for the debiased method.' },
+    mediator_clip: {
+      type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'Debiased method: clip mediator predictions to [low, high].',
+    },
+    stabilize: STABILIZE_OPTION,
+    cap_quantile: CAP_QUANTILE_OPTION,
+  },
+  estimands: MEDIATION_ESTIMANDS,
+  secondaryOutcomes: false,
+  adjusted: true,
+  headlineRank: 0,
+  nuisances: (opts) => [...(opts.weights === 'ipw' || opts.method === 'debiased' || opts.method === 'both' ? ['propensity' as const] : []), 'mediator', 'outcome'],
+  replicatesHoldNuisances: (opts) => opts.weights === 'ipw',
+  label(opts, models) {
+    const m = modelKindOf(opts.mediator_model, models) ?? 'linear';
+    const y = modelKindOf(opts.outcome_model, models) ?? 'linear';
+    const both = m === y ? m : `${m} M, ${y} Y`;
+    const method = opts.method === 'both' ? ': plug-in and debiased' : opts.method === 'debiased' ? ', debiased' : '';
+    return `Mediation g-formula${asksCrossfit(opts) ? ', cross-fitted' : ''} (${both})${method}`;
+  },
+  labelFromResult: ({ diagnostics: d, crossfitNote: cf }) => {
+    const method = typeof d.method === 'string' ? d.method : '';
+    if (/debiased/.test(method)) return `Mediation, ${cf ?? 'cross-fitted'}: plug-in and debiased`;
+    return 'Mediation g-formula (regression)';
+  },
+  delegate(opts) {
+    if (opts.method !== 'debiased' && opts.method !== 'both') return null;
+    const { method: _m, cde_at: _c, ...rest } = opts;
+    return { kind: 'mediation_debiased', opts: rest };
+  },
+  crossfit: {
+    run(frame, id, allOpts, ctx) {
+      const { method: _m, cde_at: _c, ...opts } = allOpts;
+      const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
+        roleLearner(resolveModel(ref, ctx.models, fallback), ctx, id, role, task);
+      const bootstrap = ctx.bootstrap && ctx.bootstrap.reps > 0
+        ? { reps: ctx.bootstrap.reps, level: ctx.bootstrap.level, seed: ctx.seed, cellId: ctx.cellId }
+        : null;
+      const folds = crossfitFormFolds(opts);
+      // the plug-in only: method debiased | both runs ./mediation_debiased.ts through `delegate`
+      return mediationCrossfit(frame, {
+        id, folds, repeats: crossfitRepeats(opts), seed: ctx.seed, cellId: ctx.cellId, clip: symmetricClip(opts), bootstrap, debiased: false,
+        interaction: opts.interaction === undefined ? true : Boolean(opts.interaction),
+        mediatorClip: mediatorClip(opts),
+        mediator: learner(opts.mediator_model, 'gbm', 'mediator', 'regression'),
+        outcome: learner(opts.outcome_model, 'gbm', 'outcome', 'regression'),
+      });
+    },
+  },
+  point(frame, opts, ctx, env) {
+    requireArms(frame);
+    const M = requireMediator(frame);
+    const mo = mediationOptions(opts, ctx);
+    const lin = mediationLinear(frame, opts, ctx, env);
+    if (lin) return mediationLinearPoint(frame, opts, ctx, env, mo, lin);
+    const w = mo.weights === 'ipw' ? ipwWeights(frame, weightOptions(opts, ctx), ctx, env).w : null;
+    const n = frame.n;
+    const folds = mo.folds ? groupKFold(frame.cluster, mo.folds) : null;
+    const An = nameA(frame), Mn = nameM(frame), AMn = `${An}_x_${Mn}`;
+    const levels = cdeLevels(frame, mo);
+    const m0 = new Float64Array(n), m1 = new Float64Array(n), mhat = new Float64Array(n), yhat = new Float64Array(n);
+    const y00 = new Float64Array(n), y10 = new Float64Array(n), y11 = new Float64Array(n), y01 = new Float64Array(n);
+    const cde = levels.map(() => new Float64Array(n));
+    const warnings: string[] = [];
+    const clipM = (v: Float64Array) => (mo.clipMediator ? v.map((x) => Math.min(Math.max(x, mo.clipMediator![0]), mo.clipMediator![1])) : v);
+    const outDesign = (a: Float64Array, m: Float64Array, X: DesignMatrix) =>
+      withFront(mo.interaction ? [[An, a], [Mn, m], [AMn, Float64Array.from(a, (v, i) => v * m[i])]] : [[An, a], [Mn, m]], X);
+    for (let f = 0; f < (folds ? mo.folds! : 1); f++) {
+      const train: number[] = [], test: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (!folds) { train.push(i); test.push(i); } else (folds[i] === f ? test : train).push(i);
+      }
+      const tr = Int32Array.from(train), te = Int32Array.from(test);
+      const Xtr = takeRows(frame.X, tr), Xte = folds ? takeRows(frame.X, te) : Xtr;
+      const pick = (v: Float64Array, ix: Int32Array) => Float64Array.from(ix, (i) => v[i]);
+      const wtr = w ? pick(w, tr) : undefined;
+      const mFit = makeLearner(mo.mModel, learnerRng(ctx, 'mediation', 'mediator', f)).fit(withFront([[An, pick(frame.A, tr)]], Xtr), pick(M, tr), wtr);
+      const yFit = makeLearner(mo.yModel, learnerRng(ctx, 'mediation', 'outcome', f)).fit(outDesign(pick(frame.A, tr), pick(M, tr), Xtr), pick(frame.Y, tr), wtr);
+      warnings.push(...(mFit.warnings ?? []).map((s) => `mediator model: ${s}`), ...(yFit.warnings ?? []).map((s) => `outcome model: ${s}`));
+      const k = te.length;
+      const zeros = constant(k, 0), ones = constant(k, 1);
+      const aObs = pick(frame.A, te), mObs = pick(M, te);
+      const pm = clipM(mFit.predict(withFront([[An, aObs]], Xte)));
+      const p0 = clipM(mFit.predict(withFront([[An, zeros]], Xte)));
+      const p1 = clipM(mFit.predict(withFront([[An, ones]], Xte)));
+      const py = yFit.predict(outDesign(aObs, mObs, Xte));
+      const q00 = yFit.predict(outDesign(zeros, p0, Xte));
+      const q10 = yFit.predict(outDesign(ones, p0, Xte));
+      const q11 = yFit.predict(outDesign(ones, p1, Xte));
+      const q01 = yFit.predict(outDesign(zeros, p1, Xte));
+      const qc = levels.map((l) => {
+        const ml = constant(k, l.m);
+        const a1 = yFit.predict(outDesign(ones, ml, Xte));
+        const a0 = yFit.predict(outDesign(zeros, ml, Xte));
+        return a1.map((v, i) => v - a0[i]);
+      });
+      te.forEach((i, r) => {
+        mhat[i] = pm[r]; m0[i] = p0[r]; m1[i] = p1[r]; yhat[i] = py[r];
+        y00[i] = q00[r]; y10[i] = q10[r]; y11[i] = q11[r]; y01[i] = q01[r];
+        qc.forEach((c, l) => (cde[l][i] = c[r]));
+      });
+    }
+    const md = (a: Float64Array, b: Float64Array) => mean(a) - mean(b);
+    const estimates: Estimates = {
+      te: md(y11, y00), nde: md(y10, y00), nie: md(y11, y10),
+    };
+    levels.forEach((l, k) => (estimates[l.key] = mean(cde[k])));
+    estimates.reverse_indirect = md(y01, y00);
+    estimates.mediator_shift = md(m1, m0);
+    const reference = mean(y00);
+    const diagnostics: Record<string, unknown> = {
+      reference_mean: reference,
+      cde_levels: Object.fromEntries(levels.map((l) => [l.key, l.m])),
+      crossfit_folds: mo.folds,
+      weights: mo.weights,
+    };
+    if (!env.light) {
+      diagnostics.mediator_performance = regressionMetrics(M, mhat);
+      diagnostics.outcome_performance = regressionMetrics(frame.Y, yhat);
+      diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
+      diagnostics.readiness = designReadiness(frame);
+    }
+    return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)], folds: reportedFolds(frame, folds, env) };
+  },
+  fast(frame, opts, ctx, env) {
+    return mediationLinear(frame, opts, ctx, env);
+  },
+};

@@ -1,0 +1,127 @@
+/**
+ * Options shared by several estimator kinds: their JSON Schema fragments (as in the spec schema's
+ * estimator branch, schemas/causeway.schema.json) and the readers that turn an entry's options into
+ * values with the kinds' defaults.
+ */
+import { CausewayError } from '../../errors.js';
+import type { Env } from '../env.js';
+import { foldsByUser, resolveModel } from '../learners.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, ModelSpec } from '../types.js';
+import type { OptionSchema, Opts } from './kind.js';
+
+// ---------------------------------------------------------------------------------------------
+// schema fragments
+
+export const BOOTSTRAP_OPTION: OptionSchema = {
+  enum: ['auto', 'refit'],
+  default: 'auto',
+  description: 'auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.',
+};
+export const modelOption = (dflt: string): OptionSchema => ({ type: 'string', default: dflt });
+export const CLIP_OPTION: OptionSchema = { $ref: '#/$defs/Clip' };
+export const CROSSFIT_OPTION: OptionSchema = { $ref: '#/$defs/Crossfit' };
+export const STABILIZE_OPTION: OptionSchema = { type: 'boolean', default: true };
+export const CAP_QUANTILE_OPTION: OptionSchema = { type: 'number', exclusiveMinimum: 0, maximum: 1 };
+
+// ---------------------------------------------------------------------------------------------
+// readers
+
+export function num(opts: Opts, key: string, dflt: number): number {
+  const v = opts[key];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CausewayError('ESTIMATE_BAD_OPTION', `option ${key} must be a number`);
+  return v;
+}
+export function bool(opts: Opts, key: string, dflt: boolean): boolean {
+  const v = opts[key];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new CausewayError('ESTIMATE_BAD_OPTION', `option ${key} must be true or false`);
+  return v;
+}
+export function pair(opts: Opts, key: string, dflt: [number, number] | null): [number, number] | null {
+  const v = opts[key];
+  if (v === undefined) return dflt;
+  if (v === null || v === false) return null;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number'))
+    throw new CausewayError('ESTIMATE_BAD_OPTION', `option ${key} must be [low, high]`);
+  return [v[0], v[1]];
+}
+export function nullableNum(opts: Opts, key: string, dflt: number | null): number | null {
+  const v = opts[key];
+  if (v === undefined) return dflt;
+  if (v === null || v === false) return null;
+  if (typeof v !== 'number') throw new CausewayError('ESTIMATE_BAD_OPTION', `option ${key} must be a number or null`);
+  return v;
+}
+
+/** Folds of the linear estimators' optional cross-fitting: null when the entry does not cross-fit. */
+export function crossfitFolds(opts: Opts): number | null {
+  const cf = opts.crossfit;
+  if (cf === undefined || cf === null || cf === false) return null;
+  if (cf === true) return 3;
+  if (typeof cf === 'object') {
+    const f = (cf as Opts).folds;
+    return typeof f === 'number' ? f : 3;
+  }
+  throw new CausewayError('ESTIMATE_BAD_OPTION', 'option crossfit must be { folds, group } or true');
+}
+
+/**
+ * Each user's fold (PointResult.folds) for the run folder's crossfit_folds.csv, from per-row GroupKFold
+ * folds; none without cross-fitting or in a bootstrap replicate (light env), whose users are resampled.
+ */
+export function reportedFolds(frame: AnalysisFrame, folds: Int32Array | null, env: Env): CrossfitFolds | undefined {
+  return folds && !env.light ? foldsByUser(frame.cluster, [folds]) : undefined;
+}
+
+/** Folds of a cross-fitted (any learner) form: always cross-fits, 3 folds unless told. */
+export function crossfitFormFolds(opts: Opts): number {
+  const cf = opts.crossfit;
+  if (cf === undefined || cf === true) return 3;
+  const folds = (cf as { folds?: unknown })?.folds ?? 3;
+  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2) {
+    throw new CausewayError('ESTIMATE_BAD_OPTION', 'option crossfit.folds must be an integer ≥ 2');
+  }
+  return folds;
+}
+
+/** crossfit.repeats: how many fold splits repeated cross-fitting combines (default 1). */
+export function crossfitRepeats(opts: Opts): number {
+  const cf = opts.crossfit;
+  if (cf === undefined || cf === true || cf === null || typeof cf !== 'object') return 1;
+  const repeats = (cf as { repeats?: unknown }).repeats ?? 1;
+  if (typeof repeats !== 'number' || !Number.isInteger(repeats) || repeats < 1) {
+    throw new CausewayError('ESTIMATE_BAD_OPTION', 'option crossfit.repeats must be an integer ≥ 1');
+  }
+  return repeats;
+}
+
+/**
+ * Propensity clip of the cross-fitted forms as one number c (propensities kept in [c, 1 − c]): a number,
+ * or [low, high] read as min(low, 1 − high); undefined when the entry sets none (each form has its default).
+ */
+export function symmetricClip(opts: Opts): number | undefined {
+  const clip = opts.clip;
+  if (clip === undefined) return undefined;
+  if (typeof clip === 'number' && clip >= 0 && clip < 0.5) return clip;
+  if (Array.isArray(clip) && clip.length === 2 && typeof clip[0] === 'number' && typeof clip[1] === 'number' && clip[0] < clip[1]) {
+    return Math.min(clip[0], 1 - clip[1]);
+  }
+  throw new CausewayError('ESTIMATE_BAD_OPTION', 'option clip must be a number in [0, 0.5) or [low, high]');
+}
+
+/** Clip of predicted mediator values of the cross-fitted mediation ([low, high]), or null. */
+export function mediatorClip(opts: Opts): [number, number] | null {
+  const v = opts.mediator_clip;
+  if (v === undefined || v === null || v === false) return null;
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number' && v[0] <= v[1]) return [v[0], v[1]];
+  throw new CausewayError('ESTIMATE_BAD_OPTION', 'option mediator_clip must be [low, high]');
+}
+
+export function modelFor(opts: Opts, key: string, ctx: EstimatorContext, fallback: string): ModelSpec {
+  return resolveModel(opts[key], ctx.models, fallback);
+}
+
+export const isLinear = (m: ModelSpec) => m.kind === 'linear' || m.kind === 'ridge';
+export const ridgeOf = (m: ModelSpec) =>
+  typeof m.alpha === 'number' ? m.alpha : typeof m.ridge === 'number' ? m.ridge : m.kind === 'ridge' ? 1 : 0;

@@ -1,0 +1,15 @@
+/**
+ * The spec schema's estimator branch (schemas/causeway.schema.json, $defs.Estimator.oneOf) from the kinds'
+ * option declarations: one branch per spec kind, in registry order. scripts/gen-estimator-schema.mjs writes
+ * it; test/estimate/kinds.test.ts fails when the committed schema differs.
+ */
+import { specKinds } from './index.js';
+
+export function estimatorSchemaBranches(): Record<string, unknown>[] {
+  return specKinds().map((k) => ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'kind'],
+    properties: { id: { $ref: '#/$defs/Identifier' }, kind: { const: k.kind }, ...k.options },
+  }));
+}

@@ -1,0 +1,93 @@
+/**
+ * Propensity weights: the propensity fit (cached per (X, A) in the frame's Env, so secondary-outcome
+ * frames share it), clip, stabilization by the treatment rate, a cap at a quantile (docs/estimators.md),
+ * their diagnostics, and the Hajek weighted difference.
+ */
+import { Rng } from '../rng.js';
+import { balanceTable, overlapSummary, weightReadiness, weightSummary } from './diagnostics.js';
+import type { Env, Weights } from './env.js';
+import { mean } from './frame-helpers.js';
+import { EstimatorFailure, type Opts } from './kinds/kind.js';
+import { bool, modelFor, nullableNum, pair } from './kinds/options.js';
+import { makeLearner } from './learners.js';
+import { finiteOrNull, quantile } from './linalg.js';
+import type { AnalysisFrame, EstimatorContext, ModelSpec } from './types.js';
+
+/** The Rng of one learner fit, keyed by (seed, cell, estimator or purpose, role, fold) so order never matters. */
+export function learnerRng(ctx: EstimatorContext, id: string, purpose: string, fold: number): Rng {
+  return new Rng(ctx.seed, ctx.cellId, id, purpose, fold);
+}
+
+export interface WeightOptions { model: ModelSpec; clip: [number, number] | null; stabilize: boolean; capQuantile: number | null }
+
+
+export function weightOptions(opts: Opts, ctx: EstimatorContext): WeightOptions {
+  return {
+    model: modelFor(opts, 'propensity', ctx, 'logistic'),
+    clip: pair(opts, 'clip', [0.02, 0.98]),
+    stabilize: bool(opts, 'stabilize', true),
+    capQuantile: nullableNum(opts, 'cap_quantile', 0.99),
+  };
+}
+
+export function fitPropensity(frame: AnalysisFrame, model: ModelSpec, ctx: EstimatorContext, env: Env): { e: Float64Array; warnings: string[] } {
+  const key = `propensity:${ctx.seed}:${ctx.cellId}:${JSON.stringify(model)}`;
+  const cached = env.weights(key, () => {
+    const learner = makeLearner(model, learnerRng(ctx, 'propensity', JSON.stringify(model), 0));
+    const fit = learner.fit(frame.X, frame.A);
+    const e = fit.predict(frame.X);
+    const warnings = [...(fit.warnings ?? [])];
+    return { propensity: e, clipped: e, w: e, cap: null, warnings };
+  });
+  return { e: cached.propensity, warnings: cached.warnings };
+}
+
+export function stabilizedWeights(A: Float64Array, e: Float64Array, clip: [number, number] | null, stabilize: boolean): { ec: Float64Array; w: Float64Array } {
+  const n = A.length;
+  const rate = mean(A);
+  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = A[i] === 1 ? (stabilize ? rate : 1) / ec[i] : (stabilize ? 1 - rate : 1) / (1 - ec[i]);
+  return { ec, w };
+}
+
+export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: EstimatorContext, env: Env): Weights {
+  const key = `ipw:${ctx.seed}:${ctx.cellId}:${JSON.stringify(wo)}`;
+  return env.weights(key, () => {
+    const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
+    const { ec, w } = stabilizedWeights(frame.A, e, wo.clip, wo.stabilize);
+    let cap: number | null = null;
+    if (wo.capQuantile !== null) {
+      cap = quantile(w, wo.capQuantile);
+      for (let i = 0; i < w.length; i++) if (w[i] > cap) w[i] = cap;
+    }
+    const bad = w.some((v) => !Number.isFinite(v));
+    if (bad) throw new EstimatorFailure('propensities of exactly 0 or 1 give infinite weights; set clip (e.g. [0.02, 0.98])');
+    return { propensity: e, clipped: ec, w, cap, warnings: [...warnings] };
+  });
+}
+
+export function weightDiagnostics(frame: AnalysisFrame, wt: Weights, env: Env): Record<string, unknown> {
+  if (env.light) return {};
+  const balance = balanceTable(frame, wt.w);
+  return {
+    overlap: overlapSummary(wt.propensity, frame.A),
+    weights: weightSummary(wt.w),
+    weight_cap: finiteOrNull(wt.cap ?? NaN),
+    balance,
+    readiness: weightReadiness(wt.propensity, wt.w, wt.cap, balance),
+  };
+}
+
+/** Hajek weighted difference and its per-row influence (for the influence diagnostic). */
+export function hajek(A: Float64Array, Y: Float64Array, w: Float64Array) {
+  let s1 = 0, w1 = 0, s0 = 0, w0 = 0;
+  for (let i = 0; i < A.length; i++) {
+    if (A[i] === 1) { s1 += w[i] * Y[i]; w1 += w[i]; } else { s0 += w[i] * Y[i]; w0 += w[i]; }
+  }
+  const mu1 = s1 / w1;
+  const mu0 = s0 / w0;
+  const psi = new Float64Array(A.length);
+  for (let i = 0; i < A.length; i++) psi[i] = A[i] === 1 ? (w[i] * (Y[i] - mu1)) / w1 : (-w[i] * (Y[i] - mu0)) / w0;
+  return { mu1, mu0, ate: mu1 - mu0, psi };
+}

@@ -1,0 +1,90 @@
+/** Report section: effects by segment (heterogeneity figure) and the mediation effects by segment. */
+import { TOTAL_KEYS, firstEstimate, type SegmentEffect } from '../../results/index.js';
+import { zeroVerdict } from '../format.js';
+import { ciOf, isNum, type ReportSection } from './context.js';
+import { heterogeneityFigure } from '../figures/heterogeneity.js';
+
+export const heterogeneitySection: ReportSection = {
+  id: 'heterogeneity',
+  title: 'Heterogeneity',
+  reads: ['diagnostics.heterogeneity', 'diagnostics.heterogeneity_analysis'],
+  build(ctx, s) {
+    const { cell, yLabel, okEsts, labelOf, normCell, normEst, addTable, addFigure } = ctx;
+    // the cell runner's heterogeneity block (cell level) first, else an estimator's own segment table
+    let srcLabel: string | null = null;
+    let segs: SegmentEffect[] | null = null;
+    const cellRaw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
+    if (normCell.heterogeneity) {
+      segs = normCell.heterogeneity;
+      const id = typeof cellRaw?.estimator === 'string' ? cellRaw.estimator : null;
+      const e = id ? okEsts.find((x) => x.id === id) : undefined;
+      srcLabel = typeof cellRaw?.pseudo_outcomes_from === 'string' ? cellRaw.pseudo_outcomes_from : e ? labelOf(e) : id ?? 'cell';
+    } else {
+      for (const e of okEsts) {
+        const own = normEst.get(e)!.heterogeneity ?? null;
+        if (own) {
+          srcLabel = labelOf(e);
+          segs = own;
+          break;
+        }
+      }
+    }
+    if (segs && srcLabel) {
+      const src = { label: srcLabel };
+      addTable(
+        s,
+        {
+          id: 'heterogeneity',
+          title: `Effects by segment (${src.label})`,
+          columns: [
+            { key: 'by', label: 'Segmented by', format: 'code' },
+            { key: 'segment', label: 'Segment' },
+            { key: 'rows', label: 'Rows', format: 'int' },
+            { key: 'users', label: 'Users', format: 'int' },
+            { key: 'treatedShare', label: 'Treated share', format: 'pct' },
+            { key: 'estimand', label: 'Estimand', format: 'code' },
+            { key: 'estimate', label: 'Estimate', format: 'num' },
+            { key: 'ci', label: '95% CI', format: 'ci' },
+            { key: 'conclusion', label: 'Conclusion' },
+          ],
+          rows: segs.map((s) => ({ by: s.by, segment: s.segment, rows: s.rows, users: s.users ?? null, treatedShare: s.treatedShare ?? null, estimand: s.estimand ?? null, estimate: s.value.estimate, ci: ciOf(s.value), conclusion: zeroVerdict(ciOf(s.value)) })),
+        },
+        'table',
+      );
+      const pts = segs.filter((s) => isNum(s.value.estimate)).map((s) => ({ label: `${s.by}: ${s.segment}`, estimate: s.value.estimate!, ci: ciOf(s.value), group: s.by }));
+      const overall = okEsts.find((e) => e.id === (cellRaw?.estimator as string | undefined));
+      const overallValue = overall ? firstEstimate(overall, TOTAL_KEYS) : null;
+      addFigure(s, heterogeneityFigure.plan({ source: src.label, valueLabel: yLabel, rows: pts, overall: overallValue ? overallValue.value : null }), 'figure');
+    }
+    // per-row TE/NDE/NIE of a mediation estimator averaged by segment (no intervals: descriptive)
+    const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
+    const medSegs = Array.isArray(raw?.mediation_segments) ? (raw!.mediation_segments as Array<Record<string, unknown>>) : [];
+    const n = (r: Record<string, unknown>, k: string): number | null => (isNum(r[k]) ? (r[k] as number) : null);
+    addTable(
+      s,
+      {
+        id: 'mediation_by_segment',
+        title: `Mediation effects by segment (${typeof raw?.estimator === 'string' ? raw.estimator : 'mediation'}, per-row means)`,
+        columns: [
+          { key: 'by', label: 'Segmented by', format: 'code' },
+          { key: 'segment', label: 'Segment' },
+          { key: 'rows', label: 'Rows', format: 'int' },
+          { key: 'users', label: 'Users', format: 'int' },
+          { key: 'te', label: 'TE', format: 'num' },
+          { key: 'nde', label: 'NDE', format: 'num' },
+          { key: 'nie', label: 'NIE', format: 'num' },
+          { key: 'shift', label: 'Mediator shift', format: 'num' },
+          { key: 'share', label: 'NIE / TE', format: 'pct' },
+        ],
+        rows: medSegs
+          .filter((r) => typeof r.segment === 'string')
+          .map((r) => {
+            const te = n(r, 'total_effect');
+            const nie = n(r, 'indirect_effect');
+            return { by: r.segment as string, segment: String(r.segment_value ?? ''), rows: n(r, 'user_days'), users: n(r, 'users'), te, nde: n(r, 'direct_effect'), nie, shift: n(r, 'mediator_shift'), share: te && nie !== null ? nie / te : null };
+          }),
+      },
+      'mediationSegments',
+    );
+  },
+};
