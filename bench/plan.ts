@@ -2,12 +2,15 @@
  * `npm run bench -- plan`: planning speed. A spec with a 10,000-cell grid (25 × 20 × 20 values) is
  * loaded, validated and expanded into cells with their content-hash ids; issue target: under 1 s.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadSpec } from '../src/spec/load.js';
 import { buildPlan } from '../src/spec/plan.js';
+import { checkSpecExpressions } from '../src/run/compile.js';
+import { isCausewayError } from '../src/errors.js';
 
 const SPEC = (mappingAxis: boolean) => `spec: 1
 name: plan-bench
@@ -48,5 +51,46 @@ export async function run(): Promise<string> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return ['Planning a 10,000-cell grid (load + validate + expand + hash), 5 repetitions.', '', '| grid | cells | median s | best s |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
+  return [
+    'Planning a 10,000-cell grid (load + validate + expand + hash), 5 repetitions.', '', '| grid | cells | median s | best s |', '| --- | ---: | ---: | ---: |', ...rows,
+    '', await validateScaling(),
+  ].join('\n');
+}
+
+/**
+ * What `causeway validate` costs as a spec grows: N entries under `events` (the schema allows 1000;
+ * larger specs are read, walked and rejected; past 1 MiB the file is refused unread). Linear means a flat "ms per 1000 entries" column.
+ */
+async function validateScaling(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-validate-bench-'));
+  const rows: string[] = [];
+  try {
+    copyFileSync(fileURLToPath(new URL('../../specs/demo/discovery-mediation.yaml', import.meta.url)), join(dir, 'base.yaml'));
+    const base = 'extends: ./base.yaml\n';
+    for (const n of [250, 500, 990, 5000, 20000, 35000]) {
+      const file = join(dir, `events-${n}.yaml`);
+      const events = Array.from({ length: n }, (_, i) => `  f${i}: watch_ratio >= 0.${(i % 9) + 1}`).join('\n');
+      writeFileSync(file, `${base}events:\n${events}\n`);
+      const times: number[] = [];
+      let outcome = 'valid';
+      for (let rep = 0; rep < 3; rep++) {
+        const t0 = performance.now();
+        try {
+          const loaded = loadSpec(file);
+          checkSpecExpressions(loaded, buildPlan(loaded));
+        } catch (e) {
+          if (!isCausewayError(e)) throw e;
+          const first = 'errors' in e ? e.errors[0] : e;
+          outcome = `rejected: ${first.code} ${first.message.slice(0, 60)}`;
+        }
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      rows.push(`| ${n} | ${outcome} | ${(times[1] / 1000).toFixed(3)} | ${((times[1] / n) * 1000).toFixed(1)} |`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return ['Validating a spec with N `events` entries (load + schema + plan + expressions), median of 3.', '',
+    '| entries | outcome | median s | ms per 1000 entries |', '| ---: | --- | ---: | ---: |', ...rows].join('\n');
 }

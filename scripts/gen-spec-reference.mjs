@@ -15,14 +15,27 @@ function deref(schema, root) {
   return schema;
 }
 
+// The schema's bounds, shown beside each type so the reference lists the limits validate enforces
+// (docs/limits.md explains them).
+function bounded(word, s) {
+  const count = s.maxItems ?? s.maxProperties;
+  return count !== undefined ? `${word} (≤ ${count})` : word;
+}
+
+function range(s) {
+  if (s.maximum === undefined) return s.type;
+  return `${s.type} ${s.minimum ?? (s.exclusiveMinimum !== undefined ? `>${s.exclusiveMinimum}` : '')}–${s.maximum}`;
+}
+
 function typeOf(s, root) {
   s = deref(s, root);
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
-  if (s.type === 'array') return `list of ${s.items ? typeOf(s.items, root) : 'values'}`;
+  if (s.type === 'array') return `${bounded('list', s)} of ${s.items ? typeOf(s.items, root) : 'values'}`;
   if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties) {
-    return `map of name → ${typeOf(s.additionalProperties, root)}`;
+    return `${bounded('map', s)} of name → ${typeOf(s.additionalProperties, root)}`;
   }
+  if (s.type === 'integer' && s.maximum !== undefined && s.maximum < 1e15) return range(s);
   if (s.oneOf) return s.oneOf.map((b) => (b.properties?.kind?.const ? '`' + b.properties.kind.const + '`' : '`{' + Object.keys(b.properties ?? {}).join(', ') + '}`')).join(' or ');
   if (s.type === 'object') return 'mapping';
   return s.type ?? 'any';

@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest } from '../spec/closest.js';
+import { addProjectRoots } from '../spec/project.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -19,10 +20,18 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/** Commands that read specs or templates take --project DIR: more folders their files may come from. */
+const PROJECT_COMMANDS = new Set(['validate', 'plan', 'run', 'report', 'merge']);
+export const PROJECT_HELP = `  --project DIR      also read extended specs and templates from DIR (repeatable; default: only the
+                     spec's own folder tree and causeway's bundled specs/templates; docs/limits.md)`;
+
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
   const all: OptionSpec = { ...options, help: { type: 'boolean', short: 'h' } };
   try {
+    if (PROJECT_COMMANDS.has(command)) all.project = { type: 'string', multiple: true };
     const parsed = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    const project = parsed.values.project as string[] | undefined;
+    if (project?.length) addProjectRoots(project);
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
   } catch (e) {
     throw new UsageError(describeParseError(e as Error & { code?: string }, all), command);

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
-import { intOption, parseCommandArgs, UsageError } from './args.js';
+import { intOption, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
 
 export interface Command {
   name: string;
@@ -52,8 +52,11 @@ const validate: Command = {
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
 data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise. --json prints one entry per spec:
-{ file, ok, cells, errors: [{ code, message, hint, where, text }] }.`,
+Exit 0 when all specs are valid, 1 otherwise.
+
+Options:
+  --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }] }
+${PROJECT_HELP}`,
   async run(argv) {
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' } });
     const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
@@ -110,7 +113,8 @@ the paths that differ), added, removed and unchanged.
 
 Options:
   --json    machine-readable output
-  --diff    compare the plans of two specs`,
+  --diff    compare the plans of two specs
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
     const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
@@ -152,7 +156,8 @@ Options:
   --fail-fast        stop scheduling after the first failed cell (default: keep going)
   --quiet            only failures and the final line
   --json             print a JSON summary (run folder, report, cell counts, failed cells) on
-                     standard output; progress goes to standard error`,
+                     standard output; progress goes to standard error
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },
@@ -236,7 +241,9 @@ Re-renders report.md, figures/ and tables/ from results.json without recomputing
 template edit shows in seconds.
 
 Options:
-  --template FILE   a Handlebars template to use instead of the spec's`,
+  --template FILE   a Handlebars template to use instead of the spec's (inside the working folder's
+                    tree or a --project folder)
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, { template: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('report takes one run directory', 'report');
@@ -299,10 +306,11 @@ Assembles <run-dir>/shards/*/ written by 'causeway run --shard K/N' into one run
 results.json is byte-identical to a single-process run. Refuses missing or mismatched shards.
 
 Options:
-  --spec FILE       the spec the shards ran (default: the path the shards recorded)
-  --wait SECONDS    while shards are missing or interrupted, poll for up to this long before failing
-                    (a merge job started beside the shard jobs; docs/batch.md)
-  --json            print a JSON summary as 'causeway run --json' does`,
+  --spec FILE        the spec the shards ran (default: the path the shards recorded)
+  --wait SECONDS     while shards are missing or interrupted, poll for up to this long before failing
+                     (a merge job started beside the shard jobs; docs/batch.md)
+  --json             print a JSON summary as 'causeway run --json' does
+${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');

@@ -5,6 +5,8 @@
  * apply the missing-time policy (counted) → sort events by (user_id, timestamp, file order).
  * See docs/CONTRACTS.md for the values handed on.
  */
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import { CausewayError } from '../errors.js';
 import type { ColumnTable, ListColumn } from './table.js';
 import { CsvParser, type CsvColumnKind, type CsvResult } from './csv.js';
@@ -44,8 +46,21 @@ export interface LoadedData {
   quality: QualityRow[];
   coverage: { users: number; events: number; firstDate: number; lastDate: number; sampledUsers: number };
   fingerprint: string;
+  /** Hash of the members' bytes as read: the same in every layout and at every path. */
+  contentFingerprint: string;
   /** Added: where the data came from. */
   source: { path: string; layout: 'outer' | 'inner' | 'folder'; matrix: 'small' | 'big'; bytesRead: number };
+}
+
+/** Bytes read, and each member read as `name:crc32:size` (the layout-independent content fingerprint). */
+interface ReadCounter { bytes: number; members?: Map<string, string> }
+
+/**
+ * A hash of the bytes of the members read (names, CRC-32s, sizes): the same for the outer zip, the
+ * inner zip and an extracted folder, and at any path, unlike Archive.fingerprint (layout and location).
+ */
+function contentFingerprintOf(members: Map<string, string>): string {
+  return createHash('sha256').update([...members.values()].sort().join('\n')).digest('hex').slice(0, 24);
 }
 
 export interface LoadOptions { cacheDir?: string; log?: (msg: string) => void }
@@ -91,20 +106,25 @@ function sizeOf(archive: Archive, name: string): number | undefined {
   return archive.members.get(name)?.size;
 }
 
-async function readMember(archive: Archive, name: string, parser: CsvParser, counter: { bytes: number }): Promise<CsvResult> {
+async function readMember(archive: Archive, name: string, parser: CsvParser, counter: ReadCounter): Promise<CsvResult> {
   if (!archive.members.has(name)) {
     const have = [...archive.members.keys()].sort().join(', ') || 'none';
     throw new CausewayError('DATA_MISSING_MEMBER', `member "KuaiRec 2.0/data/${name}" is not in the archive (data members: ${have})`, { kind: 'path', path: archive.path });
   }
+  let crc = 0;
+  let size = 0;
   for await (const chunk of archive.stream(name)) {
     counter.bytes += chunk.length;
+    crc = zlib.crc32(chunk, crc);
+    size += chunk.length;
     parser.push(chunk);
   }
+  counter.members?.set(name, `${name}:${crc >>> 0}:${size}`);
   return parser.end();
 }
 
 /** Reads the interaction matrix, sampled while streaming. */
-async function readMatrix(archive: Archive, req: DataRequest, counter: { bytes: number }): Promise<CsvResult> {
+async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCounter): Promise<CsvResult> {
   const member = req.matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv';
   const columns: Record<string, CsvColumnKind> = {};
   for (const c of EVENT_COLUMNS) columns[c] = 'number';
@@ -190,7 +210,7 @@ interface SideTables {
   socialNetwork?: LoadedData['socialNetwork'];
 }
 
-async function readSideTables(archive: Archive, req: DataRequest, counter: { bytes: number }): Promise<{ tables: SideTables; quality: QualityRow[] }> {
+async function readSideTables(archive: Archive, req: DataRequest, counter: ReadCounter): Promise<{ tables: SideTables; quality: QualityRow[] }> {
   const out: SideTables = {};
   const quality: QualityRow[] = [];
     if (req.tables.includes('item_categories')) {
@@ -248,7 +268,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
   }
   const archive = await openArchive(path, opts.cacheDir ?? defaultCacheDir());
   log(`data: reading ${archive.layout} archive ${path}`);
-  const counter = { bytes: 0 };
+  const counter: ReadCounter = { bytes: 0, members: new Map() };
   let sidePromise: Promise<{ tables: SideTables; quality: QualityRow[] }> | null = null;
   try {
     // Users first: small, and the sample check can then name how many users it keeps.
@@ -317,11 +337,13 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       quality,
       coverage: { users: distinctUsers, events: events.length, firstDate: Number.isFinite(firstDate) ? firstDate : NaN, lastDate: Number.isFinite(lastDate) ? lastDate : NaN, sampledUsers },
       fingerprint: archive.fingerprint,
+      contentFingerprint: '',
       source: { path, layout: archive.layout, matrix: req.matrix, bytesRead: 0 },
     };
 
     Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; }));
     out.source.bytesRead = counter.bytes;
+    out.contentFingerprint = contentFingerprintOf(counter.members!);
     log(`data: ${events.length} events of ${distinctUsers} users, ${(counter.bytes / 1e6).toFixed(1)} MB read`);
     return out;
   } finally {

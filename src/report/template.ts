@@ -8,7 +8,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve, isAbsolute, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { CausewayError } from '../errors.js';
+import { CausewayError, type ErrorLocation } from '../errors.js';
+import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } from '../spec/project.js';
 import { escapeMarkdown, formatInterval, formatInteger, formatNumber, formatPercent, markdownTable, zeroVerdict, type ReportTable } from './format.js';
 import type { ReportModel } from './model.js';
 
@@ -41,10 +42,30 @@ export function resolveTemplate(value: string | undefined | null, specFileOrDir?
     base = existsSync(p) && statSync(p).isDirectory() ? p : dirname(p);
   }
   const path = isAbsolute(value) ? value : resolve(base, value);
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new CausewayError('REPORT_TEMPLATE_MISSING', `report template not found: ${value}`, { kind: 'path', path }, 'the path is relative to the spec file');
+  // The template must be a regular file of bounded size in the spec's project (without a spec: the
+  // working folder's tree); read now so a refusal is reported before any work (src/spec/project.ts).
+  try {
+    readProjectFile(path, projectRoots(base), MAX_TEMPLATE_BYTES, 'report template');
+  } catch (e) {
+    if (!(e instanceof ProjectReadError)) throw e;
+    const code = e.reason === 'missing' ? 'REPORT_TEMPLATE_MISSING' : e.reason === 'outside' ? 'REPORT_TEMPLATE_OUTSIDE' : 'REPORT_TEMPLATE_READ';
+    throw new CausewayError(code, e.reason === 'missing' ? `report template not found: ${value}` : e.detail, { kind: 'path', path },
+      e.reason === 'missing' ? 'the path is relative to the spec file' : undefined);
   }
   return { kind: 'file', path };
+}
+
+/** Partials a template folder may bring (partials/*.hbs). */
+export const MAX_TEMPLATE_PARTIALS = 200;
+
+/** Reads a template or partial: a regular file of bounded size inside `root`; errors name the path only. */
+function readTemplateFile(path: string, root: string, what: string): string {
+  try {
+    return readProjectFile(path, [root], MAX_TEMPLATE_BYTES, what);
+  } catch (e) {
+    if (!(e instanceof ProjectReadError)) throw e;
+    throw new CausewayError(e.reason === 'missing' ? 'REPORT_TEMPLATE_MISSING' : 'REPORT_TEMPLATE_READ', e.detail, { kind: 'path', path });
+  }
 }
 
 /** Figure files as written: file stem → relative path, alt text and title. */
@@ -70,11 +91,35 @@ function loadPartials(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const pdir = join(dir, 'partials');
   if (!existsSync(pdir)) return out;
-  for (const name of readdirSync(pdir).sort()) {
-    if (!name.endsWith('.hbs')) continue;
-    out[basename(name, '.hbs')] = readFileSync(join(pdir, name), 'utf8');
+  const names = readdirSync(pdir).filter((name) => name.endsWith('.hbs')).sort();
+  if (names.length > MAX_TEMPLATE_PARTIALS) {
+    throw new CausewayError('REPORT_TEMPLATE_READ', `more than ${MAX_TEMPLATE_PARTIALS} partials`, { kind: 'path', path: pdir });
   }
+  for (const name of names) out[basename(name, '.hbs')] = readTemplateFile(join(pdir, name), dir, 'template partial');
   return out;
+}
+
+/** Helpers a template may not call: Handlebars internals, which fail with a JavaScript error when called by name. */
+const INTERNAL_HELPERS = new Set(['helperMissing', 'blockHelperMissing']);
+
+/** The first call of an internal helper in a template, with its line and column (1-based). */
+function internalHelperCall(hb: typeof Handlebars, source: string): { name: string; line: number; col: number } | null {
+  let found: { name: string; line: number; col: number } | null = null;
+  const visit = (node: unknown): void => {
+    if (found || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const n = node as { type?: string; path?: { original?: unknown }; loc?: { start: { line: number; column: number } } };
+    if ((n.type === 'MustacheStatement' || n.type === 'BlockStatement' || n.type === 'SubExpression') && typeof n.path?.original === 'string' && INTERNAL_HELPERS.has(n.path.original)) {
+      found = { name: n.path.original, line: n.loc?.start.line ?? 1, col: (n.loc?.start.column ?? 0) + 1 };
+      return;
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'loc') visit(value);
+  };
+  visit(hb.parse(source));
+  return found;
 }
 
 /** Deep copy with every string Markdown-escaped (SafeStrings and numbers left alone). Own keys only. */
@@ -136,6 +181,8 @@ export function renderTemplate(input: RenderInput): string {
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  // Handlebars' own log helper writes to the console: a template prints nothing outside report.md.
+  hb.registerHelper('log', () => '');
 
   const dir = defaultTemplateDir();
   for (const [name, text] of Object.entries(loadPartials(dir))) hb.registerPartial(name, text);
@@ -147,8 +194,7 @@ export function renderTemplate(input: RenderInput): string {
     source = readFileSync(origin, 'utf8');
   } else {
     origin = ref.path;
-    if (!existsSync(origin)) throw new CausewayError('REPORT_TEMPLATE_MISSING', `report template not found: ${origin}`, { kind: 'path', path: origin });
-    source = readFileSync(origin, 'utf8');
+    source = readTemplateFile(origin, dirname(origin), 'report template');
     // a custom template may bring its own partials folder next to it
     for (const [name, text] of Object.entries(loadPartials(dirname(origin)))) hb.registerPartial(name, text);
   }
@@ -181,7 +227,10 @@ export function renderTemplate(input: RenderInput): string {
     artifacts: input.artifacts && input.artifacts.rows.length ? safe(tableMarkdown(input.artifacts, prefix)) : null,
   });
   let template: ReturnType<typeof hb.compile>;
+  const at = (line: number, col: number): ErrorLocation => ({ kind: 'spec', file: origin, line, col });
   try {
+    const internal = internalHelperCall(hb, source);
+    if (internal) throw new CausewayError('REPORT_TEMPLATE_ERROR', `report template calls '${internal.name}', a Handlebars internal that templates cannot call`, at(internal.line, internal.col));
     template = hb.compile(source, { noEscape: true, strict: false });
     const out = template(context, {
       allowProtoPropertiesByDefault: false,
@@ -191,7 +240,13 @@ export function renderTemplate(input: RenderInput): string {
     return out.replace(/\n{3,}/g, '\n\n').replace(/\s+$/, '') + '\n';
   } catch (e) {
     if (e instanceof CausewayError) throw e;
+    // Only the first line of Handlebars' message: its later lines quote the template's text.
     const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new CausewayError('REPORT_TEMPLATE_ERROR', `report template failed: ${message}`, { kind: 'path', path: origin });
+    const err = e as { lineNumber?: unknown; column?: unknown };
+    const parseLine = /^Parse error on line (\d+)/.exec(message);
+    const where: ErrorLocation = typeof err.lineNumber === 'number'
+      ? at(err.lineNumber, (typeof err.column === 'number' ? err.column : 0) + 1)
+      : parseLine ? at(Number(parseLine[1]), 1) : { kind: 'path', path: origin };
+    throw new CausewayError('REPORT_TEMPLATE_ERROR', `report template failed: ${message}`, where);
   }
 }

@@ -18,12 +18,19 @@ import type { CellResult } from '../results/index.js';
 import { compileCell } from './compile.js';
 import type { RunCellContext } from './engine.js';
 
+/**
+ * What results.json says about the data: nothing that depends on where the archive lies or in which
+ * layout (outer zip, inner zip, folder), so the same data give byte-identical results anywhere.
+ * `archive` (the layout's fingerprint) only validates the cached copy of this summary.
+ */
 interface DataSummary {
+  /** the content fingerprint (LoadedData.contentFingerprint) */
   fingerprint: string;
   coverage: LoadedData['coverage'];
   quality: LoadedData['quality'];
-  source: { path: string; layout: string; matrix: string } | null;
+  source: { matrix: string } | null;
   truth: unknown;
+  archive?: string;
 }
 
 export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResult> {
@@ -74,7 +81,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     frame,
     population,
     panel: { length: panel.length, users: countDistinct(panel.userId), dates: panel.dates },
-    dataSummary: dataSummary as unknown as Record<string, unknown> & { truth?: unknown },
+    dataSummary: (({ archive: _archive, ...shown }) => shown)(dataSummary) as unknown as Record<string, unknown> & { truth?: unknown },
   });
 }
 
@@ -93,11 +100,12 @@ function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, s
     }
   }
   return {
-    fingerprint,
+    fingerprint: data.contentFingerprint,
     coverage: data.coverage,
     quality: data.quality,
-    source: data.source ? { path: basename(data.source.path), layout: data.source.layout, matrix: data.source.matrix } : null,
+    source: data.source ? { matrix: data.source.matrix } : null,
     truth,
+    archive: fingerprint,
   };
 }
 
@@ -108,7 +116,7 @@ function summaryFile(cacheDir: string, dataKey: string): string {
 function readDataSummary(cacheDir: string, dataKey: string, fingerprint: string): DataSummary | null {
   try {
     const cached = JSON.parse(readFileSync(summaryFile(cacheDir, dataKey), 'utf8')) as DataSummary;
-    return cached.fingerprint === fingerprint ? cached : null;
+    return cached.archive === fingerprint && typeof cached.fingerprint === 'string' ? cached : null;
   } catch {
     return null; // absent or unreadable: rebuilt by the caller
   }

@@ -154,7 +154,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     fingerprint: string;
     coverage: Results['data']['coverage'];
     quality: Results['data']['quality'];
-    source: { path: string; layout: string; matrix: string } | null;
+    source: { matrix: string } | null;
   } | null;
   // The base cell carries the spec's own values; every robustness family varies one axis from it.
   const baseCellId = plan.specHash.slice(0, 12);
@@ -174,7 +174,8 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
     },
     data: {
       source: spec.data.source,
-      description: data?.source ? `${data.source.path} (${data.source.layout} layout, ${data.source.matrix} matrix)` : undefined,
+      // The archive's path and layout are in manifest.json: results.json is the same wherever the data lie.
+      description: data?.source ? `${data.source.matrix} matrix` : undefined,
       fingerprint: data?.fingerprint ?? 'unknown',
       coverage: data?.coverage ?? { users: 0, events: 0, firstDate: 0, lastDate: 0, sampledUsers: 0 },
       quality: data?.quality ?? [],
@@ -233,7 +234,7 @@ function writeRun(
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },
-      extra: { cellsComputed: timing.computed, cellsFromCache: timing.fromCache, ...(timing.shards ? { shards: timing.shards } : {}), specFiles: loaded.files.map(displayPath), specSha256: sha256(readFileSync(loaded.path, 'utf8')) },
+      extra: { cellsComputed: timing.computed, cellsFromCache: timing.fromCache, ...(timing.shards ? { shards: timing.shards } : {}), specFiles: loaded.files.map(displayPath), dataPath: loaded.spec.data.path ?? null, specSha256: sha256(readFileSync(loaded.path, 'utf8')) },
     },
   });
   void reportStarted;

@@ -10,7 +10,11 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
 import { closest } from './closest.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
+import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } from './project.js';
 import type { CausewaySpec } from './types.generated.js';
+
+/** Longest `extends` chain (a spec, its parent, its grandparent, ...). */
+export const MAX_EXTENDS_DEPTH = 16;
 
 export type { CausewaySpec } from './types.generated.js';
 
@@ -51,7 +55,8 @@ const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge']);
 /** Loads, merges, validates and checks references. Throws CausewayError(s) with locations. */
 export function loadSpec(file: string): LoadedSpec {
   const absolute = resolve(file);
-  const { data, source, files } = loadWithExtends(absolute, []);
+  // The spec's project: its own folder tree, folders named with --project, causeway's bundled specs.
+  const { data, source, files } = loadWithExtends(absolute, [], projectRoots(dirname(absolute)));
   const spec = data as Record<string, unknown>;
   delete spec.extends;
   // Absent optional sections are made explicit so their defaults are filled in the same way
@@ -59,7 +64,27 @@ export function loadSpec(file: string): LoadedSpec {
   for (const section of ['uncertainty', 'sensitivity', 'covariates', 'report']) if (spec[section] === undefined) spec[section] = {};
   validateSpecValue(spec, source);
   checkReferences(spec as unknown as CausewaySpec, source);
+  checkTemplate(spec as unknown as CausewaySpec, source, dirname(absolute));
   return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute) };
+}
+
+/**
+ * A spec's report template is read only from the spec's project (src/spec/project.ts): checked here so
+ * validate reports a refused template at its line, before any data is read.
+ */
+function checkTemplate(spec: CausewaySpec, source: SourceMap, specDir: string): void {
+  const value = spec.report?.template;
+  if (value === undefined || value === '' || value === 'default') return;
+  try {
+    readProjectFile(resolve(specDir, value), projectRoots(specDir), MAX_TEMPLATE_BYTES, 'report template');
+  } catch (e) {
+    if (!(e instanceof ProjectReadError)) throw e;
+    const pos = locate(source, '/report/template');
+    const code = e.reason === 'missing' ? 'REPORT_TEMPLATE_MISSING' : e.reason === 'outside' ? 'REPORT_TEMPLATE_OUTSIDE' : 'REPORT_TEMPLATE_READ';
+    throw new CausewayError(code, e.reason === 'missing' ? `report template not found: ${value}` : e.detail, {
+      kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/report/template',
+    });
+  }
 }
 
 interface Merged {
@@ -68,18 +93,25 @@ interface Merged {
   files: string[];
 }
 
-function loadWithExtends(absolute: string, chain: string[], from?: SourcePosition): Merged {
+function loadWithExtends(absolute: string, chain: string[], roots: string[], from?: SourcePosition): Merged {
   const shown = displayPath(absolute);
   if (chain.includes(absolute)) {
     const cycle = [...chain, absolute].map(displayPath).join(' → ');
     throw new CausewayError('SPEC_EXTENDS_CYCLE', `extends cycle: ${cycle}`, specWhere(from, '/extends'));
   }
+  if (chain.length > MAX_EXTENDS_DEPTH) {
+    throw new CausewayError('SPEC_EXTENDS_DEPTH', `extends chain longer than ${MAX_EXTENDS_DEPTH} files`, specWhere(from, '/extends'));
+  }
   let parsed: ParsedYaml;
   try {
-    parsed = parseYamlFile(absolute, shown);
+    parsed = parseYamlFile(absolute, shown, from ? roots : [dirname(absolute)]);
   } catch (e) {
     if (e instanceof CausewayError && e.code === 'SPEC_NOT_FOUND' && from) {
       throw new CausewayError('SPEC_EXTENDS_MISSING', `extends: file not found: ${shown}`, specWhere(from, '/extends'));
+    }
+    // Only the path is named: the message of a refused read never quotes the file.
+    if (e instanceof CausewayError && (e.code === 'SPEC_OUTSIDE_PROJECT' || e.code === 'SPEC_READ') && from) {
+      throw new CausewayError(e.code === 'SPEC_READ' ? 'SPEC_EXTENDS_READ' : 'SPEC_EXTENDS_OUTSIDE', `extends ${shown}: ${e.message}`, specWhere(from, '/extends'));
     }
     throw e;
   }
@@ -96,7 +128,7 @@ function loadWithExtends(absolute: string, chain: string[], from?: SourcePositio
     throw new CausewayError('SPEC_EXTENDS_TYPE', 'extends must be a path to another spec', specWhere(extendsPos, '/extends'));
   }
   const parentPath = resolve(dirname(absolute), record.extends);
-  const parent = loadWithExtends(parentPath, [...chain, absolute], extendsPos);
+  const parent = loadWithExtends(parentPath, [...chain, absolute], roots, extendsPos);
   const child = { ...record };
   delete child.extends;
   const parentData = { ...(parent.data as Record<string, unknown>) };
@@ -134,13 +166,20 @@ export function deepMerge(parent: unknown, child: unknown): unknown {
 
 function mergeSources(parent: SourceMap, child: SourceMap, childData: Record<string, unknown>): SourceMap {
   // Pointers where the child replaced a whole value: the parent's positions beneath them are gone.
-  const replaced: string[] = [];
+  const replaced = new Set<string>();
   const collect = (value: unknown, pointer: string): void => {
     if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) collect(v, joinPointer(pointer, k));
-    else replaced.push(pointer);
+    else replaced.add(pointer);
   };
   collect(childData, '');
-  const isReplaced = (p: string) => replaced.some((r) => p === r || p.startsWith(r + '/'));
+  // A pointer is replaced when it or one of its ancestors is: a walk up its own segments (linear in
+  // the spec's size overall, where comparing with every replaced pointer was quadratic).
+  const isReplaced = (p: string) => {
+    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
+      if (replaced.has(q)) return true;
+      if (q === '') return false;
+    }
+  };
   const merge = (a: Map<string, SourcePosition>, b: Map<string, SourcePosition>) => {
     const out = new Map<string, SourcePosition>();
     for (const [p, pos] of a) if (!isReplaced(p)) out.set(p, pos);
@@ -221,6 +260,8 @@ function describeSchemaError(e: ErrorObject): { pointer: string; message: string
       }
       return { pointer: joinPointer(e.instancePath, tag), message: `${tag} must be one of ${kinds.join(', ')}`, preferKey: false };
     }
+    case 'not':
+      return { pointer: e.instancePath, message: `${JSON.stringify(e.data)} is a reserved name (it addresses JavaScript's object prototype)`, preferKey: false };
     case 'pattern':
       return { pointer: e.instancePath, message: `must match ${String(params.pattern)}`, preferKey: false };
     default:

@@ -7,7 +7,7 @@
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { canonicalJson, contentHash, sha256 } from './canonical.js';
 import { closest, isPlainObject, schemaErrorsToCauseway, specValidator, type LoadedSpec } from './load.js';
-import { joinPointer, locate, type SourceMap } from './source.js';
+import { FORBIDDEN_NAMES, forbiddenSegment, joinPointer, locate, type SourceMap } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
 
 export interface Cell {
@@ -33,12 +33,21 @@ interface Axis {
   pointers: string[][];
 }
 
+/** Largest grid (the product of its axes' value counts, before exclusions) a plan expands. */
+export const MAX_GRID_PRODUCT = 100_000;
+
 /** Keys that name or present a study but do not change its numbers: left out of cell ids. */
 const PRESENTATION_KEYS = ['name', 'title', 'description', 'report', '$schema'];
 
 export function analysisDefinition(spec: CausewaySpec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (!PRESENTATION_KEYS.includes(k)) out[k] = v;
+  // Where the data lie is not part of the analysis: the same archive at another path or in another
+  // layout (outer zip, inner zip, folder) gives the same cell ids, so the same seeds and results.
+  if (isPlainObject(out.data) && out.data.path !== undefined) {
+    const { path: _path, ...data } = out.data;
+    out.data = data;
+  }
   if (isPlainObject(out.sensitivity)) {
     const { grid: _g, zip: _z, exclude: _e, max_cells: _m, ...rest } = out.sensitivity;
     out.sensitivity = rest;
@@ -78,6 +87,14 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   const seen = new Set<string>();
   const counts = axes.map((a) => a.values[0].length);
   const total = counts.reduce((a, b) => a * b, 1);
+  // The product is checked before it is expanded: 32 axes of 1,000 values each pass the schema's
+  // bounds but would never finish expanding.
+  if (total > MAX_GRID_PRODUCT) {
+    const pos = locate(source, '/sensitivity/grid');
+    throw new CausewayError('SPEC_GRID_TOO_LARGE', `the grid has ${total <= Number.MAX_SAFE_INTEGER ? total : total.toExponential(2)} cells before exclusions; at most ${MAX_GRID_PRODUCT} are allowed`, {
+      kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/sensitivity/grid',
+    }, 'split the study into several specs');
+  }
   const index = new Array(axes.length).fill(0);
   // An axis value that is a mapping (a model, a threshold form) may leave defaults unfilled: such cells
   // are validated once more so their resolved definition, and id, equals the same analysis written out.
@@ -168,7 +185,10 @@ function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[])
         return;
       }
       axis.values[pi].forEach((value, vi) => {
-        const trial = structuredClone(spec) as unknown as Record<string, unknown>;
+        // Only the section the axis writes into is copied: the rest is shared, read-only, with the spec.
+        const trial = { ...spec } as unknown as Record<string, unknown>;
+        const section = path.split('.')[0];
+        if (trial[section] !== undefined) trial[section] = structuredClone(trial[section]);
         setPath(trial as unknown as CausewaySpec, path, structuredClone(value));
         if (!validate(trial)) {
           const pointer = axis.pointers[pi][vi];
@@ -206,7 +226,12 @@ function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], 
 /** Why a dot path cannot be set on this spec, or null when it can. */
 function pathProblem(spec: CausewaySpec, path: string): string | null {
   const segments = path.split('.');
+  const reserved = forbiddenSegment(path);
+  if (reserved) return `'${reserved}' cannot be part of a grid axis path (it addresses JavaScript's object prototype)`;
+  if (segments.some((s) => s === '')) return `axis path '${path}' has an empty part`;
   if (segments[0] === 'sensitivity' || segments[0] === 'name' || segments[0] === 'extends') return `'${segments[0]}' cannot be a grid axis`;
+  // Cell ids leave data.path out (analysisDefinition): one results.json describes one data set.
+  if (path === 'data.path' || path === 'data') return `'${path}' cannot be a grid axis: run the spec once per archive`;
   if (segments[0] === 'estimators') {
     if (segments.length < 2) return "an estimators axis names an estimator: 'estimators.<id>.<option>'";
     const ids = spec.estimators.map((e) => e.id);
@@ -220,28 +245,62 @@ function pathProblem(spec: CausewaySpec, path: string): string | null {
     const s = closest(segments[0], top);
     return `unknown spec path '${path}'` + (s ? `; did you mean '${[s, ...segments.slice(1)].join('.')}'?` : '');
   }
+  // Walk the path as setPath will: a list is entered by an item's id (estimators) or by a 0-based
+  // index below its length; a missing mapping key is created; anything else cannot hold the value.
+  let node: unknown = spec;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const so = segments.slice(0, i).join('.') || '(the spec)';
+    const last = i === segments.length - 1;
+    if (Array.isArray(node)) {
+      const at = listIndex(node, seg);
+      if (at === null) return `'${so}' is a list: the next part of '${path}' must be an item id or an index from 0 to ${node.length - 1}, not '${seg}'`;
+      node = node[at];
+    } else if (isPlainObject(node)) {
+      node = node[seg];
+    } else if (node === undefined || node === null) {
+      return null;
+    } else return `'${so}' is ${JSON.stringify(node)}, not a mapping or list: '${path}' cannot be set inside it`;
+    if (last) return null;
+  }
   return null;
 }
 
-/** Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id. */
+/** The item of a list a path part addresses: the item whose id it is, else a 0-based index; null when neither. */
+function listIndex(list: unknown[], segment: string): number | null {
+  const byId = list.findIndex((item) => isPlainObject(item) && item.id === segment);
+  if (byId >= 0) return byId;
+  if (/^(0|[1-9][0-9]*)$/.test(segment) && Number(segment) < list.length) return Number(segment);
+  return null;
+}
+
+/**
+ * Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id, a number the
+ * list item at that index (`history.lag.days.0`). Paths are checked by pathProblem first.
+ */
 export function setPath(spec: CausewaySpec, path: string, value: unknown): void {
   const segments = path.split('.');
   let node: unknown = spec;
   for (let i = 0; i < segments.length - 1; i++) {
     const seg = segments[i];
     let next: unknown;
-    if (Array.isArray(node)) next = node.find((item) => isPlainObject(item) && item.id === seg);
-    else if (isPlainObject(node)) {
+    if (FORBIDDEN_NAMES.has(seg)) next = undefined;
+    else if (Array.isArray(node)) {
+      const at = listIndex(node, seg);
+      next = at === null ? undefined : node[at];
+      if (at !== null && !isPlainObject(next) && !Array.isArray(next)) next = node[at] = {};
+    } else if (isPlainObject(node)) {
       if (!isPlainObject(node[seg]) && !Array.isArray(node[seg])) node[seg] = {};
       next = node[seg];
     }
-    if (next === undefined) throw new Error(`cannot set ${path}`);
+    if (next === undefined) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
     node = next;
   }
   const last = segments[segments.length - 1];
+  if (FORBIDDEN_NAMES.has(last)) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
   if (Array.isArray(node)) {
-    const index = node.findIndex((item) => isPlainObject(item) && item.id === last);
-    if (index < 0) throw new Error(`cannot set ${path}`);
+    const index = listIndex(node, last);
+    if (index === null) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
     node[index] = value;
   } else (node as Record<string, unknown>)[last] = value;
 }

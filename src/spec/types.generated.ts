@@ -116,6 +116,8 @@ export type Estimator =
           };
       /**
        * Weight-sensitivity variants (seed 003).
+       *
+       * @maxItems 100
        */
       variants?: WeightVariant[];
       /**
@@ -171,7 +173,13 @@ export type Estimator =
        */
       propensity?: string;
       cde_at?: {
+        /**
+         * @maxItems 100
+         */
         quantiles?: number[];
+        /**
+         * @maxItems 100
+         */
         values?: number[];
       };
       crossfit?: Crossfit;
@@ -304,9 +312,13 @@ export interface CausewaySpec {
   };
   /**
    * @minItems 1
+   * @maxItems 100
    */
   estimators: [Estimator, ...Estimator[]];
   uncertainty?: Uncertainty;
+  /**
+   * @maxItems 50
+   */
   diagnostics?: (
     | 'overlap'
     | 'balance'
@@ -346,6 +358,8 @@ export interface Data {
   )[];
   /**
    * Columns of item_daily_features.csv to read (all are readable).
+   *
+   * @maxItems 100
    */
   item_daily_columns?: string[];
   /**
@@ -375,10 +389,12 @@ export interface History {
   future?: {
     /**
      * @minItems 1
+     * @maxItems 100
      */
     days: [number, ...number[]];
     /**
      * @minItems 1
+     * @maxItems 1000
      */
     of: [string, ...string[]];
     /**
@@ -393,10 +409,12 @@ export interface History {
 export interface WindowSpec {
   /**
    * @minItems 1
+   * @maxItems 100
    */
   days: [number, ...number[]];
   /**
    * @minItems 1
+   * @maxItems 1000
    */
   of: [string, ...string[]];
 }
@@ -406,10 +424,12 @@ export interface WindowSpec {
 export interface WindowSpec1 {
   /**
    * @minItems 1
+   * @maxItems 100
    */
   days: [number, ...number[]];
   /**
    * @minItems 1
+   * @maxItems 1000
    */
   of: [string, ...string[]];
 }
@@ -419,10 +439,12 @@ export interface WindowSpec1 {
 export interface WindowSpec2 {
   /**
    * @minItems 1
+   * @maxItems 100
    */
   days: [number, ...number[]];
   /**
    * @minItems 1
+   * @maxItems 1000
    */
   of: [string, ...string[]];
 }
@@ -437,15 +459,22 @@ export interface Treatment {
 }
 export interface Outcomes {
   primary: string;
+  /**
+   * @maxItems 100
+   */
   secondary?: string[];
 }
 export interface Covariates {
   /**
    * Panel columns; `*` globs allowed (lag_1_*).
+   *
+   * @maxItems 1000
    */
   numeric?: string[];
   /**
    * One-hot encoded with the first level dropped (pandas order).
+   *
+   * @maxItems 1000
    */
   categorical?: string[];
   impute?: 'median';
@@ -506,6 +535,8 @@ export interface Heterogeneity {
       tertiles?: boolean;
       /**
        * Cut points.
+       *
+       * @maxItems 100
        */
       buckets?: number[];
     };
@@ -520,20 +551,26 @@ export interface Sensitivity {
   grid?: {
     /**
      * @minItems 1
+     * @maxItems 1000
      */
     [k: string]: [unknown, ...unknown[]];
   };
   /**
    * Groups of paired axes: within a group the i-th values go together.
+   *
+   * @maxItems 32
    */
   zip?: {
     /**
      * @minItems 1
+     * @maxItems 1000
      */
     [k: string]: [unknown, ...unknown[]];
   }[];
   /**
    * Cells to drop: each rule lists axis path → value; a cell matching all of a rule's entries is excluded.
+   *
+   * @maxItems 10000
    */
   exclude?: {}[];
   /**
@@ -545,6 +582,9 @@ export interface Sensitivity {
    * Sweep of an unmeasured mediator–outcome confounder's strength on the NIE.
    */
   mediator_confounding?: boolean;
+  /**
+   * @maxItems 50
+   */
   refuters?: ('placebo_treatment' | 'random_common_cause' | 'data_subset')[];
   refuter_reps?: number;
 }
@@ -553,6 +593,9 @@ export interface Report {
    * default, or a path (relative to the spec) to a Handlebars template.
    */
   template?: string;
+  /**
+   * @maxItems 50
+   */
   figures?: (
     | 'estimator_forest'
     | 'love_plot'
@@ -565,9 +608,14 @@ export interface Report {
     | 'heterogeneity'
     | 'feature_importance'
   )[];
+  /**
+   * @maxItems 50
+   */
   formats?: ('png' | 'svg')[];
   /**
    * Limitations the analyst states (the report adds those the numbers call for).
+   *
+   * @maxItems 1000
    */
   limitations?: {
     limitation: string;
@@ -576,6 +624,8 @@ export interface Report {
   }[];
   /**
    * Decision recommendations with the evidence behind them (seed 003).
+   *
+   * @maxItems 1000
    */
   recommendations?: {
     area: string;

@@ -100,13 +100,14 @@ test('renderReport re-renders from results.json alone, and picks up a template e
   assert.equal(readFileSync(join(dir, 'report.md'), 'utf8').replace(/\| `manifest\.json` \| json \| [^|]+\|/, ''), first.replace(/\| `manifest\.json` \| json \| [^|]+\|/, ''));
   assert.ok(readFileSync(join(dir, 'figures', 'estimator_forest.png')).equals(forest), 'figure bytes identical after re-render');
   assert.ok(readFileSync(join(dir, 'results.json')).equals(resultsBytes), 'results.json untouched');
-  // a team template: edit, re-render, the change shows
+  // a team template: edit, re-render, the change shows (a file reference: a template path given as a
+  // string must lie in the working folder's tree, src/spec/project.ts)
   const tpl = join(root, 'team.md.hbs');
   writeFileSync(tpl, '# {{title}}\n\nVersion one.\n\n{{> estimators}}\n');
-  renderReport(dir, { template: tpl });
+  renderReport(dir, { template: { kind: 'file', path: tpl } });
   assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /Version one\./);
   writeFileSync(tpl, '# {{title}}\n\nVersion two.\n');
-  renderReport(dir, { template: tpl });
+  renderReport(dir, { template: { kind: 'file', path: tpl } });
   const md = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(md, /Version two\./);
   assert.doesNotMatch(md, /Version one\./);

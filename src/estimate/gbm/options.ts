@@ -60,7 +60,7 @@ export const GBM_SPEC_OPTIONS = {
   subsample: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Share of rows drawn per tree (Bernoulli per row, seeded).' },
   colsample: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'Share of features drawn per tree (seeded).' },
   min_child_weight: { type: 'number', minimum: 0, default: 1, description: 'Minimum hessian sum in a child (rows for squared error without weights).' },
-  min_samples_leaf: { type: 'integer', minimum: 1, default: 1, description: 'Minimum sampled rows in a child.' },
+  min_samples_leaf: { type: 'integer', minimum: 1, maximum: 1_000_000_000, default: 1, description: 'Minimum sampled rows in a child.' },
   lambda: { type: 'number', minimum: 0, default: 1, description: 'L2 penalty on leaf values.' },
   max_bins: { type: 'integer', minimum: 2, maximum: 255, default: 255, description: 'Histogram bins per feature (missing values get one more).' },
   min_split_gain: { type: 'number', minimum: 0, default: 0, description: "Minimum loss reduction to make a split (XGBoost's gamma)." },

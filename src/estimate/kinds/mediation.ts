@@ -207,7 +207,7 @@ export const mediation: EstimatorKind = {
     cde_at: {
       type: 'object',
       additionalProperties: false,
-      properties: { quantiles: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 } }, values: { type: 'array', items: { type: 'number' } } },
+      properties: { quantiles: { type: 'array', maxItems: 100, items: { type: 'number', minimum: 0, maximum: 1 } }, values: { type: 'array', maxItems: 100, items: { type: 'number' } } },
     },
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,

@@ -125,13 +125,43 @@ export function tokenize(text: string, origin: ExpressionOrigin): Token[] {
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
+/**
+ * Limits that keep parsing, checking (check.ts) and evaluation (evaluate.ts), which recurse over the
+ * tree, far from the stack's end; docs/limits.md lists them. A spec's expressions are a line or two.
+ */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+/** Nesting of the tree: brackets, calls, unary operators and each operator of a chain (a + b + c is 2). */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 /** Parses an expression string; `origin` is where its first character sits in the spec. */
 export function parseExpression(text: string, origin: ExpressionOrigin): ParsedExpression {
   if (typeof text !== 'string') {
     throw expressionError('EXPR_SYNTAX', 'an expression must be a string', '', origin, 0);
   }
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw expressionError('EXPR_TOO_LONG', `the expression has ${text.length} characters; at most ${MAX_EXPRESSION_LENGTH} are allowed`, text, origin, MAX_EXPRESSION_LENGTH,
+      'define parts of it as separate events or days fields');
+  }
   const tokens = tokenize(text, origin);
   let position = 0;
+  // Depth of each finished subtree, and how deep the parser's own recursion is now: both bounded so
+  // a 10,000-bracket or 20,000-term expression is a located error, not a stack overflow.
+  const depths = new WeakMap<ExprNode, number>();
+  let nesting = 0;
+  const tooDeep = (at: number): never => {
+    throw expressionError('EXPR_TOO_DEEP', `the expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep`, text, origin, at,
+      'split it into named events or days fields');
+  };
+  const depthOf = (node: ExprNode): number => depths.get(node) ?? 1;
+  const node = <T extends ExprNode>(made: T, at: number, ...children: ExprNode[]): T => {
+    const depth = 1 + children.reduce((m, c) => Math.max(m, depthOf(c)), 0);
+    if (depth > MAX_EXPRESSION_DEPTH) tooDeep(at);
+    depths.set(made, depth);
+    return made;
+  };
+  const enter = (at: number): void => {
+    if (++nesting > MAX_EXPRESSION_DEPTH) tooDeep(at);
+  };
   const peek = (): Token => tokens[position];
   const next = (): Token => tokens[position++];
   const fail = (message: string, token: Token, hint?: string): never => {
@@ -144,7 +174,7 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
     while (peek().kind === 'op' && peek().text === 'or') {
       const op = next();
       const right = parseAnd();
-      left = { kind: 'binary', op: 'or', left, right, start: left.start, end: right.end, opStart: op.start };
+      left = node({ kind: 'binary', op: 'or', left, right, start: left.start, end: right.end, opStart: op.start }, op.start, left, right);
     }
     return left;
   };
@@ -153,15 +183,17 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
     while (peek().kind === 'op' && peek().text === 'and') {
       const op = next();
       const right = parseNot();
-      left = { kind: 'binary', op: 'and', left, right, start: left.start, end: right.end, opStart: op.start };
+      left = node({ kind: 'binary', op: 'and', left, right, start: left.start, end: right.end, opStart: op.start }, op.start, left, right);
     }
     return left;
   };
   const parseNot = (): ExprNode => {
     if (peek().kind === 'op' && peek().text === 'not') {
       const op = next();
+      enter(op.start);
       const arg = parseNot();
-      return { kind: 'unary', op: 'not', arg, start: op.start, end: arg.end };
+      nesting--;
+      return node({ kind: 'unary', op: 'not', arg, start: op.start, end: arg.end }, op.start, arg);
     }
     return parseCompare();
   };
@@ -175,7 +207,7 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
       if (after.kind === 'op' && COMPARISONS.has(after.text)) {
         fail('comparisons cannot be chained', after, 'join two comparisons with and: a < b and b < c');
       }
-      return { kind: 'binary', op: token.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: token.start };
+      return node({ kind: 'binary', op: token.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: token.start }, token.start, left, right);
     }
     return left;
   };
@@ -184,7 +216,7 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
     while (peek().kind === 'op' && (peek().text === '+' || peek().text === '-')) {
       const op = next();
       const right = parseProduct();
-      left = { kind: 'binary', op: op.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: op.start };
+      left = node({ kind: 'binary', op: op.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: op.start }, op.start, left, right);
     }
     return left;
   };
@@ -193,19 +225,24 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
     while (peek().kind === 'op' && (peek().text === '*' || peek().text === '/')) {
       const op = next();
       const right = parseUnary();
-      left = { kind: 'binary', op: op.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: op.start };
+      left = node({ kind: 'binary', op: op.text as BinaryOperator, left, right, start: left.start, end: right.end, opStart: op.start }, op.start, left, right);
     }
     return left;
   };
   const parseUnary = (): ExprNode => {
     if (peek().kind === 'op' && peek().text === '-') {
       const op = next();
+      enter(op.start);
       const arg = parseUnary();
-      return { kind: 'unary', op: '-', arg, start: op.start, end: arg.end };
+      nesting--;
+      return node({ kind: 'unary', op: '-', arg, start: op.start, end: arg.end }, op.start, arg);
     }
     if (peek().kind === 'op' && peek().text === '+') {
-      next();
-      return parseUnary();
+      const op = next();
+      enter(op.start);
+      const arg = parseUnary();
+      nesting--;
+      return arg;
     }
     return parsePrimary();
   };
@@ -217,10 +254,13 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
       case 'string':
         return { kind: 'string', value: token.value as string, start: token.start, end: token.end };
       case 'lparen': {
+        enter(token.start);
         const inner = parseOr();
+        nesting--;
         const close = next();
         if (close.kind !== 'rparen') fail(`expected ')' but found ${describe(close)}`, close, `to close the '(' at column ${token.start + 1} of the expression`);
-        return { ...inner, start: token.start, end: close.end };
+        // A bracket adds no node but counts as a level, so its depth is bounded as the recursion is.
+        return node({ ...inner, start: token.start, end: close.end }, token.start, inner);
       }
       case 'name': {
         if (token.text === 'true' || token.text === 'false') {
@@ -228,6 +268,7 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
         }
         if (peek().kind === 'lparen') {
           next();
+          enter(token.start);
           const args: ExprNode[] = [];
           if (peek().kind !== 'rparen') {
             for (;;) {
@@ -241,8 +282,9 @@ export function parseExpression(text: string, origin: ExpressionOrigin): ParsedE
               fail(`expected ',' or ')' in the arguments of ${token.text}() but found ${describe(separator)}`, separator);
             }
           }
+          nesting--;
           const close = next();
-          return { kind: 'call', name: token.text, args, start: token.start, end: close.end };
+          return node({ kind: 'call', name: token.text, args, start: token.start, end: close.end }, token.start, ...args);
         }
         return { kind: 'ref', name: token.text, start: token.start, end: token.end };
       }
