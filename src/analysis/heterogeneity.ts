@@ -3,7 +3,7 @@ import { segmentEffects, numericSegments, categoricalSegments, moderatorImportan
 import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
 import type { ImportanceRow, SegmentEffect } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { CellHeterogeneity } from './settings.js';
@@ -16,7 +16,7 @@ import type { CellHeterogeneity } from './settings.js';
  */
 export function heterogeneity(
   het: CellHeterogeneity, frame: AnalysisFrame, ctx: EstimatorContext, estimators: EstimatorSpec[], models: Record<string, ModelSpec>, mlRows: Map<string, unknown>,
-): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[] } {
+): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[]; folds?: CrossfitFolds } {
   const estimatorId = het.estimator ?? estimators.find((e) => e.kind === 'aipw')?.id;
   const segmentations: Segmentation[] = [];
   for (const [column, rule] of Object.entries(het.by)) {
@@ -29,10 +29,13 @@ export function heterogeneity(
   const named = estimatorId ? mlRows.get(estimatorId) : undefined;
   if (named && 'iteTotal' in (named as object)) out.mediation_segments = summarizeRowEffects(frame.cluster, named as MediationRows, segmentations);
   let aipwRows = named && 'psi' in (named as object) ? (named as AipwRows) : undefined;
+  let internalFolds: CrossfitFolds | undefined;
   if (!aipwRows) {
     // No cross-fitted AIPW ran: fit one (linear outcome, logistic propensity) for the pseudo-outcomes.
     const aipwSpec: EstimatorSpec = { id: 'aipw_heterogeneity', kind: 'aipw', outcome: 'linear', propensity: 'logistic', crossfit: { folds: 3 } };
-    aipwRows = (runEstimatorWithRows(aipwSpec, frame, { ...ctx, bootstrap: undefined }).rows as AipwRows | null) ?? undefined;
+    const fitted = runEstimatorWithRows(aipwSpec, frame, { ...ctx, bootstrap: undefined });
+    aipwRows = (fitted.rows as AipwRows | null) ?? undefined;
+    internalFolds = fitted.result.folds;
     out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
   }
   if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };
@@ -62,5 +65,5 @@ export function heterogeneity(
     out.moderator_importance = moderators;
     importance = moderators.map((m) => ({ model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: m.feature, gain: m.importance, splits: m.splits, share: m.importance_share ?? 0 }));
   }
-  return { raw: out, segments, importance };
+  return { raw: out, segments, importance, folds: internalFolds };
 }

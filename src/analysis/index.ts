@@ -9,7 +9,7 @@ import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { frameForOutcome } from '../frame/index.js';
-import type { CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
+import type { CellCrossfitFolds, CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
 import { cellSensitivity } from '../sensitivity/cell.js';
 import { assumptionTable } from './assumptions.js';
 import { countDistinct, definitionsTable } from './definitions.js';
@@ -39,10 +39,11 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   const estimators: EstimatorEntry[] = [];
   const primaryResults: EstimatorResult[] = [];
   const mlRows = new Map<string, unknown>();
+  const crossfitFolds: CellCrossfitFolds[] = [];
   for (const spec of settings.estimators) {
     const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
     primaryResults.push(result);
-    estimators.push({ ...result, label: label(spec) });
+    estimators.push(entryWithoutFolds(result, { label: label(spec) }, crossfitFolds));
     if (rows) mlRows.set(spec.id, rows);
   }
   for (const outcome of settings.secondaryOutcomes) {
@@ -50,7 +51,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     for (const spec of settings.estimators) {
       if (!runsOnSecondaryOutcomes(spec, settings.models)) continue;
       const { result } = runEstimatorWithRows(spec, secondaryFrame, estimatorCtx);
-      estimators.push({ ...result, outcome, label: label(spec) });
+      estimators.push(entryWithoutFolds(result, { outcome, label: label(spec) }, crossfitFolds));
     }
   }
 
@@ -74,6 +75,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     diagnostics.heterogeneity_analysis = het.raw;
     if (het.segments.length) diagnostics.heterogeneity = het.segments;
     if (het.importance.length) diagnostics.importance = het.importance;
+    if (het.folds) crossfitFolds.push({ estimator: 'aipw_heterogeneity', ...het.folds });
   }
 
   const { sensitivity, mediatorConfounding } = await cellSensitivity({
@@ -107,5 +109,13 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     diagnostics,
     sensitivity,
     warnings: [...new Set([...frame.warnings, ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
+    ...(crossfitFolds.length ? { crossfitFolds } : {}),
   };
+}
+
+/** The results.json entry of an estimator; its fold assignment goes to `sink` (the run folder's crossfit_folds.csv). */
+function entryWithoutFolds(result: EstimatorResult, extra: { outcome?: string; label: string }, sink: CellCrossfitFolds[]): EstimatorEntry {
+  const { folds, ...entry } = result;
+  if (folds) sink.push({ estimator: result.id, ...(extra.outcome ? { outcome: extra.outcome } : {}), ...folds });
+  return { ...entry, ...extra };
 }

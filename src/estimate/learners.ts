@@ -6,7 +6,7 @@ import { CausewayError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { gbmFromSpec } from './gbm/index.js';
 import { fitLinear, fitLogistic, predictLinear, predictLogistic } from './linear.js';
-import type { DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
+import type { CrossfitFolds, DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
 
 /** Column views (no copy) of a column-major design matrix. */
 export function columnsOf(X: DesignMatrix): Float64Array[] {
@@ -98,9 +98,10 @@ export function makeLearner(spec: ModelSpec, rng: Rng): Learner {
 }
 
 /**
- * GroupKFold as scikit-learn (≤ 1.5): groups ordered by np.argsort(sizes)[::-1], each given to the
- * currently lightest fold (first on ties). Equal-sized groups are ordered exactly as numpy's
- * (unstable) introsort leaves them, so folds match scikit-learn row for row. Returns each row's fold.
+ * GroupKFold as scikit-learn: groups ordered by np.argsort(sizes)[::-1], each given to the currently
+ * lightest fold (first on ties). Equal-sized groups are ordered exactly as numpy's (unstable) introsort
+ * leaves them, so folds match scikit-learn row for row (checked against scikit-learn 1.2.1 with numpy
+ * 1.24.2 by test/golden/groupkfold.test.ts). Returns each row's fold.
  */
 export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   const ids = Int32Array.from(new Set(groups)).sort();
@@ -124,10 +125,31 @@ export function groupKFold(groups: Int32Array, folds: number): Int32Array {
   return out;
 }
 
+/** Each user's fold per split, from per-row fold assignments over the same rows (see CrossfitFolds). */
+export function foldsByUser(cluster: Int32Array, splits: ArrayLike<number>[]): CrossfitFolds {
+  const users = Array.from(new Set(cluster)).sort((a, b) => a - b);
+  const index = new Map<number, number>();
+  users.forEach((id, u) => index.set(id, u));
+  return {
+    users,
+    splits: splits.map((rowFold) => {
+      const out = new Array<number>(users.length).fill(-1);
+      for (let i = 0; i < cluster.length; i++) out[index.get(cluster[i])!] = rowFold[i];
+      return out;
+    }),
+  };
+}
+
 /**
- * np.argsort(values) with numpy's default kind ('quicksort' = introsort: median-of-3 partitions,
- * insertion sort below 17 elements, heapsort past the depth limit), ported from numpy 1.24's
- * npysort/quicksort.cpp so ties come out in the same (unstable) order.
+ * np.argsort(values) with numpy's default kind ('quicksort' = introsort), ported from numpy 1.24's
+ * npysort/quicksort.cpp (aquicksort_) and npysort_heapsort.h (aheapsort_) so ties come out in the same
+ * (unstable) order: median-of-3 partitions while a range spans more than SMALL_QUICKSORT = 15 positions
+ * (pr - pl > 15, i.e. ranges of 17+ elements), insertion sort below that, heapsort for a range popped
+ * with its depth budget (2·floor(log2 n), one spent per partition) below zero.
+ * Which path numpy takes matters: numpy 1.24 sends np.sort of 16/32/64-bit types to AVX-512 code
+ * (x86-qsort) on CPUs that have it, but np.argsort, which GroupKFold calls on int64 sizes, always runs
+ * this scalar introsort. numpy >= 1.25 (AVX-512) and >= 2.0 (AVX2) send argsort to x86-simd-sort,
+ * whose tie order differs; docs/gbm.md says which versions the folds match.
  */
 export function numpyArgsort(values: ArrayLike<number>): number[] {
   const n = values.length;
@@ -135,7 +157,7 @@ export function numpyArgsort(values: ArrayLike<number>): number[] {
   if (n < 2) return tosort;
   const v = values;
   const less = (a: number, b: number) => a < b;
-  const SMALL = 16;
+  const SMALL_QUICKSORT = 15;
   let pl = 0;
   let pr = n - 1;
   const stack: number[] = [];
@@ -155,7 +177,7 @@ export function numpyArgsort(values: ArrayLike<number>): number[] {
       popped = true;
     }
     if (!popped) {
-      while (pr - pl > SMALL) {
+      while (pr - pl > SMALL_QUICKSORT) {
         const pm = pl + ((pr - pl) >> 1);
         if (less(v[tosort[pm]], v[tosort[pl]])) swap(pm, pl);
         if (less(v[tosort[pr]], v[tosort[pm]])) swap(pr, pm);

@@ -208,5 +208,5 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
       nuisance: fast && impl.replicatesHoldNuisances(opts) ? 'held_fixed' : 'refit_per_replicate',
     };
   }
-  return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])] };
+  return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])], ...(point.folds ? { folds: point.folds } : {}) };
 }

@@ -56,6 +56,18 @@ export interface EstimatorResult {
   /** overlap, balance, ess, nuisance performance, importance… */
   diagnostics: Record<string, unknown>;
   warnings: string[];
+  /** cross-fitted estimators: each user's fold in each split (src/analysis/index.ts moves it out of the entry) */
+  folds?: CrossfitFolds;
+}
+
+/**
+ * Which fold predicted each user's rows: `splits[s][u]` is the 0-based fold of `users[u]` in split s.
+ * Split 0 is GroupKFold (learners.ts groupKFold); splits 1.. are repeated cross-fitting's random splits.
+ */
+export interface CrossfitFolds {
+  /** user ids, ascending */
+  users: number[];
+  splits: number[][];
 }
 
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CausewayError } from '../errors.js';
+import { CROSSFIT_FOLDS_FILE } from './crossfit.js';
 import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
@@ -46,6 +47,8 @@ export interface WriteRunOptions {
   cellFolders?: boolean;
   /** figure kinds drawn in each cell's report (default CELL_FIGURES; PNG only) */
   cellFigures?: readonly string[];
+  /** crossfit_folds.csv text (crossfit.ts crossfitFoldsCsv); absent or null: no cross-fitted estimator, a stale copy is removed */
+  crossfitFolds?: string | null;
 }
 
 export interface WrittenRun {
@@ -241,6 +244,11 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
   const specText = opts.specYaml.endsWith('\n') ? opts.specYaml : opts.specYaml + '\n';
   writeFileAtomic(root, 'spec.resolved.yaml', specText);
   files.push('spec.resolved.yaml');
+  // beside results.json, not in tables/: `causeway report` rebuilds tables/ from results.json, which lacks the folds
+  if (opts.crossfitFolds) {
+    writeFileAtomic(root, CROSSFIT_FOLDS_FILE, opts.crossfitFolds);
+    files.push(CROSSFIT_FOLDS_FILE);
+  } else rmSync(join(root, CROSSFIT_FOLDS_FILE), { force: true });
   const m = opts.manifest ?? {};
   const manifest: Manifest = {
     schema: 'causeway.manifest/1',

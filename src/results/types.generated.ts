@@ -117,6 +117,10 @@ export interface CellResult {
   diagnostics: CellDiagnostics;
   sensitivity?: Sensitivity;
   warnings: string[];
+  /**
+   * Fold assignments of the cell's cross-fitted estimators. Travels with the cell through the cache and shards but is never in results.json: run/run-spec.ts assembleResults drops it and the run folder's crossfit_folds.csv holds it (src/report/crossfit.ts).
+   */
+  crossfitFolds?: CellCrossfitFolds[];
 }
 export interface CellSample {
   /**
@@ -490,6 +494,21 @@ export interface WeightSensitivityRow {
   value: EstimateValue;
   ess?: number | null;
   essShare?: number | null;
+}
+/**
+ * Which fold predicted each user's rows in one cross-fitted estimator: splits[s][u] is the 0-based fold of users[u] in split s (split 0 GroupKFold, splits 1.. repeated cross-fitting's random splits).
+ */
+export interface CellCrossfitFolds {
+  estimator: string;
+  /**
+   * absent = primary outcome; otherwise the secondary outcome's name
+   */
+  outcome?: string;
+  /**
+   * user ids, ascending
+   */
+  users: number[];
+  splits: number[][];
 }
 export interface ResultsSummary {
   /**

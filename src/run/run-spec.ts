@@ -19,6 +19,7 @@ import { findKind } from '../estimate/kinds/index.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
+import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
 import { sha256 } from '../spec/canonical.js';
 import { specDefaults } from '../spec/defaults.js';
@@ -218,7 +219,7 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
       quality: data?.quality ?? [],
       sample: { modulus: ('sample' in spec.data ? spec.data.sample?.modulus : undefined) ?? 1, remainder: ('sample' in spec.data ? spec.data.sample?.remainder : undefined) ?? 0 },
     },
-    cells,
+    cells: cells.map(withoutCrossfitFolds),
     summary: {
       primary,
       cells: {
@@ -267,6 +268,7 @@ function writeRun(
     specYaml,
     template,
     figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,
+    crossfitFolds: crossfitFoldsCsv(cells),
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },

@@ -20,6 +20,18 @@ function causeway(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** crossfit_folds.csv of a run folder: its text and rows (cell, estimator, outcome, repeat, user_id, fold). */
+function crossfitFolds(dir: string) {
+  const text = readFileSync(join(dir, 'crossfit_folds.csv'), 'utf8');
+  const [header, ...lines] = text.trimEnd().split('\r\n');
+  assert.equal(header, 'cell,estimator,outcome,repeat,user_id,fold');
+  const rows = lines.map((l) => {
+    const [cell, estimator, outcome, repeat, user, fold] = l.split(',');
+    return { cell, estimator, outcome, repeat: Number(repeat), user: Number(user), fold: Number(fold) };
+  });
+  return { text, rows };
+}
+
 /** A variant of a demo spec pointed at the small archive (and lighter where the demo is heavy). */
 function variant(demo: string, name: string, extra = '', data = `{ path: ${archive} }`): string {
   const file = join(work, `${name}.yaml`);
@@ -60,6 +72,20 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const naive = results.cells[0].estimators.find((e) => e.id === 'naive' && !e.outcome)!;
   assert.ok(naive.estimates.ate.estimate > hi, 'the unadjusted difference should be confounded upwards in the simulator');
 
+  // every cross-fitted estimator's folds, per repeat, in the run folder and its artifact index, not in results.json
+  const folds = crossfitFolds(join(work, 'run-a'));
+  assert.equal(folds.text, crossfitFolds(join(work, 'run-b')).text, 'fold assignments reproducible');
+  assert.ok(!a.toString().includes('crossfitFolds'));
+  const cell = JSON.parse(a.toString()).cells[0] as { sample: { users: number }; estimators: Array<{ id: string; outcome?: string; diagnostics: { folds?: Array<{ test_users: number }> } }> };
+  const splits = new Map<string, number[]>();
+  for (const r of folds.rows) splits.set(`${r.estimator}/${r.repeat}`, [...(splits.get(`${r.estimator}/${r.repeat}`) ?? []), r.user]);
+  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_gbm/1', 'mediation_gbm/2', 'mediation_gbm/3', 'mediation_gbm/4', 'mediation_gbm/5']);
+  for (const [key, users] of splits) assert.equal(new Set(users).size, cell.sample.users, `${key}: each analysed user once`);
+  const aipwFolds = cell.estimators.find((e) => e.id === 'aipw' && !e.outcome)!.diagnostics.folds!;
+  aipwFolds.forEach((f, k) => assert.equal(folds.rows.filter((r) => r.estimator === 'aipw' && r.fold === k + 1).length, f.test_users, `aipw fold ${k + 1}`));
+  const listed = () => readFileSync(join(work, 'run-a', 'tables', 'artifact_index.csv'), 'utf8');
+  assert.match(listed(), /^crossfit_folds\.csv,csv,\d+/m);
+
   const report = readFileSync(join(work, 'run-a', 'report.md'), 'utf8');
   for (const section of ['## Summary', '## Question and estimands', '## Data and sample', '## Estimator comparison', '## Mediation decomposition', '## Overlap and balance']) {
     assert.ok(report.includes(section), section);
@@ -68,6 +94,8 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const rerender = causeway(['report', join(work, 'run-a')]);
   assert.equal(rerender.code, 0, rerender.stderr);
   assert.equal(readFileSync(join(work, 'run-a', 'report.md'), 'utf8'), report, 're-rendering an unchanged run gives the same report');
+  assert.equal(crossfitFolds(join(work, 'run-a')).text, folds.text, 're-rendering keeps the fold assignments');
+  assert.match(listed(), /^crossfit_folds\.csv,csv,\d+/m);
 
   const other = variant('discovery-mediation.yaml', 'e2e-discovery-other', 'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n', whole);
   assert.equal(causeway(['run', other, '--out', join(work, 'run-c')]).code, 0);
@@ -104,9 +132,12 @@ test('robustness demo spec runs its grid on the small archive and summarizes fam
   assert.ok(results.cells.every((c) => c.status === 'ok'));
   const families = results.summary.robustness.map((f) => f.family);
   assert.deepEqual(families, ['treatment.threshold.value', 'mediator', 'outcomes.primary', 'models.nuisance']);
+  const gridFolds = crossfitFolds(join(work, 'run-grid')).text;
+  assert.match(gridFolds, /,mediation,,1,/, 'the gbm cells cross-fit the mediation estimator');
   const again = causeway(['run', spec, '--out', join(work, 'run-grid')]);
   assert.equal(again.code, 0);
   assert.match(again.stdout, /0 computed, 36 from cache/);
+  assert.equal(crossfitFolds(join(work, 'run-grid')).text, gridFolds, 'cached cells keep their fold assignments');
 });
 
 test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shards equal one process', () => {
@@ -124,6 +155,7 @@ test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shard
   const merged = causeway(['merge', join(work, 'sharded')]);
   assert.equal(merged.code, 0, merged.stderr);
   assert.ok(single.equals(readFileSync(join(work, 'sharded', 'results.json'))), 'merged shards differ from one process');
+  assert.equal(crossfitFolds(join(work, 'sharded')).text, crossfitFolds(join(work, 'shards-j1')).text, 'merged shards keep the fold assignments');
 });
 
 test('a spec for the real archive runs unchanged on an archive in the real layout', () => {

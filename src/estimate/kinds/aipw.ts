@@ -16,7 +16,7 @@ import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, ridgeOf, symmetricClip,
+  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip,
 } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
@@ -124,7 +124,7 @@ export const aipw: EstimatorKind = {
       diagnostics.influence = inf.summary;
       if (inf.warning) warnings.push(inf.warning);
     }
-    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi };
+    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi, folds: reportedFolds(frame, folds, env) };
   },
   // nuisances fitted once (cross-fitted); users resampled on the score ψ — the standard DML bootstrap
   fast(frame, opts, ctx, env, point) {

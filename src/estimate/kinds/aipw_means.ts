@@ -12,7 +12,7 @@ import { clusteredMean } from '../ml/common.js';
 import type { AnalysisFrame } from '../types.js';
 import { aipwNuisances } from './aipw.js';
 import { EstimatorFailure, modelKindOf, type EstimatorKind, type Names } from './kind.js';
-import { BOOTSTRAP_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption } from './options.js';
+import { BOOTSTRAP_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption, reportedFolds } from './options.js';
 
 /** The point fit's scores per frame and options, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, { psi1: Float64Array; psi0: Float64Array }>>();
@@ -50,7 +50,7 @@ export const aipwMeans: EstimatorKind = {
   },
   labelFromResult: () => 'AIPW potential-outcome means',
   point(frame, opts, ctx, env) {
-    const { e, mu1, mu0, ec, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const { e, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
     const psi1 = new Float64Array(n), psi0 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -70,6 +70,7 @@ export const aipwMeans: EstimatorKind = {
       controlMean: y0.estimate,
       diagnostics: env.light ? {} : { overlap: overlapSummary(e, frame.A) },
       warnings: [...new Set(warnings)],
+      folds: reportedFolds(frame, folds, env),
     };
   },
   fast(frame, opts, _ctx, env) {

@@ -11,7 +11,7 @@ import { gcompCrossfit } from '../ml/ate.js';
 import { roleLearner } from '../ml/common.js';
 import { ATE } from './estimands.js';
 import { asksCrossfit, modelKindOf, type EstimatorKind } from './kind.js';
-import { BOOTSTRAP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, ridgeOf } from './options.js';
+import { BOOTSTRAP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, reportedFolds, ridgeOf } from './options.js';
 
 export const gcomp: EstimatorKind = {
   kind: 'gcomp',
@@ -55,7 +55,7 @@ export const gcomp: EstimatorKind = {
       isLinear(model) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(model)) : outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const ate = mean(mu1) - mean(mu0);
     const diagnostics: Record<string, unknown> = env.light ? {} : { mean_mu1: mean(mu1), mean_mu0: mean(mu0), outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
-    return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)] };
+    return { estimates: { ate }, se: { ate: null }, controlMean: mean(mu0), diagnostics, warnings: [...new Set(warnings)], folds: reportedFolds(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {
     const model = modelFor(opts, 'outcome', ctx, 'linear');

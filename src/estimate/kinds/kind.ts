@@ -6,7 +6,7 @@
  * the bootstrap and the error policy; the registry (./index.ts) lists the kinds.
  */
 import type { Env } from '../env.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../types.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, EstimatorResult, EstimatorSpec } from '../types.js';
 import type { ErrorCode } from '../../errors.js';
 
 /** A design problem the estimator cannot overcome (one arm empty, constant mediator…): reported, not thrown. */
@@ -25,6 +25,8 @@ export interface PointResult {
   warnings: string[];
   /** per-row score (AIPW) for the score bootstrap; never reported */
   psi?: Float64Array;
+  /** cross-fitting: each user's fold (EstimatorResult.folds, for crossfit_folds.csv) */
+  folds?: CrossfitFolds;
 }
 
 /** A fast bootstrap replicate from user multiplicities (rep is the replicate number, for shared caches). */

@@ -20,7 +20,7 @@ import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
 import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
 import {
   BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
-  mediatorClip, modelFor, modelOption, pair, ridgeOf, STABILIZE_OPTION, symmetricClip,
+  mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip,
 } from './options.js';
 
 const natural = (key: string, text: (n: Names) => ReturnType<NonNullable<EstimandDeclaration['text']>>): EstimandDeclaration[] => [
@@ -335,7 +335,7 @@ export const mediation: EstimatorKind = {
       diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
       diagnostics.readiness = designReadiness(frame);
     }
-    return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)] };
+    return { estimates, controlMean: reference, diagnostics, warnings: [...new Set(warnings)], folds: reportedFolds(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {
     return mediationLinear(frame, opts, ctx, env);

@@ -79,6 +79,7 @@ export const mediationDebiased: EstimatorKind = {
       diagnostics: r.diagnostics,
       warnings: r.warnings,
       psi: out.rows.psi11 && out.rows.psi10 ? Float64Array.from(out.rows.psi11, (v, i) => v - out.rows.psi10![i]) : undefined,
+      folds: r.folds,
     };
   },
 

@@ -4,8 +4,9 @@
  * values with the kinds' defaults.
  */
 import { CausewayError } from '../../errors.js';
-import { resolveModel } from '../learners.js';
-import type { EstimatorContext, ModelSpec } from '../types.js';
+import type { Env } from '../env.js';
+import { foldsByUser, resolveModel } from '../learners.js';
+import type { AnalysisFrame, CrossfitFolds, EstimatorContext, ModelSpec } from '../types.js';
 import type { OptionSchema, Opts } from './kind.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -63,6 +64,14 @@ export function crossfitFolds(opts: Opts): number | null {
     return typeof f === 'number' ? f : 3;
   }
   throw new CausewayError('ESTIMATE_BAD_OPTION', 'option crossfit must be { folds, group } or true');
+}
+
+/**
+ * Each user's fold (PointResult.folds) for the run folder's crossfit_folds.csv, from per-row GroupKFold
+ * folds; none without cross-fitting or in a bootstrap replicate (light env), whose users are resampled.
+ */
+export function reportedFolds(frame: AnalysisFrame, folds: Int32Array | null, env: Env): CrossfitFolds | undefined {
+  return folds && !env.light ? foldsByUser(frame.cluster, [folds]) : undefined;
 }
 
 /** Folds of a cross-fitted (any learner) form: always cross-fits, 3 folds unless told. */

@@ -9,7 +9,7 @@ import { finiteOrNull, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
   checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
-  setColumn, take, userFolds, usersOf, type CrossfitData,
+  setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 
 export interface BootstrapRequest {
@@ -131,6 +131,7 @@ export function gcompCrossfit(data: CrossfitData, options: GcompOptions): { resu
         folds: foldSummary(folds),
       },
       warnings: [],
+      folds: splitFoldsByUser(data.cluster, [folds]),
     },
   };
 }
@@ -227,6 +228,7 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
         folds: foldSummary(folds),
       },
       warnings,
+      folds: splitFoldsByUser(data.cluster, [folds]),
     },
   };
 }

@@ -6,8 +6,8 @@
 import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
-import { groupKFold, makeLearner } from '../learners.js';
-import type { DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
+import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
+import type { CrossfitFolds, DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
 export interface CrossfitData {
@@ -43,6 +43,15 @@ export function userFolds(cluster: Int32Array, folds: number): Fold[] {
     out.push({ train: Int32Array.from(train), test: Int32Array.from(test), testUsers: users.size });
   }
   return out;
+}
+
+/** Each user's fold in each split (Fold[] per split, over the same rows), for the run folder's crossfit_folds.csv. */
+export function splitFoldsByUser(cluster: Int32Array, splits: Fold[][]): CrossfitFolds {
+  return foldsByUser(cluster, splits.map((folds) => {
+    const rowFold = new Int32Array(cluster.length).fill(-1);
+    folds.forEach((fold, k) => fold.test.forEach((i) => (rowFold[i] = k)));
+    return rowFold;
+  }));
 }
 
 /** Every training fold must hold both arms, or no model of a contrast can be fitted there. */

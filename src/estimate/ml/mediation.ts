@@ -28,7 +28,7 @@ import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import {
   bootstrapMultiplicities, checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
-  setColumn, take, userFolds, usersOf, type CrossfitData, type Fold,
+  setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
 export interface MediationOptions {
@@ -123,6 +123,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   }
   const folds = userFolds(data.cluster, options.folds ?? 3);
   checkFoldArms(data.A, folds);
+  const usedSplits: Fold[][] = [folds];
   const md = { A: data.A, M };
   const clipM = (v: Float64Array) => {
     if (!options.mediatorClip) return v;
@@ -271,6 +272,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       for (let s = 1; s < repeats; s++) {
         const splitFolds = randomUserFolds(data.cluster, foldsOption, options.seed ?? 0, options.cellId ?? id, s);
         checkFoldArms(data.A, splitFolds);
+        usedSplits.push(splitFolds);
         const splitNuis = emptyNuisances(n);
         const splitWarnings: string[] = [];
         for (const fold of splitFolds) {
@@ -327,7 +329,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
 
   return {
     rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00, ...(splitRows ? { splits: splitRows } : {}) },
-    result: { id, kind: 'mediation', status: 'ok', estimates, diagnostics, warnings },
+    result: { id, kind: 'mediation', status: 'ok', estimates, diagnostics, warnings, folds: splitFoldsByUser(data.cluster, usedSplits) },
   };
 }
 
