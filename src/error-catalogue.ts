@@ -17,7 +17,7 @@ export interface ErrorEntry {
   help: string;
 }
 
-export interface WarningEntry extends ErrorEntry {
+interface WarningEntry extends ErrorEntry {
   /** Matches the warning text (after any `estimator-id: ` or `mediator model: `-style prefixes). */
   pattern: RegExp;
   /** Real texts of this warning, one per form its emitters produce. */
@@ -316,7 +316,6 @@ export const DATA_QUALITY_CHECKS = {
 /** The catalogue entry of a data-quality check id (`missing_cells:user_features.x` → `missing_cells`). */
 export const qualityCheckKind = (check: string): string => check.split(':')[0]!;
 
-export type DataQualityCheck = keyof typeof DATA_QUALITY_CHECKS;
 
 /** Prefixes the emitters put before a warning: `<estimator id>: ` (cell level), `<role> model: `. */
 const WARNING_PREFIX = /^(?:[^\s:]+: )?(?:(?:mediator|outcome|treated arm|control arm) model: )?/;

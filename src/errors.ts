@@ -44,7 +44,7 @@ export class CausewayError extends Error {
  * Control characters (a raw newline in a key or value a message quotes) shown escaped, so one error
  * is always one line of a terminal or log.
  */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -19,7 +19,7 @@ import { cellPropensityDiagnostics } from './propensity.js';
 export type { AnalysisSettings, CellHeterogeneity, DefinitionSettings } from './settings.js';
 import type { AnalysisSettings } from './settings.js';
 
-export interface CellAnalysisInput {
+interface CellAnalysisInput {
   cellId: string;
   axes: CellResult['axes'];
   settings: AnalysisSettings;

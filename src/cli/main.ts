@@ -9,7 +9,7 @@ import { UsageError } from './args.js';
 import { closest } from '../spec/closest.js';
 import { commands, type Command } from './commands.js';
 
-export const VERSION: string = (
+const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 

@@ -20,7 +20,7 @@ import { CausewayError } from '../errors.js';
 
 export type ArchiveLayout = 'outer' | 'inner' | 'folder';
 
-export interface MemberInfo {
+interface MemberInfo {
   name: string;           // full name inside the archive / path in the folder
   size: number;           // uncompressed bytes
 }

@@ -43,7 +43,7 @@ export interface CsvRequest {
  * The default cap on rows kept from one member: 60 million (the interaction matrix's 7 numeric columns
  * then take 3.4 GB; the real big matrix has 12.5 million rows). `CAUSEWAY_MAX_ROWS` raises or lowers it.
  */
-export const DEFAULT_MAX_KEPT_ROWS = 60_000_000;
+const DEFAULT_MAX_KEPT_ROWS = 60_000_000;
 export function maxKeptRows(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.CAUSEWAY_MAX_ROWS);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_KEPT_ROWS;
@@ -158,7 +158,7 @@ const K_STR = 2; // category or auto
 const K_LIST = 3;
 
 /** The longest record (line) read: past it the file is taken not to be a CSV (docs/limits.md). */
-export const MAX_RECORD_BYTES = 512 << 20;
+const MAX_RECORD_BYTES = 512 << 20;
 
 const QUOTE = 34;
 const COMMA = 44;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesize, SIM_VERSION, type SynthOptions } from './simulate.js';
 
-export const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
+const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
   users: 300, days: 63, videos: 1000, seed: 20200705, eventsPerDay: 30, matrix: 'small', compressionLevel: 1,
 };
 

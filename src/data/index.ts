@@ -20,7 +20,7 @@ export { synthesize } from './simulate.js';
 export type { SynthOptions, SynthResult } from './simulate.js';
 
 export type SideTable = 'user_features' | 'item_categories' | 'item_daily_features' | 'kuairec_caption_category' | 'social_network';
-export const SIDE_TABLES: readonly SideTable[] = ['user_features', 'item_categories', 'item_daily_features', 'kuairec_caption_category', 'social_network'];
+const SIDE_TABLES: readonly SideTable[] = ['user_features', 'item_categories', 'item_daily_features', 'kuairec_caption_category', 'social_network'];
 
 export interface DataRequest {
   source: 'kuairec' | 'synthetic';
@@ -70,10 +70,10 @@ export const EVENT_COLUMNS = ['user_id', 'video_id', 'play_duration', 'video_dur
 const TIME_COLUMNS = ['time', 'date', 'timestamp'];
 
 /** user_features.csv: the text columns; every other column is numeric. */
-export const USER_CATEGORICAL = ['user_active_degree', 'follow_user_num_range', 'fans_user_num_range', 'friend_user_num_range', 'register_days_range'];
+const USER_CATEGORICAL = ['user_active_degree', 'follow_user_num_range', 'fans_user_num_range', 'friend_user_num_range', 'register_days_range'];
 /** item_daily_features.csv: known text columns (the rest are numbers; unknown columns are typed from their values). */
-export const ITEM_DAILY_TEXT = ['video_type', 'upload_dt', 'upload_type', 'visible_status', 'video_tag_name'];
-export const ITEM_DAILY_NUMERIC = [
+const ITEM_DAILY_TEXT = ['video_type', 'upload_dt', 'upload_type', 'visible_status', 'video_tag_name'];
+const ITEM_DAILY_NUMERIC = [
   'video_id', 'date', 'author_id', 'video_duration', 'video_width', 'video_height', 'music_id', 'video_tag_id',
   'show_cnt', 'show_user_num', 'play_cnt', 'play_user_num', 'play_duration', 'complete_play_cnt', 'complete_play_user_num',
   'valid_play_cnt', 'valid_play_user_num', 'long_time_play_cnt', 'long_time_play_user_num', 'short_time_play_cnt',

@@ -10,8 +10,8 @@ import type { ColumnTable } from './table.js';
 export const EVENT_COLUMNS = ['user_id', 'video_id', 'play_duration', 'video_duration', 'timestamp', 'date', 'watch_ratio'] as const;
 
 /** user_features.csv (31 columns); the *_range columns and user_active_degree are categorical. */
-export const USER_CATEGORICAL_COLUMNS = ['user_active_degree', 'follow_user_num_range', 'fans_user_num_range', 'friend_user_num_range', 'register_days_range'];
-export const USER_NUMERIC_COLUMNS = [
+const USER_CATEGORICAL_COLUMNS = ['user_active_degree', 'follow_user_num_range', 'fans_user_num_range', 'friend_user_num_range', 'register_days_range'];
+const USER_NUMERIC_COLUMNS = [
   'is_lowactive_period',
   'is_live_streamer',
   'is_video_author',
@@ -23,7 +23,7 @@ export const USER_NUMERIC_COLUMNS = [
 ];
 
 /** Numeric columns of item_daily_features.csv that can be averaged per video (item.avg_<column>). */
-export const ITEM_DAILY_NUMERIC_COLUMNS = [
+const ITEM_DAILY_NUMERIC_COLUMNS = [
   'author_id', 'video_duration', 'video_width', 'video_height', 'music_id', 'video_tag_id',
   'show_cnt', 'show_user_num', 'play_cnt', 'play_user_num', 'play_duration',
   'complete_play_cnt', 'complete_play_user_num', 'valid_play_cnt', 'valid_play_user_num',

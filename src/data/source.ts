@@ -20,7 +20,7 @@ import { filesFingerprint } from './duckdb/engine.js';
 import { describeTable, loadTable, type TableConfig, type UnitTable } from './duckdb/table.js';
 import { describePanel, loadPanel, panelFingerprint, type PanelConfig } from './duckdb/panel.js';
 
-export type DataConfig = CausewaySpec['data'];
+type DataConfig = CausewaySpec['data'];
 
 export interface SourceContext {
   /** The spec's folder: relative paths resolve against it. */
@@ -37,7 +37,7 @@ export type SourceDescription =
   | { shape: 'units'; columns: Map<string, ValueType> }
   | { shape: 'panel'; measures: Map<string, ValueType>; users: Map<string, ValueType> };
 
-export interface DataSource<C extends DataConfig = DataConfig> {
+interface DataSource<C extends DataConfig = DataConfig> {
   /** The `data.source` values this source answers to. */
   names: string[];
   shape: 'events' | 'units' | 'panel';
@@ -55,7 +55,7 @@ async function kuairecPath(config: KuaiRecData, ctx: SourceContext): Promise<str
 }
 
 /** The KuaiRec archive (three layouts) and the simulator's archives: today's loader, unchanged. */
-export const kuairecSource: DataSource<KuaiRecData> = {
+const kuairecSource: DataSource<KuaiRecData> = {
   names: ['kuairec', 'synthetic'],
   shape: 'events',
   async describe() {
@@ -77,7 +77,7 @@ export const kuairecSource: DataSource<KuaiRecData> = {
 };
 
 /** An interaction log in CSV/TSV/Parquet/NDJSON files or a SQL query (src/data/duckdb/events.ts). */
-export const eventsSource: DataSource<EventsConfig & DataConfig> = {
+const eventsSource: DataSource<EventsConfig & DataConfig> = {
   names: ['events'],
   shape: 'events',
   async describe(config, ctx) {
@@ -90,7 +90,7 @@ export const eventsSource: DataSource<EventsConfig & DataConfig> = {
 };
 
 /** One row per analysis unit (src/data/duckdb/table.ts). */
-export const tableSource: DataSource<TableConfig & DataConfig> = {
+const tableSource: DataSource<TableConfig & DataConfig> = {
   names: ['table'],
   shape: 'units',
   async describe(config, ctx) {
@@ -108,7 +108,7 @@ export const tableSource: DataSource<TableConfig & DataConfig> = {
 };
 
 /** A ready user-by-day table (src/data/duckdb/panel.ts); `run/source-panel.ts` loads it with the plan's history. */
-export const panelSource: DataSource<PanelConfig & DataConfig> = {
+const panelSource: DataSource<PanelConfig & DataConfig> = {
   names: ['panel'],
   shape: 'panel',
   async describe(config, ctx) {
@@ -122,7 +122,7 @@ export const panelSource: DataSource<PanelConfig & DataConfig> = {
 };
 
 /** Every source, in one list. */
-export const SOURCES: DataSource[] = [kuairecSource as DataSource, eventsSource as DataSource, tableSource as DataSource, panelSource as DataSource];
+const SOURCES: DataSource[] = [kuairecSource as DataSource, eventsSource as DataSource, tableSource as DataSource, panelSource as DataSource];
 
 export function sourceOf(config: DataConfig): DataSource {
   const found = SOURCES.find((s) => s.names.includes(config.source));

@@ -14,14 +14,6 @@ export interface ColumnTable {
   readonly categorical: Record<string, CategoricalColumn>;
 }
 
-export function emptyTable(length = 0): ColumnTable {
-  return { length, numeric: {}, categorical: {} };
-}
-
-export function columnNames(table: ColumnTable): string[] {
-  return [...Object.keys(table.numeric), ...Object.keys(table.categorical)];
-}
-
 /** Category lists per item, e.g. item_categories.csv `feat` "[27, 9]": offsets into a flat value array. */
 export interface ListColumn {
   readonly offsets: Int32Array; // length = rows + 1

@@ -256,7 +256,7 @@ export class ClusterGram {
   }
 }
 
-export interface GramFit {
+interface GramFit {
   slopes: Float64Array;
   /** intercept in shifted coordinates (prediction = shift[response] + intercept + Σ slope·(x − shift)) */
   intercept: number;
@@ -320,7 +320,7 @@ export function gramPredict(g: ClusterGram, fit: GramFit, regressors: number[], 
   return out;
 }
 
-export interface BootstrapSummary {
+interface BootstrapSummary {
   ci: [number, number] | null;
   bootMean: number | null;
   bootSd: number | null;

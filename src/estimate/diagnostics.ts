@@ -48,7 +48,7 @@ export function overlapSummary(propensity: Float64Array, A: Float64Array): Overl
 }
 
 /** Kish effective sample size (Σw)² / Σw². */
-export function effectiveSampleSize(w: Float64Array): number {
+function effectiveSampleSize(w: Float64Array): number {
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < w.length; i++) {
@@ -58,7 +58,7 @@ export function effectiveSampleSize(w: Float64Array): number {
   return (s * s) / s2;
 }
 
-export interface WeightSummary {
+interface WeightSummary {
   mean: Num; std: Num; min: Num; p50: Num; p90: Num; p95: Num; p99: Num; max: Num;
   effective_sample_size: Num; ess_share_of_rows: Num;
 }
@@ -91,7 +91,7 @@ export interface BalanceRow {
   treated_mean: Num; control_mean: Num; unweighted_smd: Num;
   weighted_treated_mean: Num; weighted_control_mean: Num; weighted_smd: Num;
 }
-export interface BalanceTable {
+interface BalanceTable {
   rows: BalanceRow[];
   summary: {
     max_abs_unweighted_smd: Num; max_abs_weighted_smd: Num;
@@ -217,7 +217,7 @@ export function designReadiness(frame: AnalysisFrame): ReadinessCheck[] {
   return out;
 }
 
-export interface ResidualCorrelation { relationship: string; pearson_corr: Num; spearman_corr: Num }
+interface ResidualCorrelation { relationship: string; pearson_corr: Num; spearman_corr: Num }
 
 /** Seed 002 §14: residualize M and Y on X by OLS, then correlate (raw and residual). */
 export function residualMediatorOutcome(frame: AnalysisFrame, fitted?: { m: Float64Array; y: Float64Array }): ResidualCorrelation[] | null {
@@ -238,7 +238,7 @@ export function residualMediatorOutcome(frame: AnalysisFrame, fitted?: { m: Floa
   ];
 }
 
-export interface NaiveAssociation {
+interface NaiveAssociation {
   outcome: string; control_mean: Num; treated_mean: Num; difference: Num; relative_lift: Num; control_days: number; treated_days: number;
 }
 
@@ -261,7 +261,7 @@ export function naiveAssociations(frame: AnalysisFrame): NaiveAssociation[] {
   });
 }
 
-export interface InfluenceSummary {
+interface InfluenceSummary {
   users: number;
   top: { user: number; share: number; shift_if_removed: Num }[];
   max_share: Num;

@@ -6,7 +6,7 @@
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
-export interface SymmetricSolve {
+interface SymmetricSolve {
   coef: Float64Array;
   rank: number;
   /** indices of columns found to be linear combinations of earlier-pivoted ones */
@@ -85,7 +85,7 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Sym
 }
 
 /** x = pinv(A) b keeping the `rank` largest eigenvalues of the symmetric A. */
-export function minimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: number): Float64Array {
+function minimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: number): Float64Array {
   const rows: number[][] = [];
   for (let i = 0; i < p; i++) rows.push(Array.from(A.subarray(i * p, (i + 1) * p)));
   const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });

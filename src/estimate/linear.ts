@@ -148,7 +148,7 @@ export function clusterRobustSE(
 }
 
 /** diag(B · Σ_g s_g s_gᵀ · B) × factor; scores laid out groups × p. */
-export function sandwichDiag(bread: Float64Array, scores: Float64Array, groups: number, p: number, factor: number): Float64Array {
+function sandwichDiag(bread: Float64Array, scores: Float64Array, groups: number, p: number, factor: number): Float64Array {
   const se = new Float64Array(p);
   const t = new Float64Array(p);
   const acc = new Float64Array(p);
@@ -369,7 +369,7 @@ export function predictLogistic(fit: LogisticFit, cols: Float64Array[], rows?: n
  * Upper and lower triangles of ZᵀZ (p×p row-major) for columns Z of length n. Four columns at a time
  * so each pass over zj feeds four accumulators (the Gram dominates every fit).
  */
-export function gramInto(Z: Float64Array[], n: number, out: Float64Array): void {
+function gramInto(Z: Float64Array[], n: number, out: Float64Array): void {
   const p = Z.length;
   for (let j = 0; j < p; j++) {
     const zj = Z[j];

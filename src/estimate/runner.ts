@@ -103,7 +103,7 @@ function failed(spec: EstimatorSpec, frame: AnalysisFrame, e: unknown): Estimato
  * 'point': always the kind's own point estimate and fast replicate, whose linear cross-fitting
  * (`crossfit` on gcomp, aipw, mediation) test/golden checks against Python and the calibration uses.
  */
-export type EstimatorForm = 'spec' | 'point';
+type EstimatorForm = 'spec' | 'point';
 
 /**
  * Run one estimator entry on a frame. `rows` are the cross-fitted form's per-row quantities (for

@@ -18,7 +18,7 @@ export function learnerRng(ctx: EstimatorContext, id: string, purpose: string, f
   return new Rng(ctx.seed, ctx.cellId, id, purpose, fold);
 }
 
-export interface WeightOptions { model: ModelSpec; clip: [number, number] | null; stabilize: boolean; capQuantile: number | null }
+interface WeightOptions { model: ModelSpec; clip: [number, number] | null; stabilize: boolean; capQuantile: number | null }
 
 
 export function weightOptions(opts: Opts, ctx: EstimatorContext): WeightOptions {

@@ -17,7 +17,7 @@ export interface PanelLike {
   table: ColumnTable;
 }
 
-export interface CovariateTransform {
+interface CovariateTransform {
   /** log(1 + x); values below −1 are an error */
   log1p?: boolean;
   /** clip to these quantiles (computed over the frame's rows, linear interpolation) */
@@ -54,7 +54,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Expand names and globs against available columns, keeping first occurrence order. */
-export function expandNames(patterns: string[], available: string[], warnings: string[], what: string): string[] {
+function expandNames(patterns: string[], available: string[], warnings: string[], what: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const pat of patterns) {
@@ -252,7 +252,7 @@ function median(values: Float64Array): number {
   return quantileSorted(sortedFinite(values), 0.5);
 }
 
-export function buildCovariates(
+function buildCovariates(
   table: ColumnTable,
   rows: Int32Array,
   spec: FrameDefinition['covariates'],

@@ -945,7 +945,7 @@ export function firstTime(group: Float64Array, key: Float64Array, timestamp: Flo
 }
 
 /** z-scores over active days (sample standard deviation); a constant measure scores 0. */
-export function zscoreOverActive(values: Float64Array, active: Float64Array): Float64Array {
+function zscoreOverActive(values: Float64Array, active: Float64Array): Float64Array {
   let count = 0;
   let mean = 0;
   let m2 = 0;

@@ -42,7 +42,7 @@ export interface PanelCacheOptions {
   build?: Omit<BuildOptions, 'log'>;
 }
 
-export interface CacheInfo {
+interface CacheInfo {
   key: string;
   hit: boolean;
   file: string;
@@ -131,13 +131,13 @@ export async function buildPanelCached(
 }
 
 /** The Arrow bytes followed by the checksum trailer. */
-export function withChecksum(arrow: Uint8Array): Buffer {
+function withChecksum(arrow: Uint8Array): Buffer {
   const digest = createHash('sha256').update(arrow).digest();
   return Buffer.concat([arrow, CHECKSUM_MAGIC, digest]);
 }
 
 /** The Arrow bytes of a cache file whose trailer matches; throws saying what is wrong otherwise. */
-export function verifiedArrowBytes(bytes: Uint8Array): Uint8Array {
+function verifiedArrowBytes(bytes: Uint8Array): Uint8Array {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const body = buf.length - TRAILER_BYTES;
   if (body <= 0 || !buf.subarray(body, body + CHECKSUM_MAGIC.length).equals(CHECKSUM_MAGIC)) throw new Error('no checksum trailer (truncated or not written by this causeway)');
@@ -157,7 +157,7 @@ interface PanelMetadata {
 }
 
 /** Columns: `@user_id` and `@day_index` (Int32), numeric columns as Float64, categorical codes as Int32. */
-export function encodePanel(panel: Panel, key: string): Uint8Array {
+function encodePanel(panel: Panel, key: string): Uint8Array {
   const vectors: Record<string, Vector> = {
     '@user_id': makeVector(panel.userId),
     '@day_index': makeVector(panel.dayIndex),
@@ -175,7 +175,7 @@ export function encodePanel(panel: Panel, key: string): Uint8Array {
   return tableToIPC(table, 'file');
 }
 
-export function decodePanel(bytes: Uint8Array, expectedKey: string): Panel {
+function decodePanel(bytes: Uint8Array, expectedKey: string): Panel {
   const table = tableFromIPC(bytes);
   const raw = table.schema.metadata.get(METADATA_KEY);
   if (!raw) throw new Error('no panel metadata');

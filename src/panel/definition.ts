@@ -51,7 +51,7 @@ export interface PanelDefinition {
   userFeaturesOrigin?: ExpressionOrigin;
 }
 
-export interface CheckedDefinition {
+interface CheckedDefinition {
   name: string;
   checked: CheckedExpression;
 }
@@ -79,7 +79,7 @@ export interface PanelPlan {
 }
 
 /** Panel columns that always exist. */
-export const BUILTIN_DAY_COLUMNS: ReadonlyArray<[string, ValueType]> = [
+const BUILTIN_DAY_COLUMNS: ReadonlyArray<[string, ValueType]> = [
   ['active_day', 'boolean'],
   ['calendar_day_index', 'number'],
 ];

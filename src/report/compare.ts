@@ -73,7 +73,7 @@ export const isReportedEstimand = (key: string): boolean => REPORTED_ESTIMAND.te
 
 /** Conditions that can fail a CI gate: `causeway compare --fail-on sign-flip,zero-crossing`. */
 export const GATES = ['sign-flip', 'zero-crossing', 'status', 'cells', 'any'] as const;
-export type Gate = (typeof GATES)[number];
+type Gate = (typeof GATES)[number];
 
 /** What trips each requested gate, as sentences; [] when the comparison passes. */
 export function gateFailures(j: CompareJson, gates: readonly Gate[]): string[] {

@@ -3,7 +3,7 @@
  * Locale-free (no toLocaleString) so reports are identical on every machine.
  */
 
-export const DASH = '—';
+const DASH = '—';
 
 function groupThousands(intPart: string): string {
   return intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -83,7 +83,7 @@ export function escapeMarkdown(text: unknown): string {
 
 export type CellValue = string | number | boolean | null | undefined | readonly [number, number];
 
-export type ColumnFormat = 'text' | 'num' | 'int' | 'pct' | 'ci' | 'bool' | 'code' | 'link';
+type ColumnFormat = 'text' | 'num' | 'int' | 'pct' | 'ci' | 'bool' | 'code' | 'link';
 
 export interface TableColumn {
   key: string;
@@ -104,7 +104,7 @@ export interface ReportTable {
   rows: Array<Record<string, CellValue>>;
 }
 
-export function formatCell(value: CellValue, col: TableColumn): string {
+function formatCell(value: CellValue, col: TableColumn): string {
   if (value === null || value === undefined) return DASH;
   switch (col.format ?? 'text') {
     case 'num':

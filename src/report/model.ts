@@ -26,7 +26,7 @@ export interface ReportModel {
   facts: Record<string, JsonValue>;
 }
 
-export interface ModelOptions {
+interface ModelOptions {
   /** figure kinds to draw (default: spec.report.figures, else all) */
   figures?: readonly string[];
   /** build the model for this cell (per-cell report) instead of the run */

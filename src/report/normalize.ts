@@ -193,7 +193,7 @@ function residualFrom(d: Rec): ResidualMediatorOutcome | undefined {
 }
 
 /** Estimator-style readiness rows ({check, value, passes, status}) as report readiness checks. */
-export function readinessFrom(x: unknown): ReadinessCheck[] {
+function readinessFrom(x: unknown): ReadinessCheck[] {
   if (!Array.isArray(x)) return [];
   const out: ReadinessCheck[] = [];
   for (const r of x) {

@@ -17,7 +17,7 @@ import { writeFileAtomic } from './files.js';
 
 /** The marker file of a run folder. Its content is constant, so run folders stay byte-comparable. */
 export const RUN_MARKER = '.causeway-run';
-export const RUN_MARKER_TEXT = '{"schema":"causeway.run-folder/1"}\n';
+const RUN_MARKER_TEXT = '{"schema":"causeway.run-folder/1"}\n';
 /** The lock of a run folder being written (never listed in the artifact index). */
 export const RUN_LOCK = '.causeway-run.lock';
 

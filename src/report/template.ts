@@ -56,7 +56,7 @@ export function resolveTemplate(value: string | undefined | null, specFileOrDir?
 }
 
 /** Partials a template folder may bring (partials/*.hbs). */
-export const MAX_TEMPLATE_PARTIALS = 200;
+const MAX_TEMPLATE_PARTIALS = 200;
 
 /** Reads a template or partial: a regular file of bounded size inside `root`; errors name the path only. */
 function readTemplateFile(path: string, root: string, what: string): string {
@@ -76,7 +76,7 @@ export interface RenderedFigure {
   title: string;
 }
 
-export interface RenderInput {
+interface RenderInput {
   model: ReportModel;
   figures: RenderedFigure[];
   /** artifact index table (rendered at the end of the report) */

@@ -204,8 +204,8 @@ function figureFormats(results: Results, given?: FigureFormat[]): FigureFormat[]
  * forest plot only, and none past CELL_FIGURE_LIMIT cells (their tables and report.md are still written);
  * the run report holds every figure.
  */
-export const CELL_FIGURES: readonly string[] = ['estimator_forest'];
-export const CELL_FIGURE_LIMIT = 30;
+const CELL_FIGURES: readonly string[] = ['estimator_forest'];
+const CELL_FIGURE_LIMIT = 30;
 
 function writeCellFolders(root: string, results: Results, template: TemplateRef, cellFigures: readonly string[]): string[] {
   const written: string[] = [];

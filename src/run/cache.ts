@@ -25,7 +25,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
 
-export const CACHE_FORMAT = 'causeway.cell-cache/1';
+const CACHE_FORMAT = 'causeway.cell-cache/1';
 
 export const CAUSEWAY_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -95,8 +95,8 @@ export function dataIdentity(data: { source: string; path?: string }, baseDir: s
  * so folders below the third level are not walked; the real archive has 8 members, so a folder with
  * more than 10,000 entries is not a KuaiRec folder (`data.path: /`) and is refused (docs/limits.md).
  */
-export const MAX_DATA_FOLDER_DEPTH = 3;
-export const MAX_DATA_FOLDER_ENTRIES = 10_000;
+const MAX_DATA_FOLDER_DEPTH = 3;
+const MAX_DATA_FOLDER_ENTRIES = 10_000;
 
 function readLink(path: string): string {
   try {
@@ -174,7 +174,7 @@ export async function atomicWrite(file: string, text: string): Promise<void> {
   }
 }
 
-export type CacheRead =
+type CacheRead =
   | { status: 'hit'; payload: string }
   | { status: 'miss' }
   | { status: 'corrupt'; problem: string };

@@ -55,7 +55,7 @@ function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
   return { file: pos.file, line: pos.line, col: pos.col, pointer };
 }
 
-export function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan): DataRequest {
+function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan): DataRequest {
   const data = spec.data as KuaiRecData;
   const declared = data.tables ?? [];
   const tables = [...new Set([...declared, ...panelPlan.tables, 'user_features'])].sort();
@@ -144,7 +144,7 @@ function unitPlan(spec: CausewaySpec, source: SourceMap, columns: Map<string, Va
   return { events: [], days: [], history: [], userFeatures: [], itemDailyColumns: [], tables: [], columns };
 }
 
-export function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefinition {
+function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefinition {
   const named = (section: 'events' | 'days') =>
     Object.entries(spec[section] ?? {}).map(([name, expr]) => ({ name, expr, origin: originAt(source, joinPointer(`/${section}`, name)) }));
   const history: HistoryEntry[] = [];

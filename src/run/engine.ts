@@ -159,7 +159,7 @@ export interface ExecuteOptions {
 
 export type { EngineEvent };
 
-export interface ExecuteResult {
+interface ExecuteResult {
   /** the plan's cells (this shard's, when sharded) in plan order */
   cells: CellResult[];
   failed: number;
@@ -184,7 +184,7 @@ type FromWorker =
   | { type: 'done'; index: number; payload: string }
   | { type: 'fatal'; message: string };
 
-export function defaultRunnerModule(): string {
+function defaultRunnerModule(): string {
   return new URL('./cell.js', import.meta.url).href;
 }
 
@@ -194,7 +194,7 @@ function toModuleUrl(module: string): string {
 }
 
 /** Refuses a plan larger than the limit (--max-cells, else the spec's sensitivity.max_cells). */
-export function checkMaxCells(plan: Pick<Plan, 'cells' | 'maxCells'>, maxCells?: number): void {
+function checkMaxCells(plan: Pick<Plan, 'cells' | 'maxCells'>, maxCells?: number): void {
   const limit = maxCells ?? plan.maxCells;
   if (plan.cells.length > limit) {
     throw new CausewayError(

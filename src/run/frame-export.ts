@@ -25,7 +25,7 @@ import { SharedWork, type RunCellContext } from './engine.js';
 import { archivePanel } from './cell.js';
 import { fileSourcePanel } from './source-panel.js';
 
-export interface FrameExportOptions { cell?: string; out: string; cacheDir?: string; log?: (msg: string) => void }
+interface FrameExportOptions { cell?: string; out: string; cacheDir?: string; log?: (msg: string) => void }
 
 function globToRegex(pattern: string): RegExp {
   return new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');

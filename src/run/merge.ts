@@ -10,7 +10,7 @@ import type { CellResult } from '../results/index.js';
 import type { Plan } from '../spec/plan.js';
 import { assignShards, SHARD_FORMAT, type ShardOutput } from './shard.js';
 
-export interface MergedShards {
+interface MergedShards {
   plan: { name: string; specHash: string; cellIds: string[] };
   shardCount: number;
   files: string[];

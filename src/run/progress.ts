@@ -19,12 +19,12 @@ export type EngineEvent =
 
 export type ProgressMode = 'auto' | 'tty' | 'plain' | 'none';
 
-export interface ProgressReporter {
+interface ProgressReporter {
   event(e: EngineEvent): void;
   close(): Promise<void>;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const totalSeconds = Math.round(ms / 1000);
   const h = Math.floor(totalSeconds / 3600);

@@ -25,7 +25,7 @@ import { sha256 } from '../spec/canonical.js';
 import { specDefaults } from '../spec/defaults.js';
 import { ensureDemoArchive } from '../data/index.js';
 
-export interface RunOptions {
+interface RunOptions {
   out?: string;
   jobs?: number;
   shard?: string;
@@ -42,7 +42,7 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-export interface RunOutcome {
+interface RunOutcome {
   exitCode: number;
   runDir: string;
   reportPath?: string;
@@ -53,7 +53,7 @@ function runIdOf(plan: Plan): string {
   return plan.specHash.slice(0, 12);
 }
 
-export function runDirOf(loaded: LoadedSpec, plan: Plan, opts: RunOptions): string {
+function runDirOf(loaded: LoadedSpec, plan: Plan, opts: RunOptions): string {
   if (opts.out) return resolve(opts.out);
   return runDirectoryFor(resolve(opts.runsRoot ?? 'runs'), loaded.spec.name, runIdOf(plan));
 }

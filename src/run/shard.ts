@@ -94,7 +94,7 @@ function parseWhole(text: string, what: string): number {
   return Number(text);
 }
 
-export function checkShard(shard: ShardSpec): ShardSpec {
+function checkShard(shard: ShardSpec): ShardSpec {
   if (!Number.isInteger(shard.count) || shard.count < 1) throw usage(`shard count must be at least 1 (got ${shard.count})`);
   if (!Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
     throw usage(`shard ${shard.index} is outside 1..${shard.count}`);
@@ -139,7 +139,7 @@ export function resolveShard(
   return undefined;
 }
 
-export function shardDirName(shard: ShardSpec): string {
+function shardDirName(shard: ShardSpec): string {
   return `${shard.index}-of-${shard.count}`;
 }
 

@@ -17,7 +17,7 @@ import { computeHistory } from '../panel/history.js';
 import type { RunCellContext } from './engine.js';
 import { dataConfigKey } from './compile.js';
 
-export interface SourceDataSummary {
+interface SourceDataSummary {
   fingerprint: string;
   coverage: LoadedData['coverage'];
   quality: LoadedData['quality'];
@@ -26,7 +26,7 @@ export interface SourceDataSummary {
   archive?: string;
 }
 
-export function sourceContext(source: SourceMap, baseDir: string, ctx?: Pick<RunCellContext, 'cacheDir' | 'log'>): SourceContext {
+function sourceContext(source: SourceMap, baseDir: string, ctx?: Pick<RunCellContext, 'cacheDir' | 'log'>): SourceContext {
   return {
     baseDir,
     cacheDir: ctx?.cacheDir,

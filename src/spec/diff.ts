@@ -23,7 +23,7 @@ function isIdList(v: unknown): v is Array<Record<string, unknown> & { id: string
 }
 
 /** Leaves of a spec value as path → value; objects and id-keyed lists are walked, other values are leaves. */
-export function flattenSpec(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+function flattenSpec(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (GRID_KEYS.has(prefix)) return out;
   if (isPlainObject(value) && Object.keys(value).length > 0) {
     for (const k of Object.keys(value).sort()) flattenSpec(value[k], prefix ? `${prefix}.${k}` : k, out);
@@ -53,19 +53,19 @@ export function diffSpecValues(before: unknown, after: unknown): PathChange[] {
   return out;
 }
 
-export interface AxisChange {
+interface AxisChange {
   path: string;
   old?: unknown[];
   new?: unknown[];
 }
 
-export interface ChangedCellGroup {
+interface ChangedCellGroup {
   /** the paths that differ between old and new cell, the same for every cell of the group */
   changes: PathChange[];
   cells: Array<{ old: string; new: string; axes: Record<string, unknown> }>;
 }
 
-export interface PlanDiff {
+interface PlanDiff {
   cells: { before: number; after: number };
   /** base-spec changes (grid sections aside) */
   spec: PathChange[];

@@ -14,7 +14,7 @@ import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } f
 import type { CausewaySpec } from './types.generated.js';
 
 /** Longest `extends` chain (a spec, its parent, its grandparent, ...). */
-export const MAX_EXTENDS_DEPTH = 16;
+const MAX_EXTENDS_DEPTH = 16;
 
 export type { CausewaySpec } from './types.generated.js';
 
@@ -30,7 +30,7 @@ export interface LoadedSpec {
 }
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const specSchemaPath = resolve(projectRoot, 'schemas', 'causeway.schema.json');
+const specSchemaPath = resolve(projectRoot, 'schemas', 'causeway.schema.json');
 
 let compiled: ValidateFunction | null = null;
 export function specSchema(): Record<string, unknown> {
@@ -152,7 +152,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Objects merge key by key; arrays and scalars from the child replace the parent's; a child's `null`
  * removes the inherited key (as JSON Merge Patch, RFC 7396).
  */
-export function deepMerge(parent: unknown, child: unknown): unknown {
+function deepMerge(parent: unknown, child: unknown): unknown {
   if (isPlainObject(parent) && isPlainObject(child)) {
     const out: Record<string, unknown> = { ...parent };
     for (const [k, v] of Object.entries(child)) {
@@ -190,7 +190,7 @@ function mergeSources(parent: SourceMap, child: SourceMap, childData: Record<str
 }
 
 /** Validates a spec value against the JSON Schema (filling defaults) and throws located errors. */
-export function validateSpecValue(spec: unknown, source: SourceMap): void {
+function validateSpecValue(spec: unknown, source: SourceMap): void {
   const validate = specValidator();
   if (validate(spec)) return;
   const errors = schemaErrorsToCauseway(validate.errors ?? [], source);

@@ -34,7 +34,7 @@ interface Axis {
 }
 
 /** Largest grid (the product of its axes' value counts, before exclusions) a plan expands. */
-export const MAX_GRID_PRODUCT = 100_000;
+const MAX_GRID_PRODUCT = 100_000;
 
 /** Keys that name or present a study but do not change its numbers: left out of cell ids. */
 const PRESENTATION_KEYS = ['name', 'title', 'description', 'report', '$schema'];
@@ -278,7 +278,7 @@ function listIndex(list: unknown[], segment: string): number | null {
  * Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id, a number the
  * list item at that index (`history.lag.days.0`). Paths are checked by pathProblem first.
  */
-export function setPath(spec: CausewaySpec, path: string, value: unknown): void {
+function setPath(spec: CausewaySpec, path: string, value: unknown): void {
   const segments = path.split('.');
   let node: unknown = spec;
   for (let i = 0; i < segments.length - 1; i++) {

@@ -8,7 +8,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CausewayError, type ErrorCode } from '../errors.js';
 
 /** Largest spec file (YAML) causeway reads. A long spec is a few hundred lines, some 20 KB. */
 export const MAX_SPEC_BYTES = 1 << 20;
@@ -17,10 +16,10 @@ export const MAX_TEMPLATE_BYTES = 1 << 20;
 
 const installRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** causeway's own specs and templates: trusted like the code, so a spec may extend a bundled demo spec. */
-export const BUNDLED_ROOTS = [resolve(installRoot, 'specs'), resolve(installRoot, 'templates')];
+const BUNDLED_ROOTS = [resolve(installRoot, 'specs'), resolve(installRoot, 'templates')];
 
 /** Folders named on the command line (`--project`), handed to worker threads and shard processes by environment. */
-export function commandLineProjectRoots(): string[] {
+function commandLineProjectRoots(): string[] {
   return (process.env.CAUSEWAY_PROJECT ?? '').split(delimiter).filter((p) => p.trim() !== '').map((p) => resolve(p));
 }
 
@@ -48,7 +47,7 @@ export function projectRoots(specDir: string): string[] {
   return [specDir, ...commandLineProjectRoots(), ...BUNDLED_ROOTS];
 }
 
-export type ReadRefusal = 'missing' | 'outside' | 'not-regular' | 'too-large' | 'unreadable';
+type ReadRefusal = 'missing' | 'outside' | 'not-regular' | 'too-large' | 'unreadable';
 
 export class ProjectReadError extends Error {
   constructor(readonly reason: ReadRefusal, readonly path: string, readonly detail: string) {
@@ -96,9 +95,4 @@ export function readProjectFile(path: string, roots: string[], maxBytes: number,
   } finally {
     closeSync(fd);
   }
-}
-
-/** A ProjectReadError as a CausewayError at the given location (the path only, never the content). */
-export function readErrorToCauseway(e: ProjectReadError, code: ErrorCode, where: ConstructorParameters<typeof CausewayError>[2]): CausewayError {
-  return new CausewayError(code, e.detail, where);
 }

@@ -19,9 +19,9 @@ export function forbiddenSegment(key: string): string | undefined {
 }
 
 /** Nesting of mappings and lists a spec may have (the deepest real spec nests five levels). */
-export const MAX_YAML_DEPTH = 64;
+const MAX_YAML_DEPTH = 64;
 /** Alias uses (`*name`) a spec may have, counted as they expand: bounds alias bombs. */
-export const MAX_YAML_ALIASES = 100;
+const MAX_YAML_ALIASES = 100;
 
 export interface SourcePosition {
   file: string;
@@ -41,7 +41,7 @@ export interface ParsedYaml {
   source: SourceMap;
 }
 
-export function escapePointerSegment(segment: string): string {
+function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -65,7 +65,7 @@ export function parseYamlFile(file: string, displayName: string, roots: string[]
   return parseYamlText(text, displayName);
 }
 
-export function parseYamlText(text: string, displayName: string): ParsedYaml {
+function parseYamlText(text: string, displayName: string): ParsedYaml {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by the walk below with one Set per mapping: the yaml library's own check
   // (uniqueKeys) compares each key with every earlier one, quadratic in a mapping's size.

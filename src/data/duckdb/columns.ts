@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from '../table.js';
 
-export interface ColumnPlan { name: string; kind: 'number' | 'category' }
+interface ColumnPlan { name: string; kind: 'number' | 'category' }
 
 export class TableBuilder {
   private readonly numbers: number[][];

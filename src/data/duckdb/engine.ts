@@ -12,10 +12,10 @@ import { CausewayError, type ErrorLocation } from '../../errors.js';
 import { arrowRelation } from './arrow.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
-export const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson', 'arrow'];
+const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson', 'arrow'];
 
 /** Where a file source's rows come from: files (a path, a glob or a list) or a SQL query. */
-export interface FileInput {
+interface FileInput {
   path?: string | string[];
   query?: string;
   format?: FileFormat;
@@ -26,7 +26,7 @@ export interface FileInput {
 }
 
 /** A column's type as causeway uses it: a number, true/false, text (categorical), a time, or unusable. */
-export type ColumnKind = 'number' | 'boolean' | 'category' | 'time' | 'date' | 'other';
+type ColumnKind = 'number' | 'boolean' | 'category' | 'time' | 'date' | 'other';
 
 export interface ColumnInfo {
   name: string;
@@ -39,7 +39,7 @@ export interface ColumnInfo {
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 
-export function kindOfSqlType(sqlType: string): ColumnKind {
+function kindOfSqlType(sqlType: string): ColumnKind {
   const t = sqlType.toUpperCase();
   if (INTEGER_TYPES.test(t) || /^(FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return 'number';
   if (t === 'BOOLEAN') return 'boolean';
@@ -147,7 +147,7 @@ export async function resolveInput(con: DuckDBConnection, input: FileInput): Pro
 }
 
 /** Rewrites DuckDB's message about a file that is not what it claims to be into a located error. */
-export function readError(e: unknown, input: ResolvedInput): never {
+function readError(e: unknown, input: ResolvedInput): never {
   if (e instanceof CausewayError) throw e;
   const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
   const file = input.files.find((f) => message.includes(f)) ?? input.files[0];

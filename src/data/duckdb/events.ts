@@ -40,7 +40,7 @@ export type Locate = (pointer: string) => ErrorLocation;
 /** Names the panel gives the roles; a log column of the same name that is not that role would clash. */
 const ROLE_COLUMNS = ['user_id', 'video_id', 'timestamp', 'date'];
 
-export function checkTimezone(zone: string): boolean {
+function checkTimezone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

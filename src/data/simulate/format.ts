@@ -1,8 +1,8 @@
 /** Value formatting shared by the simulator's member writers (the real archive's formats). */
 import { Readable } from 'node:stream';
 
-export function pad2(n: number): string { return n < 10 ? '0' + n : String(n); }
-export function pad3(n: number): string { return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n); }
+function pad2(n: number): string { return n < 10 ? '0' + n : String(n); }
+function pad3(n: number): string { return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n); }
 
 export function dayStamp(day: number): { date: string; iso: string } {
   const d = new Date(Date.UTC(2020, 6, 5 + day));

@@ -53,7 +53,7 @@ export interface SynthResult {
 export const SIM_VERSION = 2;
 
 /** Users in the big_matrix.csv placeholder written without --big. */
-export const BIG_PLACEHOLDER_USERS = 3;
+const BIG_PLACEHOLDER_USERS = 3;
 
 const FIXED_MTIME = new Date(2022, 4, 1, 0, 0, 0); // local fields fixed ⇒ identical DOS timestamps in every time zone
 

@@ -3,7 +3,7 @@ import { Rng } from '../../rng.js';
 import { DayStream, MODEL, simulateDay, type Ctx, type DayOutcome } from './model.js';
 import { dayStamp, timeOfDay } from './format.js';
 
-export const MATRIX_HEADER = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n';
+const MATRIX_HEADER = 'user_id,video_id,play_duration,video_duration,time,date,timestamp,watch_ratio\n';
 
 /**
  * Streams the interaction matrix for users [0, userLimit); records factual state when `record`.

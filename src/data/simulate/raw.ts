@@ -10,7 +10,7 @@ import { DEGREE_NAMES, type UserRow, type Videos } from './model.js';
 import { csvQuote, dayStamp } from './format.js';
 import { CATEGORY_NAMES, fansRange, followRange, friendRange, registerRange, userFlags } from './tables.js';
 
-export const RAW_CATEGORIES_HEADER = ['video_id', 'category_name', 'category_id', 'category_level', 'prob', 'source', 'upload_date',
+const RAW_CATEGORIES_HEADER = ['video_id', 'category_name', 'category_id', 'category_level', 'prob', 'source', 'upload_date',
   'category_online', 'root_id', 'root_name', 'parent_id', 'parent_name', 'type'];
 
 /** video_raw_categories_multi.csv: one row per (video, category) of item_categories' `feat`, with its level-1 root. */
@@ -31,7 +31,7 @@ export function rawCategoriesCsv(videos: Videos, seed: number): string {
   return s;
 }
 
-export const RAW_USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_period', 'gender', 'age_range', 'is_live_author',
+const RAW_USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_period', 'gender', 'age_range', 'is_live_author',
   'is_photo_author', 'follow_user_num', 'follow_user_num_range', 'fans_user_num', 'fans_user_num_range', 'friend_user_num',
   'friend_user_num_range', 'phone_brand', 'phone_model', 'mod_price', 'fre_country', 'fre_country_region', 'fre_province',
   'fre_city', 'fre_city_level', 'fre_community_type', 'register_days', 'register_days_range', 'is_install_douyin',

@@ -3,7 +3,7 @@ import { Rng } from '../../rng.js';
 import { DEGREE_NAMES, type UserRow, type Videos } from './model.js';
 import { bin, csvQuote, dayStamp } from './format.js';
 
-export const USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_period', 'is_live_streamer', 'is_video_author',
+const USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_period', 'is_live_streamer', 'is_video_author',
   'follow_user_num', 'follow_user_num_range', 'fans_user_num', 'fans_user_num_range', 'friend_user_num', 'friend_user_num_range',
   'register_days', 'register_days_range', ...Array.from({ length: 18 }, (_, i) => `onehot_feat${i}`)];
 const ONEHOT_RANGE = [2, 8, 50, 1000, 8, 8, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
@@ -12,7 +12,7 @@ const ONEHOT_RANGE = [2, 8, 50, 1000, 8, 8, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
  * Empty-cell rates of the real files (users or item-day rows), as test/data/kuairec-layout.json
  * records them. A column with empty cells is float64 in pandas, so its other cells print as `3.0`.
  */
-export const EMPTY_RATES = {
+const EMPTY_RATES = {
   onehotFeat4: 0.028,                                   // 201 of 7,176 users
   onehotFeat12to17: [0.0107, 0.0105, 0.0105, 0.0103, 0.0103, 0.0103], // 77, 75, 75, 74, 74, 74 users: nested
   itemVideoDuration: 0.0309,                            // 10,598 of 343,341 rows
@@ -65,7 +65,7 @@ export function itemCategoriesCsv(videos: Videos): string {
   return s;
 }
 
-export const ITEM_DAILY_HEADER = ['video_id', 'date', 'author_id', 'video_type', 'upload_dt', 'upload_type', 'visible_status',
+const ITEM_DAILY_HEADER = ['video_id', 'date', 'author_id', 'video_type', 'upload_dt', 'upload_type', 'visible_status',
   'video_duration', 'video_width', 'video_height', 'music_id', 'video_tag_id', 'video_tag_name', 'show_cnt', 'show_user_num',
   'play_cnt', 'play_user_num', 'play_duration', 'complete_play_cnt', 'complete_play_user_num', 'valid_play_cnt',
   'valid_play_user_num', 'long_time_play_cnt', 'long_time_play_user_num', 'short_time_play_cnt', 'short_time_play_user_num',

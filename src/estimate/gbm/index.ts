@@ -13,7 +13,7 @@ export { GbmModel, fitGbm, sigmoid } from './booster.js';
 export { binMatrix, binUppers, binOf, MISSING_BIN, type BinnedMatrix } from './binning.js';
 export { GBM_DEFAULTS, resolveGbmOptions, type GbmLoss, type GbmOptions, type GbmParams } from './options.js';
 
-export interface GbmLearner extends Learner {
+interface GbmLearner extends Learner {
   readonly kind: 'gbm';
   readonly params: GbmParams;
   fit(X: DesignMatrix, y: Float64Array, w?: Float64Array): GbmModel;

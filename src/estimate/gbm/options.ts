@@ -53,7 +53,7 @@ export interface GbmParams {
  * XGBoost (lambda 1, min_child_weight 1, no subsampling, 255 bins + missing). `loss` and `seed` are set by
  * the estimators (a propensity role takes loss logistic; the seed comes from the spec seed and the cell).
  */
-export const GBM_SPEC_OPTIONS = {
+const GBM_SPEC_OPTIONS = {
   trees: { type: 'integer', minimum: 1, maximum: 100000, default: 100, description: 'Boosting rounds.' },
   max_depth: { type: 'integer', minimum: 1, maximum: 16, default: 3, description: 'Maximum tree depth; trees grow level-wise (XGBoost hist, depthwise).' },
   learning_rate: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.1, description: "Shrinkage of every tree's leaf values." },

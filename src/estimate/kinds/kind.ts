@@ -51,7 +51,7 @@ export interface EstimandDeclaration {
 }
 
 /** What the report reads to name an estimator from results.json alone (no options there). */
-export interface ResultLabelInput {
+interface ResultLabelInput {
   diagnostics: Record<string, unknown>;
   /** "cross-fitted (3 folds)" when the diagnostics show folds, else null */
   crossfitNote: string | null;
@@ -60,7 +60,7 @@ export interface ResultLabelInput {
 }
 
 /** The cross-fitted (any learner) form a kind runs when an entry cross-fits or names a gbm model. */
-export interface CrossfitForm {
+interface CrossfitForm {
   run(frame: AnalysisFrame, id: string, opts: Opts, ctx: EstimatorContext): { result: EstimatorResult; rows: unknown };
 }
 
@@ -100,7 +100,7 @@ export interface EstimatorKind {
 }
 
 /** A bad reference in an estimator entry: the option it is in, an error code and a message. */
-export interface ReferenceProblem { option: string; code: ErrorCode; message: string }
+interface ReferenceProblem { option: string; code: ErrorCode; message: string }
 
 /** The model kind an option names: a models-table entry (`gbm: {kind: gbm}`), an inline model, or a kind itself. */
 export function modelKindOf(name: unknown, models: Record<string, unknown>): string | null {

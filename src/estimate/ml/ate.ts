@@ -19,7 +19,7 @@ export interface BootstrapRequest {
   cellId: string;
 }
 
-export interface GcompOptions {
+interface GcompOptions {
   id?: string;
   outcome: Learner;
   folds?: number;
@@ -27,13 +27,13 @@ export interface GcompOptions {
   weights?: Float64Array | null;
 }
 
-export interface GcompRows {
+interface GcompRows {
   mu0: Float64Array;
   mu1: Float64Array;
   yHat: Float64Array;
 }
 
-export interface AipwOptions extends GcompOptions {
+interface AipwOptions extends GcompOptions {
   propensity: Learner;
   /** Propensities are clipped to [clip, 1 − clip] in the weights (default 0.01). */
   clip?: number;
@@ -72,7 +72,7 @@ function foldSummary(folds: ReturnType<typeof userFolds>) {
 }
 
 /** Out-of-fold μ(1, X), μ(0, X) and μ(A, X) from an outcome regression on [A, X]. */
-export function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType<typeof userFolds>,
+function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType<typeof userFolds>,
   weights: Float64Array | null): GcompRows {
   const n = data.n;
   const mu0 = new Float64Array(n);
@@ -92,7 +92,7 @@ export function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: Ret
 }
 
 /** Out-of-fold P(A = 1 | X). */
-export function crossfitPropensity(data: CrossfitData, propensity: Learner, folds: ReturnType<typeof userFolds>): Float64Array {
+function crossfitPropensity(data: CrossfitData, propensity: Learner, folds: ReturnType<typeof userFolds>): Float64Array {
   const e = new Float64Array(data.n);
   for (const fold of folds) {
     const model = propensity.fit(designRows(data.X, fold.train, []), take(data.A, fold.train));

@@ -104,8 +104,8 @@ export function scatter(into: Float64Array, index: Int32Array, values: Float64Ar
   for (let i = 0; i < index.length; i++) into[index[i]] = values[i];
 }
 
-export interface RegressionMetrics { rmse: number | null; mae: number | null; r2: number | null; rows: number }
-export interface ClassificationMetrics { log_loss: number | null; auc: number | null; brier: number | null; rows: number }
+interface RegressionMetrics { rmse: number | null; mae: number | null; r2: number | null; rows: number }
+interface ClassificationMetrics { log_loss: number | null; auc: number | null; brier: number | null; rows: number }
 
 /** Out-of-fold RMSE, MAE and R² (scikit-learn definitions). */
 export function regressionMetrics(y: Float64Array, pred: Float64Array): RegressionMetrics {
@@ -194,7 +194,7 @@ export function bootstrapMultiplicities(users: number, seed: number, cellId: str
   return m;
 }
 
-export interface ScoreBootstrap {
+interface ScoreBootstrap {
   reps: number;
   ci: [number, number] | null;
   bootMean: number | null;

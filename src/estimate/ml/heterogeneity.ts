@@ -18,7 +18,7 @@ export interface Segmentation {
   code: Int32Array;
 }
 
-export type SegmentRule =
+type SegmentRule =
   | { tertiles: true }
   | { quantiles: number }
   | { buckets: number[] }; // interior cut points: (-inf, b0], (b0, b1], …, (bk, inf)
@@ -107,7 +107,7 @@ export interface SegmentEffect {
   ci_95_upper: number | null;
 }
 
-export interface SegmentOptions {
+interface SegmentOptions {
   /** Minimum rows and users for a segment to pass the size filter (default 200 rows, 20 users). */
   minRows?: number;
   minUsers?: number;
@@ -186,7 +186,7 @@ export function segmentEffects(
   return out;
 }
 
-export interface RowEffectSummary {
+interface RowEffectSummary {
   segment: string;
   segment_value: string;
   user_days: number;

@@ -17,7 +17,7 @@ export * from './common.js';
 export * from './mediation.js';
 export * from './heterogeneity.js';
 
-export interface HeterogeneityOutput {
+interface HeterogeneityOutput {
   status: 'ok' | 'failed';
   reason?: string;
   /** AIPW segment effects (seed 003's table), bootstrap CIs for segments passing the size filter. */

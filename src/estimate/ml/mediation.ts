@@ -31,7 +31,7 @@ import {
   setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
-export interface MediationOptions {
+interface MediationOptions {
   id?: string;
   /** Regression of M on [A, X] (plug-in). */
   mediator: Learner;
@@ -546,7 +546,7 @@ function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: 
   return out;
 }
 
-export interface NuisanceImportanceRow {
+interface NuisanceImportanceRow {
   target: 'mediator' | 'outcome';
   feature: string;
   importance: number;

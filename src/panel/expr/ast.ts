@@ -12,36 +12,36 @@ export interface ExpressionOrigin {
 }
 
 export type BinaryOperator = '+' | '-' | '*' | '/' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
-export type UnaryOperator = '-' | 'not';
+type UnaryOperator = '-' | 'not';
 
 interface Span {
   start: number;
   end: number;
 }
 
-export interface NumberNode extends Span {
+interface NumberNode extends Span {
   kind: 'number';
   value: number;
 }
-export interface BooleanNode extends Span {
+interface BooleanNode extends Span {
   kind: 'boolean';
   value: boolean;
 }
-export interface StringNode extends Span {
+interface StringNode extends Span {
   kind: 'string';
   value: string;
 }
 /** A column reference: a bare name (`watch_ratio`, `interactions`) or a qualified one (`item.avg_show_cnt`). */
-export interface RefNode extends Span {
+interface RefNode extends Span {
   kind: 'ref';
   name: string;
 }
-export interface UnaryNode extends Span {
+interface UnaryNode extends Span {
   kind: 'unary';
   op: UnaryOperator;
   arg: ExprNode;
 }
-export interface BinaryNode extends Span {
+interface BinaryNode extends Span {
   kind: 'binary';
   op: BinaryOperator;
   left: ExprNode;
@@ -49,7 +49,7 @@ export interface BinaryNode extends Span {
   /** Offset of the operator token (errors about the operator point here). */
   opStart: number;
 }
-export interface CallNode extends Span {
+interface CallNode extends Span {
   kind: 'call';
   name: string;
   args: ExprNode[];

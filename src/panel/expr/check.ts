@@ -20,7 +20,7 @@ export type Level = 'scalar' | 'item' | 'user' | 'event' | 'day';
 export type ExpressionContext = 'event' | 'day' | 'row';
 export type ColumnSource = 'event' | 'item' | 'user' | 'day' | 'row';
 export type AggregateFunction = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'share' | 'nunique';
-export type ElementFunction = 'clip' | 'log1p' | 'abs' | 'min2' | 'max2' | 'missing' | 'coalesce';
+type ElementFunction = 'clip' | 'log1p' | 'abs' | 'min2' | 'max2' | 'missing' | 'coalesce';
 
 /** Names visible to an expression, by namespace: bare names per context, `item.` and `user.` qualified. */
 export interface ExpressionScope {

@@ -14,7 +14,7 @@ import type { ArrayPool } from '../pool.js';
 
 export type Vector = Float64Array | number;
 
-export interface CategoryValue {
+interface CategoryValue {
   values: Float64Array; // codes as numbers, NaN = missing
   levels: string[];
 }

@@ -129,7 +129,7 @@ const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
  * Limits that keep parsing, checking (check.ts) and evaluation (evaluate.ts), which recurse over the
  * tree, far from the stack's end; docs/limits.md lists them. A spec's expressions are a line or two.
  */
-export const MAX_EXPRESSION_LENGTH = 10_000;
+const MAX_EXPRESSION_LENGTH = 10_000;
 /** Nesting of the tree: brackets, calls, unary operators and each operator of a chain (a + b + c is 2). */
 export const MAX_EXPRESSION_DEPTH = 200;
 

@@ -2,7 +2,7 @@
 import { intervalChart, type IntervalRow } from './charts.js';
 import type { FigureKind } from './kind.js';
 
-export interface EstimatorForestInput {
+interface EstimatorForestInput {
   treatment: string;
   outcome: string;
   valueLabel: string;

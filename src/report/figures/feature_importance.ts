@@ -3,7 +3,7 @@ import { importanceChart } from './charts.js';
 import type { FigureKind } from './kind.js';
 import type { ImportanceRow } from '../../results/index.js';
 
-export interface FeatureImportanceInput {
+interface FeatureImportanceInput {
   estimator: string;
   model: string;
   target: string;
@@ -11,7 +11,7 @@ export interface FeatureImportanceInput {
 }
 
 /** Safe file stem from data text (model ids, targets): lowercase letters, digits, '_' and '-'. */
-export function fileStem(text: string): string {
+function fileStem(text: string): string {
   const s = text.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
   return s.slice(0, 60) || 'x';
 }

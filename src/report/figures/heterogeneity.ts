@@ -3,7 +3,7 @@ import { intervalChart, type IntervalRow } from './charts.js';
 import type { FigureKind } from './kind.js';
 import { shortLabel } from './render.js';
 
-export interface HeterogeneityFigureInput {
+interface HeterogeneityFigureInput {
   /** which analysis the segments come from */
   source: string;
   valueLabel: string;

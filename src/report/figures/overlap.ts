@@ -2,7 +2,7 @@
 import { overlapPlot } from './charts.js';
 import type { FigureKind } from './kind.js';
 
-export interface OverlapFigureInput {
+interface OverlapFigureInput {
   treatment: string;
   edges: number[];
   treated: number[];

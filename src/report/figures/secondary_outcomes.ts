@@ -2,7 +2,7 @@
 import { intervalChart, type IntervalRow } from './charts.js';
 import type { FigureKind } from './kind.js';
 
-export interface SecondaryOutcomesInput {
+interface SecondaryOutcomesInput {
   rows: IntervalRow[];
   /** rows are % of the control mean (else each outcome's units) */
   relative: boolean;

@@ -4,7 +4,7 @@ import type { FigureKind } from './kind.js';
 import { axisShortName } from '../labels.js';
 import type { SpecificationCurve } from '../../results/index.js';
 
-export interface SpecificationCurveInput {
+interface SpecificationCurveInput {
   curve: SpecificationCurve;
   /** per axis: value (JSON text) → its short label */
   valueLabels: Map<string, Map<string, string>>;

@@ -2,7 +2,7 @@
 import { intervalChart, type IntervalRow } from './charts.js';
 import type { FigureKind } from './kind.js';
 
-export interface WeightSensitivityInput {
+interface WeightSensitivityInput {
   valueLabel: string;
   rows: IntervalRow[];
 }

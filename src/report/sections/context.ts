@@ -36,7 +36,7 @@ export interface ReportSection {
   build(ctx: SectionContext, s: SectionModel): void;
 }
 
-export interface SectionContext {
+interface SectionContext {
   results: Results;
   scope: 'run' | 'cell';
   /** the cell shown in detail (null for a run without cells) */
