@@ -9,9 +9,9 @@ import { Rng } from '../rng.js';
 import type { CellHeterogeneity } from './settings.js';
 
 /**
- * Heterogeneity (seeds 003/004): per-row cross-fitted effects of the named estimator summarized by
- * segments — AIPW pseudo-outcome means with bootstrap CIs and a size filter (seed 003), or the
- * mediation estimator's per-row TE/NDE/NIE means (seed 004) — and moderator importance from a gbm
+ * Heterogeneity (docs/seeds.md §003/§004): per-row cross-fitted effects of the named estimator summarized by
+ * segments — AIPW pseudo-outcome means with bootstrap CIs and a size filter (docs/seeds.md §003), or the
+ * mediation estimator's per-row TE/NDE/NIE means (docs/seeds.md §004) — and moderator importance from a gbm
  * fitted to the pseudo-outcomes.
  */
 export function heterogeneity(
@@ -48,7 +48,7 @@ export function heterogeneity(
     cellId: ctx.cellId,
   });
   out.segments = rawSegments;
-  // The report's typed view: AIPW segment effects (seed 003) and moderator importance.
+  // The report's typed view: AIPW segment effects (docs/seeds.md §003) and moderator importance.
   const segments: SegmentEffect[] = rawSegments.map((r) => ({
     by: r.segment_type,
     segment: r.passes_size_filter ? r.segment : `${r.segment} (below size filter)`,

@@ -1,5 +1,5 @@
 /**
- * Hand-written streaming CSV byte parser (faster than the npm parsers we measured; see issue 2).
+ * Hand-written streaming CSV byte parser (faster than the npm parsers we measured; bench/results/ingest.md).
  *
  * Bytes are pushed in chunks as they come out of the inflater; complete records are parsed straight
  * into chunked typed-array builders, and a record cut by a chunk boundary is carried over whole.

@@ -3,7 +3,7 @@
  * `<cache>/demo/` (cache = $CAUSEWAY_CACHE or `.cache/causeway/` under the project), atomically
  * (a temporary folder renamed into place), and reused after. A stamp file pins the generator
  * version and options, so a changed simulator regenerates instead of reusing a stale archive.
- * Sized so that the demo spec (sample modulus 2) yields ≈ 8 K population user-days, as in seed 000.
+ * Sized so that the demo spec (sample modulus 2) yields ≈ 8 K population user-days, as in docs/seeds.md §000.
  */
 import { existsSync, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Columns an expression may name before any data is read: the KuaiRec layout (seed 001's field
+ * Columns an expression may name before any data is read: the KuaiRec layout (docs/seeds.md §001's field
  * guide). At build time the scope is taken from the loaded tables instead, so a synthetic or CSV
  * source with extra columns works too.
  */

@@ -180,7 +180,7 @@ export function weightReadiness(propensity: Float64Array, w: Float64Array, cap: 
   ];
 }
 
-/** Design readiness as seeds 000/001: users, days per user, treatment variation, mediator/outcome variation. */
+/** Design readiness as docs/seeds.md §000/§001: users, days per user, treatment variation, mediator/outcome variation. */
 export function designReadiness(frame: AnalysisFrame): ReadinessCheck[] {
   const perUser = new Map<number, number>();
   for (let i = 0; i < frame.n; i++) perUser.set(frame.cluster[i], (perUser.get(frame.cluster[i]) ?? 0) + 1);
@@ -203,7 +203,7 @@ export function designReadiness(frame: AnalysisFrame): ReadinessCheck[] {
     check('outcome varies across rows (sd > 0)', sd(frame.Y), sd(frame.Y) > 0),
   ];
   if (frame.M) out.push(check('mediator varies across rows (sd > 0)', sd(frame.M), sd(frame.M) > 0));
-  // seed 001: calendar coverage and outcome availability (future windows run past the data)
+  // docs/seeds.md §001: calendar coverage and outcome availability (future windows run past the data)
   const dayColumn = frame.extra.numeric.calendar_day_index ?? columnByName(frame, 'calendar_day_index');
   if (dayColumn) {
     const days = new Set(dayColumn).size;

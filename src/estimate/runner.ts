@@ -204,7 +204,7 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
     if (failures) warnings.push(`${failures} of ${reps} bootstrap replicates could not be estimated and were left out`);
     diagnostics.bootstrap = {
       reps, level, method: 'percentile', cluster: 'user', assembly: fast ? 'sufficient_statistics' : 'refit', failed: failures,
-      // fast replicates keep propensity weights / cross-fitted nuisances from the full sample (as seed 004 does)
+      // fast replicates keep propensity weights / cross-fitted nuisances from the full sample (as docs/seeds.md §004 does)
       nuisance: fast && impl.replicatesHoldNuisances(opts) ? 'held_fixed' : 'refit_per_replicate',
     };
   }

@@ -1,6 +1,6 @@
 /**
  * Panel → analysis frame: population rows, treatment by threshold, mediator, outcomes, and the
- * covariate matrix built as seeds 002/004 do (numeric coerced and median-imputed, categorical one-hot
+ * covariate matrix built as docs/seeds.md §002/§004 do (numeric coerced and median-imputed, categorical one-hot
  * with drop_first in pandas' sorted level order, constant columns dropped, names kept).
  */
 import { CausewayError } from '../errors.js';
@@ -35,7 +35,7 @@ export interface FrameDefinition {
     /** names or globs (`lag_1_*`, `onehot_feat?`), expanded in table column order */
     numeric?: string[];
     categorical?: string[];
-    /** only median is supported (seeds 002/004) */
+    /** only median is supported (docs/seeds.md §002/§004) */
     impute?: 'median';
     /** default true */
     dropConstant?: boolean;

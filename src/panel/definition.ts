@@ -27,8 +27,8 @@ export type HistoryKind = 'lag' | 'prior' | 'lead' | 'next_day' | 'future';
  *   lead     days [k..]  lead_k_x       value k days after; past the last day: missing or 0 (`incomplete`)
  *   next_day             next_day_x     lead 1
  *   future   days [n..]  future_{n}day_x sum over the n days after; a window running past the last day
- *                                       is missing (`incomplete: missing`, seed 001) or summed over
- *                                       the days there are (`zero`, seed 000); future days [1] also
+ *                                       is missing (`incomplete: missing`, docs/seeds.md §001) or summed over
+ *                                       the days there are (`zero`, docs/seeds.md §000); future days [1] also
  *                                       gives next_day_x
  */
 export interface HistoryEntry {
@@ -311,7 +311,7 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
       else usesCategories = true;
     }
   }
-  // item.avg_show_cnt falls back to play counts (seed 000), so it needs play_cnt too.
+  // item.avg_show_cnt falls back to play counts (docs/seeds.md §000), so it needs play_cnt too.
   if (itemDailyColumns.has('show_cnt') && schema.itemDaily.includes('play_cnt')) itemDailyColumns.add('play_cnt');
   const tables = ['user_features'];
   if (usesCategories) tables.push('item_categories');

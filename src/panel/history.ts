@@ -2,8 +2,8 @@
  * History columns over the dense panel (rows ordered user-major, `days` rows per user).
  * Conventions follow the seeds: lag and prior windows are 0 where there is no earlier day (and
  * where the source is missing, as pandas' fillna(0) does); leads and future windows running past
- * the last day are missing (`incomplete: missing`, seed 001) or use the days there are (`zero`,
- * seed 000, which fills the missing shifts with 0).
+ * the last day are missing (`incomplete: missing`, docs/seeds.md §001) or use the days there are (`zero`,
+ * docs/seeds.md §000, which fills the missing shifts with 0).
  */
 import type { HistoryColumn } from './definition.js';
 

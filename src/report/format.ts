@@ -59,7 +59,7 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
   return `[${formatNumber(ci[0], d)}, ${formatNumber(ci[1], d)}]`;
 }
 
-/** "interval excludes zero" / "interval crosses zero" (seed 003 wording), or "no interval". */
+/** "interval excludes zero" / "interval crosses zero" (docs/seeds.md §003 wording), or "no interval". */
 export function zeroVerdict(ci: readonly [number, number] | null | undefined): string {
   if (!ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return 'no interval';
   return ci[0] <= 0 && ci[1] >= 0 ? 'interval crosses zero' : 'interval excludes zero';

@@ -4,7 +4,7 @@
  *  - mediator_confounding: the NIE sweep for every ok estimator with an indirect effect;
  *  - refuters: each named refuter on the refuted estimators (default: the first ok estimator with a total
  *    effect other than a difference in means, which has no covariates to refute), total effect only;
- *  - weights: seed 003's table for every msm estimator that lists `variants`.
+ *  - weights: docs/seeds.md §003's table for every msm estimator that lists `variants`.
  * The mediator sweep has no slot in results' `Sensitivity`; put it in `cell.diagnostics.mediatorConfounding`.
  */
 import { findKind } from '../estimate/kinds/index.js';

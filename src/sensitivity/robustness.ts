@@ -1,13 +1,13 @@
 /**
- * Across cells: robustness-family summaries (seed 004) and specification-curve data.
+ * Across cells: robustness-family summaries (docs/seeds.md §004) and specification-curve data.
  *
  * A family is one grid axis: the cells that differ from the base cell (the plan's first cell) only on that
- * axis — seed 004 varies one choice at a time (threshold, mediator, model, outcome). For each family:
+ * axis — docs/seeds.md §004 varies one choice at a time (threshold, mediator, model, outcome). For each family:
  * min and max total effect, share positive, share of CIs excluding zero, min and max indirect effect, share
  * positive, and the median |indirect / total|. Total and indirect effects come from the mediation estimator
- * when the cells have one (as seed 004, where both come from the g-computation mediation model), else the
+ * when the cells have one (as docs/seeds.md §004, where both come from the g-computation mediation model), else the
  * total from the first estimator with a total effect. An optional `estimators` family summarizes the
- * base cell's estimators against each other (seed 004's model family when models are estimators, not axes).
+ * base cell's estimators against each other (docs/seeds.md §004's model family when models are estimators, not axes).
  */
 import type { CellResult, EstimatorEntry, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../results/index.js';
 import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../results/index.js';

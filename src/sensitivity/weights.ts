@@ -1,5 +1,5 @@
 /**
- * The weight-sensitivity table of seed 003: the MSM effect re-estimated under each weight specification
+ * The weight-sensitivity table of docs/seeds.md §003: the MSM effect re-estimated under each weight specification
  * (unweighted; stabilized unclipped; stabilized with the ratio capped at 10 / 5 / 2; a different propensity
  * model), with its CI, relative effect and the weights' effective sample size.
  *
@@ -60,7 +60,7 @@ export function weightSensitivityRow(msm: EstimatorSpec, variant: WeightVariantS
   };
 }
 
-/** Runs the msm estimator once per variant (default seed 003's) and returns the table in variant order. */
+/** Runs the msm estimator once per variant (default docs/seeds.md §003's) and returns the table in variant order. */
 export async function weightSensitivity(
   frame: AnalysisFrame,
   msm: EstimatorSpec,

@@ -646,7 +646,7 @@ export interface History {
      */
     of: [string, ...string[]];
     /**
-     * A window running past the data: missing (seed 001) or zero-filled (seed 000).
+     * A window running past the data: missing (docs/seeds.md §001) or zero-filled (docs/seeds.md §000).
      */
     incomplete?: 'missing' | 'zero';
   };
@@ -745,7 +745,7 @@ export interface WeightVariant {
   id: string;
   weights?: 'none' | 'unclipped' | 'clipped';
   /**
-   * Cap stabilized weights at this value (seed 003: clip 10/5/2).
+   * Cap stabilized weights at this value (docs/seeds.md §003: clip 10/5/2).
    */
   clip_ratio?: number;
   /**
@@ -871,7 +871,7 @@ export interface Report {
     mitigation?: string;
   }[];
   /**
-   * Decision recommendations with the evidence behind them (seed 003).
+   * Decision recommendations with the evidence behind them (docs/seeds.md §003).
    *
    * @maxItems 1000
    */

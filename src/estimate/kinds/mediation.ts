@@ -197,11 +197,11 @@ export const mediation: EstimatorKind = {
   options: {
     mediator_model: modelOption('linear'),
     outcome_model: modelOption('linear'),
-    interaction: { type: 'boolean', default: true, description: 'Include the A\u00d7M interaction in the outcome model (seeds 002/004).' },
+    interaction: { type: 'boolean', default: true, description: 'Include the A\u00d7M interaction in the outcome model (docs/seeds.md §002/§004).' },
     method: {
       enum: ['plugin', 'debiased', 'both'],
       default: 'plugin',
-      description: 'plugin g-computation (seeds 002/004) or the efficient-influence-function estimator.',
+      description: 'plugin g-computation (docs/seeds.md §002/§004) or the efficient-influence-function estimator.',
     },
     propensity: { type: 'string', description: 'Model for P(A=1|X) and P(A=1|M,X) (debiased method), or for ipw weights.' },
     cde_at: {

@@ -45,7 +45,7 @@ export const msm: EstimatorKind = {
       description: 'ipw (stabilized, clipped and capped as the ipw options or the named ipw estimator), unweighted, unclipped, {clip: k} (stabilized weights capped at k), or the id of an ipw estimator whose options to use.',
       oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, required: ['clip'], properties: { clip: { type: 'number', exclusiveMinimum: 0 } } }],
     },
-    variants: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/WeightVariant' }, description: 'Weight-sensitivity variants (seed 003).' },
+    variants: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/WeightVariant' }, description: 'Weight-sensitivity variants (docs/seeds.md §003).' },
     bootstrap: BOOTSTRAP_OPTION,
     propensity: modelOption('logistic'),
     clip: CLIP_OPTION,

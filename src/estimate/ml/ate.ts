@@ -2,7 +2,7 @@
  * Cross-fitted average-effect estimators with any learner: g-computation (plug-in) and AIPW
  * (doubly robust, with influence-function standard errors clustered by user). Folds are whole
  * users (GroupKFold), so no row is predicted by a model that saw that user's other days.
- * The outcome model is one regression on [A, X] (an S-learner, as seeds 003/004).
+ * The outcome model is one regression on [A, X] (an S-learner, as docs/seeds.md §003/§004).
  */
 import { CausewayError } from '../../errors.js';
 import { finiteOrNull, quantileSorted } from '../linalg.js';
@@ -23,7 +23,7 @@ interface GcompOptions {
   id?: string;
   outcome: Learner;
   folds?: number;
-  /** Sample weights for the outcome fits (e.g. stabilized IPW weights, as seed 004). */
+  /** Sample weights for the outcome fits (e.g. stabilized IPW weights, as docs/seeds.md §004). */
   weights?: Float64Array | null;
 }
 

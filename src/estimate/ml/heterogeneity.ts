@@ -1,5 +1,5 @@
 /**
- * Heterogeneity from per-row cross-fitted effects (seeds 003 and 004): segments of pre-treatment
+ * Heterogeneity from per-row cross-fitted effects (docs/seeds.md §003/§004): segments of pre-treatment
  * columns (tertiles by rank, explicit buckets, categories), AIPW segment effects with user-cluster
  * bootstrap CIs and a minimum-size filter, row-effect summaries per segment, and effect-moderator
  * importance from a model fitted to the AIPW pseudo-outcomes.
@@ -29,7 +29,7 @@ function fmt(v: number): string {
 
 /**
  * Numeric segments. Tertiles / quantiles by rank with ties in row order (pandas
- * qcut(x.rank(method='first'), q), as seed 004): equal-count groups whatever the ties. Labels show
+ * qcut(x.rank(method='first'), q), as docs/seeds.md §004): equal-count groups whatever the ties. Labels show
  * each group's value range. Buckets use explicit cut points (right-closed). Missing values: no segment.
  */
 export function numericSegments(type: string, values: Float64Array, rule: SegmentRule): Segmentation {
@@ -119,7 +119,7 @@ interface SegmentOptions {
 }
 
 /**
- * AIPW effects per segment (seed 003's table): the mean pseudo-outcome of the segment's rows, its
+ * AIPW effects per segment (docs/seeds.md §003's table): the mean pseudo-outcome of the segment's rows, its
  * spread, the plug-in part mean(μ̂₁ − μ̂₀), and a bootstrap over users (the cell's replicates) for
  * segments passing the size filter.
  */
@@ -241,7 +241,7 @@ export interface ModeratorImportance {
 }
 
 /**
- * Effect-moderator importance (seed 003): fit a model (gbm) to the AIPW pseudo-outcomes on the
+ * Effect-moderator importance (docs/seeds.md §003): fit a model (gbm) to the AIPW pseudo-outcomes on the
  * pre-treatment covariates and rank the covariates by total split gain.
  */
 export function moderatorImportance(X: DesignMatrix, pseudoOutcome: Float64Array, learner: Learner): ModeratorImportance[] {

@@ -20,9 +20,9 @@ export * from './heterogeneity.js';
 interface HeterogeneityOutput {
   status: 'ok' | 'failed';
   reason?: string;
-  /** AIPW segment effects (seed 003's table), bootstrap CIs for segments passing the size filter. */
+  /** AIPW segment effects (docs/seeds.md §003's table), bootstrap CIs for segments passing the size filter. */
   segments: SegmentEffect[];
-  /** Effect-moderator importance: a gbm fitted to the AIPW pseudo-outcomes (seed 003). */
+  /** Effect-moderator importance: a gbm fitted to the AIPW pseudo-outcomes (docs/seeds.md §003). */
   moderators: ModeratorImportance[];
   ate: number | null;
   diagnostics: Record<string, unknown>;

@@ -1,8 +1,8 @@
 /**
- * Cross-fitted mediation with any learners: the plug-in g-computation of seed 004 and the debiased
+ * Cross-fitted mediation with any learners: the plug-in g-computation of docs/seeds.md §004 and the debiased
  * (efficient-influence-function) estimator of the natural effects, side by side.
  *
- * Plug-in (seed 004): mediator model m(a, X) on [A, X]; outcome model μ(a, m, X) on [A, M, A·M, X];
+ * Plug-in (docs/seeds.md §004): mediator model m(a, X) on [A, X]; outcome model μ(a, m, X) on [A, M, A·M, X];
  * Y(a, M(a')) ≈ μ(a, m̂(a', X), X). It plugs the predicted mean mediator into μ, which is right only
  * when μ is linear in m, and shallow shrunk trees pull every contrast towards zero.
  *
@@ -50,9 +50,9 @@ interface MediationOptions {
   /** Spec seed and cell id: key the random splits of repeated cross-fitting. */
   seed?: number;
   cellId?: string;
-  /** Include the A·M column in the outcome design (seed 004: yes). */
+  /** Include the A·M column in the outcome design (docs/seeds.md §004: yes). */
   interaction?: boolean;
-  /** Clip predicted mediator values (seed 004 clips a share to [0, 1]). */
+  /** Clip predicted mediator values (docs/seeds.md §004 clips a share to [0, 1]). */
   mediatorClip?: [number, number] | null;
   /** Propensity clipping for the debiased weights (default 0.01). */
   clip?: number;
@@ -70,7 +70,7 @@ export interface MediationRows {
   m1: Float64Array;
   mHat: Float64Array;
   yHat: Float64Array;
-  /** Plug-in per-row effects (seed 004's ite_total / ite_direct / ite_indirect). */
+  /** Plug-in per-row effects (docs/seeds.md §004's ite_total / ite_direct / ite_indirect). */
   iteTotal: Float64Array;
   iteDirect: Float64Array;
   iteIndirect: Float64Array;
@@ -180,7 +180,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     debiasedFold(data, T, V, mu, DV, options.propensity!, options.outcome, weights, interaction, md, nuis, warnings);
   }
 
-  // Plug-in effects (seed 004).
+  // Plug-in effects (docs/seeds.md §004).
   const iteTotal = new Float64Array(n);
   const iteDirect = new Float64Array(n);
   const iteIndirect = new Float64Array(n);
