@@ -116,7 +116,7 @@ export type Estimator =
             clip: number;
           };
       /**
-       * Weight-sensitivity variants (seed 003).
+       * Weight-sensitivity variants (docs/seeds.md §003).
        *
        * @maxItems 100
        */
@@ -162,11 +162,11 @@ export type Estimator =
       mediator_model?: string;
       outcome_model?: string;
       /**
-       * Include the A×M interaction in the outcome model (seeds 002/004).
+       * Include the A×M interaction in the outcome model (docs/seeds.md §002/§004).
        */
       interaction?: boolean;
       /**
-       * plugin g-computation (seeds 002/004) or the efficient-influence-function estimator.
+       * plugin g-computation (docs/seeds.md §002/§004) or the efficient-influence-function estimator.
        */
       method?: 'plugin' | 'debiased' | 'both';
       /**
