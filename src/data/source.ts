@@ -15,10 +15,14 @@ import { kuairecSchema, type DataSchema } from './schema.js';
 import type { CausewaySpec, KuaiRecData } from '../spec/types.generated.js';
 import { archiveFingerprint, loadData, type DataRequest, type LoadedData, type LoadOptions } from './index.js';
 import { ensureDemoArchive } from './demo.js';
-import { checkEventRows, describeEvents, eventsFingerprint, loadEvents, type EventsConfig } from './duckdb/events.js';
-import { filesFingerprint } from './duckdb/engine.js';
-import { describeTable, loadTable, type TableConfig, type UnitTable } from './duckdb/table.js';
-import { describePanel, loadPanel, panelFingerprint, type PanelConfig } from './duckdb/panel.js';
+// The DuckDB sources load their modules (and DuckDB's native binding) only when a spec uses them, so
+// validating or running a KuaiRec spec does not pay for it.
+import type { EventsConfig } from './duckdb/events.js';
+import type { TableConfig, UnitTable } from './duckdb/table.js';
+import type { PanelConfig } from './duckdb/panel.js';
+const events = () => import('./duckdb/events.js');
+const table = () => import('./duckdb/table.js');
+const readyPanel = () => import('./duckdb/panel.js');
 
 type DataConfig = CausewaySpec['data'];
 
@@ -81,12 +85,12 @@ const eventsSource: DataSource<EventsConfig & DataConfig> = {
   names: ['events'],
   shape: 'events',
   async describe(config, ctx) {
-    const described = await describeEvents(config, ctx.baseDir, ctx.at);
+    const described = await (await events()).describeEvents(config, ctx.baseDir, ctx.at);
     return { shape: 'events', schema: described.schema };
   },
-  fingerprint: (config, ctx) => eventsFingerprint(config, ctx.baseDir),
-  load: (config, ctx) => loadEvents(config, ctx.baseDir, ctx.at, { log: ctx.log }),
-  checkRows: (config, ctx) => checkEventRows(config, ctx.baseDir, ctx.at),
+  fingerprint: async (config, ctx) => (await events()).eventsFingerprint(config, ctx.baseDir),
+  load: async (config, ctx) => (await events()).loadEvents(config, ctx.baseDir, ctx.at, { log: ctx.log }),
+  checkRows: async (config, ctx) => (await events()).checkEventRows(config, ctx.baseDir, ctx.at),
 };
 
 /** One row per analysis unit (src/data/duckdb/table.ts). */
@@ -94,16 +98,17 @@ const tableSource: DataSource<TableConfig & DataConfig> = {
   names: ['table'],
   shape: 'units',
   async describe(config, ctx) {
-    return { shape: 'units', columns: (await describeTable(config, ctx.baseDir, ctx.at)).schema };
+    return { shape: 'units', columns: (await (await table()).describeTable(config, ctx.baseDir, ctx.at)).schema };
   },
   async fingerprint(config, ctx) {
     if (config.query !== undefined) return null;
-    const { input } = await describeTable(config, ctx.baseDir, ctx.at);
+    const { input } = await (await table()).describeTable(config, ctx.baseDir, ctx.at);
+    const { filesFingerprint } = await import('./duckdb/engine.js');
     return 'table:' + (await filesFingerprint(input.files, ctx.baseDir, { id: config.id, cluster: config.cluster, truth: config.truth }));
   },
-  load: (config, ctx) => loadTable(config, ctx.baseDir, ctx.at, { log: ctx.log }),
+  load: async (config, ctx) => (await table()).loadTable(config, ctx.baseDir, ctx.at, { log: ctx.log }),
   async checkRows(config, ctx) {
-    await loadTable(config, ctx.baseDir, ctx.at);
+    await (await table()).loadTable(config, ctx.baseDir, ctx.at);
   },
 };
 
@@ -112,12 +117,12 @@ const panelSource: DataSource<PanelConfig & DataConfig> = {
   names: ['panel'],
   shape: 'panel',
   async describe(config, ctx) {
-    return { shape: 'panel', ...(await describePanel(config, ctx.baseDir, ctx.at)) };
+    return { shape: 'panel', ...(await (await readyPanel()).describePanel(config, ctx.baseDir, ctx.at)) };
   },
-  fingerprint: (config, ctx) => panelFingerprint(config, ctx.baseDir),
-  load: (config, ctx) => loadPanel(config, ctx.baseDir, ctx.at, []) as unknown as Promise<UnitTable>,
+  fingerprint: async (config, ctx) => (await readyPanel()).panelFingerprint(config, ctx.baseDir),
+  load: async (config, ctx) => (await (await readyPanel()).loadPanel(config, ctx.baseDir, ctx.at, [])) as unknown as UnitTable,
   async checkRows(config, ctx) {
-    await loadPanel(config, ctx.baseDir, ctx.at, []);
+    await (await readyPanel()).loadPanel(config, ctx.baseDir, ctx.at, []);
   },
 };
 
