@@ -2,8 +2,8 @@
  * `causeway run` and `causeway merge`: plan the spec, execute its cells through the grid engine,
  * assemble the results value (with cross-cell summaries) and write the run directory.
  */
-import { join, resolve, relative, isAbsolute } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, relative, isAbsolute } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
@@ -21,7 +21,7 @@ import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
 import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
-import { sha256 } from '../spec/canonical.js';
+import { contentHash, sha256 } from '../spec/canonical.js';
 import { specDefaults } from '../spec/defaults.js';
 import { ensureDemoArchive } from '../data/index.js';
 
@@ -49,13 +49,43 @@ interface RunOutcome {
   results?: Results;
 }
 
-function runIdOf(plan: Plan): string {
-  return plan.specHash.slice(0, 12);
+/**
+ * The default run folder's id: a hash of the whole resolved spec — every cell's analysis, the grid, the
+ * report settings and the names — so two specs that differ anywhere (a 36- and a 24-cell grid of one
+ * study, another template) never share, and so never replace, each other's run folder. The data's
+ * location is not part of it (results do not depend on it either; docs/limits.md).
+ */
+export function runIdOf(loaded: LoadedSpec): string {
+  const { $schema: _schema, ...spec } = loaded.spec as unknown as Record<string, unknown>;
+  const data = spec.data as Record<string, unknown> | undefined;
+  if (data) {
+    const { path: _path, ...rest } = data;
+    spec.data = rest;
+  }
+  return contentHash(spec, 12);
 }
 
-function runDirOf(loaded: LoadedSpec, plan: Plan, opts: RunOptions): string {
+function runDirOf(loaded: LoadedSpec, opts: RunOptions): string {
   if (opts.out) return resolve(opts.out);
-  return runDirectoryFor(resolve(opts.runsRoot ?? 'runs'), loaded.spec.name, runIdOf(plan));
+  return runDirectoryFor(resolve(opts.runsRoot ?? 'runs'), loaded.spec.name, runIdOf(loaded));
+}
+
+/**
+ * `runs/<name>/latest` → the run folder just written (a relative symbolic link, replaced atomically), so
+ * scripts and people find the newest run of a spec without knowing its id. Skipped where the file system
+ * has no symbolic links, and for --out folders (they are named by the user).
+ */
+function pointLatest(runDir: string): void {
+  const parent = dirname(runDir);
+  const latest = join(parent, 'latest');
+  const temp = join(parent, `.latest.${process.pid}.tmp`);
+  try {
+    rmSync(temp, { force: true });
+    symlinkSync(basename(runDir), temp);
+    renameSync(temp, latest);
+  } catch {
+    rmSync(temp, { force: true }); // no symbolic links here: the run folder is still named in the output
+  }
 }
 
 export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
@@ -65,7 +95,7 @@ export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<
   const plan = buildPlan(loaded);
   checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
   await checkSourceRows(loaded, plan);
-  const runDir = runDirOf(loaded, plan, opts);
+  const runDir = runDirOf(loaded, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });
   // Before any work: the run folder must be one causeway may write into, and (unless this is one shard
   // of several, which write their own files side by side) no other run may be writing it.
@@ -122,6 +152,7 @@ async function executeAndWrite(
     return { exitCode: 130, runDir };
   }
   const outcome = writeRun(loaded, plan, executed.cells, runDir, { seconds, fromCache: executed.fromCache, computed: executed.computed });
+  if (!opts.out) pointLatest(runDir);
   say(`${executed.cells.length} cell${executed.cells.length === 1 ? '' : 's'}: ${executed.computed} computed, ${executed.fromCache} from cache, ${executed.failed} failed (${seconds.toFixed(1)} s)`);
   for (const c of executed.cells.filter((x) => x.status === 'failed')) say(`failed cell ${c.id}: ${c.reason ?? 'unknown reason'}`);
   say(`report: ${displayPath(outcome.reportPath!)}`);
