@@ -69,3 +69,19 @@ export function intOption(value: unknown, name: string, command: string, min = 0
   }
   return n;
 }
+
+/** -S / --sweep, for the commands that load a spec (src/spec/overrides.ts). */
+export const OVERRIDE_OPTIONS: OptionSpec = {
+  set: { type: 'string', short: 'S', multiple: true },
+  sweep: { type: 'string', multiple: true },
+};
+export const OVERRIDE_HELP = `  -S, --set PATH=VALUE   set a spec value from the command line (repeatable; VALUE is YAML),
+                         e.g. -S treatment.threshold.value=0.6 -S estimators.ipw.clip=[0.05,0.95]
+  --sweep PATH=A,B,...   add a grid axis from the command line (repeatable), e.g. --sweep mediator=a,b`;
+
+/** The overrides given on a command line, or undefined when there are none. */
+export function overridesFrom(values: ParsedArgs['values']): { set?: string[]; sweep?: string[] } | undefined {
+  const set = (values.set as string[] | undefined) ?? [];
+  const sweep = (values.sweep as string[] | undefined) ?? [];
+  return set.length || sweep.length ? { set, sweep } : undefined;
+}

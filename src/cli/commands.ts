@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
-import { intOption, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
+import { intOption, OVERRIDE_HELP, OVERRIDE_OPTIONS, overridesFrom, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
 
 export interface Command {
   name: string;
@@ -56,9 +56,10 @@ Exit 0 when all specs are valid, 1 otherwise.
 
 Options:
   --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }] }
+${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
-    const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' } });
+    const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
     const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
     const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions, describeSources }] = await Promise.all([
@@ -69,7 +70,7 @@ ${PROJECT_HELP}`,
     let failed = 0;
     for (const file of positionals) {
       try {
-        const loaded = loadSpec(file);
+        const loaded = loadSpec(file, overridesFrom(values));
         const plan = buildPlan(loaded);
         checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
         report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
@@ -114,14 +115,16 @@ the paths that differ), added, removed and unchanged.
 Options:
   --json    machine-readable output
   --diff    compare the plans of two specs
+${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
     const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
     if (values.diff) {
       const { diffPlanSpecs, planDiffMarkdown } = await import('../spec/diff.js');
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
-      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1])];
+      // overrides apply to the new spec: `plan --diff base.yaml base.yaml -S x=1` shows what -S changes
+      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1], overridesFrom(values))];
       const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
       const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
       if (values.json) out(JSON.stringify(diff, null, 2));
@@ -129,7 +132,7 @@ ${PROJECT_HELP}`,
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
-    const p = buildPlan(loadSpec(positionals[0]));
+    const p = buildPlan(loadSpec(positionals[0], overridesFrom(values)));
     if (values.json) {
       out(JSON.stringify({ name: p.name, specHash: p.specHash, cells: p.cells.map((c) => ({ id: c.id, axes: c.axes })), excluded: p.excluded, axes: p.axes }, null, 2));
     } else out(planTable(p));
@@ -157,6 +160,7 @@ Options:
   --quiet            only failures and the final line
   --json             print a JSON summary (run folder, report, cell counts, failed cells) on
                      standard output; progress goes to standard error
+${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('run', argv, {
@@ -169,10 +173,12 @@ ${PROJECT_HELP}`,
       'fail-fast': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
+      ...OVERRIDE_OPTIONS,
     });
     if (positionals.length !== 1) throw new UsageError('run takes one spec', 'run');
     const { runSpec } = await import('../run/run-spec.js');
     const outcome = await runSpec(positionals[0], {
+      overrides: overridesFrom(values),
       out: values.out as string | undefined,
       jobs: intOption(values.jobs, 'jobs', 'run', 1, 256),
       shard: values.shard as string | undefined,

@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve, relative, isAbsolute } from 'node:pat
 import { existsSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { stringify as yamlStringify } from 'yaml';
 import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
+import { overridesAsArgs, type SpecOverrides } from '../spec/overrides.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
 import { checkSourceRows, checkSpecExpressions, describeSources } from './compile.js';
@@ -27,6 +28,8 @@ import { ensureDemoArchive } from '../data/index.js';
 
 interface RunOptions {
   out?: string;
+  /** -S / --sweep from the command line (src/spec/overrides.ts) */
+  overrides?: SpecOverrides;
   jobs?: number;
   shard?: string;
   shardCount?: number;
@@ -91,7 +94,7 @@ function pointLatest(runDir: string): void {
 export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const started = Date.now();
-  const loaded = loadSpec(specFile);
+  const loaded = loadSpec(specFile, opts.overrides);
   const plan = buildPlan(loaded);
   checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
   await checkSourceRows(loaded, plan);
@@ -142,7 +145,8 @@ async function executeAndWrite(
   if (shard) {
     const file = await writeShardOutput(runDir, plan, shard, executed.cells, executed.interrupted);
     // `causeway merge` finds the spec here unless told with --spec (another machine may mount it elsewhere).
-    await atomicWrite(join(runDir, 'shards', 'spec-path.txt'), JSON.stringify(loaded.path));
+    // the spec and its command-line overrides, so merge can rebuild the same plan without being told
+    await atomicWrite(join(runDir, 'shards', 'spec-path.txt'), JSON.stringify({ path: loaded.path, overrides: loaded.overrides ?? null }));
     say(`shard ${shard.index}/${shard.count}: ${executed.cells.length} cells (${executed.fromCache} from cache, ${executed.failed} failed) → ${displayPath(file)}`);
     if (executed.interrupted) say('interrupted: run the same command again to resume');
     return { exitCode: executed.failed > 0 || executed.interrupted ? 1 : 0, runDir: shardDir(runDir, shard) };
@@ -160,7 +164,7 @@ async function executeAndWrite(
 }
 
 /** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
-export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number } = {}): Promise<RunOutcome> {
+export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number; overrides?: SpecOverrides } = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   checkRunFolder(runDir, 'run folder');
   // a folder that does not exist has no shards: mergeShardOutputs says so, and nothing is created
@@ -172,10 +176,11 @@ export async function mergeRun(runDir: string, opts: { specFile?: string; log?: 
   }
 }
 
-async function mergeLocked(runDir: string, opts: { specFile?: string; waitSeconds?: number }, say: (line: string) => void): Promise<RunOutcome> {
+async function mergeLocked(runDir: string, opts: { specFile?: string; waitSeconds?: number; overrides?: SpecOverrides }, say: (line: string) => void): Promise<RunOutcome> {
   const merged = await waitForShards(runDir, opts.waitSeconds ?? 0, say);
-  const specFile = opts.specFile ?? readSpecPathFromShards(runDir);
-  const loaded = loadSpec(specFile);
+  const recorded = opts.specFile ? null : readSpecPathFromShards(runDir);
+  const specFile = opts.specFile ?? recorded!.path;
+  const loaded = loadSpec(specFile, opts.overrides ?? recorded?.overrides ?? undefined);
   const plan = buildPlan(loaded);
   if (plan.specHash !== merged.plan.specHash) {
     throw new CausewayError('RUN_MERGE', `the spec at ${displayPath(specFile)} has changed since the shards ran (plan ${plan.specHash} vs ${merged.plan.specHash})`, { kind: 'path', path: runDir });
@@ -206,10 +211,10 @@ async function waitForShards(runDir: string, seconds: number, say: (line: string
   }
 }
 
-function readSpecPathFromShards(runDir: string): string {
+function readSpecPathFromShards(runDir: string): { path: string; overrides: SpecOverrides | null } {
   try {
-    const manifest = JSON.parse(readFileSync(resolve(runDir, 'shards', 'spec-path.txt'), 'utf8')) as string;
-    return manifest;
+    const recorded = JSON.parse(readFileSync(resolve(runDir, 'shards', 'spec-path.txt'), 'utf8')) as string | { path: string; overrides: SpecOverrides | null };
+    return typeof recorded === 'string' ? { path: recorded, overrides: null } : recorded;
   } catch {
     throw new CausewayError('RUN_MERGE', 'cannot tell which spec the shards ran', { kind: 'path', path: runDir }, 'pass the spec: causeway merge <run-dir> --spec <spec.yaml>');
   }
@@ -303,7 +308,7 @@ function writeRun(
     manifest: {
       runId: relativeRunId(runDir),
       timings: { cells_seconds: round3(timing.seconds) },
-      extra: { cellsComputed: timing.computed, cellsFromCache: timing.fromCache, ...(timing.shards ? { shards: timing.shards } : {}), specFiles: loaded.files.map(displayPath), dataPath: loaded.spec.data.path ?? null, specSha256: sha256(readFileSync(loaded.path, 'utf8')) },
+      extra: { cellsComputed: timing.computed, cellsFromCache: timing.fromCache, ...(timing.shards ? { shards: timing.shards } : {}), specFiles: loaded.files.map(displayPath), ...(loaded.overrides ? { overrides: overridesAsArgs(loaded.overrides) } : {}), dataPath: loaded.spec.data.path ?? null, specSha256: sha256(readFileSync(loaded.path, 'utf8')) },
     },
   });
   void reportStarted;

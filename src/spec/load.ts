@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
 import { closest } from './closest.js';
+import { applyOverrides, type SpecOverrides } from './overrides.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
 import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } from './project.js';
 import type { CausewaySpec } from './types.generated.js';
@@ -27,6 +28,8 @@ export interface LoadedSpec {
   /** Absolute path of the spec file; relative paths inside it resolve against its folder. */
   path: string;
   baseDir: string;
+  /** command-line overrides applied to it (spec/overrides.ts) */
+  overrides?: SpecOverrides;
 }
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -53,19 +56,21 @@ export function displayPath(file: string): string {
 const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge']);
 
 /** Loads, merges, validates and checks references. Throws CausewayError(s) with locations. */
-export function loadSpec(file: string): LoadedSpec {
+export function loadSpec(file: string, overrides?: SpecOverrides): LoadedSpec {
   const absolute = resolve(file);
   // The spec's project: its own folder tree, folders named with --project, causeway's bundled specs.
   const { data, source, files } = loadWithExtends(absolute, [], projectRoots(dirname(absolute)));
   const spec = data as Record<string, unknown>;
   delete spec.extends;
+  // -S / --sweep from the command line, applied before validation so they are checked like the file
+  if (overrides) applyOverrides(spec, source, overrides);
   // Absent optional sections are made explicit so their defaults are filled in the same way
   // whether or not a spec wrote them: the same analysis then always has the same cell id.
   for (const section of ['uncertainty', 'sensitivity', 'covariates', 'report']) if (spec[section] === undefined) spec[section] = {};
   validateSpecValue(spec, source);
   checkReferences(spec as unknown as CausewaySpec, source);
   checkTemplate(spec as unknown as CausewaySpec, source, dirname(absolute));
-  return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute) };
+  return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute), ...(overrides ? { overrides } : {}) };
 }
 
 /**

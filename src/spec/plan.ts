@@ -9,6 +9,7 @@ import { canonicalJson, contentHash, sha256 } from './canonical.js';
 import { closest, isPlainObject, schemaErrorsToCauseway, specValidator, type LoadedSpec } from './load.js';
 import { FORBIDDEN_NAMES, forbiddenSegment, joinPointer, locate, type SourceMap } from './source.js';
 import type { CausewaySpec } from './types.generated.js';
+import { listIndex, setPath } from './paths.js';
 
 export interface Cell {
   id: string;
@@ -267,40 +268,3 @@ function pathProblem(spec: CausewaySpec, path: string): string | null {
 }
 
 /** The item of a list a path part addresses: the item whose id it is, else a 0-based index; null when neither. */
-function listIndex(list: unknown[], segment: string): number | null {
-  const byId = list.findIndex((item) => isPlainObject(item) && item.id === segment);
-  if (byId >= 0) return byId;
-  if (/^(0|[1-9][0-9]*)$/.test(segment) && Number(segment) < list.length) return Number(segment);
-  return null;
-}
-
-/**
- * Sets a dot path on a spec; `estimators.<id>` addresses the estimator with that id, a number the
- * list item at that index (`history.lag.days.0`). Paths are checked by pathProblem first.
- */
-function setPath(spec: CausewaySpec, path: string, value: unknown): void {
-  const segments = path.split('.');
-  let node: unknown = spec;
-  for (let i = 0; i < segments.length - 1; i++) {
-    const seg = segments[i];
-    let next: unknown;
-    if (FORBIDDEN_NAMES.has(seg)) next = undefined;
-    else if (Array.isArray(node)) {
-      const at = listIndex(node, seg);
-      next = at === null ? undefined : node[at];
-      if (at !== null && !isPlainObject(next) && !Array.isArray(next)) next = node[at] = {};
-    } else if (isPlainObject(node)) {
-      if (!isPlainObject(node[seg]) && !Array.isArray(node[seg])) node[seg] = {};
-      next = node[seg];
-    }
-    if (next === undefined) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
-    node = next;
-  }
-  const last = segments[segments.length - 1];
-  if (FORBIDDEN_NAMES.has(last)) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
-  if (Array.isArray(node)) {
-    const index = listIndex(node, last);
-    if (index === null) throw new CausewayError('SPEC_UNKNOWN_AXIS', `cannot set the grid axis '${path}'`);
-    node[index] = value;
-  } else (node as Record<string, unknown>)[last] = value;
-}
