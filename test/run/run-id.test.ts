@@ -45,6 +45,8 @@ test('an edited spec writes a new run folder beside the old one, and latest poin
   const second = spec(dir, 'second', common + 'report: { figures: [estimator_forest, overlap] }\n');
   const a = run(['run', first, '--quiet']);
   assert.equal(a.status, 0, a.stderr + a.stdout);
+  // the closing line tells the cells, the report and the whole command apart (no time left unreported)
+  assert.match(a.stdout, /\(cells \d+\.\d s, report \d+\.\d s, \d+\.\d s in all\)/);
   const idA = runIdOf(loadSpec(first));
   assert.equal(readlinkSync(join(dir, 'runs', 'study', 'latest')), idA);
   const b = run(['run', second, '--quiet']);
