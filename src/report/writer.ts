@@ -118,11 +118,24 @@ function listFiles(dir: string): string[] {
       const st = statSync(full);
       if (st.isDirectory()) walk(full);
       // the run folder's marker and lock are bookkeeping, not artifacts
-      else if (!name.includes('.tmp-') && name !== RUN_MARKER && name !== RUN_LOCK) out.push(relative(dir, full).split(sep).join('/'));
+      else if (!name.includes('.tmp-') && name !== RUN_MARKER && name !== RUN_LOCK && name !== RENDER_KEY) out.push(relative(dir, full).split(sep).join('/'));
     }
   };
   if (existsSync(dir)) walk(dir);
   return out.sort();
+}
+
+/**
+ * The report (figures, tables, report.md, cell folders) is a pure function of results.json, the
+ * template, the figure settings and the cross-fitting folds file (results.json names causeway's version). Their hash is kept
+ * beside the report, and a run whose hash is unchanged (a fully cached re-run) keeps the report it has
+ * instead of drawing every figure again. `causeway report` always re-renders and drops the key.
+ */
+const RENDER_KEY = '.causeway-render';
+
+function renderKey(resultsText: string, template: TemplateRef, formats: FigureFormat[], cellFolders: boolean, cellFigures: readonly string[], folds: string | undefined): string {
+  const templateText = template.kind === 'file' ? readFileSync(template.path, 'utf8') : 'default';
+  return sha256(JSON.stringify([sha256(resultsText), template, sha256(templateText), formats, cellFolders, cellFigures, folds === undefined ? null : sha256(folds)]));
 }
 
 function artifactIndex(dir: string, pending: string[]): ReportTable {
@@ -268,11 +281,21 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
     ...(m.extra ? { extra: m.extra } : {}),
   };
   const cellFolders = opts.cellFolders ?? results.cells.length > 1;
-  if (cellFolders) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
-  // the manifest is written last among the data files, with the report's own time included
-  const reportModel = buildReportModel(results);
-  const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
-  files.push(...scopeFiles);
+  const cellFigures = opts.cellFigures ?? CELL_FIGURES;
+  const key = renderKey(resultsText, template, formats, cellFolders, cellFigures, opts.crossfitFolds ?? undefined);
+  const keyFile = join(root, RENDER_KEY);
+  if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(root, 'report.md'))) {
+    // unchanged inputs: the report already in the folder is the one this run would draw
+    for (const f of listFiles(root)) if (!files.includes(f) && f !== 'manifest.json') files.push(f);
+  } else {
+    rmSync(keyFile, { force: true });
+    if (cellFolders) files.push(...writeCellFolders(root, results, template, cellFigures));
+    // the manifest is written last among the data files, with the report's own time included
+    const reportModel = buildReportModel(results);
+    const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
+    files.push(...scopeFiles);
+    writeFileAtomic(root, RENDER_KEY, key);
+  }
   manifest.timings.reportSeconds = Math.round(performance.now() - t0) / 1000;
   writeFileAtomic(root, 'manifest.json', stableStringify(manifest));
   files.push('manifest.json');
@@ -325,6 +348,7 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   }
   const formats = figureFormats(results, opts.figures ?? (Array.isArray(manifest.figures) ? manifest.figures : undefined));
   const files: string[] = [];
+  rmSync(join(root, RENDER_KEY), { force: true }); // a re-render under another template must not be taken for the run's own
   if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
   files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json']));
   return { runDir: root, reportPath: join(root, 'report.md'), files: files.sort(), millis: performance.now() - t0 };

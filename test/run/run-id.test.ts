@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIdOf } from '../../src/run/run-spec.js';
@@ -49,6 +49,16 @@ test('an edited spec writes a new run folder beside the old one, and latest poin
   assert.match(a.stdout, /\(cells \d+\.\d s, report \d+\.\d s, \d+\.\d s in all\)/);
   const idA = runIdOf(loadSpec(first));
   assert.equal(readlinkSync(join(dir, 'runs', 'study', 'latest')), idA);
+  // a fully cached re-run keeps the report it has: same inputs, so nothing is drawn again
+  const figure = join(dir, 'runs', 'study', idA, 'figures', 'estimator_forest.png');
+  const drawn = statSync(figure).mtimeMs;
+  const again = run(['run', first, '--quiet']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(statSync(figure).mtimeMs, drawn, 'an unchanged run re-drew its figures');
+  // causeway report always re-renders, and drops the key so a later run cannot mistake its output
+  assert.equal(run(['report', join('runs', 'study', idA)]).status, 0);
+  assert.ok(statSync(figure).mtimeMs > drawn || !existsSync(join(dir, 'runs', 'study', idA, '.causeway-render')));
+  assert.ok(!existsSync(join(dir, 'runs', 'study', idA, '.causeway-render')));
   const b = run(['run', second, '--quiet']);
   assert.equal(b.status, 0, b.stderr + b.stdout);
   const idB = runIdOf(loadSpec(second));
