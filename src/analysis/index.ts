@@ -29,24 +29,30 @@ interface CellAnalysisInput {
   panel: { length: number; users: number; dates: number[] };
   /** the data's coverage and quality summary (and the simulator's truth) */
   dataSummary: Record<string, unknown> & { truth?: unknown };
+  /** progress: `step: …` lines name the step the cell is on (src/run/progress.ts shows them) */
+  log?: (message: string) => void;
 }
 
 export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult> {
   const { settings, frame, panel, dataSummary } = input;
   const estimatorCtx: EstimatorContext = { seed: settings.seed, cellId: input.cellId, models: settings.models, bootstrap: settings.bootstrap };
   const label = (spec: EstimatorSpec) => kindInfo(spec.kind).label(spec, settings.models);
+  const step = (what: string) => input.log?.(`step: ${what}`);
+  const reps = settings.bootstrap?.reps ?? 0;
 
   const estimators: EstimatorEntry[] = [];
   const primaryResults: EstimatorResult[] = [];
   const mlRows = new Map<string, unknown>();
   const crossfitFolds: CellCrossfitFolds[] = [];
-  for (const spec of settings.estimators) {
+  settings.estimators.forEach((spec, k) => {
+    step(`estimator ${k + 1}/${settings.estimators.length} ${spec.id}${reps ? ` (${reps} bootstrap replicates)` : ''}`);
     const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
     primaryResults.push(result);
     estimators.push(entryWithoutFolds(result, { label: label(spec) }, crossfitFolds));
     if (rows) mlRows.set(spec.id, rows);
-  }
+  });
   for (const outcome of settings.secondaryOutcomes) {
+    step(`secondary outcome ${outcome}`);
     const secondaryFrame = frameForOutcome(frame, outcome);
     for (const spec of settings.estimators) {
       if (!runsOnSecondaryOutcomes(spec, settings.models)) continue;
@@ -71,6 +77,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     : [];
 
   if (settings.heterogeneity) {
+    step('heterogeneity');
     const het = heterogeneity(settings.heterogeneity, frame, estimatorCtx, settings.estimators, settings.models, mlRows);
     diagnostics.heterogeneity_analysis = het.raw;
     if (het.segments.length) diagnostics.heterogeneity = het.segments;
@@ -78,6 +85,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     if (het.folds) crossfitFolds.push({ estimator: 'aipw_heterogeneity', ...het.folds });
   }
 
+  step('sensitivity');
   const { sensitivity, mediatorConfounding } = await cellSensitivity({
     settings: settings.sensitivity,
     frame,

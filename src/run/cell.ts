@@ -42,6 +42,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   const fileSource = isFileSource(cell.spec.data);
   const described = fileSource ? await describedFor(cell.spec, source as SourceMap, ctx) : undefined;
   const compiled = compileCell(cell.spec, source as SourceMap, ctx.baseDir, described);
+  ctx.log('step: data and panel');
   const { panel, dataSummary, dataKey } = fileSource
     ? await fileSourcePanel(cell.spec, compiled, source as SourceMap, ctx)
     : await archivePanel(compiled, ctx);
@@ -70,6 +71,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     population,
     panel: { length: panel.length, users: countDistinct(panel.userId), dates: panel.dates },
     dataSummary: (({ archive: _archive, ...shown }) => shown)(dataSummary) as unknown as Record<string, unknown> & { truth?: unknown },
+    log: ctx.log,
   });
 }
 

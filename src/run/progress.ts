@@ -49,34 +49,68 @@ export function createProgress(opts: { mode: ProgressMode; quiet: boolean; outpu
   if (opts.mode === 'none') return { event: () => undefined, close: async () => undefined };
   const isTty = Boolean((opts.output as { isTTY?: boolean }).isTTY);
   const tty = opts.mode === 'tty' || (opts.mode === 'auto' && isTty && !env.CI && !opts.quiet);
-  return tty ? new TtyProgress(opts.output) : new PlainProgress(opts.output, opts.quiet);
+  const heartbeat = Number(env.CAUSEWAY_PROGRESS_SECONDS ?? 30);
+  return tty ? new TtyProgress(opts.output) : new PlainProgress(opts.output, opts.quiet, Number.isFinite(heartbeat) && heartbeat > 0 ? heartbeat : 30);
 }
 
+/**
+ * Line-by-line progress for logs and CI: a line per finished cell, the cells' own step lines, and — so a
+ * long cell never looks like a hang — every `heartbeatSeconds` (CAUSEWAY_PROGRESS_SECONDS, default 30) a
+ * line naming each running cell, how long it has run and the step it is on.
+ */
 class PlainProgress implements ProgressReporter {
+  private readonly running = new Map<string, { started: number; step: string }>();
+  private timer: NodeJS.Timeout | null = null;
+  private done = 0;
+  private total = 0;
+
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly quiet: boolean,
+    private readonly heartbeatSeconds: number,
   ) {}
+
+  private beat(): void {
+    if (this.running.size === 0) return;
+    const now = Date.now();
+    const cells = [...this.running].map(([id, r]) => `cell ${id} ${formatDuration(now - r.started)}${r.step ? ` (${r.step})` : ''}`);
+    this.out.write(`… ${this.done}/${this.total} cells done; running: ${cells.join('; ')}\n`);
+  }
 
   event(e: EngineEvent): void {
     const write = (line: string) => this.out.write(line + '\n');
     switch (e.type) {
+      case 'cell-start':
+        this.running.set(e.cellId, { started: Date.now(), step: '' });
+        break;
       case 'start':
         if (!this.quiet) {
           const shard = e.shard ? ` (shard ${e.shard.index}/${e.shard.count})` : '';
           write(`grid: ${e.total} cells${shard}, ${e.cached} cached, ${e.toRun} to run on ${e.jobs} worker${e.jobs === 1 ? '' : 's'}`);
         }
+        this.total = e.total;
+        if (!this.quiet && e.toRun > 0) {
+          this.timer = setInterval(() => this.beat(), this.heartbeatSeconds * 1000);
+          this.timer.unref();
+        }
         break;
       case 'cell-done': {
+        this.running.delete(e.cellId);
+        this.done = e.done;
         if (this.quiet && e.status !== 'failed') break;
         const timing = e.fromCache ? '(cached)' : formatDuration(e.ms);
         const reason = e.status === 'failed' ? `: ${firstLine(e.reason)}` : '';
         write(`[${e.done}/${e.total}] cell ${e.cellId} ${e.status} ${timing}${reason}`);
         break;
       }
-      case 'log':
-        if (!this.quiet) write(`  ${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
+      case 'log': {
+        // a cell's step lines ("step: …") update what the heartbeat says; other lines are printed
+        const step = /^step: (.*)$/.exec(e.message);
+        const r = e.cellId ? this.running.get(e.cellId) : undefined;
+        if (step && r) r.step = step[1]!;
+        else if (!step && !this.quiet) write(`  ${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
         break;
+      }
       case 'interrupt':
         write(
           e.abandon
@@ -85,6 +119,8 @@ class PlainProgress implements ProgressReporter {
         );
         break;
       case 'end':
+        if (this.timer) clearInterval(this.timer);
+        this.timer = null;
         write(finalLine(e));
         break;
       default:
@@ -92,7 +128,10 @@ class PlainProgress implements ProgressReporter {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
 }
 
 interface Deferred {
@@ -117,7 +156,7 @@ class TtyProgress implements ProgressReporter {
   private toRun = 0;
   private computedDone = 0;
   private began = Date.now();
-  private readonly slots = new Map<number, { cellId: string; started: number } | null>();
+  private readonly slots = new Map<number, { cellId: string; started: number; step?: string } | null>();
   private readonly slotTitles = new Map<number, (title: string) => void>();
   private overallTitle: ((t: string) => void) | null = null;
   private overallOutput: ((t: string) => void) | null = null;
@@ -138,7 +177,7 @@ class TtyProgress implements ProgressReporter {
   private refresh(): void {
     this.overallTitle?.(`Grid ${this.done}/${this.total} cells · ${this.cached} cached · ${this.failed} failed${this.eta()}`);
     for (const [id, busy] of this.slots) {
-      this.slotTitles.get(id)?.(busy ? `worker ${id}: cell ${busy.cellId} ${formatDuration(Date.now() - busy.started)}` : `worker ${id}: idle`);
+      this.slotTitles.get(id)?.(busy ? `worker ${id}: cell ${busy.cellId} ${formatDuration(Date.now() - busy.started)}${busy.step ? ` · ${busy.step}` : ''}` : `worker ${id}: idle`);
     }
     // listr2 keeps an output buffer per task: hand it each new line once.
     if (this.overallOutput) {
@@ -171,9 +210,14 @@ class TtyProgress implements ProgressReporter {
         }
         for (const [id, busy] of this.slots) if (busy?.cellId === e.cellId) this.slots.set(id, null);
         break;
-      case 'log':
-        this.pendingLines.push(`${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
+      case 'log': {
+        // a cell's step lines show on its worker's line, not in the log
+        const step = /^step: (.*)$/.exec(e.message);
+        if (step) {
+          for (const busy of this.slots.values()) if (busy && busy.cellId === e.cellId) busy.step = step[1]!;
+        } else this.pendingLines.push(`${e.cellId ? `cell ${e.cellId}: ` : ''}${e.message}`);
         break;
+      }
       case 'interrupt':
         this.pendingLines.push(e.abandon ? 'interrupted again: abandoning in-flight cells' : 'interrupted: finishing in-flight cells (interrupt again to abandon)');
         break;
