@@ -2,19 +2,23 @@
 import type { AnalysisFrame, EstimatorResult } from '../estimate/types.js';
 import type { AssumptionCheck, CellResult } from '../results/index.js';
 import { round } from './definitions.js';
+import { headlineEstimator } from './primary.js';
 
-export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagnostics: Record<string, unknown>, sensitivity: CellResult['sensitivity']): AssumptionCheck[] {
+export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagnostics: Record<string, unknown>, sensitivity: CellResult['sensitivity'], primaryEstimator?: string): AssumptionCheck[] {
   const overlap = diagnostics.overlap as Record<string, number | null> | undefined;
   const extremes = overlap ? (overlap.share_below_0_05 ?? overlap.shareBelow005 ?? 0)! + (overlap.share_above_0_95 ?? overlap.shareAbove095 ?? 0)! : null;
-  const evalue = sensitivity?.evalues?.[0];
+  // the E-value of the estimator the report calls primary, never just the first row (the unadjusted one)
+  const head = headlineEstimator(results, primaryEstimator);
+  const evalue = head ? sensitivity?.evalues?.find((e) => e.estimator === head.estimator.id && e.estimand === head.estimand) : undefined;
+  const { treatment, mediator, outcome } = frame.definitions;
   const residual = diagnostics.residual_mediator_outcome as Array<{ relationship: string; pearson_corr: number | null }> | undefined;
   return [
     {
       assumption: 'Consistency (well-defined treatment)',
       status: 'design_definition',
-      diagnostic: 'treatment is a fixed rule on a measured day-level share',
+      diagnostic: 'treatment is a fixed threshold rule on a measured quantity',
       value: `${frame.definitions.treatment.measure} ≥ ${round(frame.definitions.threshold)}; treated share ${(frame.definitions.treatedShare * 100).toFixed(1)}%`,
-      risk: 'versions of "high discovery" differ in content mix',
+      risk: `days that meet the rule for ${treatment.name} may differ in what made them meet it`,
     },
     {
       assumption: 'Positivity (overlap)',
@@ -26,16 +30,16 @@ export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[]
     {
       assumption: 'No unmeasured treatment–outcome confounding',
       status: evalue ? 'partially_checked' : 'not_testable',
-      diagnostic: 'E-value of the primary total effect',
+      diagnostic: head ? `E-value of the primary estimate (${head.estimator.id}, ${head.estimand})` : 'E-value of the primary estimate',
       value: evalue ? `E-value ${evalue.point?.toFixed(2) ?? 'n/a'} (CI bound ${evalue.ciBound?.toFixed(2) ?? 'n/a'})` : 'not computed (sensitivity.evalue)',
-      risk: 'user intent or external events may drive both discovery and future activity',
+      risk: `unmeasured user intent or outside events may drive both ${treatment.name} and ${outcome}`,
     },
     {
       assumption: 'No unmeasured mediator–outcome confounding',
       status: residual ? 'partially_checked' : 'not_testable',
       diagnostic: 'residual correlation of mediator and outcome given covariates',
-      value: residual ? residual.map((r) => `${r.relationship}: ${r.pearson_corr?.toFixed(3) ?? 'n/a'}`).join('; ') : 'no mediator',
-      risk: 'same-day mood or session context may move satisfaction and future activity',
+      value: residual ? residual.map((r) => `${r.relationship}: ${r.pearson_corr?.toFixed(3) ?? 'n/a'}`).join('; ') : mediator ? 'not computed (diagnostics: residual_mediator_outcome)' : 'no mediator',
+      risk: mediator ? `same-day context may move both ${mediator} and ${outcome}` : 'applies only to a study with a mediator',
     },
     {
       assumption: 'No treatment-induced mediator–outcome confounding (cross-world)',

@@ -112,7 +112,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     sample: { rows: frame.n, users, treatedRows: treated, controlRows: frame.n - treated, panelRows: panel.length, days: dates.length },
     definitions: definitionsTable(frame, settings.definitions, { rows: populationRows, panelRows: panel.length }),
     readiness,
-    assumptions: assumptionTable(frame, primaryResults, diagnostics, sensitivity),
+    assumptions: assumptionTable(frame, primaryResults, diagnostics, sensitivity, settings.primaryEstimator),
     estimators,
     diagnostics,
     sensitivity,

@@ -32,6 +32,8 @@ export interface AnalysisSettings {
   /** cell-level diagnostics wanted (spec `diagnostics:`) */
   diagnostics: string[];
   heterogeneity: CellHeterogeneity | null;
+  /** the estimator the report calls primary (report.primary), when the spec names one */
+  primaryEstimator?: string;
   sensitivity: SensitivitySettings;
   definitions: DefinitionSettings;
 }

@@ -239,6 +239,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     secondaryOutcomes: spec.outcomes.secondary ?? [],
     diagnostics: spec.diagnostics ?? DEFAULT_CELL_DIAGNOSTICS,
     heterogeneity: (spec.heterogeneity as CellHeterogeneity | undefined) ?? null,
+    primaryEstimator: spec.report?.primary,
     sensitivity: (spec.sensitivity ?? {}) as SensitivitySettings,
     definitions: {
       treatmentRule: {

@@ -16,7 +16,7 @@ import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
 import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
-import { findKind } from '../estimate/kinds/index.js';
+import { headlineEstimator } from '../analysis/primary.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
 import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
 import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
@@ -284,15 +284,8 @@ export function assembleResults(loaded: LoadedSpec, plan: Plan, cells: CellResul
 function primaryOf(cells: CellResult[], preferred: string | undefined, baseCellId: string): Results['summary']['primary'] {
   const cell = cells.find((c) => c.status === 'ok' && c.id === baseCellId) ?? cells.find((c) => c.status === 'ok');
   if (!cell) return null;
-  const ests = primaryEstimators(cell).filter((e) => e.status === 'ok');
-  // the kinds' headline ranks: mediation first, then the other adjusted estimators, the unadjusted last
-  const rank = (kind: string) => findKind(kind)?.headlineRank ?? 1;
-  const ranked = [...ests.filter((e) => e.id === preferred), ...[...ests].sort((a, b) => rank(a.kind) - rank(b.kind))];
-  for (const e of ranked) {
-    const found = firstEstimate(e, TOTAL_KEYS);
-    if (found) return { estimator: e.id, estimand: found.key, cellId: cell.id };
-  }
-  return null;
+  const head = headlineEstimator(primaryEstimators(cell), preferred);
+  return head ? { estimator: head.estimator.id, estimand: head.estimand, cellId: cell.id } : null;
 }
 
 function writeRun(

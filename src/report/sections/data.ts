@@ -12,10 +12,10 @@ export const dataSection: ReportSection = {
     const rows: Row[] = [
       { item: 'source', value: results.data.description ? `${results.data.source} — ${results.data.description}` : results.data.source },
       { item: 'archive fingerprint', value: results.data.fingerprint },
-      { item: 'users in archive', value: formatNumber(c.users) },
+      { item: 'users with events in the sample', value: formatNumber(c.users) },
       { item: 'events read (sampled users)', value: formatNumber(c.events) },
       { item: 'dates', value: `${c.firstDate} – ${c.lastDate}` },
-      { item: 'sampled users', value: formatNumber(c.sampledUsers) + (results.data.sample ? ` (user_id % ${results.data.sample.modulus} == ${results.data.sample.remainder})` : '') },
+      { item: 'users in the sample (user table)', value: formatNumber(c.sampledUsers) + (results.data.sample ? ` (user_id % ${results.data.sample.modulus} == ${results.data.sample.remainder})` : '') },
     ];
     if (cell?.sample) {
       const sample = cell.sample;

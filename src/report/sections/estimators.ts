@@ -39,6 +39,12 @@ export const estimatorsSection: ReportSection = {
       },
       'naive',
     );
+    // One denominator for the whole table: the observed control-arm mean of the primary outcome (from the
+    // naive comparison). Estimators' own `relative` values divide by their own E[Y(0)] and would mix
+    // denominators; without the observed mean the column is left out.
+    const primaryNaive = naiveRows.find((r) => r.outcome === names.Y) ?? (naiveRows.length === 1 ? naiveRows[0] : undefined);
+    const controlMean = typeof primaryNaive?.controlMean === 'number' && primaryNaive.controlMean !== 0 ? primaryNaive.controlMean : null;
+    const relativeTo = (estimate: number | null | undefined) => (controlMean !== null && typeof estimate === 'number' ? estimate / controlMean : null);
     const rows: Row[] = [];
     const forest: Array<{ label: string; estimate: number; ci: [number, number] | null }> = [];
     for (const e of ests) {
@@ -53,7 +59,7 @@ export const estimatorsSection: ReportSection = {
       for (const k of variants) {
         const v = e.estimates[k]!;
         const ci = ciOf(v);
-        rows.push({ estimator: e.id, method: labelOf(e), estimand: k, estimate: v.estimate, ci, relative: v.relative ?? null, conclusion: zeroVerdict(ci) });
+        rows.push({ estimator: e.id, method: labelOf(e), estimand: k, estimate: v.estimate, ci, relative: relativeTo(v.estimate), conclusion: zeroVerdict(ci) });
         const base = labelOf(e).replace(/: plug-in and debiased$/, '');
         const variant = variants.length > 1 ? `, ${k.endsWith('_debiased') ? 'debiased' : 'plug-in'}` : '';
         forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci });
@@ -70,7 +76,7 @@ export const estimatorsSection: ReportSection = {
           { key: 'estimand', label: 'Estimand', format: 'code' },
           { key: 'estimate', label: 'Estimate', format: 'num' },
           { key: 'ci', label: '95% CI', format: 'ci' },
-          { key: 'relative', label: 'Relative to control mean', format: 'pct' },
+          ...(controlMean !== null ? [{ key: 'relative', label: `Relative to the control-arm mean (${formatNumber(controlMean)})`, format: 'pct' as const }] : []),
           { key: 'conclusion', label: 'Conclusion' },
         ],
         rows,

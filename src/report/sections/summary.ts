@@ -34,11 +34,14 @@ export const summarySection: ReportSection = {
     const totals = adjusted.map((e) => firstEstimate(e, TOTAL_KEYS)).filter((t): t is NonNullable<typeof t> => !!t);
     if (totals.length > 1) {
       const vals = totals.map((t) => t.value.estimate!);
-      const excl = totals.filter((t) => zeroVerdict(ciOf(t.value)) === 'interval excludes zero').length;
+      // only estimates that have an interval can exclude zero; the others are named as such
+      const withInterval = totals.filter((t) => ciOf(t.value) !== null);
+      const excl = withInterval.filter((t) => zeroVerdict(ciOf(t.value)) === 'interval excludes zero').length;
+      const without = totals.length - withInterval.length;
       const naive = okEsts.find((e) => findKind(e.kind)?.adjusted === false);
       const naiveValue = naive ? firstEstimate(naive, TOTAL_KEYS) : null;
       lines.push(
-        `Across ${totals.length} adjusted estimators the total effect ranges from ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}; ${excl} of ${totals.length} intervals exclude zero` +
+        `Across ${totals.length} adjusted estimators the total effect ranges from ${formatNumber(Math.min(...vals))} to ${formatNumber(Math.max(...vals))}; ${excl} of ${withInterval.length} intervals exclude zero${without ? ` (${without} estimate${without === 1 ? ' has' : 's have'} no interval)` : ''}` +
           (naiveValue ? ` (unadjusted difference in means: ${formatNumber(naiveValue.value.estimate)}).` : '.'),
       );
     }
