@@ -138,6 +138,33 @@ function renderKey(resultsText: string, template: TemplateRef, formats: FigureFo
   return sha256(JSON.stringify([sha256(resultsText), template, sha256(templateText), formats, cellFolders, cellFigures, folds === undefined ? null : sha256(folds)]));
 }
 
+/** Whether no cell of the run produced a result: the report then says the run failed, and nothing else. */
+function noCellFinished(results: Results): boolean {
+  return results.cells.length > 0 && results.cells.every((c) => c.status !== 'ok');
+}
+
+/**
+ * The report of a run in which no cell finished: what failed and why, with the results.json that holds
+ * the failures — no figures, tables or sections that would describe an analysis that did not run.
+ */
+function writeFailedReport(root: string, results: Results): string[] {
+  for (const sub of ['figures', 'tables', 'cells']) rmSync(join(root, sub), { recursive: true, force: true });
+  const oneLine = (s: string | undefined) => (s ?? 'no reason recorded').split('\n')[0]!.replace(/\|/g, '\\|');
+  const lines = [
+    `# ${results.spec.title ?? results.spec.name}`,
+    '',
+    `**This run failed: none of its ${results.cells.length} cell${results.cells.length === 1 ? '' : 's'} finished**, so there is no analysis to report. ` +
+      'The reasons are below and in results.json; fix them and run the spec again (cells that finish are cached).',
+    '',
+    '| Cell | Status | Reason |',
+    '| --- | --- | --- |',
+    ...results.cells.map((c) => `| \`${c.id}\` | ${c.status} | ${oneLine(c.reason)} |`),
+    '',
+  ];
+  writeFileAtomic(root, 'report.md', lines.join('\n'));
+  return ['report.md'];
+}
+
 function artifactIndex(dir: string, pending: string[]): ReportTable {
   const files = new Set([...listFiles(dir), ...pending]);
   const rows: Array<{ artifact: string; type: string; size_bytes: number | null }> = [];
@@ -289,11 +316,14 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
     for (const f of listFiles(root)) if (!files.includes(f) && f !== 'manifest.json') files.push(f);
   } else {
     rmSync(keyFile, { force: true });
-    if (cellFolders) files.push(...writeCellFolders(root, results, template, cellFigures));
-    // the manifest is written last among the data files, with the report's own time included
-    const reportModel = buildReportModel(results);
-    const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
-    files.push(...scopeFiles);
+    if (noCellFinished(results)) files.push(...writeFailedReport(root, results));
+    else {
+      if (cellFolders) files.push(...writeCellFolders(root, results, template, cellFigures));
+      // the manifest is written last among the data files, with the report's own time included
+      const reportModel = buildReportModel(results);
+      const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
+      files.push(...scopeFiles);
+    }
     writeFileAtomic(root, RENDER_KEY, key);
   }
   manifest.timings.reportSeconds = Math.round(performance.now() - t0) / 1000;
@@ -350,7 +380,8 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   const files: string[] = [];
   rmSync(join(root, RENDER_KEY), { force: true }); // a re-render under another template must not be taken for the run's own
   if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
-  files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json']));
+  if (noCellFinished(results)) files.push(...writeFailedReport(root, results));
+  else files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json']));
   return { runDir: root, reportPath: join(root, 'report.md'), files: files.sort(), millis: performance.now() - t0 };
 }
 
