@@ -16,8 +16,14 @@ export const limitationsSection: ReportSection = {
       rows.push({ limitation: 'Imperfect overlap', why: `${formatPercent(ov.shareBelow005 + ov.shareAbove095)} of rows have propensities outside [0.05, 0.95]; estimates there rely on extrapolation.`, mitigation: 'Clipped and capped weights, weight sensitivity, ESS reported.' });
     }
     const bal = diag('balance') ?? null;
-    const maxAfter = bal ? Math.max(0, ...bal.map((r) => (isNum(r.smdAfter) ? Math.abs(r.smdAfter) : 0))) : 0;
-    if (maxAfter > 0.1) rows.push({ limitation: 'Residual imbalance', why: `max |SMD| after weighting is ${formatNumber(maxAfter, 3)} (> 0.1).`, mitigation: 'Doubly robust and outcome-model estimators adjust for the same covariates.' });
+    if (diag('weights')) {
+      const maxAfter = bal ? Math.max(0, ...bal.map((r) => (isNum(r.smdAfter) ? Math.abs(r.smdAfter) : 0))) : 0;
+      if (maxAfter > 0.1) rows.push({ limitation: 'Residual imbalance', why: `max |SMD| after weighting is ${formatNumber(maxAfter, 3)} (> 0.1).`, mitigation: 'Doubly robust and outcome-model estimators adjust for the same covariates.' });
+    } else {
+      // nothing was weighted: the imbalance is the arms' own, which the outcome-model estimators adjust for
+      const maxBefore = bal ? Math.max(0, ...bal.map((r) => (isNum(r.smdBefore) ? Math.abs(r.smdBefore) : 0))) : 0;
+      if (maxBefore > 0.25) rows.push({ limitation: 'Imbalanced arms', why: `max |SMD| between the arms is ${formatNumber(maxBefore, 3)} (> 0.25) and no estimator weights the rows.`, mitigation: 'The outcome-model estimators adjust for these covariates; the estimates rest on those models being right.' });
+    }
     const w = diag('weights');
     if (w && w.essShare < 0.7) rows.push({ limitation: 'Reduced effective sample size', why: `weights keep an ESS of ${formatPercent(w.essShare)} of rows.`, mitigation: 'Clipping sensitivity reported.' });
     if (defs?.mediator) rows.push({ limitation: 'Mediator–outcome confounding', why: `Unobserved factors may drive both ${defs.mediator.name} and ${names.Y}; NDE/NIE need no unmeasured M–Y confounding.`, mitigation: 'Residual M–Y check, E-values, estimates framed as hypotheses.' });

@@ -48,6 +48,9 @@ export const overlapSection: ReportSection = {
       );
     }
     const bal = diag('balance') ?? null;
+    // "after weighting" only when an estimator weighted the rows; otherwise the columns would repeat the
+    // unweighted SMDs under a heading that claims a weighting that never happened
+    const weighted = Boolean(diag('weights'));
     if (bal) {
       const abs = (x: number | null | undefined): number | null => (isNum(x) ? Math.abs(x) : null);
       const before = bal.map((r) => abs(r.smdBefore)).filter(isNum);
@@ -58,7 +61,9 @@ export const overlapSection: ReportSection = {
         {
           id: 'balance_summary',
           title: 'Balance summary',
-          columns: [{ key: 'diagnostic', label: 'Diagnostic' }, { key: 'before', label: 'Before weighting', format: 'num', digits: 4 }, { key: 'after', label: 'After weighting', format: 'num', digits: 4 }],
+          columns: weighted
+            ? [{ key: 'diagnostic', label: 'Diagnostic' }, { key: 'before', label: 'Before weighting', format: 'num', digits: 4 }, { key: 'after', label: 'After weighting', format: 'num', digits: 4 }]
+            : [{ key: 'diagnostic', label: 'Diagnostic' }, { key: 'before', label: 'Between arms (no estimator weights the rows)', format: 'num', digits: 4 }],
           rows: [
             { diagnostic: 'max |SMD|', before: before.length ? Math.max(...before) : null, after: after.length ? Math.max(...after) : null },
             { diagnostic: 'mean |SMD|', before: mean(before), after: mean(after) },
@@ -78,8 +83,8 @@ export const overlapSection: ReportSection = {
             { key: 'covariate', label: 'Covariate', format: 'code' },
             { key: 'treatedMean', label: 'Treated mean', format: 'num' },
             { key: 'controlMean', label: 'Control mean', format: 'num' },
-            { key: 'smdBefore', label: 'SMD before', format: 'num', digits: 3 },
-            { key: 'smdAfter', label: 'SMD after', format: 'num', digits: 3 },
+            { key: 'smdBefore', label: weighted ? 'SMD before' : 'SMD', format: 'num', digits: 3 },
+            ...(weighted ? [{ key: 'smdAfter', label: 'SMD after', format: 'num' as const, digits: 3 }] : []),
           ],
           rows: sorted.map((r) => ({ covariate: r.covariate, treatedMean: r.treatedMean, controlMean: r.controlMean, smdBefore: r.smdBefore, smdAfter: r.smdAfter })),
         },
