@@ -118,7 +118,7 @@ export type Estimator =
        */
       outcome?: string;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
@@ -141,7 +141,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99: the top 1% are set to the 99th percentile); absent: the kind's default.
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
        */
       cap_quantile?: number;
       /**
@@ -149,7 +149,7 @@ export type Estimator =
        */
       normalize?: boolean;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
@@ -180,7 +180,7 @@ export type Estimator =
        */
       variants?: WeightVariant[];
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
       /**
@@ -193,7 +193,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99: the top 1% are set to the 99th percentile); absent: the kind's default.
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
        */
       cap_quantile?: number;
       /**
@@ -216,7 +216,7 @@ export type Estimator =
       outcome?: string;
       crossfit?: Crossfit;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
@@ -240,7 +240,7 @@ export type Estimator =
       clip?: Clip2;
       crossfit?: Crossfit1;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
@@ -292,7 +292,7 @@ export type Estimator =
       };
       crossfit?: Crossfit2;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
       clip_mediator?: Clip3;
@@ -313,7 +313,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99: the top 1% are set to the 99th percentile); absent: the kind's default.
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
        */
       cap_quantile?: number;
     }
@@ -327,7 +327,7 @@ export type Estimator =
        */
       kind: 'sem_path';
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
       /**
@@ -344,7 +344,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99: the top 1% are set to the 99th percentile); absent: the kind's default.
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
        */
       cap_quantile?: number;
     }
@@ -368,7 +368,7 @@ export type Estimator =
       clip?: Clip6;
       crossfit?: Crossfit3;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     };

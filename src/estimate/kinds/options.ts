@@ -15,7 +15,7 @@ import type { OptionSchema, Opts } from './kind.js';
 export const BOOTSTRAP_OPTION: OptionSchema = {
   enum: ['auto', 'refit'],
   default: 'auto',
-  description: 'How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/limits.md).',
+  description: 'How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).',
   markdownEnumDescriptions: [
     'Fast replicates: per-user sufficient statistics for linear fits, the score bootstrap for cross-fitted ones.',
     'Refit the whole estimator on every resampled set of users (slower, also resamples the nuisance fits).',
@@ -47,7 +47,7 @@ export const CAP_QUANTILE_OPTION: OptionSchema = {
   type: 'number',
   exclusiveMinimum: 0,
   maximum: 1,
-  description: 'Cap the weights at this quantile of their distribution (0.99: the top 1% are set to the 99th percentile); absent: the kind\'s default.',
+  description: 'Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).',
   examples: [0.99],
 };
 
