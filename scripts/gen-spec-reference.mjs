@@ -46,7 +46,8 @@ function typeOf(s, root) {
 function rows(schema, root, prefix, out) {
   schema = deref(schema, root);
   const props = schema.properties ?? {};
-  const required = new Set(schema.required ?? []);
+  // the top level requires its sections in an else (a child spec with extends may leave them out)
+  const required = new Set(schema.required ?? schema.else?.required ?? []);
   for (const [key, raw] of Object.entries(props)) {
     if (key === '$schema') continue;
     const s = deref(raw, root);

@@ -8,6 +8,12 @@ const outUrl = new URL('../src/spec/types.generated.ts', import.meta.url);
 
 export async function generateSpecTypes() {
   const schema = JSON.parse(readFileSync(schemaUrl, 'utf8'));
+  // The types describe the merged spec (extends removed, src/spec/load.ts), which needs every section the
+  // schema's top-level else requires; the if/else only spares child specs in an editor.
+  if (schema.else?.required) {
+    schema.required = schema.else.required;
+    delete schema.if; delete schema.then; delete schema.else;
+  }
   return compile(schema, 'CausewaySpec', {
     bannerComment: '/* Generated from schemas/causeway.schema.json by `npm run gen:types`. Do not edit. */',
     additionalProperties: false,

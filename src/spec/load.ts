@@ -43,6 +43,8 @@ export function specSchema(): Record<string, unknown> {
 export function specValidator(): ValidateFunction {
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, useDefaults: true, verbose: true });
+    // Editor hover text (VS Code's JSON/YAML language servers) beside each enum; no validation meaning.
+    ajv.addKeyword({ keyword: 'markdownEnumDescriptions', schemaType: 'array' });
     compiled = ajv.compile(specSchema());
   }
   return compiled;
@@ -205,7 +207,9 @@ function validateSpecValue(spec: unknown, source: SourceMap): void {
 export function schemaErrorsToCauseway(raw: ErrorObject[], source: SourceMap, pointerPrefix = ''): CausewayError[] {
   // A failed oneOf also reports every branch's errors; keep the oneOf line, drop the branch noise.
   const oneOfPaths = raw.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath.replace(/\/oneOf$/, '/oneOf/'));
-  const kept = raw.filter((e) => e.keyword === 'oneOf' || !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  // The top-level if/else (sections a child spec with extends may leave out) adds a line of its own
+  // beside each missing key: the missing keys say it.
+  const kept = raw.filter((e) => e.keyword !== 'if' && (e.keyword === 'oneOf' || !oneOfPaths.some((p) => e.schemaPath.startsWith(p))));
   const seen = new Set<string>();
   const out: CausewayError[] = [];
   for (const e of kept) {

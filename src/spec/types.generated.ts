@@ -1,37 +1,56 @@
 /* Generated from schemas/causeway.schema.json by `npm run gen:types`. Do not edit. */
 
+/**
+ * Where the data come from: the KuaiRec archive or simulator, an event log, a ready table or a user-by-day panel (docs/data.md).
+ */
 export type Data = KuaiRecData | EventsData | TableData | PanelData;
 /**
  * An expression in causeway's expression language (parsed, never evaluated as code).
  */
 export type Expression = string;
-export type Threshold =
-  | {
-      value: number;
-    }
-  | {
-      quantile: number;
-      /**
-       * Rows whose quantile sets the threshold (default population).
-       */
-      among?: 'population' | 'active_days';
-    };
 export type Model =
   | {
+      /**
+       * Ordinary least squares (an outcome or mediator model).
+       */
       kind: 'linear';
     }
   | {
+      /**
+       * Ridge regression: least squares with an L2 penalty.
+       */
       kind: 'ridge';
+      /**
+       * Strength of the L2 penalty (0: ordinary least squares).
+       */
       alpha?: number;
     }
   | {
+      /**
+       * Logistic regression (a propensity model).
+       */
       kind: 'logistic';
+      /**
+       * Penalty of the fit: l2 (ridge, strength 1/C, as scikit-learn) or none.
+       */
       penalty?: 'l2' | 'none';
+      /**
+       * Inverse penalty strength (larger: weaker penalty), as scikit-learn's C.
+       */
       C?: number;
+      /**
+       * Standardize the features before fitting (the penalty then treats them alike).
+       */
       standardize?: boolean;
+      /**
+       * Most solver iterations; a fit that does not converge in them warns.
+       */
       max_iter?: number;
     }
   | {
+      /**
+       * Gradient-boosted trees (histogram splits, as XGBoost hist; docs/gbm.md); classification for propensity roles.
+       */
       kind: 'gbm';
       /**
        * Boosting rounds.
@@ -76,36 +95,72 @@ export type Model =
     };
 export type Estimator =
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Treated minus control mean; CR1 SE; naive associations for every outcome; design readiness.
+       */
       kind: 'difference_in_means';
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Separate outcome models per arm on X; ATE = mean over rows of μ1(x) − μ0(x).
+       */
       kind: 'regression_adjustment';
+      /**
+       * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
       outcome?: string;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Propensity weights (clip, stabilize with the treatment rate, cap at a quantile); Hajek weighted difference.
+       */
       kind: 'ipw';
+      /**
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       */
       propensity?: string;
       clip?: Clip;
+      /**
+       * Multiply the inverse-propensity weights by the treatment rate (stabilized weights, mean near 1).
+       */
       stabilize?: boolean;
+      /**
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       */
       cap_quantile?: number;
       /**
-       * Hajek (self-normalized) weights.
+       * true: Hajek (self-normalized) weighted means per arm; false: Horvitz–Thompson sums divided by the number of rows.
        */
       normalize?: boolean;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Weighted regression of Y on A (optionally + X); weights ipw, unweighted, unclipped or capped at k.
+       */
       kind: 'msm';
       /**
        * ipw (stabilized, clipped and capped as the ipw options or the named ipw estimator), unweighted, unclipped, {clip: k} (stabilized weights capped at k), or the id of an ipw estimator whose options to use.
@@ -113,6 +168,9 @@ export type Estimator =
       weights?:
         | string
         | {
+            /**
+             * Cap of the stabilized weights, e.g. 10, 5 or 2.
+             */
             clip: number;
           };
       /**
@@ -122,12 +180,21 @@ export type Estimator =
        */
       variants?: WeightVariant[];
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       */
       propensity?: string;
-      clip?: Clip;
+      clip?: Clip1;
+      /**
+       * Multiply the inverse-propensity weights by the treatment rate (stabilized weights, mean near 1).
+       */
       stabilize?: boolean;
+      /**
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       */
       cap_quantile?: number;
       /**
        * Add the covariates to the weighted outcome regression (doubly robust MSM).
@@ -135,65 +202,105 @@ export type Estimator =
       adjust?: boolean;
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Outcome regression on [A, X] averaged at A = 1 and 0; cross-fitted with any learner on request.
+       */
       kind: 'gcomp';
+      /**
+       * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
       outcome?: string;
       crossfit?: Crossfit;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Doubly robust AIPW with cross-fitted nuisances, user-clustered influence-function SE and the score bootstrap.
+       */
       kind: 'aipw';
-      propensity?: string;
-      outcome?: string;
-      clip?: Clip;
-      crossfit?: Crossfit;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       */
+      propensity?: string;
+      /**
+       * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
+      outcome?: string;
+      clip?: Clip2;
+      crossfit?: Crossfit1;
+      /**
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Mediation g-formula: natural direct and indirect effects and controlled direct effects; plug-in or debiased.
+       */
       kind: 'mediation';
+      /**
+       * The mediator model E[M|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
       mediator_model?: string;
+      /**
+       * The outcome model E[Y|A,M,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
       outcome_model?: string;
       /**
        * Include the A×M interaction in the outcome model (docs/seeds.md §002/§004).
        */
       interaction?: boolean;
       /**
-       * plugin g-computation (docs/seeds.md §002/§004) or the efficient-influence-function estimator.
+       * plugin: g-computation from the mediator and outcome models (docs/seeds.md §002/§004); debiased: the cross-fitted efficient-influence-function estimator (any learner); both: report the two side by side.
        */
       method?: 'plugin' | 'debiased' | 'both';
       /**
-       * Model for P(A=1|X) and P(A=1|M,X) (debiased method), or for ipw weights.
+       * Model id for P(A=1|X) and P(A=1|M,X) (debiased method), or for the ipw weights (weights: ipw).
        */
       propensity?: string;
+      /**
+       * Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both.
+       */
       cde_at?: {
         /**
+         * Quantiles (0–1) of the observed mediator; 0.1 gives the estimate cde_q10.
+         *
          * @maxItems 100
          */
         quantiles?: number[];
         /**
+         * Mediator values in its own units.
+         *
          * @maxItems 100
          */
         values?: number[];
       };
-      crossfit?: Crossfit;
+      crossfit?: Crossfit2;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
-      clip_mediator?: Clip1;
+      clip_mediator?: Clip3;
       /**
-       * Fit the mediation models with the ipw weights.
+       * none: unweighted mediation models; ipw: fit them with the ipw weights (propensity, clip, stabilize and cap_quantile as the ipw kind).
        */
       weights?: 'none' | 'ipw';
-      clip?: Clip2;
+      clip?: Clip4;
       /**
        * Debiased method: clip mediator predictions to [low, high].
        *
@@ -201,65 +308,119 @@ export type Estimator =
        * @maxItems 2
        */
       mediator_clip?: [number, number];
+      /**
+       * Multiply the inverse-propensity weights by the treatment rate (stabilized weights, mean near 1).
+       */
       stabilize?: boolean;
+      /**
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       */
       cap_quantile?: number;
     }
   | {
-      id: Identifier;
+      /**
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Linear path model: α (A → M), β (M → Y), c′ (A → Y), indirect α·β and total c′ + α·β; ipw-weighted unless weights: none.
+       */
       kind: 'sem_path';
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
       /**
-       * Fit the path regressions with the ipw weights (default; weighting options as the ipw kind), or none.
+       * ipw: fit the path regressions with the ipw weights (the default; weighting options as the ipw kind); none: unweighted.
        */
       weights?: 'ipw' | 'none';
       /**
-       * Propensity model of the ipw weights (default logistic).
+       * Propensity model id of the ipw weights (default logistic).
        */
       propensity?: string;
-      clip?: Clip;
+      clip?: Clip5;
       /**
        * Stabilize the ipw weights with the treatment rate (default true).
        */
       stabilize?: boolean;
+      /**
+       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       */
       cap_quantile?: number;
     }
   | {
-      id: Identifier;
-      kind: 'aipw_means';
-      propensity?: string;
-      outcome?: string;
-      clip?: Clip;
-      crossfit?: Crossfit;
       /**
-       * auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.
+       * Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.
+       */
+      id: string;
+      /**
+       * Per-arm AIPW means E[Y(1)] and E[Y(0)] from the doubly robust scores, user-clustered SEs and the score bootstrap.
+       */
+      kind: 'aipw_means';
+      /**
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       */
+      propensity?: string;
+      /**
+       * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
+       */
+      outcome?: string;
+      clip?: Clip6;
+      crossfit?: Crossfit3;
+      /**
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
     };
-export type Identifier = string;
 /**
- * Propensity clip [low, high].
+ * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).
  *
  * @minItems 2
  * @maxItems 2
  */
 export type Clip = [number, number];
 /**
- * Propensity clip [low, high].
+ * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).
  *
  * @minItems 2
  * @maxItems 2
  */
 export type Clip1 = [number, number];
 /**
- * Propensity clip [low, high].
+ * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).
  *
  * @minItems 2
  * @maxItems 2
  */
 export type Clip2 = [number, number];
+/**
+ * Clip the mediator to these quantiles before modelling.
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip3 = [number, number];
+/**
+ * Propensity clip [low, high] of the debiased method (default [0.01, 0.99]).
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip4 = [number, number];
+/**
+ * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip5 = [number, number];
+/**
+ * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).
+ *
+ * @minItems 2
+ * @maxItems 2
+ */
+export type Clip6 = [number, number];
 
 /**
  * A causeway study: data, measures, definitions of treatment, mediator and outcomes, estimators, uncertainty, sensitivity grid and report.
@@ -285,6 +446,9 @@ export interface CausewaySpec {
    * The question, in one sentence.
    */
   title?: string;
+  /**
+   * Free text about the study (Markdown); shown at the top of the report.
+   */
   description?: string;
   /**
    * Root of every random stream (bootstrap, cross-fitting folds, subsampling).
@@ -312,12 +476,16 @@ export interface CausewaySpec {
     [k: string]: Model;
   };
   /**
+   * The estimators to run, each an entry with an id and a kind; the report compares them.
+   *
    * @minItems 1
    * @maxItems 100
    */
   estimators: [Estimator, ...Estimator[]];
   uncertainty?: Uncertainty;
   /**
+   * Cell-level diagnostics to compute (docs/report.md); absent: overlap, balance, readiness, residual_mediator_outcome. overlap: propensity overlap by arm (and the histogram the overlap figure draws); balance: standardized mean differences of the covariates before and after weighting; readiness: design readiness checks: users and rows per user, treatment variation, overlap, effective sample size, balance; residual_mediator_outcome: correlation of mediator and outcome residuals given treatment and covariates (a hint of mediator–outcome confounding; needs a mediator); nuisance_performance: accepted for older specs: the estimators report their nuisance models' out-of-fold performance whether or not it is listed; naive_associations: unadjusted treated-minus-control differences for every outcome, shown before the estimator comparison; influence: accepted for older specs: the estimators report their influence-function summaries whether or not it is listed.
+   *
    * @maxItems 50
    */
   diagnostics?: (
@@ -342,14 +510,26 @@ export interface KuaiRecData {
    * The outer 18164998.zip, the inner KuaiRec.zip, or an extracted `KuaiRec 2.0` folder; relative to the spec file.
    */
   path?: string;
+  /**
+   * Which interaction matrix to read: small (small_matrix.csv, dense: 1,411 users × 3,327 items) or big (big_matrix.csv, the sparse full log).
+   */
   matrix?: 'small' | 'big';
+  /**
+   * Keep a deterministic subset of whole users (for quick runs); absent: all users.
+   */
   sample?: {
     /**
      * Keep whole users with user_id % modulus == remainder.
      */
     modulus: number;
+    /**
+     * Which residue class of users to keep (0 ≤ remainder < modulus).
+     */
     remainder?: number;
   };
+  /**
+   * Side tables of the archive to read: user_features (user.*), item_categories (item.first_category, item.category_count), item_daily_features (item.avg_*), kuairec_caption_category, social_network.
+   */
   tables?: (
     | 'user_features'
     | 'item_categories'
@@ -385,9 +565,12 @@ export interface EventsData {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * Which of the files' columns hold the user, item, time and date.
+   */
   columns: {
     /**
      * The user key column (integer or text).
@@ -406,6 +589,9 @@ export interface EventsData {
      */
     date?: string;
   };
+  /**
+   * How the time column is read and which calendar day an event falls on.
+   */
   time?: {
     /**
      * s / ms: a number since 1970-01-01 UTC; iso: ISO-8601 text (without an offset it is local time in `timezone`) or a timestamp column.
@@ -420,16 +606,25 @@ export interface EventsData {
      */
     day_starts_at?: number;
   };
+  /**
+   * Side tables joined to the events: users, items and item_days.
+   */
   tables?: {
     users?: SideTable;
     items?: SideTable1;
     item_days?: SideTable2;
   };
+  /**
+   * Keep a deterministic subset of whole users (for quick runs); absent: all users.
+   */
   sample?: {
     /**
      * Keep whole users with key % modulus == remainder (integer keys) or fnv1a32(key) % modulus == remainder (text keys).
      */
     modulus: number;
+    /**
+     * Which residue class of users to keep (0 ≤ remainder < modulus).
+     */
     remainder?: number;
   };
   /**
@@ -450,7 +645,7 @@ export interface SideTable {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
@@ -475,7 +670,7 @@ export interface SideTable1 {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
@@ -500,7 +695,7 @@ export interface SideTable2 {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
@@ -529,7 +724,7 @@ export interface TableData {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
@@ -562,9 +757,12 @@ export interface PanelData {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
+  /**
+   * Which columns hold the user, the date and (optionally) the active-day flag.
+   */
   columns: {
     /**
      * The user key column (integer or text).
@@ -579,14 +777,23 @@ export interface PanelData {
      */
     active?: string;
   };
+  /**
+   * Side tables joined to the panel: users.
+   */
   tables?: {
     users?: SideTable3;
   };
+  /**
+   * Keep a deterministic subset of whole users (for quick runs); absent: all users.
+   */
   sample?: {
     /**
      * Keep whole users with key % modulus == remainder (integer keys) or fnv1a32(key) % modulus == remainder (text keys).
      */
     modulus: number;
+    /**
+     * Which residue class of users to keep (0 ≤ remainder < modulus).
+     */
     remainder?: number;
   };
 }
@@ -603,7 +810,7 @@ export interface SideTable3 {
    */
   query?: string;
   /**
-   * The files' format when their names do not tell it.
+   * The files' format when their names do not tell it: csv, tsv, parquet, ndjson or arrow.
    */
   format?: 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
   /**
@@ -627,6 +834,9 @@ export interface ExpressionMap {
 export interface ExpressionMap1 {
   [k: string]: Expression;
 }
+/**
+ * Lagged, prior, lead and future windows of day measures, added to the panel as columns (lag_1_x, prior_3day_x, future_7day_x).
+ */
 export interface History {
   lag?: WindowSpec;
   prior?: WindowSpec1;
@@ -636,17 +846,21 @@ export interface History {
    */
   future?: {
     /**
+     * Window lengths in days after the current day (7: future_7day_x sums days +1 … +7).
+     *
      * @minItems 1
      * @maxItems 100
      */
     days: [number, ...number[]];
     /**
+     * Day measures (or panel columns) summed over the windows.
+     *
      * @minItems 1
      * @maxItems 1000
      */
     of: [string, ...string[]];
     /**
-     * A window running past the data: missing (docs/seeds.md §001) or zero-filled (docs/seeds.md §000).
+     * A window running past the data: missing (the value is missing, so such rows can be excluded; docs/seeds.md §001) or zero (days past the data count as zero; docs/seeds.md §000).
      */
     incomplete?: 'missing' | 'zero';
   };
@@ -656,11 +870,15 @@ export interface History {
  */
 export interface WindowSpec {
   /**
+   * Window lengths in days (each gives its own column).
+   *
    * @minItems 1
    * @maxItems 100
    */
   days: [number, ...number[]];
   /**
+   * Day measures (or panel columns) the windows apply to.
+   *
    * @minItems 1
    * @maxItems 1000
    */
@@ -671,11 +889,15 @@ export interface WindowSpec {
  */
 export interface WindowSpec1 {
   /**
+   * Window lengths in days (each gives its own column).
+   *
    * @minItems 1
    * @maxItems 100
    */
   days: [number, ...number[]];
   /**
+   * Day measures (or panel columns) the windows apply to.
+   *
    * @minItems 1
    * @maxItems 1000
    */
@@ -686,32 +908,75 @@ export interface WindowSpec1 {
  */
 export interface WindowSpec2 {
   /**
+   * Window lengths in days (each gives its own column).
+   *
    * @minItems 1
    * @maxItems 100
    */
   days: [number, ...number[]];
   /**
+   * Day measures (or panel columns) the windows apply to.
+   *
    * @minItems 1
    * @maxItems 1000
    */
   of: [string, ...string[]];
 }
+/**
+ * The binary treatment A: a day measure compared with a threshold.
+ */
 export interface Treatment {
+  /**
+   * Name of the treatment in the report and results (default A_<measure>).
+   */
   name?: string;
   /**
    * Day measure (or panel column) that defines treatment.
    */
   measure: string;
-  threshold: Threshold;
+  /**
+   * Threshold the measure is compared with: {value: x} or {quantile: q}.
+   */
+  threshold:
+    | {
+        /**
+         * Fixed threshold in the measure's units.
+         */
+        value: number;
+      }
+    | {
+        /**
+         * Threshold at this quantile of the measure (0.5: median split).
+         */
+        quantile: number;
+        /**
+         * Rows whose quantile sets the threshold: population (the analysis rows, the default) or active_days (active user-days only).
+         */
+        among?: 'population' | 'active_days';
+      };
+  /**
+   * Comparison that makes a row treated: ">=" (measure ≥ threshold) or ">" (strictly above).
+   */
   direction?: '>=' | '>';
 }
+/**
+ * The outcome Y (primary) and further outcomes estimated alongside it.
+ */
 export interface Outcomes {
+  /**
+   * Day measure or panel column of the primary outcome Y (often a future_Kday_ window).
+   */
   primary: string;
   /**
+   * Further outcomes estimated with the estimators that support them.
+   *
    * @maxItems 100
    */
   secondary?: string[];
 }
+/**
+ * The adjustment set X: panel columns, their encoding, imputation and transforms.
+ */
 export interface Covariates {
   /**
    * Panel columns; `*` globs allowed (lag_1_*).
@@ -725,15 +990,26 @@ export interface Covariates {
    * @maxItems 1000
    */
   categorical?: string[];
+  /**
+   * How missing covariate values are filled: median (the column's median over the analysis rows).
+   */
   impute?: 'median';
+  /**
+   * Drop covariates that are constant over the analysis rows (they cannot be estimated).
+   */
   drop_constant?: boolean;
   /**
-   * Per-covariate transforms applied before imputation: log1p, or winsorize at quantiles.
+   * Covariate name or `*` glob → transforms applied after median imputation: log1p, then winsorize.
    */
   transforms?: {
     [k: string]: {
+      /**
+       * true: replace x by log(1 + x) (for counts with long tails; values below −1 are an error).
+       */
       log1p?: boolean;
       /**
+       * Clip the covariate to these quantiles [low, high] of its distribution.
+       *
        * @minItems 2
        * @maxItems 2
        */
@@ -742,7 +1018,13 @@ export interface Covariates {
   };
 }
 export interface WeightVariant {
+  /**
+   * Name of the variant in the weight-sensitivity table.
+   */
   id: string;
+  /**
+   * Weights of the variant: none (unweighted), unclipped (raw inverse-propensity weights) or clipped (clipped and capped as the estimator).
+   */
   weights?: 'none' | 'unclipped' | 'clipped';
   /**
    * Cap stabilized weights at this value (docs/seeds.md §003: clip 10/5/2).
@@ -753,19 +1035,97 @@ export interface WeightVariant {
    */
   propensity?: string;
 }
+/**
+ * Cross-fitting of the nuisance models: each fold is predicted by models trained on the other folds, users kept whole (docs/gbm.md).
+ */
 export interface Crossfit {
+  /**
+   * Number of folds (users kept whole within a fold).
+   */
   folds?: number;
   /**
    * Repeated cross-fitting (debiased mediation only; the other cross-fitted estimators use one split): this many fold splits, estimates the median over splits, variance the median of each split's variance plus its squared distance from the median.
    */
   repeats?: number;
+  /**
+   * Column whose values are kept in one fold: user_id (the only choice).
+   */
   group?: 'user_id';
 }
+/**
+ * Cross-fitting of the nuisance models: each fold is predicted by models trained on the other folds, users kept whole (docs/gbm.md).
+ */
+export interface Crossfit1 {
+  /**
+   * Number of folds (users kept whole within a fold).
+   */
+  folds?: number;
+  /**
+   * Repeated cross-fitting (debiased mediation only; the other cross-fitted estimators use one split): this many fold splits, estimates the median over splits, variance the median of each split's variance plus its squared distance from the median.
+   */
+  repeats?: number;
+  /**
+   * Column whose values are kept in one fold: user_id (the only choice).
+   */
+  group?: 'user_id';
+}
+/**
+ * Cross-fitting of the nuisance models: each fold is predicted by models trained on the other folds, users kept whole (docs/gbm.md).
+ */
+export interface Crossfit2 {
+  /**
+   * Number of folds (users kept whole within a fold).
+   */
+  folds?: number;
+  /**
+   * Repeated cross-fitting (debiased mediation only; the other cross-fitted estimators use one split): this many fold splits, estimates the median over splits, variance the median of each split's variance plus its squared distance from the median.
+   */
+  repeats?: number;
+  /**
+   * Column whose values are kept in one fold: user_id (the only choice).
+   */
+  group?: 'user_id';
+}
+/**
+ * Cross-fitting of the nuisance models: each fold is predicted by models trained on the other folds, users kept whole (docs/gbm.md).
+ */
+export interface Crossfit3 {
+  /**
+   * Number of folds (users kept whole within a fold).
+   */
+  folds?: number;
+  /**
+   * Repeated cross-fitting (debiased mediation only; the other cross-fitted estimators use one split): this many fold splits, estimates the median over splits, variance the median of each split's variance plus its squared distance from the median.
+   */
+  repeats?: number;
+  /**
+   * Column whose values are kept in one fold: user_id (the only choice).
+   */
+  group?: 'user_id';
+}
+/**
+ * Bootstrap and analytic standard errors.
+ */
 export interface Uncertainty {
+  /**
+   * The cluster bootstrap: users are resampled whole.
+   */
   bootstrap?: {
+    /**
+     * Number of bootstrap replicates (0: no bootstrap intervals, only analytic ones).
+     */
     reps?: number;
+    /**
+     * The resampled unit: user_id (the only choice).
+     */
     cluster?: 'user_id';
+    /**
+     * Confidence level of the intervals.
+     */
     level?: number;
+    /**
+     * Interval method: percentile (the only choice).
+     */
     method?: 'percentile';
   };
   /**
@@ -773,13 +1133,22 @@ export interface Uncertainty {
    */
   analytic?: boolean;
 }
+/**
+ * Effects by segment of the analysis rows (and, with importance, their moderators).
+ */
 export interface Heterogeneity {
   /**
    * Id of the estimator whose per-row effects are summarized.
    */
   estimator?: string;
+  /**
+   * Segmenting variable → how to cut it (tertiles or explicit buckets).
+   */
   by: {
     [k: string]: {
+      /**
+       * Cut the variable at its tertiles.
+       */
       tertiles?: boolean;
       /**
        * Cut points.
@@ -789,9 +1158,18 @@ export interface Heterogeneity {
       buckets?: number[];
     };
   };
+  /**
+   * Smallest segment, in rows, that gets a bootstrap interval; smaller segments are reported without one.
+   */
   min_size?: number;
+  /**
+   * Also rank effect moderators by gradient-boosted importance (feature_importance figure).
+   */
   importance?: boolean;
 }
+/**
+ * Robustness grid over spec choices, E-values, mediator-confounding sweep and refuters.
+ */
 export interface Sensitivity {
   /**
    * Axis path (dot-separated spec path, estimators addressed by id) → list of values. Cartesian product.
@@ -825,23 +1203,36 @@ export interface Sensitivity {
    * Plans larger than this need --max-cells.
    */
   max_cells?: number;
+  /**
+   * Report E-values (the confounding strength that would explain an estimate away).
+   */
   evalue?: boolean;
   /**
    * Sweep of an unmeasured mediator–outcome confounder's strength on the NIE.
    */
   mediator_confounding?: boolean;
   /**
+   * Refutation tests: placebo_treatment: replace the treatment by a random permutation; the effect should vanish; random_common_cause: add a random covariate; the effect should not move; data_subset: re-estimate on random subsets of users; the effect should stay.
+   *
    * @maxItems 50
    */
   refuters?: ('placebo_treatment' | 'random_common_cause' | 'data_subset')[];
+  /**
+   * Replicates of each refuter.
+   */
   refuter_reps?: number;
 }
+/**
+ * Template, figures, formats and the analyst's own limitations and recommendations.
+ */
 export interface Report {
   /**
    * default, or a path (relative to the spec) to a Handlebars template.
    */
   template?: string;
   /**
+   * Figures to draw (docs/report.md): estimator_forest: total effect per estimator with 95% intervals; love_plot: standardized mean differences before/after weighting; overlap: propensity histograms by arm (needs the overlap diagnostic); weight_sensitivity: estimate per weighting variant with its effective sample size; secondary_outcomes: effects on the secondary outcomes; mediation_decomposition: total, direct and indirect effects per approach; dag: the assumed causal graph; specification_curve: grid estimates ranked, with the grid choices below; heterogeneity: effects by segment with intervals; feature_importance: top features of the nuisance models and effect moderators by share of gain.
+   *
    * @maxItems 50
    */
   figures?: (
@@ -857,6 +1248,8 @@ export interface Report {
     | 'feature_importance'
   )[];
   /**
+   * Image formats of the figures: png and/or svg.
+   *
    * @maxItems 50
    */
   formats?: ('png' | 'svg')[];
@@ -866,8 +1259,17 @@ export interface Report {
    * @maxItems 1000
    */
   limitations?: {
+    /**
+     * The limitation, in one sentence.
+     */
     limitation: string;
+    /**
+     * How it could bias or limit the conclusions.
+     */
     why_it_matters?: string;
+    /**
+     * What was done or could be done about it.
+     */
     mitigation?: string;
   }[];
   /**
@@ -876,8 +1278,17 @@ export interface Report {
    * @maxItems 1000
    */
   recommendations?: {
+    /**
+     * The area the recommendation concerns (a product surface, a metric).
+     */
     area: string;
+    /**
+     * The recommended decision.
+     */
     recommendation: string;
+    /**
+     * The estimates or checks it rests on.
+     */
     evidence?: string;
   }[];
   /**

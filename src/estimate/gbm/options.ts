@@ -85,7 +85,7 @@ const KNOWN = new Set([...Object.keys(GBM_SPEC_OPTIONS), 'loss', 'seed', 'kind']
 
 /** The spec schema's `kind: gbm` model branch. */
 export function gbmModelSchemaBranch(): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'gbm' }, ...GBM_SPEC_OPTIONS } };
+  return { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'gbm', description: 'Gradient-boosted trees (histogram splits, as XGBoost hist; docs/gbm.md); classification for propensity roles.' }, ...GBM_SPEC_OPTIONS } };
 }
 
 export function resolveGbmOptions(options: GbmOptions = {}, where: ErrorLocation = { kind: 'none' }): GbmParams {

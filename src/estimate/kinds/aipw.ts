@@ -54,8 +54,8 @@ export const aipw: EstimatorKind = {
   kind: 'aipw',
   summary: 'Doubly robust AIPW with cross-fitted nuisances, user-clustered influence-function SE and the score bootstrap.',
   options: {
-    propensity: modelOption('logistic'),
-    outcome: modelOption('linear'),
+    propensity: modelOption('logistic', 'propensity model P(A=1|X)'),
+    outcome: modelOption('linear', 'outcome model E[Y|A,X]'),
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,

@@ -29,8 +29,8 @@ export const aipwMeans: EstimatorKind = {
   kind: 'aipw_means',
   summary: 'Per-arm AIPW means E[Y(1)] and E[Y(0)] from the doubly robust scores, user-clustered SEs and the score bootstrap.',
   options: {
-    propensity: modelOption('logistic'),
-    outcome: modelOption('linear'),
+    propensity: modelOption('logistic', 'propensity model P(A=1|X)'),
+    outcome: modelOption('linear', 'outcome model E[Y|A,X]'),
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,

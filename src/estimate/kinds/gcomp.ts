@@ -16,7 +16,7 @@ import { BOOTSTRAP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, is
 export const gcomp: EstimatorKind = {
   kind: 'gcomp',
   summary: 'Outcome regression on [A, X] averaged at A = 1 and 0; cross-fitted with any learner on request.',
-  options: { outcome: modelOption('linear'), crossfit: CROSSFIT_OPTION, bootstrap: BOOTSTRAP_OPTION },
+  options: { outcome: modelOption('linear', 'outcome model E[Y|A,X]'), crossfit: CROSSFIT_OPTION, bootstrap: BOOTSTRAP_OPTION },
   estimands: [ATE],
   secondaryOutcomes: true,
   adjusted: true,

@@ -14,11 +14,11 @@ export const ipw: EstimatorKind = {
   kind: 'ipw',
   summary: 'Propensity weights (clip, stabilize with the treatment rate, cap at a quantile); Hajek weighted difference.',
   options: {
-    propensity: modelOption('logistic'),
+    propensity: modelOption('logistic', 'propensity model P(A=1|X)'),
     clip: CLIP_OPTION,
     stabilize: STABILIZE_OPTION,
     cap_quantile: CAP_QUANTILE_OPTION,
-    normalize: { type: 'boolean', default: true, description: 'Hajek (self-normalized) weights.' },
+    normalize: { type: 'boolean', default: true, description: 'true: Hajek (self-normalized) weighted means per arm; false: Horvitz–Thompson sums divided by the number of rows.' },
     bootstrap: BOOTSTRAP_OPTION,
   },
   estimands: [ATE],

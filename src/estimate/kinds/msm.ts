@@ -43,11 +43,18 @@ export const msm: EstimatorKind = {
   options: {
     weights: {
       description: 'ipw (stabilized, clipped and capped as the ipw options or the named ipw estimator), unweighted, unclipped, {clip: k} (stabilized weights capped at k), or the id of an ipw estimator whose options to use.',
-      oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, required: ['clip'], properties: { clip: { type: 'number', exclusiveMinimum: 0 } } }],
+      examples: ['ipw', 'unweighted', { clip: 10 }],
+      oneOf: [
+        { type: 'string' },
+        {
+          type: 'object', additionalProperties: false, required: ['clip'],
+          properties: { clip: { type: 'number', exclusiveMinimum: 0, description: 'Cap of the stabilized weights, e.g. 10, 5 or 2.' } },
+        },
+      ],
     },
     variants: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/WeightVariant' }, description: 'Weight-sensitivity variants (docs/seeds.md §003).' },
     bootstrap: BOOTSTRAP_OPTION,
-    propensity: modelOption('logistic'),
+    propensity: modelOption('logistic', 'propensity model P(A=1|X)'),
     clip: CLIP_OPTION,
     stabilize: STABILIZE_OPTION,
     cap_quantile: CAP_QUANTILE_OPTION,

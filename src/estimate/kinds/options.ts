@@ -15,13 +15,41 @@ import type { OptionSchema, Opts } from './kind.js';
 export const BOOTSTRAP_OPTION: OptionSchema = {
   enum: ['auto', 'refit'],
   default: 'auto',
-  description: 'auto: linear estimators assemble bootstrap replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap; refit: refit every replicate from rows.',
+  description: 'How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).',
+  markdownEnumDescriptions: [
+    'Fast replicates: per-user sufficient statistics for linear fits, the score bootstrap for cross-fitted ones.',
+    'Refit the whole estimator on every resampled set of users (slower, also resamples the nuisance fits).',
+  ],
 };
-export const modelOption = (dflt: string): OptionSchema => ({ type: 'string', default: dflt });
-export const CLIP_OPTION: OptionSchema = { $ref: '#/$defs/Clip' };
-export const CROSSFIT_OPTION: OptionSchema = { $ref: '#/$defs/Crossfit' };
-export const STABILIZE_OPTION: OptionSchema = { type: 'boolean', default: true };
-export const CAP_QUANTILE_OPTION: OptionSchema = { type: 'number', exclusiveMinimum: 0, maximum: 1 };
+/** A nuisance model option: a model id from `models` or a built-in (linear, ridge, logistic, gbm). */
+export const modelOption = (dflt: string, role = 'model'): OptionSchema => ({
+  type: 'string',
+  default: dflt,
+  description: `The ${role}: the id of an entry of \`models\` or a built-in model (linear, ridge, logistic, gbm); default ${dflt}.`,
+  examples: [dflt, 'gbm'],
+});
+export const CLIP_OPTION: OptionSchema = {
+  $ref: '#/$defs/Clip',
+  description: 'Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).',
+  examples: [[0.02, 0.98], [0.05, 0.95]],
+};
+export const CROSSFIT_OPTION: OptionSchema = {
+  $ref: '#/$defs/Crossfit',
+  description: 'Cross-fitting of the nuisance models: each fold is predicted by models trained on the other folds, users kept whole (docs/gbm.md).',
+  examples: [{ folds: 3 }, { folds: 5 }],
+};
+export const STABILIZE_OPTION: OptionSchema = {
+  type: 'boolean',
+  default: true,
+  description: 'Multiply the inverse-propensity weights by the treatment rate (stabilized weights, mean near 1).',
+};
+export const CAP_QUANTILE_OPTION: OptionSchema = {
+  type: 'number',
+  exclusiveMinimum: 0,
+  maximum: 1,
+  description: 'Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).',
+  examples: [0.99],
+};
 
 // ---------------------------------------------------------------------------------------------
 // readers

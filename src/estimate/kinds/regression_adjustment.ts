@@ -45,7 +45,7 @@ function raLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: 
 export const regressionAdjustment: EstimatorKind = {
   kind: 'regression_adjustment',
   summary: 'Separate outcome models per arm on X; ATE = mean over rows of μ1(x) − μ0(x).',
-  options: { outcome: modelOption('linear'), bootstrap: BOOTSTRAP_OPTION },
+  options: { outcome: modelOption('linear', 'outcome model E[Y|A,X]'), bootstrap: BOOTSTRAP_OPTION },
   estimands: [ATE],
   secondaryOutcomes: true,
   adjusted: true,

@@ -10,6 +10,14 @@ export function estimatorSchemaBranches(): Record<string, unknown>[] {
     type: 'object',
     additionalProperties: false,
     required: ['id', 'kind'],
-    properties: { id: { $ref: '#/$defs/Identifier' }, kind: { const: k.kind }, ...k.options },
+    properties: {
+      id: {
+        $ref: '#/$defs/Identifier',
+        description: 'Name of this entry: its results, report rows and grid paths (estimators.<id>.<option>) use it.',
+        examples: [k.kind],
+      },
+      kind: { const: k.kind, description: k.summary, examples: [k.kind] },
+      ...k.options,
+    },
   }));
 }

@@ -19,8 +19,13 @@ export const semPath: EstimatorKind = {
     bootstrap: BOOTSTRAP_OPTION,
     // no schema defaults here: defaults enter the resolved spec and with it every cell id (src/spec/load.ts,
     // useDefaults), and these options arrived after specs relied on the ids; the code's defaults are ipw's
-    weights: { enum: ['ipw', 'none'], description: 'Fit the path regressions with the ipw weights (default; weighting options as the ipw kind), or none.' },
-    propensity: { type: 'string', description: 'Propensity model of the ipw weights (default logistic).' },
+    weights: {
+      enum: ['ipw', 'none'],
+      description: 'ipw: fit the path regressions with the ipw weights (the default; weighting options as the ipw kind); none: unweighted.',
+      markdownEnumDescriptions: ['Inverse-propensity-weighted path regressions (default).', 'Unweighted path regressions.'],
+      examples: ['ipw', 'none'],
+    },
+    propensity: { type: 'string', description: 'Propensity model id of the ipw weights (default logistic).', examples: ['logistic', 'gbm'] },
     clip: CLIP_OPTION,
     stabilize: { type: 'boolean', description: 'Stabilize the ipw weights with the treatment rate (default true).' },
     cap_quantile: CAP_QUANTILE_OPTION,
