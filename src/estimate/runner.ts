@@ -36,6 +36,21 @@ export function usesCrossfitForm(spec: EstimatorSpec, models: EstimatorContext['
   return false;
 }
 
+/**
+ * Options an entry sets that the form it will run in does not honour (its kind's crossfit.ignores), with
+ * why: src/run/compile.ts reports each at the option's line:col before any data is read.
+ */
+export function ignoredOptions(spec: EstimatorSpec, models: EstimatorContext['models']): Array<{ option: string; why: string }> {
+  const kind = kindInfo(spec.kind);
+  // method: debiased | both delegates to mediation_debiased, which reads its own options
+  if (kind.delegate?.(spec as Record<string, unknown>)) return [];
+  if (!usesCrossfitForm(spec, models)) return [];
+  return Object.entries(kind.crossfit?.ignores ?? {})
+    // set, and not to its schema default (weights: none is the default, and harmless)
+    .filter(([option]) => spec[option] !== undefined && spec[option] !== null && JSON.stringify(spec[option]) !== JSON.stringify((kind.options[option] as { default?: unknown } | undefined)?.default))
+    .map(([option, why]) => ({ option, why }));
+}
+
 /** Whether the entry's kind also runs on the secondary outcomes (not in its cross-fitted form). */
 export function runsOnSecondaryOutcomes(spec: EstimatorSpec, models: EstimatorContext['models']): boolean {
   return kindInfo(spec.kind).secondaryOutcomes && !usesCrossfitForm(spec, models);

@@ -62,6 +62,11 @@ interface ResultLabelInput {
 /** The cross-fitted (any learner) form a kind runs when an entry cross-fits or names a gbm model. */
 interface CrossfitForm {
   run(frame: AnalysisFrame, id: string, opts: Opts, ctx: EstimatorContext): { result: EstimatorResult; rows: unknown };
+  /**
+   * Options this form does not honour, each with why: an entry that runs the cross-fitted form and sets
+   * one is a located spec error (src/estimate/runner.ts ignoredOptions), never silently ignored.
+   */
+  ignores?: Readonly<Record<string, string>>;
 }
 
 export interface EstimatorKind {

@@ -265,6 +265,10 @@ export const mediation: EstimatorKind = {
     return { kind: 'mediation_debiased', opts: rest };
   },
   crossfit: {
+    ignores: {
+      weights: 'the cross-fitted mediation fits its nuisance models unweighted',
+      cde_at: 'the cross-fitted mediation reports TE, NDE and NIE, not controlled direct effects',
+    },
     run(frame, id, allOpts, ctx) {
       const { method: _m, cde_at: _c, ...opts } = allOpts;
       const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
