@@ -51,37 +51,34 @@ const validate: Command = {
 
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
-data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise.
+data is read), and that data.path exists. Every error of a spec is reported in one run, sorted by
+place. Errors print as  file:line:col  /json/pointer  message; warnings (a covariate pattern that
+matches no panel column) as  file:line:col  warning: /json/pointer  message.
+Exit 0 when all specs are valid (warnings allowed), 1 otherwise.
 
 Options:
-  --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }] }
+  --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }], warnings: [same] }
 ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
-    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
+    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[]; warnings: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
-    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions, describeSources }] = await Promise.all([
-      import('../spec/load.js'),
-      import('../spec/plan.js'),
-      import('../run/compile.js'),
-    ]);
+    const [{ displayPath }, { checkSpec, formatWarning }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
     let failed = 0;
     for (const file of positionals) {
-      try {
-        const loaded = loadSpec(file, overridesFrom(values));
-        const plan = buildPlan(loaded);
-        checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
-        report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
-        if (!values.json) out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
-      } catch (e) {
-        if (e instanceof CausewayError || e instanceof CausewayErrors) {
-          const errors = e instanceof CausewayErrors ? e.errors : [e];
-          report.push({ file: displayPath(resolve(file)), ok: false, errors: errors.map(errorJson) });
-          if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
-          failed++;
-        } else throw e;
+      // every schema, reference, grid, data and expression error of the spec in one pass (src/run/check-spec.ts)
+      const { plan, errors, warnings } = await checkSpec(file, overridesFrom(values));
+      const shown = displayPath(resolve(file));
+      const warningsJson = warnings.map((w) => ({ ...errorJson(w), text: formatWarning(w) }));
+      if (!values.json) for (const w of warnings) process.stderr.write(formatWarning(w) + '\n');
+      if (errors.length === 0 && plan) {
+        report.push({ file: shown, ok: true, cells: plan.cells.length, errors: [], warnings: warningsJson });
+        if (!values.json) out(`ok  ${shown}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})` + (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
+      } else {
+        report.push({ file: shown, ok: false, errors: errors.map(errorJson), warnings: warningsJson });
+        if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
+        failed++;
       }
     }
     if (values.json) out(JSON.stringify(report, null, 2));
