@@ -64,14 +64,14 @@ ${PROJECT_HELP}`,
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
     const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[]; warnings: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
-    const [{ displayPath }, { checkSpec, formatWarning }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
+    const [{ displayPath }, { checkSpec, warningLine }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
     let failed = 0;
     for (const file of positionals) {
       // every schema, reference, grid, data and expression error of the spec in one pass (src/run/check-spec.ts)
       const { plan, errors, warnings } = await checkSpec(file, overridesFrom(values));
       const shown = displayPath(resolve(file));
-      const warningsJson = warnings.map((w) => ({ ...errorJson(w), text: formatWarning(w) }));
-      if (!values.json) for (const w of warnings) process.stderr.write(formatWarning(w) + '\n');
+      const warningsJson = warnings.map((w) => ({ ...errorJson(w), text: warningLine(w) }));
+      if (!values.json) for (const w of warnings) process.stderr.write(warningLine(w) + '\n');
       if (errors.length === 0 && plan) {
         report.push({ file: shown, ok: true, cells: plan.cells.length, errors: [], warnings: warningsJson });
         if (!values.json) out(`ok  ${shown}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})` + (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));

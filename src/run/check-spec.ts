@@ -117,7 +117,7 @@ export async function checkSpecOrThrow(file: string, overrides?: SpecOverrides):
 }
 
 /** `file:line:col  warning: message`, one line. */
-export function formatWarning(w: CausewayError): string {
+export function warningLine(w: CausewayError): string {
   const where = w.where.kind === 'spec' ? `${w.where.file}:${w.where.line}:${w.where.col}  ` : '';
   return `${where}warning: ${w.where.kind === 'spec' && w.where.pointer ? w.where.pointer + '  ' : ''}${w.message}`;
 }
