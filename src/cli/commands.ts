@@ -3,7 +3,7 @@
  * an exit code; errors propagate to main.ts, which prints them for people.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { CausewayError, CausewayErrors } from '../errors.js';
+import { CausewayError } from '../errors.js';
 import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
 import { intOption, OVERRIDE_HELP, OVERRIDE_OPTIONS, overridesFrom, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
