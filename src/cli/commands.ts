@@ -116,20 +116,21 @@ ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
-    const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
+    const [{ displayPath }, { checkSpecOrThrow }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
+    // every schema, reference and grid error at once (src/run/check-spec.ts); plan reads no data
+    const planOf = (file: string, overrides?: ReturnType<typeof overridesFrom>) => checkSpecOrThrow(file, overrides, { planOnly: true });
     if (values.diff) {
       const { diffPlanSpecs, planDiffMarkdown } = await import('../spec/diff.js');
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
       // overrides apply to the new spec: `plan --diff base.yaml base.yaml -S x=1` shows what -S changes
-      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1], overridesFrom(values))];
-      const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
+      const [{ loaded: oldLoaded, plan: oldPlan }, { loaded: newLoaded, plan: newPlan }] = [await planOf(positionals[0]), await planOf(positionals[1], overridesFrom(values))];
       const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
       if (values.json) out(JSON.stringify(diff, null, 2));
       else out(planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
-    const p = buildPlan(loadSpec(positionals[0], overridesFrom(values)));
+    const { plan: p } = await planOf(positionals[0], overridesFrom(values));
     if (values.json) {
       out(JSON.stringify({ name: p.name, specHash: p.specHash, cells: p.cells.map((c) => ({ id: c.id, axes: c.axes })), excluded: p.excluded, axes: p.axes }, null, 2));
     } else out(planTable(p));

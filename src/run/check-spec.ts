@@ -26,7 +26,8 @@ export interface SpecCheck {
 
 const asList = (e: CausewayError | CausewayErrors) => (e instanceof CausewayErrors ? e.errors : [e]);
 
-export async function checkSpec(file: string, overrides?: SpecOverrides): Promise<SpecCheck> {
+/** `planOnly`: the schema, reference and grid checks, not the data and expressions (`causeway plan` reads no data). */
+export async function checkSpec(file: string, overrides?: SpecOverrides, opts: { planOnly?: boolean } = {}): Promise<SpecCheck> {
   const described = new Map<string, SourceDescription>();
   const schemaErrors: CausewayError[] = [];
   let loaded: LoadedSpec;
@@ -69,7 +70,7 @@ export async function checkSpec(file: string, overrides?: SpecOverrides): Promis
     const pos = locate(loaded.source, loaded.source.values.has(pointer) ? pointer : '/data');
     return { kind: 'spec' as const, file: pos.file, line: pos.line, col: pos.col, pointer };
   };
-  for (const cell of checkedPlan.cells) {
+  for (const cell of opts.planOnly ? [] : checkedPlan.cells) {
     try {
       const key = dataConfigKey(cell.spec);
       if (checkedFiles.has(key)) continue;
@@ -87,7 +88,7 @@ export async function checkSpec(file: string, overrides?: SpecOverrides): Promis
   }
   // Cells whose data could not be described are not compiled: against which columns?
   let problems: { errors: CausewayError[]; warnings: CausewayError[] } = { errors: [], warnings: [] };
-  if (!columnsRejected) {
+  if (!columnsRejected && !opts.planOnly) {
     try {
       problems = specExpressionProblems(loaded, checkedPlan, described, {
         skip: (cell) => !described.has(dataConfigKey(cell.spec)),
@@ -109,8 +110,8 @@ export async function checkSpec(file: string, overrides?: SpecOverrides): Promis
 }
 
 /** checkSpec for commands that go on to use the spec: throws its errors (all of them) or returns it. */
-export async function checkSpecOrThrow(file: string, overrides?: SpecOverrides): Promise<{ loaded: LoadedSpec; plan: Plan; described: Map<string, SourceDescription>; warnings: CausewayError[] }> {
-  const checked = await checkSpec(file, overrides);
+export async function checkSpecOrThrow(file: string, overrides?: SpecOverrides, opts: { planOnly?: boolean } = {}): Promise<{ loaded: LoadedSpec; plan: Plan; described: Map<string, SourceDescription>; warnings: CausewayError[] }> {
+  const checked = await checkSpec(file, overrides, opts);
   if (checked.errors.length === 1) throw checked.errors[0];
   if (checked.errors.length > 1) throw new CausewayErrors(checked.errors);
   return { loaded: checked.loaded!, plan: checked.plan!, described: checked.described, warnings: checked.warnings };

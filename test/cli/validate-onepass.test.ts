@@ -55,7 +55,15 @@ test('seven mistakes across schema, references, grid and expressions are reporte
     const sorted = [...places].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     assert.deepEqual(places, sorted);
   }
+  // plan reads no data: all but the expression error, in one run
+  const p = causeway(['plan', 'seven.yaml'], d);
+  assert.equal(p.code, 1, p.stderr);
+  const planLines = p.stderr.trim().split('\n').filter((l) => l.startsWith('seven.yaml:'));
+  assert.deepEqual(planLines.map((l) => l.split('  ')[1]), MISTAKES.filter((m) => m.stage !== 'expression').map((m) => m.pointer).sort((a, b) => ALL_ORDER.indexOf(a) - ALL_ORDER.indexOf(b)));
 });
+
+/** The pointers in the order their lines appear in seven.yaml. */
+const ALL_ORDER = ['/seed', '/uncertainty/bootstrap/repz', '/heterogeneity/estimator', '/report/primary', '/population', '/sensitivity/grid/estimators.ipww.clip', '/sensitivity/exclude/0/mediatr'];
 
 test('a spec with one mistake reports exactly that one', () => {
   const d = scratchDir('causeway-onepass-one-');
