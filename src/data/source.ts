@@ -71,7 +71,7 @@ const kuairecSource: DataSource<KuaiRecData> = {
   // A data.path that does not exist is reported at its line by validate, before any run starts.
   async checkFiles(config, ctx) {
     if (typeof config.path !== 'string' || config.path === '') return;
-    if (!existsSync(resolve(ctx.baseDir, config.path))) throw new CausewayError('DATA_MISSING_ARCHIVE', `data.path does not exist: ${config.path}`, ctx.at('/data/path'));
+    if (!existsSync(resolve(ctx.baseDir, config.path))) throw new CausewayError('DATA_MISSING_ARCHIVE', `data.path ${config.path} does not exist`, ctx.at('/data/path'));
   },
   async fingerprint(config, ctx) {
     return archiveFingerprint(await kuairecPath(config, ctx));

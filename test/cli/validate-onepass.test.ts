@@ -129,7 +129,7 @@ test('a kuairec or synthetic data.path that does not exist is an error at its li
     const r = causeway(['validate', `${source}.yaml`], d);
     assert.equal(r.code, 1, r.stderr);
     noStackTrace(r.stderr);
-    assert.match(r.stderr, new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path does not exist: \\./nowhere\\.zip .*\\n$`));
+    assert.match(r.stderr, new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path \\./nowhere\\.zip does not exist .*\\n$`));
   }
   writeFileSync(join(d, 'nowhere.zip'), '');
   assert.equal(causeway(['validate', 'kuairec.yaml'], d).code, 0);
