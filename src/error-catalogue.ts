@@ -31,6 +31,7 @@ export const ERRORS = {
   // spec/: reading, extending and validating the YAML (located at file:line:col)
   SPEC_NOT_FOUND: { message: 'The spec file does not exist or cannot be read.', help: 'check the path, which is relative to the current directory, and the file permissions' },
   SPEC_YAML_SYNTAX: { message: 'The spec is not well-formed YAML.', help: 'fix the YAML at the line and column shown: indentation, an unclosed quote or bracket' },
+  SPEC_PATTERN_UNMATCHED: { message: 'A covariate name pattern (with * or ?) matches no panel column (a warning of `causeway validate`; a run drops the pattern).', help: 'fix the pattern, or remove it if the columns it was meant for are gone' },
   SPEC_NOT_MAPPING: { message: 'The spec file is not a YAML mapping of sections.', help: 'write the spec as top-level sections such as name:, data:, days:, treatment:, estimators:' },
   SPEC_EXTENDS_TYPE: { message: '`extends` is not a path.', help: 'give extends: the path of another spec, relative to this file' },
   SPEC_EXTENDS_MISSING: { message: 'The spec named by `extends` does not exist.', help: 'the path is relative to the spec that names it' },

@@ -3,7 +3,7 @@
  * an exit code; errors propagate to main.ts, which prints them for people.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { CausewayError, CausewayErrors } from '../errors.js';
+import { CausewayError } from '../errors.js';
 import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
 import { intOption, OVERRIDE_HELP, OVERRIDE_OPTIONS, overridesFrom, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
@@ -51,37 +51,34 @@ const validate: Command = {
 
 Checks each spec: YAML syntax, the JSON Schema (schemas/causeway.schema.json), extends chains,
 model/estimator references, grid axes and values, and every expression (type-checked before any
-data is read). Errors print as  file:line:col  /json/pointer  message.
-Exit 0 when all specs are valid, 1 otherwise.
+data is read), and that data.path exists. Every error of a spec is reported in one run, sorted by
+place. Errors print as  file:line:col  /json/pointer  message; warnings (a covariate pattern that
+matches no panel column) as  file:line:col  warning: /json/pointer  message.
+Exit 0 when all specs are valid (warnings allowed), 1 otherwise.
 
 Options:
-  --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }] }
+  --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }], warnings: [same] }
 ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
-    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[] }> = [];
+    const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[]; warnings: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
-    const [{ loadSpec, displayPath }, { buildPlan }, { checkSpecExpressions, describeSources }] = await Promise.all([
-      import('../spec/load.js'),
-      import('../spec/plan.js'),
-      import('../run/compile.js'),
-    ]);
+    const [{ displayPath }, { checkSpec, warningLine }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
     let failed = 0;
     for (const file of positionals) {
-      try {
-        const loaded = loadSpec(file, overridesFrom(values));
-        const plan = buildPlan(loaded);
-        checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
-        report.push({ file: displayPath(resolve(file)), ok: true, cells: plan.cells.length, errors: [] });
-        if (!values.json) out(`ok  ${displayPath(resolve(file))}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})`);
-      } catch (e) {
-        if (e instanceof CausewayError || e instanceof CausewayErrors) {
-          const errors = e instanceof CausewayErrors ? e.errors : [e];
-          report.push({ file: displayPath(resolve(file)), ok: false, errors: errors.map(errorJson) });
-          if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
-          failed++;
-        } else throw e;
+      // every schema, reference, grid, data and expression error of the spec in one pass (src/run/check-spec.ts)
+      const { plan, errors, warnings } = await checkSpec(file, overridesFrom(values));
+      const shown = displayPath(resolve(file));
+      const warningsJson = warnings.map((w) => ({ ...errorJson(w), text: warningLine(w) }));
+      if (!values.json) for (const w of warnings) process.stderr.write(warningLine(w) + '\n');
+      if (errors.length === 0 && plan) {
+        report.push({ file: shown, ok: true, cells: plan.cells.length, errors: [], warnings: warningsJson });
+        if (!values.json) out(`ok  ${shown}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})` + (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
+      } else {
+        report.push({ file: shown, ok: false, errors: errors.map(errorJson), warnings: warningsJson });
+        if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
+        failed++;
       }
     }
     if (values.json) out(JSON.stringify(report, null, 2));
@@ -119,20 +116,21 @@ ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
-    const [{ loadSpec, displayPath }, { buildPlan }] = await Promise.all([import('../spec/load.js'), import('../spec/plan.js')]);
+    const [{ displayPath }, { checkSpecOrThrow }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
+    // every schema, reference and grid error at once (src/run/check-spec.ts); plan reads no data
+    const planOf = (file: string, overrides?: ReturnType<typeof overridesFrom>) => checkSpecOrThrow(file, overrides, { planOnly: true });
     if (values.diff) {
       const { diffPlanSpecs, planDiffMarkdown } = await import('../spec/diff.js');
       if (positionals.length !== 2) throw new UsageError('--diff takes two specs: old.yaml new.yaml', 'plan');
       // overrides apply to the new spec: `plan --diff base.yaml base.yaml -S x=1` shows what -S changes
-      const [oldLoaded, newLoaded] = [loadSpec(positionals[0]), loadSpec(positionals[1], overridesFrom(values))];
-      const [oldPlan, newPlan] = [buildPlan(oldLoaded), buildPlan(newLoaded)];
+      const [{ loaded: oldLoaded, plan: oldPlan }, { loaded: newLoaded, plan: newPlan }] = [await planOf(positionals[0]), await planOf(positionals[1], overridesFrom(values))];
       const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
       if (values.json) out(JSON.stringify(diff, null, 2));
       else out(planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
-    const p = buildPlan(loadSpec(positionals[0], overridesFrom(values)));
+    const { plan: p } = await planOf(positionals[0], overridesFrom(values));
     if (values.json) {
       out(JSON.stringify({ name: p.name, specHash: p.specHash, cells: p.cells.map((c) => ({ id: c.id, axes: c.axes })), excluded: p.excluded, axes: p.axes }, null, 2));
     } else out(planTable(p));

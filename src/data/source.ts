@@ -9,7 +9,8 @@
  * table in the panel's shape (units shape: one row per analysis unit, no panel stage).
  */
 import { resolve } from 'node:path';
-import type { ErrorLocation } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { CausewayError, type ErrorLocation } from '../errors.js';
 import type { ValueType } from './table.js';
 import { kuairecSchema, type DataSchema } from './schema.js';
 import type { CausewaySpec, KuaiRecData } from '../spec/types.generated.js';
@@ -46,6 +47,8 @@ interface DataSource<C extends DataConfig = DataConfig> {
   names: string[];
   shape: 'events' | 'units' | 'panel';
   describe(config: C, ctx: SourceContext): Promise<SourceDescription>;
+  /** That the files a source's description does not read exist (the archive of kuairec); throws a located error. */
+  checkFiles?(config: C, ctx: SourceContext): Promise<void>;
   fingerprint(config: C, ctx: SourceContext): Promise<string | null>;
   /** Events shape: LoadedData for the panel (`request` carries the kuairec selection); units shape: the unit table. */
   load(config: C, ctx: SourceContext, request?: DataRequest): Promise<LoadedData | UnitTable>;
@@ -64,6 +67,11 @@ const kuairecSource: DataSource<KuaiRecData> = {
   shape: 'events',
   async describe() {
     return { shape: 'events', schema: kuairecSchema() };
+  },
+  // A data.path that does not exist is reported at its line by validate, before any run starts.
+  async checkFiles(config, ctx) {
+    if (typeof config.path !== 'string' || config.path === '') return;
+    if (!existsSync(resolve(ctx.baseDir, config.path))) throw new CausewayError('DATA_MISSING_ARCHIVE', `data.path ${config.path} does not exist`, ctx.at('/data/path'));
   },
   async fingerprint(config, ctx) {
     return archiveFingerprint(await kuairecPath(config, ctx));

@@ -289,19 +289,68 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
  * causes (a mediator that is not a panel column, say) is reported at that value in the grid.
  */
 export function checkSpecExpressions(loaded: LoadedSpec, plan: Plan, described?: Map<string, SourceDescription>): void {
+  const { errors } = specExpressionProblems(loaded, plan, described);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
+}
+
+/**
+ * Every expression and column error of every distinct cell (not only the first cell's), and a warning
+ * for each covariate glob that matches no panel column (the frame, src/frame/index.ts, would drop it
+ * at run time). `skip` leaves out cells whose data could not be described; `specInvalid` says the spec
+ * failed the schema, so a cell that trips over a value of the wrong type is left to that schema error.
+ */
+export function specExpressionProblems(
+  loaded: LoadedSpec, plan: Plan, described?: Map<string, SourceDescription>,
+  opts: { skip?: (cell: Plan['cells'][number]) => boolean; specInvalid?: boolean } = {},
+): { errors: CausewayError[]; warnings: CausewayError[] } {
+  const errors: CausewayError[] = [];
+  const warnings: CausewayError[] = [];
   const seen = new Set<string>();
+  const relocate = (err: CausewayError, cell: Plan['cells'][number]) => (Object.keys(cell.axes).length === 0 ? err : relocateToAxis(err, cell.axes, plan, loaded.source));
   for (const cell of plan.cells) {
+    if (opts.skip?.(cell)) continue;
     const key = contentHash({ data: cell.spec.data, e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
     if (seen.has(key)) continue;
     seen.add(key);
+    let compiled: CompiledCell;
     try {
-      compileCell(cell.spec, loaded.source, loaded.baseDir, described?.get(dataConfigKey(cell.spec)));
+      compiled = compileCell(cell.spec, loaded.source, loaded.baseDir, described?.get(dataConfigKey(cell.spec)));
     } catch (e) {
-      if (!(e instanceof CausewayError || e instanceof CausewayErrors) || Object.keys(cell.axes).length === 0) throw e;
-      const errors = (e instanceof CausewayErrors ? e.errors : [e]).map((err) => relocateToAxis(err, cell.axes, plan, loaded.source));
-      throw errors.length === 1 ? errors[0] : new CausewayErrors(errors);
+      if (e instanceof CausewayError || e instanceof CausewayErrors) errors.push(...(e instanceof CausewayErrors ? e.errors : [e]).map((err) => relocate(err, cell)));
+      else if (!opts.specInvalid) throw e;
+      continue;
     }
+    for (const w of unmatchedPatternWarnings(cell.spec, loaded.source, compiled.panelPlan.columns)) warnings.push(relocate(w, cell));
   }
+  return { errors: dedupe(errors), warnings: dedupe(warnings) };
+}
+
+function dedupe(errors: CausewayError[]): CausewayError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.format()) && seen.add(e.format()) !== undefined);
+}
+
+/** The frame's glob rule (src/frame/index.ts globToRegExp): `*` any run of characters, `?` one. */
+function globMatcher(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+function unmatchedPatternWarnings(spec: CausewaySpec, source: SourceMap, columns: Map<string, ValueType>): CausewayError[] {
+  const out: CausewayError[] = [];
+  const names = [...columns.keys()];
+  for (const key of ['numeric', 'categorical'] as const) {
+    (spec.covariates?.[key] ?? []).forEach((pattern, i) => {
+      if (!/[*?]/.test(pattern)) return;
+      const re = globMatcher(pattern);
+      if (names.some((c) => re.test(c))) return;
+      const pointer = `/covariates/${key}/${i}`;
+      const pos = locate(source, pointer);
+      out.push(new CausewayError('SPEC_PATTERN_UNMATCHED', `${key} covariate pattern "${pattern}" matches no panel column`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
+    });
+  }
+  return out;
 }
 
 function relocateToAxis(err: CausewayError, axes: Record<string, unknown>, plan: Plan, source: SourceMap): CausewayError {

@@ -8,8 +8,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { CausewayError } from '../errors.js';
-import { loadSpec } from '../spec/load.js';
-import { buildPlan } from '../spec/plan.js';
 import type { SourceMap } from '../spec/source.js';
 import { defaultCacheDir } from './cache.js';
 import { connect, sqlString } from '../data/duckdb/engine.js';
@@ -20,7 +18,8 @@ import { evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import { Rng } from '../rng.js';
-import { checkSourceRows, checkSpecExpressions, compileCell, describeSources, dataConfigKey } from './compile.js';
+import { checkSourceRows, compileCell, dataConfigKey } from './compile.js';
+import { checkSpecOrThrow } from './check-spec.js';
 import { SharedWork, type RunCellContext } from './engine.js';
 import { archivePanel } from './cell.js';
 import { fileSourcePanel } from './source-panel.js';
@@ -40,10 +39,7 @@ export async function exportFrame(specFile: string, opts: FrameExportOptions): P
   const out = resolve(opts.out);
   const format = extname(out).toLowerCase() === '.parquet' ? 'parquet' : extname(out).toLowerCase() === '.csv' ? 'csv' : null;
   if (!format) throw new CausewayError('FRAME_BAD_OUT', `--out must end in .csv or .parquet (got ${opts.out})`, { kind: 'path', path: out });
-  const loaded = loadSpec(specFile);
-  const plan = buildPlan(loaded);
-  const described = await describeSources(loaded, plan);
-  checkSpecExpressions(loaded, plan, described);
+  const { loaded, plan, described } = await checkSpecOrThrow(specFile);
   await checkSourceRows(loaded, plan);
   const cell = opts.cell ? plan.cells.find((c) => c.id === opts.cell || c.id.startsWith(opts.cell!)) : plan.cells.find((c) => plan.specHash.startsWith(c.id)) ?? plan.cells[0];
   if (!cell) {

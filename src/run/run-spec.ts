@@ -9,7 +9,8 @@ import { loadSpec, displayPath, type LoadedSpec } from '../spec/load.js';
 import { overridesAsArgs, type SpecOverrides } from '../spec/overrides.js';
 import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
-import { checkSourceRows, checkSpecExpressions, describeSources } from './compile.js';
+import { checkSourceRows } from './compile.js';
+import { checkSpecOrThrow } from './check-spec.js';
 import { isFileSource } from '../data/source.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
@@ -94,9 +95,8 @@ function pointLatest(runDir: string): void {
 export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const started = Date.now();
-  const loaded = loadSpec(specFile, opts.overrides);
-  const plan = buildPlan(loaded);
-  checkSpecExpressions(loaded, plan, await describeSources(loaded, plan));
+  // every schema, reference, grid, data and expression error at once (src/run/check-spec.ts)
+  const { loaded, plan } = await checkSpecOrThrow(specFile, opts.overrides);
   await checkSourceRows(loaded, plan);
   const runDir = runDirOf(loaded, opts);
   const shard = resolveShard({ shard: opts.shard, shardCount: opts.shardCount });

@@ -57,8 +57,12 @@ export function displayPath(file: string): string {
 
 const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge']);
 
-/** Loads, merges, validates and checks references. Throws CausewayError(s) with locations. */
-export function loadSpec(file: string, overrides?: SpecOverrides): LoadedSpec {
+/**
+ * Loads, merges, validates and checks references. Throws CausewayError(s) with locations; given
+ * `collect`, the schema, reference and template errors are pushed there instead and the spec is
+ * returned as read (possibly invalid), so later checks (src/run/check-spec.ts) still run on it.
+ */
+export function loadSpec(file: string, overrides?: SpecOverrides, collect?: CausewayError[]): LoadedSpec {
   const absolute = resolve(file);
   // The spec's project: its own folder tree, folders named with --project, causeway's bundled specs.
   const { data, source, files } = loadWithExtends(absolute, [], projectRoots(dirname(absolute)));
@@ -69,9 +73,28 @@ export function loadSpec(file: string, overrides?: SpecOverrides): LoadedSpec {
   // Absent optional sections are made explicit so their defaults are filled in the same way
   // whether or not a spec wrote them: the same analysis then always has the same cell id.
   for (const section of ['uncertainty', 'sensitivity', 'covariates', 'report']) if (spec[section] === undefined) spec[section] = {};
-  validateSpecValue(spec, source);
-  checkReferences(spec as unknown as CausewaySpec, source);
-  checkTemplate(spec as unknown as CausewaySpec, source, dirname(absolute));
+  if (!collect) {
+    validateSpecValue(spec, source);
+    checkReferences(spec as unknown as CausewaySpec, source);
+    checkTemplate(spec as unknown as CausewaySpec, source, dirname(absolute));
+  } else {
+    const validate = specValidator();
+    const schemaValid = validate(spec);
+    if (!schemaValid) collect.push(...schemaErrorsToCauseway(validate.errors ?? [], source));
+    for (const check of [
+      () => checkReferences(spec as unknown as CausewaySpec, source),
+      () => checkTemplate(spec as unknown as CausewaySpec, source, dirname(absolute)),
+    ]) {
+      try {
+        check();
+      } catch (e) {
+        if (e instanceof CausewayErrors) collect.push(...e.errors);
+        else if (e instanceof CausewayError) collect.push(e);
+        // A check that trips over a value of the wrong type is answered by that value's schema error.
+        else if (schemaValid) throw e;
+      }
+    }
+  }
   return { spec: spec as unknown as CausewaySpec, source, files, path: absolute, baseDir: dirname(absolute), ...(overrides ? { overrides } : {}) };
 }
 
@@ -80,8 +103,8 @@ export function loadSpec(file: string, overrides?: SpecOverrides): LoadedSpec {
  * validate reports a refused template at its line, before any data is read.
  */
 function checkTemplate(spec: CausewaySpec, source: SourceMap, specDir: string): void {
-  const value = spec.report?.template;
-  if (value === undefined || value === '' || value === 'default') return;
+  const value = isPlainObject(spec.report) ? spec.report.template : undefined;
+  if (typeof value !== 'string' || value === '' || value === 'default') return;
   try {
     readProjectFile(resolve(specDir, value), projectRoots(specDir), MAX_TEMPLATE_BYTES, 'report template');
   } catch (e) {
@@ -295,10 +318,13 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
     const pos = locate(source, pointer);
     errors.push(new CausewayError(code, message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
   };
-  const modelIds = new Set([...Object.keys(spec.models ?? {}), ...BUILTIN_MODELS]);
+  // Written for a spec the schema may have rejected (loadSpec with `collect`): values of the wrong type are skipped.
+  const modelIds = new Set([...Object.keys(isPlainObject(spec.models) ? spec.models : {}), ...BUILTIN_MODELS]);
   const estimatorIds = new Map<string, string>();
-  spec.estimators.forEach((est, index) => {
+  const estimators = Array.isArray(spec.estimators) ? spec.estimators : [];
+  estimators.forEach((est, index) => {
     const base = `/estimators/${index}`;
+    if (!isPlainObject(est) || typeof est.id !== 'string') return;
     if (estimatorIds.has(est.id)) at(`${base}/id`, 'SPEC_DUPLICATE_ID', `estimator id '${est.id}' is used twice`);
     estimatorIds.set(est.id, est.kind);
     const refs = est as Record<string, unknown>;
@@ -310,28 +336,33 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
       }
     }
     // references to other entries (msm weights: the id of an ipw entry) are the kinds' to check (src/run/compile.ts)
-    const variants = refs.variants as Array<{ propensity?: string }> | undefined;
-    variants?.forEach((v, vi) => {
-      if (v.propensity !== undefined && !modelIds.has(v.propensity)) {
+    const variants = Array.isArray(refs.variants) ? (refs.variants as Array<{ propensity?: unknown }>) : [];
+    variants.forEach((v, vi) => {
+      if (isPlainObject(v) && typeof v.propensity === 'string' && !modelIds.has(v.propensity)) {
         at(`${base}/variants/${vi}/propensity`, 'SPEC_UNKNOWN_MODEL', `no model '${v.propensity}' in models`);
       }
     });
   });
-  if (spec.report?.primary !== undefined && !estimatorIds.has(spec.report.primary)) {
+  if (typeof spec.report?.primary === 'string' && !estimatorIds.has(spec.report.primary)) {
     const s = closest(spec.report.primary, [...estimatorIds.keys()]);
     at('/report/primary', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.report.primary}'` + (s ? `; did you mean '${s}'?` : ''));
   }
-  if (spec.heterogeneity?.estimator !== undefined && !estimatorIds.has(spec.heterogeneity.estimator)) {
+  if (isPlainObject(spec.heterogeneity) && typeof spec.heterogeneity.estimator === 'string' && !estimatorIds.has(spec.heterogeneity.estimator)) {
     const s = closest(spec.heterogeneity.estimator, [...estimatorIds.keys()]);
     at('/heterogeneity/estimator', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.heterogeneity.estimator}'` + (s ? `; did you mean '${s}'?` : ''));
   }
+  if (!isPlainObject(spec.data)) return finish(errors);
   if (spec.data.source === 'kuairec' && !spec.data.path) {
     at('/data', 'SPEC_DATA_PATH', "data.source kuairec needs data.path (the archive or the extracted 'KuaiRec 2.0' folder)");
   }
   const sample = 'sample' in spec.data ? spec.data.sample : undefined;
-  if (sample && (sample.remainder ?? 0) >= sample.modulus) {
+  if (isPlainObject(sample) && typeof sample.modulus === 'number' && (typeof sample.remainder === 'number' ? sample.remainder : 0) >= sample.modulus) {
     at('/data/sample/remainder', 'SPEC_SAMPLE', `remainder must be below modulus (${sample.modulus})`);
   }
+  finish(errors);
+}
+
+function finish(errors: CausewayError[]): void {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new CausewayErrors(errors);
 }

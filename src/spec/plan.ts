@@ -79,10 +79,15 @@ class CellHasher {
 
 export function buildPlan(loaded: LoadedSpec): Plan {
   const { spec, source } = loaded;
-  const axes = readAxes(spec, source);
-  validateAxisValues(spec, source, axes);
-  const excludeRules = (spec.sensitivity?.exclude ?? []) as Array<Record<string, unknown>>;
-  checkExcludeRules(excludeRules, axes, source);
+  // Every grid problem is collected before failing, so one bad axis does not hide the others.
+  const errors: CausewayError[] = [];
+  const axes = readAxes(spec, source, errors);
+  validateAxisValues(spec, source, axes, errors);
+  const rawExclude = isPlainObject(spec.sensitivity) ? spec.sensitivity.exclude : undefined;
+  const excludeRules = (Array.isArray(rawExclude) ? rawExclude.filter(isPlainObject) : []) as Array<Record<string, unknown>>;
+  checkExcludeRules(excludeRules, axes, source, errors);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CausewayErrors(errors);
   const cells: Cell[] = [];
   let excluded = 0;
   const seen = new Set<string>();
@@ -138,22 +143,28 @@ export function buildPlan(loaded: LoadedSpec): Plan {
   };
 }
 
-function readAxes(spec: CausewaySpec, source: SourceMap): Axis[] {
+function readAxes(spec: CausewaySpec, source: SourceMap, errors: CausewayError[]): Axis[] {
   const axes: Axis[] = [];
-  const grid = (spec.sensitivity?.grid ?? {}) as Record<string, unknown[]>;
+  // Values of the wrong type (a spec the schema rejected, checked on by src/run/check-spec.ts) are skipped: their schema error says what is wrong.
+  const sensitivity = isPlainObject(spec.sensitivity) ? spec.sensitivity : {};
+  const grid = (isPlainObject(sensitivity.grid) ? sensitivity.grid : {}) as Record<string, unknown[]>;
   for (const [path, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0) continue;
     const base = joinPointer('/sensitivity/grid', path);
     axes.push({ paths: [path], values: [values], pointers: [values.map((_, i) => `${base}/${i}`)] });
   }
-  const zips = (spec.sensitivity?.zip ?? []) as Array<Record<string, unknown[]>>;
+  const zips = (Array.isArray(sensitivity.zip) ? sensitivity.zip : []) as Array<Record<string, unknown[]>>;
   zips.forEach((group, gi) => {
+    if (!isPlainObject(group)) return;
     const entries = Object.entries(group);
+    if (entries.length === 0 || entries.some(([, v]) => !Array.isArray(v) || v.length === 0)) return;
     const lengths = new Set(entries.map(([, v]) => v.length));
     if (lengths.size > 1) {
       const pos = locate(source, `/sensitivity/zip/${gi}`);
-      throw new CausewayError('SPEC_ZIP_LENGTHS', `zip group axes must list the same number of values (${entries.map(([p, v]) => `${p}: ${v.length}`).join(', ')})`, {
+      errors.push(new CausewayError('SPEC_ZIP_LENGTHS', `zip group axes must list the same number of values (${entries.map(([p, v]) => `${p}: ${v.length}`).join(', ')})`, {
         kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: `/sensitivity/zip/${gi}`,
-      });
+      }));
+      return;
     }
     axes.push({
       paths: entries.map(([p]) => p),
@@ -165,17 +176,22 @@ function readAxes(spec: CausewaySpec, source: SourceMap): Axis[] {
   const dup = all.find((p, i) => all.indexOf(p) !== i);
   if (dup) {
     const pos = locate(source, '/sensitivity');
-    throw new CausewayError('SPEC_AXIS_TWICE', `axis '${dup}' appears twice in the grid`, {
+    errors.push(new CausewayError('SPEC_AXIS_TWICE', `axis '${dup}' appears twice in the grid`, {
       kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer: '/sensitivity',
-    });
+    }));
+    // the second of the two is dropped so the values of the first are still checked
+    const firstOnly = axes.filter((a, i) => !a.paths.includes(dup) || axes.findIndex((b) => b.paths.includes(dup)) === i);
+    return firstOnly;
   }
   return axes;
 }
 
 /** Each axis value is applied alone to the base spec and validated, so a bad value is reported at its own line. */
-function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[]): void {
-  const errors: CausewayError[] = [];
+function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[], errors: CausewayError[]): void {
   const validate = specValidator();
+  // When the base spec itself fails the schema (src/run/check-spec.ts checks on), its own errors come
+  // back with every trial: only the errors a value adds are the value's.
+  const baseErrors = new Set(validate(spec) ? [] : schemaErrorsToCauseway(validate.errors ?? [], source).map((e) => e.format()));
   for (const axis of axes) {
     axis.paths.forEach((path, pi) => {
       const keyPointer = axis.pointers[pi][0].replace(/\/\d+$/, '');
@@ -195,6 +211,7 @@ function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[])
           const pointer = axis.pointers[pi][vi];
           const pos = locate(source, pointer);
           for (const err of schemaErrorsToCauseway(validate.errors ?? [], source)) {
+            if (baseErrors.has(err.format())) continue;
             const w = err.where as { pointer?: string };
             errors.push(new CausewayError('SPEC_AXIS_VALUE', `value ${canonicalJson(value)} for '${path}': ${err.message} (at ${w.pointer})`, {
               kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
@@ -204,11 +221,9 @@ function validateAxisValues(spec: CausewaySpec, source: SourceMap, axes: Axis[])
       });
     });
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new CausewayErrors(errors);
 }
 
-function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], source: SourceMap): void {
+function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], source: SourceMap, errors: CausewayError[]): void {
   const known = axes.flatMap((a) => a.paths);
   rules.forEach((rule, ri) => {
     for (const path of Object.keys(rule)) {
@@ -216,9 +231,9 @@ function checkExcludeRules(rules: Array<Record<string, unknown>>, axes: Axis[], 
         const pointer = joinPointer(`/sensitivity/exclude/${ri}`, path);
         const pos = locate(source, pointer, true);
         const s = closest(path, known);
-        throw new CausewayError('SPEC_EXCLUDE_AXIS', `exclude names '${path}', which is not a grid axis` + (s ? `; did you mean '${s}'?` : ''), {
+        errors.push(new CausewayError('SPEC_EXCLUDE_AXIS', `exclude names '${path}', which is not a grid axis` + (s ? `; did you mean '${s}'?` : ''), {
           kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
-        });
+        }));
       }
     }
   });
@@ -235,7 +250,7 @@ function pathProblem(spec: CausewaySpec, path: string): string | null {
   if (path === 'data.path' || path === 'data') return `'${path}' cannot be a grid axis: run the spec once per archive`;
   if (segments[0] === 'estimators') {
     if (segments.length < 2) return "an estimators axis names an estimator: 'estimators.<id>.<option>'";
-    const ids = spec.estimators.map((e) => e.id);
+    const ids = (Array.isArray(spec.estimators) ? spec.estimators : []).map((e) => (isPlainObject(e) ? e.id : undefined)).filter((id): id is string => typeof id === 'string');
     if (!ids.includes(segments[1])) {
       const s = closest(segments[1], ids);
       return `no estimator with id '${segments[1]}'` + (s ? `; did you mean '${s}'?` : ` (ids: ${ids.join(', ')})`);

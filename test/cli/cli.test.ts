@@ -66,10 +66,17 @@ test('validate: broken specs print one located line per error and exit 1', () =>
 });
 
 test('validate accepts every committed spec', () => {
-  const specs = ['demo', 'kuairec'].flatMap((d) => ['discovery-mediation', 'discovery-mediation-robustness', 'long-term-effects'].map((n) => `specs/${d}/${n}.yaml`));
-  const r = causeway(['validate', ...specs]);
+  const names = ['discovery-mediation', 'discovery-mediation-robustness', 'long-term-effects'];
+  const r = causeway(['validate', ...names.map((n) => `specs/demo/${n}.yaml`)]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim().split('\n').length, 6);
+  assert.equal(r.stdout.trim().split('\n').length, 3);
+  // The KuaiRec specs name the real archive, which is not part of the repository: validate checks that
+  // data.path exists, so here it is pointed at a stand-in file (only its existence is checked).
+  const d = scratchDir('causeway-cli-archive-');
+  writeFileSync(join(d, '18164998.zip'), '');
+  const k = causeway(['validate', ...names.map((n) => `specs/kuairec/${n}.yaml`), '-S', `data.path=${join(d, '18164998.zip')}`]);
+  assert.equal(k.code, 0, k.stderr);
+  assert.equal(k.stdout.trim().split('\n').length, 3);
 });
 
 test('plan --json and plan --diff', () => {

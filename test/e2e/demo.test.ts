@@ -172,11 +172,14 @@ test('a spec for the real archive runs unchanged on an archive in the real layou
   assert.equal(results.cells[0].status, 'ok');
 });
 
-test('a bad archive path fails the cell with a clear reason and exit 1', () => {
+test('a bad archive path stops the run at its spec line with a clear reason and exit 1', () => {
   const spec = join(work, 'missing-archive.yaml');
   writeFileSync(spec, `extends: ${join(root, 'specs', 'demo', 'discovery-mediation.yaml')}\nname: missing\ndata: { source: kuairec, path: ./nowhere/18164998.zip }\n`);
   const r = causeway(['run', spec, '--out', join(work, 'run-missing')]);
   assert.equal(r.code, 1);
   assert.match(r.stdout + r.stderr, /nowhere\/18164998\.zip.*(does not exist|not found)/);
+  // checked before the run starts (src/run/check-spec.ts): at the spec's data.path line, no run folder
+  assert.match(r.stderr, /missing-archive\.yaml:3:\d+ {2}\/data\/path /);
+  assert.equal(existsSync(join(work, 'run-missing')), false);
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+/);
 });

@@ -1,0 +1,136 @@
+// One-pass validation (src/run/check-spec.ts): every schema, reference, grid and expression error of a
+// spec in one run, sorted by place; warnings for covariate globs that match no panel column; a data.path
+// that does not exist is an error at its line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scratchDir } from '../scratch.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
+
+function causeway(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function noStackTrace(text: string): void {
+  assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'a stack trace reached the user');
+  assert.doesNotMatch(text, /TypeError|ReferenceError|this is a bug in causeway/);
+}
+
+/** One mistake each: the YAML lines that make it, and the pointer its error names. */
+const MISTAKES: Array<{ stage: string; yaml: string; pointer: string }> = [
+  { stage: 'schema', yaml: 'seed: many', pointer: '/seed' },
+  { stage: 'schema', yaml: 'uncertainty: { bootstrap: { repz: 10 } }', pointer: '/uncertainty/bootstrap/repz' },
+  { stage: 'reference', yaml: 'heterogeneity: { estimator: aipww }', pointer: '/heterogeneity/estimator' },
+  { stage: 'reference', yaml: 'report: { primary: naiv }', pointer: '/report/primary' },
+  { stage: 'expression', yaml: 'population: active_day and not missing(future_7day_interactons)', pointer: '/population' },
+  { stage: 'grid', yaml: 'sensitivity: { grid: { estimators.ipww.clip: [[0.01, 0.99]] } }', pointer: '/sensitivity/grid/estimators.ipww.clip' },
+  { stage: 'grid', yaml: 'sensitivity: { grid: { treatment.threshold.value: [0.4, 0.5] }, exclude: [{ mediatr: x }] }', pointer: '/sensitivity/exclude/0/mediatr' },
+];
+const ALL_SEVEN = [
+  ...MISTAKES.slice(0, 5).map((m) => m.yaml),
+  'sensitivity: { grid: { estimators.ipww.clip: [[0.01, 0.99]], treatment.threshold.value: [0.4, 0.5] }, exclude: [{ mediatr: x }] }',
+];
+
+const specText = (lines: string[]) => [`extends: ${demo}`, 'name: onepass', ...lines, ''].join('\n');
+
+test('seven mistakes across schema, references, grid and expressions are reported in one validate run, sorted by line', () => {
+  const d = scratchDir('causeway-onepass-');
+  writeFileSync(join(d, 'seven.yaml'), specText(ALL_SEVEN));
+  for (const command of [['validate', 'seven.yaml'], ['run', 'seven.yaml', '--out', join(d, 'out')]]) {
+    const r = causeway(command, d);
+    assert.equal(r.code, 1, r.stderr);
+    noStackTrace(r.stderr);
+    // run closes with a count line ("7 errors"); the located lines are the errors
+    const lines = r.stderr.trim().split('\n').filter((l) => command[0] === 'validate' || l.startsWith('seven.yaml:'));
+    assert.equal(lines.length, 7, `${command[0]}:\n${r.stderr}`);
+    for (const m of MISTAKES) assert.ok(lines.some((l) => l.startsWith('seven.yaml:') && l.includes(`  ${m.pointer}  `)), `${m.stage} ${m.pointer} missing:\n${r.stderr}`);
+    const places = lines.map((l) => l.split('  ')[0].split(':').slice(1).map(Number));
+    const sorted = [...places].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    assert.deepEqual(places, sorted);
+  }
+  // plan reads no data: all but the expression error, in one run
+  const p = causeway(['plan', 'seven.yaml'], d);
+  assert.equal(p.code, 1, p.stderr);
+  const planLines = p.stderr.trim().split('\n').filter((l) => l.startsWith('seven.yaml:'));
+  assert.deepEqual(planLines.map((l) => l.split('  ')[1]), MISTAKES.filter((m) => m.stage !== 'expression').map((m) => m.pointer).sort((a, b) => ALL_ORDER.indexOf(a) - ALL_ORDER.indexOf(b)));
+});
+
+/** The pointers in the order their lines appear in seven.yaml. */
+const ALL_ORDER = ['/seed', '/uncertainty/bootstrap/repz', '/heterogeneity/estimator', '/report/primary', '/population', '/sensitivity/grid/estimators.ipww.clip', '/sensitivity/exclude/0/mediatr'];
+
+test('a spec with one mistake reports exactly that one', () => {
+  const d = scratchDir('causeway-onepass-one-');
+  MISTAKES.forEach((m, i) => {
+    writeFileSync(join(d, `one-${i}.yaml`), specText([m.yaml]));
+    const r = causeway(['validate', `one-${i}.yaml`], d);
+    assert.equal(r.code, 1, r.stderr);
+    noStackTrace(r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `${m.stage} ${m.pointer}:\n${r.stderr}`);
+    assert.ok(lines[0].includes(`  ${m.pointer}  `), r.stderr);
+  });
+});
+
+test('sections of the wrong type give their schema errors, never an internal error, and no consequences', () => {
+  const d = scratchDir('causeway-onepass-types-');
+  const cases: Array<[string[], string[]]> = [
+    [['estimators: 5'], ['/estimators']],
+    [['models: 4', 'population: 5', 'history: 3'], ['/models', '/population', '/history']],
+    [['estimators: [3, { id: a, kind: nope }]', 'days: 3', 'events: []'], ['/estimators/0', '/estimators/1/kind', '/days', '/events']],
+    [['sensitivity: { grid: 5, zip: 3, exclude: 4 }', 'covariates: { numeric: 5 }'], ['/sensitivity/grid', '/sensitivity/zip', '/sensitivity/exclude', '/covariates/numeric']],
+    [['data: 7', 'treatment: 3', 'outcomes: { primary: 3 }'], ['/data', '/treatment', '/outcomes/primary']],
+    // the base spec's errors are not repeated for each grid value; the value's own error is reported
+    [['seed: many', 'sensitivity: { grid: { mediator: [3, high_satisfaction_share] } }'], ['/seed', '/sensitivity/grid/mediator/0']],
+  ];
+  cases.forEach(([lines, pointers], i) => {
+    writeFileSync(join(d, `types-${i}.yaml`), specText(lines));
+    const r = causeway(['validate', `types-${i}.yaml`], d);
+    assert.equal(r.code, 1, r.stderr);
+    noStackTrace(r.stderr);
+    const got = r.stderr.trim().split('\n').map((l) => l.split('  ')[1]);
+    assert.deepEqual(got, pointers, r.stderr);
+  });
+});
+
+test('a covariate glob that matches no panel column is a warning: exit 0, located, in --json too', () => {
+  const d = scratchDir('causeway-onepass-glob-');
+  writeFileSync(join(d, 'glob.yaml'), specText(['covariates: { numeric: ["lag_9_*", "prior_3day_*"], categorical: ["user_active_degre?"] }']));
+  const r = causeway(['validate', 'glob.yaml'], d);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, 'glob.yaml:3:26  warning: /covariates/numeric/0  numeric covariate pattern "lag_9_*" matches no panel column\n');
+  assert.match(r.stdout, /^ok {2}glob\.yaml {2}\(1 cell\), 1 warning\n$/);
+  const j = causeway(['validate', 'glob.yaml', '--json'], d);
+  assert.equal(j.code, 0, j.stderr);
+  const [entry] = JSON.parse(j.stdout) as Array<{ ok: boolean; warnings: Array<{ code: string; where: { line: number; col: number; pointer: string } }> }>;
+  assert.equal(entry.ok, true);
+  assert.deepEqual(entry.warnings.map((w) => [w.code, w.where.line, w.where.col, w.where.pointer]), [['SPEC_PATTERN_UNMATCHED', 3, 26, '/covariates/numeric/0']]);
+  // warnings travel with errors in --json
+  writeFileSync(join(d, 'both.yaml'), specText(['seed: many', 'covariates: { numeric: ["lag_9_*"] }']));
+  const b = causeway(['validate', 'both.yaml', '--json'], d);
+  assert.equal(b.code, 1, b.stderr);
+  const [both] = JSON.parse(b.stdout) as Array<{ ok: boolean; errors: unknown[]; warnings: unknown[] }>;
+  assert.deepEqual([both.ok, both.errors.length, both.warnings.length], [false, 1, 1]);
+  // the committed demo spec's globs all match
+  const demoRun = causeway(['validate', demo, '--json'], d);
+  assert.deepEqual((JSON.parse(demoRun.stdout) as Array<{ warnings: unknown[] }>)[0].warnings, []);
+});
+
+test('a kuairec or synthetic data.path that does not exist is an error at its line', () => {
+  const d = scratchDir('causeway-onepass-path-');
+  for (const source of ['kuairec', 'synthetic']) {
+    writeFileSync(join(d, `${source}.yaml`), specText([`data: { source: ${source}, path: ./nowhere.zip }`]));
+    const r = causeway(['validate', `${source}.yaml`], d);
+    assert.equal(r.code, 1, r.stderr);
+    noStackTrace(r.stderr);
+    assert.match(r.stderr, new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path \\./nowhere\\.zip does not exist .*\\n$`));
+  }
+  writeFileSync(join(d, 'nowhere.zip'), '');
+  assert.equal(causeway(['validate', 'kuairec.yaml'], d).code, 0);
+});
