@@ -46,6 +46,7 @@ export const ERRORS = {
   SPEC_OUTSIDE_PROJECT: { message: 'A spec file lies outside the folders causeway reads specs from.', help: 'name its folder with --project DIR' },
   SPEC_GRID_TOO_LARGE: { message: 'The grid\'s product of axis sizes passes the most cells causeway expands (docs/limits.md).', help: 'split the grid, use zip: to pair axes, or exclude: combinations' },
   SPEC_OVERRIDE: { message: 'A -S or --sweep option is not path=value, names no spec path, or its value is not YAML.', help: 'write -S treatment.threshold.value=0.6 or --sweep mediator=a,b (values are YAML)' },
+  SPEC_IGNORED_OPTION: { message: 'An estimator option has no effect in the form the entry runs in (its kind declares which), so it is refused rather than silently ignored.', help: 'remove the option, or choose the form that honours it' },
   SPEC_PANEL_SECTION: { message: 'A ready panel (data.source: panel) has a section only event sources have.', help: 'remove the section: the panel\'s columns are its day measures (derive more in a query)' },
   SPEC_TABLE_SECTION: { message: 'A unit table (data.source: table) has a section only panels have.', help: 'remove the section and name the table\'s columns directly' },
   SPEC_SCHEMA: { message: 'A value does not match the spec schema (unknown key, wrong type, value out of range).', help: 'the spec reference in README.md lists every key with its type and default' },

@@ -23,6 +23,7 @@ import type { KuaiRecData } from '../spec/types.generated.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
 import { kindInfo } from '../estimate/kinds/index.js';
+import { ignoredOptions } from '../estimate/runner.js';
 import { resolve } from 'node:path';
 import type { AnalysisSettings, CellHeterogeneity } from '../analysis/index.js';
 import type { SensitivitySettings } from '../sensitivity/cell.js';
@@ -195,7 +196,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   checkCovariates(covariates.numeric, 'numeric');
   checkCovariates(covariates.categorical, 'categorical');
   for (const [col, by] of Object.entries(spec.heterogeneity?.by ?? {})) requireColumn(col, joinPointer('/heterogeneity/by', col), 'heterogeneity column');
-  errors.push(...estimatorReferenceErrors(spec.estimators as unknown as EstimatorSpec[], source));
+  errors.push(...estimatorReferenceErrors(spec.estimators as unknown as EstimatorSpec[], source, (spec.models ?? {}) as Record<string, ModelSpec>));
 
   let population: CompiledRowExpression | null = null;
   if (spec.population) {
@@ -376,10 +377,18 @@ export function resolveEstimators(estimators: EstimatorSpec[]): EstimatorSpec[] 
   return estimators.map((est) => kindInfo(est.kind).resolve?.(est, estimators) ?? est);
 }
 
-/** References among estimator entries that only their kinds can check; located errors. */
-function estimatorReferenceErrors(estimators: EstimatorSpec[], source: SourceMap): CausewayError[] {
+/**
+ * References among estimator entries that only their kinds can check, and options the form an entry runs
+ * in would ignore (a cross-fitted mediation's weights or cde_at); located errors.
+ */
+function estimatorReferenceErrors(estimators: EstimatorSpec[], source: SourceMap, models: Record<string, ModelSpec>): CausewayError[] {
   const errors: CausewayError[] = [];
   estimators.forEach((est, index) => {
+    for (const { option, why } of ignoredOptions(est, models)) {
+      const pointer = `/estimators/${index}/${option}`;
+      const pos = locate(source, pointer);
+      errors.push(new CausewayError('SPEC_IGNORED_OPTION', `${option} has no effect here: ${why} (a gbm model or crossfit: makes '${est.id}' cross-fitted)`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }, `remove ${option}, or use linear models without crossfit`));
+    }
     for (const p of kindInfo(est.kind).checkReferences?.(est, estimators) ?? []) {
       const pointer = `/estimators/${index}/${p.option}`;
       const pos = locate(source, pointer);

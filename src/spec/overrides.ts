@@ -64,8 +64,20 @@ export function splitSweepValues(text: string): Array<{ text: string; offset: nu
   return out;
 }
 
-function pointerOf(path: string): string {
-  return path.split('.').reduce((p, seg) => joinPointer(p, seg), '');
+/** The JSON pointer of a dot path in a spec value: list entries named by id become their index. */
+function pointerOf(spec: unknown, path: string): string {
+  let node: unknown = spec;
+  let pointer = '';
+  for (const seg of path.split('.')) {
+    let key = seg;
+    if (Array.isArray(node)) {
+      const byId = node.findIndex((item) => isPlainObject(item) && item.id === seg);
+      if (byId >= 0) key = String(byId);
+    }
+    pointer = joinPointer(pointer, key);
+    node = Array.isArray(node) ? node[Number(key)] : isPlainObject(node) ? node[key] : undefined;
+  }
+  return pointer;
 }
 
 /**
@@ -82,8 +94,9 @@ export function applyOverrides(spec: Record<string, unknown>, source: SourceMap,
       throw fail('-S', text, 1, `cannot set '${path}': a key on the way is not a mapping, or the list has no entry '${path.split('.').pop()}'`);
     }
     const where = { file: '-S', line: 1, col: valueCol };
-    source.values.set(pointerOf(path), where);
-    source.keys.set(pointerOf(path), { file: '-S', line: 1, col: 1 });
+    const pointer = pointerOf(spec, path);
+    source.values.set(pointer, where);
+    source.keys.set(pointer, { file: '-S', line: 1, col: 1 });
   }
   for (const text of overrides.sweep ?? []) {
     const { path, value, valueCol } = split('--sweep', text);

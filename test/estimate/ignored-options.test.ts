@@ -1,0 +1,34 @@
+// An option the form an estimator runs in does not honour is refused at its line:col, never silently
+// ignored: a cross-fitted mediation (crossfit: or a gbm model) has no weights and no controlled direct
+// effects, while the linear form honours both.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratchDir } from '../scratch.js';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
+const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
+const validate = (...set: string[]) => spawnSync(process.execPath, [bin, 'validate', demo, ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
+
+test('cde_at on a cross-fitted mediation is an error at the cde_at line', () => {
+  const r = validate('estimators.mediation_linear.crossfit={ folds: 3 }');
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /discovery-mediation\.yaml:\d+:\d+ +\/estimators\/\d+\/cde_at +cde_at has no effect here: the cross-fitted mediation reports TE, NDE and NIE/);
+});
+
+test('weights: ipw on a cross-fitted mediation is an error; on the linear form it is honoured', () => {
+  // a variant whose mediation has no cde_at, so only weights is in question
+  const dir = scratchDir('ignored-options');
+  const variant = join(dir, 'variant.yaml');
+  writeFileSync(variant, `extends: ${demo}\nheterogeneity: null\nestimators:\n  - { id: med, kind: mediation, mediator_model: linear, outcome_model: linear }\n`);
+  const run = (...set: string[]) => spawnSync(process.execPath, [bin, 'validate', variant, ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
+  const crossfitted = run('estimators.med.crossfit={ folds: 3 }', 'estimators.med.weights=ipw');
+  assert.equal(crossfitted.status, 1);
+  assert.match(crossfitted.stderr, /^-S:1:\d+ +\/estimators\/0\/weights +weights has no effect here: the cross-fitted mediation fits its nuisance models unweighted/m);
+  assert.equal(run('estimators.med.weights=ipw').status, 0, 'the linear form honours weights');
+  assert.equal(run('estimators.med.crossfit={ folds: 3 }').status, 0, 'the default weights: none is no request at all');
+});
