@@ -5,19 +5,17 @@
  */
 import { influenceSummary, overlapSummary } from '../diagnostics.js';
 import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
-import { groupKFold, makeLearner, resolveModel, takeRows } from '../learners.js';
+import { groupKFold, makeLearner, takeRows } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
 import { aipwCrossfit } from '../ml/ate.js';
-import { roleLearner } from '../ml/common.js';
 import { learnerRng } from '../weights.js';
 import { ATE } from './estimands.js';
 import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip,
-} from './options.js';
+  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
@@ -77,11 +75,8 @@ export const aipw: EstimatorKind = {
   },
   crossfit: {
     run(frame, id, opts, ctx) {
-      const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
-        roleLearner(resolveModel(ref, ctx.models, fallback), ctx, id, role, task);
-      const bootstrap = ctx.bootstrap && ctx.bootstrap.reps > 0
-        ? { reps: ctx.bootstrap.reps, level: ctx.bootstrap.level, seed: ctx.seed, cellId: ctx.cellId }
-        : null;
+      const learner = crossfitLearner(ctx, id);
+      const bootstrap = scoreBootstrap(ctx);
       const folds = crossfitFormFolds(opts);
       return aipwCrossfit(frame, {
         id, folds, clip: symmetricClip(opts), bootstrap,

@@ -10,18 +10,16 @@ import { gramFit, gramPredict } from '../bootstrap.js';
 import { designReadiness, residualMediatorOutcome } from '../diagnostics.js';
 import type { Env } from '../env.js';
 import { constant, mean, nameA, nameM, ones, regressionMetrics, requireArms, requireMediator, withFront } from '../frame-helpers.js';
-import { columnsOf, groupKFold, makeLearner, resolveModel, takeRows } from '../learners.js';
+import { columnsOf, groupKFold, makeLearner, takeRows } from '../learners.js';
 import { quantile } from '../linalg.js';
 import { aliasWarning, linearGram } from '../linear-fits.js';
 import { mediationCrossfit } from '../ml/mediation.js';
-import { roleLearner } from '../ml/common.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '../types.js';
 import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
 import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
 import {
   BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
-  mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip,
-} from './options.js';
+  mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 const natural = (key: string, text: (n: Names) => ReturnType<NonNullable<EstimandDeclaration['text']>>): EstimandDeclaration[] => [
   { key, text },
@@ -271,11 +269,8 @@ export const mediation: EstimatorKind = {
     },
     run(frame, id, allOpts, ctx) {
       const { method: _m, cde_at: _c, ...opts } = allOpts;
-      const learner = (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
-        roleLearner(resolveModel(ref, ctx.models, fallback), ctx, id, role, task);
-      const bootstrap = ctx.bootstrap && ctx.bootstrap.reps > 0
-        ? { reps: ctx.bootstrap.reps, level: ctx.bootstrap.level, seed: ctx.seed, cellId: ctx.cellId }
-        : null;
+      const learner = crossfitLearner(ctx, id);
+      const bootstrap = scoreBootstrap(ctx);
       const folds = crossfitFormFolds(opts);
       // the plug-in only: method debiased | both runs ./mediation_debiased.ts through `delegate`
       return mediationCrossfit(frame, {

@@ -6,6 +6,7 @@
 import { CausewayError } from '../../errors.js';
 import type { Env } from '../env.js';
 import { foldsByUser, resolveModel } from '../learners.js';
+import { roleLearner } from '../ml/common.js';
 import type { AnalysisFrame, CrossfitFolds, EstimatorContext, ModelSpec } from '../types.js';
 import type { OptionSchema, Opts } from './kind.js';
 
@@ -153,3 +154,14 @@ export function modelFor(opts: Opts, key: string, ctx: EstimatorContext, fallbac
 export const isLinear = (m: ModelSpec) => m.kind === 'linear' || m.kind === 'ridge';
 export const ridgeOf = (m: ModelSpec) =>
   typeof m.alpha === 'number' ? m.alpha : typeof m.ridge === 'number' ? m.ridge : m.kind === 'ridge' ? 1 : 0;
+
+/** A cross-fitted form's learner for one nuisance role: the model an option names, else the fallback kind. */
+export function crossfitLearner(ctx: EstimatorContext, id: string) {
+  return (ref: unknown, fallback: string, role: string, task: 'regression' | 'classification') =>
+    roleLearner(resolveModel(ref, ctx.models, fallback), ctx, id, role, task);
+}
+
+/** The score bootstrap a cross-fitted form runs (null without replicates). */
+export function scoreBootstrap(ctx: EstimatorContext): { reps: number; level: number; seed: EstimatorContext['seed']; cellId: string } | null {
+  return ctx.bootstrap && ctx.bootstrap.reps > 0 ? { reps: ctx.bootstrap.reps, level: ctx.bootstrap.level, seed: ctx.seed, cellId: ctx.cellId } : null;
+}
