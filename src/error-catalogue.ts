@@ -180,6 +180,12 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export const WARNINGS = {
   // frame/
+  DESIGN_SEPARATION: {
+    message: 'Most rows lie outside the propensity range both arms reach: the covariates (nearly) determine the treatment (src/analysis/propensity.ts).',
+    help: 'remove covariates that define or follow from the treatment (its own measure, for instance); otherwise read the estimates as extrapolation',
+    pattern: /^treatment nearly separated by the covariates: [\d.]+% of rows lie outside the arms' common propensity range; adjusted estimates extrapolate$/,
+    examples: ["treatment nearly separated by the covariates: 87.5% of rows lie outside the arms' common propensity range; adjusted estimates extrapolate"],
+  },
   FRAME_FEW_ARM_CLUSTERS: {
     message: 'One arm of the treatment rests on fewer users than a clustered interval needs (src/frame/design.ts).',
     help: 'read that arm\'s intervals with care, or widen the sample or population',

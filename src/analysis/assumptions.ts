@@ -6,6 +6,7 @@ import { headlineEstimator } from './primary.js';
 
 export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagnostics: Record<string, unknown>, sensitivity: CellResult['sensitivity'], primaryEstimator?: string): AssumptionCheck[] {
   const overlap = diagnostics.overlap as Record<string, number | null> | undefined;
+  const support = (diagnostics.overlap as { support?: { outside: number; separated: boolean } } | undefined)?.support;
   const extremes = overlap ? (overlap.share_below_0_05 ?? overlap.shareBelow005 ?? 0)! + (overlap.share_above_0_95 ?? overlap.shareAbove095 ?? 0)! : null;
   // the E-value of the estimator the report calls primary, never just the first row (the unadjusted one)
   const head = headlineEstimator(results, primaryEstimator);
@@ -24,8 +25,10 @@ export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[]
       assumption: 'Positivity (overlap)',
       status: overlap ? 'checked' : 'not_testable',
       diagnostic: 'share of rows with propensity outside [0.05, 0.95]',
-      value: extremes === null ? 'not computed' : `${(extremes * 100).toFixed(1)}%`,
-      risk: extremes !== null && extremes > 0.1 ? 'high: weights will be extreme' : 'low',
+      value: extremes === null ? 'not computed' : `${(extremes * 100).toFixed(1)}%` + (support ? `; ${(support.outside * 100).toFixed(1)}% of rows outside the arms' common propensity range` : ''),
+      risk: support?.separated
+        ? 'high: the treatment is (nearly) determined by the covariates; estimates extrapolate'
+        : extremes !== null && extremes > 0.1 ? 'high: weights will be extreme' : 'low',
     },
     {
       assumption: 'No unmeasured treatment–outcome confounding',

@@ -116,7 +116,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     estimators,
     diagnostics,
     sensitivity,
-    warnings: [...new Set([...frame.warnings, ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
+    warnings: [...new Set([...frame.warnings, ...separationWarning(diagnostics), ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
     ...(crossfitFolds.length ? { crossfitFolds } : {}),
   };
 }
@@ -126,4 +126,11 @@ function entryWithoutFolds(result: EstimatorResult, extra: { outcome?: string; l
   const { folds, ...entry } = result;
   if (folds) sink.push({ estimator: result.id, ...(extra.outcome ? { outcome: extra.outcome } : {}), ...folds });
   return { ...entry, ...extra };
+}
+
+/** A cell whose arms barely share a propensity range says so: every adjusted estimate then extrapolates. */
+function separationWarning(diagnostics: Record<string, unknown>): string[] {
+  const support = (diagnostics.overlap as { support?: { outside: number; separated: boolean } } | undefined)?.support;
+  if (!support?.separated) return [];
+  return [`treatment nearly separated by the covariates: ${(support.outside * 100).toFixed(1)}% of rows lie outside the arms' common propensity range; adjusted estimates extrapolate`];
 }

@@ -15,14 +15,42 @@ export function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorCo
   const learner = makeLearner(resolveModel('logistic', models, 'logistic'), new Rng(ctx.seed, ctx.cellId, 'cell-propensity'));
   const p = learner.fit(frame.X, frame.A).predict(frame.X);
   const histogram = propensityHistogram(p, frame.A, 20);
+  const support = commonSupport(p, frame.A);
   const withOverlap = results.find((r) => r.status === 'ok' && r.diagnostics.overlap);
   if (withOverlap) {
-    const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram }, overlapFrom: withOverlap.id };
+    const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram, support }, overlapFrom: withOverlap.id };
     if (withOverlap.diagnostics.balance) out.balance = withOverlap.diagnostics.balance;
     if (withOverlap.diagnostics.weights) out.weights = withOverlap.diagnostics.weights;
     return out;
   }
-  return { overlap: { ...overlapSummary(p, frame.A), histogram }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+  return { overlap: { ...overlapSummary(p, frame.A), histogram, support }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+}
+
+/** Share of rows outside the arms' common propensity range past which the cell warns of (near) separation. */
+export const SEPARATION_SHARE = 0.5;
+
+/**
+ * Common support of the diagnostic propensity: the range both arms reach. Rows outside it have no
+ * comparable rows in the other arm; when most rows are outside (the treatment is nearly determined by the
+ * covariates, e.g. its own measure among them) weighting and outcome models only extrapolate.
+ */
+export function commonSupport(p: Float64Array, A: Float64Array): { low: number; high: number; outside: number; separated: boolean } {
+  let minT = Infinity, maxT = -Infinity, minC = Infinity, maxC = -Infinity;
+  for (let i = 0; i < p.length; i++) {
+    if (!Number.isFinite(p[i])) continue;
+    if (A[i] === 1) { minT = Math.min(minT, p[i]); maxT = Math.max(maxT, p[i]); }
+    else { minC = Math.min(minC, p[i]); maxC = Math.max(maxC, p[i]); }
+  }
+  const low = Math.max(minT, minC);
+  const high = Math.min(maxT, maxC);
+  let out = 0, n = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (!Number.isFinite(p[i])) continue;
+    n++;
+    if (p[i] < low || p[i] > high) out++;
+  }
+  const outside = n ? out / n : 0;
+  return { low, high, outside, separated: !(high > low) || outside > SEPARATION_SHARE };
 }
 
 function propensityHistogram(p: Float64Array, A: Float64Array, bins: number): { edges: number[]; treated: number[]; control: number[] } {
