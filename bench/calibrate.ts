@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesize } from '../src/data/simulate.js';
+import { synthesize } from '../src/data/kuairec/index.js';
 import type { CellResult } from '../src/results/index.js';
 import { executePlan } from '../src/run/engine.js';
 import { loadSpec } from '../src/spec/load.js';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg, cpus } from 'node:os';
 import { loadData } from '../src/data/index.js';
-import { synthesize, SIM_VERSION, type SynthOptions } from '../src/data/simulate.js';
+import { synthesize, SIM_VERSION, type SynthOptions } from '../src/data/kuairec/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ → project root
 const SELF = fileURLToPath(import.meta.url);

@@ -6,6 +6,7 @@
  *   npm run bench -- panel [--users N] [--videos N] [--days N] [--per-day N] [--reps N]
  */
 import { Rng } from '../src/rng.js';
+import { withKuaiRecLayout } from '../src/data/kuairec/index.js';
 import { buildPanel, type LoadedData, type NamedExpression, type PanelDefinition } from '../src/panel/index.js';
 
 function option(args: string[], name: string, fallback: number): number {
@@ -81,7 +82,7 @@ export function syntheticData(users: number, videos: number, days: number, perDa
     registerDays[u] = rng.nextInt(2000);
     degreeCodes[u] = rng.nextInt(3);
   }
-  return {
+  return withKuaiRecLayout({
     events: {
       length: total,
       numeric: { user_id: userId, video_id: videoId, play_duration: playDuration, video_duration: videoDuration, timestamp, date, watch_ratio: watchRatio },
@@ -96,7 +97,7 @@ export function syntheticData(users: number, videos: number, days: number, perDa
     itemDaily: { length: dailyRows, numeric: { video_id: dailyVideo, date: dailyDate, show_cnt: showCnt, play_cnt: playCnt }, categorical: {} },
     coverage: { users, events: total, firstDate: date[0], lastDate: date[total - 1], sampledUsers: users },
     fingerprint: 'synthetic-bench',
-  };
+  });
 }
 
 const origin = { file: 'bench', line: 1, col: 1 };

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { synthesize } from '../src/data/simulate.js';
+import { synthesize } from '../src/data/kuairec/index.js';
 import { loadData, type LoadedData } from '../src/data/index.js';
 import { exportAsEvents } from '../src/data/duckdb/export.js';
 import { loadEvents } from '../src/data/duckdb/events.js';

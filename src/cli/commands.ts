@@ -221,7 +221,7 @@ Options:
       big: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, 'synth');
-    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/simulate.js'), import('../spec/load.js')]);
+    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/kuairec/simulate/index.js'), import('../spec/load.js')]);
     const result = await synthesize({
       out: resolve((values.out as string | undefined) ?? 'data/synthetic/18164998.zip'),
       users: intOption(values.users, 'users', 'synth', 1, 100_000) ?? 1411,

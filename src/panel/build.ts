@@ -3,7 +3,8 @@
  *
  * Stages (all column-wise, no row objects):
  *   1. index     user index and calendar-day index per event; panel row = user * days + day
- *   2. items     per-video table: item.avg_<c> (mean over item_daily_features rows), item.first_category
+ *   2. items     per-item table: item.avg_<c> (mean over the item's rows of the per-item daily table), item.<c>
+ *                of the source's items table
  *   3. events    event fields in dependency order, computed when first needed and released after
  *                their last use (an event column at small-matrix scale is 38 MB)
  *   4. days      day measures in dependency order over the dense panel; every measure is 0 on
@@ -21,7 +22,7 @@ import { evaluateNode, toArray, withAggregateArgument, type EvaluationEnvironmen
 import { checkPanelDefinition, type PanelDefinition, type PanelPlan } from './definition.js';
 import { computeHistory } from './history.js';
 import { ArrayPool } from './pool.js';
-import { schemaOfData } from './schema.js';
+import { schemaOfData } from '../data/schema.js';
 import type { LoadedData, Panel } from './types.js';
 
 export { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
@@ -152,12 +153,12 @@ function indexEvents(data: LoadedData): EventIndex {
 
 interface ItemTable {
   length: number;
-  /** Per event in [start, end): item index, -1 when video_id is missing (made per chunk, not kept for all events). */
+  /** Per event in [start, end): item index, -1 when the item key is missing (made per chunk, not kept for all events). */
   eventItemsOf(start: number, end: number, pool: ArrayPool): Int32Array;
   columns: Map<string, Float64Array>;
 }
 
-/** Dense codes for video ids: a direct lookup array when ids are small non-negative integers. */
+/** Dense codes for item (or other) ids: a direct lookup array when ids are small non-negative integers. */
 function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes: Int32Array; count: number; decode: (value: number) => number } {
   let max = -1;
   let small = true;
@@ -220,72 +221,58 @@ function averageByItem(source: Float64Array, itemOf: Int32Array, count: number):
 }
 
 function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
-  const videoColumn = data.events.numeric.video_id;
+  const key = data.itemKey;
+  const itemColumn = key === undefined ? undefined : data.events.numeric[key];
   const needed = new Set<string>();
   for (const d of [...plan.events, ...plan.days]) for (const c of d.checked.refs.item) needed.add(c);
-  if (!videoColumn) {
-    if (needed.size > 0) requireColumn(data.events, 'video_id', 'events');
+  if (!itemColumn) {
+    if (needed.size > 0) {
+      if (key === undefined) throw new CausewayError('PANEL_MISSING_COLUMN', 'item.* columns need an item key, and the data have none', { kind: 'data', member: 'events' });
+      requireColumn(data.events, key, 'events');
+    }
     return { length: 0, eventItemsOf: (start, end, pool) => pool.int32(end - start).fill(-1), columns: new Map() };
   }
-  const { count, decode } = codeIds(videoColumn, undefined, false);
+  const { count, decode } = codeIds(itemColumn, undefined, false);
   const eventItemsOf = (start: number, end: number, pool: ArrayPool): Int32Array => {
     const out = pool.int32(end - start); // every element is written below
-    for (let i = start; i < end; i++) out[i - start] = decode(videoColumn[i]);
+    for (let i = start; i < end; i++) out[i - start] = decode(itemColumn[i]);
     return out;
   };
   const columns = new Map<string, Float64Array>();
-  const averaged = [...needed].filter((c) => c.startsWith('avg_')).map((c) => c.slice(4));
-  if (averaged.length > 0) {
-    const daily = data.itemDaily;
-    if (!daily) throw new CausewayError('PANEL_MISSING_TABLE', 'item.avg_* columns need item_daily_features, which was not loaded', { kind: 'data', member: 'item_daily_features.csv' });
-    const dailyVideo = daily.numeric.video_id;
-    if (!dailyVideo) throw new CausewayError('PANEL_MISSING_COLUMN', 'item_daily_features has no video_id column', { kind: 'data', member: 'item_daily_features.csv', column: 'video_id' });
-    const dailyItem = new Int32Array(daily.length);
-    for (let i = 0; i < daily.length; i++) dailyItem[i] = decode(dailyVideo[i]);
-    for (const c of averaged) {
-      const source = daily.numeric[c];
-      if (!source) throw new CausewayError('PANEL_MISSING_COLUMN', `item_daily_features has no numeric column \`${c}\``, { kind: 'data', member: 'item_daily_features.csv', column: c });
-      columns.set(`avg_${c}`, averageByItem(source, dailyItem, count));
-    }
-    // Seed 000: platform exposure is avg show_cnt, with avg play_cnt standing in for a video that
-    // has no show counts.
-    const show = columns.get('avg_show_cnt');
-    if (show && daily.numeric.play_cnt) {
-      const play = averageByItem(daily.numeric.play_cnt, dailyItem, count);
-      for (let k = 0; k < count; k++) if (show[k] !== show[k]) show[k] = play[k];
-    }
-  }
-  // A source's per-item table (src/data/duckdb/events.ts): item.<column> is that column.
+  // A source's per-item table: item.<column> is that column.
   const items = data.items;
   if (items) {
     const itemOfRow = new Int32Array(items.length);
-    const key = items.numeric.video_id;
-    for (let r = 0; r < items.length; r++) itemOfRow[r] = decode(key[r]);
+    const keys = items.numeric[key!];
+    for (let r = 0; r < items.length; r++) itemOfRow[r] = decode(keys[r]);
     for (const c of needed) {
       const source = items.numeric[c];
-      if (!source || c === 'video_id') continue;
+      if (!source || c === key) continue;
       const out = new Float64Array(count).fill(NaN);
       for (let r = 0; r < items.length; r++) if (itemOfRow[r] >= 0) out[itemOfRow[r]] = source[r];
       columns.set(c, out);
       needed.delete(c);
     }
   }
-  if (needed.has('first_category') || needed.has('category_count')) {
-    const categories = data.itemCategories;
-    if (!categories) throw new CausewayError('PANEL_MISSING_TABLE', 'item.first_category needs item_categories, which was not loaded', { kind: 'data', member: 'item_categories.csv' });
-    const first = new Float64Array(count).fill(NaN);
-    const howMany = new Float64Array(count).fill(NaN);
-    const { videoId, feat } = categories;
-    for (let r = 0; r < videoId.length; r++) {
-      const item = decode(videoId[r]);
-      if (item < 0) continue;
-      const from = feat.offsets[r];
-      const to = feat.offsets[r + 1];
-      howMany[item] = to - from;
-      first[item] = to > from ? feat.values[from] : NaN;
+  const averaged = [...needed].filter((c) => c.startsWith('avg_')).map((c) => c.slice(4));
+  if (averaged.length > 0) {
+    const daily = data.itemDaily;
+    const member = data.tableNames?.itemDaily ?? 'item days';
+    if (!daily) throw new CausewayError('PANEL_MISSING_TABLE', `item.avg_* columns need the per-item daily table (${member}), which was not loaded`, { kind: 'data', member });
+    const dailyKey = daily.numeric[key!];
+    if (!dailyKey) throw new CausewayError('PANEL_MISSING_COLUMN', `${member} has no ${key} column`, { kind: 'data', member, column: key });
+    const dailyItem = new Int32Array(daily.length);
+    for (let i = 0; i < daily.length; i++) dailyItem[i] = decode(dailyKey[i]);
+    for (const c of averaged) {
+      const source = daily.numeric[c];
+      if (!source) throw new CausewayError('PANEL_MISSING_COLUMN', `${member} has no numeric column \`${c}\``, { kind: 'data', member, column: c });
+      columns.set(`avg_${c}`, averageByItem(source, dailyItem, count));
     }
-    columns.set('first_category', first);
-    columns.set('category_count', howMany);
+  }
+  for (const c of needed) {
+    if (items || c.startsWith('avg_')) continue; // a column an items table lacks is reported where it is read
+    const member = data.tableNames?.items ?? 'items';
+    throw new CausewayError('PANEL_MISSING_TABLE', `item.${c} needs the items table (${member}), which was not loaded`, { kind: 'data', member });
   }
   return { length: count, eventItemsOf, columns };
 }
@@ -532,7 +519,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         const code = userRowOf[k] >= 0 ? categorical.codes[userRowOf[k]] : -1;
         values[k] = code >= 0 ? code : NaN;
       }
-    } else throw new CausewayError('PANEL_MISSING_COLUMN', `user_features has no column \`${name}\``, { kind: 'data', member: 'user_features.csv', column: name });
+    } else throw new CausewayError('PANEL_MISSING_COLUMN', `${data.tableNames?.users ?? 'the users table'} has no column \`${name}\``, { kind: 'data', member: data.tableNames?.users ?? 'users', column: name });
     cached = categorical && !numeric ? { values, levels: categorical.levels } : { values };
     userColumnCache.set(name, cached);
     return cached;

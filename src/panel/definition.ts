@@ -9,7 +9,7 @@ import type { ExprNode, ExpressionOrigin } from './expr/ast.js';
 import { checkExpression, type CheckedExpression, type ExpressionScope, type ValueType } from './expr/check.js';
 import { closestName } from './expr/location.js';
 import { parseExpression } from './expr/parser.js';
-import { ITEM_CATEGORY_COLUMNS, kuairecSchema, type DataSchema } from './schema.js';
+import type { DataSchema } from '../data/schema.js';
 
 export interface NamedExpression {
   name: string;
@@ -46,7 +46,7 @@ export interface PanelDefinition {
   events: NamedExpression[];
   days: NamedExpression[];
   history: HistoryEntry[];
-  /** User features joined onto every panel row: all columns of user_features (default), none, or a list. */
+  /** User features joined onto every panel row: all columns of the users table (default), none, or a list. */
   userFeatures?: 'all' | 'none' | string[];
   userFeaturesOrigin?: ExpressionOrigin;
 }
@@ -70,10 +70,10 @@ export interface PanelPlan {
   days: CheckedDefinition[]; // dependency order
   history: HistoryColumn[];
   userFeatures: string[];
-  /** item_daily_features columns to average (item.avg_<c>), for DataRequest.itemDailyColumns. */
+  /** Per-item daily columns to average (item.avg_<c>): the source reads only these (src/data/source-types.ts PanelNeeds). */
   itemDailyColumns: string[];
-  /** Side tables the definitions need, for DataRequest.tables. */
-  tables: string[];
+  /** Columns of the source's items table the definitions name (item.<c>). */
+  itemColumns: string[];
   /** Every panel column with its type, in panel order. */
   columns: Map<string, ValueType>;
 }
@@ -158,10 +158,10 @@ function specWhere(origin: ExpressionOrigin | undefined) {
 }
 
 /**
- * Checks a panel definition against a data schema (the KuaiRec layout by default, so it runs
- * before the archive is opened). Throws CausewayError (one problem) or CausewayErrors (several).
+ * Checks a panel definition against a data schema (a source's description, so it runs before any
+ * data is read). Throws CausewayError (one problem) or CausewayErrors (several).
  */
-export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = kuairecSchema()): PanelPlan {
+export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema): PanelPlan {
   const errors: CausewayError[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
@@ -204,7 +204,6 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
 
   const itemScope = new Map<string, ValueType>();
   for (const c of schema.itemDaily) itemScope.set(`avg_${c}`, 'number');
-  if (schema.itemCategories) for (const c of ITEM_CATEGORY_COLUMNS) itemScope.set(c, 'number');
   for (const [c, type] of schema.item ?? []) itemScope.set(c, type);
 
   // Event fields.
@@ -303,20 +302,14 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema = 
   if (errors.length > 1) throw new CausewayErrors(errors);
 
   const itemDailyColumns = new Set<string>();
-  let usesCategories = false;
+  const itemColumns = new Set<string>();
   for (const d of [...events, ...days]) {
     for (const c of d.checked.refs.item) {
-      if (schema.item?.has(c)) continue; // the source's items table
-      if (c.startsWith('avg_')) itemDailyColumns.add(c.slice(4));
-      else usesCategories = true;
+      if (schema.item?.has(c)) itemColumns.add(c); // the source's items table
+      else if (c.startsWith('avg_')) itemDailyColumns.add(c.slice(4));
     }
   }
-  // item.avg_show_cnt falls back to play counts (docs/seeds.md §000), so it needs play_cnt too.
-  if (itemDailyColumns.has('show_cnt') && schema.itemDaily.includes('play_cnt')) itemDailyColumns.add('play_cnt');
-  const tables = ['user_features'];
-  if (usesCategories) tables.push('item_categories');
-  if (itemDailyColumns.size > 0) tables.push('item_daily_features');
-  return { events, days, history, userFeatures, itemDailyColumns: [...itemDailyColumns].sort(), tables, columns };
+  return { events, days, history, userFeatures, itemDailyColumns: [...itemDailyColumns].sort(), itemColumns: [...itemColumns].sort(), columns };
 }
 
 /**
@@ -388,6 +381,6 @@ export function planHistory(entries: HistoryEntry[], dayScope: Map<string, Value
 }
 
 /** The panel's columns and their types, without reading data (for validating later spec sections). */
-export function panelColumns(def: PanelDefinition, schema?: DataSchema): Map<string, ValueType> {
+export function panelColumns(def: PanelDefinition, schema: DataSchema): Map<string, ValueType> {
   return checkPanelDefinition(def, schema).columns;
 }

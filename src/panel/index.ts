@@ -16,7 +16,7 @@ export {
   type HistoryColumn,
   type PanelPlan,
 } from './definition.js';
-export { kuairecSchema, schemaOfData, type DataSchema } from './schema.js';
+export { schemaOfData, type DataSchema } from '../data/schema.js';
 export { buildPanel, type BuildOptions } from './build.js';
 export { compileRowExpression, evaluateRows, type CompiledRowExpression, type AvailableColumns } from './rows.js';
 export { buildPanelCached, panelCacheKey, type PanelSource, type PanelCacheOptions } from './cache.js';

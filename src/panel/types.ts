@@ -2,15 +2,19 @@
  * The values panel/ receives and hands on (docs/CONTRACTS.md). `LoadedData` is data/'s value; the
  * panel names only the fields it reads, so data/'s full interface is accepted as it is.
  */
-import type { ColumnTable, ListColumn } from '../data/table.js';
+import type { ColumnTable } from '../data/table.js';
 
 export interface LoadedData {
   events: ColumnTable;
   users: ColumnTable;
-  itemCategories?: { videoId: Int32Array; feat: ListColumn };
-  itemDaily?: ColumnTable;
-  /** A source's per-item table (numeric columns, keyed by `video_id`, the events' item code): item.<column>. */
+  /** The events' item code column, also the key of items and itemDaily. */
+  itemKey?: string;
+  /** A source's per-item table: item.<column>. */
   items?: ColumnTable;
+  /** A source's per-item daily table (keyed by itemKey and date): item.avg_<column>. */
+  itemDaily?: ColumnTable;
+  /** The source's names of its tables, for messages. */
+  tableNames?: { users?: string; items?: string; itemDaily?: string };
   /** Event columns (0/1 numbers) that are true/false in the source file. */
   eventBooleans?: string[];
   coverage?: { users?: number; events?: number; firstDate: number; lastDate: number; sampledUsers?: number };

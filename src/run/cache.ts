@@ -7,7 +7,7 @@
  *
  * Key: sha256 over (cell id, data identity, causeway version). The cell id already hashes the cell's
  * whole resolved analysis definition (spec/plan.ts); the data identity says which bytes it read:
- *  - a path source (kuairec, or synthetic written to a path): realpath + size + mtime of the archive, or of
+ *  - an archive source with a path (src/data/source-types.ts ArchiveAccess): realpath + size + mtime of the archive, or of
  *    every file under an extracted folder (so replacing the archive invalidates; touching it does too);
  *  - the embedded synthetic demo: `synthetic-embedded` — the simulator ships inside causeway, so the
  *    causeway version pins its code, and its seed and size are part of the `data` section hashed into
@@ -24,6 +24,7 @@ import { CausewayError } from '../errors.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
+import { sourceNamed } from '../data/source.js';
 
 const CACHE_FORMAT = 'causeway.cell-cache/1';
 
@@ -47,7 +48,7 @@ function sha256Hex(text: string): string {
  * `baseDir` is the spec's folder (data paths are relative to it).
  */
 export function dataIdentity(data: { source: string; path?: string }, baseDir: string, maxEntries: number = MAX_DATA_FOLDER_ENTRIES): string {
-  if (data.source === 'events' || data.source === 'table' || data.source === 'panel') return fileSourceIdentity(data as FileSourceData, baseDir);
+  if (sourceNamed(data.source).archive === undefined) return fileSourceIdentity(data as FileSourceData, baseDir);
   if (!data.path) return data.source === 'synthetic' ? 'synthetic-embedded' : `${data.source}:no-path`;
   const absolute = isAbsolute(data.path) ? data.path : resolve(baseDir, data.path);
   let real: string;
@@ -91,9 +92,9 @@ export function dataIdentity(data: { source: string; path?: string }, baseDir: s
 }
 
 /**
- * Bounds of the walk over a data folder: the deepest layout is `<folder>/KuaiRec 2.0/data/<member>`,
- * so folders below the third level are not walked; the real archive has 8 members, so a folder with
- * more than 10,000 entries is not a KuaiRec folder (`data.path: /`) and is refused (docs/limits.md).
+ * Bounds of the walk over a data folder: the deepest archive layout is `<folder>/<extracted folder>/data/<member>`
+ * (an archive source's layouts, src/data/source-types.ts), so folders below the third level are not walked; an archive has a handful
+ * of members, so a folder with more than 10,000 entries is not one (`data.path: /`) and is refused (docs/limits.md).
  */
 const MAX_DATA_FOLDER_DEPTH = 3;
 const MAX_DATA_FOLDER_ENTRIES = 10_000;
@@ -107,8 +108,8 @@ function readLink(path: string): string {
 }
 
 function tooBroad(path: string, what: string): CausewayError {
-  return new CausewayError('DATA_FOLDER_TOO_BROAD', `data.path is a folder holding ${what}; it should be the KuaiRec archive or its extracted "KuaiRec 2.0" folder`,
-    { kind: 'path', path }, 'point data.path at 18164998.zip, KuaiRec.zip or the "KuaiRec 2.0" folder');
+  // the catalogue's help line (src/error-catalogue.ts) names the archive's files
+  return new CausewayError('DATA_FOLDER_TOO_BROAD', `data.path is a folder holding ${what}; it should be the archive or its extracted folder`, { kind: 'path', path });
 }
 
 interface FileSourceData { source: string; path?: string | string[]; query?: string; truth?: string; tables?: Record<string, { path?: string | string[]; query?: string } | undefined> }

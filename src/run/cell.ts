@@ -11,14 +11,14 @@ import { loadSpec } from '../spec/load.js';
 import type { Cell } from '../spec/plan.js';
 import type { SourceMap } from '../spec/source.js';
 import { contentHash } from '../spec/canonical.js';
-import { archiveFingerprint, ensureDemoArchive, loadData, type LoadedData } from '../data/index.js';
+import type { LoadedData } from '../data/loaded.js';
 import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
 import { checkDesign } from '../frame/design.js';
 import { analyzeCell } from '../analysis/index.js';
 import type { CellResult } from '../results/index.js';
 import { compileCell, type CompiledCell } from './compile.js';
-import { isFileSource } from '../data/source.js';
+import { isFileSource, sourceNamed } from '../data/source.js';
 import { describedFor, fileSourcePanel } from './source-panel.js';
 import type { RunCellContext } from './engine.js';
 
@@ -79,22 +79,21 @@ function countDistinct(values: Int32Array): number {
   return new Set(values).size;
 }
 
-/** Panel and data summary of a kuairec / synthetic archive cell (the panel cached on disk). */
+/** Panel and data summary of an archive source's cell (src/data/source-types.ts ArchiveAccess; the panel cached on disk). */
 export async function archivePanel(compiled: CompiledCell, ctx: RunCellContext): Promise<{ panel: Panel; dataSummary: DataSummary; dataKey: string }> {
   const dataRequest = compiled.dataRequest!;
-  const archivePath = await ctx.shared.memo(`archive:${dataRequest.path ?? 'demo'}`, async () =>
-    dataRequest.path ?? (await ensureDemoArchive(ctx.cacheDir, ctx.log)).archive,
-  );
+  const access = sourceNamed(dataRequest.source).archive!;
+  const archivePath = await ctx.shared.memo(`archive:${dataRequest.path ?? 'demo'}`, () => access.locate(dataRequest, ctx.cacheDir, ctx.log));
   const request = { ...dataRequest, path: archivePath };
-  const fingerprint = await ctx.shared.memo(`fingerprint:${archivePath}`, () => archiveFingerprint(archivePath));
-  const selection = { matrix: request.matrix, sample: request.sample, missingTime: request.missingTime, tables: request.tables, itemDailyColumns: request.itemDailyColumns };
+  const fingerprint = await ctx.shared.memo(`fingerprint:${archivePath}`, () => access.fingerprint(archivePath));
+  const selection = access.selection(request);
   const dataKey = contentHash({ fingerprint, selection }, 20);
   // The archive is read only on a panel-cache miss; the data's coverage and quality table are written
   // beside the panel then, and the event columns are released as the panel consumes them, so a full
   // big-matrix panel never holds both the events and the panel in memory.
   const loadForPanel = async () => {
-    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
-    writeDataSummary(ctx.cacheDir, dataKey, summaryOf(data, fingerprint, archivePath, dataRequest.source === 'synthetic'));
+    const data = await access.load(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    writeDataSummary(ctx.cacheDir, dataKey, summaryOf(data, fingerprint, access.truth(request, archivePath)));
     return data;
   };
   const panel = (await ctx.shared.memo(`panel:${dataKey}:${compiled.panelKey}`, () =>
@@ -107,8 +106,8 @@ export async function archivePanel(compiled: CompiledCell, ctx: RunCellContext):
   const dataSummary = await ctx.shared.memo(`data-summary:${dataKey}`, async () => {
     const cached = readDataSummary(ctx.cacheDir, dataKey, fingerprint, ctx.log);
     if (cached) return cached;
-    const data = await loadData(request, { cacheDir: ctx.cacheDir, log: ctx.log });
-    const summary = summaryOf(data, fingerprint, archivePath, dataRequest.source === 'synthetic');
+    const data = await access.load(request, { cacheDir: ctx.cacheDir, log: ctx.log });
+    const summary = summaryOf(data, fingerprint, access.truth(request, archivePath));
     writeDataSummary(ctx.cacheDir, dataKey, summary);
     return summary;
   });
@@ -116,16 +115,8 @@ export async function archivePanel(compiled: CompiledCell, ctx: RunCellContext):
   return { panel, dataSummary, dataKey };
 }
 
-/** The data's coverage and quality table (and the simulator's truth), cached beside the panel. */
-function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, synthetic: boolean): DataSummary {
-  let truth: unknown = null;
-  if (synthetic) {
-    try {
-      truth = JSON.parse(readFileSync(join(archivePath, '..', 'truth.json'), 'utf8'));
-    } catch {
-      truth = null;
-    }
-  }
+/** The data's coverage and quality table (and a simulated archive's truth), cached beside the panel. */
+function summaryOf(data: LoadedData, fingerprint: string, truth: unknown): DataSummary {
   return {
     fingerprint: data.contentFingerprint,
     coverage: data.coverage,

@@ -17,21 +17,18 @@ import { checkPanelDefinition, planHistory, type HistoryEntry, type PanelDefinit
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
 import type { ValueType } from '../panel/expr/check.js';
 import { compileRowExpression, type CompiledRowExpression } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
-import type { DataRequest } from '../data/index.js';
-import { isFileSource, sourceOf, type SourceDescription } from '../data/source.js';
-import type { KuaiRecData } from '../spec/types.generated.js';
+import { sourceOf, type ArchiveRequest, type SourceDescription } from '../data/source.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { ignoredOptions } from '../estimate/runner.js';
-import { resolve } from 'node:path';
 import type { AnalysisSettings, CellHeterogeneity } from '../analysis/index.js';
 import type { SensitivitySettings } from '../sensitivity/cell.js';
 import { specDefaults } from '../spec/defaults.js';
 
 export interface CompiledCell {
-  /** The kuairec loader's request (null for the file sources of src/data/source.ts). */
-  dataRequest: DataRequest | null;
+  /** An archive source's request (src/data/source-types.ts ArchiveAccess); null for the file sources. */
+  dataRequest: ArchiveRequest | null;
   /** Identity of the data request: cells with the same key share loaded data. */
   dataKey: string;
   panelDefinition: PanelDefinition;
@@ -54,22 +51,6 @@ const DEFAULT_CELL_DIAGNOSTICS = ['overlap', 'balance', 'readiness', 'residual_m
 function originAt(source: SourceMap, pointer: string): ExpressionOrigin {
   const pos = locate(source, pointer);
   return { file: pos.file, line: pos.line, col: pos.col, pointer };
-}
-
-function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan): DataRequest {
-  const data = spec.data as KuaiRecData;
-  const declared = data.tables ?? [];
-  const tables = [...new Set([...declared, ...panelPlan.tables, 'user_features'])].sort();
-  const itemDaily = [...new Set([...(data.item_daily_columns ?? []), ...panelPlan.itemDailyColumns])].sort();
-  return {
-    source: data.source,
-    path: data.path ? resolve(baseDir, data.path) : undefined,
-    matrix: data.matrix ?? specDefaults().matrix,
-    sample: { modulus: data.sample?.modulus ?? 1, remainder: data.sample?.remainder ?? 0 },
-    tables,
-    itemDailyColumns: itemDaily,
-    missingTime: data.missing_time ?? 'drop',
-  };
 }
 
 /** Identity of a spec's data section, for sharing source descriptions between cells. */
@@ -128,7 +109,7 @@ function readyPanelPlan(spec: CausewaySpec, source: SourceMap, def: PanelDefinit
   const columns = new Map<string, ValueType>([['user_id', 'number'], ['date', 'number'], ['active_day', 'boolean'], ['calendar_day_index', 'number'], ...measures, ...planned.columns]);
   const userFeatures = [...users.keys()].filter((u) => !columns.has(u));
   for (const u of userFeatures) columns.set(u, users.get(u)!);
-  return { events: [], days: [], history: planned.history, userFeatures, itemDailyColumns: [], tables: [], columns };
+  return { events: [], days: [], history: planned.history, userFeatures, itemDailyColumns: [], itemColumns: [], columns };
 }
 
 /** The panel plan of a unit table: no events, days or history; its columns are the table's. */
@@ -142,7 +123,7 @@ function unitPlan(spec: CausewaySpec, source: SourceMap, columns: Map<string, Va
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new CausewayErrors(errors);
-  return { events: [], days: [], history: [], userFeatures: [], itemDailyColumns: [], tables: [], columns };
+  return { events: [], days: [], history: [], userFeatures: [], itemDailyColumns: [], itemColumns: [], columns };
 }
 
 function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefinition {
@@ -165,12 +146,19 @@ function panelDefinitionOf(spec: CausewaySpec, source: SourceMap): PanelDefiniti
   return { events: named('events'), days: named('days'), history, userFeatures: 'all' };
 }
 
+/** The columns of a source whose layout fixes them (an archive), for a cell compiled without a description. */
+function layoutSchema(spec: CausewaySpec) {
+  const schema = sourceOf(spec.data).schema?.();
+  if (!schema) throw new Error(`internal error: source ${spec.data.source} was not described before compiling`);
+  return schema;
+}
+
 /** Compiles one cell. Throws located CausewayErrors for anything that names a column that won't exist. */
 export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: string, described?: SourceDescription): CompiledCell {
   const panelDefinition = panelDefinitionOf(spec, source);
   const panelPlan = described?.shape === 'units' ? unitPlan(spec, source, described.columns)
     : described?.shape === 'panel' ? readyPanelPlan(spec, source, panelDefinition, described.measures, described.users)
-    : checkPanelDefinition(panelDefinition, described?.shape === 'events' ? described.schema : undefined);
+    : checkPanelDefinition(panelDefinition, described?.shape === 'events' ? described.schema : layoutSchema(spec));
   const columns = panelPlan.columns;
   const errors: CausewayError[] = [];
   const requireColumn = (name: string, pointer: string, what: string) => {
@@ -218,7 +206,8 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     threshold: 'value' in threshold ? { value: threshold.value } : { quantile: threshold.quantile, among: threshold.among ?? 'population' },
   };
   const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {})])].filter((c) => columns.has(c));
-  const dataRequest = isFileSource(spec.data) ? null : dataRequestOf(spec, baseDir, panelPlan);
+  const archive = sourceOf(spec.data).archive;
+  const dataRequest = archive ? archive.request(spec.data, baseDir, { itemColumns: panelPlan.itemColumns, itemDailyColumns: panelPlan.itemDailyColumns }) : null;
   const dataKey = contentHash({ data: dataRequest ?? spec.data }, 16);
   const panelKey = contentHash({ data: dataRequest ?? spec.data, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
   const models: Record<string, ModelSpec> = {

@@ -11,7 +11,7 @@ import { buildPlan, type Plan } from '../spec/plan.js';
 import { CausewayError } from '../errors.js';
 import { checkSourceRows } from './compile.js';
 import { checkSpecOrThrow } from './check-spec.js';
-import { isFileSource } from '../data/source.js';
+import { isFileSource, sourceOf } from '../data/source.js';
 import { executePlan } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
@@ -25,7 +25,6 @@ import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
 import { contentHash, sha256 } from '../spec/canonical.js';
 import { specDefaults } from '../spec/defaults.js';
-import { ensureDemoArchive } from '../data/index.js';
 
 interface RunOptions {
   out?: string;
@@ -125,9 +124,13 @@ async function executeAndWrite(
   started: number,
 ): Promise<RunOutcome> {
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  // The embedded demo archive is generated here, once, rather than by every worker that needs it first.
-  if (plan.cells.some((c) => c.spec.data.source === 'synthetic' && !('path' in c.spec.data && c.spec.data.path))) {
-    await ensureDemoArchive(cacheDir, (m) => (opts.quiet ? undefined : process.stderr.write(m + '\n')));
+  // Embedded data (the demo archive) are generated here, once, rather than by every worker that needs them first.
+  const prepared = new Set<string>();
+  for (const c of plan.cells) {
+    const key = JSON.stringify(c.spec.data);
+    if (prepared.has(key)) continue;
+    prepared.add(key);
+    await sourceOf(c.spec.data).prepare?.(c.spec.data, { cacheDir, log: (m) => (opts.quiet ? undefined : process.stderr.write(m + '\n')) });
   }
   const executed = await executePlan(plan, {
     jobs: opts.jobs,

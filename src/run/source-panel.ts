@@ -1,14 +1,14 @@
 /**
  * The panel of a cell whose data come through the file sources of src/data/source.ts (`events`,
  * `table`): described (columns, no rows) once per worker, fingerprinted by content, the events panel
- * cached on disk like the kuairec one (a query source, which has no fingerprint, is rebuilt), and a
+ * cached on disk like an archive source's (a query source, which has no fingerprint, is rebuilt), and a
  * unit table used as the panel directly.
  */
 import { contentHash } from '../spec/canonical.js';
 import { locate, type SourceMap } from '../spec/source.js';
 import type { CausewaySpec } from '../spec/types.generated.js';
 import { sourceOf, type SourceContext, type SourceDescription } from '../data/source.js';
-import type { LoadedData } from '../data/index.js';
+import type { LoadedData } from '../data/loaded.js';
 import type { UnitTable } from '../data/duckdb/table.js';
 import { loadPanel, type PanelConfig, type ReadyPanel } from '../data/duckdb/panel.js';
 import type { PanelPlan } from '../panel/definition.js';

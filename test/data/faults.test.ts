@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { loadData, type DataRequest, type LoadedData } from '../../src/data/index.js';
+import { loadData, type DataRequest, type KuaiRecLoaded as LoadedData } from '../../src/data/kuairec/index.js';
 import { dataIdentity } from '../../src/run/cache.js';
 import { CausewayError } from '../../src/errors.js';
 import { Rng } from '../../src/rng.js';

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { synthesize, type SynthResult } from '../../src/data/simulate.js';
+import { synthesize, type SynthResult } from '../../src/data/kuairec/index.js';
 import { scratchDir } from '../scratch.js';
 
 /** A scratch folder, removed when the test file ends (test/scratch.ts). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { synthesize } from '../../src/data/simulate.js';
+import { synthesize } from '../../src/data/kuairec/index.js';
 import { tempDir } from './helpers.js';
 
 interface ManifestMember {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
-import { loadData, archiveFingerprint, type DataRequest, type LoadedData } from '../../src/data/index.js';
+import { loadData, archiveFingerprint, type DataRequest, type KuaiRecLoaded as LoadedData } from '../../src/data/kuairec/index.js';
 import { CausewayError } from '../../src/errors.js';
 import { makeLayouts, naiveNumericColumns, writeZip, tempDir, type Layouts } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { loadData, type DataRequest } from '../../src/data/index.js';
-import { synthesize } from '../../src/data/simulate.js';
+import { synthesize } from '../../src/data/kuairec/index.js';
 import { buildPanel } from '../../src/panel/index.js';
 import type { PanelDefinition } from '../../src/panel/definition.js';
 import { buildFrame } from '../../src/frame/index.js';

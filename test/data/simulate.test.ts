@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { synthesize } from '../../src/data/simulate.js';
-import { ensureDemoArchive } from '../../src/data/demo.js';
+import { synthesize } from '../../src/data/kuairec/index.js';
+import { ensureDemoArchive } from '../../src/data/kuairec/index.js';
 import { loadData } from '../../src/data/index.js';
 import { readZip, tempDir, TINY } from './helpers.js';
 

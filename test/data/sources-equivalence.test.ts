@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesize } from '../../src/data/simulate.js';
+import { synthesize } from '../../src/data/kuairec/index.js';
 import { loadData, type LoadedData } from '../../src/data/index.js';
 import { exportAsEvents } from '../../src/data/duckdb/export.js';
 import { loadEvents, type EventsConfig } from '../../src/data/duckdb/events.js';

@@ -8,6 +8,7 @@ import { CausewayError } from '../../src/errors.js';
 import type { ColumnTable } from '../../src/data/table.js';
 import { buildPanel, compileRowExpression, evaluateRowText, evaluateRows, panelColumns, quantileOf } from '../../src/panel/index.js';
 import { makeTinyData } from './fixture.js';
+import { kuairecSchema } from '../../src/data/kuairec/index.js';
 
 const N = NaN;
 const table: ColumnTable = {
@@ -105,7 +106,7 @@ test('row expressions are checked against the panel columns before any data is r
     events: [],
     days: [{ name: 'interactions', expr: 'count()', origin: { file: 's.yaml', line: 3, col: 17 } }],
     history: [{ kind: 'future', days: [7], of: ['interactions'] }],
-  });
+  }, kuairecSchema());
   compileRowExpression('active_day and future_7day_interactions > 3', { file: 's.yaml', line: 9, col: 13 }, columns, 'boolean');
   let error: unknown;
   try {

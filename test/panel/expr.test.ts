@@ -8,12 +8,12 @@ import { CausewayError, CausewayErrors } from '../../src/errors.js';
 import {
   checkExpression,
   checkPanelDefinition,
-  kuairecSchema,
   parseExpression,
   type ExprNode,
   type ExpressionScope,
   type PanelDefinition,
 } from '../../src/panel/index.js';
+import { kuairecRequest, kuairecSchema } from '../../src/data/kuairec/index.js';
 
 const origin = { file: 'specs/demo.yaml', line: 12, col: 16 };
 
@@ -255,11 +255,15 @@ test('a panel definition is checked before data: dependency order, what the data
     history: [{ kind: 'future', days: [1, 7], of: ['interactions'], incomplete: 'missing' }],
     userFeatures: ['register_days', 'user_active_degree'],
   };
-  const plan = checkPanelDefinition(def);
+  const plan = checkPanelDefinition(def, schema);
   assert.deepEqual(plan.events.map((e) => e.name), ['long_tail', 'discovery']);
   assert.deepEqual(plan.days.map((e) => e.name), ['interactions', 'share_d', 'score']);
-  assert.deepEqual(plan.itemDailyColumns, ['play_cnt', 'show_cnt']); // play_cnt: the fallback
-  assert.deepEqual(plan.tables, ['user_features', 'item_categories', 'item_daily_features']);
+  assert.deepEqual(plan.itemDailyColumns, ['show_cnt']);
+  assert.deepEqual(plan.itemColumns, ['first_category']);
+  // The kuairec source reads the side tables those need, and play_cnt for the exposure stand-in.
+  const request = kuairecRequest({ source: 'kuairec', path: 'x.zip' }, '/specs', { itemColumns: plan.itemColumns, itemDailyColumns: plan.itemDailyColumns });
+  assert.deepEqual(request.tables, ['item_categories', 'item_daily_features', 'user_features']);
+  assert.deepEqual(request.itemDailyColumns, ['play_cnt', 'show_cnt']);
   assert.deepEqual(
     [...plan.columns.keys()],
     ['user_id', 'date', 'active_day', 'calendar_day_index', 'interactions', 'share_d', 'score', 'future_1day_interactions', 'next_day_interactions', 'future_7day_interactions', 'register_days', 'user_active_degree'],
@@ -283,7 +287,7 @@ test('a panel definition reports every problem at once, each at its line', () =>
   };
   let caught: unknown;
   try {
-    checkPanelDefinition(def);
+    checkPanelDefinition(def, schema);
   } catch (e) {
     caught = e;
   }
@@ -303,15 +307,15 @@ test('a panel definition reports every problem at once, each at its line', () =>
 
 test('history and user-feature mistakes', () => {
   const base: PanelDefinition = { events: [], days: [{ name: 'interactions', expr: 'count()', origin: o(2) }], history: [] };
-  let e = errorOf(() => checkPanelDefinition({ ...base, history: [{ kind: 'prior', days: [0], of: ['interactions'], origin: o(5) }] }));
+  let e = errorOf(() => checkPanelDefinition({ ...base, history: [{ kind: 'prior', days: [0], of: ['interactions'], origin: o(5) }] }, schema));
   assert.equal(e.code, 'PANEL_BAD_HISTORY');
-  e = errorOf(() => checkPanelDefinition({ ...base, history: [{ kind: 'lag', days: [1], of: ['interaction'], origin: o(5) }] }));
+  e = errorOf(() => checkPanelDefinition({ ...base, history: [{ kind: 'lag', days: [1], of: ['interaction'], origin: o(5) }] }, schema));
   assert.equal(e.hint, 'did you mean `interactions`?');
-  e = errorOf(() => checkPanelDefinition({ ...base, userFeatures: ['register_dayz'], userFeaturesOrigin: o(7) }));
+  e = errorOf(() => checkPanelDefinition({ ...base, userFeatures: ['register_dayz'], userFeaturesOrigin: o(7) }, schema));
   assert.equal(e.code, 'PANEL_UNKNOWN_USER_FEATURE');
   assert.equal(e.hint, 'did you mean `register_days`?');
-  e = errorOf(() => checkPanelDefinition({ ...base, days: [{ name: 'cat', expr: 'user.user_active_degree', origin: o(2) }] }));
+  e = errorOf(() => checkPanelDefinition({ ...base, days: [{ name: 'cat', expr: 'user.user_active_degree', origin: o(2) }] }, schema));
   assert.match(e.message, /categorical/);
-  e = errorOf(() => checkPanelDefinition({ ...base, days: [{ name: 'register_days', expr: 'count()', origin: o(2) }] }));
+  e = errorOf(() => checkPanelDefinition({ ...base, days: [{ name: 'register_days', expr: 'count()', origin: o(2) }] }, schema));
   assert.match(e.message, /user feature/);
 });

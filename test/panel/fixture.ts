@@ -21,6 +21,7 @@
  *   f3 20 d2 103  8000 10000 0.8
  */
 import type { LoadedData } from '../../src/panel/index.js';
+import { withKuaiRecLayout } from '../../src/data/kuairec/index.js';
 
 const BASE_TS = 1593907200; // 2020-07-05 00:00 UTC
 
@@ -74,7 +75,7 @@ export function makeTinyData(): LoadedData {
     },
     categorical: {},
   };
-  return {
+  return withKuaiRecLayout({
     events,
     users,
     itemCategories,
@@ -82,7 +83,7 @@ export function makeTinyData(): LoadedData {
     quality: [],
     coverage: { users: 3, events: n, firstDate: 20200705, lastDate: 20200713, sampledUsers: 3 },
     fingerprint: 'tiny-fixture-1',
-  } as LoadedData;
+  }) as LoadedData;
 }
 
 export const origin = (line: number) => ({ file: 'spec.yaml', line, col: 13 });

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { withKuaiRecLayout } from '../../src/data/kuairec/index.js';
 import { buildPanel, type HistoryEntry, type LoadedData, type NamedExpression, type PanelDefinition } from '../../src/panel/index.js';
 
 // Compiled to dist/test/panel/: the CSVs stay in the source tree.
@@ -34,14 +35,14 @@ function loadGolden(): LoadedData {
     if (categories.second[r] >= 0) values.push(categories.second[r]);
     offsets[r + 1] = values.length;
   });
-  return {
+  return withKuaiRecLayout({
     events: { length: events.user_id.length, numeric: events, categorical: {} },
     users: { length: users.user_id.length, numeric: users, categorical: {} },
     itemDaily: { length: daily.video_id.length, numeric: daily, categorical: {} },
     itemCategories: { videoId: Int32Array.from(categories.video_id), feat: { offsets, values: Int32Array.from(values) } },
     coverage: { firstDate: 20200705, lastDate: 20200718 },
     fingerprint: 'golden',
-  };
+  });
 }
 
 const origin = { file: 'golden.yaml', line: 1, col: 1 };

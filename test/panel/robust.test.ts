@@ -8,6 +8,7 @@ import { CausewayError } from '../../src/errors.js';
 import { Rng } from '../../src/rng.js';
 import type { ColumnTable } from '../../src/data/table.js';
 import { buildPanel, type LoadedData, type PanelDefinition } from '../../src/panel/index.js';
+import { withKuaiRecLayout } from '../../src/data/kuairec/index.js';
 import { makeTinyData } from './fixture.js';
 
 const o = { file: 's.yaml', line: 1, col: 1 };
@@ -63,7 +64,8 @@ test('a sample without dated events is a clear error', () => {
 
 test('missing tables and columns are data errors naming the member', () => {
   const data = makeTinyData();
-  const withoutDaily: LoadedData = { ...data, itemDaily: undefined };
+  // The KuaiRec tables as read without item_daily_features (their items table made again, so without the exposure).
+  const withoutDaily: LoadedData = withKuaiRecLayout({ ...data, itemDaily: undefined, items: undefined });
   const needsDaily: PanelDefinition = { ...def, events: [{ name: 'pop', expr: 'item.avg_show_cnt', origin: o }], days: [{ name: 'p', expr: 'mean(pop)', origin: o }], history: [] };
   // Without item_daily_features the column is unknown to the checker (the data offers no item.avg_*).
   assert.throws(() => buildPanel(withoutDaily, needsDaily), (e: unknown) => e instanceof CausewayError && e.code === 'EXPR_UNKNOWN_COLUMN');

@@ -18,7 +18,7 @@ function entry(kind: string, diagnostics: Record<string, unknown> = {}, id = kin
   return { id, kind, status: 'ok', estimates: {}, diagnostics, warnings: [] };
 }
 
-/** The simulator's truth.json shape (src/data/simulate.ts), trimmed. */
+/** The simulator's truth.json shape (src/data/kuairec/simulate/), trimmed. */
 function truthFile(over: { treatment?: string; mediator?: string } = {}): Record<string, unknown> {
   return {
     schema: 'causeway.truth/1',

@@ -1,7 +1,7 @@
 /**
  * A frame-level simulator with known causal truth (linear structural model with user effects), for
  * tests, the estimation benchmark (bench/estimate.ts) and calibrate-frames.ts. Not the archive
- * simulator behind `causeway synth` (src/data/simulate.ts).
+ * simulator behind `causeway synth` (src/data/kuairec/simulate/).
  */
 import { Rng } from '../../src/rng.js';
 import type { AnalysisFrame } from '../../src/estimate/index.js';

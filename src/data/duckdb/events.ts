@@ -12,8 +12,8 @@ import { CausewayError, CausewayErrors, type ErrorLocation, type ErrorCode } fro
 import type { ValueType } from '../table.js';
 import type { DataSchema } from '../schema.js';
 import type { ColumnTable } from '../table.js';
-import type { LoadedData, QualityRow } from '../index.js';
-import { sortEvents } from '../index.js';
+import type { LoadedData, QualityRow } from '../loaded.js';
+import { sortEvents } from '../loaded.js';
 import {
   connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, sqlString, streamChunks, streamRows,
   type ColumnInfo, type FileFormat, type ResolvedInput,
@@ -135,7 +135,7 @@ export async function describeEvents(config: EventsConfig, baseDir: string, at: 
   for (const c of side.item_days?.columns ?? []) {
     if ((c.kind === 'number' || c.kind === 'boolean') && c.name !== config.tables!.item_days!.key && c.name !== config.tables!.item_days!.date) itemDaily.push(c.name);
   }
-  return { events, eventColumns, side, schema: { event, user, itemDaily, itemCategories: false, item } };
+  return { events, eventColumns, side, schema: { event, user, itemDaily, item } };
 }
 
 /** Content fingerprint of the event files and side tables (a query source has none: never cached). */
@@ -454,7 +454,8 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
       contentFingerprint: fingerprint,
       source: { path: input.files.length === 1 ? input.files[0] : input.files.length ? `${input.files.length} files` : 'query', layout: 'folder', matrix: 'small', bytesRead: 0 },
     };
-    const extra = out as LoadedData & { items?: ColumnTable; eventBooleans?: string[] };
+    if (itemInfo) out.itemKey = 'video_id';
+    const extra = out;
     extra.eventBooleans = others.filter((c) => c.kind === 'boolean').map((c) => c.name);
     if (itemsSide) extra.items = { length: itemsSide.keys.length, numeric: { ...itemsSide.table.numeric, video_id: Float64Array.from(itemsSide.keys, itemOf) }, categorical: {} };
     if (daysSide) out.itemDaily = { length: daysSide.keys.length, numeric: { ...daysSide.table.numeric, video_id: Float64Array.from(daysSide.keys, itemOf), date: daysSide.dates! }, categorical: {} };

@@ -1,6 +1,6 @@
 /**
- * Writes loaded KuaiRec-shaped data as the files an events source reads: the interactions and the
- * users, items (first category, category count) and item-day side tables, as Parquet (or CSV). The
+ * Writes loaded data (an events-shaped source's LoadedData) as the files an events source reads: the
+ * interactions and the users, items and item-day side tables, as Parquet (or CSV). The
  * equivalence test and the events benchmark use it on simulated archives; it is also how to move a
  * KuaiRec archive into a warehouse-like layout. Numbers are written with their exact decimal form
  * (JavaScript's shortest round-trip) and typed explicitly, so reading them back is bit-identical.
@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnTable } from '../table.js';
-import type { LoadedData } from '../index.js';
+import type { LoadedData } from '../loaded.js';
 import { connect, sqlName, sqlString } from './engine.js';
 
 function csvText(table: ColumnTable, columns: string[]): string {
@@ -49,19 +49,7 @@ export async function exportAsEvents(data: LoadedData, dir: string, format: 'csv
   const events = await writeTable(dir, 'events', data.events, format);
   const users = await writeTable(dir, 'users', data.users, format);
   const out: { events: string; users: string; items?: string; itemDays?: string } = { events, users };
-  if (data.itemCategories) {
-    const { videoId, feat } = data.itemCategories;
-    const n = videoId.length;
-    const first = new Float64Array(n);
-    const count = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      const from = feat.offsets[r];
-      const to = feat.offsets[r + 1];
-      count[r] = to - from;
-      first[r] = to > from ? feat.values[from] : NaN;
-    }
-    out.items = await writeTable(dir, 'items', { length: n, numeric: { video_id: Float64Array.from(videoId), first_category: first, category_count: count }, categorical: {} }, format);
-  }
+  if (data.items) out.items = await writeTable(dir, 'items', data.items, format);
   if (data.itemDaily) out.itemDays = await writeTable(dir, 'item_days', { ...data.itemDaily, categorical: {} }, format);
   return out;
 }

@@ -10,7 +10,7 @@ import { CausewayError, CausewayErrors, type ErrorCode } from '../../errors.js';
 import type { ValueType } from '../table.js';
 import { dayToYyyymmdd, yyyymmddToDay } from '../calendar.js';
 import type { ColumnTable } from '../table.js';
-import type { QualityRow } from '../index.js';
+import type { QualityRow } from '../loaded.js';
 import { connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, streamChunks, type ColumnInfo, type FileFormat } from './engine.js';
 import { GrowableNumbers, keyHash, TableBuilder } from './columns.js';
 import type { Locate, SideTableConfig } from './events.js';

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { CausewayError, CausewayErrors } from '../../errors.js';
 import type { ValueType } from '../table.js';
 import type { ColumnTable } from '../table.js';
-import type { QualityRow } from '../index.js';
+import type { QualityRow } from '../loaded.js';
 import { connect, describeInput, filesFingerprint, resolveInput, sqlName, streamRows, type ColumnInfo, type FileFormat, type ResolvedInput } from './engine.js';
 import { TableBuilder } from './columns.js';
 import type { Locate } from './events.js';

@@ -31,7 +31,7 @@ interface StringNode extends Span {
   kind: 'string';
   value: string;
 }
-/** A column reference: a bare name (`watch_ratio`, `interactions`) or a qualified one (`item.avg_show_cnt`). */
+/** A column reference: a bare name (`watch_ratio`, `interactions`) or a qualified one (`item.avg_likes`). */
 interface RefNode extends Span {
   kind: 'ref';
   name: string;

@@ -68,7 +68,7 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(name.length / 3));
-  // A name that is a prefix/suffix of a candidate (show_cnt → item.avg_show_cnt) also counts.
+  // A name that is a prefix/suffix of a candidate (likes → item.avg_likes) also counts.
   if (bestDistance <= limit) return best;
   for (const candidate of candidates) {
     if (candidate.endsWith(name) || candidate.endsWith('_' + name) || candidate.endsWith('.' + name)) return candidate;

@@ -9,7 +9,7 @@
  *   product := unary (('*'|'/') unary)*
  *   unary   := '-' unary | primary
  *   primary := number | 'true' | 'false' | string | name | name '(' args? ')' | '(' or ')'
- *   name    := identifier ('.' identifier)?                     -- item.avg_show_cnt, user.register_days
+ *   name    := identifier ('.' identifier)?                     -- item.avg_likes, user.register_days
  *
  * No expression is ever turned into code: the tree is checked (check.ts) and evaluated over typed
  * columns (evaluate.ts).
@@ -74,7 +74,7 @@ export function tokenize(text: string, origin: ExpressionOrigin): Token[] {
     }
     if (isNameStart(c)) {
       while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      // One qualifier at most: item.avg_show_cnt, user.register_days.
+      // One qualifier at most: item.avg_likes, user.register_days.
       if (i + 1 < n && text.charCodeAt(i) === 46 && isNameStart(text.charCodeAt(i + 1))) {
         i++;
         while (i < n && isNamePart(text.charCodeAt(i))) i++;

@@ -1,5 +1,5 @@
 /** The interaction matrix writer: small_matrix.csv and big_matrix.csv, streamed user by user. */
-import { Rng } from '../../rng.js';
+import { Rng } from '../../../rng.js';
 import { DayStream, MODEL, simulateDay, type Ctx, type DayOutcome } from './model.js';
 import { dayStamp, timeOfDay } from './format.js';
 

@@ -2,7 +2,7 @@
  * The simulator's user-day causal model (docs/simulator.md names every constant the same): the
  * users and videos, one user-day of the structural equations, and the per-user-day random streams.
  */
-import { Rng } from '../../rng.js';
+import { Rng } from '../../../rng.js';
 
 /** Model constants (docs/simulator.md names them the same). */
 export const MODEL = {

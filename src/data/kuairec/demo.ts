@@ -8,7 +8,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesize, SIM_VERSION, type SynthOptions } from './simulate.js';
+import { synthesize, SIM_VERSION, type SynthOptions } from './simulate/index.js';
 
 const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
   users: 300, days: 63, videos: 1000, seed: 20200705, eventsPerDay: 30, matrix: 'small', compressionLevel: 1,
@@ -17,13 +17,13 @@ const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
 /** `$CAUSEWAY_CACHE`, else `.cache/causeway` under the project root. */
 export function defaultCacheDir(): string {
   if (process.env.CAUSEWAY_CACHE) return process.env.CAUSEWAY_CACHE;
-  // the project root is the nearest folder above this file holding package.json (dist/src/data/ or src/data/)
+  // the project root is the nearest folder above this file holding package.json (dist/src/data/kuairec/ or src/data/kuairec/)
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return join(dir, '.cache', 'causeway');
     dir = dirname(dir);
   }
-  return fileURLToPath(new URL('../../../.cache/causeway/', import.meta.url));
+  return fileURLToPath(new URL('../../../../.cache/causeway/', import.meta.url));
 }
 
 export async function ensureDemoArchive(cacheDir?: string, log: (msg: string) => void = () => {}): Promise<{ archive: string; truthPath: string; generated: boolean }> {

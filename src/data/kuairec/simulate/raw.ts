@@ -5,7 +5,7 @@
  * invented but typed and formatted like the real columns (docs/simulator.md says which).
  */
 import { deflateSync } from 'node:zlib';
-import { Rng } from '../../rng.js';
+import { Rng } from '../../../rng.js';
 import { DEGREE_NAMES, type UserRow, type Videos } from './model.js';
 import { csvQuote, dayStamp } from './format.js';
 import { CATEGORY_NAMES, fansRange, followRange, friendRange, registerRange, userFlags } from './tables.js';

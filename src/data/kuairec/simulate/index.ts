@@ -13,7 +13,7 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { finished } from 'node:stream/promises';
 import yazl from 'yazl';
-import { CausewayError } from '../../errors.js';
+import { CausewayError } from '../../../errors.js';
 import { MODEL, dayWords, makeUsers, makeVideos, type Ctx, type Effects } from './model.js';
 import { textStream } from './format.js';
 import { matrixLines } from './matrix.js';

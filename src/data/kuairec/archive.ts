@@ -16,7 +16,7 @@ import { join, basename, isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { CausewayError } from '../errors.js';
+import { CausewayError } from '../../errors.js';
 
 export type ArchiveLayout = 'outer' | 'inner' | 'folder';
 

@@ -1,11 +1,11 @@
 /** The side-table writers: user_features, item_categories, item_daily_features, captions, social network. */
-import { Rng } from '../../rng.js';
+import { Rng } from '../../../rng.js';
 import { DEGREE_NAMES, type UserRow, type Videos } from './model.js';
 import { bin, csvQuote, dayStamp } from './format.js';
+import { ITEM_DAILY_COLUMNS, USER_FEATURE_COLUMNS } from '../columns.js';
 
-const USER_HEADER = ['user_id', 'user_active_degree', 'is_lowactive_period', 'is_live_streamer', 'is_video_author',
-  'follow_user_num', 'follow_user_num_range', 'fans_user_num', 'fans_user_num_range', 'friend_user_num', 'friend_user_num_range',
-  'register_days', 'register_days_range', ...Array.from({ length: 18 }, (_, i) => `onehot_feat${i}`)];
+// Headers in the real files' column order, from the one list of KuaiRec columns (../columns.ts).
+const USER_HEADER = USER_FEATURE_COLUMNS.map(([name]) => name);
 const ONEHOT_RANGE = [2, 8, 50, 1000, 8, 8, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2];
 
 /**
@@ -65,15 +65,7 @@ export function itemCategoriesCsv(videos: Videos): string {
   return s;
 }
 
-const ITEM_DAILY_HEADER = ['video_id', 'date', 'author_id', 'video_type', 'upload_dt', 'upload_type', 'visible_status',
-  'video_duration', 'video_width', 'video_height', 'music_id', 'video_tag_id', 'video_tag_name', 'show_cnt', 'show_user_num',
-  'play_cnt', 'play_user_num', 'play_duration', 'complete_play_cnt', 'complete_play_user_num', 'valid_play_cnt',
-  'valid_play_user_num', 'long_time_play_cnt', 'long_time_play_user_num', 'short_time_play_cnt', 'short_time_play_user_num',
-  'play_progress', 'comment_stay_duration', 'like_cnt', 'like_user_num', 'click_like_cnt', 'double_click_cnt', 'cancel_like_cnt',
-  'cancel_like_user_num', 'comment_cnt', 'comment_user_num', 'direct_comment_cnt', 'reply_comment_cnt', 'delete_comment_cnt',
-  'delete_comment_user_num', 'comment_like_cnt', 'comment_like_user_num', 'follow_cnt', 'follow_user_num', 'cancel_follow_cnt',
-  'cancel_follow_user_num', 'share_cnt', 'share_user_num', 'download_cnt', 'download_user_num', 'report_cnt', 'report_user_num',
-  'reduce_similar_cnt', 'reduce_similar_user_num', 'collect_cnt', 'collect_user_num', 'cancel_collect_cnt', 'cancel_collect_user_num'];
+const ITEM_DAILY_HEADER = ITEM_DAILY_COLUMNS.map(([name]) => name);
 
 const TAG_NAMES = ['颜值', '生活', '搞笑', '美食', '游戏', '音乐', '宠物', '旅游', '运动', '科技', '时尚', '教育'];
 export const CATEGORY_NAMES = ['颜值', '生活', '搞笑', '美食', '游戏', '音乐', '宠物', '旅游', '运动', '科技', '时尚', '教育', '汽车', '影视',

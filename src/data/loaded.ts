@@ -1,0 +1,74 @@
+/**
+ * The value an events-shaped source hands the panel (docs/CONTRACTS.md `LoadedData`): the event
+ * table sorted by user and time, the users table, optional per-item tables keyed by the source's item
+ * key, and the quality and coverage rows that results.json reports. Every events-shaped source (the
+ * KuaiRec archive, src/data/kuairec/; an event log, src/data/duckdb/events.ts) fills it in.
+ */
+import type { ColumnTable } from './table.js';
+
+export interface QualityRow { check: string; rows: number; share: number; action: string }
+
+export interface LoadedData {
+  /** One row per event: numeric `user_id`, `date` (YYYYMMDD) and `timestamp` (seconds), the item key, and the source's columns. */
+  events: ColumnTable;
+  /** One row per user, keyed by `user_id`: the user features. */
+  users: ColumnTable;
+  /** The column holding the item code in events, items and itemDaily (absent: the source has no items). */
+  itemKey?: string;
+  /** Per-item table keyed by itemKey: item.<column>. */
+  items?: ColumnTable;
+  /** Per-item daily table keyed by itemKey and `date`: item.avg_<column> averages an item's days. */
+  itemDaily?: ColumnTable;
+  /** How the source names its users, items and item-days tables in messages (a file or member name). */
+  tableNames?: { users?: string; items?: string; itemDaily?: string };
+  /** Event columns (0/1 numbers) that are true/false in the source file. */
+  eventBooleans?: string[];
+  quality: QualityRow[];
+  coverage: { users: number; events: number; firstDate: number; lastDate: number; sampledUsers: number };
+  fingerprint: string;
+  /** Hash of the data as read: the same wherever and however the files are stored. */
+  contentFingerprint: string;
+  /** Where the data came from. */
+  source: { path: string; layout: string; matrix: string; bytesRead: number };
+}
+
+/** Sorts event columns by (user_id, timestamp, file order) unless already sorted; NaN timestamps last within a user. */
+export function sortEvents(events: ColumnTable): ColumnTable {
+  const user = events.numeric.user_id;
+  const ts = events.numeric.timestamp;
+  const n = events.length;
+  const before = (i: number, j: number): number => {
+    if (user[i] !== user[j]) return user[i] - user[j];
+    const a = ts[i];
+    const b = ts[j];
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an || bn) return an === bn ? i - j : an ? 1 : -1;
+    return a !== b ? a - b : i - j;
+  };
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (before(i - 1, i) > 0) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return events;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort(before);
+  const numeric: Record<string, Float64Array> = {};
+  for (const [name, col] of Object.entries(events.numeric)) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = col[order[i]];
+    numeric[name] = out;
+  }
+  const categorical: ColumnTable['categorical'] = {};
+  for (const [name, col] of Object.entries(events.categorical)) {
+    const codes = new Int32Array(n);
+    for (let i = 0; i < n; i++) codes[i] = col.codes[order[i]];
+    categorical[name] = { codes, levels: col.levels };
+  }
+  return { length: n, numeric, categorical };
+}
+
