@@ -116,7 +116,8 @@ interface FileSourceData { source: string; path?: string | string[]; query?: str
 
 /**
  * The files a file source (src/data/source.ts) reads — its path(s), globs expanded in their last segment,
- * side tables and truth file — by real path, size and mtime. A SQL query reads files causeway cannot
+ * side tables and truth file — by real path, size, mtime and inode: a rename keeps a file's inode and
+ * mtime, so two files of one size and mtime swapped between names change the identity through their inodes. A SQL query reads files causeway cannot
  * list, so a query source gets a fresh identity each run: its results are never served from the cache.
  */
 function fileSourceIdentity(data: FileSourceData, baseDir: string): string {
@@ -143,7 +144,7 @@ function fileSourceIdentity(data: FileSourceData, baseDir: string): string {
     for (const file of files) {
       try {
         const st = statSync(file);
-        parts.push(`${realpathSync(file)}:${st.size}:${Math.trunc(st.mtimeMs)}`);
+        parts.push(`${realpathSync(file)}:${st.size}:${Math.trunc(st.mtimeMs)}:${st.ino}`);
       } catch {
         parts.push(`missing:${file}`);
       }

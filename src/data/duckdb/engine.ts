@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { CausewayError, type ErrorLocation } from '../../errors.js';
 import { arrowRelation } from './arrow.js';
@@ -237,12 +237,17 @@ export async function locateRow(con: DuckDBConnection, input: ResolvedInput, row
   return { kind: 'data', member: file, line, column };
 }
 
-/** Content fingerprint of files: names relative to the spec folder, sizes and SHA-256 of the bytes. */
+/**
+ * Content fingerprint of files: each file's name relative to the spec folder (so two files swapped between
+ * names, or a file renamed, change it, and a project moved elsewhere keeps it), size and SHA-256 of the bytes.
+ */
 export async function filesFingerprint(files: string[], baseDir: string, extra: unknown = null): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(extra));
+  const folder = baseDir.endsWith(sep) ? baseDir.slice(0, -1) : baseDir;
   for (const file of files) {
-    const name = file.startsWith(baseDir) ? file.slice(baseDir.length) : file;
+    // Inside the folder: `/<name>` (the form fingerprints have always had); outside it: `../<name>`.
+    const name = file.startsWith(folder + sep) ? file.slice(folder.length) : relative(folder, file);
     hash.update(`\0${name}\0${statSync(file).size}\0`);
     for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   }
