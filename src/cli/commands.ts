@@ -336,7 +336,8 @@ analysis row: the unit (user_id, or the table's id column), cluster, date (where
 calendar), A, M, Y, secondary outcomes (Y:<name>), the covariates as the spec names them (raw;
 categorical ones as text) and as encoded for the models (x:<column>), and the cell's diagnostic
 logistic propensity (the overlap figure's) with its unclipped inverse-probability weight (propensity,
-ipw_weight). For re-checking in R or Python.
+ipw_weight), and each estimator's own propensity and weights where it computed them
+(propensity:<id>, weight:<id>). For re-checking in R or Python.
 
 Options:
   --out FILE    .csv or .parquet (written atomically)

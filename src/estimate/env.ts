@@ -27,6 +27,8 @@ export class Env {
   users(): UserIndex {
     return (this.ui ??= userIndex(this.frame.cluster));
   }
+  /** When set, every weighting scheme asked for is appended here (recordWeights). */
+  weightsAsked: Array<{ key: string; weights: Weights }> | null = null;
   /** Propensity fits depend on (X, A) only: frames sharing both arrays (secondary outcomes) share them. */
   weights(key: string, make: () => Weights): Weights {
     let byA = weightStore.get(this.frame.X.data);
@@ -44,6 +46,7 @@ export class Env {
       w = make();
       cache.set(key, w);
     }
+    this.weightsAsked?.push({ key, weights: w });
     return w;
   }
   gram(key: string, make: () => ClusterGram): ClusterGram {
@@ -114,6 +117,23 @@ export function envFor(frame: AnalysisFrame): Env {
     envs.set(frame, e);
   }
   return e;
+}
+
+/**
+ * The weighting schemes `run` asked for on `frame` (keys `propensity:…` for a propensity fit, `ipw:…` for
+ * propensity weights; src/estimate/weights.ts), in order, with what `run` returned: which propensity and
+ * weights an estimator used (`causeway frame` writes them, src/run/frame-export.ts).
+ */
+export function recordWeights<T>(frame: AnalysisFrame, run: () => T): { result: T; asked: Array<{ key: string; weights: Weights }> } {
+  const env = envFor(frame);
+  const asked: Array<{ key: string; weights: Weights }> = [];
+  const previous = env.weightsAsked;
+  env.weightsAsked = asked;
+  try {
+    return { result: run(), asked };
+  } finally {
+    env.weightsAsked = previous;
+  }
 }
 
 /** A light environment (no diagnostics) for a bootstrap replicate frame. */

@@ -2,8 +2,9 @@
  * `causeway frame`: the analysis frame of one cell as a CSV or Parquet file, so the design can be
  * re-checked in R or Python: unit, cluster, day (where there is a calendar), A, M, Y, secondary
  * outcomes, the covariates as named in the spec (raw; categorical ones as their text) and as encoded
- * for the models (`x:` + the design-matrix column name), and the cell's diagnostic logistic propensity
- * with its unclipped inverse-probability weight. Built exactly as `causeway run` builds it.
+ * for the models (`x:` + the design-matrix column name), the cell's diagnostic logistic propensity
+ * with its unclipped inverse-probability weight, and each estimator's own propensity and weights where it
+ * computed them (`propensity:<id>`, `weight:<id>`). Built exactly as `causeway run` builds it.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -17,6 +18,10 @@ import { userKeysOf, type EventsConfig } from '../data/duckdb/events.js';
 import { evaluateRows, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
+import { recordWeights } from '../estimate/env.js';
+import { kindInfo } from '../estimate/kinds/index.js';
+import { runEstimatorWithRows } from '../estimate/runner.js';
+import type { EstimatorSpec } from '../estimate/types.js';
 import { Rng } from '../rng.js';
 import { checkSourceRows, compileCell, dataConfigKey } from './compile.js';
 import { checkSpecOrThrow } from './check-spec.js';
@@ -33,6 +38,32 @@ function globToRegex(pattern: string): RegExp {
 function csvCell(v: string | number): string {
   if (typeof v === 'number') return Number.isNaN(v) ? '' : String(v);
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+type FrameColumn = { name: string; values: (i: number) => string | number };
+
+/**
+ * Each estimator's own propensity (`propensity:<id>`) and weights (`weight:<id>`), as `causeway run` computes
+ * them: the entry is run once without the bootstrap, and what it asked the frame's weight cache for
+ * (src/estimate/env.ts recordWeights: a propensity fit, clipped, stabilized and capped weights) or, for a
+ * cross-fitted form, its out-of-fold propensities are written. An estimator that keeps its propensity to
+ * itself (a kind's own linear cross-fitting) or failed writes none.
+ */
+function estimatorWeights(estimators: EstimatorSpec[], frame: Parameters<typeof recordWeights>[0], ctx: { seed: number; cellId: string; models: Record<string, unknown> }): FrameColumn[] {
+  const out: FrameColumn[] = [];
+  for (const spec of estimators) {
+    const { id: _id, kind: _kind, ...opts } = spec;
+    if (!kindInfo(spec.kind).nuisances(opts).includes('propensity')) continue;
+    const { result: { result, rows }, asked } = recordWeights(frame, () => runEstimatorWithRows(spec, frame, { ...ctx, bootstrap: undefined } as Parameters<typeof runEstimatorWithRows>[2]));
+    if (result.status !== 'ok') continue;
+    const weighting = asked.filter((a) => a.key.startsWith('ipw:')).at(-1);
+    const crossfitted = (rows as { propensity?: unknown } | null)?.propensity;
+    const e = crossfitted instanceof Float64Array ? crossfitted : (weighting ?? asked.at(-1))?.weights.propensity;
+    if (e) out.push({ name: `propensity:${spec.id}`, values: (i) => e[i] });
+    const w = weighting?.weights.w;
+    if (w) out.push({ name: `weight:${spec.id}`, values: (i) => w[i] });
+  }
+  return out;
 }
 
 export async function exportFrame(specFile: string, opts: FrameExportOptions): Promise<{ file: string; rows: number; columns: number; cell: string }> {
@@ -79,8 +110,7 @@ export async function exportFrame(specFile: string, opts: FrameExportOptions): P
   const X = frame.X;
   X.names.forEach((name, j) => columns.push({ name: `x:${name}`, values: (i) => X.data[j * X.rows + i] }));
   // The cell's diagnostic propensity (the model and random stream behind the report's overlap figure,
-  // src/run/cell.ts) and its unclipped inverse-probability weight; estimators' own (clipped, cross-fitted)
-  // weights stay inside them.
+  // src/run/cell.ts) and its unclipped inverse-probability weight; each estimator's own follow.
   let treated = 0;
   for (let i = 0; i < frame.n; i++) treated += frame.A[i];
   if (treated > 0 && treated < frame.n) {
@@ -89,6 +119,7 @@ export async function exportFrame(specFile: string, opts: FrameExportOptions): P
     const p = learner.fit(frame.X, frame.A).predict(frame.X);
     columns.push({ name: 'propensity', values: (i) => p[i] });
     columns.push({ name: 'ipw_weight', values: (i) => (frame.A[i] === 1 ? 1 / p[i] : 1 / (1 - p[i])) });
+    columns.push(...estimatorWeights(compiled.analysis.estimators, frame, { seed: compiled.analysis.seed, cellId: cell.id, models: compiled.analysis.models }));
   }
 
   const lines = [columns.map((c) => csvCell(c.name)).join(',')];
