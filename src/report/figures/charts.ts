@@ -443,9 +443,10 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
           whiskerColor: '#6b7280',
           yAxisID: 'y',
           pointRadius: n > 40 ? 3.5 : 5,
+          // filled: interval excludes zero; hollow: crosses it; hollow grey: no interval
           pointBackgroundColor: data.points.map((p) => (excludes(p) ? PALETTE.excludes : '#ffffff')),
-          pointBorderColor: PALETTE.excludes,
-          pointBorderWidth: 1.5,
+          pointBorderColor: data.points.map((p) => (p.ci ? PALETTE.excludes : PALETTE.grey)),
+          pointBorderWidth: data.points.map((p) => (p.ci ? 1.5 : 2)),
         },
         {
           label: 'Choice used',
@@ -507,7 +508,8 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
       plugins: {
         legend: legendOptions([
           ...(data.points.some(excludes) ? [{ text: 'interval excludes zero', kind: 'filled' as const, color: PALETTE.excludes }] : []),
-          ...(data.points.some((p) => !excludes(p)) ? [{ text: 'interval crosses zero, or no interval', kind: 'hollow' as const, color: PALETTE.excludes }] : []),
+          ...(data.points.some((p) => p.ci && !excludes(p)) ? [{ text: 'interval crosses zero', kind: 'hollow' as const, color: PALETTE.excludes }] : []),
+          ...(data.points.some((p) => !p.ci) ? [{ text: 'no interval', kind: 'hollow' as const, color: PALETTE.grey }] : []),
           ...(data.reference ? [{ text: `${data.reference.label} ${formatNumber(data.reference.value)}`, kind: 'dashed' as const, color: PALETTE.reference }] : []),
           { text: 'choice the specification used (lower panel)', kind: 'box' as const, color: PALETTE.dark },
         ]),
