@@ -12,6 +12,8 @@ import { secondaryOutcomesModel } from '../../src/report/figures/secondary_outco
 import { decompositionLegend, overlapModel } from '../../src/report/figures/charts.js';
 import { BELOW_SIZE_FILTER } from '../../src/estimate/ml/heterogeneity.js';
 import type { EstimatorEntry, SegmentEffect, SpecificationCurve } from '../../src/results/index.js';
+import { buildReportModel } from '../../src/report/model.js';
+import { exampleResults } from './fixture.js';
 
 const forestInput = {
   treatment: 'A',
@@ -163,4 +165,12 @@ test('overlap: both arms and the bounds are in the legend, with each arm\'s rows
     ['#000000'],
   );
   assert.deepEqual(legend.map((e) => e.kind), ['box', 'area', 'mark']);
+});
+
+test('the sections give the figures what their models need: estimator kinds reach the forest plot, segment sizes the heterogeneity plot', () => {
+  const model = buildReportModel(exampleResults());
+  const alt = (kind: string): string => model.figures.find((f) => f.kind === kind)!.draw({}).alt;
+  // the fixture's difference in means (176) is several times the adjusted estimates (≤ 43)
+  assert.match(alt('estimator_forest'), /Beyond the axis \(arrow at the edge\): Difference in means \(ATE\)\./);
+  assert.match(alt('heterogeneity'), /prior_3day_interactions: low \(0, 123\] \(n = 2,733 rows, 133 users\)/);
 });
