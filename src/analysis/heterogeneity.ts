@@ -1,5 +1,5 @@
 import { runEstimatorWithRows } from '../estimate/runner.js';
-import { segmentEffects, numericSegments, categoricalSegments, moderatorImportance, summarizeRowEffects, type Segmentation } from '../estimate/ml/heterogeneity.js';
+import { segmentEffects, numericSegments, categoricalSegments, moderatorImportance, summarizeRowEffects, BELOW_SIZE_FILTER, type Segmentation } from '../estimate/ml/heterogeneity.js';
 import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
@@ -51,7 +51,7 @@ export function heterogeneity(
   // The report's typed view: AIPW segment effects (docs/seeds.md §003) and moderator importance.
   const segments: SegmentEffect[] = rawSegments.map((r) => ({
     by: r.segment_type,
-    segment: r.passes_size_filter ? r.segment : `${r.segment} (below size filter)`,
+    segment: r.passes_size_filter ? r.segment : `${r.segment}${BELOW_SIZE_FILTER}`,
     rows: r.rows,
     users: r.users,
     treatedShare: r.treatment_rate,

@@ -156,10 +156,10 @@ test('the report shows the known truth first, marks it on the forest plot and in
   // the forest plot is drawn with the truth as its reference line
   const forest = model.figures.find((f) => f.kind === 'estimator_forest')!;
   const fig = forest.draw({});
-  assert.match(fig.alt, /A dashed line marks true TE \(36\.50\); \d+ of \d+ intervals cover it\./);
+  assert.match(fig.alt, /A dashed line marks simulator’s true TE \(36\.50\); \d+ of \d+ intervals cover it\./);
   // every specification has the same outcome and treatment measure: the curve shows the true TE too
   const curve = model.figures.find((f) => f.kind === 'specification_curve')!.draw({});
-  assert.match(curve.alt, /A dashed line marks true TE \(simulator threshold\) \(36\.50\)\./);
+  assert.match(curve.alt, /A dashed line marks true TE at the simulator’s threshold \(36\.50\)\./);
   // the decomposition marks the true TE / NDE / NIE across its bars
   const decomposition = model.figures.find((f) => f.kind === 'mediation_decomposition')!.draw({});
   assert.match(decomposition.alt, /Amber marks show the true values: Total 36\.50, Direct 38, Indirect -1\.50\./);

@@ -23,6 +23,9 @@ type SegmentRule =
   | { quantiles: number }
   | { buckets: number[] }; // interior cut points: (-inf, b0], (b0, b1], …, (bk, inf)
 
+/** Appended to a segment's label when it is below the size filter (src/analysis/heterogeneity.ts); the report's figure leaves such segments out. */
+export const BELOW_SIZE_FILTER = ' (below size filter)';
+
 function fmt(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(Number(v.toPrecision(6)));
 }

@@ -2,47 +2,35 @@
  * The report's charts. Each takes plain data and returns { png, svg?, alt }; the alt text states what
  * the figure shows in words (and numbers where short) and goes into the report next to the image.
  */
-import { formatInterval, formatNumber } from '../format.js';
+import { formatInteger, formatInterval, formatNumber } from '../format.js';
+import { intervalLayout, offScaleText, type IntervalChartData } from './interval-model.js';
 import {
   PALETTE,
+  legendOptions,
   paddedRange,
   renderChart,
   shortLabel,
   titleOptions,
   type Figure,
+  type LegendSwatch,
   type FigureOptions,
   type ReferenceLine,
 } from './render.js';
 
 const WIDTH = 1000;
 
-export interface IntervalRow {
-  label: string;
-  estimate: number;
-  ci: [number, number] | null;
-  /** colour group (e.g. the segmenting variable); rows of one group share a colour */
-  group?: string;
-}
+export type { IntervalRow, IntervalChartData } from './interval-model.js';
 
-export interface IntervalChartData {
-  title: string;
-  subtitle?: string;
-  /** what the value axis measures, e.g. "Effect on future_7day_interactions" */
-  valueLabel: string;
-  rows: IntervalRow[];
-  /** label for the category axis */
-  categoryLabel?: string;
-  /** a known or reference value drawn as a dashed vertical line, e.g. the simulator's true effect */
-  reference?: { value: number; label: string };
-}
-
-function intervalAlt(kind: string, data: IntervalChartData): string {
-  const parts = data.rows.map((r) => `${r.label} ${formatNumber(r.estimate)} ${r.ci ? formatInterval(r.ci) : '(no interval)'}`);
+function intervalAlt(kind: string, data: IntervalChartData, layout: ReturnType<typeof intervalLayout>): string {
+  const parts = data.rows.map((r) => `${r.label}${r.detail ? ` (${r.detail})` : ''} ${formatNumber(r.estimate)} ${r.ci ? formatInterval(r.ci) : '(no interval)'}`);
   const crossing = data.rows.filter((r) => r.ci && r.ci[0] <= 0 && r.ci[1] >= 0).length;
   const withCi = data.rows.filter((r) => r.ci).length;
+  const beyond = layout.rows.filter((r) => r.offScale).map((r) => r.label);
   return (
-    `${kind}: ${data.title}. ${data.valueLabel} with 95% intervals, one row each: ${parts.join('; ')}.` +
+    `${kind}: ${data.title}${data.subtitle ? ` (${data.subtitle})` : ''}. ${data.valueLabel} with 95% intervals, one row each: ${parts.join('; ')}.` +
     (withCi ? ` ${crossing} of ${withCi} intervals cross zero.` : '') +
+    (withCi < data.rows.length ? ` ${data.rows.length - withCi} without an interval (hollow markers).` : '') +
+    (beyond.length ? ` Beyond the axis (arrow at the edge): ${beyond.join(', ')}.` : '') +
     (data.reference
       ? ` A dashed line marks ${data.reference.label} (${formatNumber(data.reference.value)}); ${data.rows.filter((r) => r.ci && r.ci[0] <= data.reference!.value && data.reference!.value <= r.ci[1]).length} of ${withCi} intervals cover it.`
       : '')
@@ -54,37 +42,45 @@ function intervalAlt(kind: string, data: IntervalChartData): string {
  * sensitivity, secondary outcomes and heterogeneity by segment.
  */
 export function intervalChart(data: IntervalChartData, opts: FigureOptions = {}, kind = 'Forest plot'): Figure {
-  const rows = data.rows;
-  const labels = rows.map((r) => shortLabel(r.label, 62));
-  const groups = [...new Set(rows.map((r) => r.group ?? ''))];
-  const colorOf = (g: string | undefined): string => PALETTE.series[groups.indexOf(g ?? '') % PALETTE.series.length]!;
-  const range = paddedRange([...rows.flatMap((r) => [r.estimate, ...(r.ci ?? [])]), ...(data.reference ? [data.reference.value] : [])]);
-  const height = Math.max(260, 130 + rows.length * 38 + (data.subtitle ? 18 : 0) + (data.reference ? 16 : 0));
+  const layout = intervalLayout(data);
+  const { range, rows } = layout;
+  // a row with a detail (a segment's size) gets it as a second tick line
+  const labels = rows.map((r) => (r.detail ? [shortLabel(r.label, 62), shortLabel(r.detail, 62)] : shortLabel(r.label, 62)));
+  const rowHeight = rows.some((r) => r.detail) ? 46 : 38;
+  const legendRows = layout.legend.length ? Math.ceil(layout.legend.reduce((w, e) => w + e.text.length * 7 + 40, 0) / (WIDTH - 60)) : 0;
+  const height = Math.max(260, 130 + rows.length * rowHeight + (data.subtitle ? 18 : 0) + legendRows * 24);
   const lines: ReferenceLine[] = [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }];
-  if (data.reference) lines.push({ scale: 'x', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4], label: `${data.reference.label} ${formatNumber(data.reference.value)}`, labelAbove: true });
+  // the reference line's name and value are in the legend (interval-model.ts always shows one with a reference)
+  if (data.reference) lines.push({ scale: 'x', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4] });
+  const styleOf = { interval: 'circle', 'no-interval': 'circle', unadjusted: 'rectRot', main: 'rect' } as const;
   const config = {
     type: 'line',
     data: {
       labels,
       datasets: [
         {
-          data: rows.map((r) => r.estimate),
-          intervals: rows.map((r) => r.ci),
+          // an off-scale estimate has no point: the arrow at the edge stands for it
+          data: rows.map((r) => (r.offScale ? null : r.estimate)),
+          // an off-scale row's interval is printed beside its arrow instead
+          intervals: rows.map((r) => (r.offScale ? null : r.ci)),
+          offScale: rows.map((r) => (r.offScale ? { side: r.offScale, text: offScaleText(r), color: r.color } : null)),
           showLine: false,
+          spanGaps: false,
           // a point smaller than its interval keeps narrow whiskers visible
-          pointRadius: rows.map((r) => (r.ci && (r.ci[1] - r.ci[0]) / (range.max - range.min) < 0.04 ? 3.5 : 6)),
+          pointRadius: rows.map((r) => (r.ci && (r.ci[1] - r.ci[0]) / (range.max - range.min) < 0.04 ? 4 : r.marker === 'unadjusted' || r.marker === 'main' ? 7 : 6)),
           pointHoverRadius: 6,
-          pointStyle: 'circle',
-          pointBackgroundColor: rows.map((r) => colorOf(r.group)),
-          pointBorderColor: '#111827',
-          pointBorderWidth: 1,
+          pointStyle: rows.map((r) => styleOf[r.marker]),
+          // hollow: no interval (an unadjusted row without one too)
+          pointBackgroundColor: rows.map((r) => (r.ci ? r.color : '#ffffff')),
+          pointBorderColor: rows.map((r) => (r.ci ? '#111827' : r.color)),
+          pointBorderWidth: rows.map((r) => (r.ci ? 1 : 2.5)),
         },
       ],
     },
     options: {
       ...horizontalLayout(),
       scales: {
-        x: valueAxis(data.valueLabel, { suggestedMin: range.min, suggestedMax: range.max }),
+        x: valueAxis(data.valueLabel, { min: range.min, max: range.max }),
         y: {
           type: 'category',
           offset: true,
@@ -94,14 +90,14 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
         },
       },
       plugins: {
-        legend: { display: false },
-        ...titleOptions(data.title, data.subtitle, data.reference ? 26 : undefined),
+        legend: legendOptions(layout.legend),
+        ...titleOptions(data.title, data.subtitle),
         causewayLines: { lines },
       },
     },
   };
   const out = renderChart(config, WIDTH, height, opts);
-  return { ...out, alt: intervalAlt(kind, data) };
+  return { ...out, alt: intervalAlt(kind, data, layout) };
 }
 
 export interface LovePlotData {
@@ -158,7 +154,7 @@ export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
         y: { type: 'category', offset: true, grid: { color: '#f3f4f6' }, ticks: { font: { size: 12 } } },
       },
       plugins: {
-        legend: { display: true, position: 'top', labels: { usePointStyle: true, boxWidth: 10 } },
+        legend: { display: true, position: 'top', labels: { usePointStyle: true, boxHeight: 10, padding: 18 } },
         ...titleOptions(data.title ?? 'Covariate balance before and after weighting', 'Dashed lines mark |SMD| = 0.1'),
         causewayLines: {
           lines: [
@@ -191,6 +187,30 @@ export interface OverlapPlotData {
   controlLabel?: string;
 }
 
+interface OverlapSeries {
+  label: string;
+  color: string;
+  fill: string;
+}
+
+/**
+ * Series and legend of the overlap figure: each arm's label with its row count (control dashed outline,
+ * treated solid, both translucent) and the 0.05 / 0.95 bounds.
+ */
+export function overlapModel(data: OverlapPlotData): { series: [OverlapSeries, OverlapSeries]; legend: LegendSwatch[] } {
+  const n = (c: number[]): string => formatInteger(c.reduce((a, b) => a + b, 0));
+  const control: OverlapSeries = { label: `${data.controlLabel ?? 'Control (A = 0)'}, ${n(data.control)} rows`, color: PALETTE.secondary, fill: 'rgba(200, 85, 61, 0.14)' };
+  const treated: OverlapSeries = { label: `${data.treatedLabel ?? 'Treated (A = 1)'}, ${n(data.treated)} rows`, color: PALETTE.primary, fill: 'rgba(42, 111, 151, 0.14)' };
+  return {
+    series: [control, treated],
+    legend: [
+      { text: control.label, kind: 'area', color: control.color, fill: control.fill },
+      { text: treated.label, kind: 'area', color: treated.color, fill: treated.fill },
+      { text: 'propensity 0.05 and 0.95', kind: 'dashed', color: PALETTE.dark },
+    ],
+  };
+}
+
 /** Propensity score distributions by arm (densities, step histograms) with 0.05 / 0.95 lines. */
 export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Figure {
   const bins = data.edges.length - 1;
@@ -207,35 +227,24 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
   const dt = density(data.treated);
   const dc = density(data.control);
   const ymax = Math.max(0.1, ...dt, ...dc) * 1.1;
-  const treatedLabel = data.treatedLabel ?? 'Treated (A = 1)';
-  const controlLabel = data.controlLabel ?? 'Control (A = 0)';
+  const model = overlapModel(data);
+  const [control, treated] = model.series;
+  // light fills and strong outlines: where the arms overlap both outlines stay visible over a pale mix
+  const series = (s: OverlapSeries, d: number[], dash: number[]) => ({
+    label: s.label,
+    data: step(d),
+    // chart.js 'before' keeps a point's value until the next point: bin i spans [edge i, edge i+1]
+    stepped: 'before',
+    fill: 'origin',
+    borderColor: s.color,
+    backgroundColor: s.fill,
+    borderWidth: 2.5,
+    borderDash: dash,
+    pointRadius: 0,
+  });
   const config = {
     type: 'line',
-    data: {
-      datasets: [
-        {
-          label: controlLabel,
-          data: step(dc),
-          // chart.js 'before' keeps a point's value until the next point: bin i spans [edge i, edge i+1]
-          stepped: 'before',
-          fill: 'origin',
-          borderColor: PALETTE.secondary,
-          backgroundColor: 'rgba(200, 85, 61, 0.25)',
-          borderWidth: 2,
-          pointRadius: 0,
-        },
-        {
-          label: treatedLabel,
-          data: step(dt),
-          stepped: 'before',
-          fill: 'origin',
-          borderColor: PALETTE.primary,
-          backgroundColor: 'rgba(42, 111, 151, 0.25)',
-          borderWidth: 2,
-          pointRadius: 0,
-        },
-      ],
-    },
+    data: { datasets: [series(control!, dc, [7, 3]), series(treated!, dt, [])] },
     options: {
       layout: { padding: { left: 8, right: 24, top: 4, bottom: 8 } },
       scales: {
@@ -251,17 +260,17 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
           type: 'linear',
           min: 0,
           suggestedMax: ymax,
-          title: { display: true, text: 'Density', font: { size: 13, weight: 'bold' } },
+          title: { display: true, text: 'Density (area 1 per arm)', font: { size: 13, weight: 'bold' } },
           grid: { color: '#e5e7eb' },
         },
       },
       plugins: {
-        legend: { display: true, position: 'top' },
-        ...titleOptions(data.title ?? 'Propensity score overlap by arm', 'Dashed lines at 0.05 and 0.95'),
+        legend: legendOptions(model.legend),
+        ...titleOptions(data.title ?? 'Propensity score overlap by arm', 'Step histograms of each arm, scaled to density'),
         causewayLines: {
           lines: [
-            { scale: 'x', value: 0.05, color: '#111827', dash: [6, 4] },
-            { scale: 'x', value: 0.95, color: '#111827', dash: [6, 4] },
+            { scale: 'x', value: 0.05, color: '#111827', dash: [3, 3] },
+            { scale: 'x', value: 0.95, color: '#111827', dash: [3, 3] },
           ],
         },
       },
@@ -278,7 +287,7 @@ export function overlapPlot(data: OverlapPlotData, opts: FigureOptions = {}): Fi
   return {
     ...out,
     alt:
-      `Step histograms of the estimated propensity score for ${controlLabel} and ${treatedLabel} days over ${bins} bins, ` +
+      `Step histograms of the estimated propensity score for ${control!.label} and ${treated!.label} over ${bins} bins, ` +
       `dashed lines at 0.05 and 0.95. Mean propensity ${formatNumber(mean(data.control))} in control and ${formatNumber(mean(data.treated))} in treated.`,
   };
 }
@@ -290,6 +299,16 @@ export interface DecompositionData {
   groups: Array<{ label: string; parts: Array<{ part: string; estimate: number | null; ci: [number, number] | null }> }>;
   /** known true value per part (simulated data), marked across every bar of that part */
   truth?: Record<string, number>;
+}
+
+/** The decomposition's legend: one colour per part, the pale bar of an estimate without an interval, the truth mark. */
+export function decompositionLegend(data: DecompositionData, partNames: string[], colors: string[]): LegendSwatch[] {
+  const parts = data.groups.flatMap((g) => g.parts);
+  return [
+    ...partNames.map((part, k): LegendSwatch => ({ text: part, kind: 'box', color: colors[k % colors.length]! })),
+    ...(parts.some((p) => p.estimate !== null && !p.ci) ? [{ text: 'pale bar: no interval', kind: 'area' as const, color: PALETTE.grey, fill: `${PALETTE.grey}40` }] : []),
+    ...(data.truth && Object.values(data.truth).some((v) => Number.isFinite(v)) ? [{ text: 'true value (simulator)', kind: 'mark' as const, color: PALETTE.reference }] : []),
+  ];
 }
 
 /** Total / direct / indirect effects per approach, grouped horizontal bars with CI whiskers. */
@@ -310,9 +329,10 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
           data: byGroup.map((p) => (p ? p.estimate : null)),
           intervals: byGroup.map((p) => (p ? p.ci : null)),
           ...(data.truth && Number.isFinite(data.truth[part]) ? { marks: byGroup.map((p) => (p ? data.truth![part]! : null)) } : {}),
-          backgroundColor: colors[k % colors.length],
-          borderColor: '#111827',
-          borderWidth: 0,
+          // a part without an interval is a pale bar with an outline (as a hollow marker on the forest plot)
+          backgroundColor: byGroup.map((p) => (p?.ci ? colors[k % colors.length] : `${colors[k % colors.length]}40`)),
+          borderColor: colors[k % colors.length],
+          borderWidth: byGroup.map((p) => (p?.ci ? 0 : 2)),
           barPercentage: 0.85,
           categoryPercentage: 0.8,
         };
@@ -325,8 +345,8 @@ export function decompositionChart(data: DecompositionData, opts: FigureOptions 
         y: { type: 'category', grid: { display: false }, ticks: { font: { size: 13 } } },
       },
       plugins: {
-        legend: { display: true, position: 'top' },
-        ...titleOptions(data.title ?? 'Mediation decomposition: total, direct and indirect effects', data.truth ? 'Amber marks: the true value of each effect (simulator)' : undefined),
+        legend: legendOptions(decompositionLegend(data, partNames, colors)),
+        ...titleOptions(data.title ?? 'Mediation decomposition: total, direct and indirect effects', 'Bars: estimates; whiskers: 95% intervals'),
         causewayLines: { lines: [{ scale: 'x', value: 0, color: '#111827', width: 1.4 }] },
       },
     },
@@ -376,6 +396,8 @@ export function importanceChart(data: ImportanceData, opts: FigureOptions = {}):
 
 export interface SpecCurveData {
   title?: string;
+  /** a note under the title (e.g. which outcome's specifications are shown) */
+  subtitle?: string;
   valueLabel: string;
   /** sorted by estimate */
   points: Array<{ estimate: number; ci: [number, number] | null; choices: Record<string, string> }>;
@@ -409,7 +431,7 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
     for (const axis of data.axes) choicePoints.push({ x: i + 1, y: keyOf(axis, p.choices[axis] ?? '—') });
   });
   const panelHeight = Math.max(120, (choiceLabels.length + 1) * 24);
-  const height = 200 + 300 + panelHeight;
+  const height = 230 + 300 + panelHeight;
   const config = {
     type: 'scatter',
     data: {
@@ -421,9 +443,10 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
           whiskerColor: '#6b7280',
           yAxisID: 'y',
           pointRadius: n > 40 ? 3.5 : 5,
+          // filled: interval excludes zero; hollow: crosses it; hollow grey: no interval
           pointBackgroundColor: data.points.map((p) => (excludes(p) ? PALETTE.excludes : '#ffffff')),
-          pointBorderColor: PALETTE.excludes,
-          pointBorderWidth: 1.5,
+          pointBorderColor: data.points.map((p) => (p.ci ? PALETTE.excludes : PALETTE.grey)),
+          pointBorderWidth: data.points.map((p) => (p.ci ? 1.5 : 2)),
         },
         {
           label: 'Choice used',
@@ -483,12 +506,19 @@ export function specificationCurve(data: SpecCurveData, opts: FigureOptions = {}
         },
       },
       plugins: {
-        legend: { display: false },
-        ...titleOptions(data.title ?? 'Specification curve', 'Filled: interval excludes zero · open: crosses zero or no interval · lower panel: choices of each specification'),
+        legend: legendOptions([
+          ...(data.points.some(excludes) ? [{ text: 'interval excludes zero', kind: 'filled' as const, color: PALETTE.excludes }] : []),
+          ...(data.points.some((p) => p.ci && !excludes(p)) ? [{ text: 'interval crosses zero', kind: 'hollow' as const, color: PALETTE.excludes }] : []),
+          ...(data.points.some((p) => !p.ci) ? [{ text: 'no interval', kind: 'hollow' as const, color: PALETTE.grey }] : []),
+          ...(data.reference ? [{ text: `${data.reference.label} ${formatNumber(data.reference.value)}`, kind: 'dashed' as const, color: PALETTE.reference }] : []),
+          { text: 'choice the specification used (lower panel)', kind: 'box' as const, color: PALETTE.dark },
+        ]),
+        ...titleOptions(data.title ?? 'Specification curve', data.subtitle),
         causewayLines: {
           lines: [
             { scale: 'y', value: 0, color: '#111827', width: 1.2 },
-            ...(data.reference ? [{ scale: 'y', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4], label: `${data.reference.label} ${formatNumber(data.reference.value)}` }] : []),
+            // named in the legend: a label on the line would run into the points
+            ...(data.reference ? [{ scale: 'y', value: data.reference.value, color: PALETTE.reference, width: 2, dash: [7, 4] }] : []),
           ],
         },
       },
@@ -513,6 +543,6 @@ function horizontalLayout(): { indexAxis: 'y'; layout: { padding: { left: number
 }
 
 /** The value axis of a horizontal chart: linear, titled, light grid, with the given limits. */
-function valueAxis(title: string, limits: { suggestedMin?: number; suggestedMax?: number; min?: number }) {
+function valueAxis(title: string, limits: { suggestedMin?: number; suggestedMax?: number; min?: number; max?: number }) {
   return { type: 'linear' as const, ...limits, title: { display: true, text: title, font: { size: 13, weight: 'bold' as const } }, grid: { color: '#e5e7eb' } };
 }

@@ -5,7 +5,7 @@ import type { FigureKind } from './kind.js';
 export const mediationDecompositionFigure = {
   id: 'mediation_decomposition',
   section: 'mediation',
-  shows: 'total / direct / indirect per approach, with intervals',
+  shows: 'total / direct / indirect per approach, with intervals; pale bars have none; amber marks the true values',
   plan: (data) => ({
     kind: 'mediation_decomposition',
     file: 'mediation_decomposition',

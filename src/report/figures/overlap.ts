@@ -12,7 +12,7 @@ interface OverlapFigureInput {
 export const overlapFigure = {
   id: 'overlap',
   section: 'overlap',
-  shows: 'propensity histograms by arm, 0.05 / 0.95 lines (needs `overlap.histogram`)',
+  shows: 'propensity step histograms by arm with rows per arm, 0.05 / 0.95 lines (needs `overlap.histogram`)',
   plan: ({ treatment, edges, treated, control }) => ({
     kind: 'overlap',
     file: 'overlap',

@@ -45,7 +45,7 @@ export function ensureChartSetup(): void {
     const path = require.resolve(`dejavu-fonts-ttf/ttf/${face}`);
     GlobalFonts.registerFromPath(path, FONT_FAMILY);
   }
-  Chart.register(...registerables, whiskerPlugin, markPlugin, referenceLinePlugin, backgroundPlugin);
+  Chart.register(...registerables, whiskerPlugin, markPlugin, offScalePlugin, referenceLinePlugin, backgroundPlugin);
   Chart.defaults.font.family = FONT_FAMILY;
   Chart.defaults.font.size = 13;
   Chart.defaults.color = '#1f2937';
@@ -104,6 +104,7 @@ const whiskerPlugin: Plugin = {
       ctx.save();
       ctx.strokeStyle = (ds as unknown as { whiskerColor?: string }).whiskerColor ?? PALETTE.dark;
       ctx.lineWidth = 1.6;
+      const area = chart.chartArea;
       intervals.forEach((iv, i) => {
         const el = meta.data[i] as unknown as { x: number; y: number } | undefined;
         if (!iv || !el || !Number.isFinite(iv[0]) || !Number.isFinite(iv[1])) return;
@@ -111,12 +112,24 @@ const whiskerPlugin: Plugin = {
         const b = valueScale.getPixelForValue(iv[1]);
         ctx.beginPath();
         if (horizontal) {
-          ctx.moveTo(a, el.y);
-          ctx.lineTo(b, el.y);
-          ctx.moveTo(a, el.y - cap);
-          ctx.lineTo(a, el.y + cap);
-          ctx.moveTo(b, el.y - cap);
-          ctx.lineTo(b, el.y + cap);
+          // an interval reaching past the axis (an unadjusted row kept out of the range) is cut at the
+          // edge and ends in an arrowhead there instead of a cap
+          const y = Number.isFinite(el.y) ? el.y : chart.scales.y!.getPixelForValue(i);
+          const lo = Math.max(area.left, Math.min(area.right, a));
+          const hi = Math.max(area.left, Math.min(area.right, b));
+          if (hi - lo < 0.5 && (a > area.right || b < area.left)) return;
+          ctx.moveTo(lo, y);
+          ctx.lineTo(hi, y);
+          for (const [end, cut, dir] of [[lo, a < area.left, -1], [hi, b > area.right, 1]] as Array<[number, boolean, number]>) {
+            if (cut) {
+              ctx.moveTo(end - dir * 7, y - 4);
+              ctx.lineTo(end, y);
+              ctx.lineTo(end - dir * 7, y + 4);
+            } else {
+              ctx.moveTo(end, y - cap);
+              ctx.lineTo(end, y + cap);
+            }
+          }
         } else {
           ctx.moveTo(el.x, a);
           ctx.lineTo(el.x, b);
@@ -131,6 +144,96 @@ const whiskerPlugin: Plugin = {
     });
   },
 };
+
+/**
+ * Estimates beyond the value axis of a horizontal chart: a dataset may carry `offScale: Array<{ side, text,
+ * color } | null>` aligned with its data (whose value there is null); each is drawn as a triangle at that
+ * edge of the chart area, pointing out, with its text (the value) beside it.
+ */
+const offScalePlugin: Plugin = {
+  id: 'causewayOffScale',
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx;
+    const area = chart.chartArea;
+    chart.data.datasets.forEach((ds) => {
+      const marks = (ds as unknown as { offScale?: Array<{ side: 'left' | 'right'; text: string; color: string } | null> }).offScale;
+      if (!marks) return;
+      ctx.save();
+      ctx.font = `12px "${FONT_FAMILY}"`;
+      ctx.textBaseline = 'middle';
+      marks.forEach((m, i) => {
+        if (!m) return;
+        const y = chart.scales.y!.getPixelForValue(i);
+        const x = m.side === 'right' ? area.right - 2 : area.left + 2;
+        const dir = m.side === 'right' ? 1 : -1;
+        ctx.fillStyle = m.color;
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x - dir * 12, y - 7);
+        ctx.lineTo(x - dir * 12, y + 7);
+        ctx.closePath();
+        ctx.fill();
+        // the value beside the arrow, on a white ground so grid lines do not cross it
+        const w = ctx.measureText(m.text).width;
+        const tx = x - dir * 16;
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(m.side === 'right' ? tx - w - 3 : tx - 3, y - 9, w + 6, 18);
+        ctx.fillStyle = m.color;
+        ctx.textAlign = m.side === 'right' ? 'right' : 'left';
+        ctx.fillText(m.text, tx, y);
+      });
+      ctx.restore();
+    });
+  },
+};
+
+/** One legend entry (the model in interval-model.ts): a marker, a line or a colour box, and its meaning. */
+export interface LegendSwatch {
+  text: string;
+  kind: 'filled' | 'hollow' | 'diamond' | 'square' | 'dashed' | 'box' | 'area' | 'mark' | 'arrow';
+  color: string;
+  /** the fill of an 'area' swatch (a translucent histogram) */
+  fill?: string;
+}
+
+/** chart.js legend options drawing exactly these entries (not one per dataset). */
+export function legendOptions(entries: LegendSwatch[]): Record<string, unknown> {
+  if (entries.length === 0) return { display: false };
+  return {
+    display: true,
+    position: 'top',
+    labels: {
+      usePointStyle: true,
+      boxHeight: 11,
+      padding: 14,
+      font: { size: 12 },
+      generateLabels: () =>
+        entries.map((e) => {
+          const base = { text: e.text, hidden: false, lineWidth: 2, strokeStyle: e.color, fillStyle: e.color, fontColor: '#1f2937', rotation: 0, lineDash: [] as number[] };
+          switch (e.kind) {
+            case 'hollow':
+              return { ...base, pointStyle: 'circle', fillStyle: '#ffffff' };
+            case 'diamond':
+              return { ...base, pointStyle: 'rectRot' };
+            case 'square':
+              return { ...base, pointStyle: 'rect', strokeStyle: PALETTE.dark };
+            case 'dashed':
+              return { ...base, pointStyle: 'line', lineDash: [5, 3], lineWidth: 2.5 };
+            case 'box':
+              return { ...base, pointStyle: 'rect', lineWidth: 0 };
+            case 'mark':
+              return { ...base, pointStyle: 'line', rotation: 90, lineWidth: 3 };
+            case 'area':
+              return { ...base, pointStyle: 'rect', fillStyle: e.fill ?? e.color };
+            case 'arrow':
+              return { ...base, pointStyle: 'triangle', rotation: 90, lineWidth: 0 };
+            default:
+              return { ...base, pointStyle: 'circle', strokeStyle: PALETTE.dark, lineWidth: 1 };
+          }
+        }),
+    },
+  };
+}
 
 export interface ReferenceLine {
   /** scale id the value lives on, e.g. 'x' */

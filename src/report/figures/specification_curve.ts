@@ -1,41 +1,68 @@
 /** The grid's estimates ranked, with the choice panel of grid axes. */
-import { specificationCurve } from './charts.js';
+import { specificationCurve, type SpecCurveData } from './charts.js';
 import type { FigureKind } from './kind.js';
 import { axisShortName } from '../labels.js';
-import type { SpecificationCurve } from '../../results/index.js';
+import { truthComparison } from '../truth.js';
+import type { CellResult, SpecificationCurve } from '../../results/index.js';
 
 interface SpecificationCurveInput {
   curve: SpecificationCurve;
+  /** the run's cells (for each specification's known truth) */
+  cells: CellResult[];
   /** per axis: value (JSON text) → its short label */
   valueLabels: Map<string, Map<string, string>>;
-  /** the y label when every specification shares the outcome */
+  /** the y label: the effect on the report's outcome */
   valueLabel: string;
-  /** one true total effect for every specification, else null */
-  truth: number | null;
-  /** some cell thresholds the treatment differently from the simulator */
-  someShifted: boolean;
+  /** the report's (primary) outcome */
+  outcome: string;
+}
+
+/**
+ * The chart data. Estimates on different outcomes are in different units, so when the outcome is a grid
+ * axis the curve keeps the specifications on the report's outcome (the grid table lists the others) and
+ * drops that axis from the choice panel. The truth line is drawn when every kept specification has the same
+ * known total effect.
+ */
+export function specificationCurveModel({ curve, cells, valueLabels, valueLabel, outcome }: SpecificationCurveInput): SpecCurveData & { subtitle?: string } {
+  const outcomeAxis = curve.axes.find((a) => a === 'outcomes' || a.startsWith('outcomes.'));
+  let points = curve.points;
+  let note: string | undefined;
+  let yLabel = valueLabel;
+  if (outcomeAxis) {
+    const nameOf = (value: unknown): string | null =>
+      typeof value === 'string' ? value : typeof value === 'object' && value !== null && typeof (value as { primary?: unknown }).primary === 'string' ? (value as { primary: string }).primary : null;
+    // the report's outcome, or (when no specification used it) the first specification's
+    const kept = points.some((p) => nameOf(p.axes[outcomeAxis]) === outcome) ? outcome : nameOf(points[0]?.axes[outcomeAxis]);
+    points = points.filter((p) => nameOf(p.axes[outcomeAxis]) === kept);
+    note = `${points.length} of ${curve.points.length} specifications: those on ${kept}; the grid table lists the other outcomes`;
+    if (kept !== outcome) yLabel = `Effect on ${kept}`;
+  }
+  const axes = curve.axes.filter((a) => a !== outcomeAxis);
+  const truths = points.map((p) => {
+    const t = truthComparison(cells.find((c) => c.id === p.cellId) ?? null);
+    return t?.applicable && /^(ate|te|total)$/.test(curve.estimand) ? t : null;
+  });
+  const truth = truths.length > 0 && truths.every((t) => t && t.primaryTe !== null && t.primaryTe === truths[0]!.primaryTe) ? truths[0]!.primaryTe : null;
+  const someShifted = truths.some((t) => t?.thresholdDiffers);
+  return {
+    title: `Specification curve: ${curve.estimator} (${curve.estimand})`,
+    ...(note ? { subtitle: note } : {}),
+    valueLabel: yLabel,
+    axes,
+    axisLabels: Object.fromEntries(axes.map((a) => [a, axisShortName(a)])),
+    ...(truth !== null ? { reference: { value: truth, label: someShifted ? 'true TE at the simulator’s threshold' : 'simulator’s true TE' } } : {}),
+    points: points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(axes.map((a) => [a, valueLabels.get(a)!.get(JSON.stringify(p.axes[a] ?? null)) ?? '—'])) })),
+  };
 }
 
 export const specificationCurveFigure = {
   id: 'specification_curve',
   section: 'robustness',
-  shows: 'grid estimates ranked, with the choice panel of grid axes',
-  plan: ({ curve, valueLabels, valueLabel, truth, someShifted }) => ({
+  shows: 'grid estimates on the report\'s outcome ranked, with the choice panel of grid axes',
+  plan: (input) => ({
     kind: 'specification_curve',
     file: 'specification_curve',
     title: 'Specification curve',
-    draw: (o) =>
-      specificationCurve(
-        {
-          title: `Specification curve: ${curve.estimator} (${curve.estimand})`,
-          // when the outcome is a grid axis, the estimates are in different outcomes' units
-          valueLabel: curve.axes.some((a) => a.startsWith('outcomes')) ? 'Effect on each specification’s outcome' : valueLabel,
-          axes: curve.axes,
-          axisLabels: Object.fromEntries(curve.axes.map((a) => [a, axisShortName(a)])),
-          ...(truth !== null ? { reference: { value: truth, label: someShifted ? 'true TE (simulator threshold)' : 'true TE' } } : {}),
-          points: curve.points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(curve.axes.map((a) => [a, valueLabels.get(a)!.get(JSON.stringify(p.axes[a] ?? null)) ?? '—'])) })),
-        },
-        o,
-      ),
+    draw: (o) => specificationCurve(specificationCurveModel(input), o),
   }),
 } as const satisfies FigureKind<SpecificationCurveInput>;

@@ -46,7 +46,7 @@ export const estimatorsSection: ReportSection = {
     const controlMean = typeof primaryNaive?.controlMean === 'number' && primaryNaive.controlMean !== 0 ? primaryNaive.controlMean : null;
     const relativeTo = (estimate: number | null | undefined) => (controlMean !== null && typeof estimate === 'number' ? estimate / controlMean : null);
     const rows: Row[] = [];
-    const forest: Array<{ label: string; estimate: number; ci: [number, number] | null }> = [];
+    const forest: Array<{ label: string; estimate: number; ci: [number, number] | null; kind: string }> = [];
     for (const e of ests) {
       if (e.status !== 'ok') {
         rows.push({ estimator: e.id, method: labelOf(e), estimand: null, estimate: null, ci: null, relative: null, conclusion: `failed: ${e.reason ?? 'no reason given'}` });
@@ -62,7 +62,7 @@ export const estimatorsSection: ReportSection = {
         rows.push({ estimator: e.id, method: labelOf(e), estimand: k, estimate: v.estimate, ci, relative: relativeTo(v.estimate), conclusion: zeroVerdict(ci) });
         const base = labelOf(e).replace(/: plug-in and debiased$/, '');
         const variant = variants.length > 1 ? `, ${k.endsWith('_debiased') ? 'debiased' : 'plug-in'}` : '';
-        forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci });
+        forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci, kind: e.kind });
       }
     }
     addTable(

@@ -51,10 +51,9 @@ export const heterogeneitySection: ReportSection = {
         },
         'table',
       );
-      const pts = segs.filter((s) => isNum(s.value.estimate)).map((s) => ({ label: `${s.by}: ${s.segment}`, estimate: s.value.estimate!, ci: ciOf(s.value), group: s.by }));
       const overall = okEsts.find((e) => e.id === (cellRaw?.estimator as string | undefined));
       const overallValue = overall ? firstEstimate(overall, TOTAL_KEYS) : null;
-      addFigure(s, heterogeneityFigure.plan({ source: src.label, valueLabel: yLabel, rows: pts, overall: overallValue ? overallValue.value : null }), 'figure');
+      addFigure(s, heterogeneityFigure.plan({ source: src.label, valueLabel: yLabel, segments: segs, overall: overallValue ? overallValue.value : null }), 'figure');
     }
     // per-row TE/NDE/NIE of a mediation estimator averaged by segment (no intervals: descriptive)
     const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;

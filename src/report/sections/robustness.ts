@@ -11,7 +11,7 @@ export const robustnessSection: ReportSection = {
   title: 'Robustness grid',
   reads: ['summary.robustness', 'summary.primary', 'summary.specificationCurve', 'spec.grid', 'cells[]', 'diagnostics.truth'],
   build(ctx, s) {
-    const { results, scope, cell, yLabel, truth, addTable, addFigure } = ctx;
+    const { results, scope, cell, names, yLabel, truth, addTable, addFigure } = ctx;
     if (scope === 'run' && results.cells.length > 1) {
       const fam = results.summary.robustness;
       addTable(
@@ -89,15 +89,7 @@ export const robustnessSection: ReportSection = {
       if (curve && curve.points.length > 1) {
         // per axis: the shortest labels that still tell its values apart (a model mapping → its kind)
         const valueLabels = new Map(curve.axes.map((a) => [a, axisValueLabels(curve.points.map((p) => p.axes[a]), 30)] as const));
-        // one true total effect for every specification (same outcome and treatment measure): draw it
-        const truths = curve.points.map((p) => {
-          const c = results.cells.find((x) => x.id === p.cellId);
-          const t = c ? truthComparison(c) : null;
-          return t?.applicable && /^(ate|te|total)$/.test(curve.estimand) ? t : null;
-        });
-        const curveTruth = truths.every((t) => t && t.primaryTe !== null && t.primaryTe === truths[0]!.primaryTe) ? truths[0]!.primaryTe : null;
-        const someShifted = truths.some((t) => t?.thresholdDiffers);
-        addFigure(s, specificationCurveFigure.plan({ curve, valueLabels, valueLabel: yLabel, truth: curveTruth, someShifted }), 'figure');
+        addFigure(s, specificationCurveFigure.plan({ curve, cells: results.cells, valueLabels, valueLabel: yLabel, outcome: names.Y }), 'figure');
       }
     }
   },

@@ -13,7 +13,7 @@ export const secondarySection: ReportSection = {
     if (cell) {
       const sec = cell.estimators.filter((e) => e.outcome !== undefined && e.status === 'ok');
       const rows: Row[] = [];
-      const pts: Array<{ label: string; estimate: number; ci: [number, number] | null; group: string }> = [];
+      const pts: Array<{ label: string; estimate: number; ci: [number, number] | null; group: string; kind: string }> = [];
       let allRelative = sec.length > 0;
       for (const e of sec) {
         const t = firstEstimate(e, TOTAL_KEYS);
@@ -48,8 +48,8 @@ export const secondarySection: ReportSection = {
         // outcomes have different units: plot relative effects (% of control mean) when every row has one
         if (allRelative && isNum(rel) && t.value.estimate !== 0) {
           const scale = (rel / t.value.estimate!) * 100;
-          pts.push({ label: `${e.outcome} — ${e.id}`, estimate: rel * 100, ci: ci ? [ci[0] * scale, ci[1] * scale] : null, group: e.outcome! });
-        } else pts.push({ label: `${e.outcome} — ${e.id}`, estimate: t.value.estimate!, ci, group: e.outcome! });
+          pts.push({ label: `${e.outcome} — ${e.id}`, estimate: rel * 100, ci: ci ? [ci[0] * scale, ci[1] * scale] : null, group: e.outcome!, kind: e.kind });
+        } else pts.push({ label: `${e.outcome} — ${e.id}`, estimate: t.value.estimate!, ci, group: e.outcome!, kind: e.kind });
       }
       if (pts.length) {
         addFigure(s, secondaryOutcomesFigure.plan({ rows: pts, relative: allRelative }), 'figure');

@@ -1,7 +1,7 @@
 /** Report section: the NIE sweep over an unmeasured mediator–outcome confounder, E-values, refuters and weight sensitivity (weight_sensitivity figure). */
-import { formatInterval, formatNumber, formatPercent, type TableColumn } from '../format.js';
+import { formatInterval, formatNumber, type TableColumn } from '../format.js';
 import { ciOf, isNum, type ReportSection, type Row } from './context.js';
-import { weightSensitivityFigure } from '../figures/weight_sensitivity.js';
+import { mainWeighting, weightSensitivityFigure } from '../figures/weight_sensitivity.js';
 
 export const sensitivitySection: ReportSection = {
   id: 'sensitivity',
@@ -115,9 +115,8 @@ export const sensitivitySection: ReportSection = {
         },
         'weights',
       );
-      const wpts = ws.filter((r) => isNum(r.value.estimate)).map((r) => ({ label: r.essShare !== null && r.essShare !== undefined ? `${r.label} (ESS ${formatPercent(r.essShare, 0)})` : r.label, estimate: r.value.estimate!, ci: ciOf(r.value) }));
-      if (wpts.length) {
-        addFigure(s, weightSensitivityFigure.plan({ valueLabel: yLabel, rows: wpts }), 'weightsFigure');
+      if (ws.some((r) => isNum(r.value.estimate))) {
+        addFigure(s, weightSensitivityFigure.plan({ valueLabel: yLabel, weights: ws, main: mainWeighting(okEsts, labelOf) }), 'weightsFigure');
       }
     }
   },
