@@ -125,7 +125,7 @@ export function intervalMethod(e: EstimatorEntry, key: string, u: CellUncertaint
     return {
       interval: `${pct} percentile interval of ${repsText}user-cluster bootstrap replicates${failed}.`,
       replicates: (refit ? 'each replicate refits the estimator on the resampled users' : 'each replicate re-solves the fits from per-user sufficient statistics of the resampled users') +
-        (fixed ? '; the propensity weights come from the full-sample model and are held fixed' : (refit ? '' : '; every model is refitted')),
+        (fixed ? '; the propensity weights come from the full-sample model and are held fixed' : '; nothing is held fixed'),
       consequence: fixed
         ? 'holding estimated propensities fixed ignores that they were estimated, which for inverse-weighting estimators tends to make the interval conservative (wider than needed)'
         : 'the resampling unit is the user, so days of one user are not treated as independent',

@@ -33,8 +33,8 @@ interface DataSummary {
   coverage: LoadedData['coverage'];
   quality: LoadedData['quality'];
   source: { matrix: string } | null;
-  /** what was read: layout, bytes and rows per table (the report's exploratory data section) */
-  inventory?: { layout: string; bytesRead: number; tables: Array<{ table: string; rows: number }> } | null;
+  /** rows per table as loaded (the report's exploratory data section); not the layout or bytes read, which differ by where the data lie while results.json must not */
+  inventory?: { tables: Array<{ table: string; rows: number }> } | null;
   truth: unknown;
   archive?: string;
 }
@@ -139,14 +139,14 @@ function summaryOf(data: LoadedData, fingerprint: string, archivePath: string, s
   };
 }
 
-/** Rows per table as loaded (events of the sampled users only) and the bytes read. */
+/** Rows per table as loaded (events of the sampled users only). */
 function inventoryOf(data: LoadedData): NonNullable<DataSummary['inventory']> {
   const tables: Array<{ table: string; rows: number }> = [{ table: `${data.source.matrix}_matrix.csv (events of the sampled users)`, rows: data.events.length }, { table: 'user_features.csv', rows: data.users.length }];
   if (data.itemCategories) tables.push({ table: 'item_categories.csv', rows: data.itemCategories.videoId.length });
   if (data.itemDaily) tables.push({ table: 'item_daily_features.csv', rows: data.itemDaily.length });
   if (data.captions) tables.push({ table: 'kuairec_caption_category.csv', rows: data.captions.length });
   if (data.socialNetwork) tables.push({ table: 'social_network.csv', rows: data.socialNetwork.userId.length });
-  return { layout: data.source.layout, bytesRead: data.source.bytesRead, tables };
+  return { tables };
 }
 
 // 3: the summary carries the data inventory

@@ -7,7 +7,7 @@ import type { ExploratorySummary } from '../../results/index.js';
 import { formatNumber } from '../format.js';
 import { type ReportSection } from './context.js';
 
-interface Inventory { layout: string; bytesRead: number; tables: Array<{ table: string; rows: number }> }
+interface Inventory { tables: Array<{ table: string; rows: number }> }
 
 export const exploratorySection: ReportSection = {
   id: 'exploratory',
@@ -19,7 +19,6 @@ export const exploratorySection: ReportSection = {
     const d = cell.diagnostics as Record<string, unknown>;
     const inventory = (d.data as { inventory?: Inventory | null } | undefined)?.inventory;
     if (inventory) {
-      s.lines.push(`Archive layout: ${inventory.layout}; ${formatNumber(inventory.bytesRead)} bytes read.`);
       addTable(s, { id: 'data_inventory', title: 'Data inventory (tables as loaded)', columns: [{ key: 'table', label: 'Table', format: 'code' }, { key: 'rows', label: 'Rows', format: 'int' }], rows: inventory.tables.map((t) => ({ ...t })) }, 'inventory');
     }
     const ex = d.exploratory as ExploratorySummary | undefined;
