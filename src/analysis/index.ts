@@ -13,6 +13,7 @@ import type { CellCrossfitFolds, CellResult, EstimatorEntry, ReadinessCheck } fr
 import { cellSensitivity } from '../sensitivity/cell.js';
 import { assumptionTable } from './assumptions.js';
 import { countDistinct, definitionsTable } from './definitions.js';
+import { exploratorySummary, frameFingerprint, uncertaintyRecord, type ExploratoryPanel } from './exploratory.js';
 import { heterogeneity } from './heterogeneity.js';
 import { cellPropensityDiagnostics } from './propensity.js';
 
@@ -26,7 +27,7 @@ interface CellAnalysisInput {
   frame: AnalysisFrame;
   /** population mask over panel rows (null: every panel row) */
   population: ArrayLike<number> | null;
-  panel: { length: number; users: number; dates: number[] };
+  panel: ExploratoryPanel & { users: number };
   /** the data's coverage and quality summary (and the simulator's truth) */
   dataSummary: Record<string, unknown> & { truth?: unknown };
   /** progress: `step: …` lines name the step the cell is on (src/run/progress.ts shows them) */
@@ -68,6 +69,9 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     panel: { rows: panel.length, users: panel.users, days: dates.length, firstDate: dates[0] ?? null, lastDate: dates[dates.length - 1] ?? null },
   };
   if (dataSummary.truth) diagnostics.truth = dataSummary.truth;
+  diagnostics.uncertainty = uncertaintyRecord(settings);
+  diagnostics.exploratory = exploratorySummary(settings, frame, panel, input.population);
+  diagnostics.fingerprint = frameFingerprint(frame, panel);
   if (wanted.has('residual_mediator_outcome') && frame.M) diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
   if (wanted.has('naive_associations')) diagnostics.naive_associations = naiveAssociations(frame);
   if (wanted.has('overlap') || wanted.has('balance')) Object.assign(diagnostics, cellPropensityDiagnostics(frame, estimatorCtx, settings.models, primaryResults));

@@ -355,6 +355,9 @@ export interface CellDiagnostics {
     passes?: boolean | null;
     [k: string]: unknown;
   }[];
+  uncertainty?: CellUncertainty;
+  exploratory?: ExploratorySummary;
+  fingerprint?: FrameFingerprint;
   [k: string]: unknown;
 }
 export interface OverlapSummary {
@@ -451,6 +454,87 @@ export interface ResidualMediatorOutcome {
     pearson: number | null;
     spearman: number | null;
   };
+}
+/**
+ * how the cell's intervals were seeded and sized (src/analysis/exploratory.ts); the report's Methods section reads it
+ */
+export interface CellUncertainty {
+  /**
+   * the spec seed; bootstrap draws and cross-fitting repeats are seeded by it, the cell id and the replicate number
+   */
+  seed: number;
+  /**
+   * the resampling unit of the bootstrap and the cluster of the standard errors
+   */
+  cluster: string;
+  /**
+   * replicates and level of the user-cluster bootstrap (null: no bootstrap)
+   */
+  bootstrap: null | {
+    reps: number;
+    level: number;
+  };
+}
+/**
+ * the report's exploratory data section: missing rates of the columns the analysis uses (population rows, before rows are dropped or imputed), distributions of A, M and Y, activity per calendar date
+ */
+export interface ExploratorySummary {
+  missing: {
+    role: string;
+    column: string;
+    /**
+     * population rows
+     */
+    rows: number;
+    missing: number;
+    share: number;
+  }[];
+  distributions: {
+    /**
+     * A, M or Y
+     */
+    role: string;
+    name: string;
+    rows: number;
+    finite: number;
+    mean: number | null;
+    min: number | null;
+    p05: number | null;
+    p25: number | null;
+    p50: number | null;
+    p75: number | null;
+    p95: number | null;
+    max: number | null;
+  }[];
+  daily: {
+    /**
+     * YYYYMMDD
+     */
+    date: number;
+    /**
+     * panel users with active_day on that date (null without an active_day column)
+     */
+    activeUsers: number | null;
+    /**
+     * analysis rows
+     */
+    rows: number;
+    treatedRows: number;
+    meanOutcome: number | null;
+  }[];
+}
+/**
+ * bucketed fingerprint of the analysis rows (rows keyed by user and date, hashed into buckets): per bucket the row and treated-row counts and order-free hash sums of the treated rows, the mediator and the outcome values, each a base64 little-endian Uint32Array; src/sensitivity/robustness.ts compares it with the base cell's
+ */
+export interface FrameFingerprint {
+  buckets: number;
+  rows: number;
+  treatedRows: number;
+  bucketRows: string;
+  bucketTreated: string;
+  treated: string;
+  mediator: string | null;
+  outcome: string;
 }
 export interface Sensitivity {
   evalues?: EValueRow[];
@@ -551,6 +635,24 @@ export interface RobustnessFamily {
   indirectMax: number | null;
   indirectSharePositive: number | null;
   medianAbsIndirectToTotal: number | null;
+  /**
+   * per variant cell of the family, the largest share of the base cell's treated rows, mediator values or outcome values it may change (an upper bound from the cells' fingerprints; absent when a cell has none)
+   */
+  designChange?: {
+    cellId: string;
+    /**
+     * bound on the share of treated rows added or removed, relative to the base cell's treated rows
+     */
+    treated: number;
+    /**
+     * bound on the share of rows whose mediator value differs (null without a mediator)
+     */
+    mediator: number | null;
+    /**
+     * bound on the share of rows whose outcome value differs
+     */
+    outcome: number;
+  }[];
 }
 export interface SpecificationCurve {
   estimator: string;

@@ -33,6 +33,8 @@ interface DataSummary {
   coverage: LoadedData['coverage'];
   quality: LoadedData['quality'];
   source: { matrix: string } | null;
+  /** rows per table as loaded (the report's exploratory data section); not the layout or bytes read, which differ by where the data lie while results.json must not */
+  inventory?: { tables: Array<{ table: string; rows: number }> } | null;
   truth: unknown;
   archive?: string;
 }
@@ -69,7 +71,7 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     settings: compiled.analysis,
     frame,
     population,
-    panel: { length: panel.length, users: countDistinct(panel.userId), dates: panel.dates },
+    panel: { length: panel.length, users: countDistinct(panel.userId), dates: panel.dates, userId: panel.userId, dayIndex: panel.dayIndex, table: panel.table },
     dataSummary: (({ archive: _archive, ...shown }) => shown)(dataSummary) as unknown as Record<string, unknown> & { truth?: unknown },
     log: ctx.log,
   });
@@ -122,12 +124,24 @@ function summaryOf(data: LoadedData, fingerprint: string, truth: unknown): DataS
     coverage: data.coverage,
     quality: data.quality,
     source: data.source ? { matrix: data.source.matrix } : null,
+    inventory: data.source ? inventoryOf(data) : null,
     truth,
     archive: fingerprint,
   };
 }
 
-const DATA_SUMMARY_FORMAT = 'causeway.data-summary/2';
+/** Rows per table as loaded (events of the sampled users only). */
+function inventoryOf(data: LoadedData): NonNullable<DataSummary['inventory']> {
+  const tables: Array<{ table: string; rows: number }> = [{ table: `${data.source.matrix}_matrix.csv (events of the sampled users)`, rows: data.events.length }, { table: 'user_features.csv', rows: data.users.length }];
+  if (data.itemCategories) tables.push({ table: 'item_categories.csv', rows: data.itemCategories.videoId.length });
+  if (data.itemDaily) tables.push({ table: 'item_daily_features.csv', rows: data.itemDaily.length });
+  if (data.captions) tables.push({ table: 'kuairec_caption_category.csv', rows: data.captions.length });
+  if (data.socialNetwork) tables.push({ table: 'social_network.csv', rows: data.socialNetwork.userId.length });
+  return { tables };
+}
+
+// 3: the summary carries the data inventory
+const DATA_SUMMARY_FORMAT = 'causeway.data-summary/3';
 
 function sha256Text(text: string): string {
   return createHash('sha256').update(text).digest('hex');

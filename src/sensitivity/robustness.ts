@@ -83,6 +83,76 @@ function family(name: string, points: Point[]): RobustnessFamily {
   };
 }
 
+/**
+ * A variant whose design moves less than this share of the base cell's treated rows, mediator values and
+ * outcome values tests (almost) nothing: the report says so beside the family's claim of robustness
+ * (docs/report.md, "Robustness grid").
+ */
+export const DESIGN_UNCHANGED_SHARE = 0.01;
+
+/** A variant that moves less than DESIGN_UNCHANGED_SHARE of the treated rows, the mediator and the outcome. */
+export function unchangedDesign(c: { treated: number; mediator: number | null; outcome: number }): boolean {
+  return c.treated < DESIGN_UNCHANGED_SHARE && (c.mediator ?? 0) < DESIGN_UNCHANGED_SHARE && c.outcome < DESIGN_UNCHANGED_SHARE;
+}
+
+interface Fingerprint {
+  buckets: number;
+  rows: number;
+  treatedRows: number;
+  bucketRows: string;
+  bucketTreated: string;
+  treated: string;
+  mediator: string | null;
+  outcome: string;
+}
+
+function words(b64: string): Uint32Array {
+  const buf = Buffer.from(b64, 'base64');
+  const out = new Uint32Array(buf.length >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readUInt32LE(i * 4);
+  return out;
+}
+
+function fingerprintOf(cell: CellResult): Fingerprint | null {
+  const f = (cell.diagnostics as Record<string, unknown>).fingerprint as Fingerprint | undefined;
+  return f && typeof f.buckets === 'number' ? f : null;
+}
+
+/**
+ * Upper bounds on how much of the base cell's design a variant changes, from the bucketed fingerprints
+ * (src/analysis/exploratory.ts): every row of a bucket whose hash or count differs may have changed;
+ * buckets that agree are taken as unchanged (a hash collision could hide a change; with 32-bit sums it
+ * is negligible).
+ */
+export function designChange(base: CellResult, variant: CellResult): { treated: number; mediator: number | null; outcome: number } | null {
+  const fb = fingerprintOf(base);
+  const fv = fingerprintOf(variant);
+  if (!fb || !fv || fb.buckets !== fv.buckets) return null;
+  const rowsB = words(fb.bucketRows);
+  const rowsV = words(fv.bucketRows);
+  const trB = words(fb.bucketTreated);
+  const trV = words(fv.bucketTreated);
+  const hB = words(fb.treated);
+  const hV = words(fv.treated);
+  const share = (bHash: string | null, vHash: string | null): number | null => {
+    if (bHash === null || vHash === null) return bHash === vHash ? null : 1;
+    const b = words(bHash);
+    const v = words(vHash);
+    let changed = 0;
+    for (let k = 0; k < fb.buckets; k++) {
+      if (b[k] !== v[k] || rowsB[k] !== rowsV[k]) changed += rowsB[k] === rowsV[k] ? rowsB[k] : rowsB[k] + rowsV[k];
+    }
+    return fb.rows ? Math.min(1, changed / fb.rows) : 1;
+  };
+  let treatedChanged = 0;
+  for (let k = 0; k < fb.buckets; k++) if (hB[k] !== hV[k] || trB[k] !== trV[k]) treatedChanged += trB[k] + trV[k];
+  return {
+    treated: fb.treatedRows ? Math.min(1, treatedChanged / fb.treatedRows) : 1,
+    mediator: share(fb.mediator, fv.mediator),
+    outcome: share(fb.outcome, fv.outcome) ?? 1,
+  };
+}
+
 function pointOf(total: EstimatorEntry | undefined, indirect: EstimatorEntry | undefined): Point {
   const t = total ? firstEstimate(total, TOTAL_KEYS) : null;
   const i = indirect ? firstEstimate(indirect, INDIRECT_KEYS) : null;
@@ -101,12 +171,16 @@ export function robustnessFamilies(cells: CellResult[], opts: RobustnessOptions 
   const axes = opts.axes ?? [...new Set(cells.flatMap((c) => Object.keys(c.axes)))];
   const pick = pickers(opts);
   const ok = cells.filter((c) => c.status === 'ok');
-  const out: RobustnessFamily[] = axes.map((axis) =>
-    family(
-      axis,
-      ok.filter((c) => sameExcept(c.axes, base.axes, axis)).map((c) => pointOf(pick.total(c), pick.indirect(c))),
-    ),
-  );
+  const out: RobustnessFamily[] = axes.map((axis) => {
+    const members = ok.filter((c) => sameExcept(c.axes, base.axes, axis));
+    const f = family(axis, members.map((c) => pointOf(pick.total(c), pick.indirect(c))));
+    const changes = members
+      .filter((c) => c.id !== base.id)
+      .map((c) => ({ cellId: c.id, change: designChange(base, c) }))
+      .filter((x): x is { cellId: string; change: NonNullable<ReturnType<typeof designChange>> } => x.change !== null)
+      .map((x) => ({ cellId: x.cellId, ...x.change }));
+    return changes.length ? { ...f, designChange: changes } : f;
+  });
   if (opts.estimatorFamily && base.status === 'ok') {
     const points = primaryEstimators(base)
       .filter((e) => e.status === 'ok' && firstEstimate(e, TOTAL_KEYS))

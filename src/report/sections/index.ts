@@ -9,9 +9,12 @@ import { assumptionsSection } from './assumptions.js';
 import { dataSection } from './data.js';
 import { definitionsSection } from './definitions.js';
 import { estimatorsSection } from './estimators.js';
+import { exploratorySection } from './exploratory.js';
+import { findingsSection } from './findings.js';
 import { heterogeneitySection } from './heterogeneity.js';
 import { limitationsSection } from './limitations.js';
 import { mediationSection } from './mediation.js';
+import { methodsSection } from './methods.js';
 import { nuisanceSection } from './nuisance.js';
 import { overlapSection } from './overlap.js';
 import { questionSection } from './question.js';
@@ -25,10 +28,12 @@ import { truthSection } from './truth.js';
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   questionSection,
   dataSection,
+  exploratorySection,
   definitionsSection,
   assumptionsSection,
   overlapSection,
   estimatorsSection,
+  methodsSection,
   secondarySection,
   mediationSection,
   semSection,
@@ -39,4 +44,5 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   limitationsSection,
   truthSection,
   summarySection,
+  findingsSection,
 ];

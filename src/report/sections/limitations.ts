@@ -30,7 +30,8 @@ export const limitationsSection: ReportSection = {
     if (results.data.sample && results.data.sample.modulus > 1) rows.push({ limitation: 'User sample', why: `Only users with user_id % ${results.data.sample.modulus} == ${results.data.sample.remainder} were read.`, mitigation: 'Whole users sampled deterministically; rerun with modulus 1 for the full log.' });
     const failed = results.cells.filter((c) => c.status !== 'ok').length;
     if (scope === 'run' && failed > 0) rows.push({ limitation: 'Failed grid cells', why: `${failed} of ${results.cells.length} cells did not produce estimates.`, mitigation: 'Reasons listed in the grid table.' });
-    for (const l of results.limitations ?? []) rows.push({ limitation: l.limitation, why: l.whyItMatters, mitigation: l.mitigation });
+    // the spec's own text is the author's, not a finding of this run
+    for (const l of results.limitations ?? []) rows.push({ limitation: `${l.limitation} (author's)`, why: l.whyItMatters, mitigation: l.mitigation });
     addTable(s, { id: 'limitations', title: 'Limitations', columns: [{ key: 'limitation', label: 'Limitation' }, { key: 'why', label: 'Why it matters' }, { key: 'mitigation', label: 'Mitigation in this run' }], rows }, 'table');
   },
 };

@@ -1,6 +1,7 @@
 /** Report section: run scope of a grid: robustness families, the grid cells table and the specification curve (specification_curve figure). */
 import { primaryEstimators } from '../../results/index.js';
-import { zeroVerdict } from '../format.js';
+import { DESIGN_UNCHANGED_SHARE, unchangedDesign } from '../../sensitivity/robustness.js';
+import { formatPercent, zeroVerdict } from '../format.js';
 import { axisValueLabels } from '../labels.js';
 import { truthComparison } from '../truth.js';
 import { axisText, ciOf, type ReportSection, type Row } from './context.js';
@@ -30,10 +31,43 @@ export const robustnessSection: ReportSection = {
             { key: 'indirectMax', label: 'Indirect max', format: 'num' },
             { key: 'indirectSharePositive', label: 'Indirect share positive', format: 'pct' },
             { key: 'medianAbsIndirectToTotal', label: 'Median abs(NIE/TE)', format: 'num', digits: 4 },
+            ...(fam.some((f) => f.designChange) ? [{ key: 'unchanged', label: `Variants changing < ${formatPercent(DESIGN_UNCHANGED_SHARE, 0)} of the design` }] : []),
           ],
-          rows: fam.map((f) => ({ ...f })),
+          rows: fam.map(({ designChange: changes, ...f }) => ({ ...f, unchanged: changes ? `${changes.filter(unchangedDesign).length} of ${changes.length}` : null })),
         },
         'families',
+      );
+      // beside each family's claim: variants that leave the analysed data (almost) as the base cell has it
+      const prim0 = results.summary.primary;
+      const estimateOf = (id: string) => {
+        const c = results.cells.find((x) => x.id === id);
+        const e = c && prim0 ? primaryEstimators(c).find((x) => x.id === prim0.estimator && x.status === 'ok') : undefined;
+        return e?.estimates[prim0!.estimand]?.estimate ?? null;
+      };
+      const baseEstimate = prim0?.cellId ? estimateOf(prim0.cellId) : null;
+      const share = formatPercent(DESIGN_UNCHANGED_SHARE, 0);
+      const unchangedRows: Row[] = [];
+      for (const f of fam) {
+        const same = (f.designChange ?? []).filter(unchangedDesign);
+        if (same.length === 0) continue;
+        const identical = same.filter((c) => sameEstimate(estimateOf(c.cellId), baseEstimate));
+        const modelOnly = same.filter((c) => !identical.includes(c));
+        if (identical.length) {
+          unchangedRows.push({ family: f.family, cells: identical.map((c) => c.cellId).join(', '), verdict: `same data and the same estimate as the base cell: as gridded, this axis tests nothing, and the agreement is no evidence of robustness` });
+        }
+        if (modelOnly.length) {
+          unchangedRows.push({ family: f.family, cells: modelOnly.map((c) => c.cellId).join(', '), verdict: 'same data, another estimate: the axis varies the modelling only, not the definitions of A, M or Y' });
+        }
+      }
+      addTable(
+        s,
+        {
+          id: 'robustness_unchanged_variants',
+          title: `Variant cells that change fewer than ${share} of the base cell's treated rows, mediator and outcome values`,
+          columns: [{ key: 'family', label: 'Family (axis)', format: 'code' }, { key: 'cells', label: 'Cells' }, { key: 'verdict', label: 'What the family then shows' }],
+          rows: unchangedRows,
+        },
+        'unchanged',
       );
       const axes = results.spec.grid?.map((g) => g.path) ?? [...new Set(results.cells.flatMap((c) => Object.keys(c.axes)))];
       const prim = results.summary.primary;
@@ -94,3 +128,8 @@ export const robustnessSection: ReportSection = {
     }
   },
 };
+
+/** Two estimates equal up to rounding: the variant reproduced the base cell's analysis. */
+export function sameEstimate(a: number | null, b: number | null): boolean {
+  return a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}

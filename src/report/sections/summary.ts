@@ -1,4 +1,4 @@
-/** Report section: the summary bullets (known truth, primary estimate, ranges, cautions) and the recommendations. */
+/** Report section: the summary bullets (known truth, primary estimate, ranges, cautions); recommendations are the findings section's. */
 import { TOTAL_KEYS, firstEstimate } from '../../results/index.js';
 import { formatInterval, formatNumber, formatPercent, zeroVerdict } from '../format.js';
 import { ciOf, type ReportSection } from './context.js';
@@ -7,9 +7,9 @@ import { findKind } from '../../estimate/kinds/index.js';
 export const summarySection: ReportSection = {
   id: 'summary',
   title: 'Summary',
-  reads: ['summary', 'cells[].estimators', 'diagnostics.truth', 'cells[].readiness', 'recommendations'],
+  reads: ['summary', 'cells[].estimators', 'diagnostics.truth', 'cells[].readiness'],
   build(ctx, s) {
-    const { results, scope, cell, names, okEsts, labelOf, truth, readinessRows, addTable } = ctx;
+    const { results, scope, cell, names, okEsts, labelOf, truth, readinessRows } = ctx;
     s.available = true;
     const lines = s.lines;
     const prim = results.summary.primary;
@@ -64,16 +64,6 @@ export const summarySection: ReportSection = {
     // a truth for another treatment is a footnote, not a headline
     if (truth && !truth.applicable) lines.push(truth.notes[0]!);
     for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
-    addTable(
-      s,
-      {
-        id: 'recommendations',
-        title: 'Recommendations',
-        columns: [{ key: 'area', label: 'Decision area' }, { key: 'recommendation', label: 'Recommendation' }, { key: 'evidence', label: 'Evidence' }],
-        rows: (results.recommendations ?? []).map((r) => ({ ...r })),
-      },
-      'recommendations',
-    );
     s.available = true;
   },
 };
