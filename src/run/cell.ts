@@ -130,13 +130,15 @@ function summaryOf(data: LoadedData, fingerprint: string, truth: unknown): DataS
   };
 }
 
-/** Rows per table as loaded (events of the sampled users only). */
+/** Rows per table as loaded (events of the sampled users only), named as the source names them. */
 function inventoryOf(data: LoadedData): NonNullable<DataSummary['inventory']> {
-  const tables: Array<{ table: string; rows: number }> = [{ table: `${data.source.matrix}_matrix.csv (events of the sampled users)`, rows: data.events.length }, { table: 'user_features.csv', rows: data.users.length }];
-  if (data.itemCategories) tables.push({ table: 'item_categories.csv', rows: data.itemCategories.videoId.length });
-  if (data.itemDaily) tables.push({ table: 'item_daily_features.csv', rows: data.itemDaily.length });
-  if (data.captions) tables.push({ table: 'kuairec_caption_category.csv', rows: data.captions.length });
-  if (data.socialNetwork) tables.push({ table: 'social_network.csv', rows: data.socialNetwork.userId.length });
+  const names = data.tableNames ?? {};
+  const tables: Array<{ table: string; rows: number }> = [
+    { table: `${data.source.matrix} events (sampled users)`, rows: data.events.length },
+    { table: names.users ?? 'users', rows: data.users.length },
+  ];
+  if (data.items) tables.push({ table: names.items ?? 'items', rows: data.items.length });
+  if (data.itemDaily) tables.push({ table: names.itemDaily ?? 'item days', rows: data.itemDaily.length });
   return { tables };
 }
 
