@@ -7,6 +7,7 @@ import type { AnalysisFrame } from '../../src/estimate/types.js';
 import { studentTQuantile } from '../../src/sensitivity/distributions.js';
 import { mediationRho } from '../../src/sensitivity/mediation-rho.js';
 import { adjustedEffect, ovbLinear, robustnessValue } from '../../src/sensitivity/ovb-linear.js';
+import { drLearner, type BlpRow } from '../../src/analysis/dr-learner.js';
 
 const root = new URL('../../../test/golden/', import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -101,4 +102,26 @@ test('medsens: ACME(ρ) curve, intervals and the ρ at which the ACME vanishes',
       assert.ok(root !== null && Math.abs(root - r.rhoAtZeroGrid[k]) <= 0.1 + 1e-9, `${what} root ${root} near ${r.rhoAtZeroGrid[k]}`);
     }
   }
+});
+
+test('DR-learner stage two: best linear projection and calibration match lm + sandwich::vcovCL (HC1)', () => {
+  const e = expected.drLearner;
+  const psi = Float64Array.from(e.psi as number[]);
+  const folds = Int32Array.from(e.fold as number[]);
+  const X = frame.X;
+  const col = (j: number) => X.data.subarray(j * X.rows, (j + 1) * X.rows);
+  const r = drLearner(psi, frame.cluster, [{ name: 'x1', values: col(0) }, { name: 'x2', values: col(1) }, { name: 'x3', values: col(2) }], folds, { level: 0.95, source: 'R AIPW scores' });
+  const check = (row: BlpRow, want: Record<string, number>, what: string) => {
+    near(row.estimate, want.estimate, `${what} estimate`);
+    near(row.se, want.se, `${what} se`);
+    near(row.lower, want.lower, `${what} lower`);
+    near(row.upper, want.upper, `${what} upper`);
+    near(row.pValue, want.p, `${what} p`);
+  };
+  assert.equal(r.blp.length, e.blp.length);
+  e.blp.forEach((want: Record<string, number>, j: number) => check(r.blp[j], want, `BLP ${want.term}`));
+  check(r.calibration.intercept, e.calibration[0], 'calibration intercept');
+  check(r.calibration.slope, e.calibration[1], 'calibration slope');
+  near(r.calibration.pValueSlopeOne, e.p_slope_one, 'p(slope = 1)');
+  assert.equal(r.calibration.folds, 3);
 });
