@@ -71,14 +71,22 @@ export function drLearner(psi: Float64Array, cluster: Int32Array, modifiers: Mod
   const n = psi.length;
   const warnings: string[] = [];
   const centres: Record<string, number> = {};
-  const centred = modifiers.map((m) => {
+  const kept: Modifier[] = [];
+  for (const m of modifiers) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) { lo = Math.min(lo, m.values[i]); hi = Math.max(hi, m.values[i]); }
+    // a constant column (a category level absent from these rows) has no slope to project on
+    if (hi > lo) kept.push(m);
+    else warnings.push(`effect modifier ${m.name} is constant in the analysis rows; left out`);
+  }
+  const centred = kept.map((m) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += m.values[i];
     const mean = s / n;
     centres[m.name] = mean;
     return Float64Array.from(m.values, (v) => v - mean);
   });
-  const names = modifiers.map((m) => m.name);
+  const names = kept.map((m) => m.name);
   const blp = regressCR1(centred, names, psi, cluster, opts.level);
 
   // out-of-fold CATE predictions from the same linear second stage

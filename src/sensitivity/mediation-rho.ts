@@ -139,7 +139,6 @@ function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | nul
   const ols = system(d, 1, 0, 1);
   let bTmp = solve(ols.A, ols.rhs, ols.k).b;
   const km = d.m.length;
-  let out: RhoFit | null = null;
   for (let it = 0; it < 1000; it++) {
     const e1 = residualMoments(d, d.m, d.respM, bTmp, 0);
     const e2 = residualMoments(d, d.y, d.respY, bTmp, km);
@@ -150,14 +149,14 @@ function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | nul
     const w11 = o22 / det, w22 = o11 / det, w12 = -o12 / det;
     const sys = system(d, w11, w12, w22);
     const { b, inv } = solve(sys.A, sys.rhs, sys.k);
-    const v = cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv;
     let dif = 0;
     for (let i = 0; i < b.length; i++) dif += (b[i] - bTmp[i]) ** 2;
+    const last = !(Math.abs(dif) > eps) || it === 999;
+    // medsens computes the variance every pass from the residuals before the update; only the last one is kept
+    if (last) return { b, v: cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv, k: sys.k };
     bTmp = b;
-    out = { b, v, k: sys.k };
-    if (!(Math.abs(dif) > eps)) break;
   }
-  return out!;
+  throw new Error('unreachable');
 }
 
 /** medsens's cluster meat: Σ_g h_g h_gᵀ with h_g = Σ_{i∈g} [x1_i (Ω⁻¹u_i)_1 ; x2_i (Ω⁻¹u_i)_2], u from the current coefficients. */
@@ -235,7 +234,8 @@ export function mediationRho(frame: AnalysisFrame, opts: MediationRhoOptions): M
   const steps = Math.round(2 / opts.step) - 1;
   const curve: MediationRhoPoint[] = [];
   for (let s = 0; s < steps; s++) {
-    const rho = -1 + opts.step + s * opts.step; // R's seq(-1 + by, 1 - by, by)
+    // R's seq(-1 + by, 1 - by, by), rounded so ρ = 0 is 0 and not 1e-16
+    const rho = Math.round((-1 + opts.step + s * opts.step) * 1e12) / 1e12;
     const a = acmes(d, fitAtRho(d, rho, eps, cluster));
     const s0 = Math.sqrt(a.v0), s1 = Math.sqrt(a.v1);
     curve.push({ rho, acme0: a.d0, acme1: a.d1, acme0Lower: a.d0 - z * s0, acme0Upper: a.d0 + z * s0, acme1Lower: a.d1 - z * s1, acme1Upper: a.d1 + z * s1 });

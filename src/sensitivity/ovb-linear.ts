@@ -195,7 +195,8 @@ export function ovbLinear(frame: AnalysisFrame, opts: OvbLinearOptions): OvbLine
   }
 
   const points = opts.grid ?? 21;
-  const reach = Math.max(0.4, ...rows.map((r) => Math.max(r.r2dz, r.r2yz) * 1.1));
+  // as sensemakr's plot: at least 0.4, far enough to show the benchmarks (a bound capped at 1 would stretch it to the edge)
+  const reach = Math.max(0.4, ...rows.filter((r) => r.r2yz < 1).map((r) => Math.max(r.r2dz, r.r2yz) * 1.2));
   const lim = Math.min(0.95, reach);
   const axis = Array.from({ length: points }, (_, i) => (lim * i) / (points - 1));
   const grid = axis.map((r2dz) => axis.map((r2yz) => adjustedEffect(estimate, se, dof, r2dz, r2yz, opts.alpha).estimate));
