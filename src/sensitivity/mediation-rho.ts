@@ -264,8 +264,8 @@ export function mediationRho(frame: AnalysisFrame, opts: MediationRhoOptions): M
   const tilde = roots.map((r) => (r === null ? null : r * r * (1 - r2M) * (1 - r2Y))) as [number | null, number | null];
   const r1 = roots[1];
   const summary = r1 === null
-    ? `The indirect effect keeps its sign for every error correlation ρ between mediator and outcome models.`
-    : `The indirect effect (treated arm) is zero when the mediator and outcome errors correlate at ρ = ${r1.toFixed(3)} (ρ² = ${(r1 * r1).toFixed(3)}; share of both models' residual variance explained by a confounder: ${(tilde[1]! * 100).toFixed(1)}% of the total).`;
+    ? `The indirect effect keeps its sign for every error correlation ρ between the mediator and outcome models.`
+    : `The indirect effect (treated arm) is zero when the mediator and outcome model errors correlate at ρ = ${r1.toFixed(3)}: an unobserved confounder would have to explain shares of the mediator's and the outcome's variance whose product is ${tilde[1]!.toPrecision(2)} (R̃²_M·R̃²_Y).`;
   return {
     estimator: opts.estimator, interaction: opts.interaction, variance: opts.variance, level: opts.level, curve,
     rhoAtZeroGrid: [nearest('acme0'), nearest('acme1')], rhoAtZero: roots, r2StarAtZero: star, r2TildeAtZero: tilde, r2Mediator: r2M, r2Outcome: r2Y, summary,

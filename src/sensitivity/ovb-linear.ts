@@ -202,7 +202,6 @@ export function ovbLinear(frame: AnalysisFrame, opts: OvbLinearOptions): OvbLine
   const grid = axis.map((r2dz) => axis.map((r2yz) => adjustedEffect(estimate, se, dof, r2dz, r2yz, opts.alpha).estimate));
 
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const strongest = rows.filter((r) => r.kd === Math.max(...opts.multipliers));
   const flips = rows.filter((r) => Math.sign(r.adjustedEstimate) !== Math.sign(estimate) || (r.adjustedLower <= 0 && r.adjustedUpper >= 0));
   const summary =
     `RV = ${pct(rv)}: a confounder explaining ${pct(rv)} of the residual variance of both treatment and outcome would explain the estimate away` +
@@ -210,7 +209,7 @@ export function ovbLinear(frame: AnalysisFrame, opts: OvbLinearOptions): OvbLine
     (rows.length
       ? flips.length
         ? `; confounding as strong as ${flips[0].kd}× ${flips[0].benchmark} would make the interval include zero.`
-        : `; even ${strongest.length ? `${strongest[0].kd}×` : ''} the strongest benchmark leaves the interval away from zero.`
+        : `; a confounder ${Math.max(...opts.multipliers)}× as strong as any benchmark (${[...new Set(rows.map((r) => r.benchmark))].join(', ')}) leaves the interval away from zero.`
       : '.');
   return {
     estimator: opts.estimator, estimand: 'ate', model: 'OLS: Y ~ A + X (classical SE)', estimate, se, dof, tStatistic: t, partialR2, q: opts.q, alpha: opts.alpha, rv, rvAlpha,
