@@ -52,7 +52,7 @@ export const ERRORS = {
   SPEC_SCHEMA: { message: 'A value does not match the spec schema (unknown key, wrong type, value out of range).', help: 'the spec reference in README.md lists every key with its type and default' },
   SPEC_DUPLICATE_ID: { message: 'Two estimators have the same id.', help: 'give every estimator a unique id' },
   SPEC_UNKNOWN_MODEL: { message: 'An estimator names a model that is neither in `models:` nor a built-in learner.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm' },
-  SPEC_UNKNOWN_ESTIMATOR: { message: 'A reference to an estimator id (msm weights, report.primary, heterogeneity.estimator) names no estimator.', help: 'use the id of an estimator defined under estimators:' },
+  SPEC_UNKNOWN_ESTIMATOR: { message: 'A reference to an estimator id (msm weights, report.primary, heterogeneity.estimator, sensitivity.omitted_variable_bias.estimators) names no estimator.', help: 'use the id of an estimator defined under estimators:' },
   SPEC_DATA_PATH: { message: '`data.source: kuairec` has no `data.path`.', help: "set data.path to the KuaiRec archive or the extracted 'KuaiRec 2.0' folder" },
   SPEC_SAMPLE: { message: 'The sample remainder is not below the modulus.', help: 'choose a remainder in [0, modulus − 1]' },
   SPEC_UNKNOWN_AXIS: { message: 'A sensitivity grid axis names a spec path that does not exist.', help: 'name axes by the dotted path of a spec value, e.g. treatment.threshold.quantile' },
@@ -302,6 +302,43 @@ export const WARNINGS = {
     help: 'the training folds are small: use fewer folds or a larger sample',
     pattern: /^nested regression fitted without the half split \(too few users or untreated rows in a training fold\)$/,
     examples: ['nested regression fitted without the half split (too few users or untreated rows in a training fold)'],
+  },
+  // sensitivity/ and analysis/: omitted-variable bias and the DR-learner
+  SENSITIVITY_COLLINEAR: {
+    message: 'Collinear covariates were left out of the omitted-variable-bias regression, as lm reports them NA (src/sensitivity/ovb-linear.ts).',
+    help: 'drop one of each pair of covariates that carry the same information',
+    pattern: /^collinear covariates left out of the sensitivity regression: .+$/,
+    examples: ['collinear covariates left out of the sensitivity regression: lag_1_active_day'],
+  },
+  SENSITIVITY_BENCHMARK_UNKNOWN: {
+    message: 'A benchmark named in sensitivity.omitted_variable_bias is not a covariate column of the regression.',
+    help: 'name a covariate design column, or a categorical covariate for all its one-hot columns',
+    pattern: /^benchmark .+ is not a covariate column of the regression; skipped$/,
+    examples: ['benchmark fans_user is not a covariate column of the regression; skipped'],
+  },
+  SENSITIVITY_BENCHMARK_IMPOSSIBLE: {
+    message: 'A confounder that many times as strong as the benchmark would explain all of the treatment (sensemakr: "impossible kd value").',
+    help: 'use smaller multipliers for strong benchmarks',
+    pattern: /^a confounder \S+× as strong as .+ is impossible \(implied partial R² with the treatment ≥ 1\); row left out$/,
+    examples: ['a confounder 3× as strong as prior_3day_interactions is impossible (implied partial R² with the treatment ≥ 1); row left out'],
+  },
+  SENSITIVITY_BOUND_CAPPED: {
+    message: 'The implied partial R² of the confounder with the outcome exceeded 1 and was set to 1, as sensemakr does; the adjusted interval then has width 0.',
+    help: 'read the row as: such a confounder could explain all the outcome’s residual variation',
+    pattern: /^the bound on R²\(Y~Z\|D,X\) for \S+× .+ exceeded 1 and was set to 1$/,
+    examples: ['the bound on R²(Y~Z|D,X) for 2× user_active_degree exceeded 1 and was set to 1'],
+  },
+  DR_LEARNER_COLLINEAR: {
+    message: 'The effect modifiers are collinear in a training fold of the DR-learner calibration (src/analysis/dr-learner.ts).',
+    help: 'drop modifiers that carry the same information',
+    pattern: /^fold \d+: collinear effect modifiers; minimum-norm second stage$/,
+    examples: ['fold 0: collinear effect modifiers; minimum-norm second stage'],
+  },
+  DR_LEARNER_CONSTANT_MODIFIER: {
+    message: 'An effect modifier (or a category level) is constant in the analysis rows and was left out of the DR-learner projection.',
+    help: 'remove the modifier, or widen the population so it varies',
+    pattern: /^effect modifier .+ is constant in the analysis rows; left out$/,
+    examples: ['effect modifier user_active_degree_UNKNOWN is constant in the analysis rows; left out'],
   },
 } as const satisfies Record<string, WarningEntry>;
 

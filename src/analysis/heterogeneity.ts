@@ -4,7 +4,9 @@ import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, CrossfitFolds, EstimatorContext, EstimatorSpec, ModelSpec } from '../estimate/types.js';
-import type { ImportanceRow, SegmentEffect } from '../results/index.js';
+import type { DrLearnerResult, ImportanceRow, SegmentEffect } from '../results/index.js';
+import { groupKFold } from '../estimate/learners.js';
+import { drLearner, type Modifier } from './dr-learner.js';
 import { Rng } from '../rng.js';
 import type { CellHeterogeneity } from './settings.js';
 
@@ -16,7 +18,7 @@ import type { CellHeterogeneity } from './settings.js';
  */
 export function heterogeneity(
   het: CellHeterogeneity, frame: AnalysisFrame, ctx: EstimatorContext, estimators: EstimatorSpec[], models: Record<string, ModelSpec>, mlRows: Map<string, unknown>,
-): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[]; folds?: CrossfitFolds } {
+): { raw: Record<string, unknown>; segments: SegmentEffect[]; importance: ImportanceRow[]; folds?: CrossfitFolds; drLearner?: DrLearnerResult } {
   const estimatorId = het.estimator ?? estimators.find((e) => e.kind === 'aipw')?.id;
   const segmentations: Segmentation[] = [];
   for (const [column, rule] of Object.entries(het.by)) {
@@ -65,5 +67,30 @@ export function heterogeneity(
     out.moderator_importance = moderators;
     importance = moderators.map((m) => ({ model: 'effect moderators (gbm on AIPW pseudo-outcomes)', target: 'effect', feature: m.feature, gain: m.importance, splits: m.splits, share: m.importance_share ?? 0 }));
   }
-  return { raw: out, segments, importance, folds: internalFolds };
+  let dr: DrLearnerResult | undefined;
+  if (het.dr_learner) {
+    const source = typeof out.pseudo_outcomes_from === 'string' ? out.pseudo_outcomes_from : `cross-fitted AIPW ${estimatorId}`;
+    dr = drLearner(aipwRows.psi, frame.cluster, effectModifiers(frame, het.dr_learner.modifiers), groupKFold(frame.cluster, het.dr_learner.folds ?? 5), { level: ctx.bootstrap?.level ?? 0.95, source });
+  }
+  return { raw: out, segments, importance, folds: internalFolds, ...(dr ? { drLearner: dr } : {}) };
+}
+
+/** The modifiers' columns: numeric panel columns (missing values at the mean), categorical ones one-hot with the first level dropped (missing: all zero). */
+function effectModifiers(frame: AnalysisFrame, names: string[]): Modifier[] {
+  const out: Modifier[] = [];
+  for (const name of names) {
+    const numeric = frame.extra.numeric[name];
+    const categorical = frame.extra.categorical[name];
+    if (numeric) {
+      // a missing value takes the column's mean, so it moves neither the projection's slope nor its centre
+      let sum = 0, count = 0;
+      for (const v of numeric) if (Number.isFinite(v)) { sum += v; count++; }
+      const mean = count ? sum / count : 0;
+      out.push({ name, values: count === numeric.length ? numeric : Float64Array.from(numeric, (v) => (Number.isFinite(v) ? v : mean)) });
+    }
+    else if (categorical) {
+      categorical.levels.slice(1).forEach((level, k) => out.push({ name: `${name}_${level}`, values: Float64Array.from(categorical.codes, (c) => (c === k + 1 ? 1 : 0)) }));
+    }
+  }
+  return out;
 }

@@ -86,6 +86,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     diagnostics.heterogeneity_analysis = het.raw;
     if (het.segments.length) diagnostics.heterogeneity = het.segments;
     if (het.importance.length) diagnostics.importance = het.importance;
+    if (het.drLearner) diagnostics.drLearner = het.drLearner;
     if (het.folds) crossfitFolds.push({ estimator: 'aipw_heterogeneity', ...het.folds });
   }
 
@@ -97,6 +98,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     results: primaryResults,
     ctx: estimatorCtx,
     runEstimator: (spec, f, c) => runEstimatorWithRows(spec, f, c).result,
+    rows: mlRows,
   });
   if (mediatorConfounding.length) diagnostics.mediatorConfounding = mediatorConfounding;
 

@@ -8,6 +8,8 @@ export interface CellHeterogeneity {
   by: Record<string, { buckets?: number[] }>;
   min_size?: number;
   importance?: boolean;
+  /** DR-learner second stage on the AIPW pseudo-outcomes (./dr-learner.ts) */
+  dr_learner?: { modifiers: string[]; folds?: number };
 }
 
 /** What the definitions table needs to say how each column is made. */

@@ -358,6 +358,7 @@ export interface CellDiagnostics {
   uncertainty?: CellUncertainty;
   exploratory?: ExploratorySummary;
   fingerprint?: FrameFingerprint;
+  drLearner?: DrLearnerResult;
   [k: string]: unknown;
 }
 export interface OverlapSummary {
@@ -536,10 +537,69 @@ export interface FrameFingerprint {
   mediator: string | null;
   outcome: string;
 }
+/**
+ * DR-learner (Kennedy) effect heterogeneity: BLP on effect modifiers and a calibration test
+ */
+export interface DrLearnerResult {
+  /**
+   * where the pseudo-outcomes came from
+   */
+  pseudoOutcomes: string;
+  rows: number;
+  users: number;
+  level: number;
+  /**
+   * modifier means the projection is centred at
+   */
+  centres: {
+    [k: string]: number;
+  };
+  /**
+   * best linear projection of the pseudo-outcomes on the centred modifiers (CR1 by user)
+   */
+  blp: BlpRow[];
+  calibration: DrCalibration;
+  warnings: string[];
+  summary: string;
+}
+export interface BlpRow {
+  term: string;
+  estimate: number;
+  se: number | null;
+  lower: number | null;
+  upper: number | null;
+  pValue: number | null;
+}
+export interface DrCalibration {
+  folds: number;
+  intercept: BlpRow1;
+  slope: BlpRow2;
+  pValueSlopeOne: number | null;
+  predictionSd: number;
+}
+export interface BlpRow1 {
+  term: string;
+  estimate: number;
+  se: number | null;
+  lower: number | null;
+  upper: number | null;
+  pValue: number | null;
+}
+export interface BlpRow2 {
+  term: string;
+  estimate: number;
+  se: number | null;
+  lower: number | null;
+  upper: number | null;
+  pValue: number | null;
+}
 export interface Sensitivity {
   evalues?: EValueRow[];
   refuters?: RefuterRow[];
   weights?: WeightSensitivityRow[];
+  omittedVariableBias?: OvbLinearResult[];
+  omittedVariableBiasDml?: OvbDmlResult[];
+  mediationRho?: MediationRhoResult[];
 }
 export interface EValueRow {
   estimator: string;
@@ -578,6 +638,185 @@ export interface WeightSensitivityRow {
   value: EstimateValue;
   ess?: number | null;
   essShare?: number | null;
+}
+/**
+ * sensemakr-style omitted-variable-bias analysis of a linear outcome regression's treatment coefficient (Cinelli & Hazlett 2020)
+ */
+export interface OvbLinearResult {
+  estimator: string;
+  estimand: string;
+  /**
+   * the regression analysed
+   */
+  model: string;
+  estimate: number;
+  /**
+   * classical OLS standard error
+   */
+  se: number;
+  /**
+   * residual degrees of freedom
+   */
+  dof: number;
+  tStatistic: number;
+  /**
+   * partial R² of the treatment with the outcome given the covariates
+   */
+  partialR2: number;
+  q: number;
+  alpha: number;
+  /**
+   * robustness value RV_q
+   */
+  rv: number;
+  /**
+   * robustness value RV_{q,α} (interval bound)
+   */
+  rvAlpha: number;
+  benchmarks: OvbBenchmarkRow[];
+  contour: OvbContour;
+  warnings: string[];
+  /**
+   * one-line reading of the result
+   */
+  summary: string;
+}
+export interface OvbBenchmarkRow {
+  /**
+   * benchmark covariate as named in the spec
+   */
+  benchmark: string;
+  /**
+   * design columns it stands for (several for a one-hot categorical)
+   */
+  columns: string[];
+  /**
+   * multiple of the benchmark's partial R² with the treatment
+   */
+  kd: number;
+  /**
+   * multiple of the benchmark's partial R² with the outcome
+   */
+  ky: number;
+  /**
+   * partial R² of the benchmark with the treatment given the other covariates
+   */
+  r2dxj: number;
+  /**
+   * partial R² of the benchmark with the outcome given treatment and other covariates
+   */
+  r2yxj: number;
+  /**
+   * implied bound on the confounder's partial R² with the treatment
+   */
+  r2dz: number;
+  /**
+   * implied bound on the confounder's partial R² with the outcome (capped at 1)
+   */
+  r2yz: number;
+  adjustedEstimate: number;
+  adjustedSe: number;
+  /**
+   * null when the adjusted se is 0
+   */
+  adjustedT: number | null;
+  adjustedLower: number;
+  adjustedUpper: number;
+}
+/**
+ * adjusted estimate over a grid of the confounder's partial R²
+ */
+export interface OvbContour {
+  r2dz: number[];
+  r2yz: number[];
+  /**
+   * estimate[i][j] at r2dz[i], r2yz[j]
+   */
+  estimate: number[][];
+}
+/**
+ * omitted-variable-bias bounds of a cross-fitted AIPW (Chernozhukov, Cinelli, Newey, Sharma & Syrgkanis 2022)
+ */
+export interface OvbDmlResult {
+  estimator: string;
+  estimand: string;
+  estimate: number;
+  se: number;
+  /**
+   * outcome model residual variance
+   */
+  sigma2: number;
+  /**
+   * Riesz representer second moment
+   */
+  nu2: number;
+  level: number;
+  scenarios: OvbDmlScenario[];
+  /**
+   * Cf_Y = Cf_D at which the bound reaches zero
+   */
+  rv: number;
+  /**
+   * Cf_Y = Cf_D at which the bound's confidence limit reaches zero
+   */
+  rvAlpha: number;
+  summary: string;
+}
+export interface OvbDmlScenario {
+  cfY: number;
+  cfD: number;
+  rho: number;
+  maxBias: number;
+  lower: number;
+  upper: number;
+  ciLower: number;
+  ciUpper: number;
+}
+/**
+ * ρ-sensitivity of the linear mediation as mediation::medsens (Imai, Keele & Yamamoto 2010)
+ */
+export interface MediationRhoResult {
+  estimator: string;
+  interaction: boolean;
+  variance: 'classical' | 'cluster';
+  level: number;
+  curve: MediationRhoPoint[];
+  /**
+   * medsens err.cr.d: grid ρ with the smallest |ACME| (control, treated)
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  rhoAtZeroGrid: [number, number];
+  /**
+   * exact ρ at which the ACME is zero (control, treated); null when it keeps its sign
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  rhoAtZero: [number | null, number | null];
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  r2StarAtZero: [number | null, number | null];
+  /**
+   * @minItems 2
+   * @maxItems 2
+   */
+  r2TildeAtZero: [number | null, number | null];
+  r2Mediator: number;
+  r2Outcome: number;
+  summary: string;
+}
+export interface MediationRhoPoint {
+  rho: number;
+  acme0: number;
+  acme1: number;
+  acme0Lower: number;
+  acme0Upper: number;
+  acme1Lower: number;
+  acme1Upper: number;
 }
 /**
  * Which fold predicted each user's rows in one cross-fitted estimator: splits[s][u] is the 0-based fold of users[u] in split s (split 0 GroupKFold, splits 1.. repeated cross-fitting's random splits).

@@ -184,6 +184,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   checkCovariates(covariates.numeric, 'numeric');
   checkCovariates(covariates.categorical, 'categorical');
   for (const [col, by] of Object.entries(spec.heterogeneity?.by ?? {})) requireColumn(col, joinPointer('/heterogeneity/by', col), 'heterogeneity column');
+  (spec.heterogeneity?.dr_learner?.modifiers ?? []).forEach((col, i) => requireColumn(col, `/heterogeneity/dr_learner/modifiers/${i}`, 'effect modifier'));
   errors.push(...estimatorReferenceErrors(spec.estimators as unknown as EstimatorSpec[], source, (spec.models ?? {}) as Record<string, ModelSpec>));
 
   let population: CompiledRowExpression | null = null;
@@ -205,7 +206,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     measure: spec.treatment.measure,
     threshold: 'value' in threshold ? { value: threshold.value } : { quantile: threshold.quantile, among: threshold.among ?? 'population' },
   };
-  const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {})])].filter((c) => columns.has(c));
+  const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {}), ...(spec.heterogeneity?.dr_learner?.modifiers ?? [])])].filter((c) => columns.has(c));
   const archive = sourceOf(spec.data).archive;
   const dataRequest = archive ? archive.request(spec.data, baseDir, { itemColumns: panelPlan.itemColumns, itemDailyColumns: panelPlan.itemDailyColumns }) : null;
   const dataKey = contentHash({ data: dataRequest ?? spec.data }, 16);

@@ -5,6 +5,9 @@
  *  - refuters: each named refuter on the refuted estimators (default: the first ok estimator with a total
  *    effect other than a difference in means, which has no covariates to refute), total effect only;
  *  - weights: docs/seeds.md §003's table for every msm estimator that lists `variants`.
+ *  - omitted_variable_bias: sensemakr-style analysis of each linear g-computation (./ovb-linear.ts) and
+ *    bounds for each cross-fitted AIPW from its nuisance rows (./ovb-dml.ts);
+ *  - mediation_rho: medsens ρ-sensitivity of each linear plug-in mediation (./mediation-rho.ts).
  * The mediator sweep has no slot in results' `Sensitivity`; put it in `cell.diagnostics.mediatorConfounding`.
  */
 import { findKind } from '../estimate/kinds/index.js';
@@ -12,7 +15,13 @@ import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } 
 import type { EValueRow, RefuterRow, Sensitivity, WeightSensitivityRow } from '../results/index.js';
 import { firstEstimate, INDIRECT_KEYS, TOTAL_KEYS } from '../results/index.js';
 import { EVALUE_SCALE, evalueContinuous } from './evalue.js';
+import { resolveModel } from '../estimate/learners.js';
+import { ridgeOf } from '../estimate/kinds/options.js';
+import type { AipwRows } from '../estimate/ml/ate.js';
+import { mediationRho } from './mediation-rho.js';
 import { mediatorConfoundingSweep, type MediatorConfoundingSweep } from './mediator-confounding.js';
+import { ovbDml } from './ovb-dml.js';
+import { ovbLinear } from './ovb-linear.js';
 import { refute, refuterRows, type RefuterName, type RunEstimatorFn } from './refuters.js';
 import { weightSensitivity, type WeightVariantSpec } from './weights.js';
 
@@ -21,7 +30,19 @@ export interface SensitivitySettings {
   mediator_confounding?: boolean;
   refuters?: RefuterName[];
   refuter_reps?: number;
+  omitted_variable_bias?: {
+    benchmarks?: string[];
+    multipliers?: number[];
+    q?: number;
+    alpha?: number;
+    estimators?: string[];
+    dml_scenarios?: { cf_y: number; cf_d: number; rho?: number }[];
+  };
+  mediation_rho?: { step?: number; variance?: 'cluster' | 'classical' };
 }
+
+/** Cf_Y = Cf_D scenarios of the AIPW bounds when the spec lists none. */
+const DEFAULT_DML_SCENARIOS = [0.01, 0.03, 0.1].map((c) => ({ cf_y: c, cf_d: c, rho: 1 }));
 
 export interface CellSensitivityInput {
   settings: SensitivitySettings;
@@ -34,6 +55,8 @@ export interface CellSensitivityInput {
   runEstimator: RunEstimatorFn;
   /** estimator ids to refute (default: see header) */
   refute?: string[];
+  /** per-row nuisance predictions of the cross-fitted estimators, by id (the AIPW bounds read them) */
+  rows?: Map<string, unknown>;
 }
 
 export function standardDeviation(values: Float64Array): number | null {
@@ -96,6 +119,39 @@ export async function cellSensitivity(input: CellSensitivityInput): Promise<{ se
     sensitivity.refuters = rows;
   }
 
+  const ovb = settings.omitted_variable_bias;
+  if (ovb) {
+    const wanted = (id: string) => !ovb.estimators || ovb.estimators.includes(id);
+    const level = 1 - (ovb.alpha ?? 0.05);
+    const linear = [], dml = [];
+    for (const spec of input.estimators) {
+      if (!wanted(spec.id) || !ok.some((r) => r.id === spec.id)) continue;
+      if (isPlainLinearGcomp(spec, ctx)) {
+        linear.push(ovbLinear(frame, { estimator: spec.id, benchmarks: ovb.benchmarks ?? [], multipliers: ovb.multipliers ?? [1, 2, 3], q: ovb.q ?? 1, alpha: ovb.alpha ?? 0.05 }));
+        continue;
+      }
+      const rows = input.rows?.get(spec.id) as AipwRows | undefined;
+      if (spec.kind === 'aipw' && rows && 'psi' in rows && 'propensity' in rows) {
+        const scenarios = (ovb.dml_scenarios ?? DEFAULT_DML_SCENARIOS).map((x) => ({ cfY: x.cf_y, cfD: x.cf_d, rho: x.rho ?? 1 }));
+        dml.push(ovbDml({ Y: frame.Y, A: frame.A, mu0: rows.mu0, mu1: rows.mu1, propensity: rows.propensity, psi: rows.psi }, frame.cluster, { estimator: spec.id, level, scenarios }));
+      }
+    }
+    if (linear.length) sensitivity.omittedVariableBias = linear;
+    if (dml.length) sensitivity.omittedVariableBiasDml = dml;
+  }
+
+  if (settings.mediation_rho && frame.M) {
+    const out = [];
+    for (const spec of input.estimators) {
+      if (!ok.some((r) => r.id === spec.id) || !isPlainLinearMediation(spec, ctx)) continue;
+      out.push(mediationRho(frame, {
+        estimator: spec.id, interaction: spec.interaction !== false, step: settings.mediation_rho.step ?? 0.05,
+        level: ctx.bootstrap?.level ?? 0.95, variance: settings.mediation_rho.variance ?? 'cluster',
+      }));
+    }
+    if (out.length) sensitivity.mediationRho = out;
+  }
+
   const weights: WeightSensitivityRow[] = [];
   for (const spec of input.estimators) {
     if (!findKind(spec.kind)?.options.variants || !Array.isArray(spec.variants) || spec.variants.length === 0) continue;
@@ -103,4 +159,20 @@ export async function cellSensitivity(input: CellSensitivityInput): Promise<{ se
   }
   if (weights.length) sensitivity.weights = weights;
   return { sensitivity, mediatorConfounding };
+}
+
+const linearModel = (ref: unknown, ctx: EstimatorContext) => {
+  const m = resolveModel(ref, ctx.models, 'linear');
+  return m.kind === 'linear' && ridgeOf(m) === 0;
+};
+
+/** g-computation whose point estimate is the A coefficient of one OLS fit Y ~ A + X (src/estimate/kinds/gcomp.ts). */
+function isPlainLinearGcomp(spec: EstimatorSpec, ctx: EstimatorContext): boolean {
+  return spec.kind === 'gcomp' && !spec.crossfit && linearModel(spec.outcome, ctx);
+}
+
+/** The linear plug-in mediation medsens analyses: OLS mediator and outcome models on all rows, unweighted. */
+function isPlainLinearMediation(spec: EstimatorSpec, ctx: EstimatorContext): boolean {
+  return spec.kind === 'mediation' && !spec.crossfit && (spec.weights ?? 'none') === 'none' && !spec.clip_mediator && (spec.method ?? 'plugin') === 'plugin' &&
+    linearModel(spec.mediator_model, ctx) && linearModel(spec.outcome_model, ctx);
 }

@@ -351,6 +351,12 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
     const s = closest(spec.heterogeneity.estimator, [...estimatorIds.keys()]);
     at('/heterogeneity/estimator', 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${spec.heterogeneity.estimator}'` + (s ? `; did you mean '${s}'?` : ''));
   }
+  const ovbEstimators = isPlainObject(spec.sensitivity) && isPlainObject(spec.sensitivity.omitted_variable_bias) ? spec.sensitivity.omitted_variable_bias.estimators : undefined;
+  (Array.isArray(ovbEstimators) ? ovbEstimators : []).forEach((id, i) => {
+    if (typeof id !== 'string' || estimatorIds.has(id)) return;
+    const s = closest(id, [...estimatorIds.keys()]);
+    at(`/sensitivity/omitted_variable_bias/estimators/${i}`, 'SPEC_UNKNOWN_ESTIMATOR', `no estimator '${id}'` + (s ? `; did you mean '${s}'?` : ''));
+  });
   if (!isPlainObject(spec.data)) return finish(errors);
   if (spec.data.source === 'kuairec' && !spec.data.path) {
     at('/data', 'SPEC_DATA_PATH', "data.source kuairec needs data.path (the archive or the extracted 'KuaiRec 2.0' folder)");

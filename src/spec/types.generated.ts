@@ -1134,7 +1134,7 @@ export interface Uncertainty {
   analytic?: boolean;
 }
 /**
- * Effects by segment of the analysis rows (and, with importance, their moderators).
+ * Effects by segment of the analysis rows (and, with importance, their moderators; with dr_learner, a best linear projection on effect modifiers and a calibration test).
  */
 export interface Heterogeneity {
   /**
@@ -1166,9 +1166,25 @@ export interface Heterogeneity {
    * Also rank effect moderators by gradient-boosted importance (feature_importance figure).
    */
   importance?: boolean;
+  /**
+   * DR-learner: the cross-fitted AIPW pseudo-outcomes regressed on effect modifiers (best linear projection with cluster-robust intervals) and a calibration test of out-of-fold CATE predictions.
+   */
+  dr_learner?: {
+    /**
+     * Effect modifiers: covariate design columns or numeric panel columns.
+     *
+     * @minItems 1
+     * @maxItems 50
+     */
+    modifiers: [string, ...string[]];
+    /**
+     * User folds of the calibration test's out-of-fold CATE predictions.
+     */
+    folds?: number;
+  };
 }
 /**
- * Robustness grid over spec choices, E-values, mediator-confounding sweep and refuters.
+ * Robustness grid over spec choices, E-values, mediator-confounding sweep, refuters, omitted-variable-bias bounds (sensemakr, AIPW) and the mediation ρ-sensitivity.
  */
 export interface Sensitivity {
   /**
@@ -1221,6 +1237,80 @@ export interface Sensitivity {
    * Replicates of each refuter.
    */
   refuter_reps?: number;
+  /**
+   * Omitted-variable-bias sensitivity: sensemakr-style partial-R² analysis (robustness values, benchmark bounds, contour figure) of each linear g-computation, and Chernozhukov et al. (2022) bounds for each cross-fitted AIPW.
+   */
+  omitted_variable_bias?: {
+    /**
+     * Covariates (design column names, or a categorical covariate for all its one-hot columns) to benchmark a confounder's strength against.
+     *
+     * @maxItems 50
+     */
+    benchmarks?: string[];
+    /**
+     * Bounds for confounders this many times as strong as each benchmark.
+     *
+     * @minItems 1
+     * @maxItems 10
+     */
+    multipliers?:
+      | [number]
+      | [number, number]
+      | [number, number, number]
+      | [number, number, number, number]
+      | [number, number, number, number, number]
+      | [number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number, number, number]
+      | [number, number, number, number, number, number, number, number, number, number];
+    /**
+     * Share of the estimate a confounder would have to remove for the robustness value (1: the whole estimate).
+     */
+    q?: number;
+    /**
+     * Significance level of RV_{q,α} and of the adjusted intervals.
+     */
+    alpha?: number;
+    /**
+     * Estimator ids to analyse (default: every eligible one: linear g-computation without cross-fitting, cross-fitted AIPW).
+     *
+     * @maxItems 100
+     */
+    estimators?: string[];
+    /**
+     * Confounding scenarios for the cross-fitted AIPW bounds (default Cf_Y = Cf_D = 0.01, 0.03, 0.1 with ρ = 1).
+     *
+     * @maxItems 50
+     */
+    dml_scenarios?: {
+      /**
+       * Share of the outcome's residual variation the latent confounder explains.
+       */
+      cf_y: number;
+      /**
+       * Share of the Riesz representer's variation it explains (its strength with the treatment).
+       */
+      cf_d: number;
+      /**
+       * Correlation of the two confounding directions (1: adversarial).
+       */
+      rho?: number;
+    }[];
+  };
+  /**
+   * ρ-sensitivity of each linear mediation estimator as R mediation::medsens: the indirect effect as the correlation ρ of the mediator and outcome models' errors varies, and the ρ at which it is zero.
+   */
+  mediation_rho?: {
+    /**
+     * Grid step of ρ (medsens rho.by); the grid runs from −1 + step to 1 − step.
+     */
+    step?: number;
+    /**
+     * Variance of the ACME(ρ) intervals: cluster: cluster-robust by user, as medsens with cluster; classical: the seemingly-unrelated-regressions variance without clustering.
+     */
+    variance?: 'cluster' | 'classical';
+  };
 }
 /**
  * Template, figures, formats and the analyst's own limitations and recommendations.
@@ -1231,7 +1321,7 @@ export interface Report {
    */
   template?: string;
   /**
-   * Figures to draw (docs/report.md): estimator_forest: total effect per estimator with 95% intervals; love_plot: standardized mean differences before/after weighting; overlap: propensity histograms by arm (needs the overlap diagnostic); weight_sensitivity: estimate per weighting variant with its effective sample size; secondary_outcomes: effects on the secondary outcomes; mediation_decomposition: total, direct and indirect effects per approach; dag: the assumed causal graph; specification_curve: grid estimates ranked, with the grid choices below; heterogeneity: effects by segment with intervals; feature_importance: top features of the nuisance models and effect moderators by share of gain.
+   * Figures to draw (docs/report.md): estimator_forest: total effect per estimator with 95% intervals; love_plot: standardized mean differences before/after weighting; overlap: propensity histograms by arm (needs the overlap diagnostic); weight_sensitivity: estimate per weighting variant with its effective sample size; secondary_outcomes: effects on the secondary outcomes; mediation_decomposition: total, direct and indirect effects per approach; dag: the assumed causal graph; specification_curve: grid estimates ranked, with the grid choices below; heterogeneity: effects by segment with intervals; feature_importance: top features of the nuisance models and effect moderators by share of gain; ovb_contour: estimate adjusted for an unobserved confounder over partial-R² grids, benchmark bounds marked (sensemakr; needs sensitivity.omitted_variable_bias); mediation_rho: indirect effect against the mediator–outcome error correlation ρ (medsens; needs sensitivity.mediation_rho).
    *
    * @maxItems 50
    */
@@ -1246,6 +1336,8 @@ export interface Report {
     | 'specification_curve'
     | 'heterogeneity'
     | 'feature_importance'
+    | 'ovb_contour'
+    | 'mediation_rho'
   )[];
   /**
    * Image formats of the figures: png and/or svg.

@@ -234,6 +234,21 @@ function cell(index: number, quantile: number, mediator: string): CellResult {
       ],
       // the sensitivity module's sweep shape (sensitivity/mediator-confounding.ts) for the linear mediation NIE
       mediatorConfounding: [mediatorConfoundingSweep({ estimator: 'mediation_linear', estimand: 'nie', nie, ci: ev(nie, 0.94, 0.05).ci!, sdOutcome: 180 })],
+      // src/analysis/dr-learner.ts
+      drLearner: {
+        pseudoOutcomes: 'cross-fitted AIPW aipw', rows, users: 300, level: 0.95, centres: { prior_3day_interactions: 120 },
+        blp: [
+          { term: '(intercept)', estimate: 4.1, se: 2.9, lower: -1.58, upper: 9.78, pValue: 0.157 },
+          { term: 'prior_3day_interactions', estimate: 0.05, se: 0.01, lower: 0.03, upper: 0.07, pValue: 0.0001 },
+        ],
+        calibration: {
+          folds: 5,
+          intercept: { term: '(intercept)', estimate: 4.1, se: 2.9, lower: -1.58, upper: 9.78, pValue: 0.157 },
+          slope: { term: 'cate_prediction', estimate: 0.9, se: 0.3, lower: 0.31, upper: 1.49, pValue: 0.0027 },
+          pValueSlopeOne: 0.739, predictionSd: 6.2,
+        },
+        warnings: [], summary: 'DR-learner on 1 effect modifier: prior_3day_interactions shifts the effect (CR1 interval excludes 0); calibration slope 0.90 (p = 0.0027): the predicted heterogeneity is detectable out of fold.',
+      },
     },
     sensitivity: {
       evalues: [
@@ -252,6 +267,27 @@ function cell(index: number, quantile: number, mediator: string): CellResult {
         { label: 'logistic, stabilized, clip [0.05, 0.95]', weighting: 'sw_logistic_clip_5', value: ev(36.4 + d, 5.9), ess: 6120, essShare: 0.7464 },
         { label: 'gbm, stabilized, clip [0.02, 0.98]', weighting: 'sw_gbm_clip_2', value: ev(31.8 + d, 7.7), ess: 5030, essShare: 0.6135 },
       ],
+      // the shapes of src/sensitivity/ovb-linear.ts, ovb-dml.ts and mediation-rho.ts
+      omittedVariableBias: [{
+        estimator: 'gcomp_linear', estimand: 'ate', model: 'OLS: Y ~ A + X (classical SE)', estimate: 37.34, se: 2.7, dof: 8190, tStatistic: 13.83, partialR2: 0.0228, q: 1, alpha: 0.05, rv: 0.141, rvAlpha: 0.122,
+        benchmarks: [
+          { benchmark: 'prior_3day_interactions', columns: ['prior_3day_interactions'], kd: 1, ky: 1, r2dxj: 0.01, r2yxj: 0.2, r2dz: 0.0101, r2yz: 0.205, adjustedEstimate: 30.1, adjustedSe: 2.5, adjustedT: 12.04, adjustedLower: 25.2, adjustedUpper: 35.0 },
+          { benchmark: 'prior_3day_interactions', columns: ['prior_3day_interactions'], kd: 3, ky: 3, r2dxj: 0.01, r2yxj: 0.2, r2dz: 0.0303, r2yz: 1, adjustedEstimate: 8.2, adjustedSe: 0, adjustedT: null, adjustedLower: 8.2, adjustedUpper: 8.2 },
+        ],
+        contour: { r2dz: [0, 0.2, 0.4], r2yz: [0, 0.2, 0.4], estimate: [[37.34, 37.34, 37.34], [37.34, 20, 5], [37.34, 5, -10]] },
+        warnings: [], summary: 'RV = 14.1%: a confounder explaining 14.1% of the residual variance of both treatment and outcome would explain the estimate away.',
+      }],
+      omittedVariableBiasDml: [{
+        estimator: 'aipw', estimand: 'ate', estimate: 4.1, se: 2.9, sigma2: 9000, nu2: 4.5, level: 0.95,
+        scenarios: [{ cfY: 0.01, cfD: 0.01, rho: 1, maxBias: 2.03, lower: 2.07, upper: 6.13, ciLower: -3.6, ciUpper: 11.8 }],
+        rv: 0.0197, rvAlpha: 0, summary: 'A latent confounder explaining 2.0% of the outcome’s residual variation and of the Riesz representer’s would explain the AIPW estimate away.',
+      }],
+      mediationRho: [{
+        estimator: 'mediation_linear', interaction: true, variance: 'cluster', level: 0.95,
+        curve: [-0.5, 0, 0.5].map((rho) => ({ rho, acme0: nie - 6 * rho, acme1: nie - 6 * rho, acme0Lower: nie - 6 * rho - 0.9, acme0Upper: nie - 6 * rho + 0.9, acme1Lower: nie - 6 * rho - 0.9, acme1Upper: nie - 6 * rho + 0.9 })),
+        rhoAtZeroGrid: [-0.2, -0.2], rhoAtZero: [-0.218, -0.218], r2StarAtZero: [0.0475, 0.0475], r2TildeAtZero: [0.0266, 0.0266], r2Mediator: 0.2, r2Outcome: 0.3,
+        summary: 'The indirect effect (treated arm) is zero when the mediator and outcome errors correlate at ρ = -0.218.',
+      }],
     },
     warnings: [],
   };

@@ -42,6 +42,13 @@ test('the default template renders every section with the example numbers and no
   const md = render(exampleResults());
   for (const s of SECTIONS) assert.match(md, new RegExp(`^## ${s.replace(/[()]/g, '\\$&')}$`, 'm'), s);
   assert.doesNotMatch(md, /was not run in this spec/);
+  // omitted-variable bias (sensemakr and the AIPW bounds), mediation ρ-sensitivity, DR-learner
+  assert.match(md, /\| G-computation, linear \| 37\.34 \| 2\.70 \| 13\.83 \| 8,190 \| 2\.3% \| 14\.1% \| 12\.2% \|/);
+  assert.match(md, /\| G-computation, linear \| 3× prior_3day_interactions \| .* \| bound capped: Z would explain all residual outcome variance \|/);
+  assert.match(md, /\| AIPW, doubly robust \| 4\.10 \| 1\.0% \| 1\.0% \| 1 \| 2\.03 \| \[2\.07,\u00a06\.13\] \| \[-3\.60,\u00a011\.80\] \| interval crosses zero \|/);
+  assert.match(md, /\| Mediation g-formula, linear \| -1\.31 \| -0\.218 \| -0\.20 \|/);
+  assert.match(md, /\| prior_3day_interactions \| 0\.0500 \| 0\.0100 \| \[0\.0300,\u00a00\.0700\] \| 1\.00e-4 \| 120 \|/);
+  assert.match(md, /\| slope on the prediction \| 0\.900 \| 0\.300 \| .* \| 0\.00270 \| 0\.739 \| DR-learner on 1 effect modifier/);
   // estimand registry (seed 002 wording), with our names
   assert.match(md, /\| NIE \| natural indirect effect \(nie\) \| `E\[Y\(1, M\(1\)\) − Y\(1, M\(0\)\)\]` \| Effect transmitted through the change in satisfaction_depth_score/);
   // estimator comparison with the seed 003 verdicts

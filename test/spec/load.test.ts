@@ -116,3 +116,16 @@ test('a spec file that does not exist', () => {
   const lines = errorLines(() => loadSpec('/nonexistent/spec.yaml'));
   assert.match(lines[0], /spec\.yaml +spec file not found/);
 });
+
+test('sensitivity and heterogeneity blocks of the bounds: defaults, and an unknown estimator id at its line:col', () => {
+  const d = dir();
+  const spec = `${MINIMAL}sensitivity:\n  omitted_variable_bias: { benchmarks: [fans_user_num], estimators: [ipww] }\n  mediation_rho: {}\n`;
+  const lines = errorLines(() => loadSpec(write(d, 'ovb.yaml', spec)));
+  assert.match(lines[0], /ovb\.yaml:15:70 +\/sensitivity\/omitted_variable_bias\/estimators\/0 +no estimator 'ipww'; did you mean 'ipw'\?/);
+  const ok = loadSpec(write(d, 'ovb-ok.yaml', spec.replace('[ipww]', '[ipw]') + 'heterogeneity:\n  by: {}\n  dr_learner: { modifiers: [fans_user_num] }\n'));
+  const sens = ok.spec.sensitivity as { omitted_variable_bias: { multipliers: number[]; q: number; alpha: number }; mediation_rho: { step: number; variance: string } };
+  assert.deepEqual(sens.omitted_variable_bias.multipliers, [1, 2, 3]);
+  assert.equal(sens.omitted_variable_bias.alpha, 0.05);
+  assert.deepEqual(sens.mediation_rho, { step: 0.05, variance: 'cluster' });
+  assert.equal((ok.spec.heterogeneity as { dr_learner: { folds: number } }).dr_learner.folds, 5);
+});

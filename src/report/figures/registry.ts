@@ -9,6 +9,8 @@ import { featureImportanceFigure } from './feature_importance.js';
 import { heterogeneityFigure } from './heterogeneity.js';
 import { lovePlotFigure } from './love_plot.js';
 import { mediationDecompositionFigure } from './mediation_decomposition.js';
+import { mediationRhoFigure } from './mediation_rho.js';
+import { ovbContourFigure } from './ovb_contour.js';
 import { overlapFigure } from './overlap.js';
 import { secondaryOutcomesFigure } from './secondary_outcomes.js';
 import { specificationCurveFigure } from './specification_curve.js';
@@ -25,6 +27,8 @@ export const FIGURE_KINDS = [
   specificationCurveFigure,
   heterogeneityFigure,
   featureImportanceFigure,
+  ovbContourFigure,
+  mediationRhoFigure,
 ] as const;
 
 export type FigureName = (typeof FIGURE_KINDS)[number]['id'];

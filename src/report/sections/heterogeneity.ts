@@ -1,13 +1,13 @@
-/** Report section: effects by segment (heterogeneity figure) and the mediation effects by segment. */
-import { TOTAL_KEYS, firstEstimate, type SegmentEffect } from '../../results/index.js';
+/** Report section: effects by segment (heterogeneity figure), the mediation effects by segment and the DR-learner's projection and calibration. */
+import { TOTAL_KEYS, firstEstimate, type BlpRow, type DrLearnerResult, type SegmentEffect } from '../../results/index.js';
 import { zeroVerdict } from '../format.js';
-import { ciOf, isNum, type ReportSection } from './context.js';
+import { ciOf, isNum, type ReportSection, type SectionModel } from './context.js';
 import { heterogeneityFigure } from '../figures/heterogeneity.js';
 
 export const heterogeneitySection: ReportSection = {
   id: 'heterogeneity',
   title: 'Heterogeneity',
-  reads: ['diagnostics.heterogeneity', 'diagnostics.heterogeneity_analysis'],
+  reads: ['diagnostics.heterogeneity', 'diagnostics.heterogeneity_analysis', 'diagnostics.drLearner'],
   build(ctx, s) {
     const { cell, yLabel, okEsts, labelOf, normCell, normEst, addTable, addFigure } = ctx;
     // the cell runner's heterogeneity block (cell level) first, else an estimator's own segment table
@@ -85,5 +85,51 @@ export const heterogeneitySection: ReportSection = {
       },
       'mediationSegments',
     );
+    const dr = (cell?.diagnostics as { drLearner?: DrLearnerResult } | undefined)?.drLearner;
+    if (dr) addDrLearnerTables(addTable, s, dr);
   },
 };
+
+/** The DR-learner's best linear projection and calibration tables (src/analysis/dr-learner.ts). */
+function addDrLearnerTables(addTable: Parameters<ReportSection['build']>[0]['addTable'], s: SectionModel, dr: DrLearnerResult): void {
+  const level = `${Math.round(dr.level * 100)}% CI`;
+  const row = (r: BlpRow, term: string) => ({ term, estimate: r.estimate, se: r.se, ci: r.lower !== null && r.upper !== null ? ([r.lower, r.upper] as [number, number]) : null, p: r.pValue });
+  addTable(
+    s,
+    {
+      id: 'dr_learner_blp',
+      title: `Best linear projection of the effect on the modifiers (${dr.pseudoOutcomes})`,
+      columns: [
+        { key: 'term', label: 'Term' },
+        { key: 'estimate', label: 'Estimate', format: 'num' },
+        { key: 'se', label: 'SE (CR1)', format: 'num' },
+        { key: 'ci', label: level, format: 'ci' },
+        { key: 'p', label: 'p', format: 'num' },
+        { key: 'centre', label: 'Centred at', format: 'num' },
+      ],
+      rows: dr.blp.map((r) => ({ ...row(r, r.term === '(intercept)' ? 'average effect (intercept)' : r.term), centre: dr.centres[r.term] ?? null })),
+    },
+    'drBlp',
+  );
+  addTable(
+    s,
+    {
+      id: 'dr_learner_calibration',
+      title: `Calibration of out-of-fold effect predictions (${dr.calibration.folds} user folds)`,
+      columns: [
+        { key: 'term', label: 'Coefficient' },
+        { key: 'estimate', label: 'Estimate', format: 'num' },
+        { key: 'se', label: 'SE (CR1)', format: 'num' },
+        { key: 'ci', label: level, format: 'ci' },
+        { key: 'p', label: 'p (= 0)', format: 'num' },
+        { key: 'pOne', label: 'p (= 1)', format: 'num' },
+        { key: 'reading', label: 'Reading' },
+      ],
+      rows: [
+        { ...row(dr.calibration.intercept, 'mean effect'), pOne: null, reading: null },
+        { ...row(dr.calibration.slope, 'slope on the prediction'), pOne: dr.calibration.pValueSlopeOne, reading: dr.summary },
+      ],
+    },
+    'drCalibration',
+  );
+}

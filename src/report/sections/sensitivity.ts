@@ -1,7 +1,8 @@
-/** Report section: the NIE sweep over an unmeasured mediator–outcome confounder, E-values, refuters and weight sensitivity (weight_sensitivity figure). */
+/** Report section: the NIE sweep over an unmeasured mediator–outcome confounder, E-values, refuters, weight sensitivity (weight_sensitivity figure), omitted-variable-bias bounds and mediation ρ-sensitivity (./sensitivity-bounds.ts). */
 import { formatInterval, formatNumber, type TableColumn } from '../format.js';
 import { ciOf, isNum, type ReportSection, type Row } from './context.js';
 import { mainWeighting, weightSensitivityFigure } from '../figures/weight_sensitivity.js';
+import { addBoundsParts } from './sensitivity-bounds.js';
 
 export const sensitivitySection: ReportSection = {
   id: 'sensitivity',
@@ -118,6 +119,7 @@ export const sensitivitySection: ReportSection = {
       if (ws.some((r) => isNum(r.value.estimate))) {
         addFigure(s, weightSensitivityFigure.plan({ valueLabel: yLabel, weights: ws, main: mainWeighting(okEsts, labelOf) }), 'weightsFigure');
       }
+      addBoundsParts(ctx, s, sens);
     }
   },
 };

@@ -1,0 +1,273 @@
+/**
+ * ρ-sensitivity of the linear mediation, as R's mediation::medsens reports it for a continuous mediator and
+ * outcome (Imai, Keele & Yamamoto 2010, "Identification, inference and sensitivity analysis for causal
+ * mediation effects", Statistical Science 25(1), §4; medsens "ct" case): sequential ignorability fails
+ * when the errors of the mediator model M ~ A + X and the outcome model Y ~ A + M (+ A·M) + X correlate.
+ * For each ρ the two equations are re-estimated jointly by iterated feasible GLS with the error
+ * correlation fixed at ρ (seemingly unrelated regressions), giving ACME(ρ) = β_A^M·(θ_M [+ θ_AM]):
+ * d0 for the control arm, d1 for the treated arm (causeway's NIE = E[Y(1,M(1)) − Y(1,M(0))] is d1).
+ * medsens reports the grid point where |ACME| is smallest; the exact root is found here as well.
+ *
+ * Every quantity comes from the cross-product matrix of [1, A, M, A·M, X, Y], so a ρ costs a few small
+ * solves; only the cluster-robust variance (medsens with `cluster`) passes over the rows.
+ * Golden values: test/golden/sensitivity (R mediation::medsens on the same data).
+ */
+import { columnsOf } from '../estimate/learners.js';
+import { invertSymmetric } from '../estimate/linalg.js';
+import { clusterIndex } from '../estimate/linear.js';
+import type { AnalysisFrame } from '../estimate/types.js';
+import { normalQuantile } from '../estimate/ml/common.js';
+
+export interface MediationRhoPoint {
+  rho: number;
+  /** ACME for the control arm, δ(0) */
+  acme0: number;
+  /** ACME for the treated arm, δ(1) (the NIE causeway reports) */
+  acme1: number;
+  acme0Lower: number;
+  acme0Upper: number;
+  acme1Lower: number;
+  acme1Upper: number;
+}
+
+export interface MediationRhoResult {
+  estimator: string;
+  interaction: boolean;
+  variance: 'classical' | 'cluster';
+  level: number;
+  curve: MediationRhoPoint[];
+  /** medsens's err.cr.d: the grid ρ with the smallest |ACME| (control, treated) */
+  rhoAtZeroGrid: [number, number];
+  /** the ρ at which ACME(ρ) = 0 exactly (null when it does not cross zero on (−1, 1)) */
+  rhoAtZero: [number | null, number | null];
+  /** R²_M*·R²_Y* = ρ² at the exact root, and R̃²_M·R̃²_Y = ρ²(1 − R²_M)(1 − R²_Y) */
+  r2StarAtZero: [number | null, number | null];
+  r2TildeAtZero: [number | null, number | null];
+  r2Mediator: number;
+  r2Outcome: number;
+  summary: string;
+}
+
+interface Design {
+  n: number;
+  /** gram of the union columns, row-major */
+  G: Float64Array;
+  u: number;
+  /** union indices of the mediator model's regressors, the outcome model's, and the two responses */
+  m: number[];
+  y: number[];
+  respM: number;
+  respY: number;
+  cols: Float64Array[];
+  /** positions inside the stacked coefficient vector */
+  at: { mA: number; yA: number; yM: number; yAM: number };
+}
+
+function design(frame: AnalysisFrame, interaction: boolean): Design {
+  const n = frame.n;
+  const M = frame.M!;
+  const one = new Float64Array(n).fill(1);
+  const AM = Float64Array.from(frame.A, (a, i) => a * M[i]);
+  const x = columnsOf(frame.X);
+  // union: 0 = 1, 1 = A, 2 = M, 3 = A·M, 4.. = X, last = Y (M is both a regressor and the mediator model's response)
+  const cols = [one, frame.A, M, AM, ...x, frame.Y];
+  const u = cols.length;
+  const G = new Float64Array(u * u);
+  for (let a = 0; a < u; a++)
+    for (let b = a; b < u; b++) {
+      const ca = cols[a], cb = cols[b];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += ca[i] * cb[i];
+      G[a * u + b] = s;
+      G[b * u + a] = s;
+    }
+  const xs = x.map((_, j) => 4 + j);
+  const m = [0, 1, ...xs];
+  const y = interaction ? [0, 1, 2, 3, ...xs] : [0, 1, 2, ...xs];
+  return { n, G, u, m, y, respM: 2, respY: u - 1, cols, at: { mA: 1, yA: m.length + 1, yM: m.length + 2, yAM: interaction ? m.length + 3 : -1 } };
+}
+
+const g = (d: Design, a: number, b: number) => d.G[a * d.u + b];
+
+/** Σe² and Σe of a response's residuals for coefficients b on regressors idx. */
+function residualMoments(d: Design, idx: number[], resp: number, b: Float64Array, off: number): { ss: number; sum: number } {
+  let ss = g(d, resp, resp);
+  let sum = g(d, 0, resp);
+  for (let j = 0; j < idx.length; j++) {
+    ss -= 2 * b[off + j] * g(d, idx[j], resp);
+    sum -= b[off + j] * g(d, 0, idx[j]);
+    for (let k = 0; k < idx.length; k++) ss += b[off + j] * b[off + k] * g(d, idx[j], idx[k]);
+  }
+  return { ss, sum };
+}
+
+function solve(A: Float64Array, rhs: Float64Array, k: number): { b: Float64Array; inv: Float64Array } {
+  const inv = invertSymmetric(A, k);
+  if (!inv) throw new Error('singular system in the mediation sensitivity analysis');
+  const b = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) s += inv[i * k + j] * rhs[j];
+    b[i] = s;
+  }
+  return { b, inv };
+}
+
+/** The stacked system X' (Ω⁻¹ ⊗ I) X and X' (Ω⁻¹ ⊗ I) Y for weights w11, w12, w22 (Ω⁻¹'s entries). */
+function system(d: Design, w11: number, w12: number, w22: number): { A: Float64Array; rhs: Float64Array; k: number } {
+  const km = d.m.length, ky = d.y.length, k = km + ky;
+  const A = new Float64Array(k * k);
+  const rhs = new Float64Array(k);
+  const idx = [...d.m, ...d.y];
+  for (let i = 0; i < k; i++) {
+    const ei = i < km ? 0 : 1;
+    for (let j = 0; j < k; j++) {
+      const ej = j < km ? 0 : 1;
+      const w = ei === 0 && ej === 0 ? w11 : ei === 1 && ej === 1 ? w22 : w12;
+      A[i * k + j] = w * g(d, idx[i], idx[j]);
+    }
+    rhs[i] = ei === 0 ? w11 * g(d, idx[i], d.respM) + w12 * g(d, idx[i], d.respY) : w12 * g(d, idx[i], d.respM) + w22 * g(d, idx[i], d.respY);
+  }
+  return { A, rhs, k };
+}
+
+interface RhoFit { b: Float64Array; v: Float64Array; k: number }
+
+/** medsens's loop for one ρ: OLS start, then GLS with Ω from the current residuals until the coefficients settle. */
+function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | null): RhoFit {
+  const n = d.n;
+  const ols = system(d, 1, 0, 1);
+  let bTmp = solve(ols.A, ols.rhs, ols.k).b;
+  const km = d.m.length;
+  for (let it = 0; it < 1000; it++) {
+    const e1 = residualMoments(d, d.m, d.respM, bTmp, 0);
+    const e2 = residualMoments(d, d.y, d.respY, bTmp, km);
+    const sd1 = Math.sqrt((e1.ss - (e1.sum * e1.sum) / n) / (n - 1));
+    const sd2 = Math.sqrt((e2.ss - (e2.sum * e2.sum) / n) / (n - 1));
+    const o11 = e1.ss / (n - 1), o22 = e2.ss / (n - 1), o12 = rho * sd1 * sd2;
+    const det = o11 * o22 - o12 * o12;
+    const w11 = o22 / det, w22 = o11 / det, w12 = -o12 / det;
+    const sys = system(d, w11, w12, w22);
+    const { b, inv } = solve(sys.A, sys.rhs, sys.k);
+    let dif = 0;
+    for (let i = 0; i < b.length; i++) dif += (b[i] - bTmp[i]) ** 2;
+    const last = !(Math.abs(dif) > eps) || it === 999;
+    // medsens computes the variance every pass from the residuals before the update; only the last one is kept
+    if (last) return { b, v: cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv, k: sys.k };
+    bTmp = b;
+  }
+  throw new Error('unreachable');
+}
+
+/** medsens's cluster meat: Σ_g h_g h_gᵀ with h_g = Σ_{i∈g} [x1_i (Ω⁻¹u_i)_1 ; x2_i (Ω⁻¹u_i)_2], u from the current coefficients. */
+function clusterSandwich(d: Design, b: Float64Array, inv: Float64Array, k: number, w11: number, w12: number, w22: number, cluster: Int32Array): Float64Array {
+  const km = d.m.length;
+  const { index, groups } = clusterIndex(cluster);
+  const h = new Float64Array(groups * k);
+  for (let i = 0; i < d.n; i++) {
+    let f1 = d.cols[d.respM][i], f2 = d.cols[d.respY][i];
+    for (let j = 0; j < km; j++) f1 -= b[j] * d.cols[d.m[j]][i];
+    for (let j = 0; j < d.y.length; j++) f2 -= b[km + j] * d.cols[d.y[j]][i];
+    const s1 = w11 * f1 + w12 * f2, s2 = w12 * f1 + w22 * f2;
+    const row = index[i] * k;
+    for (let j = 0; j < km; j++) h[row + j] += d.cols[d.m[j]][i] * s1;
+    for (let j = 0; j < d.y.length; j++) h[row + km + j] += d.cols[d.y[j]][i] * s2;
+  }
+  const meat = new Float64Array(k * k);
+  for (let gi = 0; gi < groups; gi++)
+    for (let a = 0; a < k; a++) {
+      const ha = h[gi * k + a];
+      if (ha === 0) continue;
+      for (let c = 0; c < k; c++) meat[a * k + c] += ha * h[gi * k + c];
+    }
+  const tmp = new Float64Array(k * k), v = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) { let s = 0; for (let j = 0; j < k; j++) s += inv[a * k + j] * meat[j * k + c]; tmp[a * k + c] = s; }
+  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) { let s = 0; for (let j = 0; j < k; j++) s += tmp[a * k + j] * inv[j * k + c]; v[a * k + c] = s; }
+  return v;
+}
+
+function acmes(d: Design, fit: RhoFit): { d0: number; d1: number; v0: number; v1: number } {
+  const { b, v, k } = fit;
+  const { mA, yM, yAM } = d.at;
+  const beta = b[mA], theta = b[yM], inter = yAM >= 0 ? b[yAM] : 0;
+  const vm = v[mA * k + mA], vy = v[yM * k + yM];
+  if (yAM < 0) {
+    const d0 = beta * theta;
+    const var0 = beta * beta * vy + theta * theta * vm;
+    return { d0, d1: d0, v0: var0, v1: var0 };
+  }
+  const vInt = v[yAM * k + yAM], cov = v[yM * k + yAM];
+  return {
+    d0: beta * theta,
+    d1: beta * (theta + inter),
+    v0: theta * theta * vm + beta * beta * vy,
+    v1: (theta + inter) ** 2 * vm + beta * beta * (vy + vInt + 2 * cov),
+  };
+}
+
+function r2Of(d: Design, idx: number[], resp: number): number {
+  const k = idx.length;
+  const A = new Float64Array(k * k), rhs = new Float64Array(k);
+  for (let i = 0; i < k; i++) { rhs[i] = g(d, idx[i], resp); for (let j = 0; j < k; j++) A[i * k + j] = g(d, idx[i], idx[j]); }
+  const { b } = solve(A, rhs, k);
+  const e = residualMoments(d, idx, resp, b, 0);
+  const tss = g(d, resp, resp) - g(d, 0, resp) ** 2 / d.n;
+  return 1 - e.ss / tss;
+}
+
+export interface MediationRhoOptions {
+  estimator: string;
+  interaction: boolean;
+  /** grid step (medsens rho.by); the grid is −1 + step … 1 − step */
+  step: number;
+  level: number;
+  variance: 'classical' | 'cluster';
+  eps?: number;
+}
+
+export function mediationRho(frame: AnalysisFrame, opts: MediationRhoOptions): MediationRhoResult {
+  if (!frame.M) throw new Error('mediation sensitivity needs a mediator');
+  const d = design(frame, opts.interaction);
+  const eps = opts.eps ?? Math.sqrt(2.220446049250313e-16);
+  const cluster = opts.variance === 'cluster' ? frame.cluster : null;
+  const z = normalQuantile(1 - (1 - opts.level) / 2);
+  const steps = Math.round(2 / opts.step) - 1;
+  const curve: MediationRhoPoint[] = [];
+  for (let s = 0; s < steps; s++) {
+    // R's seq(-1 + by, 1 - by, by), rounded so ρ = 0 is 0 and not 1e-16
+    const rho = Math.round((-1 + opts.step + s * opts.step) * 1e12) / 1e12;
+    const a = acmes(d, fitAtRho(d, rho, eps, cluster));
+    const s0 = Math.sqrt(a.v0), s1 = Math.sqrt(a.v1);
+    curve.push({ rho, acme0: a.d0, acme1: a.d1, acme0Lower: a.d0 - z * s0, acme0Upper: a.d0 + z * s0, acme1Lower: a.d1 - z * s1, acme1Upper: a.d1 + z * s1 });
+  }
+  const nearest = (key: 'acme0' | 'acme1') => curve.reduce((best, p) => (Math.abs(p[key]) < Math.abs(best[key]) ? p : best), curve[0]).rho;
+  const root = (key: 'd0' | 'd1'): number | null => {
+    // ACME(ρ) is continuous in ρ: bisect the first sign change along the grid
+    const f = (rho: number) => acmes(d, fitAtRho(d, rho, eps, null))[key];
+    const pts = curve.map((p) => ({ rho: p.rho, v: key === 'd0' ? p.acme0 : p.acme1 }));
+    for (let i = 1; i < pts.length; i++) {
+      if (pts[i - 1].v === 0) return pts[i - 1].rho;
+      if (Math.sign(pts[i - 1].v) === Math.sign(pts[i].v)) continue;
+      let lo = pts[i - 1].rho, hi = pts[i].rho, flo = pts[i - 1].v;
+      for (let it = 0; it < 60 && hi - lo > 1e-10; it++) {
+        const mid = (lo + hi) / 2, fm = f(mid);
+        if (Math.sign(fm) === Math.sign(flo)) { lo = mid; flo = fm; } else hi = mid;
+      }
+      return (lo + hi) / 2;
+    }
+    return null;
+  };
+  const r2M = r2Of(d, d.m, d.respM), r2Y = r2Of(d, d.y, d.respY);
+  const roots: [number | null, number | null] = [root('d0'), opts.interaction ? root('d1') : null];
+  if (!opts.interaction) roots[1] = roots[0];
+  const star = roots.map((r) => (r === null ? null : r * r)) as [number | null, number | null];
+  const tilde = roots.map((r) => (r === null ? null : r * r * (1 - r2M) * (1 - r2Y))) as [number | null, number | null];
+  const r1 = roots[1];
+  const summary = r1 === null
+    ? `The indirect effect keeps its sign for every error correlation ρ between the mediator and outcome models.`
+    : `The indirect effect (treated arm) is zero when the mediator and outcome model errors correlate at ρ = ${r1.toFixed(3)}: an unobserved confounder would have to explain shares of the mediator's and the outcome's variance whose product is ${tilde[1]!.toPrecision(2)} (R̃²_M·R̃²_Y).`;
+  return {
+    estimator: opts.estimator, interaction: opts.interaction, variance: opts.variance, level: opts.level, curve,
+    rhoAtZeroGrid: [nearest('acme0'), nearest('acme1')], rhoAtZero: roots, r2StarAtZero: star, r2TildeAtZero: tilde, r2Mediator: r2M, r2Outcome: r2Y, summary,
+  };
+}
