@@ -69,6 +69,8 @@ function dataRequestOf(spec: CausewaySpec, baseDir: string, panelPlan: PanelPlan
     tables,
     itemDailyColumns: itemDaily,
     missingTime: data.missing_time ?? 'drop',
+    // the matrix columns the definitions name: the reader skips the others unconverted
+    eventColumns: [...new Set([...panelPlan.events, ...panelPlan.days].flatMap((d) => [...d.checked.refs.event]))].sort(),
   };
 }
 
@@ -219,8 +221,10 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   };
   const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {})])].filter((c) => columns.has(c));
   const dataRequest = isFileSource(spec.data) ? null : dataRequestOf(spec, baseDir, panelPlan);
-  const dataKey = contentHash({ data: dataRequest ?? spec.data }, 16);
-  const panelKey = contentHash({ data: dataRequest ?? spec.data, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
+  // eventColumns follow from the definitions the panel key already holds: left out, keys stay as they were
+  const keyed = dataRequest ? { ...dataRequest, eventColumns: undefined } : spec.data;
+  const dataKey = contentHash({ data: keyed }, 16);
+  const panelKey = contentHash({ data: keyed, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
   const models: Record<string, ModelSpec> = {
     linear: { kind: 'linear' },
     logistic: { kind: 'logistic', penalty: 'l2', C: 1, standardize: true },
