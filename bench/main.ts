@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const BENCHES = ['ingest', 'panel', 'plan', 'estimate', 'gbm', 'grid', 'calibrate', 'report', 'longline', 'sources'];
+const BENCHES = ['ingest', 'panel', 'plan', 'estimate', 'gbm', 'grid', 'calibrate', 'report', 'longline', 'sources', 'scaling', 'bigevents'];
 
 async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
