@@ -207,16 +207,16 @@ export async function run(args: string[]): Promise<string> {
     `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days), sample user_id % ${modulus} == 0; `
       + `${started} UTC, ${process.platform} ${process.arch}, ${cpus().length} cores, load average ${load0.toFixed(1)} at start and ${loadavg()[0].toFixed(1)} at the end (shared machine), node ${process.version}; best of ${reps}.`,
     '',
-    '| who | input | read s | panel s | total s | CPU s | peak RSS MB | total ÷ causeway\'s | events | panel rows | Σ future_7day_interactions |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| who | input | read s | panel s | total s | CPU s | peak RSS MB | total ÷ causeway\'s | CPU ÷ causeway\'s | events | panel rows | Σ future_7day_interactions |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { name, input, m } of rows) {
     if (typeof m === 'string') {
-      out.push(`| ${name} | ${input} | ${m} | | | | | | | | |`);
+      out.push(`| ${name} | ${input} | ${m} | | | | | | | | | |`);
       continue;
     }
     const total = m.read_s + m.panel_s;
-    out.push(`| ${name} | ${input} | ${f2(m.read_s)} | ${name.startsWith('floor') ? '–' : f2(m.panel_s)} | ${f2(total)} | ${f2(m.cpu_s)} | ${m.max_rss_mb.toFixed(0)} | ${(total / refTotal).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${Number.isFinite(m.panel_rows) ? m.panel_rows.toLocaleString('en-US') : '–'} | ${Number.isFinite(m.sum_future7) ? m.sum_future7.toFixed(0) : '–'} |`);
+    out.push(`| ${name} | ${input} | ${f2(m.read_s)} | ${name.startsWith('floor') ? '–' : f2(m.panel_s)} | ${f2(total)} | ${f2(m.cpu_s)} | ${m.max_rss_mb.toFixed(0)} | ${(total / refTotal).toFixed(2)}× | ${(m.cpu_s / ref.cpu_s).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${Number.isFinite(m.panel_rows) ? m.panel_rows.toLocaleString('en-US') : '–'} | ${Number.isFinite(m.sum_future7) ? m.sum_future7.toFixed(0) : '–'} |`);
   }
   out.push('', `Extracting the four members for DuckDB (not in its row): ${f2(extractSeconds)} s. CPU s counts every thread of the process (inflating runs on Node's thread pool).`);
   if (readerRows.length > 0) {
