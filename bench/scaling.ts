@@ -1,14 +1,16 @@
 /**
  * Benchmark: how the data stage and the whole analysis grow with the number of events and with --jobs.
  *
- *   npm run bench -- scaling [--sizes 0.5,1.5,4.7,12.5] [--reps N] [--jobs 1,2]
+ *   npm run bench -- scaling [--sizes 0.5,1.5,4.7,12.5] [--whole-max M] [--reps N] [--jobs 1,2]
  *
  * Simulated archives (cached under .cache/causeway/bench/) of about 0.5 M, 1.5 M, 4.7 M (the small
  * matrix's scale) and 12.5 M events (the big matrix's scale; 7,176 users, big_matrix.csv). For each:
  *   - the data stage: archive → seed-000 panel in a fresh process (bench/ingest.ts's causeway child);
  *   - the whole analysis: `causeway run` of the demo study specs/demo/discovery-mediation.yaml pointed at
  *     the archive (every user), with a two-cell grid over the treatment threshold (0.4, 0.5) so that
- *     --jobs has cells to share, `--reps` bootstrap replicates (default 100), an empty cache each time.
+ *     --jobs has cells to share, `--reps` bootstrap replicates (default 100), an empty cache each time;
+ *     only up to `--whole-max` million events (default: every size).
+ * The table and the figure are rewritten after every size, so a long run stopped early keeps what it measured.
  * Writes bench/results/scaling.md and bench/results/scaling.png (the curves; a copy goes in docs/).
  */
 import { spawnSync } from 'node:child_process';
@@ -167,23 +169,35 @@ export async function run(args: string[]): Promise<string> {
   const log = (m: string) => process.stderr.write(m + '\n');
   const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const load0 = loadavg()[0];
+  const wholeMax = Number(opt('whole-max', 'Infinity'));
   const rows: Row[] = [];
+  const dir = join(ROOT, 'bench', 'results');
+  await fsp.mkdir(dir, { recursive: true });
+  let table = '';
   for (const size of sizes) {
     const archive = await archiveOf(size, log);
     const matrix = size.scale === 'big' ? 'big' : 'small';
     log(`${size.label} M: data stage…`);
     const data = dataStage(archive, matrix);
     const whole = new Map<number, Whole>();
-    for (const j of jobs) {
+    const row: Row = { size, events: data.events, data, whole };
+    rows.push(row);
+    for (const j of size.label <= wholeMax ? jobs : []) {
       log(`${size.label} M: whole analysis, --jobs ${j}…`);
       whole.set(j, wholeAnalysis(archive, matrix, reps, j));
+      table = tableOf(rows);
+      writeFileSync(join(dir, 'scaling.md'), table + '\n');
+      writeFileSync(join(dir, 'scaling.png'), drawFigure(rows, jobs));
     }
-    rows.push({ size, events: data.events, data, whole });
+    table = tableOf(rows);
+    writeFileSync(join(dir, 'scaling.md'), table + '\n');
+    writeFileSync(join(dir, 'scaling.png'), drawFigure(rows, jobs));
   }
-  const dir = join(ROOT, 'bench', 'results');
-  await fsp.mkdir(dir, { recursive: true });
-  writeFileSync(join(dir, 'scaling.png'), drawFigure(rows, jobs));
+  return table;
+
+  function tableOf(rows: Row[]): string {
   const f = (v: number) => v.toFixed(1);
+  const cell = (w: Whole | undefined) => (w ? `${f(w.wall_s)} | ${w.max_rss_mb.toFixed(0)}` : '– | –');
   const out = [
     `Measured ${started} UTC on ${process.platform} ${process.arch}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; load average ${load0.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at the end (shared machine). `
       + `Whole analysis: specs/demo/discovery-mediation.yaml on the archive, every user, 2 cells (threshold 0.4, 0.5), ${reps} bootstrap replicates, empty cache.`,
@@ -191,9 +205,10 @@ export async function run(args: string[]): Promise<string> {
     `| events | users | data stage s (read + panel) | data stage peak RSS MB | ${jobs.map((j) => `whole analysis s, --jobs ${j} | peak RSS MB`).join(' | ')} |`,
     `| ---: | ---: | ---: | ---: | ${jobs.map(() => '---: | ---:').join(' | ')} |`,
     ...rows.map((r) => `| ${(r.events / 1e6).toFixed(2)} M | ${r.size.options.users.toLocaleString('en-US')} | ${f(r.data.read_s + r.data.panel_s)} (${f(r.data.read_s)} + ${f(r.data.panel_s)}) | ${r.data.max_rss_mb.toFixed(0)} | `
-      + `${jobs.map((j) => `${f(r.whole.get(j)!.wall_s)} | ${r.whole.get(j)!.max_rss_mb.toFixed(0)}`).join(' | ')} |`),
+      + `${jobs.map((j) => cell(r.whole.get(j))).join(' | ')} |`),
     '',
     'Figure: bench/results/scaling.png.',
   ];
   return out.join('\n');
+  }
 }
