@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <name> [args]`: runs bench/<name>.ts (ingest, panel, estimate, gbm, grid, calibrate, report, longline, sources)
+ * `npm run bench -- <name> [args]`: runs bench/<name>.ts (ingest, panel, estimate, gbm, grid, calibrate, report, longline, sources, scaling, bigevents)
  * and prints its Markdown table; `--write` also saves it under bench/results/<name>.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
