@@ -1,36 +1,47 @@
 /**
- * Benchmark: archive → LoadedData → panel, against pandas on the same archive.
+ * Benchmark: archive → seed-000 user-day panel, causeway side by side with what others would write.
  *
- *   npm run bench -- ingest [--big] [--modulus N[,N…]] [--no-pandas] [--reps N]
+ *   npm run bench -- ingest [--big] [--modulus N] [--reps N] [--no-pandas] [--no-duckdb] [--no-reader]
  *
  * Generates (once, cached under .cache/causeway/bench/) a simulated archive at small-matrix scale
  * (1,411 users × 3,327 videos × 63 days ≈ 4.7 M rows, ≈ 400 MB of CSV in the nested zip), or at
- * big-matrix scale with --big (7,176 users × 10,728 videos ≈ 12.5 M rows in big_matrix.csv). Each
- * measurement runs in a fresh child process (peak RSS from process.resourceUsage().maxRSS):
- * seconds to LoadedData, seconds to the seed-000 panel (buildPanel from src/panel with the
- * definitions bench/panel.ts uses), MB/s of uncompressed CSV, peak RSS. The pandas reference
- * (bench/ingest_pandas.py, Debian's /usr/bin/python3) reads the same nested zip as the seeds do and
- * builds the same user-day panel.
+ * big-matrix scale with --big (7,176 users × 10,728 videos ≈ 12.5 M rows in big_matrix.csv). One run
+ * measures, each in a fresh child process (wall seconds, CPU seconds of every thread, peak RSS from the
+ * process's maxRSS), the same panel built by:
+ *   - causeway: loadData (reading only the matrix columns the definitions name, as `causeway run` does)
+ *     then buildPanel (src/panel) with bench/panel.ts SEED_000; also reading every column (the reader
+ *     before it skipped unused ones);
+ *   - lean pandas: bench/ingest_pandas.py --lean (usecols, C engine, dtypes; the inner zip read in place);
+ *   - heavy pandas: bench/ingest_pandas.py (the seeds' way: the inner zip read into memory, every column);
+ *   - DuckDB SQL: bench/ingest_duckdb.ts on the members extracted to a temp folder (extraction timed apart);
+ *   - the floor: inflating the matrix out of the nested zip and finding its line ends, nothing parsed.
+ * Every row prints its panel's rows and Σ future_7day_interactions: equal sums say it is the same panel.
+ * A second table compares DuckDB with the hand-written reader as the reader of the extracted matrix.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, promises as fsp } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, promises as fsp, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadavg, cpus } from 'node:os';
-import { loadData } from '../src/data/index.js';
-import { synthesize, SIM_VERSION, type SynthOptions } from '../src/data/kuairec/index.js';
+import { loadavg, cpus, tmpdir } from 'node:os';
+import { loadData, sortEvents } from '../src/data/index.js';
+import { CsvParser } from '../src/data/csv.js';
+import { openArchive, synthesize, SIM_VERSION, type SynthOptions } from '../src/data/kuairec/index.js';
+import { buildPanel } from '../src/panel/index.js';
+import { SEED_000 } from './panel.js';
+import { duckdbMatrix, duckdbPanel, extractMembers } from './ingest_duckdb.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ → project root
 const SELF = fileURLToPath(import.meta.url);
 
-const SCALES: Record<'small' | 'big', Omit<SynthOptions, 'out'>> = {
+export const SCALES: Record<'small' | 'big', Omit<SynthOptions, 'out'>> = {
   // eventsPerDay 49 gives ≈ 3,300 rows per user over 63 days, as in the real small matrix (4.67 M rows).
   small: { users: 1411, videos: 3327, days: 63, seed: 7, eventsPerDay: 49, matrix: 'small', truthMaxRows: 20000 },
   // big_matrix.csv: 12.53 M rows for 7,176 users ≈ 1,746 per user ≈ 27.7 per day.
   big: { users: 7176, videos: 10728, days: 63, seed: 7, eventsPerDay: 27, matrix: 'big', truthMaxRows: 20000 },
 };
 
-async function ensureArchive(scale: 'small' | 'big', log: (m: string) => void): Promise<string> {
+/** The cached bench archive at `scale` (generated on first use). */
+export async function ensureArchive(scale: 'small' | 'big', log: (m: string) => void): Promise<string> {
   const dir = join(ROOT, '.cache', 'causeway', 'bench', `${scale}-v${SIM_VERSION}`);
   const archive = join(dir, '18164998.zip');
   const stamp = JSON.stringify(SCALES[scale]);
@@ -44,95 +55,188 @@ async function ensureArchive(scale: 'small' | 'big', log: (m: string) => void): 
   return archive;
 }
 
-interface ChildResult { load_s: number; panel_s: number | null; events: number; csv_bytes: number; max_rss_mb: number; load_rss_mb: number; panel_rows: number | null; panel_note: string }
+/** One measured way of building the panel (or of reading the matrix). */
+interface Measured { read_s: number; panel_s: number; cpu_s: number; max_rss_mb: number; events: number; panel_rows: number; sum_future7: number; note?: string }
 
-/** Runs inside the child process: one load (and panel) with timings and peak RSS. */
-async function child(archive: string, matrix: 'small' | 'big', modulus: number): Promise<void> {
+const cpuSeconds = () => {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+};
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+const matrixOf = (matrix: string) => (matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv');
+
+/** The matrix columns SEED_000's definitions name (what `causeway run` passes as DataRequest.eventColumns). */
+const SEED_000_EVENT_COLUMNS = ['play_duration', 'watch_ratio', 'video_id', 'user_id'];
+
+function sumFuture7(values: Float64Array | undefined): number {
+  let s = 0;
+  if (values) for (const v of values) if (v === v) s += v;
+  return s;
+}
+
+/** Child: causeway's loader and panel, reading the spec's columns ('spec') or every column ('all'). */
+async function childCauseway(path: string, matrix: 'small' | 'big', modulus: number, columns: 'spec' | 'all'): Promise<Measured> {
   const t0 = performance.now();
-  const data = await loadData({ source: 'kuairec', path: archive, matrix, sample: { modulus, remainder: 0 }, tables: ['user_features', 'item_categories', 'item_daily_features'], itemDailyColumns: ['show_cnt', 'play_cnt'], missingTime: 'drop' });
+  const data = await loadData({
+    source: 'kuairec', path, matrix, sample: { modulus, remainder: 0 }, tables: ['user_features', 'item_categories', 'item_daily_features'],
+    itemDailyColumns: ['show_cnt', 'play_cnt'], missingTime: 'drop', eventColumns: columns === 'spec' ? SEED_000_EVENT_COLUMNS : undefined,
+  });
   const t1 = performance.now();
-  const loadRss = process.resourceUsage().maxRSS / 1024;
-  let panelSeconds: number | null = null;
-  let panelRows: number | null = null;
-  let note = 'src/panel not built';
-  const panelModule = join(ROOT, 'dist', 'src', 'panel', 'index.js');
-  if (existsSync(panelModule)) {
-    try {
-      const panel = (await import(panelModule)) as { buildPanel(d: unknown, def: unknown, options?: unknown): { length: number } };
-      const defs = (await import(join(ROOT, 'dist', 'bench', 'panel.js'))) as { SEED_000: unknown };
-      const t2 = performance.now();
-      // Only the event count is read from `data` afterwards: the panel may drop the event columns.
-      const built = panel.buildPanel(data, defs.SEED_000, { releaseEventColumns: true });
-      panelSeconds = (performance.now() - t2) / 1000;
-      panelRows = built.length;
-      note = 'buildPanel, seed-000 definitions';
-    } catch (e) {
-      note = `buildPanel failed: ${(e as Error).message.slice(0, 80)}`;
-    }
+  const events = data.events.length;
+  // Only the event count is read from `data` afterwards: the panel may drop the event columns.
+  const panel = buildPanel(data, SEED_000, { releaseEventColumns: true });
+  const t2 = performance.now();
+  return { read_s: (t1 - t0) / 1000, panel_s: (t2 - t1) / 1000, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events, panel_rows: panel.length, sum_future7: sumFuture7(panel.table.numeric.future_7day_interactions) };
+}
+
+/** Child: the floor — inflate the matrix out of the archive and find every line end; nothing else. */
+async function childFloor(path: string, matrix: 'small' | 'big'): Promise<Measured> {
+  const t0 = performance.now();
+  const archive = await openArchive(path);
+  let lines = 0;
+  for await (const chunk of archive.stream(matrixOf(matrix)) as AsyncIterable<Buffer>) {
+    for (let p = chunk.indexOf(10); p >= 0; p = chunk.indexOf(10, p + 1)) lines++;
   }
-  const csvBytes = data.quality.length >= 0 ? data.source.bytesRead : 0;
-  const out: ChildResult = {
-    load_s: (t1 - t0) / 1000, panel_s: panelSeconds, events: data.events.length, csv_bytes: csvBytes,
-    max_rss_mb: process.resourceUsage().maxRSS / 1024, load_rss_mb: loadRss, panel_rows: panelRows, panel_note: note,
-  };
-  process.stdout.write(JSON.stringify(out) + '\n');
+  await archive.close();
+  return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events: lines - 1, panel_rows: NaN, sum_future7: NaN };
 }
 
-function runChild(archive: string, matrix: 'small' | 'big', modulus: number): ChildResult {
-  const r = spawnSync(process.execPath, [SELF, '--child', archive, matrix, String(modulus)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.slice(0, 500)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+/** Child: DuckDB SQL over the extracted members. */
+async function childDuckdb(dir: string, matrix: 'small' | 'big', modulus: number, threads: number): Promise<Measured> {
+  const r = await duckdbPanel(dir, matrixOf(matrix), modulus, threads);
+  return { ...r, cpu_s: cpuSeconds(), max_rss_mb: rssMb() };
 }
 
-interface PandasResult { read_s: number; panel_s: number; total_s: number; max_rss_mb: number; events: number; panel_rows: number }
+/** Child: the extracted matrix into sorted typed columns by the hand-written reader. */
+async function childReaderCsv(dir: string, matrix: 'small' | 'big', modulus: number): Promise<Measured> {
+  const t0 = performance.now();
+  const file = join(dir, 'data', matrixOf(matrix));
+  const names = ['user_id', 'video_id', 'play_duration', 'video_duration', 'date', 'timestamp', 'watch_ratio'];
+  const parser = new CsvParser({
+    member: matrixOf(matrix), sizeHint: (await fsp.stat(file)).size, columns: Object.fromEntries(names.map((n) => [n, 'number' as const])),
+    sample: modulus > 1 ? { column: 'user_id', modulus, remainder: 0 } : undefined, emptyCheck: ['time', 'date', 'timestamp'], dropEmpty: true,
+    dropIfEmpty: ['user_id', 'video_id'], idColumns: ['user_id', 'video_id'],
+  });
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) parser.push(chunk as Buffer);
+  const events = sortEvents(parser.end().table);
+  return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events: events.length, panel_rows: NaN, sum_future7: sumFuture7(events.numeric.watch_ratio) };
+}
 
-function runPandas(archive: string, matrix: 'small' | 'big', modulus: number): PandasResult | string {
+/** Child: the extracted matrix into sorted typed columns by DuckDB. */
+async function childReaderDuckdb(dir: string, matrix: 'small' | 'big', modulus: number, threads: number): Promise<Measured> {
+  const t0 = performance.now();
+  const r = await duckdbMatrix(dir, matrixOf(matrix), modulus, threads);
+  return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events: r.events, panel_rows: NaN, sum_future7: sumFuture7(r.columns.watch_ratio) };
+}
+
+function runChild(args: string[]): Measured {
+  const r = spawnSync(process.execPath, [SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`ingest child ${args[0]} failed: ${r.stderr.slice(0, 500)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+function best(reps: number, f: () => Measured): Measured {
+  let out: Measured | null = null;
+  for (let r = 0; r < reps; r++) {
+    const m = f();
+    if (!out || m.read_s + m.panel_s < out.read_s + out.panel_s) out = m;
+  }
+  return out!;
+}
+
+function runPandas(archive: string, matrix: 'small' | 'big', modulus: number, lean: boolean): Measured | string {
   const script = join(ROOT, 'bench', 'ingest_pandas.py');
-  const args = [script, archive, String(modulus), '0', ...(matrix === 'big' ? ['--big'] : [])];
+  const args = [script, archive, String(modulus), '0', ...(matrix === 'big' ? ['--big'] : []), ...(lean ? ['--lean'] : [])];
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return `pandas failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as PandasResult;
+  const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as { read_s: number; panel_s: number; cpu_s: number; max_rss_mb: number; events: number; panel_rows: number; sum_future7: number };
+  return p;
 }
 
 export async function run(args: string[]): Promise<string> {
   const scale: 'small' | 'big' = args.includes('--big') ? 'big' : 'small';
   const mi = args.indexOf('--modulus');
-  const moduli = mi >= 0 ? args[mi + 1].split(',').map(Number) : [1, 10];
+  const modulus = mi >= 0 ? Number(args[mi + 1]) : 1;
   const ri = args.indexOf('--reps');
   const reps = ri >= 0 ? Number(args[ri + 1]) : 1;
   const log = (m: string) => process.stderr.write(m + '\n');
   const archive = await ensureArchive(scale, log);
   const size = (await fsp.stat(archive)).size;
-  const rows: string[] = [
-    `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days); machine: ${process.platform} ${process.arch}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start (shared machine), node ${process.version}; best of ${reps}.`,
-    '',
-    '| sample | events kept | causeway: s to LoadedData | s to panel | total s | MB/s (CSV) | peak RSS MB (load / +panel) | pandas: read s | panel s | total s | peak RSS MB | speed-up |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  const notes = new Set<string>();
-  for (const modulus of moduli) {
-    let best: ChildResult | null = null;
-    for (let r = 0; r < reps; r++) {
-      const c = runChild(archive, scale, modulus);
-      if (!best || c.load_s + (c.panel_s ?? 0) < best.load_s + (best.panel_s ?? 0)) best = c;
-    }
-    const c = best!;
-    notes.add(c.panel_note);
-    const total = c.load_s + (c.panel_s ?? 0);
-    let pandasCells = ['–', '–', '–', '–', '–'];
-    if (!args.includes('--no-pandas')) {
-      const p = runPandas(archive, scale, modulus);
-      if (typeof p === 'string') notes.add(p);
-      else pandasCells = [p.read_s.toFixed(2), p.panel_s.toFixed(2), p.total_s.toFixed(2), p.max_rss_mb.toFixed(0), `${(p.total_s / total).toFixed(1)}×`];
-    }
-    rows.push(`| user_id % ${modulus} == 0 | ${c.events.toLocaleString('en-US')} | ${c.load_s.toFixed(2)} | ${c.panel_s === null ? '–' : c.panel_s.toFixed(2)} | ${total.toFixed(2)} | ${(c.csv_bytes / 1e6 / c.load_s).toFixed(0)} | ${c.load_rss_mb.toFixed(0)} / ${c.max_rss_mb.toFixed(0)} | ${pandasCells.join(' | ')} |`);
+  const load0 = loadavg()[0];
+  const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const rows: Array<{ name: string; input: string; m: Measured | string }> = [];
+
+  log('causeway…');
+  rows.push({ name: 'causeway', input: 'nested zip', m: best(reps, () => runChild(['causeway', archive, scale, String(modulus), 'spec'])) });
+  rows.push({ name: 'causeway, every matrix column parsed (before)', input: 'nested zip', m: best(reps, () => runChild(['causeway', archive, scale, String(modulus), 'all'])) });
+  if (!args.includes('--no-pandas')) {
+    log('pandas…');
+    rows.push({ name: 'lean pandas (usecols, C engine)', input: 'nested zip', m: runPandas(archive, scale, modulus, true) });
+    rows.push({ name: 'heavy pandas (the seeds\' script)', input: 'nested zip', m: runPandas(archive, scale, modulus, false) });
   }
-  rows.push('', `Panel: ${[...notes].join('; ')}. MB/s = uncompressed bytes of every member read / seconds to LoadedData. Targets: ≥ 3× pandas; peak RSS ≤ 600 MB (small), ≤ 1 GB (big).`);
-  return rows.join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-ingest-'));
+  const readerRows: Array<{ name: string; m: Measured }> = [];
+  let extractSeconds = NaN;
+  try {
+    if (!args.includes('--no-duckdb') || !args.includes('--no-reader')) {
+      const t0 = performance.now();
+      await extractMembers(archive, dir, matrixOf(scale));
+      extractSeconds = (performance.now() - t0) / 1000;
+    }
+    if (!args.includes('--no-duckdb')) {
+      log('DuckDB…');
+      rows.push({ name: 'DuckDB SQL, 1 thread', input: 'extracted CSV', m: best(reps, () => runChild(['duckdb', dir, scale, String(modulus), '1'])) });
+      rows.push({ name: 'DuckDB SQL, 2 threads', input: 'extracted CSV', m: best(reps, () => runChild(['duckdb', dir, scale, String(modulus), '2'])) });
+      rows.push({ name: 'causeway', input: 'extracted CSV', m: best(reps, () => runChild(['causeway', dir, scale, String(modulus), 'spec'])) });
+    }
+    if (!args.includes('--no-reader')) {
+      log('readers…');
+      readerRows.push({ name: 'hand-written reader (src/data/csv.ts) + sortEvents', m: best(reps, () => runChild(['reader-csv', dir, scale, String(modulus)])) });
+      readerRows.push({ name: 'DuckDB read_csv … ORDER BY, 1 thread', m: best(reps, () => runChild(['reader-duckdb', dir, scale, String(modulus), '1'])) });
+      readerRows.push({ name: 'DuckDB read_csv … ORDER BY, 2 threads', m: best(reps, () => runChild(['reader-duckdb', dir, scale, String(modulus), '2'])) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push({ name: 'floor: inflate + find line ends', input: 'nested zip', m: best(reps, () => runChild(['floor', archive, scale])) });
+
+  const ref = rows[0].m as Measured;
+  const refTotal = ref.read_s + ref.panel_s;
+  const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+  const out: string[] = [
+    `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days), sample user_id % ${modulus} == 0; `
+      + `${started} UTC, ${process.platform} ${process.arch}, ${cpus().length} cores, load average ${load0.toFixed(1)} at start and ${loadavg()[0].toFixed(1)} at the end (shared machine), node ${process.version}; best of ${reps}.`,
+    '',
+    '| who | input | read s | panel s | total s | CPU s | peak RSS MB | total ÷ causeway\'s | CPU ÷ causeway\'s | events | panel rows | Σ future_7day_interactions |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const { name, input, m } of rows) {
+    if (typeof m === 'string') {
+      out.push(`| ${name} | ${input} | ${m} | | | | | | | | | |`);
+      continue;
+    }
+    const total = m.read_s + m.panel_s;
+    out.push(`| ${name} | ${input} | ${f2(m.read_s)} | ${name.startsWith('floor') ? '–' : f2(m.panel_s)} | ${f2(total)} | ${f2(m.cpu_s)} | ${m.max_rss_mb.toFixed(0)} | ${(total / refTotal).toFixed(2)}× | ${(m.cpu_s / ref.cpu_s).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${Number.isFinite(m.panel_rows) ? m.panel_rows.toLocaleString('en-US') : '–'} | ${Number.isFinite(m.sum_future7) ? m.sum_future7.toFixed(0) : '–'} |`);
+  }
+  out.push('', `Extracting the four members for DuckDB (not in its row): ${f2(extractSeconds)} s. CPU s counts every thread of the process (inflating runs on Node's thread pool).`);
+  if (readerRows.length > 0) {
+    const csv = readerRows[0].m;
+    out.push('', '**The KuaiRec matrix reader: DuckDB or hand-written** (the extracted member → the seven numeric columns, sample and missing-time rule applied, sorted by user and time; Σ watch_ratio as the check):', '',
+      '| reader | s | CPU s | peak RSS MB | ÷ hand-written | events | Σ watch_ratio |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const { name, m } of readerRows) out.push(`| ${name} | ${f2(m.read_s)} | ${f2(m.cpu_s)} | ${m.max_rss_mb.toFixed(0)} | ${(m.read_s / csv.read_s).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${m.sum_future7.toFixed(3)} |`);
+  }
+  return out.join('\n');
 }
 
 if (process.argv[1] === SELF && process.argv[2] === '--child') {
-  child(process.argv[3], process.argv[4] as 'small' | 'big', Number(process.argv[5])).catch((e: unknown) => {
+  const [kind, path, matrix, a, b] = process.argv.slice(3);
+  const m = matrix as 'small' | 'big';
+  const job = kind === 'causeway' ? childCauseway(path, m, Number(a), b as 'spec' | 'all')
+    : kind === 'floor' ? childFloor(path, m)
+      : kind === 'duckdb' ? childDuckdb(path, m, Number(a), Number(b))
+        : kind === 'reader-csv' ? childReaderCsv(path, m, Number(a))
+          : childReaderDuckdb(path, m, Number(a), Number(b));
+  job.then((r) => process.stdout.write(JSON.stringify(r) + '\n'), (e: unknown) => {
     process.stderr.write(String((e as Error).stack ?? e) + '\n');
     process.exit(1);
   });

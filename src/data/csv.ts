@@ -3,9 +3,10 @@
  *
  * Bytes are pushed in chunks as they come out of the inflater; complete records are parsed straight
  * into chunked typed-array builders, and a record cut by a chunk boundary is carried over whole.
- * Numbers are parsed from bytes: a decimal with at most 15 significant digits is computed as
- * (intPart * scale + frac) / scale, which is exactly what Number() gives (both operands are exact
- * doubles and IEEE division rounds correctly); longer or exponent forms fall back to Number().
+ * Numbers are parsed from bytes: a decimal whose digits, read as one integer m, stay below 2^53 and
+ * with at most 22 digits after the point is computed as m / 10^k, which is exactly what Number() gives
+ * (both operands are exact doubles and IEEE division rounds correctly); this covers the 16-digit
+ * ratios KuaiRec's watch_ratio mostly has. Longer or exponent forms fall back to Number().
  * Empty cells are NaN (numbers) or code -1 (categories). RFC 4180 quoting ("" inside quotes,
  * newlines inside quotes) is supported for every column.
  */
@@ -37,6 +38,11 @@ export interface CsvRequest {
   uniqueKey?: string[];
   /** Most rows kept (default `maxKeptRows()`): past it the read stops with DATA_TOO_MANY_ROWS instead of exhausting memory. */
   maxKeptRows?: number;
+  /**
+   * Numeric columns left out of `columns` (skipped unconverted) whose cells spelled NaN still count in
+   * rowsNanText, so a quality table does not depend on which columns a spec happens to read.
+   */
+  nanTextColumns?: string[];
 }
 
 /**
@@ -160,6 +166,10 @@ const K_LIST = 3;
 /** The longest record (line) read: past it the file is taken not to be a CSV (docs/limits.md). */
 const MAX_RECORD_BYTES = 512 << 20;
 
+/** 10^0 … 10^22: every one an exact double (10^23 is not). */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const TWO_POW_53 = 9007199254740992;
+
 const QUOTE = 34;
 const COMMA = 44;
 const LF = 10;
@@ -181,6 +191,8 @@ export class CsvParser {
   private keptNumBuilders: F64Builder[] = [];
   private hasOtherKinds = false;
   private idCols: Int32Array = new Int32Array(0);
+  /** 1 for skipped columns whose NaN spellings are counted (CsvRequest.nanTextColumns). */
+  private nanCheck: Uint8Array = new Uint8Array(0);
   // Per-record scratch: numbers and string cells are staged, committed at the record's end.
   private stagedNum = new Float64Array(0);
   private stagedStr: Array<string | null> = [];
@@ -377,6 +389,11 @@ export class CsvParser {
     this.keptNumBuilders = numCols.map((i) => this.numBuilders[i]!);
     this.emptyCols = Int32Array.from((this.req.emptyCheck ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
     this.idCols = Int32Array.from((this.req.dropIfEmpty ?? []).map((c) => header.indexOf(c)).filter((i) => i >= 0));
+    this.nanCheck = new Uint8Array(n);
+    for (const c of this.req.nanTextColumns ?? []) {
+      const i = header.indexOf(c);
+      if (i >= 0 && this.kinds[i] === K_SKIP) this.nanCheck[i] = 1;
+    }
     const numericIndex = (c: string) => {
       const i = header.indexOf(c);
       if (i >= 0 && this.kinds[i] === K_SKIP) this.kinds[i] = K_NUM; // staged only
@@ -508,21 +525,19 @@ export class CsvParser {
           let c = p < len ? buf[p] : LF;
           if (c === 45) { neg = true; c = ++p < len ? buf[p] : LF; }
           else if (c === 43) { c = ++p < len ? buf[p] : LF; }
-          let intPart = 0;
+          // every digit, before and after the point, into one integer: exact while below 2^53
+          let mantissa = 0;
           let digits = 0;
           while (c >= 48 && c <= 57) {
-            intPart = intPart * 10 + (c - 48);
+            mantissa = mantissa * 10 + (c - 48);
             digits++;
             c = ++p < len ? buf[p] : LF;
           }
-          let frac = 0;
-          let scale = 1;
           let fracDigits = 0;
           if (c === 46) {
             c = ++p < len ? buf[p] : LF;
             while (c >= 48 && c <= 57) {
-              frac = frac * 10 + (c - 48);
-              scale *= 10;
+              mantissa = mantissa * 10 + (c - 48);
               fracDigits++;
               c = ++p < len ? buf[p] : LF;
             }
@@ -534,11 +549,12 @@ export class CsvParser {
               staged[col] = NaN;
             } else if (digits + fracDigits === 0) {
               this.badNumber(buf, pos, p, col, recLine);
-            } else if (digits + fracDigits <= 15) {
-              const v = fracDigits === 0 ? intPart : (intPart * scale + frac) / scale;
+            } else if (mantissa < TWO_POW_53 && fracDigits <= 22) {
+              // (a true value ≥ 2^53 cannot compute below it: rounding is monotone and 2^53 is a double)
+              const v = fracDigits === 0 ? mantissa : mantissa / POW10[fracDigits];
               staged[col] = neg ? -v : v;
             } else {
-              // > 15 significant digits: only Number() rounds these exactly (latin1Slice skips toString's argument checks)
+              // ≥ 2^53 as an integer, or > 22 decimals: only Number() rounds these exactly (latin1Slice skips toString's argument checks)
               const v = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
               if (!Number.isFinite(v)) this.outOfRange(buf, pos, p, col, recLine);
               staged[col] = v;
@@ -598,6 +614,8 @@ export class CsvParser {
             const list = this.stagedList[col];
             list.length = 0;
             parseIntList(buf, cellStart, trailStart >= 0 ? trailEnd : cellEnd, list);
+          } else if (this.nanCheck[col] === 1 && cellEnd - cellStart >= 3 && cellEnd - cellStart <= 32 && trailStart < 0 && isNanSpelling(buf, cellStart, cellEnd)) {
+            this.recordNanText = true;
           }
           if (col === sampleCol) {
             const id = staged[col];
@@ -741,6 +759,15 @@ export class CsvParser {
       ...this.result,
     };
   }
+}
+
+/** The cell reads "NaN" or "nan" once trimmed, as a parsed numeric cell's would (checked on bytes: most cells fail at the first). */
+function isNanSpelling(buf: Buffer, start: number, end: number): boolean {
+  while (start < end && buf[start] <= 32) start++;
+  const c = buf[start];
+  if (c !== 78 && c !== 110) return false;
+  const text = buf.toString('latin1', start, end).trim();
+  return text === 'NaN' || text === 'nan';
 }
 
 function isNumberText(s: string): boolean {

@@ -32,6 +32,8 @@ export interface PanelNeeds {
   itemColumns: string[];
   /** Per-item daily columns averaged as item.avg_<column>. */
   itemDailyColumns: string[];
+  /** Event columns the definitions name (a reader may skip the others unconverted). */
+  eventColumns?: string[];
 }
 
 /**

@@ -208,9 +208,13 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   };
   const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {}), ...(spec.heterogeneity?.dr_learner?.modifiers ?? [])])].filter((c) => columns.has(c));
   const archive = sourceOf(spec.data).archive;
-  const dataRequest = archive ? archive.request(spec.data, baseDir, { itemColumns: panelPlan.itemColumns, itemDailyColumns: panelPlan.itemDailyColumns }) : null;
-  const dataKey = contentHash({ data: dataRequest ?? spec.data }, 16);
-  const panelKey = contentHash({ data: dataRequest ?? spec.data, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
+  // the event columns the definitions name: an archive reader skips the others unconverted
+  const eventColumns = [...new Set([...panelPlan.events, ...panelPlan.days].flatMap((d) => [...d.checked.refs.event]))];
+  const dataRequest = archive ? archive.request(spec.data, baseDir, { itemColumns: panelPlan.itemColumns, itemDailyColumns: panelPlan.itemDailyColumns, eventColumns }) : null;
+  // eventColumns follow from the definitions the panel key already holds: left out, keys stay as they were
+  const keyed = dataRequest ? { ...(dataRequest as object), eventColumns: undefined } : spec.data;
+  const dataKey = contentHash({ data: keyed }, 16);
+  const panelKey = contentHash({ data: keyed, events: spec.events ?? {}, days: spec.days ?? {}, history: spec.history ?? {} }, 16);
   const models: Record<string, ModelSpec> = {
     linear: { kind: 'linear' },
     logistic: { kind: 'logistic', penalty: 'l2', C: 1, standardize: true },

@@ -4,9 +4,11 @@
  * and all problems are collected before failing.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
 import { closest } from './closest.js';
 import { applyOverrides, type SpecOverrides } from './overrides.js';
@@ -40,13 +42,41 @@ export function specSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(specSchemaPath, 'utf8')) as Record<string, unknown>;
 }
 
+/** The spec schema's validator options: the runtime compile and the build's standalone module share them. */
+export const SPEC_AJV_OPTIONS: Options = { allErrors: true, strict: true, strictRequired: false, discriminator: true, useDefaults: true, verbose: true };
+
+/** An ajv instance set up for the spec schema (ajv is loaded only here: `--version` and most commands never need it). */
+export function specAjv(extra: Options = {}): Ajv2020 {
+  const require = createRequire(import.meta.url);
+  const { Ajv2020: AjvClass } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new AjvClass({ ...SPEC_AJV_OPTIONS, ...extra });
+  // Editor hover text (VS Code's JSON/YAML language servers) beside each enum; no validation meaning.
+  ajv.addKeyword({ keyword: 'markdownEnumDescriptions', schemaType: 'array' });
+  return ajv;
+}
+
+/** sha-256 of the schema file's bytes: ties the build's standalone validator to the schema it was made from. */
+export function specSchemaHash(text: Buffer | string = readFileSync(specSchemaPath)): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The build's validator module (scripts/postbuild.mjs), written beside this file. */
+export const PREBUILT_VALIDATOR = 'spec-validator.generated.cjs';
+
+/**
+ * The validator scripts/postbuild.mjs generated from the schema with ajv's standalone code at build
+ * time (no schema compile at start-up: it took most of `causeway validate`'s time), or null when there
+ * is none or it was made from another version of the schema (then the schema is compiled here).
+ */
+function prebuiltValidator(): ValidateFunction | null {
+  const path = fileURLToPath(new URL(PREBUILT_VALIDATOR, import.meta.url));
+  if (!existsSync(path)) return null;
+  const mod = createRequire(import.meta.url)(path) as ValidateFunction & { schemaHash?: string };
+  return mod.schemaHash === specSchemaHash() ? mod : null;
+}
+
 export function specValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, discriminator: true, useDefaults: true, verbose: true });
-    // Editor hover text (VS Code's JSON/YAML language servers) beside each enum; no validation meaning.
-    ajv.addKeyword({ keyword: 'markdownEnumDescriptions', schemaType: 'array' });
-    compiled = ajv.compile(specSchema());
-  }
+  if (!compiled) compiled = prebuiltValidator() ?? specAjv().compile(specSchema());
   return compiled;
 }
 

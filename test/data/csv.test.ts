@@ -151,3 +151,32 @@ test('rows kept past the cap stop the read with a located error, not an exhauste
     (e: unknown) => e instanceof CausewayError && e.code === 'DATA_TOO_MANY_ROWS' && /big_matrix\.csv:52 {2}more than 50 rows/.test(e.format()) && /CAUSEWAY_MAX_ROWS/.test(e.format()));
   assert.equal(parseCsvBuffer({ member: 'm', columns: { x: 'number' }, maxKeptRows: 100 }, Buffer.from(text)).table.length, 100);
 });
+
+test('decimals of every length, near 2^53 and with many decimals, equal Number() bit for bit', () => {
+  // the byte parser divides the digits (one integer below 2^53) by 10^k; past that it asks Number()
+  const values = ['9007199254740991', '9007199254740992', '9007199254740993', '0.9007199254740993', '900719925474099.3',
+    '8999999999999999', '0.0000000000000000000001', '0.00000000000000000000001', '-0', '-0.0', '00012.500', '1.', '.5'];
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 4000; i++) {
+    const digits = 1 + Math.floor(next() * 20);
+    let s = '';
+    for (let d = 0; d < digits; d++) s += String(Math.floor(next() * 10));
+    const point = Math.floor(next() * (digits + 1));
+    values.push((next() < 0.2 ? '-' : '') + (point === digits ? s : s.slice(0, point) + '.' + s.slice(point)));
+  }
+  const r = parseCsvBuffer({ member: 'm', columns: { x: 'number' } }, Buffer.from('x\n' + values.join('\n') + '\n'), 97);
+  const got = Array.from(r.table.numeric.x);
+  for (let i = 0; i < values.length; i++) assert.ok(Object.is(got[i], Number(values[i])), `${values[i]}: ${got[i]} vs ${Number(values[i])}`);
+});
+
+test('columns not asked for are skipped unconverted, and their NaN spellings still count', () => {
+  const text = 'a,b,c\n1,NaN,x\n2, nan ,3\n3,oops,NaN\n4,5,6\n';
+  const all = parseCsvBuffer({ member: 'm', columns: { a: 'number', b: 'number', c: 'number' } }, Buffer.from('a,b,c\n1,NaN,2\n2, nan ,3\n4,5,NaN\n'));
+  assert.equal(all.rowsNanText, 3);
+  // b is skipped: its garbage ("oops") is not read, its NaN spellings are counted; c is neither kept nor counted
+  const r = parseCsvBuffer({ member: 'm', columns: { a: 'number' }, nanTextColumns: ['b'] }, Buffer.from(text), 3);
+  assert.deepEqual(Array.from(r.table.numeric.a), [1, 2, 3, 4]);
+  assert.deepEqual(Object.keys(r.table.numeric), ['a']);
+  assert.equal(r.rowsNanText, 2);
+});

@@ -8,13 +8,13 @@ import type { ColumnTable } from '../table.js';
 interface ColumnPlan { name: string; kind: 'number' | 'category' }
 
 export class TableBuilder {
-  private readonly numbers: number[][];
+  private readonly numbers: GrowableNumbers[];
   private readonly codes: number[][];
   private readonly levels: Map<string, number>[];
   private length = 0;
 
   constructor(private readonly columns: ColumnPlan[]) {
-    this.numbers = columns.map(() => []);
+    this.numbers = columns.map(() => new GrowableNumbers());
     this.codes = columns.map(() => []);
     this.levels = columns.map(() => new Map());
   }
@@ -68,7 +68,7 @@ export class TableBuilder {
     if (this.columns.length > 0) this.length = this.columns[0].kind === 'number' ? this.numbers[0].length : this.codes[0].length;
     const table: ColumnTable = { length: this.length, numeric: {}, categorical: {} };
     this.columns.forEach((col, c) => {
-      if (col.kind === 'number') table.numeric[col.name] = Float64Array.from(this.numbers[c]);
+      if (col.kind === 'number') table.numeric[col.name] = this.numbers[c].finish();
       else table.categorical[col.name] = { codes: Int32Array.from(this.codes[c]), levels: [...this.levels[c].keys()] };
     });
     return table;
@@ -89,20 +89,34 @@ export function keyHash(key: string): number {
   return h >>> 0;
 }
 
-/** A Float64Array that grows by doubling (no boxed number[] for millions of rows). */
+interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
+// Resizable ArrayBuffer (ES2024, in Node 20's V8; the project's lib is ES2023), as in src/data/csv.ts.
+const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+/** The largest resizable buffer V8 allows: 2^32 bytes, 536 M numbers per column. */
+const MAX_BYTES = 2 ** 32;
+
+/**
+ * A Float64Array that grows in place on a resizable buffer (no boxed number[] for millions of rows, and
+ * no copy when growing or finishing: a 50 M-row column takes its 400 MB once, not twice).
+ */
 export class GrowableNumbers {
-  private data = new Float64Array(1024);
+  private buf = new Resizable(0, { maxByteLength: MAX_BYTES });
+  private data = new Float64Array(this.buf);
+  private capacity = 0;
   length = 0;
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+    if (this.length === this.capacity) {
+      this.capacity = Math.min(MAX_BYTES / 8, Math.max(1024, this.capacity * 2));
+      if (this.length === this.capacity) throw new RangeError(`more than ${MAX_BYTES / 8} values in one column`);
+      this.buf.resize(this.capacity * 8);
+      this.data = new Float64Array(this.buf);
     }
     this.data[this.length++] = v;
   }
   finish(): Float64Array {
-    return this.data.slice(0, this.length);
+    this.buf.resize(this.length * 8);
+    this.capacity = this.length;
+    return new Float64Array(this.buf, 0, this.length);
   }
 }
 

@@ -389,10 +389,13 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
       }
       throw new CausewayError(problem.code, shown + problem.what, where);
     });
-    const userKeys: (number | string)[] = userNumeric ? Array.from(userNumbers.finish()) : (userText.values() as string[]);
-    const itemKeys: (number | string | null)[] = !itemInfo ? [] : itemNumeric ? Array.from(itemNumbers.finish()) : itemText.values();
+    // Numeric keys stay in their Float64Arrays (they are the ids as they are): no boxed copy of millions of rows.
+    const userNumbersDone = userNumeric ? userNumbers.finish() : null;
+    const itemNumbersDone = itemInfo && itemNumeric ? itemNumbers.finish() : null;
+    const userKeys: (number | string)[] = userNumeric ? [] : (userText.values() as string[]);
+    const itemKeys: (number | string | null)[] = !itemInfo || itemNumeric ? [] : itemText.values();
     const eventsFile = input.files[0] ?? 'query';
-    if (userKeys.length === 0) {
+    if ((userNumbersDone?.length ?? userKeys.length) === 0) {
       throw new CausewayError('DATA_EMPTY_SAMPLE', `no events left (${rowsRead} rows read, ${outside} outside the sample, ${missingTime} without a time)`, { kind: 'data', member: eventsFile }, 'choose another modulus or remainder');
     }
 
@@ -418,14 +421,12 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
       if (id === undefined) itemIds.set(k, (id = itemIds.size));
       return id;
     };
-    const n = userKeys.length;
+    const n = userNumbersDone?.length ?? userKeys.length;
     const table = builder.finish();
-    const userId = new Float64Array(n);
-    const videoId = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      userId[i] = userOf(userKeys[i]);
-      videoId[i] = itemInfo ? itemOf(itemKeys[i]) : NaN;
-    }
+    const userId = userNumbersDone ?? new Float64Array(n);
+    if (!userNumbersDone) for (let i = 0; i < n; i++) userId[i] = userOf(userKeys[i]);
+    const videoId = itemNumbersDone ?? new Float64Array(itemInfo ? n : 0);
+    if (itemInfo && !itemNumbersDone) for (let i = 0; i < n; i++) videoId[i] = itemOf(itemKeys[i]);
     const numeric: Record<string, Float64Array> = { user_id: userId, timestamp: seconds.finish(), date: days.finish(), ...table.numeric };
     if (itemInfo) numeric.video_id = videoId;
     // The item key under its own name too, so `nunique(<item>)` reads as written.

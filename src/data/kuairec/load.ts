@@ -32,6 +32,8 @@ export interface DataRequest {
   tables: string[];
   itemDailyColumns?: string[];
   missingTime: 'drop' | 'keep';
+  /** Matrix columns the panel reads (default: all); the rest are skipped unconverted (readMatrix). */
+  eventColumns?: string[];
 }
 
 /** What the KuaiRec reader gives: the generic loaded data, plus the KuaiRec side tables as read. */
@@ -119,7 +121,9 @@ async function readMember(archive: Archive, name: string, parser: CsvParser, cou
 async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCounter): Promise<CsvResult> {
   const member = req.matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv';
   const columns: Record<string, CsvColumnKind> = {};
-  for (const c of EVENT_COLUMNS) columns[c] = 'number';
+  // ids, day and sort key are always read (the missing-id rule and the panel's index need them)
+  const keep = req.eventColumns ? new Set(['user_id', 'video_id', 'date', 'timestamp', ...req.eventColumns]) : null;
+  for (const c of EVENT_COLUMNS) if (!keep || keep.has(c)) columns[c] = 'number';
   const parser = new CsvParser({
     member,
     sizeHint: sizeOf(archive, member),
@@ -130,6 +134,7 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCount
     dropEmpty: req.missingTime !== 'keep',
     dropIfEmpty: ['user_id', 'video_id'],
     idColumns: ['user_id', 'video_id'],
+    nanTextColumns: EVENT_COLUMNS.filter((c) => !(c in columns)),
   });
   return readMember(archive, member, parser, counter);
 }
@@ -366,11 +371,14 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     const userSet = new Set<number>(userIds);
     let unknownUsers = 0;
     let unknownUserEvents = 0;
+    let known = true;
     for (let i = 0; i < events.length; i++) {
       if (i === 0 || uid[i] !== uid[i - 1]) {
-        if (!userSet.has(uid[i])) unknownUsers++;
+        // events are sorted by user: one look-up per user's run of events
+        known = userSet.has(uid[i]);
+        if (!known) unknownUsers++;
       }
-      if (!userSet.has(uid[i])) unknownUserEvents++;
+      if (!known) unknownUserEvents++;
     }
     quality.push({ check: 'events_without_user_features', rows: unknownUserEvents, share: events.length ? unknownUserEvents / events.length : 0,
       action: `kept (${unknownUsers} users have no row in user_features.csv; their features are missing)` });

@@ -39,6 +39,7 @@ export function kuairecRequest(config: KuaiRecData, baseDir: string, needs: Pane
     tables: [...tables].sort(),
     itemDailyColumns: [...itemDaily].sort(),
     missingTime: config.missing_time ?? 'drop',
+    ...(needs.eventColumns ? { eventColumns: [...needs.eventColumns].sort() } : {}),
   };
 }
 
