@@ -15,6 +15,7 @@
 import { CausewayError } from '../errors.js';
 import { subsetFrame } from '../frame/index.js';
 import { drawUsers, multiplicities, replicateRows, summarizeReplicates } from './bootstrap.js';
+import { ClipPileupFailure } from './diagnostics.js';
 import { envFor, replicateEnv, type Env } from './env.js';
 import { EstimatorFailure, type Estimates, type EstimatorKind, type Opts, type PointResult, type Replicator } from './kinds/kind.js';
 import { estimandDeclaration, kindInfo } from './kinds/index.js';
@@ -109,7 +110,9 @@ function failed(spec: EstimatorSpec, frame: AnalysisFrame, e: unknown): Estimato
   const reason = e instanceof EstimatorFailure || e instanceof CausewayError
     ? e.message
     : `internal error in ${spec.kind}: ${e instanceof Error ? e.message : String(e)}`;
-  return { id: spec.id, kind: spec.kind, status: 'failed', reason, estimates: {}, diagnostics: {}, warnings: [...frame.warnings] };
+  // a failure for propensities piled up at the clip bounds keeps the share, for the positivity row
+  const diagnostics = e instanceof ClipPileupFailure ? { clip_pileup: e.pileup } : {};
+  return { id: spec.id, kind: spec.kind, status: 'failed', reason, estimates: {}, diagnostics, warnings: [...frame.warnings] };
 }
 
 /**

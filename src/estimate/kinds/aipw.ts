@@ -3,7 +3,7 @@
  * averaged, its user-clustered SE; replicates resample users on ψ with the nuisances fixed (the DML score
  * bootstrap). With a gbm model named the any-learner cross-fitted form (src/estimate/ml/ate.ts) runs.
  */
-import { influenceSummary, overlapSummary } from '../diagnostics.js';
+import { clipPileupWarning, clipPileup, influenceSummary, overlapSummary } from '../diagnostics.js';
 import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
 import { groupKFold, makeLearner, takeRows } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
@@ -45,7 +45,11 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
     isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
   warnings.push(...ow);
   const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
-  return { e, ec, mu, mu1, mu0, folds, warnings };
+  // propensities piling up at the clip bounds warn, or past the documented share fail (src/estimate/diagnostics.ts)
+  const pileup = env.light ? undefined : clipPileup(e, clip);
+  const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
+  if (pileupWarning) warnings.push(pileupWarning);
+  return { e, ec, mu, mu1, mu0, folds, warnings, pileup };
 }
 
 export const aipw: EstimatorKind = {
@@ -86,7 +90,7 @@ export const aipw: EstimatorKind = {
     },
   },
   point(frame, opts, ctx, env) {
-    const { e, mu, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const { e, mu, mu1, mu0, ec, folds, warnings, pileup } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
     const psi = new Float64Array(n);
     let c0 = 0;
@@ -107,6 +111,7 @@ export const aipw: EstimatorKind = {
     const diagnostics: Record<string, unknown> = {};
     if (!env.light) {
       diagnostics.overlap = overlapSummary(e, frame.A);
+      if (pileup) diagnostics.clip_pileup = pileup;
       diagnostics.outcome_performance = { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) };
       let ll = 0;
       for (let i = 0; i < n; i++) {

@@ -50,7 +50,7 @@ export const aipwMeans: EstimatorKind = {
   },
   labelFromResult: () => 'AIPW potential-outcome means',
   point(frame, opts, ctx, env) {
-    const { e, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const { e, mu1, mu0, ec, folds, warnings, pileup } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
     const psi1 = new Float64Array(n), psi0 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -68,7 +68,7 @@ export const aipwMeans: EstimatorKind = {
       estimates: { y1: y1.estimate, y0: y0.estimate },
       se: { y1: y1.se, y0: y0.se },
       controlMean: y0.estimate,
-      diagnostics: env.light ? {} : { overlap: overlapSummary(e, frame.A) },
+      diagnostics: env.light ? {} : { overlap: overlapSummary(e, frame.A), ...(pileup ? { clip_pileup: pileup } : {}) },
       warnings: [...new Set(warnings)],
       folds: reportedFolds(frame, folds, env),
     };
