@@ -15,7 +15,7 @@ import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
@@ -61,6 +61,7 @@ export const aipw: EstimatorKind = {
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: INTERVAL_OPTION,
   },
   estimands: [ATE, { key: 'ate_gcomp' }, { key: 'y1' }, { key: 'y0' }],
   secondaryOutcomes: true,

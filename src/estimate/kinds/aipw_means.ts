@@ -12,7 +12,7 @@ import { clusteredMean } from '../ml/common.js';
 import type { AnalysisFrame } from '../types.js';
 import { aipwNuisances } from './aipw.js';
 import { EstimatorFailure, modelKindOf, type EstimatorKind, type Names } from './kind.js';
-import { BOOTSTRAP_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption, reportedFolds } from './options.js';
+import { BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption, reportedFolds } from './options.js';
 
 /** The point fit's scores per frame and options, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, { psi1: Float64Array; psi0: Float64Array }>>();
@@ -34,6 +34,7 @@ export const aipwMeans: EstimatorKind = {
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: INTERVAL_OPTION,
   },
   estimands: [
     { key: 'y1', relative: false, text: armText(1) },

@@ -18,7 +18,7 @@ import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '.
 import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
 import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
   mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 const natural = (key: string, text: (n: Names) => ReturnType<NonNullable<EstimandDeclaration['text']>>): EstimandDeclaration[] => [
@@ -224,6 +224,7 @@ export const mediation: EstimatorKind = {
     },
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: { ...INTERVAL_OPTION, description: `Debiased method (method: debiased | both) only: ${INTERVAL_OPTION.description as string}` },
     clip_mediator: { $ref: '#/$defs/Clip', description: 'Clip the mediator to these quantiles before modelling.' },
     weights: {
       enum: ['none', 'ipw'],
@@ -256,6 +257,11 @@ export const mediation: EstimatorKind = {
     const method = typeof d.method === 'string' ? d.method : '';
     if (/debiased/.test(method)) return `Mediation, ${cf ?? 'cross-fitted'}: plug-in and debiased`;
     return 'Mediation g-formula (regression)';
+  },
+  // the interval option picks the debiased estimator's interval; the plug-in has no influence function
+  checkReferences(entry) {
+    if (entry.interval === undefined || entry.interval === 'influence' || entry.method === 'debiased' || entry.method === 'both') return [];
+    return [{ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` }];
   },
   delegate(opts) {
     if (opts.method !== 'debiased' && opts.method !== 'both') return null;
