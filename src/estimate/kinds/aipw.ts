@@ -79,6 +79,7 @@ export const aipw: EstimatorKind = {
     return `AIPW, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
   },
   crossfit: {
+    ignores: { bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)' },
     run(frame, id, opts, ctx) {
       const learner = crossfitLearner(ctx, id);
       const bootstrap = scoreBootstrap(ctx);

@@ -259,9 +259,24 @@ export const mediation: EstimatorKind = {
     return 'Mediation g-formula (regression)';
   },
   // the interval option picks the debiased estimator's interval; the plug-in has no influence function
+  // and the debiased method (./mediation_debiased.ts) fits its own unweighted, unclipped-mediator models
   checkReferences(entry) {
-    if (entry.interval === undefined || entry.interval === 'influence' || entry.method === 'debiased' || entry.method === 'both') return [];
-    return [{ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` }];
+    const debiased = entry.method === 'debiased' || entry.method === 'both';
+    if (!debiased) {
+      if (entry.interval === undefined || entry.interval === 'influence') return [];
+      return [{ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` }];
+    }
+    const notHonoured: Record<string, string> = {
+      cde_at: 'the debiased method reports TE, NDE and NIE, not controlled direct effects',
+      weights: 'the debiased method fits its nuisance models unweighted',
+      stabilize: 'it shapes the ipw weights, which the debiased method does not use',
+      cap_quantile: 'it shapes the ipw weights, which the debiased method does not use',
+      clip_mediator: 'the debiased method clips mediator predictions with mediator_clip instead',
+    };
+    const defaults: Record<string, unknown> = { weights: 'none', stabilize: true };
+    return Object.entries(notHonoured)
+      .filter(([option]) => entry[option] !== undefined && entry[option] !== null && entry[option] !== defaults[option])
+      .map(([option, why]) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: ${why} (method: ${entry.method as string})` }));
   },
   delegate(opts) {
     if (opts.method !== 'debiased' && opts.method !== 'both') return null;
