@@ -145,3 +145,19 @@ test('options a form does not honour are refused: the debiased mediation (cde_at
   assert.match(refusal({ ...crossfitted, bootstrap: 'refit' }, 'bootstrap') ?? '', /score bootstrap/);
   assert.equal(fingerprint({ ...crossfitted, bootstrap: 'refit' }), fingerprint(crossfitted));
 });
+
+test('weighting options where nothing is weighted are refused: a plug-in mediation without weights: ipw, a sem_path with weights: none', () => {
+  const plugin: EstimatorSpec = { id: 'med', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' };
+  const path: EstimatorSpec = { id: 'sem', kind: 'sem_path', weights: 'none' };
+  // (a gbm propensity would also switch the entry to the cross-fitted form, src/estimate/runner.ts usesCrossfitForm)
+  for (const [option, value] of [['propensity', 'logistic'], ['clip', [0.4, 0.6]], ['stabilize', false], ['cap_quantile', 0.8]] as const) {
+    for (const base of [plugin, path]) {
+      const spec = { ...base, [option]: value };
+      assert.match(refusal(spec, option) ?? '', /has no effect here/, `${base.kind}.${option}`);
+      assert.equal(fingerprint(spec), fingerprint(base), `${base.kind}.${option} indeed changes nothing`);
+    }
+    // with weights: ipw they are honoured, and not refused
+    assert.equal(refusal({ ...plugin, weights: 'ipw', [option]: value }, option), null);
+    assert.equal(refusal({ ...path, weights: 'ipw', [option]: value }, option), null);
+  }
+});

@@ -263,8 +263,18 @@ export const mediation: EstimatorKind = {
   checkReferences(entry) {
     const debiased = entry.method === 'debiased' || entry.method === 'both';
     if (!debiased) {
-      if (entry.interval === undefined || entry.interval === 'influence') return [];
-      return [{ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` }];
+      const problems: Array<{ option: string; code: 'SPEC_IGNORED_OPTION'; message: string }> = [];
+      if (entry.interval !== undefined && entry.interval !== 'influence') {
+        problems.push({ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` });
+      }
+      // the propensity options shape the ipw weights (weights: ipw) or the debiased method's propensities
+      if (entry.weights !== 'ipw') {
+        for (const option of ['propensity', 'clip', 'stabilize', 'cap_quantile']) {
+          if (entry[option] === undefined || entry[option] === null || (option === 'stabilize' && entry[option] === true)) continue;
+          problems.push({ option, code: 'SPEC_IGNORED_OPTION', message: `${option} has no effect here: it shapes the ipw weights (weights: ipw) or the debiased method's propensities; '${entry.id}' runs the unweighted plug-in` });
+        }
+      }
+      return problems;
     }
     const notHonoured: Record<string, string> = {
       cde_at: 'the debiased method reports TE, NDE and NIE, not controlled direct effects',
