@@ -44,7 +44,10 @@ const TARGETS: Target[] = [
   { label: 'naive (difference in means)', estimator: 'naive', key: 'ate', estimand: 'TE', ci: 'boot' },
   { label: 'ipw', estimator: 'ipw', key: 'ate', estimand: 'TE', ci: 'boot' },
   { label: 'gcomp_linear', estimator: 'gcomp_linear', key: 'ate', estimand: 'TE', ci: 'boot' },
-  { label: 'aipw (gbm outcome, logistic propensity, cross-fitted)', estimator: 'aipw', key: 'ate', estimand: 'TE', ci: 'boot' },
+  // aipw and the debiased mediations run with `interval: bootstrap` so one fit gives both intervals: the
+  // score bootstrap in estimates.ci and the influence-function interval (their default) in diagnostics.ci_normal
+  { label: 'aipw (gbm outcome, logistic propensity, cross-fitted; IF interval, the default)', estimator: 'aipw', key: 'ate', estimand: 'TE', ci: 'normal' },
+  { label: 'aipw (gbm outcome, logistic propensity, cross-fitted; score bootstrap, interval: bootstrap)', estimator: 'aipw', key: 'ate', estimand: 'TE', ci: 'boot' },
   { label: 'mediation_linear', estimator: 'mediation_linear', key: 'te', estimand: 'TE', ci: 'boot' },
   { label: 'mediation_linear', estimator: 'mediation_linear', key: 'nde', estimand: 'NDE', ci: 'boot' },
   { label: 'mediation_linear', estimator: 'mediation_linear', key: 'nie', estimand: 'NIE', ci: 'boot' },
@@ -56,26 +59,27 @@ const TARGETS: Target[] = [
   { label: 'mediation_gbm plug-in', estimator: 'mediation_gbm', key: 'te', estimand: 'TE', ci: 'none' },
   { label: 'mediation_gbm plug-in', estimator: 'mediation_gbm', key: 'nde', estimand: 'NDE', ci: 'none' },
   { label: 'mediation_gbm plug-in', estimator: 'mediation_gbm', key: 'nie', estimand: 'NIE', ci: 'none' },
-  { label: 'mediation_gbm debiased (bootstrap CI)', estimator: 'mediation_gbm', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
-  { label: 'mediation_gbm debiased (bootstrap CI)', estimator: 'mediation_gbm', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
-  { label: 'mediation_gbm debiased (bootstrap CI)', estimator: 'mediation_gbm', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
-  { label: 'mediation_gbm debiased (IF normal CI)', estimator: 'mediation_gbm', key: 'te_debiased', estimand: 'TE', ci: 'normal' },
-  { label: 'mediation_gbm debiased (IF normal CI)', estimator: 'mediation_gbm', key: 'nde_debiased', estimand: 'NDE', ci: 'normal' },
-  { label: 'mediation_gbm debiased (IF normal CI)', estimator: 'mediation_gbm', key: 'nie_debiased', estimand: 'NIE', ci: 'normal' },
+  { label: 'mediation_gbm debiased (score bootstrap CI)', estimator: 'mediation_gbm', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
+  { label: 'mediation_gbm debiased (score bootstrap CI)', estimator: 'mediation_gbm', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
+  { label: 'mediation_gbm debiased (score bootstrap CI)', estimator: 'mediation_gbm', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
+  { label: 'mediation_gbm debiased (IF normal CI, the default)', estimator: 'mediation_gbm', key: 'te_debiased', estimand: 'TE', ci: 'normal' },
+  { label: 'mediation_gbm debiased (IF normal CI, the default)', estimator: 'mediation_gbm', key: 'nde_debiased', estimand: 'NDE', ci: 'normal' },
+  { label: 'mediation_gbm debiased (IF normal CI, the default)', estimator: 'mediation_gbm', key: 'nie_debiased', estimand: 'NIE', ci: 'normal' },
   // Diagnostic: the same debiased estimator with linear outcome/mediator nuisances (docs/calibration.md).
-  { label: 'mediation_dml_linear debiased (linear nuisances)', estimator: 'mediation_dml_linear', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
-  { label: 'mediation_dml_linear debiased (linear nuisances)', estimator: 'mediation_dml_linear', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
-  { label: 'mediation_dml_linear debiased (linear nuisances)', estimator: 'mediation_dml_linear', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
+  ...(['boot', 'normal'] as const).flatMap((ci) => (['te', 'nde', 'nie'] as const).map((e): Target => ({
+    label: `mediation_dml_linear debiased (linear nuisances, ${ci === 'boot' ? 'score bootstrap' : 'IF normal CI, the default'})`,
+    estimator: 'mediation_dml_linear', key: `${e}_debiased`, estimand: e.toUpperCase() as Estimand, ci,
+  }))),
   // The debiased GBM mediation with a gbm propensity for P(A=1|X) and P(A=1|M,X) (docs/calibration.md).
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'normal' },
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'normal' },
-  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'normal' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, score bootstrap CI)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'boot' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, score bootstrap CI)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'boot' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, score bootstrap CI)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'boot' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI, the default)', estimator: 'mediation_gbm_gbmprop', key: 'te_debiased', estimand: 'TE', ci: 'normal' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI, the default)', estimator: 'mediation_gbm_gbmprop', key: 'nde_debiased', estimand: 'NDE', ci: 'normal' },
+  { label: 'mediation_gbm_gbmprop debiased (gbm propensities, IF normal CI, the default)', estimator: 'mediation_gbm_gbmprop', key: 'nie_debiased', estimand: 'NIE', ci: 'normal' },
   // Variant 'repeats': the same estimator with repeated cross-fitting (5 splits, median combination).
   ...(['boot', 'normal'] as const).flatMap((ci) => (['te', 'nde', 'nie'] as const).map((e): Target => ({
-    label: `mediation_gbm_gbmprop_r5 debiased (5 repeated splits, ${ci === 'boot' ? 'bootstrap' : 'IF normal'} CI)`,
+    label: `mediation_gbm_gbmprop_r5 debiased (5 repeated splits, ${ci === 'boot' ? 'score bootstrap' : 'IF normal, the default'} CI)`,
     estimator: 'mediation_gbm_gbmprop_r5', key: `${e}_debiased`, estimand: e.toUpperCase() as Estimand, ci,
   }))),
 ];
@@ -114,11 +118,11 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
     'diagnostics: []',
     `uncertainty: { bootstrap: { reps: ${reps}, cluster: user_id, level: 0.95 } }`,
   ];
-  const mediationGbm = '  - { id: mediation_gbm, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: logistic, method: both, crossfit: { folds: 3 } }';
+  const mediationGbm = '  - { id: mediation_gbm, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: logistic, method: both, crossfit: { folds: 3 }, interval: bootstrap }';
   const mediationLinear = '  - { id: mediation_linear, kind: mediation, mediator_model: linear, outcome_model: linear, interaction: true, cde_at: { quantiles: [0.1, 0.9] } }';
-  const dmlLinear = '  - { id: mediation_dml_linear, kind: mediation, mediator_model: linear, outcome_model: linear, propensity: logistic, method: both, crossfit: { folds: 3 } }';
+  const dmlLinear = '  - { id: mediation_dml_linear, kind: mediation, mediator_model: linear, outcome_model: linear, propensity: logistic, method: both, crossfit: { folds: 3 }, interval: bootstrap }';
   // The debiased GBM mediation with gbm propensities P(A=1|X), P(A=1|M,X) instead of the demo's logistic.
-  const gbmPropensity = '  - { id: mediation_gbm_gbmprop, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: gbm_propensity, method: debiased, crossfit: { folds: 3 } }';
+  const gbmPropensity = '  - { id: mediation_gbm_gbmprop, kind: mediation, mediator_model: gbm, outcome_model: gbm, propensity: gbm_propensity, method: debiased, crossfit: { folds: 3 }, interval: bootstrap }';
   const models = ['models:', '  gbm_propensity: { kind: gbm, trees: 150, max_depth: 3, learning_rate: 0.1 }'];
   if (variant === 'repeats') {
     // Repeated cross-fitting against one split, on the demo covariates: only the gbm-propensity debiased mediation.
@@ -156,7 +160,7 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
     '  - { id: naive, kind: difference_in_means }',
     '  - { id: ipw, kind: ipw, propensity: logistic, clip: [0.02, 0.98], stabilize: true, cap_quantile: 0.99 }',
     '  - { id: gcomp_linear, kind: gcomp, outcome: linear }',
-    '  - { id: aipw, kind: aipw, propensity: logistic, outcome: gbm, crossfit: { folds: 3 } }',
+    '  - { id: aipw, kind: aipw, propensity: logistic, outcome: gbm, crossfit: { folds: 3 }, interval: bootstrap }',
     mediationLinear,
     '  - { id: sem_path, kind: sem_path }',
     mediationGbm,

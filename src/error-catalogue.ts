@@ -297,6 +297,15 @@ export const WARNINGS = {
       '6 P(A=1|X) and 26 P(A=1|M,X) cross-fitted propensities were clipped to [0.01, 0.99]',
     ],
   },
+  ESTIMATE_CLIP_PILEUP: {
+    message: 'Many rows have a propensity at or beyond the clip bounds (or within 0.025 of 0 or 1): the weights come from the clip rather than the data. Past 50% of rows (P(A=1|X)) the estimator fails instead (docs/limits.md, Overlap).',
+    help: 'overlap is poor: remove covariates that (nearly) determine the treatment, narrow the population, or read the estimate as extrapolation; the overlap table lists the share per estimator',
+    pattern: /^[\d.]+% of rows have a (propensity|P\(A=1\|X\)|P\(A=1\|M,X\)) at or beyond \[\S+, \S+\] \(over \d+%\): positivity is doubtful and the estimate leans on the clip$/,
+    examples: [
+      '23.4% of rows have a propensity at or beyond [0.02, 0.98] (over 10%): positivity is doubtful and the estimate leans on the clip',
+      '12.0% of rows have a P(A=1|M,X) at or beyond [0.025, 0.975] (over 10%): positivity is doubtful and the estimate leans on the clip',
+    ],
+  },
   ESTIMATE_NESTED_NO_SPLIT: {
     message: 'The nested regression of the debiased mediation estimator was fitted without its half split.',
     help: 'the training folds are small: use fewer folds or a larger sample',

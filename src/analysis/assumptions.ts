@@ -3,10 +3,13 @@ import type { AnalysisFrame, EstimatorResult } from '../estimate/types.js';
 import type { AssumptionCheck, CellResult } from '../results/index.js';
 import { round } from './definitions.js';
 import { headlineEstimator } from './primary.js';
+import type { EstimatorPileup } from './propensity.js';
 
 export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[], diagnostics: Record<string, unknown>, sensitivity: CellResult['sensitivity'], primaryEstimator?: string): AssumptionCheck[] {
   const overlap = diagnostics.overlap as Record<string, number | null> | undefined;
   const support = (diagnostics.overlap as { support?: { outside: number; separated: boolean } } | undefined)?.support;
+  // the estimators' propensities at their clip bounds (src/analysis/propensity.ts clipPileups), as the overlap table shows them
+  const pileup = (diagnostics.overlap as { clip_pileup?: { worst: EstimatorPileup; fires: boolean } } | undefined)?.clip_pileup;
   const extremes = overlap ? (overlap.share_below_0_05 ?? overlap.shareBelow005 ?? 0)! + (overlap.share_above_0_95 ?? overlap.shareAbove095 ?? 0)! : null;
   // the E-value of the estimator the report calls primary, never just the first row (the unadjusted one)
   const head = headlineEstimator(results, primaryEstimator);
@@ -25,10 +28,14 @@ export function assumptionTable(frame: AnalysisFrame, results: EstimatorResult[]
       assumption: 'Positivity (overlap)',
       status: overlap ? 'checked' : 'not_testable',
       diagnostic: 'share of rows with propensity outside [0.05, 0.95]',
-      value: extremes === null ? 'not computed' : `${(extremes * 100).toFixed(1)}%` + (support ? `; ${(support.outside * 100).toFixed(1)}% of rows outside the arms' common propensity range` : ''),
+      value: (extremes === null ? 'not computed' : `${(extremes * 100).toFixed(1)}%`) +
+        (support ? `; ${(support.outside * 100).toFixed(1)}% of rows outside the arms' common propensity range` : '') +
+        (pileup ? `; ${(pileup.worst.share * 100).toFixed(1)}% of rows at or beyond [${pileup.worst.low}, ${pileup.worst.high}], the clip bounds or near 0/1 (${pileup.worst.estimator})` : ''),
       risk: support?.separated
         ? 'high: the treatment is (nearly) determined by the covariates; estimates extrapolate'
-        : extremes !== null && extremes > 0.1 ? 'high: weights will be extreme' : 'low',
+        : pileup?.fires
+          ? `high: propensities pile up at the clip bounds (${pileup.worst.estimator}${pileup.worst.status === 'failed' ? ', which failed' : ''}); weighting and doubly robust estimates rest on the clip`
+          : extremes !== null && extremes > 0.1 ? 'high: weights will be extreme' : 'low',
     },
     {
       assumption: 'No unmeasured treatment–outcome confounding',

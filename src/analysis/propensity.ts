@@ -3,7 +3,7 @@
  * overlap, plus a propensity histogram by arm from a logistic propensity fitted here for the overlap figure
  * (and as the whole diagnostic when no estimator weights).
  */
-import { balanceTable, overlapSummary } from '../estimate/diagnostics.js';
+import { balanceTable, CLIP_PILEUP_WARN, overlapSummary } from '../estimate/diagnostics.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, ModelSpec } from '../estimate/types.js';
 import { Rng } from '../rng.js';
@@ -16,14 +16,35 @@ export function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorCo
   const p = learner.fit(frame.X, frame.A).predict(frame.X);
   const histogram = propensityHistogram(p, frame.A, 20);
   const support = commonSupport(p, frame.A);
+  const pileup = clipPileups(results);
   const withOverlap = results.find((r) => r.status === 'ok' && r.diagnostics.overlap);
   if (withOverlap) {
-    const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram, support }, overlapFrom: withOverlap.id };
+    const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram, support, ...pileup }, overlapFrom: withOverlap.id };
     if (withOverlap.diagnostics.balance) out.balance = withOverlap.diagnostics.balance;
     if (withOverlap.diagnostics.weights) out.weights = withOverlap.diagnostics.weights;
     return out;
   }
-  return { overlap: { ...overlapSummary(p, frame.A), histogram, support }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+  return { overlap: { ...overlapSummary(p, frame.A), histogram, support, ...pileup }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
+}
+
+/** One estimator's propensities at its clip bounds, as the overlap table and the positivity row show them. */
+export interface EstimatorPileup { estimator: string; share: number; low: number; high: number; status: 'ok' | 'failed' }
+
+/**
+ * The estimators' propensities piled up at their clip bounds (diagnostics.clip_pileup, src/estimate/
+ * diagnostics.ts), worst first, and whether the worst passes the warning share: the overlap table and the
+ * positivity row of the assumption table both read this one record, so they cannot disagree.
+ */
+export function clipPileups(results: EstimatorResult[]): { clip_pileup?: { worst: EstimatorPileup; fires: boolean; estimators: EstimatorPileup[] } } {
+  const rows: EstimatorPileup[] = [];
+  for (const r of results) {
+    const p = r.diagnostics.clip_pileup as { share?: unknown; low?: unknown; high?: unknown } | undefined;
+    if (!p || typeof p.share !== 'number' || typeof p.low !== 'number' || typeof p.high !== 'number') continue;
+    rows.push({ estimator: r.id, share: p.share, low: p.low, high: p.high, status: r.status });
+  }
+  if (!rows.length) return {};
+  rows.sort((a, b) => b.share - a.share || a.estimator.localeCompare(b.estimator));
+  return { clip_pileup: { worst: rows[0]!, fires: rows[0]!.share > CLIP_PILEUP_WARN, estimators: rows } };
 }
 
 /** Share of rows outside the arms' common propensity range past which the cell warns of (near) separation. */

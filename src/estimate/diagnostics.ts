@@ -5,6 +5,7 @@
  */
 import { fitLinear, predictLinear } from './linear.js';
 import { finiteOrNull, pearson, quantileSorted, sortedFinite, spearman } from './linalg.js';
+import { EstimatorFailure } from './kinds/kind.js';
 import type { AnalysisFrame } from './types.js';
 
 type Num = number | null;
@@ -45,6 +46,60 @@ export function overlapSummary(propensity: Float64Array, A: Float64Array): Overl
     share_propensity_below_0_05: finiteOrNull(below / n),
     share_propensity_above_0_95: finiteOrNull(above / n),
   };
+}
+
+/**
+ * Propensities piling up at the clip bounds (docs/limits.md, "Overlap"): the share of rows whose raw
+ * propensity is at or beyond the estimator's clip bounds, or within NEAR_DETERMINISTIC of 0 or 1 when
+ * the clip is looser or absent. Past CLIP_PILEUP_WARN of rows the estimator warns; past
+ * CLIP_PILEUP_FAIL it fails: the weights then come from the clip, not from the data.
+ */
+export const CLIP_PILEUP_WARN = 0.1;
+export const CLIP_PILEUP_FAIL = 0.5;
+export const NEAR_DETERMINISTIC = 0.025;
+
+export interface ClipPileup {
+  /** share of rows at or beyond the bounds */
+  share: number;
+  rows: number;
+  /** the bounds counted against: the clip, tightened to [NEAR_DETERMINISTIC, 1 − NEAR_DETERMINISTIC] */
+  low: number;
+  high: number;
+}
+
+/** A design failure carrying the pile-up, so the failed estimator's diagnostics still show it (src/estimate/runner.ts). */
+export class ClipPileupFailure extends EstimatorFailure {
+  constructor(message: string, readonly pileup: ClipPileup) { super(message); }
+}
+
+export function clipPileup(e: Float64Array, clip: readonly [number, number] | null): ClipPileup {
+  const low = Math.max(clip ? clip[0] : 0, NEAR_DETERMINISTIC);
+  const high = Math.min(clip ? clip[1] : 1, 1 - NEAR_DETERMINISTIC);
+  let rows = 0, n = 0;
+  for (let i = 0; i < e.length; i++) {
+    const v = e[i];
+    if (Number.isNaN(v)) continue;
+    n++;
+    if (v <= low || v >= high) rows++;
+  }
+  return { share: n ? rows / n : 0, rows, low, high };
+}
+
+/**
+ * The pile-up check of one estimator's propensity (`what` names it: "propensity", "P(A=1|M,X)"):
+ * throws a ClipPileupFailure past CLIP_PILEUP_FAIL (unless `fail` is false: a propensity given the
+ * mediator may approach 0 or 1 by design), returns the warning past CLIP_PILEUP_WARN, else null.
+ */
+export function clipPileupWarning(p: ClipPileup, what = 'propensity', fail = true): string | null {
+  const pct = (p.share * 100).toFixed(1);
+  const bounds = `[${finiteOrNull(p.low)}, ${finiteOrNull(p.high)}]`;
+  if (fail && p.share > CLIP_PILEUP_FAIL) {
+    throw new ClipPileupFailure(`${pct}% of rows have a ${what} at or beyond ${bounds} (over ${CLIP_PILEUP_FAIL * 100}%): the treatment is (nearly) determined by the covariates, so the weights would come from the clip, not the data`, p);
+  }
+  if (p.share > CLIP_PILEUP_WARN) {
+    return `${pct}% of rows have a ${what} at or beyond ${bounds} (over ${CLIP_PILEUP_WARN * 100}%): positivity is doubtful and the estimate leans on the clip`;
+  }
+  return null;
 }
 
 /** Kish effective sample size (Σw)² / Σw². */

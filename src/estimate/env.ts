@@ -13,6 +13,8 @@ export interface Weights {
   w: Float64Array;
   cap: number | null;
   warnings: string[];
+  /** rows whose propensity piles up at the clip bounds (src/estimate/diagnostics.ts clipPileup); full-sample fits only */
+  pileup?: { share: number; rows: number; low: number; high: number };
 }
 
 export class Env {

@@ -15,10 +15,13 @@
 import { CausewayError } from '../errors.js';
 import { subsetFrame } from '../frame/index.js';
 import { drawUsers, multiplicities, replicateRows, summarizeReplicates } from './bootstrap.js';
+import { ClipPileupFailure } from './diagnostics.js';
 import { envFor, replicateEnv, type Env } from './env.js';
 import { EstimatorFailure, type Estimates, type EstimatorKind, type Opts, type PointResult, type Replicator } from './kinds/kind.js';
 import { estimandDeclaration, kindInfo } from './kinds/index.js';
 import { finiteOrNull } from './linalg.js';
+import { normalCi } from './ml/common.js';
+import { intervalMethod } from './kinds/options.js';
 import type { AnalysisFrame, EstimateValue, EstimatorContext, EstimatorResult, EstimatorSpec } from './types.js';
 
 /** Model options that, naming a gbm model, send an entry to its kind's cross-fitted form. */
@@ -109,7 +112,9 @@ function failed(spec: EstimatorSpec, frame: AnalysisFrame, e: unknown): Estimato
   const reason = e instanceof EstimatorFailure || e instanceof CausewayError
     ? e.message
     : `internal error in ${spec.kind}: ${e instanceof Error ? e.message : String(e)}`;
-  return { id: spec.id, kind: spec.kind, status: 'failed', reason, estimates: {}, diagnostics: {}, warnings: [...frame.warnings] };
+  // a failure for propensities piled up at the clip bounds keeps the share, for the positivity row
+  const diagnostics = e instanceof ClipPileupFailure ? { clip_pileup: e.pileup } : {};
+  return { id: spec.id, kind: spec.kind, status: 'failed', reason, estimates: {}, diagnostics, warnings: [...frame.warnings] };
 }
 
 /**
@@ -138,6 +143,11 @@ export function runEstimatorWithRows(
       opts = delegated.opts;
     } else if (usesCrossfitForm(spec, ctx.models)) {
       const out = kind.crossfit!.run(frame, spec.id, opts, ctx);
+      // a kind that delegates (mediation → mediation_debiased) runs its own forms as the plug-in: no influence function
+      if (kind.options.interval && !kind.delegate && (ctx.bootstrap?.reps ?? 0) > 0) {
+        const own = Object.keys(out.result.estimates).filter((k) => typeof out.result.estimates[k]!.se === 'number');
+        out.result.diagnostics.interval = influenceIntervals(out.result.estimates, opts, own, ctx.bootstrap!.level);
+      }
       return { result: { ...out.result, kind: spec.kind }, rows: out.rows };
     }
     return { result: { ...runKind(kind, spec, opts, frame, ctx), kind: spec.kind }, rows: null };
@@ -154,6 +164,25 @@ export function runEstimatorWithRows(
  */
 export function runEstimator(spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext, form: EstimatorForm = 'spec'): EstimatorResult {
   return runEstimatorWithRows(spec, frame, ctx, form).result;
+}
+
+/**
+ * The interval of a kind with an `interval` option (src/estimate/kinds/options.ts INTERVAL_OPTION): with
+ * `influence` (the default) each estimate whose SE is the estimator's own influence-function SE, clustered
+ * by user (`own`), gets estimate ± z·SE in place of the bootstrap percentile interval; estimates without
+ * one (plug-in g-computation) keep theirs. Returns what results.json records as diagnostics.interval.
+ */
+function influenceIntervals(estimates: Record<string, EstimateValue>, opts: Opts, own: string[], level: number) {
+  const method = intervalMethod(opts);
+  if (method === 'bootstrap') return { method: 'bootstrap_percentile', cluster: 'user', level };
+  const keys: string[] = [];
+  for (const k of own) {
+    const v = estimates[k];
+    if (!v || v.estimate === null || typeof v.se !== 'number') continue;
+    v.ci = normalCi(v.estimate, v.se, level);
+    keys.push(k);
+  }
+  return { method: 'influence_function', cluster: 'user', level, estimates: keys };
 }
 
 function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: AnalysisFrame, ctx: EstimatorContext): EstimatorResult {
@@ -222,6 +251,10 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
       // fast replicates keep propensity weights / cross-fitted nuisances from the full sample (as docs/seeds.md §004 does)
       nuisance: fast && impl.replicatesHoldNuisances(opts) ? 'held_fixed' : 'refit_per_replicate',
     };
+    if (impl.options.interval && !impl.delegate) {
+      const own = Object.keys(seMethod).filter((k) => seMethod[k] === 'CR1');
+      diagnostics.interval = influenceIntervals(estimates, opts, own, level);
+    }
   }
   return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])], ...(point.folds ? { folds: point.folds } : {}) };
 }

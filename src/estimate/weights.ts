@@ -4,7 +4,7 @@
  * their diagnostics, and the Hajek weighted difference.
  */
 import { Rng } from '../rng.js';
-import { balanceTable, overlapSummary, weightReadiness, weightSummary } from './diagnostics.js';
+import { balanceTable, clipPileupWarning, clipPileup, overlapSummary, weightReadiness, weightSummary } from './diagnostics.js';
 import type { Env, Weights } from './env.js';
 import { mean } from './frame-helpers.js';
 import { EstimatorFailure, type Opts } from './kinds/kind.js';
@@ -55,6 +55,9 @@ export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: Estimat
   const key = `ipw:${ctx.seed}:${ctx.cellId}:${JSON.stringify(wo)}`;
   return env.weights(key, () => {
     const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
+    // propensities piling up at the clip bounds: a warning, or past the documented share a failure
+    const pileup = env.light ? undefined : clipPileup(e, wo.clip);
+    const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
     const { ec, w } = stabilizedWeights(frame.A, e, wo.clip, wo.stabilize);
     let cap: number | null = null;
     if (wo.capQuantile !== null) {
@@ -63,7 +66,7 @@ export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: Estimat
     }
     const bad = w.some((v) => !Number.isFinite(v));
     if (bad) throw new EstimatorFailure('propensities of exactly 0 or 1 give infinite weights; set clip (e.g. [0.02, 0.98])');
-    return { propensity: e, clipped: ec, w, cap, warnings: [...warnings] };
+    return { propensity: e, clipped: ec, w, cap, warnings: [...warnings, ...(pileupWarning ? [pileupWarning] : [])], ...(pileup ? { pileup } : {}) };
   });
 }
 
@@ -74,6 +77,7 @@ export function weightDiagnostics(frame: AnalysisFrame, wt: Weights, env: Env): 
     overlap: overlapSummary(wt.propensity, frame.A),
     weights: weightSummary(wt.w),
     weight_cap: finiteOrNull(wt.cap ?? NaN),
+    ...(wt.pileup ? { clip_pileup: wt.pileup } : {}),
     balance,
     readiness: weightReadiness(wt.propensity, wt.w, wt.cap, balance),
   };

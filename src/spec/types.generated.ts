@@ -243,6 +243,10 @@ export type Estimator =
        * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).
+       */
+      interval?: 'influence' | 'bootstrap';
     }
   | {
       /**
@@ -295,6 +299,10 @@ export type Estimator =
        * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * Debiased method (method: debiased | both) only: The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).
+       */
+      interval?: 'influence' | 'bootstrap';
       clip_mediator?: Clip3;
       /**
        * none: unweighted mediation models; ipw: fit them with the ipw weights (propensity, clip, stabilize and cap_quantile as the ipw kind).
@@ -371,6 +379,10 @@ export type Estimator =
        * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).
+       */
+      interval?: 'influence' | 'bootstrap';
     };
 /**
  * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).

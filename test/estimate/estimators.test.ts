@@ -119,13 +119,15 @@ test('constant mediator: mediation and sem_path fail with an explanation', () =>
   }
 });
 
-test('perfect separation: unpenalized propensity warns; results stay finite or null', () => {
+test('perfect separation: unpenalized propensity fails for propensities at the clip bounds; results stay finite or null', () => {
   const frame = small();
   const x = frame.X.data.subarray(2 * frame.n, 3 * frame.n);
   for (let i = 0; i < frame.n; i++) frame.A[i] = x[i] > 0 ? 1 : 0;
   const ctxU: EstimatorContext = { ...ctx(5), models: { logit: { kind: 'logistic', penalty: 'none', standardize: false } } };
   const r = runEstimator({ id: 'ipw', kind: 'ipw', propensity: 'logit' }, frame, ctxU);
-  assert.ok(r.warnings.some((w) => w.includes('separation')), r.warnings.join('\n'));
+  // every propensity sits at the clip bounds (src/estimate/diagnostics.ts clipPileup): the weights would be the clip's
+  assert.equal(r.status, 'failed');
+  assert.match(r.reason!, /^100\.0% of rows have a propensity at or beyond \[0\.025, 0\.975\].*determined by the covariates/);
   noNaN(r);
   for (const spec of ALL) noNaN(runEstimator(spec, frame, ctx(3)));
 });

@@ -3,7 +3,7 @@
  * averaged, its user-clustered SE; replicates resample users on ψ with the nuisances fixed (the DML score
  * bootstrap). With a gbm model named the any-learner cross-fitted form (src/estimate/ml/ate.ts) runs.
  */
-import { influenceSummary, overlapSummary } from '../diagnostics.js';
+import { clipPileupWarning, clipPileup, influenceSummary, overlapSummary } from '../diagnostics.js';
 import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
 import { groupKFold, makeLearner, takeRows } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
@@ -15,7 +15,7 @@ import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
@@ -45,7 +45,11 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
     isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
   warnings.push(...ow);
   const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
-  return { e, ec, mu, mu1, mu0, folds, warnings };
+  // propensities piling up at the clip bounds warn, or past the documented share fail (src/estimate/diagnostics.ts)
+  const pileup = env.light ? undefined : clipPileup(e, clip);
+  const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
+  if (pileupWarning) warnings.push(pileupWarning);
+  return { e, ec, mu, mu1, mu0, folds, warnings, pileup };
 }
 
 export const aipw: EstimatorKind = {
@@ -57,6 +61,7 @@ export const aipw: EstimatorKind = {
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: INTERVAL_OPTION,
   },
   estimands: [ATE, { key: 'ate_gcomp' }, { key: 'y1' }, { key: 'y0' }],
   secondaryOutcomes: true,
@@ -74,6 +79,7 @@ export const aipw: EstimatorKind = {
     return `AIPW, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
   },
   crossfit: {
+    ignores: { bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)' },
     run(frame, id, opts, ctx) {
       const learner = crossfitLearner(ctx, id);
       const bootstrap = scoreBootstrap(ctx);
@@ -86,7 +92,7 @@ export const aipw: EstimatorKind = {
     },
   },
   point(frame, opts, ctx, env) {
-    const { e, mu, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const { e, mu, mu1, mu0, ec, folds, warnings, pileup } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
     const psi = new Float64Array(n);
     let c0 = 0;
@@ -107,6 +113,7 @@ export const aipw: EstimatorKind = {
     const diagnostics: Record<string, unknown> = {};
     if (!env.light) {
       diagnostics.overlap = overlapSummary(e, frame.A);
+      if (pileup) diagnostics.clip_pileup = pileup;
       diagnostics.outcome_performance = { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) };
       let ll = 0;
       for (let i = 0; i < n; i++) {

@@ -12,7 +12,7 @@ import { clusteredMean } from '../ml/common.js';
 import type { AnalysisFrame } from '../types.js';
 import { aipwNuisances } from './aipw.js';
 import { EstimatorFailure, modelKindOf, type EstimatorKind, type Names } from './kind.js';
-import { BOOTSTRAP_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption, reportedFolds } from './options.js';
+import { BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, CROSSFIT_OPTION, modelOption, reportedFolds } from './options.js';
 
 /** The point fit's scores per frame and options, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, { psi1: Float64Array; psi0: Float64Array }>>();
@@ -34,6 +34,7 @@ export const aipwMeans: EstimatorKind = {
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: INTERVAL_OPTION,
   },
   estimands: [
     { key: 'y1', relative: false, text: armText(1) },
@@ -50,7 +51,7 @@ export const aipwMeans: EstimatorKind = {
   },
   labelFromResult: () => 'AIPW potential-outcome means',
   point(frame, opts, ctx, env) {
-    const { e, mu1, mu0, ec, folds, warnings } = aipwNuisances(frame, opts, ctx, env, 'aipw');
+    const { e, mu1, mu0, ec, folds, warnings, pileup } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
     const psi1 = new Float64Array(n), psi0 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -68,7 +69,7 @@ export const aipwMeans: EstimatorKind = {
       estimates: { y1: y1.estimate, y0: y0.estimate },
       se: { y1: y1.se, y0: y0.se },
       controlMean: y0.estimate,
-      diagnostics: env.light ? {} : { overlap: overlapSummary(e, frame.A) },
+      diagnostics: env.light ? {} : { overlap: overlapSummary(e, frame.A), ...(pileup ? { clip_pileup: pileup } : {}) },
       warnings: [...new Set(warnings)],
       folds: reportedFolds(frame, folds, env),
     };

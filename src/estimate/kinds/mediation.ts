@@ -18,7 +18,7 @@ import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '.
 import { ipwWeights, learnerRng, weightOptions } from '../weights.js';
 import { asksCrossfit, modelKindOf, type EstimandDeclaration, type EstimatorKind, type Estimates, type Names, type Opts, type PointResult, type Replicator } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, bool, CAP_QUANTILE_OPTION, crossfitFolds, crossfitFormFolds, crossfitRepeats, CROSSFIT_OPTION, isLinear,
   mediatorClip, modelFor, modelOption, pair, reportedFolds, ridgeOf, STABILIZE_OPTION, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 const natural = (key: string, text: (n: Names) => ReturnType<NonNullable<EstimandDeclaration['text']>>): EstimandDeclaration[] => [
@@ -224,6 +224,7 @@ export const mediation: EstimatorKind = {
     },
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
+    interval: { ...INTERVAL_OPTION, description: `Debiased method (method: debiased | both) only: ${INTERVAL_OPTION.description as string}` },
     clip_mediator: { $ref: '#/$defs/Clip', description: 'Clip the mediator to these quantiles before modelling.' },
     weights: {
       enum: ['none', 'ipw'],
@@ -256,6 +257,36 @@ export const mediation: EstimatorKind = {
     const method = typeof d.method === 'string' ? d.method : '';
     if (/debiased/.test(method)) return `Mediation, ${cf ?? 'cross-fitted'}: plug-in and debiased`;
     return 'Mediation g-formula (regression)';
+  },
+  // the interval option picks the debiased estimator's interval; the plug-in has no influence function
+  // and the debiased method (./mediation_debiased.ts) fits its own unweighted, unclipped-mediator models
+  checkReferences(entry) {
+    const debiased = entry.method === 'debiased' || entry.method === 'both';
+    if (!debiased) {
+      const problems: Array<{ option: string; code: 'SPEC_IGNORED_OPTION'; message: string }> = [];
+      if (entry.interval !== undefined && entry.interval !== 'influence') {
+        problems.push({ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` });
+      }
+      // the propensity options shape the ipw weights (weights: ipw) or the debiased method's propensities
+      if (entry.weights !== 'ipw') {
+        for (const option of ['propensity', 'clip', 'stabilize', 'cap_quantile']) {
+          if (entry[option] === undefined || entry[option] === null || (option === 'stabilize' && entry[option] === true)) continue;
+          problems.push({ option, code: 'SPEC_IGNORED_OPTION', message: `${option} has no effect here: it shapes the ipw weights (weights: ipw) or the debiased method's propensities; '${entry.id}' runs the unweighted plug-in` });
+        }
+      }
+      return problems;
+    }
+    const notHonoured: Record<string, string> = {
+      cde_at: 'the debiased method reports TE, NDE and NIE, not controlled direct effects',
+      weights: 'the debiased method fits its nuisance models unweighted',
+      stabilize: 'it shapes the ipw weights, which the debiased method does not use',
+      cap_quantile: 'it shapes the ipw weights, which the debiased method does not use',
+      clip_mediator: 'the debiased method clips mediator predictions with mediator_clip instead',
+    };
+    const defaults: Record<string, unknown> = { weights: 'none', stabilize: true };
+    return Object.entries(notHonoured)
+      .filter(([option]) => entry[option] !== undefined && entry[option] !== null && entry[option] !== defaults[option])
+      .map(([option, why]) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: ${why} (method: ${entry.method as string})` }));
   },
   delegate(opts) {
     if (opts.method !== 'debiased' && opts.method !== 'both') return null;

@@ -16,7 +16,7 @@ import { roleLearner, usersOf } from '../ml/common.js';
 import { mediationCrossfit, nuisanceImportance, type MediationRows } from '../ml/mediation.js';
 import { modelKindOf, type EstimatorKind } from './kind.js';
 import { mediation, MEDIATION_ESTIMANDS } from './mediation.js';
-import { bool, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
+import { INTERVAL_OPTION, bool, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
 
 /** Per-row scores kept from the point fit of a frame, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, MediationRows>>();
@@ -25,15 +25,15 @@ export const mediationDebiased: EstimatorKind = {
   kind: 'mediation_debiased',
   summary: 'Debiased (efficient-influence-function) mediation with cross-fitted nuisances beside the plug-in; a mediation entry with method debiased or both.',
   internal: true,
-  options: {},
+  // read from the delegating mediation entry; declared so the runner applies the interval (src/estimate/runner.ts)
+  options: { interval: INTERVAL_OPTION },
   estimands: [...MEDIATION_ESTIMANDS, { key: /^y(11|10|00)_debiased$/ }],
   secondaryOutcomes: false,
   adjusted: true,
   headlineRank: 0,
   nuisances: () => ['propensity', 'mediator', 'outcome'],
-  // results.json has always said refit_per_replicate here although the score replicates reuse the nuisance
-  // fits; kept so outputs stay identical (docs/architecture.md, estimate section, lists it as a known wrinkle)
-  replicatesHoldNuisances: () => false,
+  // the score replicates reuse the cross-fitted nuisance fits (bootstrap: refit refits them instead)
+  replicatesHoldNuisances: () => true,
   label: (opts, models) => `Mediation, debiased EIF, cross-fitted (${modelKindOf(opts.outcome, models) ?? modelKindOf(opts.mediator_model, models) ?? 'gbm'})`,
   labelFromResult: (input) => mediation.labelFromResult(input),
   point(frame, opts, ctx) {
@@ -52,6 +52,8 @@ export const mediationDebiased: EstimatorKind = {
       outcome: learner(opts.outcome_model, 'gbm', 'outcome', 'regression'),
       propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),
       debiased: true,
+      // diagnostics.ci_normal at the cell's level, as the interval the runner reports (src/estimate/runner.ts)
+      level: ctx.bootstrap?.level ?? 0.95,
       normalizeWeights: bool(opts, 'normalize_weights', true),
     };
     const out = mediationCrossfit(frame, options);

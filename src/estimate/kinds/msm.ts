@@ -5,7 +5,7 @@
  * (src/run/compile.ts, resolveEstimators).
  */
 import { CausewayError } from '../../errors.js';
-import { influenceSummary, weightSummary } from '../diagnostics.js';
+import { clipPileupWarning, clipPileup, influenceSummary, weightSummary } from '../diagnostics.js';
 import type { Env, Weights } from '../env.js';
 import { constant, nameA, requireArms } from '../frame-helpers.js';
 import { columnsOf } from '../learners.js';
@@ -25,14 +25,18 @@ function msmWeights(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env
     const wt = ipwWeights(frame, wo, ctx, env);
     return { w: wt.w, label: 'ipw', wt };
   }
-  const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
+  const { e, warnings: fitWarnings } = fitPropensity(frame, wo.model, ctx, env);
+  // unclipped weights: propensities near 0 or 1 are the pile-up (src/estimate/diagnostics.ts)
+  const pileup = env.light ? undefined : clipPileup(e, null);
+  const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
+  const warnings = pileupWarning ? [...fitWarnings, pileupWarning] : fitWarnings;
   const { w } = stabilizedWeights(frame.A, e, null, wo.stabilize);
   if (w.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('unclipped propensities of exactly 0 or 1 give infinite weights');
-  if (spec === 'unclipped') return { w, label: 'stabilized_unclipped', wt: { propensity: e, clipped: e, w, cap: null, warnings } };
+  if (spec === 'unclipped') return { w, label: 'stabilized_unclipped', wt: { propensity: e, clipped: e, w, cap: null, warnings, pileup } };
   if (typeof spec === 'object' && spec !== null && typeof (spec as Opts).clip === 'number') {
     const k = (spec as Opts).clip as number;
     for (let i = 0; i < w.length; i++) if (w[i] > k) w[i] = k;
-    return { w, label: `stabilized_clip_${k}`, wt: { propensity: e, clipped: e, w, cap: k, warnings } };
+    return { w, label: `stabilized_clip_${k}`, wt: { propensity: e, clipped: e, w, cap: k, warnings, pileup } };
   }
   throw new CausewayError('ESTIMATE_BAD_OPTION', 'msm option weights must be ipw, unweighted, unclipped or { clip: k }');
 }

@@ -22,6 +22,29 @@ export const BOOTSTRAP_OPTION: OptionSchema = {
     'Refit the whole estimator on every resampled set of users (slower, also resamples the nuisance fits).',
   ],
 };
+/**
+ * Which interval the doubly robust and debiased estimators report. The influence-function interval,
+ * clustered by user, covers in the calibration (docs/calibration.md) where the score bootstrap, which
+ * holds the cross-fitted nuisance models fixed across replicates, under-covers; the runner applies it
+ * (src/estimate/runner.ts influenceIntervals) and records the choice in diagnostics.interval.
+ */
+// No schema `default`: the validator fills defaults into the spec, and a new default would change every
+// cell id (src/spec/plan.ts cellId) and so every bootstrap draw; the default is intervalMethod's.
+export const INTERVAL_OPTION: OptionSchema = {
+  enum: ['influence', 'bootstrap'],
+  description: 'The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).',
+  markdownEnumDescriptions: [
+    'Normal interval from the influence-function standard error clustered by user.',
+    'Percentile interval of the user-cluster bootstrap (the score bootstrap unless bootstrap: refit).',
+  ],
+  examples: ['influence', 'bootstrap'],
+};
+/** The interval an entry of a kind with an `interval` option reports: influence unless told. */
+export function intervalMethod(opts: Opts): 'influence' | 'bootstrap' {
+  const v = opts.interval ?? 'influence';
+  if (v !== 'influence' && v !== 'bootstrap') throw new CausewayError('ESTIMATE_BAD_OPTION', 'option interval must be influence or bootstrap');
+  return v;
+}
 /** A nuisance model option: a model id from `models` or a built-in (linear, ridge, logistic, gbm). */
 export const modelOption = (dflt: string, role = 'model'): OptionSchema => ({
   type: 'string',

@@ -58,6 +58,13 @@ export const semPath: EstimatorKind = {
   headlineRank: 1,
   nuisances: (opts) => (opts.weights === 'none' ? [] : ['propensity']),
   replicatesHoldNuisances: (opts) => opts.weights !== 'none',
+  // the weighting options shape the ipw weights only: on the unweighted path model they would change nothing
+  checkReferences(entry) {
+    if (entry.weights !== 'none') return [];
+    return ['propensity', 'clip', 'stabilize', 'cap_quantile']
+      .filter((option) => entry[option] !== undefined && entry[option] !== null)
+      .map((option) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: it shapes the ipw weights, and '${entry.id}' has weights: none` }));
+  },
   label: (opts) => (opts.weights === 'none' ? 'SEM path model (product of coefficients, unweighted)' : 'SEM path model (product of coefficients)'),
   labelFromResult: () => 'SEM path model (product of coefficients)',
   point(frame, opts, ctx, env) {

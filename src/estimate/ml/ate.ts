@@ -5,6 +5,7 @@
  * The outcome model is one regression on [A, X] (an S-learner, as docs/seeds.md §003/§004).
  */
 import { CausewayError } from '../../errors.js';
+import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { finiteOrNull, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
@@ -176,6 +177,9 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
   checkFoldArms(data.A, folds);
   const outcomeRows = crossfitOutcome(data, options.outcome, folds, options.weights ?? null);
   const rawPropensity = crossfitPropensity(data, options.propensity, folds);
+  // propensities piling up at the clip bounds warn, or past the documented share fail (src/estimate/diagnostics.ts)
+  const pileup = clipPileup(rawPropensity, [clip, 1 - clip]);
+  const pileupWarning = clipPileupWarning(pileup);
   const e = Float64Array.from(rawPropensity);
   const clipped = clipProbabilities(e, clip);
   const n = data.n;
@@ -211,6 +215,7 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
   }
   const warnings: string[] = [];
   if (clipped > 0) warnings.push(`${clipped} of ${n} cross-fitted propensities were clipped to [${clip}, ${1 - clip}]`);
+  if (pileupWarning) warnings.push(pileupWarning);
   return {
     rows: { ...outcomeRows, propensity: e, psi, psi1, psi0 },
     result: {
@@ -224,6 +229,7 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
           propensity: classificationMetrics(data.A, rawPropensity),
         },
         propensity: { ...propensitySummary(rawPropensity), clip, clipped },
+        clip_pileup: pileup,
         influence_top_users: topUserInfluence(psi, data.cluster, ate.estimate),
         folds: foldSummary(folds),
       },

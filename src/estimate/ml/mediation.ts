@@ -22,6 +22,7 @@
  */
 import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
+import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { groupKFold } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
@@ -229,6 +230,13 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     if (clippedE + clippedPM > 0) {
       warnings.push(`${clippedE} P(A=1|X) and ${clippedPM} P(A=1|M,X) cross-fitted propensities were clipped to [${clip}, ${1 - clip}]`);
     }
+    // propensities piling up at the clip bounds (src/estimate/diagnostics.ts): P(A=1|X) fails past the
+    // documented share; P(A=1|M,X) only warns, the mediator may nearly reveal the treatment by design
+    const pileup = clipPileup(rawE, [clip, 1 - clip]);
+    const pileupM = clipPileup(rawPM, [clip, 1 - clip]);
+    diagnostics.clip_pileup = pileup;
+    diagnostics.clip_pileup_mx = pileupM;
+    for (const w of [clipPileupWarning(pileup, 'P(A=1|X)'), clipPileupWarning(pileupM, 'P(A=1|M,X)', false)]) if (w) warnings.push(w);
     psi11 = sc.psi11;
     psi10 = sc.psi10;
     psi00 = sc.psi00;

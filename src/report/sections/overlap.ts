@@ -24,6 +24,12 @@ export const overlapSection: ReportSection = {
         ['share below 0.05', ov.shareBelow005],
         ['share above 0.95', ov.shareAbove095],
       ];
+      // the estimators' propensities at their clip bounds (src/analysis/propensity.ts clipPileups): the
+      // positivity row of the assumption table reads the same record
+      const pileup = (ctx.cell?.diagnostics.overlap as { clip_pileup?: { estimators?: Array<{ estimator: string; share: number; low: number; high: number; status: string }> } } | undefined)?.clip_pileup;
+      for (const p of pileup?.estimators ?? []) {
+        keys.push([`share at or beyond [${p.low}, ${p.high}], the clip bounds or near 0/1 (${p.estimator}${p.status === 'failed' ? ', failed' : ''})`, p.share]);
+      }
       addTable(s, { id: 'overlap_summary', title: 'Propensity overlap', columns: [{ key: 'diagnostic', label: 'Diagnostic' }, { key: 'value', label: 'Value', format: 'num', digits: 4 }], rows: keys.map(([diagnostic, value]) => ({ diagnostic, value })) }, 'summary');
       const h = ov.histogram;
       if (h && h.edges.length >= 2 && h.treated.length === h.edges.length - 1 && h.control.length === h.edges.length - 1) {

@@ -63,6 +63,9 @@ export const summarySection: ReportSection = {
     }
     // a truth for another treatment is a footnote, not a headline
     if (truth && !truth.applicable) lines.push(truth.notes[0]!);
+    // the positivity row of the assumption table, when it is at risk (separation, propensities at the clip bounds)
+    const positivity = cell?.assumptions.find((a) => a.assumption === 'Positivity (overlap)');
+    if (positivity && positivity.risk.startsWith('high')) lines.push(`Caution: positivity (overlap) is at risk — ${positivity.risk.replace(/^high: /, '')} (${positivity.value}).`);
     for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
     s.available = true;
   },

@@ -1,0 +1,163 @@
+// Nothing silently ignored: every option of every estimator kind in the spec schema's estimator branch
+// (schemas/causeway.schema.json, generated from src/estimate/kinds/*) is read from the schema, so a new
+// option is covered without touching this file. For each kind × option a non-default value must change
+// the estimator's result on a small simulated frame, or the spec must be refused with a location (the
+// checks src/run/compile.ts turns into file:line:col errors: ignoredOptions and the kind's checkReferences).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ignoredOptions, runEstimator } from '../../src/estimate/runner.js';
+import { kindInfo } from '../../src/estimate/kinds/index.js';
+import type { EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
+import { simulateFrame } from '../support/simulate-frame.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; enum?: unknown[]; default?: unknown; $ref?: string; type?: string; maximum?: number };
+
+/** kind → option schemas, from every object schema in the estimator list whose `kind` is a const. */
+function estimatorBranches(): Map<string, Record<string, Schema>> {
+  const schema = JSON.parse(readFileSync(`${root}schemas/causeway.schema.json`, 'utf8')) as Schema;
+  const items = (schema.properties!.estimators as Schema).items as Schema;
+  const out = new Map<string, Record<string, Schema>>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as Schema;
+    const kind = (n.properties?.kind as Schema | undefined)?.const;
+    if (typeof kind === 'string') {
+      const { id: _id, kind: _kind, ...options } = n.properties!;
+      out.set(kind, options);
+      return;
+    }
+    for (const v of Object.values(n)) walk(v);
+  };
+  // the list's items are a $ref into $defs (#/$defs/Estimator): walk that definition only
+  const ref = typeof items.$ref === 'string' ? items.$ref.replace('#/$defs/', '') : null;
+  walk(ref ? (schema.$defs as Record<string, unknown>)[ref] : items);
+  return out;
+}
+
+/**
+ * Options with no effect on the estimator's own result by design, each with why. Keep this tiny: an
+ * option that changes nothing anywhere must be honoured or refused instead.
+ */
+const NO_EFFECT_BY_DESIGN: Record<string, string> = {
+  'msm.variants': 'consumed by the weight-sensitivity table (src/sensitivity/weights.ts), which refits the msm per variant; the msm estimate itself uses `weights`',
+};
+
+/** Options that matter only with others set: the context the walk sets them in (the base entry otherwise). */
+const CONTEXT: Record<string, EstimatorSpec> = {
+  'mediation.clip': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+  'mediation.mediator_clip': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+  'mediation.interval': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+  'mediation.method': { id: '', kind: 'mediation', propensity: 'logistic' },
+  'mediation.propensity': { id: '', kind: 'mediation', weights: 'ipw' },
+  'mediation.stabilize': { id: '', kind: 'mediation', weights: 'ipw' },
+  'mediation.cap_quantile': { id: '', kind: 'mediation', weights: 'ipw' },
+  'sem_path.propensity': { id: '', kind: 'sem_path', weights: 'ipw' },
+  'sem_path.clip': { id: '', kind: 'sem_path', weights: 'ipw' },
+  'sem_path.stabilize': { id: '', kind: 'sem_path', weights: 'ipw' },
+  'sem_path.cap_quantile': { id: '', kind: 'sem_path', weights: 'ipw' },
+};
+
+/** Values other than the default for an option, from its schema (per-name overrides where the shape needs data). */
+function otherValues(name: string, s: Schema): unknown[] {
+  if (Array.isArray(s.enum)) return s.enum.filter((v) => JSON.stringify(v) !== JSON.stringify(s.default));
+  if (s.type === 'boolean') return s.default === undefined ? [true, false] : [!s.default];
+  // a clip that binds on any frame whose propensities spread at all
+  if (s.$ref === '#/$defs/Clip') return [[0.4, 0.6]];
+  if (s.$ref === '#/$defs/Crossfit') return [{ folds: 2 }];
+  if (s.type === 'number') return [typeof s.maximum === 'number' && s.maximum <= 1 ? 0.8 : 5];
+  if (name === 'mediator_clip') return [[-0.2, 0.2]];
+  if (name === 'cde_at') return [{ quantiles: [0.3] }];
+  if (name === 'weights' && !s.enum) return ['unweighted', { clip: 2 }];
+  if (name === 'variants') return [[{ id: 'unweighted', weights: 'unweighted' }]];
+  // a model option: a flexible learner in place of the linear/logistic default
+  if (s.type === 'string') return ['gbm_small'];
+  throw new Error(`option ${name}: no non-default value derivable from its schema ${JSON.stringify(s)}; extend otherValues`);
+}
+
+const { frame } = simulateFrame({ users: 24, daysPerUser: 8, covariates: 2, seed: 21 });
+const ctx: EstimatorContext = {
+  seed: 3, cellId: 'option-coverage', bootstrap: { reps: 12, level: 0.9 },
+  models: { gbm_small: { kind: 'gbm', trees: 8, max_depth: 2, learning_rate: 0.3 } },
+};
+const BASE: Record<string, Partial<EstimatorSpec>> = { mediation: { mediator_model: 'linear', outcome_model: 'linear' } };
+
+/** What an option can change: the result without its timing-free parts that every run repeats. */
+function fingerprint(spec: EstimatorSpec): string {
+  const r = runEstimator(spec, frame, ctx);
+  return JSON.stringify({ status: r.status, reason: r.reason, estimates: r.estimates, diagnostics: r.diagnostics, warnings: r.warnings });
+}
+
+function refusal(spec: EstimatorSpec, option: string): string | null {
+  const ignored = ignoredOptions(spec, ctx.models).find((o) => o.option === option);
+  if (ignored) return ignored.why;
+  const problem = kindInfo(spec.kind).checkReferences?.(spec, [spec]).find((p) => p.option === option);
+  return problem ? problem.message : null;
+}
+
+const branches = estimatorBranches();
+
+test('the walk reads the estimator branch of the schema: every kind with options is there', () => {
+  for (const kind of ['ipw', 'msm', 'aipw', 'aipw_means', 'mediation', 'gcomp', 'sem_path', 'regression_adjustment']) {
+    assert.ok(branches.get(kind) && Object.keys(branches.get(kind)!).length > 0, `${kind} missing from the schema walk`);
+  }
+  for (const key of Object.keys(NO_EFFECT_BY_DESIGN)) {
+    const [kind, option] = key.split('.');
+    assert.ok(branches.get(kind!)?.[option!], `exception ${key} names no option of the schema`);
+  }
+});
+
+for (const [kind, options] of branches) {
+  for (const [option, schema] of Object.entries(options)) {
+    const key = `${kind}.${option}`;
+    test(`${key}: a non-default value changes the result or is refused with a location`, () => {
+      if (NO_EFFECT_BY_DESIGN[key]) return;
+      const base: EstimatorSpec = { ...(CONTEXT[key] ?? { id: '', kind, ...BASE[kind] }), id: `walk_${kind}` };
+      const before = fingerprint(base);
+      const values = otherValues(option, schema);
+      // an enum or boolean without a schema default: one of its values is the implicit default, so one change suffices
+      const needAll = !((Array.isArray(schema.enum) || schema.type === 'boolean') && schema.default === undefined);
+      const outcomes = values.map((value) => {
+        const spec = { ...base, [option]: value };
+        const why = refusal(spec, option);
+        const changed = fingerprint(spec) !== before;
+        return { value, ok: changed || why !== null };
+      });
+      const failing = outcomes.filter((o) => !o.ok).map((o) => JSON.stringify(o.value));
+      if (needAll) assert.deepEqual(failing, [], `${key}: ${failing.join(', ')} changes nothing and is not refused`);
+      else assert.ok(outcomes.some((o) => o.ok), `${key}: no value changes anything`);
+    });
+  }
+}
+
+test('options a form does not honour are refused: the debiased mediation (cde_at, weights, ipw shaping, clip_mediator) and the cross-fitted aipw (bootstrap)', () => {
+  const debiased: EstimatorSpec = { id: 'dml', kind: 'mediation', method: 'both', propensity: 'logistic', mediator_model: 'linear', outcome_model: 'linear' };
+  for (const [option, value] of [['cde_at', { quantiles: [0.3] }], ['weights', 'ipw'], ['stabilize', false], ['cap_quantile', 0.9], ['clip_mediator', [0.1, 0.9]]] as const) {
+    const spec = { ...debiased, [option]: value };
+    assert.match(refusal(spec, option) ?? '', /has no effect here/, option);
+    // and it would indeed change nothing
+    assert.equal(fingerprint(spec), fingerprint(debiased), option);
+  }
+  assert.equal(refusal({ ...debiased, weights: 'none' }, 'weights'), null, 'the default is harmless');
+  const crossfitted: EstimatorSpec = { id: 'cf', kind: 'aipw', crossfit: { folds: 2 } };
+  assert.match(refusal({ ...crossfitted, bootstrap: 'refit' }, 'bootstrap') ?? '', /score bootstrap/);
+  assert.equal(fingerprint({ ...crossfitted, bootstrap: 'refit' }), fingerprint(crossfitted));
+});
+
+test('weighting options where nothing is weighted are refused: a plug-in mediation without weights: ipw, a sem_path with weights: none', () => {
+  const plugin: EstimatorSpec = { id: 'med', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' };
+  const path: EstimatorSpec = { id: 'sem', kind: 'sem_path', weights: 'none' };
+  // (a gbm propensity would also switch the entry to the cross-fitted form, src/estimate/runner.ts usesCrossfitForm)
+  for (const [option, value] of [['propensity', 'logistic'], ['clip', [0.4, 0.6]], ['stabilize', false], ['cap_quantile', 0.8]] as const) {
+    for (const base of [plugin, path]) {
+      const spec = { ...base, [option]: value };
+      assert.match(refusal(spec, option) ?? '', /has no effect here/, `${base.kind}.${option}`);
+      assert.equal(fingerprint(spec), fingerprint(base), `${base.kind}.${option} indeed changes nothing`);
+    }
+    // with weights: ipw they are honoured, and not refused
+    assert.equal(refusal({ ...plugin, weights: 'ipw', [option]: value }, option), null);
+    assert.equal(refusal({ ...path, weights: 'ipw', [option]: value }, option), null);
+  }
+});
