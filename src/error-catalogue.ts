@@ -131,6 +131,8 @@ export const ERRORS = {
   // estimate/: estimators, learners and the gradient-boosting models
   ESTIMATE_UNKNOWN_KIND: { message: 'An estimator kind is not one causeway has.', help: 'see the estimator kinds in the spec reference of README.md' },
   ESTIMATE_BAD_OPTION: { message: 'An estimator option has the wrong type or range.', help: "see the estimator's options in the spec reference of README.md" },
+  ESTIMATE_BALANCE_NOT_CONVERGED: { message: 'Entropy balancing or CBPS found no weights that balance the covariates (its Newton iterations did not reach the balance conditions).', help: 'the covariates or their declared moments nearly separate the arms: use fewer moments, coarsen the separating covariate, or a clipped logistic propensity' },
+  ESTIMATE_NOT_PROPENSITY: { message: 'A model that gives weights, not propensities (entropy_balance), is named where a propensity P(A=1|X) is needed.', help: 'use entropy_balance as the propensity of ipw or msm; aipw and the cross-fitted forms need a propensity model (logistic, cbps, gbm)' },
   ESTIMATE_UNKNOWN_MODEL: { message: 'A model name or model kind is not known.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm' },
   ESTIMATE_MODEL_TASK: { message: 'A model is used for the wrong task (a regression model as a propensity, or the reverse).', help: 'propensities need logistic or gbm with loss logistic; outcome and mediator models need linear, ridge or gbm' },
   ESTIMATE_MISSING_MODEL: { message: 'The debiased mediation estimator has no propensity model.', help: 'give the estimator a propensity: model' },

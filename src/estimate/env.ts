@@ -13,6 +13,8 @@ export interface Weights {
   w: Float64Array;
   cap: number | null;
   warnings: string[];
+  /** how the weights were made when not from a propensity alone (entropy balancing: its moments and solve) */
+  method?: Record<string, unknown>;
 }
 
 export class Env {
