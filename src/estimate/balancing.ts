@@ -76,7 +76,9 @@ function newtonDual(Z: Float64Array[], n: number, loss: RowLoss, T: Float64Array
     for (let h = 0; h < 60; h++) {
       for (let j = 0; j < p; j++) trial[j] = beta[j] - t * step[j];
       const Ft = objective(trial, trialEta);
-      if (Number.isFinite(Ft) && Ft <= F - 1e-4 * t * slope) {
+      // near the optimum F changes by less than its rounding error: a step within that noise is taken (the
+      // balance error, not F, decides convergence)
+      if (Number.isFinite(Ft) && (Ft <= F - 1e-4 * t * slope || Ft - F <= 1e-13 * Math.abs(F))) {
         beta.set(trial);
         eta.set(trialEta);
         F = Ft;

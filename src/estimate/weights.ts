@@ -33,8 +33,10 @@ export function weightOptions(opts: Opts, ctx: EstimatorContext): WeightOptions 
     model: model.kind === 'cbps' && estimand !== 'ate' ? { ...model, estimand } : model,
     clip: pair(opts, 'clip', [0.02, 0.98]),
     stabilize: bool(opts, 'stabilize', true),
-    // entropy-balancing weights balance exactly; a cap (which undoes that) only when the entry sets one
-    capQuantile: nullableNum(opts, 'cap_quantile', isEntropyBalance(model) ? null : 0.99),
+    // entropy-balancing weights balance exactly; a cap (which undoes that) only when the entry sets one.
+    // ATT/ATC weights are not capped unless set: their largest weights are the controls (treated) most like
+    // the target arm, and a quantile cap of them biased the ATT on the simulator (docs/calibration.md)
+    capQuantile: nullableNum(opts, 'cap_quantile', isEntropyBalance(model) || estimand !== 'ate' ? null : 0.99),
     estimand,
   };
 }

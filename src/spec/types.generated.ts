@@ -173,7 +173,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
       /**
@@ -229,7 +229,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
       /**
@@ -361,9 +361,13 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
+      /**
+       * The natural and controlled effects are averaged over every row (ate); effects on the treated or controls (att, atc) are not available for mediation: use ipw, msm, gcomp or aipw with estimand: att for the total effect on the treated.
+       */
+      estimand?: 'ate';
     }
   | {
       /**
@@ -392,7 +396,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
     }

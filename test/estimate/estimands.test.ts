@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { ignoredOptions, runEstimator } from '../../src/estimate/runner.js';
 import { estimandText, kindInfo } from '../../src/estimate/kinds/index.js';
 import { Rng } from '../../src/rng.js';
+import { cellPropensityDiagnostics } from '../../src/analysis/propensity.js';
+import { normalizeDiagnostics } from '../../src/report/normalize.js';
+import { lovePlot } from '../../src/report/figures/charts.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
 
 /**
@@ -106,7 +109,7 @@ test('the any-learner cross-fitted AIPW refuses att/atc at the option (ate, the 
 });
 
 test('labels and the estimand registry say ATT / ATC', () => {
-  assert.equal(kindInfo('ipw').label({ estimand: 'att' }, {}), 'IPW (ATT weights, clipped [0.02, 0.98], capped at q0.99)');
+  assert.equal(kindInfo('ipw').label({ estimand: 'att' }, {}), 'IPW (ATT weights, clipped [0.02, 0.98])');
   assert.equal(kindInfo('ipw').label({ estimand: 'att', propensity: 'entropy_balance' }, {}), 'Entropy balancing ATT');
   assert.equal(kindInfo('aipw').label({ estimand: 'atc' }, {}), 'AIPW, doubly robust (linear, ATC)');
   const names = { A: 'A', M: 'M', Y: 'Y' };
@@ -114,4 +117,24 @@ test('labels and the estimand registry say ATT / ATC', () => {
   assert.equal(estimandText('atc', names).definition, 'E[Y(1) − Y(0) | A = 0]');
   const r = run(frame, { kind: 'ipw', estimand: 'att' });
   assert.equal(kindInfo('ipw').labelFromResult({ diagnostics: r.diagnostics, crossfitNote: null, formatNumber: String }).startsWith('IPW (ATT weights'), true);
+});
+
+test('balancing weightings beside the first weighting reach the love plot (cell diagnostics → report → figure)', () => {
+  const results = [
+    run(frame, { kind: 'ipw' }),
+    run(frame, { kind: 'ipw', estimand: 'att', propensity: 'entropy_balance' }),
+    run(frame, { kind: 'ipw', propensity: 'cbps' }),
+  ].map((r, i) => ({ ...r, id: ['ipw', 'ebal', 'cbps'][i] }));
+  const cell = cellPropensityDiagnostics(frame, ctx, {}, results);
+  assert.equal(cell.overlapFrom, 'ipw');
+  const weightings = normalizeDiagnostics(cell, 'cell').balanceWeightings!;
+  assert.deepEqual(weightings.map((w) => w.label), ['entropy balancing, ATT (ebal)', 'CBPS, ATE (cbps)']);
+  // entropy balancing balances the means exactly; the logistic IPW of the same frame does not
+  assert.ok(Math.max(...Object.values(weightings[0].smd).map((v) => Math.abs(v!))) < 1e-6);
+  const figure = lovePlot({ rows: normalizeDiagnostics(cell, 'cell').balance!.map((r) => ({ covariate: r.covariate, before: r.smdBefore, after: r.smdAfter })), others: weightings }, { svg: true });
+  const shown = /entropy balancing, ATT \(ebal\): largest \|SMD\| (\S+)\./.exec(figure.alt);
+  assert.ok(shown && Number(shown[1]) < 1e-6, figure.alt);
+  assert.match(figure.alt, /CBPS, ATE \(cbps\): largest \|SMD\|/);
+  // without balancing estimators the cell has no balance_weightings (the love plot is as before)
+  assert.equal(cellPropensityDiagnostics(frame, ctx, {}, results.slice(0, 1)).balance_weightings, undefined);
 });

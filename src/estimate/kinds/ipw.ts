@@ -42,7 +42,7 @@ export const ipw: EstimatorKind = {
     const parts = estimand ? [`${estimand} weights`] : [opts.stabilize === false ? 'unstabilized' : 'stabilized'];
     const clip = opts.clip === undefined ? [0.02, 0.98] : opts.clip;
     if (Array.isArray(clip)) parts.push(`clipped [${clip.join(', ')}]`);
-    const cap = opts.cap_quantile === undefined ? 0.99 : opts.cap_quantile;
+    const cap = opts.cap_quantile === undefined ? (estimand ? null : 0.99) : opts.cap_quantile;
     if (typeof cap === 'number') parts.push(`capped at q${cap}`);
     if (propensity && propensity !== 'logistic') parts.push(`${propensity} propensity`);
     return `IPW (${parts.join(', ')})`;

@@ -48,7 +48,7 @@ export const CAP_QUANTILE_OPTION: OptionSchema = {
   type: 'number',
   exclusiveMinimum: 0,
   maximum: 1,
-  description: 'Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).',
+  description: 'Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).',
   examples: [0.99],
 };
 
