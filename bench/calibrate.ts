@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- calibrate [--archives N] [--null K] [--reps R] [--users U] [--days D] [--videos V]
- *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw|today_raw|repeats]`: calibration of every estimator against the simulator's
+ *  [--parallel P] [--seed S] [--raw FILE] [--variant demo|today|raw|today_raw|repeats|att]`: calibration of every estimator against the simulator's
  * known truth (docs/calibration.md).
  *
  * N simulated archives (seeds S, S+1, …) and K null archives (every effect 0) are each analysed by a
@@ -28,7 +28,7 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-type Estimand = 'TE' | 'NDE' | 'NIE' | 'CDE_q10' | 'CDE_q90';
+type Estimand = 'TE' | 'NDE' | 'NIE' | 'CDE_q10' | 'CDE_q90' | 'ATT' | 'ATC';
 
 /** Rows of the table: estimator id, the estimate key, the estimand it targets, how its CI is read. */
 interface Target {
@@ -82,6 +82,17 @@ const TARGETS: Target[] = [
     label: `mediation_gbm_gbmprop_r5 debiased (5 repeated splits, ${ci === 'boot' ? 'score bootstrap' : 'IF normal, the default'} CI)`,
     estimator: 'mediation_gbm_gbmprop_r5', key: `${e}_debiased`, estimand: e.toUpperCase() as Estimand, ci,
   }))),
+  // Variant 'att': the effect on the treated (and controls) against the simulator's ATT (ATC): the mean
+  // re-simulated effect over the treated (untreated) population days (src/data/simulate/truth.ts).
+  { label: 'ipw_att (ATT weights, logistic, uncapped: the default)', estimator: 'ipw_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'ipw_att_capped (ATT weights capped at q0.99)', estimator: 'ipw_att_capped', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'ebal_att (entropy balancing, means)', estimator: 'ebal_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'ebal2_att (entropy balancing, moments 2)', estimator: 'ebal2_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'cbps_att (CBPS, ATT balance)', estimator: 'cbps_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'gcomp_att (linear, Y ~ A + X)', estimator: 'gcomp_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'aipw_att (linear outcome, logistic propensity, cross-fitted)', estimator: 'aipw_att', key: 'att', estimand: 'ATT', ci: 'boot' },
+  { label: 'aipw_atc (linear outcome, logistic propensity, cross-fitted)', estimator: 'aipw_atc', key: 'atc', estimand: 'ATC', ci: 'boot' },
+  { label: 'aipw_linear (same nuisances, ATE)', estimator: 'aipw_linear', key: 'ate', estimand: 'TE', ci: 'boot' },
 ];
 
 /** One archive's outcome: the truth and, per target, the estimate and CI (null when missing). */
@@ -135,6 +146,25 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
       '',
     ].join('\n');
   }
+  if (variant === 'att') {
+    // The estimand: att | atc estimators (src/estimate/kinds/options.ts) on the demo covariates.
+    return [
+      ...head,
+      'estimators:',
+      '  - { id: ipw_att, kind: ipw, estimand: att, propensity: logistic, clip: [0.02, 0.98] }',
+      '  - { id: ipw_att_capped, kind: ipw, estimand: att, propensity: logistic, clip: [0.02, 0.98], cap_quantile: 0.99 }',
+      '  - { id: ebal_att, kind: ipw, estimand: att, propensity: entropy_balance }',
+      '  - { id: ebal2_att, kind: ipw, estimand: att, propensity: ebal2 }',
+      '  - { id: cbps_att, kind: ipw, estimand: att, propensity: cbps, clip: [0.02, 0.98] }',
+      '  - { id: gcomp_att, kind: gcomp, estimand: att, outcome: linear }',
+      '  - { id: aipw_att, kind: aipw, estimand: att, propensity: logistic, outcome: linear }',
+      '  - { id: aipw_atc, kind: aipw, estimand: atc, propensity: logistic, outcome: linear }',
+      '  - { id: aipw_linear, kind: aipw, propensity: logistic, outcome: linear }',
+      'models:',
+      '  ebal2: { kind: entropy_balance, moments: 2 }',
+      '',
+    ].join('\n');
+  }
   if (variant === 'today' || variant === 'today_raw') {
     return [
       ...head,
@@ -170,11 +200,11 @@ function calibrationSpec(archive: string, reps: number, name: string, variant: V
   ].join('\n');
 }
 
-type Variant = 'demo' | 'today' | 'raw' | 'today_raw' | 'repeats';
+type Variant = 'demo' | 'today' | 'raw' | 'today_raw' | 'repeats' | 'att';
 
 interface TruthFile {
   population: { rows: number };
-  outcomes: { future_7day_interactions: { TE: number; NDE: number; NIE: number; CDE: { m: number; value: number }[] } };
+  outcomes: { future_7day_interactions: { TE: number; NDE: number; NIE: number; ATT?: number; ATC?: number; CDE: { m: number; value: number }[] } };
 }
 
 async function calibrateArchive(work: string, seed: number, isNull: boolean, o: { users: number; days: number; videos: number; reps: number; variant: Variant }): Promise<ArchiveRow> {
@@ -195,7 +225,7 @@ async function calibrateArchive(work: string, seed: number, isNull: boolean, o: 
   const cell = executed.cells[0] as CellResult;
   const row: ArchiveRow = {
     seed, null: isNull, populationRows: truth.population.rows, seconds: 0,
-    truth: { TE: t.TE, NDE: t.NDE, NIE: t.NIE, CDE_q10: t.CDE[0]?.value ?? null, CDE_q90: t.CDE[1]?.value ?? null },
+    truth: { TE: t.TE, NDE: t.NDE, NIE: t.NIE, CDE_q10: t.CDE[0]?.value ?? null, CDE_q90: t.CDE[1]?.value ?? null, ATT: t.ATT ?? null, ATC: t.ATC ?? null },
     estimates: {}, failed: [],
   };
   if (cell.status !== 'ok') row.failed.push(`cell: ${cell.reason ?? cell.status}`);
@@ -279,7 +309,7 @@ export async function run(args: string[]): Promise<string> {
   const parallel = Number(flag(args, 'parallel') ?? 2);
   const firstSeed = Number(flag(args, 'seed') ?? 1000);
   const variant = (flag(args, 'variant') ?? 'demo') as Variant;
-  if (!['demo', 'today', 'raw', 'today_raw', 'repeats'].includes(variant)) throw new Error('--variant must be demo, today, raw, today_raw or repeats');
+  if (!['demo', 'today', 'raw', 'today_raw', 'repeats', 'att'].includes(variant)) throw new Error('--variant must be demo, today, raw, today_raw, repeats or att');
   const rawFile = flag(args, 'raw') ?? join(root, 'bench', 'results', `calibrate-archives${variant === 'demo' ? '' : `-${variant}`}.json`);
   const work = mkdtempSync(join(tmpdir(), 'causeway-bench-calibrate-'));
   const started = Date.now();
@@ -310,6 +340,7 @@ export async function run(args: string[]): Promise<string> {
         (variant.startsWith('today') ? ' Variant `today`: covariates + today\'s event count `interactions`; mediation estimators only.' : '') +
         (variant === 'today_raw' ? ' Variant `today_raw`: also without the log1p transforms.' : '') +
         (variant === 'raw' ? ' Variant `raw`: the demo covariates without their log1p transforms.' : '') +
+        (variant === 'att' ? ' Variant `att`: estimators with `estimand: att` (and one `atc`), compared with the simulator\'s ATT (ATC): the re-simulated effect averaged over the treated (untreated) population days.' : '') +
         (variant === 'repeats' ? ' Variant `repeats`: only the gbm-propensity debiased mediation, with one split and with `crossfit: { folds: 3, repeats: 5 }`.' : ''),
       '',
       calibrationTable(rows),

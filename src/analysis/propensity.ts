@@ -22,6 +22,8 @@ export function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorCo
     const out: Record<string, unknown> = { overlap: { ...(withOverlap.diagnostics.overlap as object), histogram, support, ...pileup }, overlapFrom: withOverlap.id };
     if (withOverlap.diagnostics.balance) out.balance = withOverlap.diagnostics.balance;
     if (withOverlap.diagnostics.weights) out.weights = withOverlap.diagnostics.weights;
+    const others = balancingWeightings(results.filter((r) => r !== withOverlap));
+    if (others.length) out.balance_weightings = others;
     return out;
   }
   return { overlap: { ...overlapSummary(p, frame.A), histogram, support, ...pileup }, balance: balanceTable(frame, null), overlapFrom: 'logistic propensity (diagnostic)' };
@@ -45,6 +47,24 @@ export function clipPileups(results: EstimatorResult[]): { clip_pileup?: { worst
   if (!rows.length) return {};
   rows.sort((a, b) => b.share - a.share || a.estimator.localeCompare(b.estimator));
   return { clip_pileup: { worst: rows[0]!, fires: rows[0]!.share > CLIP_PILEUP_WARN, estimators: rows } };
+}
+
+/**
+ * The weighted SMDs of the other estimators whose weights come from entropy balancing or CBPS
+ * (diagnostics.weighting, src/estimate/weights.ts), for the love plot beside the first weighting's.
+ */
+function balancingWeightings(results: EstimatorResult[]): Array<{ estimator: string; weighting: string; estimand: string; smd: Record<string, number | null> }> {
+  const out: Array<{ estimator: string; weighting: string; estimand: string; smd: Record<string, number | null> }> = [];
+  for (const r of results) {
+    const method = r.diagnostics.weighting as { weighting?: unknown; estimand?: unknown } | undefined;
+    const balance = r.diagnostics.balance as { rows?: Array<{ covariate: string; weighted_smd: number | null }> } | undefined;
+    if (r.status !== 'ok' || typeof method?.weighting !== 'string' || !Array.isArray(balance?.rows)) continue;
+    out.push({
+      estimator: r.id, weighting: method.weighting, estimand: typeof method.estimand === 'string' ? method.estimand : 'ate',
+      smd: Object.fromEntries(balance.rows.map((row) => [row.covariate, row.weighted_smd])),
+    });
+  }
+  return out;
 }
 
 /** Share of rows outside the arms' common propensity range past which the cell warns of (near) separation. */

@@ -15,6 +15,8 @@ export interface Weights {
   warnings: string[];
   /** rows whose propensity piles up at the clip bounds (src/estimate/diagnostics.ts clipPileup); full-sample fits only */
   pileup?: { share: number; rows: number; low: number; high: number };
+  /** how the weights were made when not from a propensity alone (entropy balancing: its moments and solve) */
+  method?: Record<string, unknown>;
 }
 
 export class Env {

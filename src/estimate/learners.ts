@@ -4,6 +4,7 @@
  */
 import { CausewayError } from '../errors.js';
 import type { Rng } from '../rng.js';
+import { cbpsLearner, entropyBalanceLearner } from './balancing.js';
 import { gbmFromSpec } from './gbm/index.js';
 import { fitLinear, fitLogistic, predictLinear, predictLogistic } from './linear.js';
 import type { CrossfitFolds, DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
@@ -73,6 +74,9 @@ const registry: ReadonlyMap<string, LearnerFactory> = new Map<string, LearnerFac
   ['ridge', (spec) => linearLearner({ ...spec, alpha: typeof spec.alpha === 'number' ? spec.alpha : 1 })],
   ['logistic', (spec) => logisticLearner(spec)],
   ['gbm', (spec, rng) => gbmFromSpec(spec, rng)],
+  // balancing choices of a propensity role (./balancing.ts); entropy_balance only weights (./weights.ts)
+  ['cbps', (spec) => cbpsLearner(spec)],
+  ['entropy_balance', () => entropyBalanceLearner()],
 ]);
 
 export function learnerKinds(): string[] {

@@ -24,6 +24,12 @@ import { normalCi } from './ml/common.js';
 import { intervalMethod } from './kinds/options.js';
 import type { AnalysisFrame, EstimateValue, EstimatorContext, EstimatorResult, EstimatorSpec } from './types.js';
 
+/**
+ * Defaults of options whose schema leaves them unwritten (a schema default would enter every resolved spec
+ * and change its cell ids, src/estimate/kinds/options.ts ESTIMAND_OPTION).
+ */
+const UNWRITTEN_DEFAULTS: Record<string, unknown> = { estimand: 'ate' };
+
 /** Model options that, naming a gbm model, send an entry to its kind's cross-fitted form. */
 const MODEL_OPTIONS = ['outcome', 'propensity', 'mediator_model', 'outcome_model'];
 
@@ -49,8 +55,8 @@ export function ignoredOptions(spec: EstimatorSpec, models: EstimatorContext['mo
   if (kind.delegate?.(spec as Record<string, unknown>)) return [];
   if (!usesCrossfitForm(spec, models)) return [];
   return Object.entries(kind.crossfit?.ignores ?? {})
-    // set, and not to its schema default (weights: none is the default, and harmless)
-    .filter(([option]) => spec[option] !== undefined && spec[option] !== null && JSON.stringify(spec[option]) !== JSON.stringify((kind.options[option] as { default?: unknown } | undefined)?.default))
+    // set, and not to its default (weights: none is the default, and harmless)
+    .filter(([option]) => spec[option] !== undefined && spec[option] !== null && JSON.stringify(spec[option]) !== JSON.stringify((kind.options[option] as { default?: unknown } | undefined)?.default ?? UNWRITTEN_DEFAULTS[option]))
     .map(([option, why]) => ({ option, why }));
 }
 

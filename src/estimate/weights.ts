@@ -1,14 +1,17 @@
 /**
  * Propensity weights: the propensity fit (cached per (X, A) in the frame's Env, so secondary-outcome
  * frames share it), clip, stabilization by the treatment rate, a cap at a quantile (docs/estimators.md),
- * their diagnostics, and the Hajek weighted difference.
+ * their diagnostics, and the Hajek weighted difference. The estimand picks the weights: ATE 1/e and
+ * 1/(1 − e); ATT treated 1, controls e/(1 − e); ATC treated (1 − e)/e, controls 1. Entropy balancing
+ * (./balancing.ts) replaces the propensity by weights that balance the covariate moments exactly.
  */
 import { Rng } from '../rng.js';
+import { entropyBalanceOptions, entropyBalanceWeights, type Estimand } from './balancing.js';
 import { balanceTable, clipPileupWarning, clipPileup, overlapSummary, weightReadiness, weightSummary } from './diagnostics.js';
 import type { Env, Weights } from './env.js';
 import { mean } from './frame-helpers.js';
 import { EstimatorFailure, type Opts } from './kinds/kind.js';
-import { bool, modelFor, nullableNum, pair } from './kinds/options.js';
+import { bool, estimandOf, modelFor, nullableNum, pair } from './kinds/options.js';
 import { makeLearner } from './learners.js';
 import { finiteOrNull, quantile } from './linalg.js';
 import type { AnalysisFrame, EstimatorContext, ModelSpec } from './types.js';
@@ -18,15 +21,23 @@ export function learnerRng(ctx: EstimatorContext, id: string, purpose: string, f
   return new Rng(ctx.seed, ctx.cellId, id, purpose, fold);
 }
 
-interface WeightOptions { model: ModelSpec; clip: [number, number] | null; stabilize: boolean; capQuantile: number | null }
+interface WeightOptions { model: ModelSpec; clip: [number, number] | null; stabilize: boolean; capQuantile: number | null; estimand: Estimand }
 
+export const isEntropyBalance = (model: ModelSpec) => model.kind === 'entropy_balance';
 
 export function weightOptions(opts: Opts, ctx: EstimatorContext): WeightOptions {
+  const estimand = estimandOf(opts);
+  const model = modelFor(opts, 'propensity', ctx, 'logistic');
   return {
-    model: modelFor(opts, 'propensity', ctx, 'logistic'),
+    // CBPS solves the balance conditions of the estimand it weights for (./balancing.ts)
+    model: model.kind === 'cbps' && estimand !== 'ate' ? { ...model, estimand } : model,
     clip: pair(opts, 'clip', [0.02, 0.98]),
     stabilize: bool(opts, 'stabilize', true),
-    capQuantile: nullableNum(opts, 'cap_quantile', 0.99),
+    // entropy-balancing weights balance exactly; a cap (which undoes that) only when the entry sets one.
+    // ATT/ATC weights are not capped unless set: their largest weights are the controls (treated) most like
+    // the target arm, and a quantile cap of them biased the ATT on the simulator (docs/calibration.md)
+    capQuantile: nullableNum(opts, 'cap_quantile', isEntropyBalance(model) || estimand !== 'ate' ? null : 0.99),
+    estimand,
   };
 }
 
@@ -51,14 +62,50 @@ export function stabilizedWeights(A: Float64Array, e: Float64Array, clip: [numbe
   return { ec, w };
 }
 
+/**
+ * Weights of an estimand from propensities e (clipped to `clip`): ATE as stabilizedWeights; ATT treated 1,
+ * controls e/(1 − e); ATC treated (1 − e)/e, controls 1. ATT and ATC weights already put the target arm at
+ * weight 1, so `stabilize` (a rescaling of ATE weights) does not apply to them.
+ */
+export function estimandWeights(A: Float64Array, e: Float64Array, clip: [number, number] | null, stabilize: boolean, estimand: Estimand): { ec: Float64Array; w: Float64Array } {
+  if (estimand === 'ate') return stabilizedWeights(A, e, clip, stabilize);
+  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  const w = estimand === 'att'
+    ? Float64Array.from(A, (a, i) => (a === 1 ? 1 : ec[i] / (1 - ec[i])))
+    : Float64Array.from(A, (a, i) => (a === 1 ? (1 - ec[i]) / ec[i] : 1));
+  return { ec, w };
+}
+
+/**
+ * Uncapped weights of the options: entropy balancing (its overlap diagnostic then from a logistic
+ * propensity, which weights nothing), else the estimand's weights from the fitted propensity.
+ */
+export function uncappedWeights(frame: AnalysisFrame, wo: WeightOptions, clip: [number, number] | null, ctx: EstimatorContext, env: Env): Weights {
+  if (isEntropyBalance(wo.model)) {
+    const o = entropyBalanceOptions(wo.model);
+    const { e, warnings } = fitPropensity(frame, { kind: 'logistic' }, ctx, env);
+    const eb = entropyBalanceWeights(frame.X, frame.A, wo.estimand, o);
+    return {
+      propensity: e, clipped: e, w: eb.w, cap: null, warnings: [...warnings],
+      method: { weighting: 'entropy_balance', estimand: wo.estimand, moments: o.moments, newton_iterations: eb.iterations, max_abs_standardized_imbalance: finiteOrNull(eb.maxImbalance) },
+    };
+  }
+  const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
+  // propensities piling up at the clip bounds (or near 0/1 unclipped): a warning, or past the documented share a failure
+  const pileup = env.light ? undefined : clipPileup(e, clip);
+  const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
+  const { ec, w } = estimandWeights(frame.A, e, clip, wo.stabilize, wo.estimand);
+  return {
+    propensity: e, clipped: ec, w, cap: null, warnings: [...warnings, ...(pileupWarning ? [pileupWarning] : [])], ...(pileup ? { pileup } : {}),
+    method: wo.model.kind === 'cbps' ? { weighting: 'cbps', estimand: wo.estimand } : undefined,
+  };
+}
+
 export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: EstimatorContext, env: Env): Weights {
   const key = `ipw:${ctx.seed}:${ctx.cellId}:${JSON.stringify(wo)}`;
   return env.weights(key, () => {
-    const { e, warnings } = fitPropensity(frame, wo.model, ctx, env);
-    // propensities piling up at the clip bounds: a warning, or past the documented share a failure
-    const pileup = env.light ? undefined : clipPileup(e, wo.clip);
-    const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
-    const { ec, w } = stabilizedWeights(frame.A, e, wo.clip, wo.stabilize);
+    const base = uncappedWeights(frame, wo, wo.clip, ctx, env);
+    const { propensity: e, clipped: ec, w, warnings, pileup } = base;
     let cap: number | null = null;
     if (wo.capQuantile !== null) {
       cap = quantile(w, wo.capQuantile);
@@ -66,7 +113,7 @@ export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: Estimat
     }
     const bad = w.some((v) => !Number.isFinite(v));
     if (bad) throw new EstimatorFailure('propensities of exactly 0 or 1 give infinite weights; set clip (e.g. [0.02, 0.98])');
-    return { propensity: e, clipped: ec, w, cap, warnings: [...warnings, ...(pileupWarning ? [pileupWarning] : [])], ...(pileup ? { pileup } : {}) };
+    return { propensity: e, clipped: ec, w, cap, warnings: [...warnings], method: base.method, ...(pileup ? { pileup } : {}) };
   });
 }
 
@@ -74,6 +121,7 @@ export function weightDiagnostics(frame: AnalysisFrame, wt: Weights, env: Env): 
   if (env.light) return {};
   const balance = balanceTable(frame, wt.w);
   return {
+    ...(wt.method ? { weighting: wt.method } : {}),
     overlap: overlapSummary(wt.propensity, frame.A),
     weights: weightSummary(wt.w),
     weight_cap: finiteOrNull(wt.cap ?? NaN),

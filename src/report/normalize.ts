@@ -20,7 +20,23 @@ export interface NormalizedDiagnostics {
   heterogeneity?: SegmentEffect[];
   residualMediatorOutcome?: ResidualMediatorOutcome;
   readiness?: ReadinessCheck[];
+  /** weighted SMDs of further balancing weightings (entropy balancing, CBPS; src/analysis/propensity.ts) */
+  balanceWeightings?: BalanceWeighting[];
   [key: string]: unknown;
+}
+
+export interface BalanceWeighting { label: string; smd: Record<string, number | null> }
+
+function balanceWeightingsFrom(x: unknown): BalanceWeighting[] | null {
+  if (!Array.isArray(x)) return null;
+  const out: BalanceWeighting[] = [];
+  for (const w of x) {
+    if (!isRec(w) || typeof w.estimator !== 'string' || !isRec(w.smd)) continue;
+    const method = w.weighting === 'entropy_balance' ? 'entropy balancing' : w.weighting === 'cbps' ? 'CBPS' : String(w.weighting);
+    const estimand = typeof w.estimand === 'string' ? w.estimand.toUpperCase() : 'ATE';
+    out.push({ label: `${method}, ${estimand} (${w.estimator})`, smd: Object.fromEntries(Object.entries(w.smd).map(([k, v]) => [k, num(v)])) });
+  }
+  return out.length ? out : null;
 }
 
 type Rec = Record<string, unknown>;
@@ -232,5 +248,7 @@ export function normalizeDiagnostics(d: Record<string, unknown> | undefined, mod
   const residual = residualFrom(d);
   if (residual) out.residualMediatorOutcome = residual;
   if (has(d, 'readiness')) out.readiness = readinessFrom(d.readiness);
+  const weightings = balanceWeightingsFrom(d.balance_weightings);
+  if (weightings) out.balanceWeightings = weightings;
   return out;
 }

@@ -22,6 +22,8 @@ function num(x: unknown): number | null {
 /** Estimand of the truth file → estimator keys that estimate it, in display order. */
 const KEYS_FOR: Record<string, string[]> = {
   TE: ['ate', 'te', 'total', 'te_debiased'],
+  ATT: ['att'],
+  ATC: ['atc'],
   NDE: ['nde', 'nde_debiased', 'c_prime'],
   NIE: ['nie', 'nie_debiased', 'indirect'],
   'E[Y(0,M(0))]': ['y0', 'y00_debiased'],

@@ -74,7 +74,7 @@ export function stableStringify(value: unknown): string {
 // Helpers shared by the report, compare and the summary
 
 /** Estimand keys that mean "the total effect" for an estimator, in preference order. */
-export const TOTAL_KEYS = ['ate', 'te', 'total'] as const;
+export const TOTAL_KEYS = ['ate', 'att', 'atc', 'te', 'total'] as const;
 export const INDIRECT_KEYS = ['nie', 'indirect'] as const;
 export const DIRECT_KEYS = ['nde', 'c_prime'] as const;
 

@@ -227,7 +227,7 @@ export interface EstimatorEntry {
   status: 'ok' | 'failed';
   reason?: string;
   /**
-   * e.g. ate; te, nde, nie, cde_q10, cde_q90; alpha, beta, c_prime, indirect, total
+   * e.g. ate (att or atc for an entry with estimand: att | atc); te, nde, nie, cde_q10, cde_q90; alpha, beta, c_prime, indirect, total
    */
   estimates: {
     [k: string]: EstimateValue;
@@ -359,6 +359,29 @@ export interface CellDiagnostics {
   exploratory?: ExploratorySummary;
   fingerprint?: FrameFingerprint;
   drLearner?: DrLearnerResult;
+  /**
+   * Cell only: weighted SMDs of the other estimators whose weights come from entropy balancing or CBPS (src/analysis/propensity.ts), drawn beside the first weighting's in the love plot.
+   */
+  balance_weightings?: {
+    /**
+     * estimator id
+     */
+    estimator: string;
+    /**
+     * entropy_balance or cbps
+     */
+    weighting: string;
+    /**
+     * ate, att or atc
+     */
+    estimand: string;
+    /**
+     * covariate → weighted standardized mean difference
+     */
+    smd: {
+      [k: string]: number | null;
+    };
+  }[];
   [k: string]: unknown;
 }
 export interface OverlapSummary {

@@ -49,7 +49,7 @@ export function variantLabel(msm: EstimatorSpec, variant: WeightVariantSpec): { 
 /** A table row from an msm result run under a variant. */
 export function weightSensitivityRow(msm: EstimatorSpec, variant: WeightVariantSpec, result: EstimatorResult): WeightSensitivityRow {
   const { label, weighting } = variantLabel(msm, variant);
-  const total = result.estimates.ate ?? result.estimates.te ?? result.estimates.total;
+  const total = result.estimates.ate ?? result.estimates.att ?? result.estimates.atc ?? result.estimates.te ?? result.estimates.total;
   const weights = (result.diagnostics.weights ?? {}) as { effective_sample_size?: number | null; ess_share_of_rows?: number | null; ess?: number; essShare?: number };
   return {
     label,

@@ -85,7 +85,9 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge']);
+const BUILTIN_MODELS = new Set(['linear', 'logistic', 'gbm', 'ridge', 'cbps', 'entropy_balance']);
+/** Kinds whose propensity may be entropy balancing: weights, not P(A = 1 | X) (src/estimate/balancing.ts). */
+const WEIGHT_ONLY_KINDS = new Set(['ipw', 'msm']);
 
 /**
  * Loads, merges, validates and checks references. Throws CausewayError(s) with locations; given
@@ -363,6 +365,10 @@ export function checkReferences(spec: CausewaySpec, source: SourceMap): void {
       if (typeof ref === 'string' && !modelIds.has(ref)) {
         const s = closest(ref, [...modelIds]);
         at(`${base}/${key}`, 'SPEC_UNKNOWN_MODEL', `no model '${ref}' in models` + (s ? `; did you mean '${s}'?` : ''));
+      }
+      const named = typeof ref === 'string' && isPlainObject(spec.models) && isPlainObject(spec.models[ref]) ? spec.models[ref].kind : ref;
+      if (key === 'propensity' && named === 'entropy_balance' && !WEIGHT_ONLY_KINDS.has(String(est.kind))) {
+        at(`${base}/${key}`, 'ESTIMATE_NOT_PROPENSITY', `entropy_balance gives weights, not propensities: a propensity choice of ipw and msm only, not of ${String(est.kind)} (use logistic, cbps or gbm)`);
       }
     }
     // references to other entries (msm weights: the id of an ipw entry) are the kinds' to check (src/run/compile.ts)

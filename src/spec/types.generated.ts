@@ -92,6 +92,38 @@ export type Model =
        * Minimum loss reduction to make a split (XGBoost's gamma).
        */
       min_split_gain?: number;
+    }
+  | {
+      /**
+       * Covariate balancing propensity score (Imai & Ratkovic 2014, just-identified): a logistic P(A=1|X) whose coefficients solve the covariate balance conditions of the estimator's estimand (ate, att or atc) instead of the likelihood score; a propensity choice of ipw, msm and aipw.
+       */
+      kind: 'cbps';
+      /**
+       * Most Newton iterations of the balance conditions; a fit that does not balance in them is an error (ESTIMATE_BALANCE_NOT_CONVERGED).
+       */
+      max_iter?: number;
+      /**
+       * Largest remaining imbalance (mean balance condition in standard deviations of the covariates) at which the solve stops.
+       */
+      tol?: number;
+    }
+  | {
+      /**
+       * Entropy balancing (Hainmueller 2012): weights closest to uniform (in entropy) whose weighted covariate moments equal the target's exactly: the controls to the treated (att), the treated to the controls (atc) or each arm to the whole sample (ate). Weights, not propensities: a propensity choice of ipw and msm only.
+       */
+      kind: 'entropy_balance';
+      /**
+       * Highest moment balanced per covariate: 1 means, 2 means and second moments (x²), 3 also x³ (powers of 0/1 columns add nothing and are left out).
+       */
+      moments?: number;
+      /**
+       * Most Newton iterations of the dual; weights that do not balance in them are an error (ESTIMATE_BALANCE_NOT_CONVERGED).
+       */
+      max_iter?: number;
+      /**
+       * Largest remaining imbalance (in standard deviations of the moment columns) at which the solve stops.
+       */
+      tol?: number;
     };
 export type Estimator =
   | {
@@ -132,7 +164,7 @@ export type Estimator =
        */
       kind: 'ipw';
       /**
-       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm; for propensities also cbps, the covariate balancing propensity score, and for ipw and msm entropy_balance, weights balancing the covariate moments); default logistic.
        */
       propensity?: string;
       clip?: Clip;
@@ -141,7 +173,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
       /**
@@ -152,6 +184,10 @@ export type Estimator =
        * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).
+       */
+      estimand?: 'ate' | 'att' | 'atc';
     }
   | {
       /**
@@ -184,7 +220,7 @@ export type Estimator =
        */
       bootstrap?: 'auto' | 'refit';
       /**
-       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm; for propensities also cbps, the covariate balancing propensity score, and for ipw and msm entropy_balance, weights balancing the covariate moments); default logistic.
        */
       propensity?: string;
       clip?: Clip1;
@@ -193,13 +229,17 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
       /**
        * Add the covariates to the weighted outcome regression (doubly robust MSM).
        */
       adjust?: boolean;
+      /**
+       * Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).
+       */
+      estimand?: 'ate' | 'att' | 'atc';
     }
   | {
       /**
@@ -219,6 +259,10 @@ export type Estimator =
        * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).
+       */
+      estimand?: 'ate' | 'att' | 'atc';
     }
   | {
       /**
@@ -230,7 +274,7 @@ export type Estimator =
        */
       kind: 'aipw';
       /**
-       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm; for propensities also cbps, the covariate balancing propensity score, and for ipw and msm entropy_balance, weights balancing the covariate moments); default logistic.
        */
       propensity?: string;
       /**
@@ -247,6 +291,10 @@ export type Estimator =
        * The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).
        */
       interval?: 'influence' | 'bootstrap';
+      /**
+       * Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).
+       */
+      estimand?: 'ate' | 'att' | 'atc';
     }
   | {
       /**
@@ -321,9 +369,13 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
+      /**
+       * The natural and controlled effects are averaged over every row (ate); effects on the treated or controls (att, atc) are not available for mediation: use ipw, msm, gcomp or aipw with estimand: att for the total effect on the treated.
+       */
+      estimand?: 'ate';
     }
   | {
       /**
@@ -352,7 +404,7 @@ export type Estimator =
        */
       stabilize?: boolean;
       /**
-       * Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).
+       * Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).
        */
       cap_quantile?: number;
     }
@@ -366,7 +418,7 @@ export type Estimator =
        */
       kind: 'aipw_means';
       /**
-       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default logistic.
+       * The propensity model P(A=1|X): the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm; for propensities also cbps, the covariate balancing propensity score, and for ipw and msm entropy_balance, weights balancing the covariate moments); default logistic.
        */
       propensity?: string;
       /**
@@ -383,6 +435,10 @@ export type Estimator =
        * The reported interval (when uncertainty.bootstrap asks for intervals). influence (the default): estimate ± z·SE with the influence-function SE clustered by user (covers in docs/calibration.md); bootstrap: the user-cluster bootstrap percentile interval, as the bootstrap option makes it (auto: the score bootstrap with the nuisance models held fixed, narrower; refit: refits every replicate).
        */
       interval?: 'influence' | 'bootstrap';
+      /**
+       * Over which rows the potential-outcome means are taken: ate (all rows: y1, y0), att (the treated: y1_treated, y0_treated) or atc (the controls: y1_controls, y0_controls).
+       */
+      estimand?: 'ate' | 'att' | 'atc';
     };
 /**
  * Propensity clip [low, high]: estimated propensities are kept inside this interval before weighting (default [0.02, 0.98]).

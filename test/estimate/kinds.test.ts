@@ -78,7 +78,7 @@ test('one error policy: unknown kinds throw; design problems, bad options and de
 });
 
 test('learners come from one explicit list (gbm without importing src/estimate/gbm/)', () => {
-  assert.deepEqual(learnerKinds(), ['gbm', 'linear', 'logistic', 'ridge']);
+  assert.deepEqual(learnerKinds(), ['cbps', 'entropy_balance', 'gbm', 'linear', 'logistic', 'ridge']);
   assert.equal(makeLearner({ kind: 'gbm', trees: 2 }, new Rng(1, 'kinds')).task, 'regression');
   assert.equal(kindInfo('mediation').delegate?.({ method: 'both' })?.kind, 'mediation_debiased');
 });

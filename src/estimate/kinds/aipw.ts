@@ -2,6 +2,7 @@
  * AIPW (doubly robust): cross-fitted (3 folds unless told) propensity and outcome models, the score ψ
  * averaged, its user-clustered SE; replicates resample users on ψ with the nuisances fixed (the DML score
  * bootstrap). With a gbm model named the any-learner cross-fitted form (src/estimate/ml/ate.ts) runs.
+ * `estimand: att | atc` uses the doubly robust scores of the effect on the treated (controls), ./aipw_scores.ts.
  */
 import { clipPileupWarning, clipPileup, influenceSummary, overlapSummary } from '../diagnostics.js';
 import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
@@ -10,12 +11,13 @@ import { finiteOrNull } from '../linalg.js';
 import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
 import { aipwCrossfit } from '../ml/ate.js';
 import { learnerRng } from '../weights.js';
-import { ATE } from './estimands.js';
+import { AVERAGE_EFFECTS } from './estimands.js';
+import { averageEffectScores } from './aipw_scores.js';
 import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
@@ -62,8 +64,9 @@ export const aipw: EstimatorKind = {
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
     interval: INTERVAL_OPTION,
+    estimand: ESTIMAND_OPTION,
   },
-  estimands: [ATE, { key: 'ate_gcomp' }, { key: 'y1' }, { key: 'y0' }],
+  estimands: [...AVERAGE_EFFECTS, { key: 'ate_gcomp' }, { key: 'y1' }, { key: 'y0' }],
   secondaryOutcomes: true,
   adjusted: true,
   headlineRank: 1,
@@ -72,14 +75,19 @@ export const aipw: EstimatorKind = {
   label(opts, models) {
     const outcome = modelKindOf(opts.outcome, models);
     const propensity = modelKindOf(opts.propensity, models);
-    return `AIPW, ${asksCrossfit(opts) ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''})`;
+    const estimand = opts.estimand === 'att' || opts.estimand === 'atc' ? `, ${opts.estimand.toUpperCase()}` : '';
+    return `AIPW, ${asksCrossfit(opts) ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''}${estimand})`;
   },
   labelFromResult: ({ diagnostics: d, crossfitNote: cf }) => {
     const method = typeof d.method === 'string' ? d.method : '';
-    return `AIPW, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
+    const estimand = d.estimand === 'att' || d.estimand === 'atc' ? ` ${d.estimand.toUpperCase()}` : '';
+    return `AIPW${estimand}, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
   },
   crossfit: {
-    ignores: { bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)' },
+    ignores: {
+      bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)',
+      estimand: 'the cross-fitted any-learner AIPW (a gbm model named, src/estimate/ml/ate.ts) estimates the ATE only; use linear/logistic nuisances (cross-fitted by default) for att or atc',
+    },
     run(frame, id, opts, ctx) {
       const learner = crossfitLearner(ctx, id);
       const bootstrap = scoreBootstrap(ctx);
@@ -92,18 +100,29 @@ export const aipw: EstimatorKind = {
     },
   },
   point(frame, opts, ctx, env) {
+    const estimand = estimandOf(opts);
     const { e, mu, mu1, mu0, ec, folds, warnings, pileup } = aipwNuisances(frame, opts, ctx, env, 'aipw');
     const n = frame.n;
-    const psi = new Float64Array(n);
-    let c0 = 0;
-    for (let i = 0; i < n; i++) {
-      const a = frame.A[i], y = frame.Y[i];
-      psi[i] = mu1[i] - mu0[i] + (a * (y - mu1[i])) / ec[i] - ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
-      c0 += mu0[i] + ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
+    let psi: Float64Array, ate: number, centered: Float64Array, controlMean: number;
+    if (estimand === 'ate') {
+      psi = new Float64Array(n);
+      let c0 = 0;
+      for (let i = 0; i < n; i++) {
+        const a = frame.A[i], y = frame.Y[i];
+        psi[i] = mu1[i] - mu0[i] + (a * (y - mu1[i])) / ec[i] - ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
+        c0 += mu0[i] + ((1 - a) * (y - mu0[i])) / (1 - ec[i]);
+      }
+      if (psi.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('propensities of 0 or 1 make the AIPW score infinite; set clip');
+      ate = mean(psi);
+      centered = Float64Array.from(psi, (v) => (v - ate) / n);
+      controlMean = c0 / n;
+    } else {
+      const s = averageEffectScores(frame.A, frame.Y, mu0, mu1, ec, estimand);
+      if (s.score.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('propensities of 0 or 1 make the AIPW score infinite; set clip');
+      ({ estimate: ate, centered, controlMean } = s);
+      // per-row contributions whose user sums over the population's row count give the estimate (score bootstrap)
+      psi = s.score;
     }
-    if (psi.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('propensities of 0 or 1 make the AIPW score infinite; set clip');
-    const ate = mean(psi);
-    const centered = Float64Array.from(psi, (v) => (v - ate) / n);
     const perUser = new Map<number, number>();
     for (let i = 0; i < n; i++) perUser.set(frame.cluster[i], (perUser.get(frame.cluster[i]) ?? 0) + centered[i]);
     const G = perUser.size;
@@ -121,12 +140,13 @@ export const aipw: EstimatorKind = {
         ll -= frame.A[i] * Math.log(p) + (1 - frame.A[i]) * Math.log(1 - p);
       }
       diagnostics.propensity_performance = { log_loss: finiteOrNull(ll / n), out_of_fold: Boolean(folds) };
+      if (estimand !== 'ate') diagnostics.estimand = estimand;
       diagnostics.score_sd = finiteOrNull(Math.sqrt(psi.reduce((s, v) => s + (v - ate) ** 2, 0) / (n - 1)));
       const inf = influenceSummary(centered, frame.cluster, ctx.influenceWarnShare ?? 0.2, ate);
       diagnostics.influence = inf.summary;
       if (inf.warning) warnings.push(inf.warning);
     }
-    return { estimates: { ate }, se: { ate: se }, controlMean: c0 / n, diagnostics, warnings: [...new Set(warnings)], psi, folds: reportedFolds(frame, folds, env) };
+    return { estimates: { [estimand]: ate }, se: { [estimand]: se }, controlMean, diagnostics, warnings: [...new Set(warnings)], psi, folds: reportedFolds(frame, folds, env) };
   },
   // nuisances fitted once (cross-fitted); users resampled on the score ψ — the standard DML bootstrap
   fast(frame, opts, ctx, env, point) {
@@ -134,10 +154,13 @@ export const aipw: EstimatorKind = {
     const psi = point.psi;
     if (!psi) return null;
     const ui = env.users();
-    const sums = userSums(ui, [psi, constant(frame.n, 1)]);
+    const estimand = estimandOf(opts);
+    // the ratio of score sums to the population's row count (all rows for the ATE)
+    const denominator = estimand === 'ate' ? constant(frame.n, 1) : Float64Array.from(frame.A, (a) => (estimand === 'att' ? a : 1 - a));
+    const sums = userSums(ui, [psi, denominator]);
     return (_rep, mult) => {
       const s = weightedSums(sums, 2, mult);
-      return { ate: s[0] / s[1] };
+      return { [estimand]: s[0] / s[1] };
     };
   },
 };

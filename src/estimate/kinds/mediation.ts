@@ -239,6 +239,12 @@ export const mediation: EstimatorKind = {
     },
     stabilize: STABILIZE_OPTION,
     cap_quantile: CAP_QUANTILE_OPTION,
+    // declared so that att/atc is refused at its line:col with the reason, not as an unknown key
+    estimand: {
+      enum: ['ate'],
+      description: 'The natural and controlled effects are averaged over every row (ate); effects on the treated or controls (att, atc) are not available for mediation: use ipw, msm, gcomp or aipw with estimand: att for the total effect on the treated.',
+      markdownEnumDescriptions: ['Natural and controlled effects averaged over every row (the only choice for mediation).'],
+    },
   },
   estimands: MEDIATION_ESTIMANDS,
   secondaryOutcomes: false,

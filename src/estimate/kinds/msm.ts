@@ -5,16 +5,16 @@
  * (src/run/compile.ts, resolveEstimators).
  */
 import { CausewayError } from '../../errors.js';
-import { clipPileupWarning, clipPileup, influenceSummary, weightSummary } from '../diagnostics.js';
+import { influenceSummary, weightSummary } from '../diagnostics.js';
 import type { Env, Weights } from '../env.js';
 import { constant, nameA, requireArms } from '../frame-helpers.js';
 import { columnsOf } from '../learners.js';
 import { linearGram, slopeSE, userSums, weightedSums } from '../linear-fits.js';
 import type { AnalysisFrame, EstimatorContext } from '../types.js';
-import { fitPropensity, hajek, ipwWeights, stabilizedWeights, weightDiagnostics, weightOptions } from '../weights.js';
-import { ATE } from './estimands.js';
+import { hajek, ipwWeights, uncappedWeights, weightDiagnostics, weightOptions } from '../weights.js';
+import { AVERAGE_EFFECTS } from './estimands.js';
 import { EstimatorFailure, type EstimatorKind, type Opts } from './kind.js';
-import { BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, CLIP_OPTION, modelOption, STABILIZE_OPTION } from './options.js';
+import { BOOTSTRAP_OPTION, bool, CAP_QUANTILE_OPTION, CLIP_OPTION, estimandOf, ESTIMAND_OPTION, modelOption, STABILIZE_OPTION } from './options.js';
 
 /** MSM weights: unweighted | unclipped | { clip: k } | ipw (the ipw pipeline's weights). */
 function msmWeights(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env): { w: Float64Array | null; label: string; wt: Weights | null } {
@@ -25,18 +25,16 @@ function msmWeights(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env
     const wt = ipwWeights(frame, wo, ctx, env);
     return { w: wt.w, label: 'ipw', wt };
   }
-  const { e, warnings: fitWarnings } = fitPropensity(frame, wo.model, ctx, env);
-  // unclipped weights: propensities near 0 or 1 are the pile-up (src/estimate/diagnostics.ts)
-  const pileup = env.light ? undefined : clipPileup(e, null);
-  const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
-  const warnings = pileupWarning ? [...fitWarnings, pileupWarning] : fitWarnings;
-  const { w } = stabilizedWeights(frame.A, e, null, wo.stabilize);
+  // the estimand's weights (ATE: stabilized) from unclipped propensities, or entropy balancing uncapped;
+  // unclipped, propensities near 0 or 1 are the pile-up (src/estimate/diagnostics.ts)
+  const { propensity: e, w, warnings, method, pileup } = uncappedWeights(frame, wo, null, ctx, env);
   if (w.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('unclipped propensities of exactly 0 or 1 give infinite weights');
-  if (spec === 'unclipped') return { w, label: 'stabilized_unclipped', wt: { propensity: e, clipped: e, w, cap: null, warnings, pileup } };
+  const prefix = method?.weighting === 'entropy_balance' ? 'entropy_balance' : wo.estimand === 'ate' ? 'stabilized' : wo.estimand;
+  if (spec === 'unclipped') return { w, label: `${prefix}_unclipped`, wt: { propensity: e, clipped: e, w, cap: null, warnings, method, pileup } };
   if (typeof spec === 'object' && spec !== null && typeof (spec as Opts).clip === 'number') {
     const k = (spec as Opts).clip as number;
     for (let i = 0; i < w.length; i++) if (w[i] > k) w[i] = k;
-    return { w, label: `stabilized_clip_${k}`, wt: { propensity: e, clipped: e, w, cap: k, warnings, pileup } };
+    return { w, label: `${prefix}_clip_${k}`, wt: { propensity: e, clipped: e, w, cap: k, warnings, method, pileup } };
   }
   throw new CausewayError('ESTIMATE_BAD_OPTION', 'msm option weights must be ipw, unweighted, unclipped or { clip: k }');
 }
@@ -63,8 +61,9 @@ export const msm: EstimatorKind = {
     stabilize: STABILIZE_OPTION,
     cap_quantile: CAP_QUANTILE_OPTION,
     adjust: { type: 'boolean', default: false, description: 'Add the covariates to the weighted outcome regression (doubly robust MSM).' },
+    estimand: ESTIMAND_OPTION,
   },
-  estimands: [ATE],
+  estimands: AVERAGE_EFFECTS,
   secondaryOutcomes: false,
   adjusted: true,
   headlineRank: 1,
@@ -89,11 +88,12 @@ export const msm: EstimatorKind = {
     const { id: _id, kind: _kind, normalize: _normalize, bootstrap: _bootstrap, ...weighting } = source;
     return { ...entry, ...weighting, weights: 'ipw' };
   },
-  label: () => 'Marginal structural model (IPW-weighted)',
+  label: (opts) => `Marginal structural model (${opts.estimand === 'att' || opts.estimand === 'atc' ? `${opts.estimand.toUpperCase()} weights` : 'IPW-weighted'})`,
   labelFromResult: ({ diagnostics: d }) =>
     typeof d.weight_spec === 'string' ? `Marginal structural model (${d.weight_spec.replace(/_/g, ' ')})` : 'Marginal structural model (IPW-weighted)',
   point(frame, opts, ctx, env) {
     requireArms(frame);
+    const estimand = estimandOf(opts);
     const adjust = bool(opts, 'adjust', false);
     const { w, label, wt } = msmWeights(frame, opts, ctx, env);
     const cols = adjust ? [frame.A, ...columnsOf(frame.X)] : [frame.A];
@@ -107,7 +107,7 @@ export const msm: EstimatorKind = {
       for (let i = 0; i < frame.n; i++) if (frame.A[i] === 0) { s += (w ? w[i] : 1) * frame.Y[i]; sw += w ? w[i] : 1; }
       controlMean = s / sw;
     } else controlMean = fit.coef[0];
-    const diagnostics: Record<string, unknown> = { weight_spec: label };
+    const diagnostics: Record<string, unknown> = { weight_spec: estimand !== 'ate' && label === 'ipw' ? `${estimand}_ipw` : label, ...(estimand !== 'ate' ? { estimand } : {}) };
     if (!env.light) {
       if (wt) Object.assign(diagnostics, weightDiagnostics(frame, wt, env));
       else diagnostics.weights = weightSummary(constant(frame.n, 1));
@@ -118,9 +118,10 @@ export const msm: EstimatorKind = {
         if (inf.warning) warnings.push(inf.warning);
       }
     }
-    return { estimates: { ate }, se: { ate: se ? se[0] : null }, controlMean, diagnostics, warnings };
+    return { estimates: { [estimand]: ate }, se: { [estimand]: se ? se[0] : null }, controlMean, diagnostics, warnings };
   },
   fast(frame, opts, ctx, env) {
+    const estimand = estimandOf(opts);
     const adjust = bool(opts, 'adjust', false);
     const { w, label } = msmWeights(frame, opts, ctx, env);
     const ui = env.users();
@@ -133,13 +134,13 @@ export const msm: EstimatorKind = {
       ]);
       return (_rep, mult) => {
         const s = weightedSums(sums, 4, mult);
-        return { ate: s[1] / s[0] - s[3] / s[2] };
+        return { [estimand]: s[1] / s[0] - s[3] / s[2] };
       };
     }
     const key = `msm:${label}:${JSON.stringify(opts)}`;
     const g = linearGram(frame, env, key, w);
     const regs = [g.col('\u0000A'), ...frame.X.names.map((n) => g.col(`x:${n}`))];
     const yi = g.col('\u0000Y');
-    return (rep, mult) => ({ ate: g.regress(env.aggregate(key, g, rep, mult), regs, yi).slopes[0] });
+    return (rep, mult) => ({ [estimand]: g.regress(env.aggregate(key, g, rep, mult), regs, yi).slopes[0] });
   },
 };

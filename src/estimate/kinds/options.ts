@@ -49,7 +49,7 @@ export function intervalMethod(opts: Opts): 'influence' | 'bootstrap' {
 export const modelOption = (dflt: string, role = 'model'): OptionSchema => ({
   type: 'string',
   default: dflt,
-  description: `The ${role}: the id of an entry of \`models\` or a built-in model (linear, ridge, logistic, gbm); default ${dflt}.`,
+  description: `The ${role}: the id of an entry of \`models\` or a built-in model (linear, ridge, logistic, gbm${role.startsWith('propensity') ? '; for propensities also cbps, the covariate balancing propensity score, and for ipw and msm entropy_balance, weights balancing the covariate moments' : ''}); default ${dflt}.`,
   examples: [dflt, 'gbm'],
 });
 export const CLIP_OPTION: OptionSchema = {
@@ -71,12 +71,31 @@ export const CAP_QUANTILE_OPTION: OptionSchema = {
   type: 'number',
   exclusiveMinimum: 0,
   maximum: 1,
-  description: 'Cap the weights at this quantile of their distribution (0.99, the default: the top 1% are set to the 99th percentile).',
+  description: 'Cap the weights at this quantile of their distribution (0.99, the default for ATE weights: the top 1% are set to the 99th percentile; ATT/ATC and entropy-balancing weights are not capped unless this is set).',
   examples: [0.99],
+};
+
+// no schema default: defaults enter the resolved spec and with it every cell id (src/spec/load.ts,
+// useDefaults), so an option added later leaves it out; estimandOf reads an absent estimand as ate
+export const ESTIMAND_OPTION: OptionSchema = {
+  enum: ['ate', 'att', 'atc'],
+  description: 'Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).',
+  markdownEnumDescriptions: [
+    'Average treatment effect over all rows, E[Y(1) − Y(0)].',
+    'Average treatment effect on the treated, E[Y(1) − Y(0) | A = 1].',
+    'Average treatment effect on the controls, E[Y(1) − Y(0) | A = 0].',
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------
 // readers
+
+/** The entry's estimand (ate unless told). */
+export function estimandOf(opts: Opts): 'ate' | 'att' | 'atc' {
+  const v = opts.estimand ?? 'ate';
+  if (v !== 'ate' && v !== 'att' && v !== 'atc') throw new CausewayError('ESTIMATE_BAD_OPTION', 'option estimand must be ate, att or atc');
+  return v;
+}
 
 export function num(opts: Opts, key: string, dflt: number): number {
   const v = opts[key];

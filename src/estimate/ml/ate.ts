@@ -26,6 +26,8 @@ interface GcompOptions {
   folds?: number;
   /** Sample weights for the outcome fits (e.g. stabilized IPW weights, as docs/seeds.md §004). */
   weights?: Float64Array | null;
+  /** rows the g-computation averages over: all (ate, the default), the treated (att) or the controls (atc) */
+  estimand?: 'ate' | 'att' | 'atc';
 }
 
 interface GcompRows {
@@ -115,19 +117,23 @@ export function gcompCrossfit(data: CrossfitData, options: GcompOptions): { resu
   const folds = userFolds(data.cluster, options.folds ?? 3);
   checkFoldArms(data.A, folds);
   const rows = crossfitOutcome(data, options.outcome, folds, options.weights ?? null);
-  const effect = new Float64Array(data.n);
-  for (let i = 0; i < data.n; i++) effect[i] = rows.mu1[i] - rows.mu0[i];
-  const ate = mean(effect);
-  const y0 = mean(rows.mu0);
+  const estimand = options.estimand ?? 'ate';
+  // the estimand's rows: all, the treated (ATT) or the controls (ATC)
+  const inPopulation = (i: number) => estimand === 'ate' || (data.A[i] === 1) === (estimand === 'att');
+  let s1 = 0, s0 = 0, sEffect = 0, count = 0;
+  for (let i = 0; i < data.n; i++) if (inPopulation(i)) { s1 += rows.mu1[i]; s0 += rows.mu0[i]; sEffect += rows.mu1[i] - rows.mu0[i]; count++; }
+  const ate = sEffect / count;
+  const y0 = s0 / count;
   return {
     rows,
     result: {
       id, kind: 'gcomp', status: 'ok',
-      estimates: { ate: { estimate: finiteOrNull(ate), se: null, relative: y0 !== 0 ? finiteOrNull(ate / y0) : null } },
+      estimates: { [estimand]: { estimate: finiteOrNull(ate), se: null, relative: y0 !== 0 ? finiteOrNull(ate / y0) : null } },
       diagnostics: {
+        ...(estimand !== 'ate' ? { estimand } : {}),
         method: 'cross-fitted g-computation (plug-in)',
         reference_mean: finiteOrNull(y0),
-        treated_mean: finiteOrNull(mean(rows.mu1)),
+        treated_mean: finiteOrNull(s1 / count),
         nuisance: { outcome: regressionMetrics(data.Y, rows.yHat) },
         folds: foldSummary(folds),
       },

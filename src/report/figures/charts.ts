@@ -105,6 +105,8 @@ export interface LovePlotData {
   rows: Array<{ covariate: string; before: number | null; after: number | null }>;
   /** show at most this many covariates, largest |before| first */
   limit?: number;
+  /** further weightings' SMDs by covariate (entropy balancing, CBPS), one series each */
+  others?: Array<{ label: string; smd: Record<string, number | null> }>;
 }
 
 /** Love plot: standardized mean differences before and after weighting, with ±0.1 reference lines. */
@@ -114,7 +116,8 @@ export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
     .filter((r) => r.before !== null || r.after !== null)
     .sort((a, b) => Math.abs(b.before ?? 0) - Math.abs(a.before ?? 0) || (a.covariate < b.covariate ? -1 : 1))
     .slice(0, limit);
-  const values = rows.flatMap((r) => [r.before ?? 0, r.after ?? 0, 0.1, -0.1]);
+  const others = data.others ?? [];
+  const values = rows.flatMap((r) => [r.before ?? 0, r.after ?? 0, 0.1, -0.1, ...others.map((o) => o.smd[r.covariate] ?? 0)]);
   const range = paddedRange(values);
   const height = Math.max(300, 150 + rows.length * 30);
   const config = {
@@ -145,6 +148,13 @@ export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
           backgroundColor: PALETTE.primary,
           borderColor: PALETTE.primary,
         },
+        ...others.map((o, k) => {
+          const color = PALETTE.series[(k + 2) % PALETTE.series.length]!;
+          return {
+            label: o.label, data: rows.map((r) => o.smd[r.covariate] ?? null), showLine: false, pointRadius: 6,
+            pointStyle: k % 2 ? 'rectRot' : 'triangle', pointBackgroundColor: color, pointBorderColor: color, backgroundColor: color, borderColor: color,
+          };
+        }),
       ],
     },
     options: {
@@ -174,7 +184,8 @@ export function lovePlot(data: LovePlotData, opts: FigureOptions = {}): Figure {
     ...out,
     alt:
       `Love plot of ${rows.length} covariates: standardized mean differences before (hollow) and after (filled) weighting, ` +
-      `dashed lines at ±0.1. Largest |SMD| ${formatNumber(maxBefore)} before, ${formatNumber(maxAfter)} after; ${above} covariates stay above 0.1 after weighting.`,
+      `dashed lines at ±0.1. Largest |SMD| ${formatNumber(maxBefore)} before, ${formatNumber(maxAfter)} after; ${above} covariates stay above 0.1 after weighting.` +
+      others.map((o) => ` ${o.label}: largest |SMD| ${formatNumber(Math.max(0, ...rows.map((r) => Math.abs(o.smd[r.covariate] ?? 0))))}.`).join(''),
   };
 }
 

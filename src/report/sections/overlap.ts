@@ -96,7 +96,8 @@ export const overlapSection: ReportSection = {
         },
         'balance',
       );
-      addFigure(s, lovePlotFigure.plan(bal), 'loveFigure');
+      const others = diag('balanceWeightings');
+      addFigure(s, lovePlotFigure.plan(others ? Object.assign([...bal], { others }) : bal), 'loveFigure');
     }
   },
 };

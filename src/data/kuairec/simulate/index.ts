@@ -174,6 +174,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
       intervention: 'a single-day intervention: A_t (and, for the mediation estimands, M_t) is set on day t only; days t+1..t+7 then follow the model\'s natural course (their own treatment policy) from the changed history',
       estimands: {
         TE: 'E[Y(1, M(1)) - Y(0, M(0))]',
+        ATT: 'E[Y(1, M(1)) - Y(0, M(0)) | A = 1]: TE over the treated population days (the structural A)',
+        ATC: 'E[Y(1, M(1)) - Y(0, M(0)) | A = 0]: TE over the untreated population days',
         NDE: 'E[Y(1, M(0)) - Y(0, M(0))] (pure natural direct effect)',
         NIE: 'E[Y(1, M(1)) - Y(1, M(0))] (total natural indirect effect); TE = NDE + NIE exactly',
         CDE: 'E[Y(1, m) - Y(0, m)] at the listed mediator values m',

@@ -3,6 +3,8 @@ import { DayStream, simulateDay, type Ctx, type DayOutcome, type Effects, type M
 
 export interface TruthOutcome {
   TE: number; NDE: number; NIE: number;
+  /** TE averaged over the treated (A = 1) and the untreated (A = 0) population days */
+  ATT: number; ATC: number;
   CDE: Array<{ m: number; value: number }>;
   'E[Y(0,M(0))]': number; 'E[Y(1,M(1))]': number; 'E[Y(1,M(0))]': number;
   se: { TE: number; NDE: number; NIE: number };
@@ -88,14 +90,17 @@ export function computeTruth(ctx: Ctx, userLimit: number, cdeAtOpt: number[] | u
     return out.M;
   };
   const nOut = 2;
-  const sums = Array.from({ length: nOut }, () => ({ y11: 0, y00: 0, y10: 0, te2: 0, nde2: 0, nie2: 0, cde: new Float64Array(cdeAt!.length) }));
+  const sums = Array.from({ length: nOut }, () => ({ y11: 0, y00: 0, y10: 0, te2: 0, nde2: 0, nie2: 0, teTreated: 0, cde: new Float64Array(cdeAt!.length) }));
   let rows = 0;
+  let treatedRows = 0;
   let factualMismatches = 0;
   const truthUsers = new Set<number>();
   for (let u = 0; u < userLimit; u += stride) {
     for (let t = 0; t + horizon < days; t++) {
       if (ctx.n[u * days + t] === 0) continue;
       rows++;
+      const treatedDay = ctx.A[u * days + t] === 1;
+      if (treatedDay) treatedRows++;
       truthUsers.add(u);
       const m1 = mediatorUnder(u, t, 1);
       const m0 = mediatorUnder(u, t, 0);
@@ -116,6 +121,7 @@ export function computeTruth(ctx: Ctx, userLimit: number, cdeAtOpt: number[] | u
         const s = sums[o];
         s.y11 += y11[o]; s.y00 += y00[o]; s.y10 += y10[o];
         s.te2 += (y11[o] - y00[o]) ** 2; s.nde2 += (y10[o] - y00[o]) ** 2; s.nie2 += (y11[o] - y10[o]) ** 2;
+        if (treatedDay) s.teTreated += y11[o] - y00[o];
         for (let c = 0; c < cdes.length; c++) s.cde[c] += cdes[c][o];
       }
     }
@@ -129,6 +135,9 @@ export function computeTruth(ctx: Ctx, userLimit: number, cdeAtOpt: number[] | u
     const se = (sq: number, mean: number) => Math.sqrt(Math.max(0, sq / n - mean * mean) / n);
     return {
       TE, NDE, NIE,
+      // the effect differs between days (the model is not linear), so the treated days' mean is not TE
+      ATT: treatedRows ? s.teTreated / treatedRows : 0,
+      ATC: rows > treatedRows ? (s.y11 - s.y00 - s.teTreated) / (rows - treatedRows) : 0,
       CDE: cdeAt!.map((m, c) => ({ m, value: s.cde[c] / n })),
       'E[Y(0,M(0))]': s.y00 / n, 'E[Y(1,M(1))]': s.y11 / n, 'E[Y(1,M(0))]': s.y10 / n,
       se: { TE: se(s.te2, TE), NDE: se(s.nde2, NDE), NIE: se(s.nie2, NIE) },
