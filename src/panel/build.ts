@@ -25,7 +25,7 @@ import { schemaOfData } from './schema.js';
 import type { LoadedData, Panel } from './types.js';
 
 export { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
-import { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
+import { dayOfWeekColumn, dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
 
 function requireColumn(table: ColumnTable, name: string, member: string): Float64Array {
   const column = table.numeric[name];
@@ -841,6 +841,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   }
   numeric.user_id = userIdColumn;
   numeric.date = dateColumn;
+  categorical.day_of_week = dayOfWeekColumn(dateColumn);
   numeric.calendar_day_index = calendarDay;
   numeric.active_day = active;
   for (const d of plan.days) numeric[d.name] = dayColumns.get(d.name)!;

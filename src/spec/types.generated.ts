@@ -237,6 +237,10 @@ export type Estimator =
        * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
        */
       outcome?: string;
+      /**
+       * pooled (default): one outcome model on [A, X], predicted at A = 1 and 0; per_arm: one outcome model per arm on X (T-learner), each fitted on that arm's training rows.
+       */
+      outcome_models?: 'pooled' | 'per_arm';
       clip?: Clip2;
       crossfit?: Crossfit1;
       /**
@@ -1142,7 +1146,7 @@ export interface Heterogeneity {
    */
   estimator?: string;
   /**
-   * Segmenting variable → how to cut it (tertiles or explicit buckets).
+   * Segmenting variable → how to cut it (tertiles, quantiles or explicit buckets); a categorical column (e.g. the built-in day_of_week) is segmented by its levels.
    */
   by: {
     [k: string]: {
@@ -1151,6 +1155,14 @@ export interface Heterogeneity {
        */
       tertiles?: boolean;
       /**
+       * Cut the variable into this many quantile bins: 4 quartiles, 10 deciles.
+       */
+      quantiles?: number;
+      /**
+       * How quantile bins are cut: rank (default): equal-count groups by rank, ties in row order (pandas qcut of rank(method='first')); value: at the value quantiles with repeated edges dropped (pandas qcut(x, q, duplicates='drop')), labelled as pandas prints the intervals.
+       */
+      edges?: 'rank' | 'value';
+      /**
        * Cut points.
        *
        * @maxItems 100
@@ -1158,6 +1170,10 @@ export interface Heterogeneity {
       buckets?: number[];
     };
   };
+  /**
+   * Report only the k most positive and the k most negative segment effects among segments passing the size filter (every segment stays in results.json).
+   */
+  top?: number;
   /**
    * Smallest segment, in rows, that gets a bootstrap interval; smaller segments are reported without one.
    */
