@@ -92,6 +92,14 @@ export type Model =
        * Minimum loss reduction to make a split (XGBoost's gamma).
        */
       min_split_gain?: number;
+      /**
+       * Grow trees leaf-wise (best-first, as LightGBM and XGBoost lossguide) to at most this many leaves; max_depth then bounds the depth only when given, and min_data_in_leaf defaults to 20 and min_child_weight to 0.001 (LightGBM). Unset: level-wise trees to max_depth.
+       */
+      num_leaves?: number;
+      /**
+       * LightGBM's name for min_samples_leaf (minimum sampled rows in a leaf); set one of the two. Default 20 with num_leaves, else min_samples_leaf's.
+       */
+      min_data_in_leaf?: number;
     };
 export type Estimator =
   | {
@@ -278,7 +286,7 @@ export type Estimator =
        */
       propensity?: string;
       /**
-       * Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both.
+       * Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both. Linear form: default quantiles 0.1 and 0.9; cross-fitted form: only when set, from the out-of-fold outcome model.
        */
       cde_at?: {
         /**
