@@ -21,6 +21,7 @@ import { semSection } from './sem.js';
 import { sensitivitySection } from './sensitivity.js';
 import { summarySection } from './summary.js';
 import { truthSection } from './truth.js';
+import { weightReadinessSection } from './weight_readiness.js';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   questionSection,
@@ -28,6 +29,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   definitionsSection,
   assumptionsSection,
   overlapSection,
+  weightReadinessSection,
   estimatorsSection,
   secondarySection,
   mediationSection,
