@@ -61,7 +61,8 @@ export const msm: EstimatorKind = {
     adjust: { type: 'boolean', default: false, description: 'Add the covariates to the weighted outcome regression (doubly robust MSM).' },
   },
   estimands: [ATE],
-  secondaryOutcomes: false,
+  // docs/seeds.md §003 reports the MSM on every secondary outcome
+  secondaryOutcomes: true,
   adjusted: true,
   headlineRank: 1,
   nuisances: (opts) => (opts.weights === 'unweighted' || opts.weights === 'none' ? [] : ['propensity']),

@@ -13,7 +13,8 @@ export const weightReadinessSection: ReportSection = {
   build(ctx, s) {
     const { okEsts, normEst, labelOf, addTable } = ctx;
     const rows: Row[] = [];
-    for (const e of okEsts) {
+    // estimators with weights of their own (msm, ipw); the others' readiness rows are the design checks
+    for (const e of okEsts.filter((x) => typeof x.diagnostics.weights === 'object' && x.diagnostics.weights !== null)) {
       for (const r of normEst.get(e)!.readiness ?? []) {
         rows.push({ estimator: labelOf(e), check: r.check, value: typeof r.value === 'number' ? r.value : null, status: r.passes === null ? 'n/a' : r.passes ? 'passes' : 'caution' });
       }
