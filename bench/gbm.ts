@@ -82,11 +82,20 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-interface Config { label: string; options: Required<Pick<GbmOptions, 'trees' | 'max_depth' | 'learning_rate' | 'subsample' | 'colsample' | 'lambda' | 'min_child_weight' | 'max_bins'>> }
+interface Config {
+  label: string;
+  options: Required<Pick<GbmOptions, 'trees' | 'learning_rate' | 'subsample' | 'colsample' | 'lambda' | 'min_child_weight' | 'max_bins'>>
+    & Pick<GbmOptions, 'max_depth' | 'num_leaves' | 'min_data_in_leaf'>;
+}
 
 const CONFIGS: Config[] = [
   { label: 'seed 004 (80 trees, depth 3, lr 0.05, 0.85/0.85)', options: { trees: 80, max_depth: 3, learning_rate: 0.05, subsample: 0.85, colsample: 0.85, lambda: 1, min_child_weight: 1, max_bins: 255 } },
   { label: 'deeper (100 trees, depth 6, lr 0.1, 0.8/0.8)', options: { trees: 100, max_depth: 6, learning_rate: 0.1, subsample: 0.8, colsample: 0.8, lambda: 1, min_child_weight: 1, max_bins: 255 } },
+  // Seed 004's LightGBM (docs/seeds.md §004): 80 trees, 24 leaves, lr 0.05, colsample 0.85; its subsample 0.85
+  // has no effect in LightGBM without subsample_freq, so rows are not subsampled; LightGBM's lambda 0 and
+  // min_sum_hessian 1e-3. The peer is XGBoost lossguide with max_leaves 24 and the same settings (it has no
+  // minimum leaf row count, so min_data_in_leaf 20 is causeway's alone).
+  { label: 'seed 004 LightGBM, leaf-wise (80 trees, 24 leaves, lr 0.05, colsample 0.85); xgboost lossguide', options: { trees: 80, num_leaves: 24, min_data_in_leaf: 20, learning_rate: 0.05, subsample: 1, colsample: 0.85, lambda: 0, min_child_weight: 1e-3, max_bins: 255 } },
 ];
 
 /**
@@ -192,6 +201,6 @@ export async function run(args: string[]): Promise<string> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  lines.push('', `Median of ${repeats} fits each; CPU time (process user + system) is the comparison because the machine is shared, wall time in parentheses; single thread (xgboost ${xgbVersion || 'unavailable'}, tree_method=hist, n_jobs=1, max_bin=255; causeway depthwise, 255 bins + missing bin). Fit time includes binning / quantile sketch. Node ${process.version}.`);
+  lines.push('', `Median of ${repeats} fits each; CPU time (process user + system) is the comparison because the machine is shared, wall time in parentheses; single thread (xgboost ${xgbVersion || 'unavailable'}, tree_method=hist, n_jobs=1, max_bin=255, depthwise or, for the leaf-wise row, grow_policy=lossguide with max_leaves; causeway depth-wise or leaf-wise (num_leaves), 255 bins + missing bin). Fit time includes binning / quantile sketch. Node ${process.version}.`);
   return lines.join('\n');
 }

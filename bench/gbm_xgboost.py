@@ -17,8 +17,10 @@ def main(meta_path):
     y = np.fromfile(meta["y"], dtype="<f8")
     train = np.fromfile(meta["train"], dtype="<u1").astype(bool)
     o = meta["options"]
+    # leaf-wise rows (num_leaves): lossguide growth to max_leaves, no depth bound (max_depth=0)
+    growth = dict(grow_policy="lossguide", max_leaves=o["num_leaves"], max_depth=0) if "num_leaves" in o else dict(max_depth=o["max_depth"])
     params = dict(
-        n_estimators=o["trees"], max_depth=o["max_depth"], learning_rate=o["learning_rate"],
+        n_estimators=o["trees"], **growth, learning_rate=o["learning_rate"],
         subsample=o["subsample"], colsample_bytree=o["colsample"], reg_lambda=o["lambda"],
         min_child_weight=o["min_child_weight"], max_bin=o["max_bins"], tree_method="hist",
         n_jobs=1, random_state=0, objective="reg:squarederror", verbosity=0,

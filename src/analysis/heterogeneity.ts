@@ -25,7 +25,10 @@ export function heterogeneity(
     const categorical = frame.extra.categorical[column];
     const numeric = frame.extra.numeric[column];
     if (categorical) segmentations.push(categoricalSegments(column, categorical));
-    else if (numeric) segmentations.push(numericSegments(column, numeric, rule.buckets ? { buckets: rule.buckets } : { tertiles: true }));
+    else if (numeric) {
+      const cut = rule.buckets ? { buckets: rule.buckets } : rule.quantiles ? { quantiles: rule.quantiles, edges: rule.edges ?? 'rank' } : { tertiles: true as const };
+      segmentations.push(numericSegments(column, numeric, cut));
+    }
   }
   const out: Record<string, unknown> = { estimator: estimatorId ?? null };
   const named = estimatorId ? mlRows.get(estimatorId) : undefined;
@@ -51,7 +54,9 @@ export function heterogeneity(
   });
   out.segments = rawSegments;
   // The report's typed view: AIPW segment effects (docs/seeds.md §003) and moderator importance.
-  const segments: SegmentEffect[] = rawSegments.map((r) => ({
+  const shown = het.top ? topSegments(rawSegments, het.top) : rawSegments.map((r) => ({ ...r, direction: undefined }));
+  if (het.top) out.top_segments = shown;
+  const segments: SegmentEffect[] = shown.map((r) => ({
     by: r.segment_type,
     segment: r.passes_size_filter ? r.segment : `${r.segment}${BELOW_SIZE_FILTER}`,
     rows: r.rows,
@@ -59,6 +64,7 @@ export function heterogeneity(
     treatedShare: r.treatment_rate,
     estimand: 'ate',
     value: { estimate: r.aipw_ate, ci: r.ci_95_lower !== null && r.ci_95_upper !== null ? [r.ci_95_lower, r.ci_95_upper] : null, bootMean: r.bootstrap_mean, bootSd: r.bootstrap_std },
+    ...(r.direction ? { direction: r.direction } : {}),
   }));
   let importance: ImportanceRow[] = [];
   if (het.importance !== false) {
@@ -93,4 +99,21 @@ function effectModifiers(frame: AnalysisFrame, names: string[]): Modifier[] {
     }
   }
   return out;
+}
+
+type RawSegment = ReturnType<typeof segmentEffects>[number];
+
+/**
+ * The k most positive and the k most negative segment effects among segments passing the size filter
+ * (docs/seeds.md §003's final segment table: sort by the AIPW effect, head(k) each way, concatenated, so a
+ * segment can appear in both lists when fewer than 2k pass).
+ */
+export function topSegments(rows: RawSegment[], k: number): (RawSegment & { direction?: 'most_positive' | 'most_negative' })[] {
+  const eligible = rows.filter((r) => r.passes_size_filter && r.aipw_ate !== null);
+  // ties (rare with continuous effects) keep segment order
+  const byEffect = (sign: number) => [...eligible].sort((a, b) => sign * (a.aipw_ate! - b.aipw_ate!));
+  return [
+    ...byEffect(-1).slice(0, k).map((r) => ({ ...r, direction: 'most_positive' as const })),
+    ...byEffect(1).slice(0, k).map((r) => ({ ...r, direction: 'most_negative' as const })),
+  ];
 }

@@ -5,8 +5,10 @@ import type { SensitivitySettings } from '../sensitivity/cell.js';
 /** The spec's heterogeneity section as the analysis reads it. */
 export interface CellHeterogeneity {
   estimator?: string;
-  by: Record<string, { buckets?: number[] }>;
+  by: Record<string, { buckets?: number[]; tertiles?: boolean; quantiles?: number; edges?: 'rank' | 'value' }>;
   min_size?: number;
+  /** keep the k largest and k smallest segment effects that pass the size filter */
+  top?: number;
   importance?: boolean;
   /** DR-learner second stage on the AIPW pseudo-outcomes (./dr-learner.ts) */
   dr_learner?: { modifiers: string[]; folds?: number };

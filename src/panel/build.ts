@@ -26,7 +26,7 @@ import { schemaOfData } from '../data/schema.js';
 import type { LoadedData, Panel } from './types.js';
 
 export { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
-import { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
+import { dayOfWeekColumn, dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
 
 function requireColumn(table: ColumnTable, name: string, member: string): Float64Array {
   const column = table.numeric[name];
@@ -672,8 +672,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
       firstTime(group, key) {
         return firstTime(group, key, timestamp, pool);
       },
-      zscore(values) {
-        return zscoreOverActive(values, active);
+      zscore(values, scale) {
+        return zscoreOverActive(values, active, scale);
       },
       pool,
       precomputed,
@@ -790,8 +790,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     firstTime() {
       throw new Error('first_time over panel rows');
     },
-    zscore(values) {
-      return zscoreOverActive(values, active);
+    zscore(values, scale) {
+      return zscoreOverActive(values, active, scale);
     },
     pool: new ArrayPool(options.scratchMinLength),
     precomputed,
@@ -828,6 +828,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   }
   numeric.user_id = userIdColumn;
   numeric.date = dateColumn;
+  categorical.day_of_week = dayOfWeekColumn(dateColumn);
   numeric.calendar_day_index = calendarDay;
   numeric.active_day = active;
   for (const d of plan.days) numeric[d.name] = dayColumns.get(d.name)!;
@@ -932,7 +933,8 @@ export function firstTime(group: Float64Array, key: Float64Array, timestamp: Flo
 }
 
 /** z-scores over active days (sample standard deviation); a constant measure scores 0. */
-function zscoreOverActive(values: Float64Array, active: Float64Array): Float64Array {
+function zscoreOverActive(values: Float64Array, active: Float64Array, scale: 'z' | 'unit' = 'z'): Float64Array {
+  if (scale === 'unit') return unitScaleOverActive(values, active);
   let count = 0;
   let mean = 0;
   let m2 = 0;
@@ -949,6 +951,28 @@ function zscoreOverActive(values: Float64Array, active: Float64Array): Float64Ar
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
     out[r] = active[r] !== 1 || v !== v ? NaN : sd > 0 ? (v - mean) / sd : 0;
+  }
+  return out;
+}
+
+/**
+ * Min-max scaling of a day measure to [0, 1] over active days (unitmean's components: a composite score on
+ * the [0, 1] scale of docs/seeds.md §002); inactive days and missing values give NaN, a constant measure 0.
+ */
+function unitScaleOverActive(values: Float64Array, active: Float64Array): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if (active[r] !== 1 || v !== v) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  const out = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    out[r] = active[r] !== 1 || v !== v ? NaN : range > 0 ? (v - lo) / range : 0;
   }
   return out;
 }

@@ -83,7 +83,7 @@ const BUILTIN_DAY_COLUMNS: ReadonlyArray<[string, ValueType]> = [
   ['active_day', 'boolean'],
   ['calendar_day_index', 'number'],
 ];
-const RESERVED = new Set(['user_id', 'date', 'active_day', 'calendar_day_index']);
+const RESERVED = new Set(['user_id', 'date', 'active_day', 'calendar_day_index', 'day_of_week']);
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const AGGREGATE_CALLS = new Set(['count', 'sum', 'mean', 'share', 'nunique', 'quantile']);
 
@@ -274,6 +274,8 @@ export function checkPanelDefinition(def: PanelDefinition, schema: DataSchema): 
     ['user_id', 'number'],
     ['date', 'number'],
     ...BUILTIN_DAY_COLUMNS,
+    // the weekday of `date` (Monday … Sunday), for segments, covariates and row expressions
+    ['day_of_week', 'category'],
   ]);
   for (const d of days) columns.set(d.name, d.checked.type);
   const planned = planHistory(def.history, dayScope, errors);

@@ -468,6 +468,10 @@ export interface SegmentEffect {
    */
   estimand?: string;
   value: EstimateValue;
+  /**
+   * with heterogeneity.top: which end of the ranking the segment was kept for
+   */
+  direction?: 'most_positive' | 'most_negative';
 }
 export interface ResidualMediatorOutcome {
   raw: {

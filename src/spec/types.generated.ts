@@ -92,6 +92,14 @@ export type Model =
        * Minimum loss reduction to make a split (XGBoost's gamma).
        */
       min_split_gain?: number;
+      /**
+       * Grow trees leaf-wise (best-first, as LightGBM and XGBoost lossguide) to at most this many leaves; max_depth then bounds the depth only when given, and min_data_in_leaf defaults to 20 and min_child_weight to 0.001 (LightGBM). Unset: level-wise trees to max_depth.
+       */
+      num_leaves?: number;
+      /**
+       * LightGBM's name for min_samples_leaf (minimum sampled rows in a leaf); set one of the two. Default 20 with num_leaves, else min_samples_leaf's.
+       */
+      min_data_in_leaf?: number;
     }
   | {
       /**
@@ -281,6 +289,10 @@ export type Estimator =
        * The outcome model E[Y|A,X]: the id of an entry of `models` or a built-in model (linear, ridge, logistic, gbm); default linear.
        */
       outcome?: string;
+      /**
+       * pooled (default): one outcome model on [A, X], predicted at A = 1 and 0; per_arm: one outcome model per arm on X (T-learner), each fitted on that arm's training rows.
+       */
+      outcome_models?: 'pooled' | 'per_arm';
       clip?: Clip2;
       crossfit?: Crossfit1;
       /**
@@ -326,7 +338,7 @@ export type Estimator =
        */
       propensity?: string;
       /**
-       * Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both.
+       * Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both. Linear form: default quantiles 0.1 and 0.9; cross-fitted form: only when set, from the out-of-fold outcome model.
        */
       cde_at?: {
         /**
@@ -1210,7 +1222,7 @@ export interface Heterogeneity {
    */
   estimator?: string;
   /**
-   * Segmenting variable → how to cut it (tertiles or explicit buckets).
+   * Segmenting variable → how to cut it (tertiles, quantiles or explicit buckets); a categorical column (e.g. the built-in day_of_week) is segmented by its levels.
    */
   by: {
     [k: string]: {
@@ -1219,6 +1231,14 @@ export interface Heterogeneity {
        */
       tertiles?: boolean;
       /**
+       * Cut the variable into this many quantile bins: 4 quartiles, 10 deciles.
+       */
+      quantiles?: number;
+      /**
+       * How quantile bins are cut: rank (default): equal-count groups by rank, ties in row order (pandas qcut of rank(method='first')); value: at the value quantiles with repeated edges dropped (pandas qcut(x, q, duplicates='drop')), labelled as pandas prints the intervals.
+       */
+      edges?: 'rank' | 'value';
+      /**
        * Cut points.
        *
        * @maxItems 100
@@ -1226,6 +1246,10 @@ export interface Heterogeneity {
       buckets?: number[];
     };
   };
+  /**
+   * Report only the k most positive and the k most negative segment effects among segments passing the size filter (every segment stays in results.json).
+   */
+  top?: number;
   /**
    * Smallest segment, in rows, that gets a bootstrap interval; smaller segments are reported without one.
    */

@@ -79,7 +79,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const cell = JSON.parse(a.toString()).cells[0] as { sample: { users: number }; estimators: Array<{ id: string; outcome?: string; diagnostics: { folds?: Array<{ test_users: number }> } }> };
   const splits = new Map<string, number[]>();
   for (const r of folds.rows) splits.set(`${r.estimator}/${r.repeat}`, [...(splits.get(`${r.estimator}/${r.repeat}`) ?? []), r.user]);
-  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_gbm/1', 'mediation_gbm/2', 'mediation_gbm/3', 'mediation_gbm/4', 'mediation_gbm/5']);
+  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_crossfit_linear/1', 'mediation_lightgbm/1', 'mediation_xgboost/1', 'mediation_xgboost/2', 'mediation_xgboost/3', 'mediation_xgboost/4', 'mediation_xgboost/5', 'aipw_heterogeneity/1']);
   for (const [key, users] of splits) assert.equal(new Set(users).size, cell.sample.users, `${key}: each analysed user once`);
   const aipwFolds = cell.estimators.find((e) => e.id === 'aipw' && !e.outcome)!.diagnostics.folds!;
   aipwFolds.forEach((f, k) => assert.equal(folds.rows.filter((r) => r.estimator === 'aipw' && r.fold === k + 1).length, f.test_users, `aipw fold ${k + 1}`));
@@ -114,7 +114,7 @@ test('long-term-effects demo spec runs on the small archive', () => {
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const results = JSON.parse(readFileSync(join(work, 'run-long', 'results.json'), 'utf8')) as { cells: Array<{ status: string; estimators: Array<{ id: string; status: string }> }> };
   assert.equal(results.cells[0].status, 'ok');
-  for (const id of ['naive', 'ipw', 'msm', 'gcomp_linear', 'gcomp_gbm', 'aipw']) {
+  for (const id of ['naive', 'msm', 'gcomp_linear', 'gcomp_lightgbm', 'aipw', 'aipw_per_arm']) {
     assert.equal(results.cells[0].estimators.find((e) => e.id === id)?.status, 'ok', id);
   }
   assert.ok(existsSync(join(work, 'run-long', 'figures', 'weight_sensitivity.png')));
@@ -128,15 +128,17 @@ test('robustness demo spec runs its grid on the small archive and summarizes fam
     cells: Array<{ status: string }>;
     summary: { robustness: Array<{ family: string; specifications: number }> };
   };
-  assert.equal(results.cells.length, 36);
+  assert.equal(results.cells.length, 12);
   assert.ok(results.cells.every((c) => c.status === 'ok'));
-  const families = results.summary.robustness.map((f) => f.family);
-  assert.deepEqual(families, ['treatment.threshold.value', 'mediator', 'outcomes.primary', 'models.nuisance']);
+  // seed 004's families, one choice at a time around the base: 1 outcome, 4 thresholds, 5 mediators, 5 models
+  assert.deepEqual(results.summary.robustness.map((f) => [f.family, f.specifications]), [
+    ['outcomes.primary', 1], ['treatment.threshold.value', 4], ['mediator', 5], ['models.nuisance', 5],
+  ]);
   const gridFolds = crossfitFolds(join(work, 'run-grid')).text;
   assert.match(gridFolds, /,mediation,,1,/, 'the gbm cells cross-fit the mediation estimator');
   const again = causeway(['run', spec, '--out', join(work, 'run-grid')]);
   assert.equal(again.code, 0);
-  assert.match(again.stdout, /0 computed, 36 from cache/);
+  assert.match(again.stdout, /0 computed, 12 from cache/);
   assert.equal(crossfitFolds(join(work, 'run-grid')).text, gridFolds, 'cached cells keep their fold assignments');
 });
 

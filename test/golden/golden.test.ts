@@ -101,6 +101,7 @@ const specs: Record<string, Omit<EstimatorSpec, 'id'>> = {
   gcomp_ridge: { kind: 'gcomp', outcome: { kind: 'ridge', alpha: 2 } },
   gcomp_crossfit: { kind: 'gcomp', crossfit: { folds: 3, group: 'user_id' } },
   aipw: { kind: 'aipw', crossfit: { folds: 3, group: 'user_id' } },
+  aipw_per_arm: { kind: 'aipw', crossfit: { folds: 3, group: 'user_id' }, outcome_models: 'per_arm' },
   mediation: { kind: 'mediation', interaction: true, cde_at: { quantiles: [0.1, 0.9] } },
   mediation_no_interaction: { kind: 'mediation', interaction: false },
   mediation_ipw: { kind: 'mediation', weights: 'ipw' },

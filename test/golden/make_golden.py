@@ -221,6 +221,16 @@ ec = np.clip(e, 0.02, 0.98)
 psi = q1 - q0 + A * (Y - q1) / ec - (1 - A) * (Y - q0) / (1 - ec)
 est["aipw"] = {"ate": float(psi.mean())}
 
+# AIPW with one outcome model per arm (T-learner): per fold, LinearRegression on each arm's training rows.
+r1 = np.zeros(n); r0 = np.zeros(n)
+for tr, te in folds:
+    t1 = tr[A[tr] == 1]
+    t0 = tr[A[tr] == 0]
+    r1[te] = LinearRegression().fit(X[t1], Y[t1]).predict(X[te])
+    r0[te] = LinearRegression().fit(X[t0], Y[t0]).predict(X[te])
+psi_arm = r1 - r0 + A * (Y - r1) / ec - (1 - A) * (Y - r0) / (1 - ec)
+est["aipw_per_arm"] = {"ate": float(psi_arm.mean())}
+
 
 def mediation(train_idx, test_idx, weights=None, interaction=True, clip_m=None):
     """Seed 004's g-computation (mediator model M ~ A + X, outcome Y ~ A + M (+ A×M) + X)."""

@@ -266,7 +266,7 @@ test('a panel definition is checked before data: dependency order, what the data
   assert.deepEqual(request.itemDailyColumns, ['play_cnt', 'show_cnt']);
   assert.deepEqual(
     [...plan.columns.keys()],
-    ['user_id', 'date', 'active_day', 'calendar_day_index', 'interactions', 'share_d', 'score', 'future_1day_interactions', 'next_day_interactions', 'future_7day_interactions', 'register_days', 'user_active_degree'],
+    ['user_id', 'date', 'active_day', 'calendar_day_index', 'day_of_week', 'interactions', 'share_d', 'score', 'future_1day_interactions', 'next_day_interactions', 'future_7day_interactions', 'register_days', 'user_active_degree'],
   );
   assert.equal(plan.columns.get('user_active_degree'), 'category');
 });

@@ -272,3 +272,33 @@ test('column order and naming follow the seeds', () => {
   }
   assert.ok(Object.keys(panel001.table.numeric).includes('next_day_total_play_duration_sec'));
 });
+
+test('unitmean: the mean of day measures min-max scaled to [0, 1] over active days; a negated measure scales to 1 − x', () => {
+  const at = { file: 'spec.yaml', line: 1, col: 1 };
+  const def: PanelDefinition = {
+    events: [],
+    history: [],
+    days: [
+      { name: 'interactions', expr: 'count()', origin: at },
+      { name: 'mean_wr', expr: 'mean(watch_ratio)', origin: at },
+      { name: 'score', expr: 'unitmean(interactions, -mean_wr)', origin: at },
+    ],
+  };
+  const panel = buildPanel(makeTinyData(), def, { scratchMinLength: 0 });
+  const { interactions, mean_wr: wr, score, active_day: active } = panel.table.numeric;
+  const over = (x: Float64Array) => [...x].filter((_, r) => active[r] === 1);
+  const [iLo, iHi] = [Math.min(...over(interactions)), Math.max(...over(interactions))];
+  const [wLo, wHi] = [Math.min(...over(wr)), Math.max(...over(wr))];
+  let checked = 0;
+  for (let r = 0; r < panel.length; r++) {
+    if (active[r] !== 1) {
+      assert.equal(score[r], 0, 'inactive days are 0 like every measure');
+      continue;
+    }
+    const want = ((interactions[r] - iLo) / (iHi - iLo) + (wHi - wr[r]) / (wHi - wLo)) / 2;
+    assert.ok(Math.abs(score[r] - want) < 1e-12, `row ${r}: ${score[r]} vs ${want}`);
+    assert.ok(score[r] >= 0 && score[r] <= 1);
+    checked++;
+  }
+  assert.ok(checked >= 4);
+});

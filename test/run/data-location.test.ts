@@ -35,6 +35,7 @@ test('one spec on the same data at two paths and in three layouts: results.json 
       '  - { id: naive, kind: difference_in_means }',
       '  - { id: ipw, kind: ipw, clip: [0.02, 0.98] }',
       '  - { id: aipw, kind: aipw, outcome: linear, crossfit: { folds: 2 } }',
+      'heterogeneity: { estimator: aipw }',
       'uncertainty: { bootstrap: { reps: 30 } }',
       'sensitivity: { refuters: [] }',
       'diagnostics: [overlap]',

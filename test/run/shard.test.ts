@@ -57,20 +57,21 @@ test('shards carry equal work: equal cells of one panel split evenly, small pane
   assert.ok(assignShards(grouped.cells, 1).every((k) => k === 1));
 });
 
-test('the demo robustness grid over 8 shards: the heaviest shard carries at most 1.3 x the mean work', () => {
+test('the demo robustness grid over 4 shards: the heaviest shard carries at most 1.3 x the mean work', () => {
   const plan = buildPlan(loadSpec(new URL('../../../specs/demo/discovery-mediation-robustness.yaml', import.meta.url).pathname));
   const cost = plan.cells.map(estimateCellCost);
   // gbm nuisance cells are heavier than linear ones, so equal counts would not be equal work
   assert.ok(Math.max(...cost) > 2 * Math.min(...cost), `costs ${Math.min(...cost)}..${Math.max(...cost)}`);
-  const assignment = assignShards(plan.cells, 8);
-  const load = new Array(8).fill(0);
-  const panels = new Array(8).fill(0).map(() => new Set<string>());
+  // 12 cells, one of them about a fifth of the work: 4 shards (8 could not be balanced by any assignment)
+  const assignment = assignShards(plan.cells, 4);
+  const load = new Array(4).fill(0);
+  const panels = new Array(4).fill(0).map(() => new Set<string>());
   plan.cells.forEach((c, i) => {
     load[assignment[i]! - 1] += cost[i]!;
     panels[assignment[i]! - 1]!.add(panelKey(c));
   });
   panels.forEach((p, s) => (load[s] += PANEL_COST * p.size));
-  const mean = load.reduce((a, b) => a + b, 0) / 8;
+  const mean = load.reduce((a, b) => a + b, 0) / 4;
   assert.ok(Math.max(...load) <= 1.3 * mean, `loads ${load.map((x) => x.toFixed(1)).join(', ')}`);
   assert.ok(Math.min(...load) > 0, 'every shard gets work');
 });

@@ -153,7 +153,7 @@ test(`spec fuzzer: ${COUNT} seeded mutations of the demo specs validate or fail 
   const outcomes = { valid: 0, rejected: 0 };
   for (let i = 0; i < COUNT && failures.length < 5; i++) {
     const rng = new Rng(SEED, 'spec-fuzz', i);
-    // The grid spec costs most to validate (36 cells): a quarter of the mutations.
+    // The grid spec costs most to validate (12 cells): a quarter of the mutations.
     const base = rng.nextInt(4) === 0 ? 2 : rng.nextInt(2);
     let { text, what } = mutate(rng, texts[base]);
     if (rng.nextInt(3) === 0) {

@@ -8,7 +8,7 @@
  */
 import { CausewayError, CausewayErrors, type ErrorCode } from '../../errors.js';
 import type { ValueType } from '../table.js';
-import { dayToYyyymmdd, yyyymmddToDay } from '../calendar.js';
+import { dayOfWeekColumn, dayToYyyymmdd, yyyymmddToDay } from '../calendar.js';
 import type { ColumnTable } from '../table.js';
 import type { QualityRow } from '../loaded.js';
 import { connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, streamChunks, type ColumnInfo, type FileFormat } from './engine.js';
@@ -25,7 +25,7 @@ export interface PanelConfig {
   sample?: { modulus: number; remainder?: number };
 }
 
-const BUILT_IN = ['user_id', 'date', 'active_day', 'calendar_day_index'];
+const BUILT_IN = ['user_id', 'date', 'active_day', 'calendar_day_index', 'day_of_week'];
 
 function valueType(c: ColumnInfo): ValueType | null {
   return c.kind === 'number' ? 'number' : c.kind === 'boolean' ? 'boolean' : c.kind === 'category' ? 'category' : null;
@@ -215,6 +215,7 @@ export async function loadPanel(config: PanelConfig, baseDir: string, at: Locate
     table.numeric.calendar_day_index = calendar;
     table.numeric.user_id = userColumn;
     table.numeric.date = dateColumn;
+    table.categorical.day_of_week = dayOfWeekColumn(dateColumn);
 
     if (config.tables?.users && userFeatures.length > 0) {
       const side = await resolveInput(con, { path: config.tables.users.path, query: config.tables.users.query, format: config.tables.users.format, baseDir, label: 'data.tables.users' });

@@ -2,7 +2,8 @@
  * Histogram gradient boosting (squared error, logistic loss), written for speed and determinism.
  *
  * Growth policy: depthwise (level-wise) like XGBoost's `tree_method=hist, grow_policy=depthwise`:
- * every node of a level is split if it has a split with positive gain, until `max_depth`.
+ * every node of a level is split if it has a split with positive gain, until `max_depth`; or, with
+ * `num_leaves`, leaf-wise (best-first) like LightGBM and XGBoost's `grow_policy=lossguide`.
  * Per node, one histogram of (gradient, hessian, count) per sampled feature and bin; for two
  * siblings only the smaller child's histogram is built from rows, the larger is parent − smaller
  * (computed in the parent's buffer). Missing values have their own bin and a learned default
@@ -406,53 +407,95 @@ class TreeGrower {
     }
     const rootHist = this.takeHist();
     this.buildHist(rootHist, features, 0, sampled, grad, hess);
-    let level: NodeWork[] = [{ node: nodes.add(), begin: 0, end: sampled, g, h, c: sampled, hist: rootHist }];
-    const { maxDepth, learningRate, lambda } = this.params;
+    const root: NodeWork = { node: nodes.add(), begin: 0, end: sampled, g, h, c: sampled, hist: rootHist };
+    if (this.params.numLeaves !== undefined) {
+      this.growLeafwise(root, features, grad, hess, nodes);
+      return;
+    }
+    let level: NodeWork[] = [root];
+    const { maxDepth } = this.params;
     for (let depth = 0; level.length > 0; depth++) {
       const next: NodeWork[] = [];
       for (const work of level) {
         const canSplit = depth < maxDepth && this.findSplit(work, features, hess === null);
         if (!canSplit) {
-          nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
-          this.releaseHist(work.hist);
-          this.leafNode[this.leaves] = work.node;
-          this.leafBegin[this.leaves] = work.begin;
-          this.leafEnd[this.leaves] = work.end;
-          this.leaves++;
+          this.makeLeaf(work, nodes);
           continue;
         }
-        const s = this.split;
-        const mid = this.partition(work.begin, work.end, s.feature, s.bin, s.defaultLeft);
-        const leftNode = nodes.add();
-        const rightNode = nodes.add();
-        nodes.feature[work.node] = s.feature;
-        nodes.bin[work.node] = s.bin;
-        nodes.defaultLeft[work.node] = s.defaultLeft ? 1 : 0;
-        nodes.left[work.node] = leftNode;
-        nodes.right[work.node] = rightNode;
-        nodes.gain[work.node] = s.gain;
-        const left: NodeWork = { node: leftNode, begin: work.begin, end: mid, g: s.gl, h: s.hl, c: s.cl, hist: work.hist };
-        const right: NodeWork = {
-          node: rightNode, begin: mid, end: work.end, g: work.g - s.gl, h: work.h - s.hl, c: work.c - s.cl, hist: work.hist,
-        };
-        // Exact row counts from the partition (the histogram counts agree; these avoid drift).
-        left.c = mid - work.begin;
-        right.c = work.end - mid;
-        const leftSmaller = left.c <= right.c;
-        const small = leftSmaller ? left : right;
-        const large = leftSmaller ? right : left;
-        const smallHist = this.takeHist();
-        this.buildHist(smallHist, features, small.begin, small.end, grad, hess);
-        if (this.params.histogramSubtraction === false) {
-          // Reference path for tests: build the larger child from its rows too.
-          this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
-        } else subtractHist(work.hist, smallHist, features, this.binned);
-        small.hist = smallHist;
-        large.hist = work.hist;
-        next.push(left, right);
+        next.push(...this.splitNode(work, this.split, features, grad, hess, nodes));
       }
       level = next;
     }
+  }
+
+  /**
+   * Leaf-wise (best-first) growth as LightGBM's: among the current leaves, split the one whose best split
+   * has the largest gain (ties: the leaf made first), until `numLeaves` leaves or no leaf has a split with
+   * positive gain; `maxDepth` still bounds the depth.
+   */
+  private growLeafwise(root: NodeWork, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays): void {
+    const { maxDepth } = this.params;
+    const numLeaves = this.params.numLeaves!;
+    type Candidate = { work: NodeWork; depth: number; split: SplitResult | null };
+    const evaluate = (work: NodeWork, depth: number): Candidate => {
+      if (depth >= maxDepth || !this.findSplit(work, features, hess === null)) return { work, depth, split: null };
+      return { work, depth, split: Object.assign(new SplitResult(), this.split) };
+    };
+    const leaves: Candidate[] = [evaluate(root, 0)];
+    while (leaves.length < numLeaves) {
+      let best = -1;
+      for (let k = 0; k < leaves.length; k++) {
+        const sp = leaves[k].split;
+        if (sp && (best < 0 || sp.gain > leaves[best].split!.gain)) best = k;
+      }
+      if (best < 0) break;
+      const chosen = leaves[best];
+      const [left, right] = this.splitNode(chosen.work, chosen.split!, features, grad, hess, nodes);
+      leaves.splice(best, 1, evaluate(left, chosen.depth + 1), evaluate(right, chosen.depth + 1));
+    }
+    for (const leaf of leaves) this.makeLeaf(leaf.work, nodes);
+  }
+
+  private makeLeaf(work: NodeWork, nodes: NodeArrays): void {
+    const { learningRate, lambda } = this.params;
+    nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
+    this.releaseHist(work.hist);
+    this.leafNode[this.leaves] = work.node;
+    this.leafBegin[this.leaves] = work.begin;
+    this.leafEnd[this.leaves] = work.end;
+    this.leaves++;
+  }
+
+  /** Split a node at `s`: partition its rows, record the split, build the children's histograms (the larger by subtraction). */
+  private splitNode(work: NodeWork, s: SplitResult, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays): [NodeWork, NodeWork] {
+    const mid = this.partition(work.begin, work.end, s.feature, s.bin, s.defaultLeft);
+    const leftNode = nodes.add();
+    const rightNode = nodes.add();
+    nodes.feature[work.node] = s.feature;
+    nodes.bin[work.node] = s.bin;
+    nodes.defaultLeft[work.node] = s.defaultLeft ? 1 : 0;
+    nodes.left[work.node] = leftNode;
+    nodes.right[work.node] = rightNode;
+    nodes.gain[work.node] = s.gain;
+    const left: NodeWork = { node: leftNode, begin: work.begin, end: mid, g: s.gl, h: s.hl, c: s.cl, hist: work.hist };
+    const right: NodeWork = {
+      node: rightNode, begin: mid, end: work.end, g: work.g - s.gl, h: work.h - s.hl, c: work.c - s.cl, hist: work.hist,
+    };
+    // Exact row counts from the partition (the histogram counts agree; these avoid drift).
+    left.c = mid - work.begin;
+    right.c = work.end - mid;
+    const leftSmaller = left.c <= right.c;
+    const small = leftSmaller ? left : right;
+    const large = leftSmaller ? right : left;
+    const smallHist = this.takeHist();
+    this.buildHist(smallHist, features, small.begin, small.end, grad, hess);
+    if (this.params.histogramSubtraction === false) {
+      // Reference path for tests: build the larger child from its rows too.
+      this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
+    } else subtractHist(work.hist, smallHist, features, this.binned);
+    small.hist = smallHist;
+    large.hist = work.hist;
+    return [left, right];
   }
 
   /** Histogram of rows[begin, end) over the given features (zeroing those features' slots first). */

@@ -27,6 +27,10 @@ export interface GbmOptions {
   loss?: GbmLoss;
   /** Seed key of the row/column sampling; the same seed and inputs give the same model bit for bit. */
   seed?: number | string;
+  /** Leaf-wise (best-first) growth to at most this many leaves per tree, as LightGBM's num_leaves. */
+  num_leaves?: number;
+  /** LightGBM's name for the minimum rows per leaf (min_samples_leaf); leaf-wise default 20. */
+  min_data_in_leaf?: number;
 }
 
 export interface GbmParams {
@@ -42,6 +46,8 @@ export interface GbmParams {
   maxBins: number;
   loss: GbmLoss;
   seed: number | string;
+  /** Set: leaf-wise growth to at most this many leaves (depth bounded by maxDepth only when max_depth is given). */
+  numLeaves?: number;
   /** Internal (not a spec option): false builds both children from rows, for tests of the subtraction trick. */
   histogramSubtraction?: boolean;
 }
@@ -64,6 +70,16 @@ const GBM_SPEC_OPTIONS = {
   lambda: { type: 'number', minimum: 0, default: 1, description: 'L2 penalty on leaf values.' },
   max_bins: { type: 'integer', minimum: 2, maximum: 255, default: 255, description: 'Histogram bins per feature (missing values get one more).' },
   min_split_gain: { type: 'number', minimum: 0, default: 0, description: "Minimum loss reduction to make a split (XGBoost's gamma)." },
+  // No schema defaults for the leaf-wise options: a default would enter every gbm model of every resolved
+  // spec (src/spec/load.ts) and switch it to leaf-wise growth.
+  num_leaves: {
+    type: 'integer', minimum: 2, maximum: 4096,
+    description: 'Grow trees leaf-wise (best-first, as LightGBM and XGBoost lossguide) to at most this many leaves; max_depth then bounds the depth only when given, and min_data_in_leaf defaults to 20 and min_child_weight to 0.001 (LightGBM). Unset: level-wise trees to max_depth.',
+  },
+  min_data_in_leaf: {
+    type: 'integer', minimum: 1, maximum: 1_000_000_000,
+    description: "LightGBM's name for min_samples_leaf (minimum sampled rows in a leaf); set one of the two. Default 20 with num_leaves, else min_samples_leaf's.",
+  },
 } as const;
 
 export const GBM_DEFAULTS: GbmParams = {
@@ -93,25 +109,32 @@ export function resolveGbmOptions(options: GbmOptions = {}, where: ErrorLocation
     if (!KNOWN.has(key)) throw new CausewayError('MODEL_UNKNOWN_OPTION', `gbm has no option "${key}"`, where,
       `known options: ${[...KNOWN].filter((k) => k !== 'kind').join(', ')}`);
   }
+  const leafwise = options.num_leaves !== undefined;
+  if (options.min_data_in_leaf !== undefined && options.min_samples_leaf !== undefined) {
+    throw new CausewayError('MODEL_BAD_OPTION', 'gbm: set min_data_in_leaf or min_samples_leaf, not both (they are one option under two names)', where);
+  }
   const p: GbmParams = {
     trees: options.trees ?? GBM_DEFAULTS.trees,
-    maxDepth: options.max_depth ?? GBM_DEFAULTS.maxDepth,
+    // leaf-wise trees are bounded by their leaf count; a depth of num_leaves − 1 can never bind
+    maxDepth: options.max_depth ?? (leafwise ? Math.max(1, options.num_leaves! - 1) : GBM_DEFAULTS.maxDepth),
     learningRate: options.learning_rate ?? GBM_DEFAULTS.learningRate,
     subsample: options.subsample ?? GBM_DEFAULTS.subsample,
     colsample: options.colsample ?? GBM_DEFAULTS.colsample,
-    minChildWeight: options.min_child_weight ?? GBM_DEFAULTS.minChildWeight,
-    minSamplesLeaf: options.min_samples_leaf ?? GBM_DEFAULTS.minSamplesLeaf,
+    minChildWeight: options.min_child_weight ?? (leafwise ? 1e-3 : GBM_DEFAULTS.minChildWeight),
+    minSamplesLeaf: options.min_data_in_leaf ?? options.min_samples_leaf ?? (leafwise ? 20 : GBM_DEFAULTS.minSamplesLeaf),
     lambda: options.lambda ?? GBM_DEFAULTS.lambda,
     minSplitGain: options.min_split_gain ?? GBM_DEFAULTS.minSplitGain,
     maxBins: options.max_bins ?? GBM_DEFAULTS.maxBins,
     loss: options.loss ?? GBM_DEFAULTS.loss,
     seed: options.seed ?? GBM_DEFAULTS.seed,
+    ...(leafwise ? { numLeaves: options.num_leaves } : {}),
   };
   const check = (ok: boolean, name: string, rule: string, value: unknown) => {
     if (!ok) throw new CausewayError('MODEL_BAD_OPTION', `gbm option ${name} must be ${rule} (got ${JSON.stringify(value)})`, where);
   };
   check(Number.isInteger(p.trees) && p.trees >= 1 && p.trees <= 100000, 'trees', 'an integer in 1..100000', p.trees);
-  check(Number.isInteger(p.maxDepth) && p.maxDepth >= 1 && p.maxDepth <= 16, 'max_depth', 'an integer in 1..16', p.maxDepth);
+  if (options.max_depth !== undefined || !leafwise) check(Number.isInteger(p.maxDepth) && p.maxDepth >= 1 && p.maxDepth <= 16, 'max_depth', 'an integer in 1..16', p.maxDepth);
+  if (leafwise) check(Number.isInteger(p.numLeaves) && p.numLeaves! >= 2 && p.numLeaves! <= 4096, 'num_leaves', 'an integer in 2..4096', p.numLeaves);
   check(p.learningRate > 0 && p.learningRate <= 1, 'learning_rate', 'in (0, 1]', p.learningRate);
   check(p.subsample > 0 && p.subsample <= 1, 'subsample', 'in (0, 1]', p.subsample);
   check(p.colsample > 0 && p.colsample <= 1, 'colsample', 'in (0, 1]', p.colsample);

@@ -14,7 +14,7 @@ import { learnerRng } from '../weights.js';
 import { AVERAGE_EFFECTS } from './estimands.js';
 import { averageEffectScores } from './aipw_scores.js';
 import type { Env } from '../env.js';
-import type { AnalysisFrame, EstimatorContext } from '../types.js';
+import type { AnalysisFrame, EstimatorContext, ModelSpec } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
   BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
@@ -44,7 +44,8 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
     te.forEach((i, r) => (e[i] = p[r]));
   }
   const { mu, mu1, mu0, warnings: ow } =
-    isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
+    perArm(opts) ? perArmPredictions(frame, oModel, folds, k ?? 1, ctx, purpose)
+      : isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
   warnings.push(...ow);
   const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
   // propensities piling up at the clip bounds warn, or past the documented share fail (src/estimate/diagnostics.ts)
@@ -54,12 +55,49 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
   return { e, ec, mu, mu1, mu0, folds, warnings, pileup };
 }
 
+const perArm = (opts: Opts) => opts.outcome_models === 'per_arm';
+
+/**
+ * Out-of-fold outcome predictions from one model per arm on X (T-learner, docs/seeds.md §003's AIPW):
+ * μ1 fitted on the fold's treated training rows, μ0 on its untreated ones, both predicted for every test row.
+ */
+function perArmPredictions(frame: AnalysisFrame, model: ModelSpec, folds: Int32Array | null, k: number, ctx: EstimatorContext, purpose: string) {
+  const n = frame.n;
+  const mu = new Float64Array(n), mu1 = new Float64Array(n), mu0 = new Float64Array(n);
+  const warnings: string[] = [];
+  for (let f = 0; f < (folds ? k : 1); f++) {
+    const test: number[] = [];
+    const train: [number[], number[]] = [[], []];
+    for (let i = 0; i < n; i++) {
+      if (!folds || folds[i] !== f) train[frame.A[i] === 1 ? 1 : 0].push(i);
+      if (!folds || folds[i] === f) test.push(i);
+    }
+    const Xte = takeRows(frame.X, Int32Array.from(test));
+    for (const arm of [1, 0] as const) {
+      if (train[arm].length === 0) throw new EstimatorFailure(`cross-fitting fold ${f + 1}: no ${arm ? 'treated' : 'untreated'} training rows for the per-arm outcome model`);
+      const tr = Int32Array.from(train[arm]);
+      const fit = makeLearner(model, learnerRng(ctx, purpose, `outcome_arm${arm}`, f)).fit(takeRows(frame.X, tr), Float64Array.from(tr, (i) => frame.Y[i]));
+      warnings.push(...(fit.warnings ?? []).map((w) => `${arm ? 'treated' : 'untreated'}-arm outcome model: ${w}`));
+      const p = fit.predict(Xte);
+      test.forEach((i, r) => ((arm ? mu1 : mu0)[i] = p[r]));
+    }
+  }
+  for (let i = 0; i < n; i++) mu[i] = frame.A[i] === 1 ? mu1[i] : mu0[i];
+  return { mu, mu1, mu0, warnings };
+}
+
 export const aipw: EstimatorKind = {
   kind: 'aipw',
   summary: 'Doubly robust AIPW with cross-fitted nuisances, user-clustered influence-function SE and the score bootstrap.',
   options: {
     propensity: modelOption('logistic', 'propensity model P(A=1|X)'),
     outcome: modelOption('linear', 'outcome model E[Y|A,X]'),
+    outcome_models: {
+      enum: ['pooled', 'per_arm'],
+      description: 'pooled (default): one outcome model on [A, X], predicted at A = 1 and 0; per_arm: one outcome model per arm on X (T-learner), each fitted on that arm\'s training rows.',
+      markdownEnumDescriptions: ['One outcome model on [A, X] (default).', 'One outcome model per treatment arm on X (T-learner).'],
+      examples: ['per_arm'],
+    },
     clip: CLIP_OPTION,
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
@@ -76,12 +114,13 @@ export const aipw: EstimatorKind = {
     const outcome = modelKindOf(opts.outcome, models);
     const propensity = modelKindOf(opts.propensity, models);
     const estimand = opts.estimand === 'att' || opts.estimand === 'atc' ? `, ${opts.estimand.toUpperCase()}` : '';
-    return `AIPW, ${asksCrossfit(opts) ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''}${estimand})`;
+    return `AIPW, ${asksCrossfit(opts) ? 'cross-fitted' : 'doubly robust'} (${outcome ?? 'linear'}${perArm(opts) ? ' per arm' : ''}${propensity && propensity !== 'logistic' ? `, ${propensity} propensity` : ''}${estimand})`;
   },
   labelFromResult: ({ diagnostics: d, crossfitNote: cf }) => {
     const method = typeof d.method === 'string' ? d.method : '';
     const estimand = d.estimand === 'att' || d.estimand === 'atc' ? ` ${d.estimand.toUpperCase()}` : '';
-    return `AIPW${estimand}, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}`;
+    const arms = d.outcome_models === 'per_arm' || /per arm/.test(method) ? ', per-arm outcome models' : '';
+    return `AIPW${estimand}, ${cf ?? (/cross-fitted/.test(method) ? 'cross-fitted' : 'doubly robust')}${arms}`;
   },
   crossfit: {
     ignores: {
@@ -95,6 +134,7 @@ export const aipw: EstimatorKind = {
       return aipwCrossfit(frame, {
         id, folds, clip: symmetricClip(opts), bootstrap,
         outcome: learner(opts.outcome, 'gbm', 'outcome', 'regression'),
+        perArm: perArm(opts),
         propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),
       });
     },
@@ -129,7 +169,7 @@ export const aipw: EstimatorKind = {
     let ss = 0;
     for (const v of perUser.values()) ss += v * v;
     const se = G > 1 ? Math.sqrt((ss * G) / (G - 1)) : null;
-    const diagnostics: Record<string, unknown> = {};
+    const diagnostics: Record<string, unknown> = perArm(opts) ? { outcome_models: 'per_arm' } : {};
     if (!env.light) {
       diagnostics.overlap = overlapSummary(e, frame.A);
       if (pileup) diagnostics.clip_pileup = pileup;

@@ -89,6 +89,21 @@ function mediationOptions(opts: Opts, ctx: EstimatorContext): LinearMediationOpt
   };
 }
 
+/**
+ * The CDE levels of a cross-fitted mediation: only when the entry sets cde_at (its default levels would add
+ * estimates to every cross-fitted entry), quantiles of the observed mediator as the linear form.
+ */
+export function crossfitCdeLevels(frame: AnalysisFrame, opts: Opts): { key: string; m: number }[] {
+  if (!opts.cde_at) return [];
+  const cde = opts.cde_at as Opts;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+  const M = requireMediator(frame);
+  return [
+    ...list(cde.quantiles).map((q) => ({ key: `cde_q${Math.round(q * 100)}`, m: quantile(M, q) })),
+    ...list(cde.values).map((v) => ({ key: `cde_at_${v}`, m: v })),
+  ];
+}
+
 function cdeLevels(frame: AnalysisFrame, mo: LinearMediationOptions): { key: string; m: number }[] {
   if (mo.fixedLevels) return Object.entries(mo.fixedLevels).map(([key, m]) => ({ key, m }));
   const out: { key: string; m: number }[] = [];
@@ -215,7 +230,7 @@ export const mediation: EstimatorKind = {
     cde_at: {
       type: 'object',
       additionalProperties: false,
-      description: 'Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both.',
+      description: 'Mediator levels at which the controlled direct effect CDE(m) is reported: quantiles of the mediator, fixed values, or both. Linear form: default quantiles 0.1 and 0.9; cross-fitted form: only when set, from the out-of-fold outcome model.',
       examples: [{ quantiles: [0.1, 0.9] }],
       properties: {
         quantiles: { type: 'array', maxItems: 100, items: { type: 'number', minimum: 0, maximum: 1 }, description: 'Quantiles (0–1) of the observed mediator; 0.1 gives the estimate cde_q10.' },
@@ -283,7 +298,6 @@ export const mediation: EstimatorKind = {
       return problems;
     }
     const notHonoured: Record<string, string> = {
-      cde_at: 'the debiased method reports TE, NDE and NIE, not controlled direct effects',
       weights: 'the debiased method fits its nuisance models unweighted',
       stabilize: 'it shapes the ipw weights, which the debiased method does not use',
       cap_quantile: 'it shapes the ipw weights, which the debiased method does not use',
@@ -296,16 +310,15 @@ export const mediation: EstimatorKind = {
   },
   delegate(opts) {
     if (opts.method !== 'debiased' && opts.method !== 'both') return null;
-    const { method: _m, cde_at: _c, ...rest } = opts;
+    const { method: _m, ...rest } = opts;
     return { kind: 'mediation_debiased', opts: rest };
   },
   crossfit: {
     ignores: {
       weights: 'the cross-fitted mediation fits its nuisance models unweighted',
-      cde_at: 'the cross-fitted mediation reports TE, NDE and NIE, not controlled direct effects',
     },
     run(frame, id, allOpts, ctx) {
-      const { method: _m, cde_at: _c, ...opts } = allOpts;
+      const { method: _m, ...opts } = allOpts;
       const learner = crossfitLearner(ctx, id);
       const bootstrap = scoreBootstrap(ctx);
       const folds = crossfitFormFolds(opts);
@@ -314,6 +327,7 @@ export const mediation: EstimatorKind = {
         id, folds, repeats: crossfitRepeats(opts), seed: ctx.seed, cellId: ctx.cellId, clip: symmetricClip(opts), bootstrap, debiased: false,
         interaction: opts.interaction === undefined ? true : Boolean(opts.interaction),
         mediatorClip: mediatorClip(opts),
+        cde: crossfitCdeLevels(frame, opts),
         mediator: learner(opts.mediator_model, 'gbm', 'mediator', 'regression'),
         outcome: learner(opts.outcome_model, 'gbm', 'outcome', 'regression'),
       });

@@ -15,7 +15,7 @@ import type { AnalysisFrame } from '../types.js';
 import { roleLearner, usersOf } from '../ml/common.js';
 import { mediationCrossfit, nuisanceImportance, type MediationRows } from '../ml/mediation.js';
 import { modelKindOf, type EstimatorKind } from './kind.js';
-import { mediation, MEDIATION_ESTIMANDS } from './mediation.js';
+import { crossfitCdeLevels, mediation, MEDIATION_ESTIMANDS } from './mediation.js';
 import { INTERVAL_OPTION, bool, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
 
 /** Per-row scores kept from the point fit of a frame, for the score bootstrap. */
@@ -48,6 +48,7 @@ export const mediationDebiased: EstimatorKind = {
       clip: symmetricClip(opts) ?? 0.01,
       interaction: bool(opts, 'interaction', true),
       mediatorClip: mediatorClip(opts),
+      cde: crossfitCdeLevels(frame, opts),
       mediator: learner(opts.mediator_model, 'gbm', 'mediator', 'regression'),
       outcome: learner(opts.outcome_model, 'gbm', 'outcome', 'regression'),
       propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),

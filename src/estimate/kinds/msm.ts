@@ -64,7 +64,8 @@ export const msm: EstimatorKind = {
     estimand: ESTIMAND_OPTION,
   },
   estimands: AVERAGE_EFFECTS,
-  secondaryOutcomes: false,
+  // docs/seeds.md §003 reports the MSM on every secondary outcome
+  secondaryOutcomes: true,
   adjusted: true,
   headlineRank: 1,
   nuisances: (opts) => (opts.weights === 'unweighted' || opts.weights === 'none' ? [] : ['propensity']),

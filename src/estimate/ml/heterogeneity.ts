@@ -6,6 +6,7 @@
  */
 import { CausewayError } from '../../errors.js';
 import type { CategoricalColumn } from '../../data/table.js';
+import { quantileSorted, sortedFinite } from '../../frame/quantile.js';
 import { finiteOrNull } from '../linalg.js';
 import type { DesignMatrix, Learner } from '../types.js';
 import type { AipwRows } from './ate.js';
@@ -20,11 +21,55 @@ export interface Segmentation {
 
 type SegmentRule =
   | { tertiles: true }
-  | { quantiles: number }
+  | { quantiles: number; edges?: 'rank' | 'value' }
   | { buckets: number[] }; // interior cut points: (-inf, b0], (b0, b1], …, (bk, inf)
 
 /** Appended to a segment's label when it is below the size filter (src/analysis/heterogeneity.ts); the report's figure leaves such segments out. */
 export const BELOW_SIZE_FILTER = ' (below size filter)';
+
+/** pandas' _round_frac: `precision` digits after the leading zeros of a fraction, else after the point. */
+function roundFrac(x: number, precision: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const whole = Math.trunc(x);
+  const digits = whole === 0 ? -Math.floor(Math.log10(Math.abs(x - whole))) - 1 + precision : precision;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * Bins at value quantiles, as pandas `qcut(x, q, duplicates='drop')` (docs/seeds.md §003's segment
+ * buckets): edges at the q-quantiles (linear interpolation), repeated edges dropped, intervals closed on the
+ * right with the lowest value in the first; labels as pandas prints them ("(-0.001, 36.0]": the first edge
+ * lowered by 10^-precision, the precision the smallest from 3 that keeps the labels distinct).
+ */
+function valueQuantileSegments(type: string, values: Float64Array, q: number): Segmentation {
+  const sorted = sortedFinite(values);
+  const code = new Int32Array(values.length).fill(-1);
+  if (sorted.length === 0) return { type, labels: [], code };
+  const edges: number[] = [];
+  for (let k = 0; k <= q; k++) {
+    const e = quantileSorted(sorted, k / q);
+    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
+  }
+  if (edges.length === 1) edges.push(edges[0]); // a constant column: one bin holding every value
+  let precision = 3;
+  for (; precision < 20; precision++) {
+    const rounded = edges.map((e) => roundFrac(e, precision));
+    if (new Set(rounded).size === rounded.length) break;
+  }
+  const shown = edges.map((e) => roundFrac(e, precision));
+  shown[0] -= 10 ** -precision;
+  const labels: string[] = [];
+  for (let k = 1; k < edges.length; k++) labels.push(`(${fmt(shown[k - 1])}, ${fmt(shown[k])}]`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    let k = 1;
+    while (k < edges.length - 1 && v > edges[k]) k++;
+    code[i] = k - 1;
+  }
+  return { type, labels, code };
+}
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(Number(v.toPrecision(6)));
@@ -57,6 +102,7 @@ export function numericSegments(type: string, values: Float64Array, rule: Segmen
   }
   const q = 'tertiles' in rule ? 3 : rule.quantiles;
   if (!Number.isInteger(q) || q < 2) throw new CausewayError('HETEROGENEITY_BAD_RULE', `segments of ${type}: quantiles must be an integer ≥ 2`);
+  if ('quantiles' in rule && rule.edges === 'value') return valueQuantileSegments(type, values, q);
   const present: number[] = [];
   for (let i = 0; i < n; i++) if (values[i] === values[i]) present.push(i);
   present.sort((a, b) => values[a] - values[b] || a - b);

@@ -64,6 +64,8 @@ interface MediationOptions {
   weights?: Float64Array | null;
   bootstrap?: BootstrapRequest | null;
   level?: number;
+  /** Controlled direct effects CDE(m) = mean μ̂(1, m, X) − μ̂(0, m, X) from the out-of-fold outcome model, by estimate key. */
+  cde?: { key: string; m: number }[];
 }
 
 export interface MediationRows {
@@ -151,6 +153,8 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const omega = new Float64Array(n);
   const nuis: DebiasedNuisances = { e, pM, mu1M, nu1, nu0, nuHat, omega };
   const warnings: string[] = [];
+  const cdeLevels = options.cde ?? [];
+  const cdeRows = cdeLevels.map(() => new Float64Array(n));
 
   for (const fold of folds) {
     const T = fold.train;
@@ -176,6 +180,12 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     scatter(y10, V, predictAt(mu, DP, 1, m0V, interaction));
     scatter(y11, V, predictAt(mu, DP, 1, m1V, interaction));
     scatter(y01, V, predictAt(mu, DP, 0, m1V, interaction));
+    cdeLevels.forEach(({ m }, k) => {
+      const fixed = new Float64Array(V.length).fill(m);
+      const at1 = predictAt(mu, DP, 1, fixed, interaction);
+      const at0 = predictAt(mu, DP, 0, fixed, interaction);
+      scatter(cdeRows[k], V, Float64Array.from(at1, (v, r) => v - at0[r]));
+    });
     if (!debiased) continue;
 
     debiasedFold(data, T, V, mu, DV, options.propensity!, options.outcome, weights, interaction, md, nuis, warnings);
@@ -202,11 +212,16 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     nde: { estimate: finiteOrNull(mean(iteDirect)), se: null, relative: rel(mean(iteDirect), reference) },
     nie: { estimate: finiteOrNull(mean(iteIndirect)), se: null, relative: rel(mean(iteIndirect), reference) },
   };
+  cdeLevels.forEach(({ key }, k) => {
+    const v = mean(cdeRows[k]);
+    estimates[key] = { estimate: finiteOrNull(v), se: null, relative: rel(v, reference) };
+  });
   const diagnostics: Record<string, unknown> = {
     method: debiased
       ? 'cross-fitted mediation: plug-in g-computation (te, nde, nie) and the debiased efficient-influence-function estimator (te_debiased, nde_debiased, nie_debiased)'
       : 'cross-fitted mediation: plug-in g-computation',
     plugin: {
+      ...(cdeLevels.length ? { cde_mediator_levels: Object.fromEntries(cdeLevels.map(({ key, m }) => [key, m])) } : {}),
       reverse_indirect_check: finiteOrNull(mean(reverse)),
       mediator_shift: finiteOrNull(mean(shift)),
       reference_mean: finiteOrNull(reference),

@@ -47,7 +47,7 @@ export type CheckedNode =
   | (Typed & { kind: 'quantile'; arg: CheckedNode; q: number })
   | (Typed & { kind: 'firstTime'; group: CheckedNode; key: CheckedNode })
   | (Typed & { kind: 'aggregate'; fn: AggregateFunction; arg: CheckedNode | null })
-  | (Typed & { kind: 'zmean'; args: CheckedNode[] });
+  | (Typed & { kind: 'zmean'; args: CheckedNode[]; scale: 'z' | 'unit' });
 
 export interface CheckedExpression {
   parsed: ParsedExpression;
@@ -60,7 +60,7 @@ export interface CheckedExpression {
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'mean', 'min', 'max', 'share', 'nunique']);
-const FUNCTION_NAMES = ['clip', 'log1p', 'abs', 'min', 'max', 'missing', 'coalesce', 'quantile', 'first_time', 'count', 'sum', 'mean', 'share', 'nunique', 'zmean'];
+const FUNCTION_NAMES = ['clip', 'log1p', 'abs', 'min', 'max', 'missing', 'coalesce', 'quantile', 'first_time', 'count', 'sum', 'mean', 'share', 'nunique', 'zmean', 'unitmean'];
 
 const LEVEL_RANK: Record<Level, number> = { scalar: 0, item: 1, user: 1, event: 2, day: 2 };
 
@@ -317,14 +317,16 @@ export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope
         const key = visit(node.args[1], 'event');
         return { ...base, kind: 'firstTime', group, key, type: 'boolean', level: 'event' };
       }
-      case 'zmean': {
-        arity(node, 1, Infinity, 'zmean(measure, measure, -measure, ...)');
+      case 'zmean':
+      case 'unitmean': {
+        // zmean: mean of z-scores; unitmean: mean of min-max scaled measures, a score in [0, 1]
+        arity(node, 1, Infinity, `${name}(measure, measure, -measure, ...)`);
         if (ctx !== 'day') {
-          fail('EXPR_CONTEXT', 'zmean() combines day measures; it belongs in a day measure (days:)', node.start);
+          fail('EXPR_CONTEXT', `${name}() combines day measures; it belongs in a day measure (days:)`, node.start);
         }
         const args = node.args.map((a) => visit(a, 'day'));
-        args.forEach((a) => requireNumeric(a, 'zmean()'));
-        return { ...base, kind: 'zmean', args, type: 'number', level: 'day' };
+        args.forEach((a) => requireNumeric(a, `${name}()`));
+        return { ...base, kind: 'zmean', args, scale: name === 'zmean' ? 'z' : 'unit', type: 'number', level: 'day' };
       }
       default: {
         const suggestion = closestName(name, FUNCTION_NAMES);

@@ -28,8 +28,8 @@ export interface EvaluationEnvironment {
   lift(values: Float64Array, from: Level, to: Level): Float64Array;
   aggregate(fn: AggregateFunction, arg: Float64Array | null, argIsInteger: boolean): Float64Array;
   firstTime(group: Float64Array, key: Float64Array): Float64Array;
-  /** z-scores of a day measure over active days (0 where the measure is missing). */
-  zscore(values: Float64Array): Float64Array;
+  /** z-scores (scale z) or min-max scaling to [0, 1] (scale unit) of a day measure over active days */
+  zscore(values: Float64Array, scale: 'z' | 'unit'): Float64Array;
   /** Scratch arrays: temporaries are taken from and handed back to this pool when given. */
   pool?: ArrayPool;
   /**
@@ -155,7 +155,7 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const sum = new Float64Array(n);
       const count = new Float64Array(n);
       for (const argNode of node.args) {
-        const z = env.zscore(toArray(evalAt(argNode, env, 'day'), n));
+        const z = env.zscore(toArray(evalAt(argNode, env, 'day'), n), node.scale);
         for (let i = 0; i < n; i++) {
           const v = z[i];
           if (v === v) {

@@ -37,6 +37,8 @@ export const heterogeneitySection: ReportSection = {
           id: 'heterogeneity',
           title: `Effects by segment (${src.label})`,
           columns: [
+            // heterogeneity.top keeps each end of the ranking; say which
+            ...(segs.some((x) => x.direction) ? [{ key: 'direction', label: 'Ranked among', format: 'code' as const }] : []),
             { key: 'by', label: 'Segmented by', format: 'code' },
             { key: 'segment', label: 'Segment' },
             { key: 'rows', label: 'Rows', format: 'int' },
@@ -47,7 +49,7 @@ export const heterogeneitySection: ReportSection = {
             { key: 'ci', label: '95% CI', format: 'ci' },
             { key: 'conclusion', label: 'Conclusion' },
           ],
-          rows: segs.map((s) => ({ by: s.by, segment: s.segment, rows: s.rows, users: s.users ?? null, treatedShare: s.treatedShare ?? null, estimand: s.estimand ?? null, estimate: s.value.estimate, ci: ciOf(s.value), conclusion: zeroVerdict(ciOf(s.value)) })),
+          rows: segs.map((s) => ({ direction: s.direction ?? null, by: s.by, segment: s.segment, rows: s.rows, users: s.users ?? null, treatedShare: s.treatedShare ?? null, estimand: s.estimand ?? null, estimate: s.value.estimate, ci: ciOf(s.value), conclusion: zeroVerdict(ciOf(s.value)) })),
         },
         'table',
       );

@@ -24,6 +24,7 @@ import { semSection } from './sem.js';
 import { sensitivitySection } from './sensitivity.js';
 import { summarySection } from './summary.js';
 import { truthSection } from './truth.js';
+import { weightReadinessSection } from './weight_readiness.js';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   questionSection,
@@ -32,6 +33,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   definitionsSection,
   assumptionsSection,
   overlapSection,
+  weightReadinessSection,
   estimatorsSection,
   methodsSection,
   secondarySection,

@@ -38,5 +38,32 @@ export const semSection: ReportSection = {
       },
       'table',
     );
+    // docs/seeds.md §004: the fit of the path model's three regressions and the total-effect regression
+    const fitRows: Row[] = semEsts.map((e) => {
+      const d = e.diagnostics as Record<string, unknown>;
+      const num = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : null);
+      return {
+        estimator: labelOf(e), weights: typeof d.weights === 'string' ? d.weights : null,
+        mediatorR2: num('mediator_model_r2'), outcomeR2: num('outcome_model_r2'), totalR2: num('total_model_r2'),
+        totalRegression: e.estimates.total_regression?.estimate ?? null,
+      };
+    });
+    addTable(
+      s,
+      {
+        id: 'sem_fit',
+        title: 'SEM path model fit',
+        columns: [
+          { key: 'estimator', label: 'Model' },
+          { key: 'weights', label: 'Weights', format: 'code' },
+          { key: 'mediatorR2', label: 'R² of M ~ A + X', format: 'num' },
+          { key: 'outcomeR2', label: 'R² of Y ~ A + M + X', format: 'num' },
+          { key: 'totalR2', label: 'R² of Y ~ A + X', format: 'num' },
+          { key: 'totalRegression', label: 'Total-effect regression coefficient of A', format: 'num' },
+        ],
+        rows: fitRows,
+      },
+      'fit',
+    );
   },
 };
