@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runEstimator } from '../../src/estimate/runner.js';
 import { foldsByUser, groupKFold } from '../../src/estimate/learners.js';
-import { randomUserFolds } from '../../src/estimate/ml/mediation.js';
+import { randomUserFolds } from '../../src/estimate/ml/repeats.js';
 import { simulateFrame } from '../support/simulate-frame.js';
 import { subsetFrame } from '../../src/frame/index.js';
 import { crossfitFoldsCsv, withoutCrossfitFolds } from '../../src/report/crossfit.js';

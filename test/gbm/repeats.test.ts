@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gbmLearner } from '../../src/estimate/gbm/index.js';
 import { clusteredMean, mediationCrossfit, type CrossfitData } from '../../src/estimate/ml/index.js';
-import { median, randomUserFolds } from '../../src/estimate/ml/mediation.js';
+import { median, randomUserFolds } from '../../src/estimate/ml/repeats.js';
 import { simulateMediation } from '../support/simulate-mediation.js';
 import { runEstimator } from '../../src/estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext } from '../../src/estimate/types.js';

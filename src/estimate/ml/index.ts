@@ -15,6 +15,7 @@ import {
 export * from './ate.js';
 export * from './common.js';
 export * from './mediation.js';
+export * from './repeats.js';
 export * from './heterogeneity.js';
 
 interface HeterogeneityOutput {
