@@ -111,7 +111,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
     say: ({ evalue, names }) =>
       `To explain the primary estimate away, an unmeasured confounder would need a risk-ratio association of ${formatNumber(evalue!.point!, 2)} with both ${names.A} and ${names.Y} (E-value)` +
       (evalue!.ciBound !== null ? (evalue!.ciBound > 1 ? `; ${formatNumber(evalue!.ciBound, 2)} would move its interval to include zero` : '; its interval already includes zero') : '') +
-      (evalue!.point! < WEAK_EVALUE ? `. That is weak: below ${formatNumber(WEAK_EVALUE, 1)}, a confounder no stronger than the strongest observed ones could do it.` : '.'),
+      (evalue!.point! < WEAK_EVALUE ? `. That is weak (below ${formatNumber(WEAK_EVALUE, 1)}): a modest unmeasured confounder could explain the estimate away.` : '.'),
   },
   {
     id: 'nie',

@@ -66,7 +66,7 @@ export const summarySection: ReportSection = {
     // the positivity row of the assumption table, when it is at risk (separation, propensities at the clip bounds)
     const positivity = cell?.assumptions.find((a) => a.assumption === 'Positivity (overlap)');
     if (positivity && positivity.risk.startsWith('high')) lines.push(`Caution: positivity (overlap) is at risk — ${positivity.risk.replace(/^high: /, '')} (${positivity.value}).`);
-    for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'} (wanted ${r.threshold ?? 'n/a'}).`);
+    for (const r of readinessRows) if (r.passes === false) lines.push(`Caution: ${r.check} is ${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'}${r.threshold !== undefined && r.threshold !== null ? ` (wanted ${r.threshold})` : ''}.`);
     s.available = true;
   },
 };
