@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CausewayError, CausewayErrors } from '../../src/errors.js';
 import { describeEvents, loadEvents, type EventsConfig } from '../../src/data/duckdb/events.js';
 import { keyHash } from '../../src/data/duckdb/columns.js';
+import { connect } from '../../src/data/duckdb/engine.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
@@ -102,6 +103,60 @@ test('text user keys are sampled by 32-bit FNV-1a of their UTF-8 bytes', async (
   const data = await loadEvents({ source: 'events', path, columns: { user: 'who', time: 'ts' }, time: { unit: 'ms' }, sample: { modulus: 2, remainder: keyHash('u-a') % 2 } }, work, at);
   const kept = keyHash('u-b') % 2 === keyHash('u-a') % 2 ? 3 : 1;
   assert.equal(data.events.length, kept);
+});
+
+test('an Arrow log with a user sample appends only the sampled rows and loads as the same log in CSV and Parquet', async () => {
+  // 60 events of 12 users; integer keys include negative ones (sampled by their residue), text keys by keyHash.
+  const n = 60;
+  const ints = Array.from({ length: n }, (_, i) => ((i * 7) % 12) - 4);
+  const texts = ints.map((k) => `user-${k}`);
+  const ts = Array.from({ length: n }, (_, i) => T0 + i * 5400e3);
+  const dwell = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i / 4));
+  const csv = ['ts,uid,who,dwell', ...ts.map((t, i) => `${t},${ints[i]},${texts[i]},${dwell[i] ?? ''}`)].join('\n') + '\n';
+  const csvFile = file('sampled.csv', csv);
+  const parquetFile = join(work, 'sampled.parquet');
+  const con = await connect(work);
+  try {
+    await con.run(`COPY (SELECT * FROM read_csv('${csvFile}', header = true)) TO '${parquetFile}' (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+  const arrowFile = join(work, 'sampled.arrow');
+  writeFileSync(arrowFile, tableToIPC(tableFromArrays({ ts: Float64Array.from(ts), uid: Int32Array.from(ints), who: texts, dwell }), 'file'));
+  for (const user of ['uid', 'who']) {
+    const config = (path: string): EventsConfig => ({ source: 'events', path, columns: { user, time: 'ts' }, time: { unit: 'ms' }, sample: { modulus: 3, remainder: 1 } });
+    const kept = user === 'uid' ? ints.filter((k) => ((k % 3) + 3) % 3 === 1).length : texts.filter((k) => keyHash(k) % 3 === 1).length;
+    assert.ok(kept > 0 && kept < n, 'the sample keeps some rows and leaves some out');
+    const reference = await loadEvents(config(csvFile), work, at);
+    for (const path of [parquetFile, arrowFile]) {
+      const data = await loadEvents(config(path), work, at);
+      assert.equal(data.events.length, kept, path);
+      for (const column of ['user_id', 'timestamp', 'date', 'dwell']) {
+        assert.deepEqual([...data.events.numeric[column]].map(String), [...reference.events.numeric[column]].map(String), `${path} ${user} ${column}`);
+      }
+      assert.deepEqual(data.quality.slice(1), reference.quality.slice(1), path); // rows_read names the file
+      assert.equal(data.quality[0].rows, n);
+      assert.deepEqual(data.coverage, reference.coverage, path);
+    }
+    // The Arrow reader itself left the other users' rows out (memory follows the sample, not the file).
+    const own = await connect(work);
+    try {
+      const described = await describeEvents(config(arrowFile), work, at, own);
+      const count = await own.runAndReadAll(`SELECT count(*) FROM ${described.events.relation}`);
+      assert.equal(Number(count.getRows()[0][0]), kept, user);
+      assert.deepEqual(described.eventColumns.map((c) => c.name), ['ts', 'uid', 'who', 'dwell']);
+    } finally {
+      own.closeSync();
+    }
+  }
+  // A bad time in a sampled row is located at its row of the Arrow file, counting the rows left out.
+  const first = ints.findIndex((k) => ((k % 3) + 3) % 3 === 1);
+  const bad = ints.findIndex((k, i) => i > first + 1 && ((k % 3) + 3) % 3 === 1);
+  const badArrow = join(work, 'sampled-bad.arrow');
+  writeFileSync(badArrow, tableToIPC(tableFromArrays({ ts: ts.map((t, i) => (i === bad ? 'soon' : String(t))), uid: Int32Array.from(ints) }), 'file'));
+  const e = await failure(() => loadEvents({ source: 'events', path: badArrow, columns: { user: 'uid', time: 'ts' }, time: { unit: 'ms' }, sample: { modulus: 3, remainder: 1 } }, work, at));
+  assert.equal(e.code, 'DATA_BAD_TIME');
+  assert.deepEqual(e.where, { kind: 'data', member: badArrow, line: bad + 1, column: 'ts' });
 });
 
 async function failure(fn: () => Promise<unknown>): Promise<CausewayError> {

@@ -9,7 +9,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { CausewayError, type ErrorLocation } from '../../errors.js';
-import { arrowRelation } from './arrow.js';
+import { arrowRelation, type ArrowSample } from './arrow.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'parquet' | 'ndjson' | 'arrow';
 const FILE_FORMATS: FileFormat[] = ['csv', 'tsv', 'parquet', 'ndjson', 'arrow'];
@@ -23,6 +23,13 @@ interface FileInput {
   baseDir: string;
   /** How errors name this input (e.g. `data.path` or `data.tables.users`). */
   label: string;
+  /**
+   * The user sample of the events: Arrow files (read here row by row, arrow.ts) leave out the rows
+   * outside it while reading; the other formats read every row and the loader samples them.
+   */
+  sample?: ArrowSample;
+  /** Only the file list is wanted (fingerprints): Arrow files are not read and `relation` is empty. */
+  filesOnly?: boolean;
 }
 
 /** A column's type as causeway uses it: a number, true/false, text (categorical), a time, or unusable. */
@@ -89,6 +96,8 @@ export interface ResolvedInput {
   files: string[];
   format: FileFormat | null;
   label: string;
+  /** Rows the sample left out while reading (Arrow files only; they are not in the relation). */
+  skipped?: number;
 }
 
 const GLOB = /[*?[]/;
@@ -126,6 +135,7 @@ export async function resolveInput(con: DuckDBConnection, input: FileInput): Pro
   const format = [...formats][0];
   const list = `[${files.map(sqlString).join(', ')}]`;
   let relation: string;
+  let skipped: number | undefined;
   switch (format) {
     case 'csv':
       relation = `read_csv(${list}, header = true, union_by_name = true, filename = '__file')`;
@@ -140,10 +150,11 @@ export async function resolveInput(con: DuckDBConnection, input: FileInput): Pro
       relation = `read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = '__file')`;
       break;
     case 'arrow':
-      relation = await arrowRelation(con, files, input.label);
+      if (input.filesOnly) relation = '';
+      else ({ relation, skipped } = await arrowRelation(con, files, input.label, input.sample));
       break;
   }
-  return { relation, files, format, label: input.label };
+  return { relation, files, format, label: input.label, ...(skipped ? { skipped } : {}) };
 }
 
 /** Rewrites DuckDB's message about a file that is not what it claims to be into a located error. */
@@ -161,7 +172,7 @@ export async function describeInput(con: DuckDBConnection, input: ResolvedInput)
     const reader = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${input.relation}`);
     return reader.getRows()
       .map((r) => ({ name: String(r[0]), sqlType: String(r[1]) }))
-      .filter((c) => c.name !== '__file')
+      .filter((c) => c.name !== '__file' && !(input.format === 'arrow' && c.name === '__row'))
       .map((c) => ({ ...c, kind: kindOfSqlType(c.sqlType), integer: INTEGER_TYPES.test(c.sqlType.toUpperCase()) }));
   } catch (e) {
     readError(e, input);
@@ -227,6 +238,12 @@ export async function locateRow(con: DuckDBConnection, input: ResolvedInput, row
   if (input.files.length === 0) return { kind: 'data', member: `${input.label} query result`, line: row + 1, column };
   let file = input.files[0];
   let before = row;
+  if (input.format === 'arrow') {
+    // The sample may have left rows out of the table: it keeps each row's place in its file.
+    const r = await con.runAndReadAll(`SELECT __file, __row FROM ${input.relation} LIMIT 1 OFFSET ${row}`);
+    const [f, n] = r.getRows()[0] ?? [file, row];
+    return { kind: 'data', member: String(f), line: Number(n) + 1, column };
+  }
   if (input.files.length > 1) {
     const r = await con.runAndReadAll(`SELECT __file FROM ${input.relation} LIMIT 1 OFFSET ${row}`);
     file = String(r.getRows()[0]?.[0] ?? file);

@@ -72,7 +72,9 @@ export async function describeEvents(config: EventsConfig, baseDir: string, at: 
   if (!config.columns.time && !config.columns.date) fail('/data/columns', 'DATA_NO_TIME', 'columns needs time (a timestamp) or date (a calendar day)');
   if (errors.length) throw errors.length === 1 ? errors[0] : new CausewayErrors(errors);
 
-  const events = await resolveInput(own, { path: config.path, query: config.query, format: config.format, baseDir, label: 'data.path' });
+  // The sample goes down to the reader, so Arrow files append only the sampled users' rows (arrow.ts).
+  const sample = config.sample ? { column: config.columns.user, modulus: config.sample.modulus, remainder: config.sample.remainder ?? 0 } : undefined;
+  const events = await resolveInput(own, { path: config.path, query: config.query, format: config.format, baseDir, label: 'data.path', sample });
   const eventColumns = await describeInput(own, events);
   const byName = new Map(eventColumns.map((c) => [c.name, c]));
   const role = (key: 'user' | 'item' | 'time' | 'date', allowed: ColumnInfo['kind'][], what: string): ColumnInfo | undefined => {
@@ -144,11 +146,11 @@ export async function eventsFingerprint(config: EventsConfig, baseDir: string): 
   const con = await connect(baseDir);
   try {
     const files: string[] = [];
-    const main = await resolveInput(con, { path: config.path, format: config.format, baseDir, label: 'data.path' });
+    const main = await resolveInput(con, { path: config.path, format: config.format, baseDir, label: 'data.path', filesOnly: true });
     files.push(...main.files);
     for (const name of ['users', 'items', 'item_days'] as const) {
       const t = config.tables?.[name];
-      if (t) files.push(...(await resolveInput(con, { path: t.path, format: t.format, baseDir, label: `data.tables.${name}` })).files);
+      if (t) files.push(...(await resolveInput(con, { path: t.path, format: t.format, baseDir, label: `data.tables.${name}`, filesOnly: true })).files);
     }
     return 'events:' + (await filesFingerprint(files, baseDir, { columns: config.columns, tables: config.tables, format: config.format }));
   } finally {
@@ -389,6 +391,9 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
       }
       throw new CausewayError(problem.code, shown + problem.what, where);
     });
+    // Rows an Arrow reader left out by the sample count as read and outside it, as the other formats' do.
+    rowsRead += input.skipped ?? 0;
+    outside += input.skipped ?? 0;
     // Numeric keys stay in their Float64Arrays (they are the ids as they are): no boxed copy of millions of rows.
     const userNumbersDone = userNumeric ? userNumbers.finish() : null;
     const itemNumbersDone = itemInfo && itemNumeric ? itemNumbers.finish() : null;

@@ -77,8 +77,8 @@ export async function panelFingerprint(config: PanelConfig, baseDir: string): Pr
   if (config.query !== undefined || config.tables?.users?.query !== undefined) return null;
   const con = await connect(baseDir);
   try {
-    const files = (await resolveInput(con, { path: config.path, format: config.format, baseDir, label: 'data.path' })).files;
-    if (config.tables?.users) files.push(...(await resolveInput(con, { path: config.tables.users.path, format: config.tables.users.format, baseDir, label: 'data.tables.users' })).files);
+    const files = (await resolveInput(con, { path: config.path, format: config.format, baseDir, label: 'data.path', filesOnly: true })).files;
+    if (config.tables?.users) files.push(...(await resolveInput(con, { path: config.tables.users.path, format: config.tables.users.format, baseDir, label: 'data.tables.users', filesOnly: true })).files);
     return 'panel:' + (await filesFingerprint(files, baseDir, { columns: config.columns, tables: config.tables, sample: config.sample }));
   } finally {
     con.closeSync();
