@@ -21,7 +21,7 @@ import { sourceOf, type ArchiveRequest, type SourceDescription } from '../data/s
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
 import { kindInfo } from '../estimate/kinds/index.js';
-import { ignoredOptions } from '../estimate/runner.js';
+import { ignoredOptions, usesCrossfitForm } from '../estimate/runner.js';
 import type { AnalysisSettings, CellHeterogeneity } from '../analysis/index.js';
 import type { SensitivitySettings } from '../sensitivity/cell.js';
 import { specDefaults } from '../spec/defaults.js';
@@ -383,7 +383,7 @@ function estimatorReferenceErrors(estimators: EstimatorSpec[], source: SourceMap
       const pos = locate(source, pointer);
       errors.push(new CausewayError('SPEC_IGNORED_OPTION', `${option} has no effect here: ${why} (a gbm model or crossfit: makes '${est.id}' cross-fitted)`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }, `remove ${option}, or use linear models without crossfit`));
     }
-    for (const p of kindInfo(est.kind).checkReferences?.(est, estimators) ?? []) {
+    for (const p of kindInfo(est.kind).checkReferences?.(est, estimators, { crossfitted: usesCrossfitForm(est, models) }) ?? []) {
       const pointer = `/estimators/${index}/${p.option}`;
       const pos = locate(source, pointer);
       errors.push(new CausewayError(p.code, p.message, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));

@@ -31,3 +31,20 @@ test('weights: ipw on a cross-fitted mediation is an error; on the linear form i
   assert.equal(run('estimators.med.weights=ipw').status, 0, 'the linear form honours weights');
   assert.equal(run('estimators.med.crossfit={ folds: 3 }').status, 0, 'the default weights: none is no request at all');
 });
+
+test('mediator_clip on the plug-in without cross-fitting and bootstrap: refit on the cross-fitted plug-in are errors at their line:col', () => {
+  const dir = scratchDir('ignored-options');
+  const variant = join(dir, 'variant.yaml');
+  writeFileSync(variant, `extends: ${demo}\nheterogeneity: null\nestimators:\n  - { id: med, kind: mediation, mediator_model: linear, outcome_model: linear }\n`);
+  const run = (...set: string[]) => spawnSync(process.execPath, [bin, 'validate', variant, ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
+  const linear = run('estimators.med.mediator_clip=[0, 1]');
+  assert.equal(linear.status, 1);
+  assert.match(linear.stderr, /^-S:1:\d+ +\/estimators\/0\/mediator_clip +mediator_clip has no effect here: .*clip_mediator/m);
+  // naming a gbm model of the models table makes the entry cross-fitted, where mediator_clip is read
+  assert.equal(run('estimators.med.mediator_clip=[0, 1]', 'estimators.med.mediator_model=lightgbm').status, 0);
+  assert.equal(run('estimators.med.mediator_clip=[0, 1]', 'estimators.med.crossfit={ folds: 3 }').status, 0);
+  const refit = run('estimators.med.crossfit={ folds: 3 }', 'estimators.med.bootstrap=refit');
+  assert.equal(refit.status, 1);
+  assert.match(refit.stderr, /^-S:1:\d+ +\/estimators\/0\/bootstrap +bootstrap has no effect here: the cross-fitted mediation never refits/m);
+  assert.equal(run('estimators.med.bootstrap=refit').status, 0, 'the linear plug-in refits every replicate');
+});

@@ -63,6 +63,6 @@ test('interval on a plug-in mediation is an error at its line: only the debiased
   assert.equal(plugin.status, 1, plugin.stdout);
   // located at the -S override that set it
   assert.match(plugin.stderr, /-S:1:\d+ +\/estimators\/\d+\/interval +interval has no effect here: it chooses the interval of the debiased method/);
-  const debiased = validate('estimators.mediation_gbm.interval=bootstrap');
+  const debiased = validate('estimators.mediation_xgboost.interval=bootstrap');
   assert.equal(debiased.status, 0, debiased.stderr);
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ignoredOptions, runEstimator } from '../../src/estimate/runner.js';
+import { ignoredOptions, runEstimator, usesCrossfitForm } from '../../src/estimate/runner.js';
 import { kindInfo } from '../../src/estimate/kinds/index.js';
 import type { EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
 import { simulateFrame } from '../support/simulate-frame.js';
@@ -45,10 +45,33 @@ const NO_EFFECT_BY_DESIGN: Record<string, string> = {
   'msm.variants': 'consumed by the weight-sensitivity table (src/sensitivity/weights.ts), which refits the msm per variant; the msm estimate itself uses `weights`',
 };
 
-/** Options that matter only with others set: the context the walk sets them in (the base entry otherwise). */
-const CONTEXT: Record<string, EstimatorSpec> = {
+/** Options that matter only with others set: the contexts the walk sets them in (the base entry otherwise). */
+const CONTEXT: Record<string, EstimatorSpec | EstimatorSpec[]> = {
   'mediation.clip': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
-  'mediation.mediator_clip': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+  // debiased, the cross-fitted plug-in, and the plug-in without cross-fitting (which reads clip_mediator)
+  'mediation.mediator_clip': [
+    { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
+  ],
+  'mediation.clip_mediator': [
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } },
+  ],
+  // the cross-fitted forms never refit per replicate
+  'mediation.bootstrap': [
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } },
+  ],
+  'gcomp.bootstrap': [{ id: '', kind: 'gcomp' }, { id: '', kind: 'gcomp', crossfit: { folds: 2 } }],
+  'aipw.bootstrap': [{ id: '', kind: 'aipw' }, { id: '', kind: 'aipw', crossfit: { folds: 2 } }],
+  // msm weighting options under each `weights`: ipw reads them all, unweighted none, unclipped and {clip: k} no clip or cap
+  ...Object.fromEntries(['propensity', 'clip', 'stabilize', 'cap_quantile'].map((option) => [`msm.${option}`, [
+    { id: '', kind: 'msm' },
+    { id: '', kind: 'msm', weights: 'unweighted' },
+    { id: '', kind: 'msm', weights: 'unclipped' },
+    { id: '', kind: 'msm', weights: { clip: 2 } },
+  ]])),
   'mediation.interval': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
   'mediation.method': { id: '', kind: 'mediation', propensity: 'logistic' },
   'mediation.propensity': { id: '', kind: 'mediation', weights: 'ipw' },
@@ -93,7 +116,7 @@ function fingerprint(spec: EstimatorSpec): string {
 function refusal(spec: EstimatorSpec, option: string): string | null {
   const ignored = ignoredOptions(spec, ctx.models).find((o) => o.option === option);
   if (ignored) return ignored.why;
-  const problem = kindInfo(spec.kind).checkReferences?.(spec, [spec]).find((p) => p.option === option);
+  const problem = kindInfo(spec.kind).checkReferences?.(spec, [spec], { crossfitted: usesCrossfitForm(spec, ctx.models) }).find((p) => p.option === option);
   return problem ? problem.message : null;
 }
 
@@ -114,27 +137,33 @@ for (const [kind, options] of branches) {
     const key = `${kind}.${option}`;
     test(`${key}: a non-default value changes the result or is refused with a location`, () => {
       if (NO_EFFECT_BY_DESIGN[key]) return;
-      const base: EstimatorSpec = { ...(CONTEXT[key] ?? { id: '', kind, ...BASE[kind] }), id: `walk_${kind}` };
-      const before = fingerprint(base);
-      const values = otherValues(option, schema);
-      // an enum or boolean without a schema default: one of its values is the implicit default, so one change suffices
-      const needAll = !((Array.isArray(schema.enum) || schema.type === 'boolean') && schema.default === undefined);
-      const outcomes = values.map((value) => {
-        const spec = { ...base, [option]: value };
-        const why = refusal(spec, option);
-        const changed = fingerprint(spec) !== before;
-        return { value, ok: changed || why !== null };
-      });
-      const failing = outcomes.filter((o) => !o.ok).map((o) => JSON.stringify(o.value));
-      if (needAll) assert.deepEqual(failing, [], `${key}: ${failing.join(', ')} changes nothing and is not refused`);
-      else assert.ok(outcomes.some((o) => o.ok), `${key}: no value changes anything`);
+      const contexts = [CONTEXT[key] ?? { id: '', kind, ...BASE[kind] }].flat();
+      for (const context of contexts) {
+        const base: EstimatorSpec = { ...context, id: `walk_${kind}` };
+        const where = `${key} in ${JSON.stringify(context)}`;
+        const before = fingerprint(base);
+        const values = otherValues(option, schema);
+        // an enum of one value without a default (mediation's estimand: ate) has no other value to set
+        if (values.length === 0 || (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.default === undefined)) continue;
+        // an enum or boolean without a schema default: one of its values is the implicit default, so one change suffices
+        const needAll = !((Array.isArray(schema.enum) || schema.type === 'boolean') && schema.default === undefined);
+        const outcomes = values.map((value) => {
+          const spec = { ...base, [option]: value };
+          const why = refusal(spec, option);
+          const changed = fingerprint(spec) !== before;
+          return { value, ok: changed || why !== null };
+        });
+        const failing = outcomes.filter((o) => !o.ok).map((o) => JSON.stringify(o.value));
+        if (needAll) assert.deepEqual(failing, [], `${where}: ${failing.join(', ')} changes nothing and is not refused`);
+        else assert.ok(outcomes.some((o) => o.ok), `${where}: no value changes anything`);
+      }
     });
   }
 }
 
-test('options a form does not honour are refused: the debiased mediation (cde_at, weights, ipw shaping, clip_mediator) and the cross-fitted aipw (bootstrap)', () => {
+test('options a form does not honour are refused: the debiased mediation (weights, ipw shaping, clip_mediator) and the cross-fitted aipw (bootstrap)', () => {
   const debiased: EstimatorSpec = { id: 'dml', kind: 'mediation', method: 'both', propensity: 'logistic', mediator_model: 'linear', outcome_model: 'linear' };
-  for (const [option, value] of [['cde_at', { quantiles: [0.3] }], ['weights', 'ipw'], ['stabilize', false], ['cap_quantile', 0.9], ['clip_mediator', [0.1, 0.9]]] as const) {
+  for (const [option, value] of [['weights', 'ipw'], ['stabilize', false], ['cap_quantile', 0.9], ['clip_mediator', [0.1, 0.9]]] as const) {
     const spec = { ...debiased, [option]: value };
     assert.match(refusal(spec, option) ?? '', /has no effect here/, option);
     // and it would indeed change nothing
@@ -160,4 +189,45 @@ test('weighting options where nothing is weighted are refused: a plug-in mediati
     assert.equal(refusal({ ...plugin, weights: 'ipw', [option]: value }, option), null);
     assert.equal(refusal({ ...path, weights: 'ipw', [option]: value }, option), null);
   }
+});
+
+test('msm weighting options its weights never read are refused, and indeed change nothing; weights: ipw reads them all', () => {
+  const cases: Array<[Record<string, unknown>, string[]]> = [
+    [{ weights: 'unweighted' }, ['propensity', 'clip', 'stabilize', 'cap_quantile']],
+    [{ weights: 'unclipped' }, ['clip', 'cap_quantile']],
+    [{ weights: { clip: 2 } }, ['clip', 'cap_quantile']],
+  ];
+  const value: Record<string, unknown> = { propensity: 'gbm_small', clip: [0.4, 0.6], stabilize: false, cap_quantile: 0.8 };
+  for (const [weights, options] of cases) {
+    const base: EstimatorSpec = { id: 'msm', kind: 'msm', ...weights };
+    for (const option of options) {
+      const spec = { ...base, [option]: value[option] };
+      assert.match(refusal(spec, option) ?? '', /has no effect here: .*; remove it, or use weights: ipw/, `${JSON.stringify(weights)} ${option}`);
+      assert.equal(fingerprint(spec), fingerprint(base), `${JSON.stringify(weights)} ${option} indeed changes nothing`);
+    }
+    for (const option of ['propensity', 'clip', 'stabilize', 'cap_quantile'].filter((o) => !options.includes(o))) {
+      assert.equal(refusal({ ...base, [option]: value[option] }, option), null, `${JSON.stringify(weights)} reads ${option}`);
+    }
+  }
+  for (const option of ['propensity', 'clip', 'stabilize', 'cap_quantile']) {
+    assert.equal(refusal({ id: 'msm', kind: 'msm', weights: 'ipw', [option]: value[option] }, option), null, `ipw reads ${option}`);
+  }
+});
+
+test('the mediation forms refuse the clip and bootstrap options they never read, which indeed change nothing there', () => {
+  const linear: EstimatorSpec = { id: 'med', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' };
+  const crossfitted: EstimatorSpec = { ...linear, crossfit: { folds: 2 } };
+  for (const [base, option, value, why] of [
+    [linear, 'mediator_clip', [-0.2, 0.2], /has no effect here: .*clip_mediator clips/],
+    [crossfitted, 'clip_mediator', [0.4, 0.6], /clips mediator predictions with mediator_clip instead/],
+    [crossfitted, 'bootstrap', 'refit', /never refits per bootstrap replicate/],
+  ] as const) {
+    const spec = { ...base, [option]: value };
+    assert.match(refusal(spec, option) ?? '', why, `${option} on ${JSON.stringify(base)}`);
+    assert.equal(fingerprint(spec), fingerprint(base), `${option} indeed changes nothing`);
+  }
+  // where they are read they are not refused
+  assert.equal(refusal({ ...crossfitted, mediator_clip: [-0.2, 0.2] }, 'mediator_clip'), null);
+  assert.equal(refusal({ ...linear, clip_mediator: [0.4, 0.6] }, 'clip_mediator'), null);
+  assert.equal(refusal({ ...linear, bootstrap: 'refit' }, 'bootstrap'), null);
 });

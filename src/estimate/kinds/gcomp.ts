@@ -39,6 +39,10 @@ export const gcomp: EstimatorKind = {
     return cf || /cross-fitted/.test(method) ? `G-computation${estimand}, ${cf ?? 'cross-fitted'}` : `G-computation${estimand} (outcome regression)`;
   },
   crossfit: {
+    ignores: {
+      // gcompCrossfit (src/estimate/ml/ate.ts) reports no interval for its plug-in estimate
+      bootstrap: 'the cross-fitted g-computation never refits per bootstrap replicate (its plug-in estimate gets no interval)',
+    },
     run(frame, id, opts, ctx) {
       const outcome = roleLearner(resolveModel(opts.outcome, ctx.models, 'gbm'), ctx, id, 'outcome', 'regression');
       return gcompCrossfit(frame, { id, outcome, folds: crossfitFormFolds(opts), estimand: estimandOf(opts) });

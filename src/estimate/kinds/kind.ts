@@ -98,8 +98,12 @@ export interface EstimatorKind {
   crossfit?: CrossfitForm;
   /** another kind runs this entry (mediation with method debiased → mediation_debiased), reported under this kind */
   delegate?(opts: Opts): { kind: string; opts: Opts } | null;
-  /** references to other entries the schema cannot check (run before any data is read, src/run/compile.ts) */
-  checkReferences?(entry: EstimatorSpec, entries: readonly EstimatorSpec[]): ReferenceProblem[];
+  /**
+   * References to other entries the schema cannot check, and options the form the entry runs in would
+   * ignore (run before any data is read, src/run/compile.ts); `form.crossfitted`: it runs the kind's
+   * cross-fitted form (src/estimate/runner.ts usesCrossfitForm).
+   */
+  checkReferences?(entry: EstimatorSpec, entries: readonly EstimatorSpec[], form: { crossfitted: boolean }): ReferenceProblem[];
   /** the entry with references to other entries resolved (msm `weights: <ipw id>` takes that entry's weighting) */
   resolve?(entry: EstimatorSpec, entries: readonly EstimatorSpec[]): EstimatorSpec;
 }

@@ -281,10 +281,15 @@ export const mediation: EstimatorKind = {
   },
   // the interval option picks the debiased estimator's interval; the plug-in has no influence function
   // and the debiased method (./mediation_debiased.ts) fits its own unweighted, unclipped-mediator models
-  checkReferences(entry) {
+  checkReferences(entry, _entries, form) {
     const debiased = entry.method === 'debiased' || entry.method === 'both';
     if (!debiased) {
       const problems: Array<{ option: string; code: 'SPEC_IGNORED_OPTION'; message: string }> = [];
+      // mediator_clip is read by the cross-fitted form (src/estimate/ml/mediation.ts) and the debiased method;
+      // the plug-in without cross-fitting clips its mediator predictions with clip_mediator
+      if (!form.crossfitted && entry.mediator_clip !== undefined && entry.mediator_clip !== null) {
+        problems.push({ option: 'mediator_clip', code: 'SPEC_IGNORED_OPTION', message: `mediator_clip has no effect here: it clips mediator predictions in the cross-fitted form (crossfit: or a gbm model) and the debiased method (method: debiased or both); '${entry.id}' runs the plug-in without cross-fitting, whose mediator predictions clip_mediator clips` });
+      }
       if (entry.interval !== undefined && entry.interval !== 'influence') {
         problems.push({ option: 'interval', code: 'SPEC_IGNORED_OPTION', message: `interval has no effect here: it chooses the interval of the debiased method (method: debiased or both); '${entry.id}' runs the plug-in only` });
       }
@@ -316,6 +321,9 @@ export const mediation: EstimatorKind = {
   crossfit: {
     ignores: {
       weights: 'the cross-fitted mediation fits its nuisance models unweighted',
+      // the plug-in estimates of src/estimate/ml/mediation.ts have no score and no bootstrap interval
+      bootstrap: 'the cross-fitted mediation never refits per bootstrap replicate (its plug-in estimates get no interval; the debiased method, method: debiased or both, resamples its scores)',
+      clip_mediator: 'the cross-fitted mediation clips mediator predictions with mediator_clip instead',
     },
     run(frame, id, allOpts, ctx) {
       const { method: _m, ...opts } = allOpts;

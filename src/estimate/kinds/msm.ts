@@ -39,6 +39,28 @@ function msmWeights(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env
   throw new CausewayError('ESTIMATE_BAD_OPTION', 'msm option weights must be ipw, unweighted, unclipped or { clip: k }');
 }
 
+/**
+ * Weighting options the entry's `weights` never reads (msmWeights): unweighted fits no propensity; unclipped
+ * and {clip: k} weight by unclipped propensities, uncapped or capped at k, so a propensity clip or a
+ * quantile cap would be silently dropped.
+ */
+function ignoredWeighting(entry: Opts): Array<{ option: string; code: 'SPEC_IGNORED_OPTION'; message: string }> {
+  const weights = entry.weights;
+  const set = (option: string) => entry[option] !== undefined && entry[option] !== null && !(option === 'stabilize' && entry[option] === true);
+  const refuse = (options: string[], why: string, fix: string) =>
+    options.filter(set).map((option) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: ${why}; ${fix}` }));
+  if (weights === 'unweighted' || weights === 'none') {
+    return refuse(['propensity', 'clip', 'stabilize', 'cap_quantile'], `'${entry.id as string}' has weights: ${weights}, so no propensity is fitted and nothing is weighted`, 'remove it, or use weights: ipw');
+  }
+  if (weights === 'unclipped') {
+    return refuse(['clip', 'cap_quantile'], `weights: unclipped weights by the unclipped, uncapped propensities of '${entry.id as string}'`, 'remove it, or use weights: ipw for clipped and capped weights');
+  }
+  if (typeof weights === 'object' && weights !== null) {
+    return refuse(['clip', 'cap_quantile'], `weights: {clip: k} caps the weights from unclipped propensities of '${entry.id as string}' at k`, 'remove it, or use weights: ipw for a propensity clip and a quantile cap');
+  }
+  return [];
+}
+
 export const msm: EstimatorKind = {
   kind: 'msm',
   summary: 'Weighted regression of Y on A (optionally + X); weights ipw, unweighted, unclipped or capped at k.',
@@ -79,7 +101,7 @@ export const msm: EstimatorKind = {
         message: `msm weights must be ipw, unweighted, unclipped, {clip: k} or the id of an ipw estimator; '${weights}' is none of these`,
       }];
     }
-    return [];
+    return ignoredWeighting(entry);
   },
   /** `weights: <id of an ipw entry>` takes that entry's propensity model, clip, stabilization and cap. */
   resolve(entry, entries) {
