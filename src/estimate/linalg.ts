@@ -21,6 +21,15 @@ const RANK_TOL = 1e-11;
  * rank deficient → minimum-norm least-squares solution (pseudo-inverse restricted to the detected rank).
  */
 export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): SymmetricSolve {
+  const f = choleskyFactor(A, p);
+  if (f.rank === p) return { coef: solveFactored(f, b), rank: f.rank, aliased: f.aliased };
+  return { coef: minimumNormSolve(A, b, p, f.rank), rank: f.rank, aliased: f.aliased };
+}
+
+/** A pivoted Cholesky factor of the equilibrated A (S = D A D, S[perm,perm] = L Lᵀ), with its rank. */
+interface CholeskyFactor { p: number; L: Float64Array; perm: Int32Array; scale: Float64Array; rank: number; aliased: number[] }
+
+function choleskyFactor(A: Float64Array, p: number): CholeskyFactor {
   const scale = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     const d = A[j * p + j];
@@ -64,24 +73,26 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Sym
   const aliased: number[] = [];
   for (let k = rank; k < p; k++) aliased.push(perm[k]);
   aliased.sort((x, y) => x - y);
-  if (rank === p) {
-    // solve L Lᵀ z = D b (permuted), x = D z
-    const z = new Float64Array(p);
-    for (let k = 0; k < p; k++) {
-      let s = b[perm[k]] * scale[perm[k]];
-      for (let m = 0; m < k; m++) s -= L[k * p + m] * z[m];
-      z[k] = s / L[k * p + k];
-    }
-    for (let k = p - 1; k >= 0; k--) {
-      let s = z[k];
-      for (let m = k + 1; m < p; m++) s -= L[m * p + k] * z[m];
-      z[k] = s / L[k * p + k];
-    }
-    const coef = new Float64Array(p);
-    for (let k = 0; k < p; k++) coef[perm[k]] = z[k] * scale[perm[k]];
-    return { coef, rank, aliased };
+  return { p, L, perm, scale, rank, aliased };
+}
+
+/** x from a full-rank factor: solve L Lᵀ z = D b (permuted), x = D z. */
+function solveFactored(f: CholeskyFactor, b: Float64Array): Float64Array {
+  const { p, L, perm, scale } = f;
+  const z = new Float64Array(p);
+  for (let k = 0; k < p; k++) {
+    let s = b[perm[k]] * scale[perm[k]];
+    for (let m = 0; m < k; m++) s -= L[k * p + m] * z[m];
+    z[k] = s / L[k * p + k];
   }
-  return { coef: minimumNormSolve(A, b, p, rank), rank, aliased };
+  for (let k = p - 1; k >= 0; k--) {
+    let s = z[k];
+    for (let m = k + 1; m < p; m++) s -= L[m * p + k] * z[m];
+    z[k] = s / L[k * p + k];
+  }
+  const coef = new Float64Array(p);
+  for (let k = 0; k < p; k++) coef[perm[k]] = z[k] * scale[perm[k]];
+  return coef;
 }
 
 /** x = pinv(A) b keeping the `rank` largest eigenvalues of the symmetric A. */
@@ -104,16 +115,17 @@ function minimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: num
   return coef;
 }
 
-/** Inverse of a symmetric positive definite matrix (p×p row-major), via column solves; null if singular. */
+/** Inverse of a symmetric positive definite matrix (p×p row-major): one factor, p column solves; null if singular. */
 export function invertSymmetric(A: Float64Array, p: number): Float64Array | null {
+  const f = choleskyFactor(A, p);
+  if (f.rank < p) return null;
   const inv = new Float64Array(p * p);
   const e = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     e.fill(0);
     e[j] = 1;
-    const s = solveSymmetric(A, e, p);
-    if (s.rank < p) return null;
-    for (let i = 0; i < p; i++) inv[i * p + j] = s.coef[i];
+    const coef = solveFactored(f, e);
+    for (let i = 0; i < p; i++) inv[i * p + j] = coef[i];
   }
   // symmetrize
   for (let i = 0; i < p; i++)

@@ -13,7 +13,7 @@
  * Golden values: test/golden/sensitivity (R mediation::medsens on the same data).
  */
 import { columnsOf } from '../estimate/learners.js';
-import { invertSymmetric } from '../estimate/linalg.js';
+import { invertSymmetric, solveSymmetric } from '../estimate/linalg.js';
 import { clusterIndex } from '../estimate/linear.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { normalQuantile } from '../estimate/ml/common.js';
@@ -113,6 +113,13 @@ function solve(A: Float64Array, rhs: Float64Array, k: number): { b: Float64Array
   return { b, inv };
 }
 
+/** The solution of a full-rank system without its inverse. */
+function solveOnly(A: Float64Array, rhs: Float64Array, k: number): Float64Array {
+  const s = solveSymmetric(A, rhs, k);
+  if (s.rank < k) throw new Error('singular system in the mediation sensitivity analysis');
+  return s.coef;
+}
+
 /** The stacked system X' (Ω⁻¹ ⊗ I) X and X' (Ω⁻¹ ⊗ I) Y for weights w11, w12, w22 (Ω⁻¹'s entries). */
 function system(d: Design, w11: number, w12: number, w22: number): { A: Float64Array; rhs: Float64Array; k: number } {
   const km = d.m.length, ky = d.y.length, k = km + ky;
@@ -148,12 +155,16 @@ function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | nul
     const det = o11 * o22 - o12 * o12;
     const w11 = o22 / det, w22 = o11 / det, w12 = -o12 / det;
     const sys = system(d, w11, w12, w22);
-    const { b, inv } = solve(sys.A, sys.rhs, sys.k);
+    // the coefficients only on every pass (one factorization); the inverse, for the variance, on the last
+    const b = solveOnly(sys.A, sys.rhs, sys.k);
     let dif = 0;
     for (let i = 0; i < b.length; i++) dif += (b[i] - bTmp[i]) ** 2;
     const last = !(Math.abs(dif) > eps) || it === 999;
     // medsens computes the variance every pass from the residuals before the update; only the last one is kept
-    if (last) return { b, v: cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv, k: sys.k };
+    if (last) {
+      const { inv } = solve(sys.A, sys.rhs, sys.k);
+      return { b, v: cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv, k: sys.k };
+    }
     bTmp = b;
   }
   throw new Error('unreachable');

@@ -48,3 +48,22 @@ test('mediator_clip on the plug-in without cross-fitting and bootstrap: refit on
   assert.match(refit.stderr, /^-S:1:\d+ +\/estimators\/0\/bootstrap +bootstrap has no effect here: the cross-fitted mediation never refits/m);
   assert.equal(run('estimators.med.bootstrap=refit').status, 0, 'the linear plug-in refits every replicate');
 });
+
+test('crossfit.repeats on the cross-fitted plug-in mediation, estimand on an unweighted msm and an msm option its named ipw entry replaces are errors', () => {
+  const dir = scratchDir('ignored-options');
+  const variant = join(dir, 'variant.yaml');
+  writeFileSync(variant, `extends: ${demo}\nheterogeneity: null\nestimators:\n  - { id: med, kind: mediation, mediator_model: linear, outcome_model: linear }\n  - { id: w, kind: ipw, clip: [0.02, 0.98] }\n  - { id: m, kind: msm, weights: unweighted }\n`);
+  const run = (...set: string[]) => spawnSync(process.execPath, [bin, 'validate', variant, ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
+  const repeats = run('estimators.med.crossfit={ folds: 3, repeats: 3 }');
+  assert.equal(repeats.status, 1);
+  assert.match(repeats.stderr, /\/estimators\/0\/crossfit +crossfit.repeats has no effect here/m);
+  assert.equal(run('estimators.med.crossfit={ folds: 3, repeats: 3 }', 'estimators.med.method=both').status, 0, 'the debiased method combines the repeats');
+  const unweighted = run('estimators.m.estimand=att');
+  assert.equal(unweighted.status, 1);
+  assert.match(unweighted.stderr, /\/estimators\/2\/estimand +estimand has no effect here/m);
+  assert.equal(run('estimators.m.estimand=att', 'estimators.m.weights=ipw').status, 0);
+  const replaced = run('estimators.m.weights=w', 'estimators.m.clip=[0.05, 0.95]');
+  assert.equal(replaced.status, 1);
+  assert.match(replaced.stderr, /\/estimators\/2\/clip +clip has no effect here: weights: w takes the ipw estimator's own clip/m);
+  assert.equal(run('estimators.m.weights=w', 'estimators.m.estimand=att').status, 0, "an option the ipw entry does not set stays the msm's");
+});

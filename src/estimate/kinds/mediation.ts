@@ -300,6 +300,11 @@ export const mediation: EstimatorKind = {
           problems.push({ option, code: 'SPEC_IGNORED_OPTION', message: `${option} has no effect here: it shapes the ipw weights (weights: ipw) or the debiased method's propensities; '${entry.id}' runs the unweighted plug-in` });
         }
       }
+      // repeated cross-fitting takes the median over splits of the debiased estimates only (src/estimate/ml/mediation.ts)
+      const crossfit = entry.crossfit as { repeats?: number } | undefined;
+      if (form.crossfitted && typeof crossfit === 'object' && crossfit !== null && (crossfit.repeats ?? 1) > 1) {
+        problems.push({ option: 'crossfit', code: 'SPEC_IGNORED_OPTION', message: `crossfit.repeats has no effect here: repeated cross-fitting combines the debiased method's estimates (method: debiased or both); '${entry.id}' runs the plug-in, which uses the first split only` });
+      }
       return problems;
     }
     const notHonoured: Record<string, string> = {

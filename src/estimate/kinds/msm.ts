@@ -50,7 +50,10 @@ function ignoredWeighting(entry: Opts): Array<{ option: string; code: 'SPEC_IGNO
   const refuse = (options: string[], why: string, fix: string) =>
     options.filter(set).map((option) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: ${why}; ${fix}` }));
   if (weights === 'unweighted' || weights === 'none') {
-    return refuse(['propensity', 'clip', 'stabilize', 'cap_quantile'], `'${entry.id as string}' has weights: ${weights}, so no propensity is fitted and nothing is weighted`, 'remove it, or use weights: ipw');
+    const estimand = entry.estimand === 'att' || entry.estimand === 'atc'
+      ? [{ option: 'estimand', code: 'SPEC_IGNORED_OPTION' as const, message: `estimand has no effect here: '${entry.id as string}' has weights: ${weights}, so every row counts alike and the unweighted contrast is not an ${String(entry.estimand).toUpperCase()}; remove it, or use weights: ipw` }]
+      : [];
+    return [...refuse(['propensity', 'clip', 'stabilize', 'cap_quantile'], `'${entry.id as string}' has weights: ${weights}, so no propensity is fitted and nothing is weighted`, 'remove it, or use weights: ipw'), ...estimand];
   }
   if (weights === 'unclipped') {
     return refuse(['clip', 'cap_quantile'], `weights: unclipped weights by the unclipped, uncapped propensities of '${entry.id as string}'`, 'remove it, or use weights: ipw for clipped and capped weights');
@@ -100,6 +103,16 @@ export const msm: EstimatorKind = {
         option: 'weights', code: 'SPEC_UNKNOWN_ESTIMATOR',
         message: `msm weights must be ipw, unweighted, unclipped, {clip: k} or the id of an ipw estimator; '${weights}' is none of these`,
       }];
+    }
+    const source = typeof weights === 'string' ? entries.find((o) => o.id === weights && o.kind === 'ipw') : undefined;
+    if (source) {
+      // weights: <id of an ipw entry> takes that entry's weighting options over the msm's own (resolve below)
+      return ['propensity', 'clip', 'stabilize', 'cap_quantile', 'estimand']
+        .filter((option) => entry[option] !== undefined && source[option] !== undefined && JSON.stringify(entry[option]) !== JSON.stringify(source[option]))
+        .map((option) => ({
+          option, code: 'SPEC_IGNORED_OPTION' as const,
+          message: `${option} has no effect here: weights: ${String(weights)} takes the ipw estimator's own ${option}, which replaces '${entry.id as string}''s; set it on '${String(weights)}' only`,
+        }));
     }
     return ignoredWeighting(entry);
   },
