@@ -36,7 +36,7 @@ covariates: { numeric: [x] }
 estimators:
   - { id: naive, kind: difference_in_means }
   - { id: ipw_wide, kind: ipw, clip: [0.02, 0.98] }
-  - { id: ipw_narrow, kind: ipw, clip: [0.3, 0.7], stabilize: false, cap_quantile: 1 }
+  - { id: ipw_narrow, kind: ipw, clip: [0.1, 0.9], stabilize: false, cap_quantile: 1 }
   - { id: aipw_cf, kind: aipw, crossfit: { folds: 3 } }
 `;
 
@@ -67,11 +67,11 @@ test('causeway frame writes each estimator\'s own propensity and weights, named 
   // Same propensity model, own weights: the narrow clip moves them.
   assert.deepEqual(col('propensity:ipw_narrow'), col('propensity:ipw_wide'));
   assert.notDeepEqual(col('weight:ipw_narrow'), col('weight:ipw_wide'));
-  // Unstabilized, clipped at [0.3, 0.7], capped at the maximum (no cap): weight = 1 / clip(e) for the treated, 1 / (1 − clip(e)) else.
+  // Unstabilized, clipped at [0.1, 0.9], capped at the maximum (no cap): weight = 1 / clip(e) for the treated, 1 / (1 − clip(e)) else.
   const e = col('propensity:ipw_narrow');
   const w = col('weight:ipw_narrow');
   for (let i = 0; i < rows.length; i++) {
-    const ec = Math.min(Math.max(e[i], 0.3), 0.7);
+    const ec = Math.min(Math.max(e[i], 0.1), 0.9);
     assert.ok(Math.abs(w[i] - (A[i] === 1 ? 1 / ec : 1 / (1 - ec))) < 1e-9 * w[i], `row ${i}`);
   }
   // Cross-fitted propensities differ from the full-sample fit.

@@ -46,7 +46,8 @@ function msmWeights(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env
  */
 function ignoredWeighting(entry: Opts): Array<{ option: string; code: 'SPEC_IGNORED_OPTION'; message: string }> {
   const weights = entry.weights;
-  const set = (option: string) => entry[option] !== undefined && entry[option] !== null && !(option === 'stabilize' && entry[option] === true);
+  // the schema fills propensity: logistic and stabilize: true into every entry: those are no request
+  const set = (option: string) => entry[option] !== undefined && entry[option] !== null && !(option === 'stabilize' && entry[option] === true) && !(option === 'propensity' && entry[option] === 'logistic');
   const refuse = (options: string[], why: string, fix: string) =>
     options.filter(set).map((option) => ({ option, code: 'SPEC_IGNORED_OPTION' as const, message: `${option} has no effect here: ${why}; ${fix}` }));
   if (weights === 'unweighted' || weights === 'none') {
@@ -107,8 +108,9 @@ export const msm: EstimatorKind = {
     const source = typeof weights === 'string' ? entries.find((o) => o.id === weights && o.kind === 'ipw') : undefined;
     if (source) {
       // weights: <id of an ipw entry> takes that entry's weighting options over the msm's own (resolve below)
+      const filled: Record<string, unknown> = { propensity: 'logistic', stabilize: true };
       return ['propensity', 'clip', 'stabilize', 'cap_quantile', 'estimand']
-        .filter((option) => entry[option] !== undefined && source[option] !== undefined && JSON.stringify(entry[option]) !== JSON.stringify(source[option]))
+        .filter((option) => entry[option] !== undefined && entry[option] !== filled[option] && source[option] !== undefined && JSON.stringify(entry[option]) !== JSON.stringify(source[option]))
         .map((option) => ({
           option, code: 'SPEC_IGNORED_OPTION' as const,
           message: `${option} has no effect here: weights: ${String(weights)} takes the ipw estimator's own ${option}, which replaces '${entry.id as string}''s; set it on '${String(weights)}' only`,
