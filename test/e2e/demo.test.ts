@@ -143,7 +143,7 @@ test('robustness demo spec runs its grid on the small archive and summarizes fam
 });
 
 test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shards equal one process', () => {
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 20 } }\n');
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n');
   const one = causeway(['run', spec, '--out', join(work, 'shards-j1'), '--jobs', '1', '--no-cache']);
   assert.equal(one.code, 0, one.stderr);
   const two = causeway(['run', spec, '--out', join(work, 'shards-j2'), '--jobs', '2', '--no-cache']);

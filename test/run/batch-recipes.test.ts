@@ -41,7 +41,7 @@ before(() => {
       'name: batch-recipe-grid',
       `data: { path: ${join(work, 'archive', '18164998.zip')} }`,
       'estimators: [{ id: gcomp_linear, kind: gcomp, outcome: linear }]',
-      'uncertainty: { bootstrap: { reps: 10 } }',
+      'uncertainty: { bootstrap: { reps: 4 } }',
       'heterogeneity: null',
       'diagnostics: [overlap]',
       'sensitivity: { grid: { treatment.threshold.value: [0.4, 0.5, 0.6], mediator: [high_satisfaction_share, avg_watch_ratio_capped_2] } }',
