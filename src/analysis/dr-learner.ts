@@ -19,36 +19,8 @@
 import { clusterRobustSE, fitLinear, predictLinear } from '../estimate/linear.js';
 import { normalQuantile } from '../estimate/ml/common.js';
 import { normalCdf } from '../sensitivity/distributions.js';
-
-export interface BlpRow {
-  term: string;
-  estimate: number;
-  se: number | null;
-  lower: number | null;
-  upper: number | null;
-  pValue: number | null;
-}
-
-export interface DrLearnerResult {
-  pseudoOutcomes: string;
-  rows: number;
-  users: number;
-  level: number;
-  /** modifier means the projection is centred at */
-  centres: Record<string, number>;
-  blp: BlpRow[];
-  calibration: {
-    folds: number;
-    intercept: BlpRow;
-    slope: BlpRow;
-    /** two-sided p-value of slope = 1 (calibrated predictions) */
-    pValueSlopeOne: number | null;
-    /** spread of the out-of-fold CATE predictions */
-    predictionSd: number;
-  };
-  warnings: string[];
-  summary: string;
-}
+import type { BlpRow, DrLearnerResult } from '../results/index.js';
+export type { BlpRow, DrLearnerResult };
 
 export interface Modifier { name: string; values: Float64Array }
 

@@ -17,36 +17,8 @@ import { invertSymmetric, solveSymmetric } from '../estimate/linalg.js';
 import { clusterIndex } from '../estimate/linear.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { normalQuantile } from '../estimate/ml/common.js';
-
-export interface MediationRhoPoint {
-  rho: number;
-  /** ACME for the control arm, δ(0) */
-  acme0: number;
-  /** ACME for the treated arm, δ(1) (the NIE causeway reports) */
-  acme1: number;
-  acme0Lower: number;
-  acme0Upper: number;
-  acme1Lower: number;
-  acme1Upper: number;
-}
-
-export interface MediationRhoResult {
-  estimator: string;
-  interaction: boolean;
-  variance: 'classical' | 'cluster';
-  level: number;
-  curve: MediationRhoPoint[];
-  /** medsens's err.cr.d: the grid ρ with the smallest |ACME| (control, treated) */
-  rhoAtZeroGrid: [number, number];
-  /** the ρ at which ACME(ρ) = 0 exactly (null when it does not cross zero on (−1, 1)) */
-  rhoAtZero: [number | null, number | null];
-  /** R²_M*·R²_Y* = ρ² at the exact root, and R̃²_M·R̃²_Y = ρ²(1 − R²_M)(1 − R²_Y) */
-  r2StarAtZero: [number | null, number | null];
-  r2TildeAtZero: [number | null, number | null];
-  r2Mediator: number;
-  r2Outcome: number;
-  summary: string;
-}
+import type { MediationRhoPoint, MediationRhoResult } from '../results/index.js';
+export type { MediationRhoPoint, MediationRhoResult };
 
 interface Design {
   n: number;

@@ -13,34 +13,8 @@
  */
 import { clusterIndex } from '../estimate/linear.js';
 import { normalQuantile } from '../estimate/ml/common.js';
-
-export interface OvbDmlScenario {
-  cfY: number;
-  cfD: number;
-  rho: number;
-  maxBias: number;
-  lower: number;
-  upper: number;
-  /** confidence limits of the bounds: lower − z·se(lower), upper + z·se(upper) */
-  ciLower: number;
-  ciUpper: number;
-}
-
-export interface OvbDmlResult {
-  estimator: string;
-  estimand: string;
-  estimate: number;
-  se: number;
-  sigma2: number;
-  nu2: number;
-  level: number;
-  scenarios: OvbDmlScenario[];
-  /** Cf_Y = Cf_D (ρ = 1) at which the bound reaches zero */
-  rv: number;
-  /** … at which the bound's confidence limit reaches zero */
-  rvAlpha: number;
-  summary: string;
-}
+import type { OvbDmlScenario, OvbDmlResult } from '../results/index.js';
+export type { OvbDmlScenario, OvbDmlResult };
 
 export interface DmlRows {
   Y: Float64Array;

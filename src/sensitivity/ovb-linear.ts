@@ -15,52 +15,8 @@ import { fitLinear, predictLinear } from '../estimate/linear.js';
 import { invertSymmetric } from '../estimate/linalg.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { studentTQuantile } from './distributions.js';
-
-export interface OvbBenchmarkRow {
-  /** the benchmark as named in the spec */
-  benchmark: string;
-  /** design columns it stands for (several for a one-hot categorical) */
-  columns: string[];
-  kd: number;
-  ky: number;
-  /** partial R² of the benchmark with the treatment given the other covariates */
-  r2dxj: number;
-  /** partial R² of the benchmark with the outcome given treatment and the other covariates */
-  r2yxj: number;
-  /** implied bound on the confounder's partial R² with the treatment (r2dz.x) */
-  r2dz: number;
-  /** implied bound on the confounder's partial R² with the outcome (r2yz.dx), capped at 1 */
-  r2yz: number;
-  adjustedEstimate: number;
-  adjustedSe: number;
-  /** null when the adjusted se is 0 (the bound on R²(Y~Z|D,X) capped at 1; sensemakr reports ±Inf) */
-  adjustedT: number | null;
-  adjustedLower: number;
-  adjustedUpper: number;
-}
-
-export interface OvbLinearResult {
-  estimator: string;
-  estimand: string;
-  model: string;
-  estimate: number;
-  se: number;
-  dof: number;
-  tStatistic: number;
-  /** partial R² of the treatment with the outcome (R²_{Y~D|X}) */
-  partialR2: number;
-  q: number;
-  alpha: number;
-  /** robustness value RV_q: confounding (both partial R²) that would reduce the estimate by 100q% */
-  rv: number;
-  /** RV_{q,α}: confounding that would make the (1 − α) interval reach (1 − q)·estimate */
-  rvAlpha: number;
-  benchmarks: OvbBenchmarkRow[];
-  /** adjusted estimate (bias reducing |estimate|) over r2dz × r2yz: estimate[i][j] at r2dz[i], r2yz[j] */
-  contour: { r2dz: number[]; r2yz: number[]; estimate: number[][] };
-  warnings: string[];
-  summary: string;
-}
+import type { OvbBenchmarkRow, OvbLinearResult } from '../results/index.js';
+export type { OvbBenchmarkRow, OvbLinearResult };
 
 interface OlsFit { coef: Float64Array; se: Float64Array; rss: number; dof: number }
 
