@@ -9,7 +9,7 @@
  * total from the first estimator with a total effect. An optional `estimators` family summarizes the
  * base cell's estimators against each other (docs/seeds.md §004's model family when models are estimators, not axes).
  */
-import type { CellResult, EstimatorEntry, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../results/index.js';
+import type { CellResult, EstimatorEntry, FrameFingerprint, JsonValue, ResultsSummary, RobustnessFamily, SpecificationCurve } from '../results/index.js';
 import { firstEstimate, INDIRECT_KEYS, primaryEstimators, TOTAL_KEYS } from '../results/index.js';
 
 export interface RobustnessOptions {
@@ -95,16 +95,8 @@ export function unchangedDesign(c: { treated: number; mediator: number | null; o
   return c.treated < DESIGN_UNCHANGED_SHARE && (c.mediator ?? 0) < DESIGN_UNCHANGED_SHARE && c.outcome < DESIGN_UNCHANGED_SHARE;
 }
 
-interface Fingerprint {
-  buckets: number;
-  rows: number;
-  treatedRows: number;
-  bucketRows: string;
-  bucketTreated: string;
-  treated: string;
-  mediator: string | null;
-  outcome: string;
-}
+/** The cell's bucketed fingerprint of A, M and Y (src/analysis/exploratory.ts writes it). */
+type Fingerprint = FrameFingerprint;
 
 function words(b64: string): Uint32Array {
   const buf = Buffer.from(b64, 'base64');
