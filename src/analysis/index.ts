@@ -12,7 +12,9 @@ import { frameForOutcome } from '../frame/index.js';
 import type { CellCrossfitFolds, CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
 import { cellSensitivity } from '../sensitivity/cell.js';
 import { assumptionTable } from './assumptions.js';
+import { modelBlueprint } from './blueprint.js';
 import { countDistinct, definitionsTable } from './definitions.js';
+import { covariateQuality, groupSummary, pathwayCorrelations } from './design-summary.js';
 import { exploratorySummary, frameFingerprint, uncertaintyRecord, type ExploratoryPanel } from './exploratory.js';
 import { heterogeneity } from './heterogeneity.js';
 import { cellPropensityDiagnostics } from './propensity.js';
@@ -75,6 +77,10 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   if (wanted.has('residual_mediator_outcome') && frame.M) diagnostics.residual_mediator_outcome = residualMediatorOutcome(frame);
   if (wanted.has('naive_associations')) diagnostics.naive_associations = naiveAssociations(frame);
   if (wanted.has('overlap') || wanted.has('balance')) Object.assign(diagnostics, cellPropensityDiagnostics(frame, estimatorCtx, settings.models, primaryResults));
+  if (wanted.has('group_summary')) diagnostics.groupSummary = groupSummary(frame, panel);
+  if (wanted.has('pathway_correlations')) diagnostics.pathwayCorrelations = pathwayCorrelations(frame, panel);
+  if (wanted.has('covariate_quality')) diagnostics.covariateQuality = covariateQuality(settings, frame, panel);
+  if (wanted.has('model_blueprint')) diagnostics.modelBlueprint = modelBlueprint(settings.estimators, settings.models, frame, primaryResults);
 
   const readiness: ReadinessCheck[] = wanted.has('readiness')
     ? designReadiness(frame).map((r) => ({ check: r.check, value: r.value, passes: r.value === null ? null : r.passes }))

@@ -297,15 +297,8 @@ function buildCovariates(
   }
   for (const name of categoricalNames) {
     // pandas: astype("string").fillna("missing"), get_dummies sorts levels, drop_first drops the smallest
-    let labels: string[];
-    if (table.categorical[name]) {
-      const c = table.categorical[name];
-      labels = Array.from(rows, (i) => (c.codes[i] < 0 ? 'missing' : c.levels[c.codes[i]]));
-    } else {
-      const src = table.numeric[name];
-      labels = Array.from(rows, (i) => (Number.isNaN(src[i]) ? 'missing' : pandasNumberString(src[i])));
-    }
-    const levels = [...new Set(labels)].sort(codePointCompare);
+    const labels = categoricalCovariateLabels(table, name, rows);
+    const levels = categoricalLevels(labels);
     const index = new Map(levels.map((l, k) => [l, k]));
     const codes = Int32Array.from(labels, (l) => index.get(l)!);
     for (let k = 1; k < levels.length; k++) {
@@ -391,4 +384,38 @@ export function frameForOutcome(frame: AnalysisFrame, outcome: string): Analysis
     definitions: { ...frame.definitions, outcome },
     warnings: dropped ? [...frame.warnings, `${dropped} rows without ${outcome} excluded`] : frame.warnings,
   };
+}
+
+/**
+ * The covariate names a frame's design starts from: the spec's names and globs expanded against the
+ * panel's columns exactly as buildCovariates expands them (src/analysis/design-summary.ts reports their
+ * quality); unmatched globs are skipped silently here, buildCovariates already warned.
+ */
+export function expandCovariateNames(table: ColumnTable, spec: { numeric?: string[]; categorical?: string[] }): { numeric: string[]; categorical: string[] } {
+  const ignored: string[] = [];
+  return {
+    numeric: expandNames(spec.numeric ?? [], [...Object.keys(table.numeric), ...Object.keys(table.categorical)], ignored, 'numeric covariate'),
+    categorical: expandNames(spec.categorical ?? [], [...Object.keys(table.categorical), ...Object.keys(table.numeric)], ignored, 'categorical covariate'),
+  };
+}
+
+/** A numeric covariate's values over all panel rows before imputation (categorical text coerced as pd.to_numeric does). */
+export function numericCovariateValues(table: ColumnTable, name: string): Float64Array {
+  return numericColumn(table, name, 'numeric covariate');
+}
+
+/** A categorical covariate's label per row of `rows`, as the design encodes it ('missing' for a missing value). */
+export function categoricalCovariateLabels(table: ColumnTable, name: string, rows: Int32Array): string[] {
+  if (table.categorical[name]) {
+    const c = table.categorical[name];
+    return Array.from(rows, (i) => (c.codes[i] < 0 ? 'missing' : c.levels[c.codes[i]]));
+  }
+  const src = table.numeric[name];
+  if (!src) throw new CausewayError('FRAME_MISSING_COLUMN', `categorical covariate "${name}" is not a column of the panel`);
+  return Array.from(rows, (i) => (Number.isNaN(src[i]) ? 'missing' : pandasNumberString(src[i])));
+}
+
+/** The levels of a categorical covariate's labels in the design's order (its first is dropped). */
+export function categoricalLevels(labels: readonly string[]): string[] {
+  return [...new Set(labels)].sort(codePointCompare);
 }

@@ -382,6 +382,19 @@ export interface CellDiagnostics {
       [k: string]: number | null;
     };
   }[];
+  groupSummary?: GroupSummary;
+  /**
+   * diagnostics `pathway_correlations` (src/analysis/design-summary.ts): Spearman correlations (average ranks for ties) along the pathway, over the analysis rows
+   */
+  pathwayCorrelations?: PathwayCorrelation[];
+  /**
+   * diagnostics `covariate_quality` (src/analysis/design-summary.ts): each covariate the spec names (globs expanded) over the analysis rows before imputation, most missing first
+   */
+  covariateQuality?: CovariateQualityRow[];
+  /**
+   * diagnostics `model_blueprint` (src/analysis/blueprint.ts): every model step of every primary-outcome estimator, from the resolved spec and the estimator's result
+   */
+  modelBlueprint?: ModelBlueprintStep[];
   [k: string]: unknown;
 }
 export interface OverlapSummary {
@@ -619,6 +632,123 @@ export interface BlpRow2 {
   lower: number | null;
   upper: number | null;
   pValue: number | null;
+}
+/**
+ * diagnostics `group_summary` (src/analysis/design-summary.ts): per treatment arm the analysis rows, users and the means of the treatment measure, M, Y and each secondary outcome, with the treated-minus-control difference
+ */
+export interface GroupSummary {
+  /**
+   * analysis rows (user-days) per arm
+   */
+  rows: {
+    control: number;
+    treated: number;
+  };
+  /**
+   * distinct users with a row in the arm
+   */
+  users: {
+    control: number;
+    treated: number;
+  };
+  means: {
+    /**
+     * A measure, M, Y or secondary outcome
+     */
+    role: string;
+    /**
+     * the column
+     */
+    name: string;
+    control: number | null;
+    treated: number | null;
+    /**
+     * treated minus control
+     */
+    difference: number | null;
+  }[];
+}
+export interface PathwayCorrelation {
+  /**
+   * A with M, A with Y, M with Y, A measure with M, A measure with Y
+   */
+  relationship: string;
+  /**
+   * the first column
+   */
+  x: string;
+  /**
+   * the second column
+   */
+  y: string;
+  rows: number;
+  spearman: number | null;
+}
+export interface CovariateQualityRow {
+  covariate: string;
+  /**
+   * numeric or categorical, as the spec lists it
+   */
+  type: string;
+  rows: number;
+  missing: number;
+  missingRate: number;
+  /**
+   * distinct non-missing values
+   */
+  distinct: number;
+  /**
+   * sample standard deviation of the observed values (numeric only)
+   */
+  std: number | null;
+  /**
+   * at most one distinct value after imputation
+   */
+  constant: boolean;
+  /**
+   * how missing values were filled: none, median, or the level "missing"
+   */
+  imputation: string;
+  /**
+   * the median filled in (numeric with missing values)
+   */
+  imputedValue: number | null;
+  /**
+   * columns it gives the design matrix (0: dropped as constant)
+   */
+  designColumns: number;
+}
+export interface ModelBlueprintStep {
+  /**
+   * estimator id
+   */
+  estimator: string;
+  kind: string;
+  /**
+   * propensity, mediator, outcome, total-effect or path regression, or the effect step
+   */
+  step: string;
+  /**
+   * what the step models or estimates
+   */
+  target: string;
+  /**
+   * what it is fitted on (X: the design matrix's covariate columns)
+   */
+  features: string;
+  /**
+   * the model (kind and settings), or the estimator for the effect step
+   */
+  learner: string;
+  /**
+   * full sample, or cross-fitted by user
+   */
+  fitting: string;
+  weights: string;
+  /**
+   * how the effect step's intervals were computed (empty on model steps)
+   */
+  interval: string;
 }
 export interface Sensitivity {
   evalues?: EValueRow[];

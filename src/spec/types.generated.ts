@@ -564,7 +564,7 @@ export interface CausewaySpec {
   estimators: [Estimator, ...Estimator[]];
   uncertainty?: Uncertainty;
   /**
-   * Cell-level diagnostics to compute (docs/report.md); absent: overlap, balance, readiness, residual_mediator_outcome. overlap: propensity overlap by arm (and the histogram the overlap figure draws); balance: standardized mean differences of the covariates before and after weighting; readiness: design readiness checks: users and rows per user, treatment variation, overlap, effective sample size, balance; residual_mediator_outcome: correlation of mediator and outcome residuals given treatment and covariates (a hint of mediator–outcome confounding; needs a mediator); nuisance_performance: accepted for older specs: the estimators report their nuisance models' out-of-fold performance whether or not it is listed; naive_associations: unadjusted treated-minus-control differences for every outcome, shown before the estimator comparison; influence: accepted for older specs: the estimators report their influence-function summaries whether or not it is listed.
+   * Cell-level diagnostics to compute (docs/report.md); absent: overlap, balance, readiness, residual_mediator_outcome. overlap: propensity overlap by arm (and the histogram the overlap figure draws); balance: standardized mean differences of the covariates before and after weighting; readiness: design readiness checks: users and rows per user, treatment variation, overlap, effective sample size, balance; residual_mediator_outcome: correlation of mediator and outcome residuals given treatment and covariates (a hint of mediator–outcome confounding; needs a mediator); nuisance_performance: accepted for older specs: the estimators report their nuisance models' out-of-fold performance whether or not it is listed; naive_associations: unadjusted treated-minus-control differences for every outcome, shown before the estimator comparison; influence: accepted for older specs: the estimators report their influence-function summaries whether or not it is listed; group_summary: rows, users and the means of the treatment measure, mediator, outcome and secondary outcomes per arm, with the treated-minus-control differences; pathway_correlations: spearman correlations (average ranks for ties) of A with M, A with Y, M with Y and of the treatment measure with M and Y; covariate_quality: per covariate before imputation: missing rate, distinct values, standard deviation, constant flag, the imputation used and its columns in the design matrix; model_blueprint: every model step of every estimator (propensity, mediator and outcome models, the effect step): target, features, learner, fitting, weights and interval.
    *
    * @maxItems 50
    */
@@ -576,6 +576,10 @@ export interface CausewaySpec {
     | 'nuisance_performance'
     | 'naive_associations'
     | 'influence'
+    | 'group_summary'
+    | 'pathway_correlations'
+    | 'covariate_quality'
+    | 'model_blueprint'
   )[];
   heterogeneity?: Heterogeneity;
   sensitivity?: Sensitivity;

@@ -24,7 +24,7 @@ const RULE_CONSTANTS: Source[] = [
 ];
 
 /** Diagnostics the sentences never quote (large arrays that would only widen the pool). */
-const SKIP = new Set(['fingerprint', 'exploratory', 'heterogeneity', 'importance', 'histogram', 'heterogeneity_analysis', 'per_split', 'influence_top_users', 'folds', 'grid']);
+const SKIP = new Set(['fingerprint', 'exploratory', 'heterogeneity', 'importance', 'histogram', 'heterogeneity_analysis', 'per_split', 'influence_top_users', 'folds', 'grid', 'covariateQuality', 'groupSummary', 'pathwayCorrelations', 'modelBlueprint']);
 
 function walk(x: unknown, path: string, nums: Source[], texts: Array<{ path: string; text: string }>): void {
   if (typeof x === 'number' && Number.isFinite(x)) nums.push({ path, value: x });

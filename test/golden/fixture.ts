@@ -7,7 +7,7 @@ import type { AnalysisFrame } from '../../src/estimate/types.js';
 
 export const root = new URL('../../../test/golden/', import.meta.url);
 
-function readFixture(): { table: ColumnTable; userId: Int32Array } {
+export function readFixture(): { table: ColumnTable; userId: Int32Array } {
   const lines = readFileSync(new URL('fixture.csv', root), 'utf8').trim().split('\n');
   const header = lines[0].split(',');
   const categorical = new Set(['cat1', 'cat2']);

@@ -6,6 +6,7 @@
  */
 import type { ReportSection } from './context.js';
 import { assumptionsSection } from './assumptions.js';
+import { covariateQualitySection } from './covariate_quality.js';
 import { dataSection } from './data.js';
 import { definitionsSection } from './definitions.js';
 import { estimatorsSection } from './estimators.js';
@@ -15,8 +16,10 @@ import { heterogeneitySection } from './heterogeneity.js';
 import { limitationsSection } from './limitations.js';
 import { mediationSection } from './mediation.js';
 import { methodsSection } from './methods.js';
+import { modelBlueprintSection } from './model_blueprint.js';
 import { nuisanceSection } from './nuisance.js';
 import { overlapSection } from './overlap.js';
+import { pathwaySection } from './pathway.js';
 import { questionSection } from './question.js';
 import { robustnessSection } from './robustness.js';
 import { secondarySection } from './secondary.js';
@@ -30,12 +33,15 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   questionSection,
   dataSection,
   exploratorySection,
+  covariateQualitySection,
   definitionsSection,
   assumptionsSection,
   overlapSection,
   weightReadinessSection,
+  pathwaySection,
   estimatorsSection,
   methodsSection,
+  modelBlueprintSection,
   secondarySection,
   mediationSection,
   semSection,
