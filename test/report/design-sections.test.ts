@@ -17,6 +17,7 @@ function render(results: Results): { md: string; tables: string[] } {
 test('without the diagnostics the sections are absent', () => {
   const { md, tables } = render(exampleResults());
   for (const heading of ['## Covariate quality', '## Pathway ingredients by arm', '## Model blueprint']) assert.ok(!md.includes(heading), heading);
+  for (const link of ['(#covariate-quality)', '(#pathway-ingredients-by-arm)', '(#model-blueprint)']) assert.ok(!md.includes(link), link);
   for (const id of ['covariate_quality', 'group_summary', 'pathway_correlations', 'model_blueprint']) assert.ok(!tables.includes(id), id);
 });
 
@@ -44,6 +45,7 @@ test('with the diagnostics each table is rendered from results.json', () => {
     assert.ok(tables.includes(id), id);
     assert.ok(md.includes(`(tables/${id}.csv)`), `${id} linked`);
   }
+  for (const link of ['[Covariate quality](#covariate-quality)', '[Pathway ingredients by arm](#pathway-ingredients-by-arm)', '[Model blueprint](#model-blueprint)']) assert.ok(md.includes(link), link);
   assert.ok(md.includes('2 covariates; 1 with missing values filled in, 1 giving the design matrix no column'));
   assert.ok(md.includes('| `x_missing` | numeric | 20.0% | 7 | 1.50 | no | median | 3.25 | 1 |'), md.slice(md.indexOf('## Covariate quality'), md.indexOf('## Covariate quality') + 900));
   assert.ok(md.includes('| rows (user-days) | count | 4,099 | 4,100 | — |'));
