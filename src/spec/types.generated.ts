@@ -546,6 +546,7 @@ export interface CausewaySpec {
    * Row expression over the panel selecting the analysis user-days.
    */
   population?: string;
+  derived?: ExpressionMap2;
   treatment: Treatment;
   /**
    * Name of the day measure used as the mediator.
@@ -1005,6 +1006,12 @@ export interface WindowSpec2 {
    * @maxItems 1000
    */
   of: [string, ...string[]];
+}
+/**
+ * Analysis columns: name → row expression over the panel, evaluated after the population is chosen, in the order written (each may use the ones before it). Usable as treatment measure, mediator, outcome, covariate or segment. Only here may qbin(x, k) appear: pandas qcut(x, k, labels=False, duplicates='drop') codes 0, 1, … with the edges over the population's rows.
+ */
+export interface ExpressionMap2 {
+  [k: string]: Expression;
 }
 /**
  * The binary treatment A: a day measure compared with a threshold.

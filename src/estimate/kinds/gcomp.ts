@@ -89,7 +89,7 @@ export const gcomp: EstimatorKind = {
       isLinear(model) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(model)) : outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const m1 = populationMean(mu1, frame.A, estimand), m0 = populationMean(mu0, frame.A, estimand);
     const ate = m1 - m0;
-    const diagnostics: Record<string, unknown> = env.light ? {} : { ...tag, mean_mu1: m1, mean_mu0: m0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
+    const diagnostics: Record<string, unknown> = env.light ? {} : { ...tag, mean_mu1: m1, mean_mu0: m0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) }, ...(k ? { crossfit_folds: k } : {}) };
     return { estimates: { [estimand]: ate }, se: { [estimand]: null }, controlMean: m0, diagnostics, warnings: [...new Set(warnings)], folds: reportedFolds(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {
