@@ -50,6 +50,7 @@ export const ERRORS = {
   SPEC_PANEL_SECTION: { message: 'A ready panel (data.source: panel) has a section only event sources have.', help: 'remove the section: the panel\'s columns are its day measures (derive more in a query)' },
   SPEC_TABLE_SECTION: { message: 'A unit table (data.source: table) has a section only panels have.', help: 'remove the section and name the table\'s columns directly' },
   SPEC_SCHEMA: { message: 'A value does not match the spec schema (unknown key, wrong type, value out of range).', help: 'the spec reference in README.md lists every key with its type and default' },
+  SPEC_DERIVED_NAME: { message: 'A derived column is named like a panel column.', help: 'give the derived column a name the panel does not use' },
   SPEC_DUPLICATE_ID: { message: 'Two estimators have the same id.', help: 'give every estimator a unique id' },
   SPEC_UNKNOWN_MODEL: { message: 'An estimator names a model that is neither in `models:` nor a built-in learner.', help: 'define the model under models: or use a learner kind: linear, logistic, ridge or gbm (propensities also cbps; ipw and msm also entropy_balance)' },
   SPEC_UNKNOWN_ESTIMATOR: { message: 'A reference to an estimator id (msm weights, report.primary, heterogeneity.estimator, sensitivity.omitted_variable_bias.estimators) names no estimator.', help: 'use the id of an estimator defined under estimators:' },

@@ -17,7 +17,7 @@ export interface CellHeterogeneity {
 /** What the definitions table needs to say how each column is made. */
 export interface DefinitionSettings {
   treatmentRule: { direction: string; value: number | null; quantile: number | null; among: string };
-  /** the spec's day expressions by column name */
+  /** the spec's day expressions and derived columns by column name (a column's rule in the definitions table) */
   dayExpressions: Record<string, string>;
   /** history.future.incomplete */
   futureIncomplete: string;

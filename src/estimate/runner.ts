@@ -37,6 +37,8 @@ const MODEL_OPTIONS = ['outcome', 'propensity', 'mediator_model', 'outcome_model
 export function usesCrossfitForm(spec: EstimatorSpec, models: EstimatorContext['models']): boolean {
   const kind = kindInfo(spec.kind);
   if (!kind.crossfit) return false;
+  // a kind whose own point form fits any learner refits it on every replicate there (gcomp: kinds/gcomp.ts)
+  if (spec.bootstrap === 'refit' && kind.crossfit.refitsInPointForm) return false;
   if (spec.crossfit) return true;
   for (const key of MODEL_OPTIONS) {
     const ref = spec[key];
@@ -60,9 +62,17 @@ export function ignoredOptions(spec: EstimatorSpec, models: EstimatorContext['mo
     .map(([option, why]) => ({ option, why }));
 }
 
-/** Whether the entry's kind also runs on the secondary outcomes (not in its cross-fitted form). */
+/** Whether the entry's kind also runs on the secondary outcomes (in its cross-fitted form only where that form says so). */
 export function runsOnSecondaryOutcomes(spec: EstimatorSpec, models: EstimatorContext['models']): boolean {
-  return kindInfo(spec.kind).secondaryOutcomes && !usesCrossfitForm(spec, models);
+  const kind = kindInfo(spec.kind);
+  return kind.secondaryOutcomes && (!usesCrossfitForm(spec, models) || kind.crossfit?.secondaryOutcomes === true);
+}
+
+/** Bootstrap replicates of an entry: its own `bootstrap_reps` where it sets one, else uncertainty.bootstrap.reps (0: none). */
+export function bootstrapReps(opts: Opts, ctx: EstimatorContext): number {
+  const reps = ctx.bootstrap?.reps ?? 0;
+  if (reps <= 0) return 0;
+  return typeof opts.bootstrap_reps === 'number' ? opts.bootstrap_reps : reps;
 }
 
 /**
@@ -216,7 +226,7 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
   }
   const warnings = [...point.warnings];
   const diagnostics: Record<string, unknown> = { ...point.diagnostics, control_mean: toValue(cm), rows: frame.n, se_method: seMethod };
-  const reps = ctx.bootstrap?.reps ?? 0;
+  const reps = bootstrapReps(opts, ctx);
   if (reps > 0) {
     const level = ctx.bootstrap?.level ?? 0.95;
     const ui = env.users();
@@ -236,7 +246,10 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
         const subEnv = replicateEnv(sub);
         // mediator levels of the CDEs stay those of the full sample, as in the fast replicates
         const levels = (point.diagnostics as { cde_levels?: Record<string, number> }).cde_levels;
-        const repOpts = levels ? { ...opts, __cde_levels: levels } : opts;
+        // a user drawn twice is two clusters of the replicate, but its copies share a cross-fitting fold
+        // (else a copy is predicted by a model trained on its twin): folds group by the drawn user
+        const foldGroups = Int32Array.from(index, (i) => frame.cluster[i]);
+        const repOpts = { ...opts, __fold_groups: foldGroups, ...(levels ? { __cde_levels: levels } : {}) };
         try {
           rep = impl.point(sub, repOpts, ctx, subEnv).estimates;
         } catch (e) {

@@ -18,7 +18,7 @@ export {
 } from './definition.js';
 export { schemaOfData, type DataSchema } from '../data/schema.js';
 export { buildPanel, type BuildOptions } from './build.js';
-export { compileRowExpression, evaluateRows, type CompiledRowExpression, type AvailableColumns } from './rows.js';
+export { compileRowExpression, evaluateRows, withDerivedColumns, type CompiledRowExpression, type AvailableColumns, type DerivedColumn } from './rows.js';
 export { buildPanelCached, panelCacheKey, type PanelSource, type PanelCacheOptions } from './cache.js';
 export type { LoadedData, Panel } from './types.js';
 

@@ -11,7 +11,7 @@
 import { CausewayError } from '../errors.js';
 import type { ColumnTable } from '../data/table.js';
 import type { ExpressionOrigin, ExprNode } from './expr/ast.js';
-import { checkExpression, type CheckedExpression, type ValueType } from './expr/check.js';
+import { checkExpression, type CheckedExpression, type CheckOptions, type ValueType } from './expr/check.js';
 import { evaluateNode, toArray, type EvaluationEnvironment } from './expr/evaluate.js';
 import { parseExpression } from './expr/parser.js';
 
@@ -72,9 +72,10 @@ export function compileRowExpression(
   origin: ExpressionOrigin,
   availableColumns: AvailableColumns,
   expect?: 'boolean' | 'number',
+  options: CheckOptions = {},
 ): CompiledRowExpression {
   const parsed = parseExpression(text, origin);
-  const checked = checkExpression(parsed, { row: scopeOf(availableColumns, namesIn(parsed.root, new Set())) }, 'row');
+  const checked = checkExpression(parsed, { row: scopeOf(availableColumns, namesIn(parsed.root, new Set())) }, 'row', options);
   const where = { kind: 'spec' as const, file: origin.file, line: origin.line, col: origin.col, ...(origin.pointer !== undefined ? { pointer: origin.pointer } : {}) };
   if (checked.type === 'category') {
     throw new CausewayError('EXPR_TYPE', 'this expression gives a categorical value; compare it with quoted text', where);
@@ -89,9 +90,10 @@ export function compileRowExpression(
  * Evaluates a compiled row expression over a table (the panel's, or any table with the named
  * columns). Booleans are 0/1; NaN is missing.
  */
-export function evaluateRows(compiled: CompiledRowExpression, table: ColumnTable): Float64Array {
+export function evaluateRows(compiled: CompiledRowExpression, table: ColumnTable, binPopulation: ArrayLike<number> | null = null): Float64Array {
   const categoricalCache = new Map<string, Float64Array>();
   const env: EvaluationEnvironment = {
+    binPopulation,
     size: (level) => (level === 'scalar' ? 1 : table.length),
     column(_source, name) {
       const numeric = table.numeric[name];
@@ -123,4 +125,20 @@ export function evaluateRows(compiled: CompiledRowExpression, table: ColumnTable
   const out = toArray(value, table.length);
   // Never hand back a column of the table itself: callers may modify the result.
   return compiled.checked.root.kind === 'column' ? out.slice() : out;
+}
+
+/** A derived analysis column (the spec's `derived:`), compiled with qbin() allowed. */
+export interface DerivedColumn { name: string; compiled: CompiledRowExpression }
+
+/**
+ * The table with the derived columns added in order (each sees the ones before it), numbers and
+ * true/false as 0/1; qbin() edges over the rows where `population` > 0 (every row when null). The
+ * panel's own table is not modified: it is shared by every cell of the panel.
+ */
+export function withDerivedColumns(table: ColumnTable, derived: DerivedColumn[], population: ArrayLike<number> | null): ColumnTable {
+  if (!derived.length) return table;
+  const numeric = { ...table.numeric };
+  const out: ColumnTable = { ...table, numeric };
+  for (const d of derived) numeric[d.name] = evaluateRows(d.compiled, out, population);
+  return out;
 }

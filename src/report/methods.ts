@@ -23,6 +23,8 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 
 function foldCount(d: Diagnostics): number | null {
+  // the cross-fitted forms list their folds; a kind's own point form that cross-fits records the count
+  if (typeof d.crossfit_folds === 'number') return d.crossfit_folds;
   return Array.isArray(d.folds) && d.folds.length ? d.folds.length : null;
 }
 
@@ -110,7 +112,7 @@ export function intervalMethod(e: EstimatorEntry, key: string, u: CellUncertaint
   const b = isRecord(d.bootstrap) ? d.bootstrap : null;
   const reps = typeof b?.reps === 'number' ? b.reps : u?.bootstrap?.reps ?? null;
   const repsText = reps !== null ? `${reps} ` : '';
-  if (cf) {
+  if (cf && b?.assembly !== 'refit') {
     const r = repeatCount(d);
     return {
       interval: `${pct} percentile interval of ${repsText}user-cluster score-bootstrap replicates` + (r > 1 ? ` (replicate r re-weights the scores of split r mod ${r})` : '') + (recorded ? ` (recorded method: ${recorded})` : '') + '.',
@@ -124,7 +126,7 @@ export function intervalMethod(e: EstimatorEntry, key: string, u: CellUncertaint
     const failed = typeof b.failed === 'number' && b.failed > 0 ? ` (${b.failed} replicates failed and were left out)` : '';
     return {
       interval: `${pct} percentile interval of ${repsText}user-cluster bootstrap replicates${failed}.`,
-      replicates: (refit ? 'each replicate refits the estimator on the resampled users' : 'each replicate re-solves the fits from per-user sufficient statistics of the resampled users') +
+      replicates: (refit ? `each replicate refits the estimator on the resampled users${cf ? `, re-cross-fitting its models in ${cf} folds (the copies of a user drawn twice share a fold)` : ''}` : 'each replicate re-solves the fits from per-user sufficient statistics of the resampled users') +
         (fixed ? '; the propensity weights come from the full-sample model and are held fixed' : '; nothing is held fixed'),
       consequence: fixed
         ? 'holding estimated propensities fixed ignores that they were estimated, which for inverse-weighting estimators tends to make the interval conservative (wider than needed)'

@@ -12,7 +12,7 @@ import type { Cell } from '../spec/plan.js';
 import type { SourceMap } from '../spec/source.js';
 import { contentHash } from '../spec/canonical.js';
 import type { LoadedData } from '../data/loaded.js';
-import { buildPanelCached, evaluateRows, type Panel } from '../panel/index.js';
+import { buildPanelCached, evaluateRows, withDerivedColumns, type Panel } from '../panel/index.js';
 import { buildFrame } from '../frame/index.js';
 import { checkDesign } from '../frame/design.js';
 import { analyzeCell } from '../analysis/index.js';
@@ -50,10 +50,12 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
     : await archivePanel(compiled, ctx);
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
-  const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, frame: compiled.frame }, 20);
+  const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, derived: cell.spec.derived ?? {}, frame: compiled.frame }, 20);
   const { population, frame, designProblem } = await ctx.shared.memo(`frame:${frameKey}`, () => {
     const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
-    const built = buildFrame(panel, { ...compiled.frame, population: mask });
+    // derived columns (qbin edges over the population) beside the panel's, which stay unmodified
+    const table = withDerivedColumns(panel.table, compiled.derived, mask);
+    const built = buildFrame({ length: panel.length, userId: panel.userId, table }, { ...compiled.frame, population: mask });
     let problem: unknown = null;
     try {
       built.warnings.push(...checkDesign(built, cell.spec.population as string | undefined));

@@ -16,7 +16,7 @@ import type { CausewaySpec } from '../spec/types.generated.js';
 import { checkPanelDefinition, planHistory, type HistoryEntry, type PanelDefinition, type PanelPlan } from '../panel/definition.js';
 import type { ExpressionOrigin } from '../panel/expr/ast.js';
 import type { ValueType } from '../panel/expr/check.js';
-import { compileRowExpression, type CompiledRowExpression } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
+import { compileRowExpression, type CompiledRowExpression, type DerivedColumn } from '../panel/rows.js'; // not panel/index: it loads the Arrow cache
 import { sourceOf, type ArchiveRequest, type SourceDescription } from '../data/source.js';
 import type { FrameDefinition } from '../frame/index.js';
 import type { EstimatorSpec, ModelSpec, TreatmentDefinition } from '../estimate/types.js';
@@ -37,6 +37,8 @@ export interface CompiledCell {
   panelKey: string;
   population: CompiledRowExpression | null;
   populationRule: string;
+  /** the spec's derived analysis columns, in order, evaluated after the population (src/panel/rows.ts withDerivedColumns) */
+  derived: DerivedColumn[];
   frame: Omit<FrameDefinition, 'population'>;
   estimators: EstimatorSpec[];
   models: Record<string, ModelSpec>;
@@ -161,10 +163,33 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     : checkPanelDefinition(panelDefinition, described?.shape === 'events' ? described.schema : layoutSchema(spec));
   const columns = panelPlan.columns;
   const errors: CausewayError[] = [];
+  const collect = (e: unknown) => {
+    if (e instanceof CausewayErrors) errors.push(...e.errors);
+    else if (e instanceof CausewayError) errors.push(e);
+    else throw e;
+  };
+  // derived columns: row expressions over the panel and the derived columns before them (qbin allowed)
+  const analysisColumns = new Map(columns);
+  const derived: DerivedColumn[] = [];
+  for (const [name, expr] of Object.entries((spec.derived ?? {}) as Record<string, string>)) {
+    const pointer = joinPointer('/derived', name);
+    if (columns.has(name)) {
+      const pos = locate(source, pointer);
+      errors.push(new CausewayError('SPEC_DERIVED_NAME', `derived column '${name}' is already a panel column`, { kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer }));
+      continue;
+    }
+    try {
+      const compiled = compileRowExpression(expr, originAt(source, pointer), analysisColumns, undefined, { quantileBins: true });
+      derived.push({ name, compiled });
+      analysisColumns.set(name, compiled.type);
+    } catch (e) {
+      collect(e);
+    }
+  }
   const requireColumn = (name: string, pointer: string, what: string) => {
-    if (columns.has(name)) return;
+    if (analysisColumns.has(name)) return;
     const pos = locate(source, pointer);
-    const suggestion = closest(name, [...columns.keys()]);
+    const suggestion = closest(name, [...analysisColumns.keys()]);
     errors.push(
       new CausewayError('SPEC_UNKNOWN_COLUMN', `${what} '${name}' is not a panel column` + (suggestion ? `; did you mean '${suggestion}'?` : ''), {
         kind: 'spec', file: pos.file, line: pos.line, col: pos.col, pointer,
@@ -190,11 +215,10 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
   let population: CompiledRowExpression | null = null;
   if (spec.population) {
     try {
+      // panel columns only: the derived columns are computed over the population this selects
       population = compileRowExpression(spec.population, originAt(source, '/population'), columns);
     } catch (e) {
-      if (e instanceof CausewayErrors) errors.push(...e.errors);
-      else if (e instanceof CausewayError) errors.push(e);
-      else throw e;
+      collect(e);
     }
   }
   if (errors.length === 1) throw errors[0];
@@ -206,7 +230,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     measure: spec.treatment.measure,
     threshold: 'value' in threshold ? { value: threshold.value } : { quantile: threshold.quantile, among: threshold.among ?? 'population' },
   };
-  const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {}), ...(spec.heterogeneity?.dr_learner?.modifiers ?? [])])].filter((c) => columns.has(c));
+  const extra = [...new Set(['user_id', 'calendar_day_index', ...Object.keys(spec.heterogeneity?.by ?? {}), ...(spec.heterogeneity?.dr_learner?.modifiers ?? [])])].filter((c) => analysisColumns.has(c));
   const archive = sourceOf(spec.data).archive;
   // the event columns the definitions name: an archive reader skips the others unconverted
   const eventColumns = [...new Set([...panelPlan.events, ...panelPlan.days].flatMap((d) => [...d.checked.refs.event]))];
@@ -243,7 +267,8 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
         quantile: 'quantile' in threshold ? threshold.quantile : null,
         among: ('among' in threshold ? threshold.among : undefined) ?? 'population',
       },
-      dayExpressions: (spec.days ?? {}) as Record<string, string>,
+      // a derived column's rule is its expression, as a day measure's (the definitions table shows both)
+      dayExpressions: { ...(spec.days ?? {}), ...(spec.derived ?? {}) } as Record<string, string>,
       futureIncomplete: spec.history?.future?.incomplete ?? 'missing',
       covariates: { numeric: covariates.numeric ?? [], categorical: covariates.categorical ?? [] },
       populationRule,
@@ -257,6 +282,7 @@ export function compileCell(spec: CausewaySpec, source: SourceMap, baseDir: stri
     panelKey,
     population,
     populationRule,
+    derived,
     frame: {
       treatment,
       mediator: spec.mediator ?? null,
@@ -305,7 +331,7 @@ export function specExpressionProblems(
   const relocate = (err: CausewayError, cell: Plan['cells'][number]) => (Object.keys(cell.axes).length === 0 ? err : relocateToAxis(err, cell.axes, plan, loaded.source));
   for (const cell of plan.cells) {
     if (opts.skip?.(cell)) continue;
-    const key = contentHash({ data: cell.spec.data, e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
+    const key = contentHash({ data: cell.spec.data, e: cell.spec.events, d: cell.spec.days, h: cell.spec.history, p: cell.spec.population, dv: cell.spec.derived, t: cell.spec.treatment, m: cell.spec.mediator, o: cell.spec.outcomes, c: cell.spec.covariates, het: cell.spec.heterogeneity });
     if (seen.has(key)) continue;
     seen.add(key);
     let compiled: CompiledCell;

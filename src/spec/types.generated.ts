@@ -264,9 +264,13 @@ export type Estimator =
       outcome?: string;
       crossfit?: Crossfit;
       /**
-       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost).
+       * How bootstrap replicates (uncertainty.bootstrap) are computed. auto: linear estimators assemble replicates from per-user sufficient statistics, cross-fitted ones use the score bootstrap (nuisances fixed); refit: refit every replicate from rows (slower; docs/batch.md estimates the cost). With a gbm outcome or crossfit, refit gives the plug-in its interval: every replicate refits (and re-cross-fits) the outcome model on the resampled users; auto reports no interval there.
        */
       bootstrap?: 'auto' | 'refit';
+      /**
+       * Bootstrap replicates of this entry (default: uncertainty.bootstrap.reps; no bootstrap when that is 0). Fewer replicates keep a refit bootstrap of a costly model affordable.
+       */
+      bootstrap_reps?: number;
       /**
        * Which population the effect is averaged over (default ate): ate (every row), att (the treated rows: weights treated 1, controls e/(1 − e); g-computation averaged over the treated) or atc (the control rows). The estimate is reported under this key (ate, att or atc).
        */
@@ -542,6 +546,7 @@ export interface CausewaySpec {
    * Row expression over the panel selecting the analysis user-days.
    */
   population?: string;
+  derived?: ExpressionMap2;
   treatment: Treatment;
   /**
    * Name of the day measure used as the mediator.
@@ -1005,6 +1010,12 @@ export interface WindowSpec2 {
    * @maxItems 1000
    */
   of: [string, ...string[]];
+}
+/**
+ * Analysis columns: name → row expression over the panel, evaluated after the population is chosen, in the order written (each may use the ones before it). Usable as treatment measure, mediator, outcome, covariate or segment. Only here may qbin(x, k) appear: pandas qcut(x, k, labels=False, duplicates='drop') codes 0, 1, … with the edges over the population's rows.
+ */
+export interface ExpressionMap2 {
+  [k: string]: Expression;
 }
 /**
  * The binary treatment A: a day measure compared with a threshold.

@@ -90,6 +90,7 @@ function otherValues(name: string, s: Schema): unknown[] {
   // a clip that binds on any frame whose propensities spread at all
   if (s.$ref === '#/$defs/Clip') return [[0.4, 0.6]];
   if (s.$ref === '#/$defs/Crossfit') return [{ folds: 2 }];
+  if (s.type === 'integer') return [5];
   if (s.type === 'number') return [typeof s.maximum === 'number' && s.maximum <= 1 ? 0.8 : 5];
   if (name === 'mediator_clip') return [[-0.2, 0.2]];
   if (name === 'cde_at') return [{ quantiles: [0.3] }];

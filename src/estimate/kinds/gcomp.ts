@@ -2,7 +2,10 @@
  * G-computation: an outcome regression on [A, X] averaged at A = 1 and A = 0 over the estimand's rows
  * (all; the treated for ATT; the controls for ATC). Linear without cross-fitting: the A coefficient (the
  * model has no A×X terms, so its effect is the same on every row and ATT = ATC = ATE), replicates from
- * the shared gram; with `crossfit` or a gbm outcome the cross-fitted form (src/estimate/ml/ate.ts) runs.
+ * the shared gram; with `crossfit` or a gbm outcome the cross-fitted form (src/estimate/ml/ate.ts) runs,
+ * unless the entry asks `bootstrap: refit`: then this kind's point form fits the learner (cross-fitted by
+ * user when `crossfit` is set, else on all rows) and the runner refits it on every user-cluster replicate
+ * (`bootstrap_reps` of them), which gives the any-learner plug-in its percentile interval.
  */
 import { gramFit, gramPredict } from '../bootstrap.js';
 import { mean, requireArms, regressionMetrics } from '../frame-helpers.js';
@@ -12,7 +15,7 @@ import { gcompCrossfit } from '../ml/ate.js';
 import { roleLearner } from '../ml/common.js';
 import { AVERAGE_EFFECTS } from './estimands.js';
 import { asksCrossfit, modelKindOf, type EstimatorKind } from './kind.js';
-import { BOOTSTRAP_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, estimandOf, ESTIMAND_OPTION, isLinear, modelFor, modelOption, reportedFolds, ridgeOf } from './options.js';
+import { BOOTSTRAP_OPTION, BOOTSTRAP_REPS_OPTION, crossfitFolds, crossfitFormFolds, CROSSFIT_OPTION, estimandOf, ESTIMAND_OPTION, isLinear, modelFor, modelOption, reportedFolds, ridgeOf } from './options.js';
 
 /** Mean of v over the estimand's rows: all, the treated (att) or the controls (atc). */
 function populationMean(v: Float64Array, A: Float64Array, estimand: 'ate' | 'att' | 'atc'): number {
@@ -25,7 +28,15 @@ function populationMean(v: Float64Array, A: Float64Array, estimand: 'ate' | 'att
 export const gcomp: EstimatorKind = {
   kind: 'gcomp',
   summary: 'Outcome regression on [A, X] averaged at A = 1 and 0; cross-fitted with any learner on request.',
-  options: { outcome: modelOption('linear', 'outcome model E[Y|A,X]'), crossfit: CROSSFIT_OPTION, bootstrap: BOOTSTRAP_OPTION, estimand: ESTIMAND_OPTION },
+  options: {
+    outcome: modelOption('linear', 'outcome model E[Y|A,X]'), crossfit: CROSSFIT_OPTION,
+    bootstrap: {
+      ...BOOTSTRAP_OPTION,
+      description: `${BOOTSTRAP_OPTION.description} With a gbm outcome or crossfit, refit gives the plug-in its interval: every replicate refits (and re-cross-fits) the outcome model on the resampled users; auto reports no interval there.`,
+    },
+    bootstrap_reps: BOOTSTRAP_REPS_OPTION,
+    estimand: ESTIMAND_OPTION,
+  },
   estimands: AVERAGE_EFFECTS,
   secondaryOutcomes: true,
   adjusted: true,
@@ -39,9 +50,13 @@ export const gcomp: EstimatorKind = {
     return cf || /cross-fitted/.test(method) ? `G-computation${estimand}, ${cf ?? 'cross-fitted'}` : `G-computation${estimand} (outcome regression)`;
   },
   crossfit: {
+    // a plug-in mean of predictions: as meaningful for any secondary outcome as for the primary
+    secondaryOutcomes: true,
+    // bootstrap: refit runs point() below, which cross-fits any learner, once per replicate
+    refitsInPointForm: true,
     ignores: {
-      // gcompCrossfit (src/estimate/ml/ate.ts) reports no interval for its plug-in estimate
-      bootstrap: 'the cross-fitted g-computation never refits per bootstrap replicate (its plug-in estimate gets no interval)',
+      // gcompCrossfit (src/estimate/ml/ate.ts) reports no interval, so it has no replicates to count
+      bootstrap_reps: 'the cross-fitted g-computation has no bootstrap; set bootstrap: refit to refit it per replicate',
     },
     run(frame, id, opts, ctx) {
       const outcome = roleLearner(resolveModel(opts.outcome, ctx.models, 'gbm'), ctx, id, 'outcome', 'regression');
@@ -67,12 +82,14 @@ export const gcomp: EstimatorKind = {
       const diagnostics: Record<string, unknown> = env.light ? {} : { ...tag, mean_mu1: mu0 + ate, mean_mu0: mu0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: false } };
       return { estimates: { [estimand]: ate }, se: { [estimand]: fit.se ? fit.se[0] : null }, controlMean: mu0, diagnostics, warnings: aliasWarning(g, fit.aliased) };
     }
-    const folds = k ? groupKFold(frame.cluster, k) : null;
+    // a refit bootstrap replicate hands the drawn users (src/estimate/runner.ts), so a user's copies share a fold
+    const groups = opts.__fold_groups instanceof Int32Array ? opts.__fold_groups : frame.cluster;
+    const folds = k ? groupKFold(groups, k) : null;
     const { mu, mu1, mu0, warnings } =
       isLinear(model) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(model)) : outcomePredictions(frame, model, folds, k ?? 1, ctx, 'gcomp');
     const m1 = populationMean(mu1, frame.A, estimand), m0 = populationMean(mu0, frame.A, estimand);
     const ate = m1 - m0;
-    const diagnostics: Record<string, unknown> = env.light ? {} : { ...tag, mean_mu1: m1, mean_mu0: m0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) } };
+    const diagnostics: Record<string, unknown> = env.light ? {} : { ...tag, mean_mu1: m1, mean_mu0: m0, outcome_performance: { ...regressionMetrics(frame.Y, mu), out_of_fold: Boolean(folds) }, ...(k ? { crossfit_folds: k } : {}) };
     return { estimates: { [estimand]: ate }, se: { [estimand]: null }, controlMean: m0, diagnostics, warnings: [...new Set(warnings)], folds: reportedFolds(frame, folds, env) };
   },
   fast(frame, opts, ctx, env) {

@@ -67,6 +67,13 @@ interface CrossfitForm {
    * one is a located spec error (src/estimate/runner.ts ignoredOptions), never silently ignored.
    */
   ignores?: Readonly<Record<string, string>>;
+  /** true: this form also runs on the secondary outcomes (src/analysis/index.ts) */
+  secondaryOutcomes?: boolean;
+  /**
+   * true: the kind's own point form fits any learner (cross-fitted when asked), so an entry with
+   * `bootstrap: refit` runs there and refits every replicate (src/estimate/runner.ts usesCrossfitForm)
+   */
+  refitsInPointForm?: boolean;
 }
 
 export interface EstimatorKind {

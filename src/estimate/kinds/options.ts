@@ -22,6 +22,14 @@ export const BOOTSTRAP_OPTION: OptionSchema = {
     'Refit the whole estimator on every resampled set of users (slower, also resamples the nuisance fits).',
   ],
 };
+/** Replicates of one entry's bootstrap (src/estimate/runner.ts bootstrapReps). */
+export const BOOTSTRAP_REPS_OPTION: OptionSchema = {
+  type: 'integer',
+  minimum: 2,
+  maximum: 100000,
+  description: 'Bootstrap replicates of this entry (default: uncertainty.bootstrap.reps; no bootstrap when that is 0). Fewer replicates keep a refit bootstrap of a costly model affordable.',
+  examples: [50],
+};
 /**
  * Which interval the doubly robust and debiased estimators report. The influence-function interval,
  * clustered by user, covers in the calibration (docs/calibration.md) where the score bootstrap, which

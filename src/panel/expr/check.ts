@@ -47,7 +47,14 @@ export type CheckedNode =
   | (Typed & { kind: 'quantile'; arg: CheckedNode; q: number })
   | (Typed & { kind: 'firstTime'; group: CheckedNode; key: CheckedNode })
   | (Typed & { kind: 'aggregate'; fn: AggregateFunction; arg: CheckedNode | null })
-  | (Typed & { kind: 'zmean'; args: CheckedNode[]; scale: 'z' | 'unit' });
+  | (Typed & { kind: 'zmean'; args: CheckedNode[]; scale: 'z' | 'unit' })
+  | (Typed & { kind: 'qbin'; arg: CheckedNode; bins: number });
+
+/** Options of a check: `quantileBins` allows qbin(), whose edges need the analysis rows (derived: columns). */
+export interface CheckOptions { quantileBins?: boolean }
+
+/** The most bins qbin() cuts (deciles are 10; more is a typo or a continuous variable). */
+export const QBIN_MAX_BINS = 1000;
 
 export interface CheckedExpression {
   parsed: ParsedExpression;
@@ -60,7 +67,7 @@ export interface CheckedExpression {
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'mean', 'min', 'max', 'share', 'nunique']);
-const FUNCTION_NAMES = ['clip', 'log1p', 'abs', 'min', 'max', 'missing', 'coalesce', 'quantile', 'first_time', 'count', 'sum', 'mean', 'share', 'nunique', 'zmean', 'unitmean'];
+const FUNCTION_NAMES = ['clip', 'log1p', 'abs', 'min', 'max', 'missing', 'coalesce', 'quantile', 'first_time', 'count', 'sum', 'mean', 'share', 'nunique', 'zmean', 'unitmean', 'qbin'];
 
 const LEVEL_RANK: Record<Level, number> = { scalar: 0, item: 1, user: 1, event: 2, day: 2 };
 
@@ -74,7 +81,7 @@ function joinLevel(a: Level, b: Level): Level {
   return 'event';
 }
 
-export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope, context: ExpressionContext): CheckedExpression {
+export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope, context: ExpressionContext, options: CheckOptions = {}): CheckedExpression {
   const { text, origin } = parsed;
   const refs = { event: new Set<string>(), item: new Set<string>(), user: new Set<string>(), day: new Set<string>(), row: new Set<string>() };
   const fail = (code: ErrorCode, message: string, at: number, hint?: string): never => {
@@ -327,6 +334,22 @@ export function checkExpression(parsed: ParsedExpression, scope: ExpressionScope
         const args = node.args.map((a) => visit(a, 'day'));
         args.forEach((a) => requireNumeric(a, `${name}()`));
         return { ...base, kind: 'zmean', args, scale: name === 'zmean' ? 'z' : 'unit', type: 'number', level: 'day' };
+      }
+      case 'qbin': {
+        arity(node, 2, 2, 'qbin(x, k)');
+        if (!options.quantileBins) {
+          fail('EXPR_CONTEXT', 'qbin() cuts at quantiles over the analysis rows, which are chosen after this expression; it belongs in a derived column (derived:)', node.start,
+            'e.g. derived: { prior_3day_interactions_q4: "qbin(prior_3day_interactions, 4)" }');
+        }
+        const arg = visit(node.args[0], ctx);
+        if (arg.type !== 'number') {
+          fail('EXPR_TYPE', `qbin() needs a number, but \`${source(arg)}\` is ${arg.type === 'boolean' ? 'true/false' : 'categorical'}`, arg.start);
+        }
+        const kNode = node.args[1];
+        if (kNode.kind !== 'number' || !Number.isInteger(kNode.value) || kNode.value < 2 || kNode.value > QBIN_MAX_BINS) {
+          fail('EXPR_TYPE', `the second argument of qbin() must be a whole number of bins from 2 to ${QBIN_MAX_BINS}`, kNode.start, 'quartiles: qbin(x, 4); deciles: qbin(x, 10)');
+        }
+        return { ...base, kind: 'qbin', arg, bins: (kNode as { value: number }).value, type: 'number', level: arg.level };
       }
       default: {
         const suggestion = closestName(name, FUNCTION_NAMES);

@@ -11,6 +11,7 @@
 import type { BinaryOperator } from './ast.js';
 import type { AggregateFunction, CheckedNode, ColumnSource, Level } from './check.js';
 import type { ArrayPool } from '../pool.js';
+import { qbinCodes } from './qbin.js';
 
 export type Vector = Float64Array | number;
 
@@ -37,6 +38,8 @@ export interface EvaluationEnvironment {
    * and accumulates aggregations chunk by chunk before the day measures are evaluated).
    */
   precomputed?: Map<CheckedNode, Vector>;
+  /** rows whose values set qbin()'s edges (> 0: in; absent: every row), src/panel/expr/qbin.ts */
+  binPopulation?: ArrayLike<number> | null;
 }
 
 const freshArray = (length: number): Float64Array => new Float64Array(length);
@@ -131,6 +134,12 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const q = quantileOf(typeof values === 'number' ? new Float64Array([values]) : values, node.q);
       releaseIf(node.arg, node.arg.level, values);
       return q;
+    }
+    case 'qbin': {
+      const values = toArray(evalNode(node.arg, env), env.size(node.level));
+      const out = qbinCodes(values, node.bins, env.binPopulation);
+      releaseIf(node.arg, node.level, values);
+      return out;
     }
     case 'firstTime': {
       const group = toArray(evalAt(node.group, env, 'event'), env.size('event'));
