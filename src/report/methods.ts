@@ -47,6 +47,13 @@ function clipText(d: Diagnostics): string {
   return clip !== null ? ` Cross-fitted propensities are clipped to [${+clip.toPrecision(6)}, ${+(1 - clip).toPrecision(6)}].` : '';
 }
 
+/** A mediation's weighting (its `weights` diagnostic, src/estimate/kinds/mediation.ts): when and on which rows the ipw weights were estimated. */
+function mediationWeightsText(d: Diagnostics, crossfitted: boolean): string {
+  if (d.weights !== 'ipw') return '';
+  return ' The mediator and outcome models are fitted with the inverse propensity weights as sample weights (weighted least squares for linear models, weight-scaled gradients and hessians for gbm): P(A = 1 | X) is fitted once on all rows, its propensities clipped and the weights stabilized and capped as the entry sets' +
+    (crossfitted ? '; each fold\'s models take the weights of their training rows from that one fit, not weights re-estimated within the fold.' : '.');
+}
+
 /** How each kind computes its point estimate, from its results.json entry. */
 export const METHOD_TEXT: Readonly<Record<string, (e: EstimatorEntry) => string>> = {
   difference_in_means: () => 'Mean outcome on treated days minus mean outcome on control days, with no covariates (a reference, not an adjusted estimate); standard error cluster-robust (CR1) by user.',
@@ -65,10 +72,10 @@ export const METHOD_TEXT: Readonly<Record<string, (e: EstimatorEntry) => string>
       const debiased = 'te_debiased' in e.estimates;
       return `Mediation g-formula with cross-fitted mediator and outcome models: the plug-in TE, NDE and NIE average the predicted potential outcomes Y(1, M(1)), Y(1, M(0)) and Y(0, M(0)) over rows` +
         (debiased ? '; the debiased estimates average the efficient-influence-function scores (propensities P(A | X) and P(A | M, X) weight the residuals), clustered by user for their standard errors.' : '.') +
-        crossfitText(d) + clipText(d);
+        crossfitText(d) + mediationWeightsText(d, true) + clipText(d);
     }
     return 'Mediation g-formula: a mediator model M ~ A + X and an outcome model Y ~ A + M (+ A·M) + X, both fitted on all rows; TE, NDE and NIE are averages of the predicted potential outcomes (TE = NDE + NIE exactly), CDEs set M to the listed quantiles of its full-sample distribution.' +
-      (Array.isArray(d.crossfit_folds) ? crossfitText({ folds: d.crossfit_folds }) : '');
+      (Array.isArray(d.crossfit_folds) ? crossfitText({ folds: d.crossfit_folds }) : '') + mediationWeightsText(d, Array.isArray(d.crossfit_folds));
   },
   mediation_debiased: (e) => METHOD_TEXT.mediation!(e),
   sem_path: () => 'Linear path model: α from M ~ A + X, β and c′ from Y ~ A + M + X (inverse-propensity weighted unless its label says unweighted); indirect = α·β, total = c′ + α·β; path standard errors cluster-robust (CR1) by user.',

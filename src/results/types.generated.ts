@@ -227,7 +227,7 @@ export interface EstimatorEntry {
   status: 'ok' | 'failed';
   reason?: string;
   /**
-   * e.g. ate (att or atc for an entry with estimand: att | atc); te, nde, nie, cde_q10, cde_q90; alpha, beta, c_prime, indirect, total
+   * e.g. ate (att or atc for an entry with estimand: att | atc); te, nde, nie, cde_q10, cde_q90, reverse_indirect (mediation: the indirect effect with the treatment held at 0, E[Y(0, M(1)) − Y(0, M(0))]), mediator_shift (mediation: E[M(1) − M(0)], no relative effect); alpha, beta, c_prime, indirect, total
    */
   estimates: {
     [k: string]: EstimateValue;

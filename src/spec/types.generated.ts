@@ -369,7 +369,7 @@ export type Estimator =
       interval?: 'influence' | 'bootstrap';
       clip_mediator?: Clip3;
       /**
-       * none: unweighted mediation models; ipw: fit them with the ipw weights (propensity, clip, stabilize and cap_quantile as the ipw kind).
+       * none: unweighted mediation models; ipw: fit them with the ipw weights as sample weights (propensity, clip, stabilize and cap_quantile as the ipw kind), estimated once on all rows; cross-fitted, each fold's mediator and outcome models take their training rows' weights (docs/seeds.md §004). The debiased method fits unweighted.
        */
       weights?: 'none' | 'ipw';
       clip?: Clip4;
@@ -485,7 +485,7 @@ export type Clip2 = [number, number];
  */
 export type Clip3 = [number, number];
 /**
- * Propensity clip [low, high] of the debiased method (default [0.01, 0.99]).
+ * Propensity clip [low, high]: of the debiased method (default [0.01, 0.99]), or of the ipw weights with weights: ipw (default [0.02, 0.98]).
  *
  * @minItems 2
  * @maxItems 2

@@ -1,6 +1,6 @@
 // An option the form an estimator runs in does not honour is refused at its line:col, never silently
-// ignored: a cross-fitted mediation (crossfit: or a gbm model) fits unweighted, while the linear form
-// honours weights; both forms report controlled direct effects at cde_at.
+// ignored: the debiased mediation fits unweighted, while the linear and the cross-fitted plug-in honour
+// weights; both plug-in forms report controlled direct effects at cde_at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,17 +19,19 @@ test("cde_at on a cross-fitted mediation is honoured (the plug-in reports CDEs f
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('weights: ipw on a cross-fitted mediation is an error; on the linear form it is honoured', () => {
+test('weights: ipw is honoured by the cross-fitted and the linear mediation; with the debiased method it is an error', () => {
   // a variant whose mediation has no cde_at, so only weights is in question
   const dir = scratchDir('ignored-options');
   const variant = join(dir, 'variant.yaml');
   writeFileSync(variant, `extends: ${demo}\nheterogeneity: null\nestimators:\n  - { id: med, kind: mediation, mediator_model: linear, outcome_model: linear }\n`);
   const run = (...set: string[]) => spawnSync(process.execPath, [bin, 'validate', variant, ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
   const crossfitted = run('estimators.med.crossfit={ folds: 3 }', 'estimators.med.weights=ipw');
-  assert.equal(crossfitted.status, 1);
-  assert.match(crossfitted.stderr, /^-S:1:\d+ +\/estimators\/0\/weights +weights has no effect here: the cross-fitted mediation fits its nuisance models unweighted/m);
+  assert.equal(crossfitted.status, 0, crossfitted.stderr);
+  assert.equal(run('estimators.med.mediator_model=lightgbm', 'estimators.med.weights=ipw').status, 0, 'a gbm model makes it cross-fitted, weighted too');
   assert.equal(run('estimators.med.weights=ipw').status, 0, 'the linear form honours weights');
-  assert.equal(run('estimators.med.crossfit={ folds: 3 }').status, 0, 'the default weights: none is no request at all');
+  const debiased = run('estimators.med.method=both', 'estimators.med.propensity=logistic', 'estimators.med.weights=ipw');
+  assert.equal(debiased.status, 1);
+  assert.match(debiased.stderr, /\/estimators\/0\/weights +weights has no effect here: the debiased method fits its nuisance models unweighted/m);
 });
 
 test('mediator_clip on the plug-in without cross-fitting and bootstrap: refit on the cross-fitted plug-in are errors at their line:col', () => {

@@ -47,7 +47,18 @@ const NO_EFFECT_BY_DESIGN: Record<string, string> = {
 
 /** Options that matter only with others set: the contexts the walk sets them in (the base entry otherwise). */
 const CONTEXT: Record<string, EstimatorSpec | EstimatorSpec[]> = {
-  'mediation.clip': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+  // the debiased propensities, and the ipw weights of the linear and the cross-fitted plug-in
+  'mediation.clip': [
+    { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', weights: 'ipw' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', weights: 'ipw', crossfit: { folds: 2 } },
+  ],
+  // the linear form, the cross-fitted plug-in with linear and with gbm nuisances: each fits with the weights
+  'mediation.weights': [
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } },
+    { id: '', kind: 'mediation', mediator_model: 'gbm_small', outcome_model: 'gbm_small' },
+  ],
   // debiased, the cross-fitted plug-in, and the plug-in without cross-fitting (which reads clip_mediator)
   'mediation.mediator_clip': [
     { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
@@ -74,9 +85,10 @@ const CONTEXT: Record<string, EstimatorSpec | EstimatorSpec[]> = {
   ]])),
   'mediation.interval': { id: '', kind: 'mediation', method: 'debiased', propensity: 'logistic' },
   'mediation.method': { id: '', kind: 'mediation', propensity: 'logistic' },
-  'mediation.propensity': { id: '', kind: 'mediation', weights: 'ipw' },
-  'mediation.stabilize': { id: '', kind: 'mediation', weights: 'ipw' },
-  'mediation.cap_quantile': { id: '', kind: 'mediation', weights: 'ipw' },
+  ...Object.fromEntries(['propensity', 'stabilize', 'cap_quantile'].map((option) => [`mediation.${option}`, [
+    { id: '', kind: 'mediation', weights: 'ipw' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', weights: 'ipw', crossfit: { folds: 2 } },
+  ]])),
   'sem_path.propensity': { id: '', kind: 'sem_path', weights: 'ipw' },
   'sem_path.clip': { id: '', kind: 'sem_path', weights: 'ipw' },
   'sem_path.stabilize': { id: '', kind: 'sem_path', weights: 'ipw' },
@@ -174,6 +186,24 @@ test('options a form does not honour are refused: the debiased mediation (weight
   const crossfitted: EstimatorSpec = { id: 'cf', kind: 'aipw', crossfit: { folds: 2 } };
   assert.match(refusal({ ...crossfitted, bootstrap: 'refit' }, 'bootstrap') ?? '', /score bootstrap/);
   assert.equal(fingerprint({ ...crossfitted, bootstrap: 'refit' }), fingerprint(crossfitted));
+});
+
+test('weights: ipw is honoured by the cross-fitted mediation: not refused, and every nuisance fit (linear and gbm) changes', () => {
+  for (const models of [{ mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } }, { mediator_model: 'gbm_small', outcome_model: 'gbm_small' }]) {
+    const base: EstimatorSpec = { id: 'cf', kind: 'mediation', mediator_clip: [0, 1], ...models };
+    const weighted: EstimatorSpec = { ...base, weights: 'ipw' };
+    assert.equal(usesCrossfitForm(weighted, ctx.models), true);
+    assert.equal(refusal(weighted, 'weights'), null, JSON.stringify(models));
+    const [u, w] = [runEstimator(base, frame, ctx), runEstimator(weighted, frame, ctx)];
+    assert.equal(w.status, 'ok', w.reason);
+    assert.equal(w.diagnostics.weights, 'ipw');
+    assert.equal(u.diagnostics.weights, 'none');
+    // both nuisance models move: the mediator model's out-of-fold fit and the outcome model's
+    const perf = (r: typeof u, target: string) => JSON.stringify((r.diagnostics.nuisance as Record<string, unknown>)[target]);
+    assert.notEqual(perf(w, 'mediator'), perf(u, 'mediator'), `${JSON.stringify(models)}: mediator model unchanged by the weights`);
+    assert.notEqual(perf(w, 'outcome'), perf(u, 'outcome'), `${JSON.stringify(models)}: outcome model unchanged by the weights`);
+    for (const k of ['te', 'nde', 'nie', 'reverse_indirect', 'mediator_shift']) assert.notEqual(w.estimates[k]!.estimate, u.estimates[k]!.estimate, k);
+  }
 });
 
 test('weighting options where nothing is weighted are refused: a plug-in mediation without weights: ipw, a sem_path with weights: none', () => {

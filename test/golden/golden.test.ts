@@ -119,6 +119,24 @@ for (const [id, spec] of Object.entries(specs)) {
   });
 }
 
+// The cross-fitted form a spec's crossfit: (or gbm) entry runs (src/estimate/ml/mediation.ts), with the ipw
+// weights as every fold's sample weights: the same scikit-learn computation as mediation_crossfit above
+// (LinearRegression(sample_weight=w_ipw[train]) per GroupKFold fold, mediator predictions clipped to [0, 1]).
+test('the cross-fitted mediation with weights: ipw matches scikit-learn with sample_weight', () => {
+  const spec: EstimatorSpec = {
+    id: 'mediation_crossfit_form', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', weights: 'ipw',
+    mediator_clip: [0, 1], crossfit: { folds: 3 }, cde_at: { quantiles: [0.1, 0.9] },
+  };
+  const r = runEstimator(spec, frame, ctx);
+  assert.equal(r.status, 'ok', r.reason);
+  assert.equal(r.diagnostics.weights, 'ipw');
+  for (const [key, value] of Object.entries(expected.estimators.mediation_crossfit as Record<string, number>))
+    close(r.estimates[key]?.estimate, value, 1e-6, `mediation_crossfit_form.${key}`);
+  // and the weights are what moved it: the unweighted fit is elsewhere
+  const unweighted = runEstimator({ ...spec, weights: 'none' }, frame, ctx);
+  assert.ok(Math.abs(unweighted.estimates.nie!.estimate! - expected.estimators.mediation_crossfit.nie) > 1e-4);
+});
+
 test('diagnostics match seed 002: overlap, ESS, weights, SMD before/after, residual correlations', () => {
   const r = runEstimator({ id: 'ipw', kind: 'ipw' }, frame, ctx);
   const d = r.diagnostics as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -21,6 +21,12 @@ test('every estimator kind has a Methods sentence, and it reads the entry (folds
   const med = METHOD_TEXT.mediation!({ ...entry('mediation', { folds, crossfit_repeats: { repeats: 5 } }, {}), estimates: { te: { estimate: 1 }, te_debiased: { estimate: 1 } } } as EstimatorEntry);
   assert.match(med, /repeated 5 times/);
   assert.match(med, /debiased/);
+  // weights: ipw says the weights were estimated once on all rows, not within each fold
+  assert.doesNotMatch(med, /sample weights/);
+  const weighted = METHOD_TEXT.mediation!(entry('mediation', { folds, weights: 'ipw' }, {}));
+  assert.match(weighted, /inverse propensity weights as sample weights/);
+  assert.match(weighted, /fitted once on all rows.*each fold's models take the weights of their training rows from that one fit/);
+  assert.match(METHOD_TEXT.mediation!(entry('mediation', { weights: 'ipw', crossfit_folds: null }, {})), /fitted once on all rows[^;]*\.$/);
 });
 
 test('intervalMethod follows the interval an estimate carries', () => {

@@ -7,8 +7,8 @@
  */
 import { CausewayError } from '../../errors.js';
 import { gramFit, gramPredict } from '../bootstrap.js';
-import { designReadiness, residualMediatorOutcome } from '../diagnostics.js';
-import type { Env } from '../env.js';
+import { designReadiness, residualMediatorOutcome, weightSummary } from '../diagnostics.js';
+import { envFor, type Env } from '../env.js';
 import { constant, mean, nameA, nameM, ones, regressionMetrics, requireArms, requireMediator, withFront } from '../frame-helpers.js';
 import { columnsOf, groupKFold, makeLearner, takeRows } from '../learners.js';
 import { quantile } from '../linalg.js';
@@ -244,11 +244,11 @@ export const mediation: EstimatorKind = {
     weights: {
       enum: ['none', 'ipw'],
       default: 'none',
-      description: 'none: unweighted mediation models; ipw: fit them with the ipw weights (propensity, clip, stabilize and cap_quantile as the ipw kind).',
-      markdownEnumDescriptions: ['Unweighted mediator and outcome models.', 'Models fitted with inverse-propensity weights.'],
+      description: 'none: unweighted mediation models; ipw: fit them with the ipw weights as sample weights (propensity, clip, stabilize and cap_quantile as the ipw kind), estimated once on all rows; cross-fitted, each fold\'s mediator and outcome models take their training rows\' weights (docs/seeds.md §004). The debiased method fits unweighted.',
+      markdownEnumDescriptions: ['Unweighted mediator and outcome models.', 'Mediator and outcome models (every cross-fitting fold\'s too) fitted with inverse-propensity sample weights from one full-sample propensity model.'],
       examples: ['none', 'ipw'],
     },
-    clip: { $ref: '#/$defs/Clip', description: 'Propensity clip [low, high] of the debiased method (default [0.01, 0.99]).', examples: [[0.01, 0.99]] },
+    clip: { $ref: '#/$defs/Clip', description: 'Propensity clip [low, high]: of the debiased method (default [0.01, 0.99]), or of the ipw weights with weights: ipw (default [0.02, 0.98]).', examples: [[0.01, 0.99]] },
     mediator_clip: {
       type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, description: 'Debiased method: clip mediator predictions to [low, high].',
     },
@@ -325,7 +325,6 @@ export const mediation: EstimatorKind = {
   },
   crossfit: {
     ignores: {
-      weights: 'the cross-fitted mediation fits its nuisance models unweighted',
       // the plug-in estimates of src/estimate/ml/mediation.ts have no score and no bootstrap interval
       bootstrap: 'the cross-fitted mediation never refits per bootstrap replicate (its plug-in estimates get no interval; the debiased method, method: debiased or both, resamples its scores)',
       clip_mediator: 'the cross-fitted mediation clips mediator predictions with mediator_clip instead',
@@ -335,15 +334,22 @@ export const mediation: EstimatorKind = {
       const learner = crossfitLearner(ctx, id);
       const bootstrap = scoreBootstrap(ctx);
       const folds = crossfitFormFolds(opts);
+      // weights: ipw fits every fold's nuisance models with the ipw weights as sample weights, estimated once
+      // on all rows (the weight column docs/seeds.md §004 reads), each fold taking its training rows' weights
+      const ipw = opts.weights === 'ipw' ? ipwWeights(frame, weightOptions(opts, ctx), ctx, envFor(frame)) : null;
       // the plug-in only: method debiased | both runs ./mediation_debiased.ts through `delegate`
-      return mediationCrossfit(frame, {
+      const out = mediationCrossfit(frame, {
         id, folds, repeats: crossfitRepeats(opts), seed: ctx.seed, cellId: ctx.cellId, clip: symmetricClip(opts), bootstrap, debiased: false,
         interaction: opts.interaction === undefined ? true : Boolean(opts.interaction),
         mediatorClip: mediatorClip(opts),
         cde: crossfitCdeLevels(frame, opts),
         mediator: learner(opts.mediator_model, 'gbm', 'mediator', 'regression'),
         outcome: learner(opts.outcome_model, 'gbm', 'outcome', 'regression'),
+        weights: ipw?.w ?? null,
       });
+      out.result.diagnostics.weights = ipw ? 'ipw' : 'none';
+      if (ipw) out.result.diagnostics.weight_summary = weightSummary(ipw.w);
+      return out;
     },
   },
   point(frame, opts, ctx, env) {

@@ -74,6 +74,8 @@ export const mediationDebiased: EstimatorKind = {
       const rows = nuisanceImportance(frame, options.mediator, options.outcome, { interaction: options.interaction });
       r.diagnostics.feature_importance = ['mediator', 'outcome'].flatMap((t) => rows.filter((x) => x.target === t).slice(0, 12));
     }
+    // unweighted always: a mediation entry's weights: ipw is refused with the debiased method (./mediation.ts)
+    r.diagnostics.weights = 'none';
     const reference = (r.diagnostics.plugin as { reference_mean: number | null }).reference_mean;
     return {
       estimates,

@@ -216,14 +216,17 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     const v = mean(cdeRows[k]);
     estimates[key] = { estimate: finiteOrNull(v), se: null, relative: rel(v, reference) };
   });
+  // docs/seeds.md §004's reverse_indirect_check (the indirect effect with A held at 0, NIE(0), which with
+  // NDE(1) = E[Y(1, M(1)) − Y(0, M(1))] splits TE the other way) and mediator_shift, under the keys of
+  // the linear form (src/estimate/kinds/mediation.ts); a shift in the mediator's units has no relative effect
+  estimates.reverse_indirect = { estimate: finiteOrNull(mean(reverse)), se: null, relative: rel(mean(reverse), reference) };
+  estimates.mediator_shift = { estimate: finiteOrNull(mean(shift)), se: null, relative: null };
   const diagnostics: Record<string, unknown> = {
     method: debiased
       ? 'cross-fitted mediation: plug-in g-computation (te, nde, nie) and the debiased efficient-influence-function estimator (te_debiased, nde_debiased, nie_debiased)'
       : 'cross-fitted mediation: plug-in g-computation',
     plugin: {
       ...(cdeLevels.length ? { cde_mediator_levels: Object.fromEntries(cdeLevels.map(({ key, m }) => [key, m])) } : {}),
-      reverse_indirect_check: finiteOrNull(mean(reverse)),
-      mediator_shift: finiteOrNull(mean(shift)),
       reference_mean: finiteOrNull(reference),
       relative_total_effect: rel(te, reference),
     },

@@ -1,7 +1,7 @@
 /** Report section: the mediation decomposition (mediation_decomposition figure) and the working diagram (dag figure). */
 import { type EstimatorEntry, DIRECT_KEYS, INDIRECT_KEYS, TOTAL_KEYS, firstEstimate, type EstimateValue } from '../../results/index.js';
 import { estimandInfo, estimandRank } from '../estimands.js';
-import { zeroVerdict } from '../format.js';
+import { type ReportTable, zeroVerdict } from '../format.js';
 import { ciOf, isNum, type ReportSection, type Row } from './context.js';
 import { dagFigure } from '../figures/dag.js';
 import { mediationDecompositionFigure } from '../figures/mediation_decomposition.js';
@@ -11,10 +11,55 @@ function shortMethod(e: EstimatorEntry): string {
   return e.id;
 }
 
+/**
+ * The approaches side by side (docs/seeds.md §004's advanced model summary): TE, NDE, NIE, the mediator
+ * shift E[M(1) − M(0)] and the reverse indirect check NIE(0) = E[Y(0, M(1)) − Y(0, M(0))] (the indirect effect
+ * with the treatment held at 0; it equals NIE when the outcome model has no A·M interaction), the total
+ * relative to E[Y(0, M(0))] and NIE / TE. A debiased method adds a row of its own estimates; the path model
+ * has no mediator shift or reverse check.
+ */
+function modelSummary(medEsts: EstimatorEntry[], labelOf: (e: EstimatorEntry) => string): ReportTable {
+  const rows: Row[] = [];
+  const val = (e: EstimatorEntry, k: string) => (isNum(e.estimates[k]?.estimate) ? e.estimates[k]!.estimate! : null);
+  for (const e of medEsts) {
+    const isSem = 'alpha' in e.estimates;
+    const weights = typeof e.diagnostics.weights === 'string' ? e.diagnostics.weights : null;
+    const row = (label: string, suffix: string, own: boolean): Row => {
+      const [t, d, i] = isSem ? ['total', 'c_prime', 'indirect'] : ['te', 'nde', 'nie'].map((k) => k + suffix);
+      const te = val(e, t!);
+      const nie = val(e, i!);
+      return {
+        estimator: label, id: e.id, weights, te, nde: val(e, d!), nie,
+        shift: own ? val(e, 'mediator_shift') : null, reverse: own ? val(e, 'reverse_indirect') : null,
+        relative: e.estimates[t!]?.relative ?? null, share: te && nie !== null ? nie / te : null,
+      };
+    };
+    rows.push(row(labelOf(e) + ('te_debiased' in e.estimates ? ' (plug-in)' : ''), '', !isSem));
+    if ('te_debiased' in e.estimates) rows.push(row(`${labelOf(e)} (debiased)`, '_debiased', false));
+  }
+  return {
+    id: 'mediation_model_summary',
+    title: 'Mediation by approach: effects, mediator shift and reverse indirect check',
+    columns: [
+      { key: 'estimator', label: 'Approach' },
+      { key: 'id', label: 'Estimator', format: 'code' },
+      { key: 'weights', label: 'Weights', format: 'code' },
+      { key: 'te', label: 'TE', format: 'num' },
+      { key: 'nde', label: 'NDE', format: 'num' },
+      { key: 'nie', label: 'NIE', format: 'num' },
+      { key: 'shift', label: 'Mediator shift E[M(1) − M(0)]', format: 'num' },
+      { key: 'reverse', label: 'Reverse indirect NIE(0)', format: 'num' },
+      { key: 'relative', label: 'TE / E[Y(0, M(0))]', format: 'pct' },
+      { key: 'share', label: 'NIE / TE', format: 'pct' },
+    ],
+    rows,
+  };
+}
+
 export const mediationSection: ReportSection = {
   id: 'mediation',
   title: 'Mediation decomposition',
-  reads: ['cells[].estimators (te/nde/nie, c_prime/indirect, *_debiased)', 'cells[].definitions', 'diagnostics.truth'],
+  reads: ['cells[].estimators (te/nde/nie, c_prime/indirect, *_debiased, mediator_shift, reverse_indirect, diagnostics.weights)', 'cells[].definitions', 'diagnostics.truth'],
   build(ctx, s) {
     const { cell, defs, names, yLabel, okEsts, labelOf, truth, addTable, addFigure } = ctx;
     const medEsts = okEsts.filter((e) => firstEstimate(e, INDIRECT_KEYS) && firstEstimate(e, DIRECT_KEYS));
@@ -72,6 +117,7 @@ export const mediationSection: ReportSection = {
       },
       'table',
     );
+    addTable(s, modelSummary(medEsts, labelOf), 'models');
     if (groups.length) {
       // the simulator's TE/NDE/NIE on the primary outcome, when this cell's definitions match it
       const truthParts: Record<string, number> = {};
