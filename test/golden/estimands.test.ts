@@ -90,3 +90,12 @@ test('CBPS (just identified) within 1e-6 of R; its ATT equals entropy balancing 
   close(ate.estimates.ate.estimate, expected.cbps_ate.estimate, 1e-6, 'cbps ate');
   assert.ok(expected.cbps_ate.max_abs_balance < 1e-8, 'R solved the ATE balance conditions');
 });
+
+test('AIPW ATT and ATC with a CBPS propensity solve that estimand\'s balance conditions, within 1e-6 of R', () => {
+  for (const estimand of ['att', 'atc'] as const) {
+    const r = run({ kind: 'aipw', estimand, crossfit: false, propensity: 'cbps', clip: null });
+    const wanted = expected[`aipw_cbps_${estimand}`];
+    close(r.estimates[estimand].estimate, wanted.estimate, 1e-6, `aipw cbps ${estimand}`);
+    close(r.estimates[estimand].se, wanted.se, 1e-6, `aipw cbps ${estimand} se`);
+  }
+});

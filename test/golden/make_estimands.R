@@ -121,6 +121,10 @@ e_cbps_ate <- cbps("ate"); e_cbps_att <- cbps("att")
 w_cbps_ate <- ifelse(A == 1, 1 / e_cbps_ate, 1 / (1 - e_cbps_ate))
 w_cbps_att <- ifelse(A == 1, 1, e_cbps_att / (1 - e_cbps_att))
 Xt <- cbind(1, X)
+# AIPW ATT / ATC whose propensity is the CBPS of that estimand (its balance conditions, not the ATE's)
+e_cbps_atc <- cbps("atc")
+aipw_cbps_att <- ratio(A * Y - (A * mu0 + (1 - A) * e_cbps_att / (1 - e_cbps_att) * (Y - mu0)), A)
+aipw_cbps_atc <- ratio((1 - A) * mu1 + A * (1 - e_cbps_atc) / e_cbps_atc * (Y - mu1) - (1 - A) * Y, 1 - A)
 balance_ate <- as.numeric(crossprod(Xt, A / e_cbps_ate - (1 - A) / (1 - e_cbps_ate))) / n
 
 out <- list(
@@ -136,6 +140,7 @@ out <- list(
   ebal_att_1 = ebal_estimate(1, "att"), ebal_att_2 = ebal_estimate(2, "att"), ebal_ate_1 = ebal_estimate(1, "ate"),
   ebal_atc_1 = ebal_estimate(1, "atc"),
   cbps_att = list(estimate = unname(hajek(w_cbps_att)["estimate"]), propensity_first = e_cbps_att[1:5]),
+  aipw_cbps_att = as.list(aipw_cbps_att), aipw_cbps_atc = as.list(aipw_cbps_atc),
   cbps_ate = list(estimate = unname(hajek(w_cbps_ate)["estimate"]), propensity_first = e_cbps_ate[1:5], max_abs_balance = max(abs(balance_ate)))
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), file.path(here, "estimands_expected.json"))

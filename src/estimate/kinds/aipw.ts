@@ -17,12 +17,12 @@ import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext, ModelSpec } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, propensityModelFor, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
   requireArms(frame);
-  const pModel = modelFor(opts, 'propensity', ctx, 'logistic');
+  const pModel = propensityModelFor(opts, ctx, 'logistic');
   const oModel = modelFor(opts, 'outcome', ctx, 'linear');
   const clip = pair(opts, 'clip', [0.02, 0.98]);
   const k = opts.crossfit === undefined ? 3 : crossfitFolds(opts);
