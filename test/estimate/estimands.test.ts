@@ -138,3 +138,72 @@ test('balancing weightings beside the first weighting reach the love plot (cell 
   // without balancing estimators the cell has no balance_weightings (the love plot is as before)
   assert.equal(cellPropensityDiagnostics(frame, ctx, {}, results.slice(0, 1)).balance_weightings, undefined);
 });
+
+/**
+ * The frame above with a mediator: M = 0.5 + 1.5·x1 + 0.3·x2 + A + ε_M and Y = 1 + x1 + 0.5·x2 + u + A + 0.5·M +
+ * A·M + ε. Each row's NDE is 1 + M(0) and its NIE 1.5, so the NDE and TE on the treated (larger x1, larger
+ * M(0)) exceed the population's and the controls'. Truths are the sample means of the per-row effects (the
+ * realized M(0) = M − A) over each population.
+ */
+function mediatedFrame(users: number, days: number, seed: number) {
+  const { frame } = heterogeneousFrame(users, days, seed);
+  const rng = new Rng(seed, 'estimands-mediation');
+  const n = frame.n;
+  const M = new Float64Array(n), Y = new Float64Array(n);
+  const sums = { ate: 0, att: 0, atc: 0 };
+  let n1 = 0;
+  for (let i = 0; i < n; i++) {
+    const x1 = frame.X.data[i], x2 = frame.X.data[n + i], a = frame.A[i];
+    const m0 = 0.5 + 1.5 * x1 + 0.3 * x2 + rng.normal();
+    M[i] = m0 + a;
+    Y[i] = 1 + x1 + 0.5 * x2 + 0.5 * frame.cluster[i] / users + a + 0.5 * M[i] + a * M[i] + rng.normal();
+    const nde = 1 + m0;
+    sums.ate += nde;
+    if (a === 1) { sums.att += nde; n1++; } else sums.atc += nde;
+  }
+  const nde = { ate: sums.ate / n, att: sums.att / n1, atc: sums.atc / (n - n1) };
+  return { frame: { ...frame, M, Y }, truth: { nde, nie: 1.5, te: { ate: nde.ate + 1.5, att: nde.att + 1.5, atc: nde.atc + 1.5 } } };
+}
+
+test('mediation on the treated and the controls: the linear plug-in and the debiased estimator recover the NDE, NIE and TE of each population', () => {
+  const { frame: mframe, truth: mt } = mediatedFrame(200, 8, 5);
+  assert.ok(mt.nde.att - mt.nde.ate > 0.3 && mt.nde.ate - mt.nde.atc > 0.3, JSON.stringify(mt));
+  for (const estimand of ['att', 'atc'] as const) {
+    const plugin = run(mframe, { kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', estimand });
+    assert.equal(plugin.status, 'ok', plugin.reason);
+    assert.equal(plugin.diagnostics.estimand, estimand);
+    assert.ok(Math.abs(plugin.estimates.nde.estimate! - mt.nde[estimand]) < 0.1, `plug-in ${estimand} nde ${plugin.estimates.nde.estimate} vs ${mt.nde[estimand]}`);
+    assert.ok(Math.abs(plugin.estimates.nie.estimate! - mt.nie) < 0.1, `plug-in ${estimand} nie ${plugin.estimates.nie.estimate}`);
+    const debiased = runEstimator({ id: 'm', kind: 'mediation', method: 'debiased', mediator_model: 'linear', outcome_model: 'linear', propensity: 'logistic', estimand } as EstimatorSpec, mframe, ctx);
+    assert.equal(debiased.status, 'ok', debiased.reason);
+    for (const key of ['te', 'nde', 'nie'] as const) {
+      const v = debiased.estimates[`${key}_debiased`];
+      const want = key === 'nie' ? mt.nie : mt[key][estimand];
+      assert.ok(v.se! > 0 && Math.abs(v.estimate! - want) < 4 * v.se!, `debiased ${estimand} ${key}: ${v.estimate} vs truth ${want} (se ${v.se})`);
+      // nearer its own population's truth than the ATE's (the NIE is the same in every population)
+      if (key !== 'nie') assert.ok(Math.abs(v.estimate! - want) < Math.abs(v.estimate! - mt[key].ate), `debiased ${estimand} ${key} is nearer the ATE`);
+    }
+    // on the treated, E[Y(1, M(1)) | A = 1] is the treated rows' mean outcome
+    if (estimand === 'att') {
+      let s = 0, k = 0;
+      for (let i = 0; i < mframe.n; i++) if (mframe.A[i] === 1) { s += mframe.Y[i]; k++; }
+      assert.ok(Math.abs(debiased.estimates.y11_debiased.estimate! - s / k) < 1e-9);
+    }
+  }
+});
+
+test('the cross-fitted (gbm) mediation averages its plug-in over the estimand\'s rows', () => {
+  const { frame: mframe, truth: mt } = mediatedFrame(120, 8, 6);
+  const cross = (estimand: string) => runEstimator({ id: 'm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', estimand } as EstimatorSpec, mframe, ctx);
+  const att = cross('att'), atc = cross('atc');
+  assert.equal(att.status, 'ok', att.reason);
+  assert.equal(att.diagnostics.estimand, 'att');
+  assert.ok(att.estimates.nde.estimate! > atc.estimates.nde.estimate! + 0.3, `gbm NDE on the treated ${att.estimates.nde.estimate} vs controls ${atc.estimates.nde.estimate} (truths ${mt.nde.att}, ${mt.nde.atc})`);
+  // the same per-row predictions averaged over each population: the ATE is the share-weighted mix of the two
+  const ate = cross('ate');
+  const share = mframe.A.reduce((t, v) => t + v, 0) / mframe.n;
+  for (const key of ['te', 'nde', 'nie']) {
+    const mix = share * att.estimates[key].estimate! + (1 - share) * atc.estimates[key].estimate!;
+    assert.ok(Math.abs(mix - ate.estimates[key].estimate!) < 1e-9, `${key}: ${mix} vs ${ate.estimates[key].estimate}`);
+  }
+});
