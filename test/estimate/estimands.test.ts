@@ -101,11 +101,20 @@ test('entropy_balance where a propensity is needed (aipw) fails saying it gives 
   assert.match(r.reason!, /entropy_balance gives weights, not propensities/);
 });
 
-test('the any-learner cross-fitted AIPW refuses att/atc at the option (ate, the default, is fine)', () => {
-  const models = { boost: { kind: 'gbm' } };
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'att' }, models).map((o) => o.option), ['estimand']);
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'ate' }, models), []);
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', estimand: 'att' }, {}), []);
+test('the any-learner cross-fitted AIPW (gbm outcome) estimates the ATT and the ATC with the DML scores, user-clustered SE and score bootstrap', () => {
+  const models = { boost: { kind: 'gbm', trees: 60, max_depth: 2, learning_rate: 0.1 } };
+  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'att' }, models), []);
+  const withBoot: EstimatorContext = { ...ctx, models, bootstrap: { reps: 60, level: 0.95 } };
+  for (const estimand of ['att', 'atc'] as const) {
+    const r = runEstimator({ id: 'a', kind: 'aipw', outcome: 'boost', estimand } as EstimatorSpec, frame, withBoot);
+    assert.equal(r.status, 'ok', r.reason);
+    assert.deepEqual(Object.keys(r.estimates), [estimand]);
+    assert.equal(r.diagnostics.estimand, estimand);
+    const v = r.estimates[estimand];
+    assert.ok(v.se! > 0 && Math.abs(v.estimate! - truth[estimand]) < 4 * v.se!, `${estimand}: ${v.estimate} vs truth ${truth[estimand]} (se ${v.se})`);
+    assert.ok(Math.abs(v.estimate! - truth.ate) > Math.abs(v.estimate! - truth[estimand]), `${estimand} is nearer the ATE`);
+    assert.ok(v.ci && v.ci[0] < v.estimate! && v.estimate! < v.ci[1], `score-bootstrap interval ${JSON.stringify(v.ci)}`);
+  }
 });
 
 test('labels and the estimand registry say ATT / ATC', () => {

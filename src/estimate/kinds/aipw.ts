@@ -10,6 +10,7 @@ import { groupKFold, makeLearner, takeRows } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
 import { aipwCrossfit } from '../ml/ate.js';
+import { roleLearner } from '../ml/common.js';
 import { learnerRng } from '../weights.js';
 import { AVERAGE_EFFECTS } from './estimands.js';
 import { averageEffectScores } from './aipw_scores.js';
@@ -125,7 +126,6 @@ export const aipw: EstimatorKind = {
   crossfit: {
     ignores: {
       bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)',
-      estimand: 'the cross-fitted any-learner AIPW (a gbm model named, src/estimate/ml/ate.ts) estimates the ATE only; use linear/logistic nuisances (cross-fitted by default) for att or atc',
     },
     run(frame, id, opts, ctx) {
       const learner = crossfitLearner(ctx, id);
@@ -135,7 +135,9 @@ export const aipw: EstimatorKind = {
         id, folds, clip: symmetricClip(opts), bootstrap,
         outcome: learner(opts.outcome, 'gbm', 'outcome', 'regression'),
         perArm: perArm(opts),
-        propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),
+        estimand: estimandOf(opts),
+        // a CBPS propensity solves the estimand's balance conditions (./options.ts propensityModelFor)
+        propensity: roleLearner(propensityModelFor(opts, ctx, 'logistic'), ctx, id, 'propensity', 'classification'),
       });
     },
   },
