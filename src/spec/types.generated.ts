@@ -1330,7 +1330,7 @@ export interface Sensitivity {
    */
   refuter_reps?: number;
   /**
-   * Omitted-variable-bias sensitivity: sensemakr-style partial-R² analysis (robustness values, benchmark bounds, contour figure) of each linear g-computation, and Chernozhukov et al. (2022) bounds for each cross-fitted AIPW.
+   * Omitted-variable-bias sensitivity: sensemakr-style partial-R² analysis (robustness values, benchmark bounds, contour figure) of each linear g-computation, and Chernozhukov et al. (2022) bounds for each cross-fitted AIPW, of its estimand (ATE; ATT or ATC with the Riesz representer DoubleML uses for the ATTE).
    */
   omitted_variable_bias?: {
     /**
