@@ -30,6 +30,23 @@ const KEYS_FOR: Record<string, string[]> = {
 };
 const MEDIATION_ESTIMANDS = new Set(['NDE', 'NIE', 'CDE']);
 
+/** The population an entry's effects average over (its `estimand` option, carried in diagnostics.estimand). */
+function populationOf(e: EstimatorEntry): 'ate' | 'att' | 'atc' {
+  const p = (e.diagnostics as Rec).estimand;
+  return p === 'att' || p === 'atc' ? p : 'ate';
+}
+
+/**
+ * The keys of an entry compared with a truth: an entry on the treated (controls) is compared with the ATT
+ * (ATC) truth only, its total effect te being that effect (a mediation entry's natural effects on the
+ * treated have no truth in the simulator's file).
+ */
+function keysOf(e: EstimatorEntry, estimand: string, keys: string[]): string[] {
+  const population = populationOf(e);
+  if (population === 'ate') return keys;
+  return estimand === population.toUpperCase() ? [...keys, 'te', 'te_debiased'] : [];
+}
+
 export interface TruthRow {
   outcome: string;
   /** TE, NDE, NIE, CDE (m = …), E[Y(0,M(0))] */
@@ -148,12 +165,13 @@ export function truthComparison(cell: CellResult | null): TruthComparison | null
       if (tv === null) continue;
       if (mediatorDiffers && (MEDIATION_ESTIMANDS.has(estimand) || estimand === 'E[Y(0,M(0))]')) continue;
       if (estimand === 'TE' && outcome === cd.outcome.name) out.primaryTe = tv;
-      for (const e of entries) for (const k of keys) push(estimand, tv, num(se[estimand]), e, k);
+      for (const e of entries) for (const k of keysOf(e, estimand, keys)) push(estimand, tv, num(se[estimand]), e, k);
     }
     // CDE: the truth lists mediator values m; an estimator's cde_qNN is matched by its own m (diagnostics.cde_levels)
     if (!mediatorDiffers && Array.isArray(t.CDE)) {
       const levels = t.CDE.filter(isRec).map((c) => ({ m: num(c.m), value: num(c.value) })).filter((c): c is { m: number; value: number } => c.m !== null && c.value !== null);
       for (const e of entries) {
+        if (populationOf(e) !== 'ate') continue; // CDEs averaged over the treated (controls): no truth for those
         const lv = cdeLevels(e);
         for (const key of Object.keys(e.estimates).filter((k) => /^cde_/.test(k)).sort()) {
           const m = lv[key];

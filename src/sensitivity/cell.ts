@@ -133,7 +133,8 @@ export async function cellSensitivity(input: CellSensitivityInput): Promise<{ se
       const rows = input.rows?.get(spec.id) as AipwRows | undefined;
       if (spec.kind === 'aipw' && rows && 'psi' in rows && 'propensity' in rows) {
         const scenarios = (ovb.dml_scenarios ?? DEFAULT_DML_SCENARIOS).map((x) => ({ cfY: x.cf_y, cfD: x.cf_d, rho: x.rho ?? 1 }));
-        dml.push(ovbDml({ Y: frame.Y, A: frame.A, mu0: rows.mu0, mu1: rows.mu1, propensity: rows.propensity, psi: rows.psi }, frame.cluster, { estimator: spec.id, level, scenarios }));
+        const estimand = spec.estimand === 'att' || spec.estimand === 'atc' ? spec.estimand : 'ate';
+        dml.push(ovbDml({ Y: frame.Y, A: frame.A, mu0: rows.mu0, mu1: rows.mu1, propensity: rows.propensity, psi: rows.psi }, frame.cluster, { estimator: spec.id, level, scenarios, estimand }));
       }
     }
     if (linear.length) sensitivity.omittedVariableBias = linear;

@@ -10,6 +10,12 @@
  * the adversarial worst case). The bounds' confidence limits use the influence functions of θ, σ² and ν²
  * clustered by user. Robustness values: the Cf_Y = Cf_D at which the bound (or its confidence limit)
  * reaches zero. All from the estimator's cross-fitted nuisance predictions (src/estimate/ml/ate.ts AipwRows).
+ *
+ * Effect on the treated (estimand att), as DoubleML's ATTE sensitivity: with p̄ the treated share, the
+ * Riesz representer α = (π/p̄)·(A/π − (1 − A)/(1 − π)), m(α) = (A/p̄)·(π/p̄)·(1/π + 1/(1 − π)), and σ² from the
+ * controls' residuals only (the treated rows' Y(1) is observed: g(1, X) = Y there); θ's influence function is
+ * the ATT score's (s − A·θ)/p̄ (src/estimate/kinds/aipw_scores.ts). On the controls (atc) the mirror image:
+ * weights (1 − π)/(1 − p̄) and (1 − A)/(1 − p̄), σ² from the treated rows' residuals.
  */
 import { clusterIndex } from '../estimate/linear.js';
 import { normalQuantile } from '../estimate/ml/common.js';
@@ -39,28 +45,43 @@ function clusteredSe(scores: Float64Array, clusters: { index: Int32Array; groups
   return Math.sqrt((ss * groups) / (groups - 1)) / n;
 }
 
-export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: { estimator: string; level: number; scenarios: { cfY: number; cfD: number; rho: number }[] }): OvbDmlResult {
+export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: {
+  estimator: string; level: number; scenarios: { cfY: number; cfD: number; rho: number }[];
+  /** the AIPW's estimand (default ate); for att/atc rows.psi holds the score whose sum over the target's row count is θ */
+  estimand?: 'ate' | 'att' | 'atc';
+}): OvbDmlResult {
   const n = rows.Y.length;
+  const estimand = opts.estimand ?? 'ate';
   // indexed once: the robustness values' bisection takes ~160 clustered SEs
   const clusters = clusterIndex(cluster);
   const eSq = new Float64Array(n), nuScore = new Float64Array(n);
+  // the target indicator d and its share (every row for the ATE)
+  const d = Float64Array.from(rows.A, (a) => (estimand === 'ate' ? 1 : estimand === 'att' ? a : 1 - a));
+  let count = 0;
+  for (let i = 0; i < n; i++) count += d[i];
+  const share = count / n; // exactly 1 for the ATE
   let theta = 0;
   for (let i = 0; i < n; i++) theta += rows.psi[i];
-  theta /= n;
+  theta /= n * share;
+  // θ's per-row influence plus θ (mean θ): for the ATE the score itself
+  const thetaScore = estimand === 'ate' ? rows.psi : Float64Array.from(rows.psi, (v, i) => (v - d[i] * theta) / share + theta);
   let sigma2 = 0, nu2 = 0;
   for (let i = 0; i < n; i++) {
     const p = rows.propensity[i]; // already clipped as the estimator's weights were (src/estimate/ml/ate.ts)
     const a = rows.A[i];
-    const g = a ? rows.mu1[i] : rows.mu0[i];
-    const alpha = a / p - (1 - a) / (1 - p);
+    // the target arm's own outcome is observed: its residual is zero (DoubleML's g_hat1 = y for the ATTE)
+    const g = estimand === 'att' && a ? rows.Y[i] : estimand === 'atc' && !a ? rows.Y[i] : a ? rows.mu1[i] : rows.mu0[i];
+    const wBar = estimand === 'ate' ? 1 : (estimand === 'att' ? p : 1 - p) / share;
+    const alpha = wBar * (a / p - (1 - a) / (1 - p));
     eSq[i] = (rows.Y[i] - g) ** 2;
-    nuScore[i] = 2 * (1 / p + 1 / (1 - p)) - alpha * alpha;
+    const w = estimand === 'ate' ? 1 : d[i] / share;
+    nuScore[i] = 2 * w * wBar * (1 / p + 1 / (1 - p)) - alpha * alpha;
     sigma2 += eSq[i];
     nu2 += nuScore[i];
   }
   sigma2 /= n;
   nu2 /= n;
-  const se = clusteredSe(rows.psi, clusters);
+  const se = clusteredSe(thetaScore, clusters);
   const z = normalQuantile(1 - (1 - opts.level) / 2);
   const sn = Math.sqrt(Math.max(0, sigma2 * nu2));
 
@@ -71,8 +92,8 @@ export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: { estimator: st
     const lowerScore = new Float64Array(n), upperScore = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const biasIf = sn > 0 ? (strength * (sigma2 * (nuScore[i] - nu2) + nu2 * (eSq[i] - sigma2))) / (2 * sn) : 0;
-      lowerScore[i] = rows.psi[i] - biasIf;
-      upperScore[i] = rows.psi[i] + biasIf;
+      lowerScore[i] = thetaScore[i] - biasIf;
+      upperScore[i] = thetaScore[i] + biasIf;
     }
     const lower = theta - maxBias, upper = theta + maxBias;
     return { cfY, cfD, rho, maxBias, lower, upper, ciLower: lower - z * clusteredSe(lowerScore, clusters), ciUpper: upper + z * clusteredSe(upperScore, clusters) };
@@ -96,5 +117,5 @@ export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: { estimator: st
   const rv = rvOf(false), rvAlpha = rvOf(true);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const summary = `A latent confounder explaining ${pct(rv)} of the outcome's residual variation and of the Riesz representer's would explain the AIPW estimate away (${pct(rvAlpha)} for its ${Math.round(opts.level * 100)}% interval to reach zero).`;
-  return { estimator: opts.estimator, estimand: 'ate', estimate: theta, se, sigma2, nu2, level: opts.level, scenarios, rv, rvAlpha, summary };
+  return { estimator: opts.estimator, estimand, estimate: theta, se, sigma2, nu2, level: opts.level, scenarios, rv, rvAlpha, summary };
 }

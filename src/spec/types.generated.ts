@@ -389,9 +389,9 @@ export type Estimator =
        */
       cap_quantile?: number;
       /**
-       * The natural and controlled effects are averaged over every row (ate); effects on the treated or controls (att, atc) are not available for mediation: use ipw, msm, gcomp or aipw with estimand: att for the total effect on the treated.
+       * Over which rows the natural effects (te, nde, nie, and the CDEs) are averaged: ate (every row, default), att (the treated rows: E[Y(1, M(1)) − Y(0, M(0)) | A = 1] and so on) or atc (the control rows). The debiased method uses the efficient influence function of the effect on that population; the estimate keys stay te, nde, nie and diagnostics.estimand names the population.
        */
-      estimand?: 'ate';
+      estimand?: 'ate' | 'att' | 'atc';
     }
   | {
       /**
@@ -1345,7 +1345,7 @@ export interface Sensitivity {
    */
   refuter_reps?: number;
   /**
-   * Omitted-variable-bias sensitivity: sensemakr-style partial-R² analysis (robustness values, benchmark bounds, contour figure) of each linear g-computation, and Chernozhukov et al. (2022) bounds for each cross-fitted AIPW.
+   * Omitted-variable-bias sensitivity: sensemakr-style partial-R² analysis (robustness values, benchmark bounds, contour figure) of each linear g-computation, and Chernozhukov et al. (2022) bounds for each cross-fitted AIPW, of its estimand (ATE; ATT or ATC with the Riesz representer DoubleML uses for the ATTE).
    */
   omitted_variable_bias?: {
     /**

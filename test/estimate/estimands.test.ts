@@ -4,50 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ignoredOptions, runEstimator } from '../../src/estimate/runner.js';
 import { estimandText, kindInfo } from '../../src/estimate/kinds/index.js';
-import { Rng } from '../../src/rng.js';
 import { cellPropensityDiagnostics } from '../../src/analysis/propensity.js';
 import { normalizeDiagnostics } from '../../src/report/normalize.js';
 import { lovePlot } from '../../src/report/figures/charts.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
-
-/**
- * Y = 1 + x1 + 0.5·x2 + u + A·(2 + x1) + ε with P(A = 1) = logistic(x1) (x1 > 0 when separated): the effect
- * 2 + x1 grows with x1, and the treated have larger x1, so ATT > ATE > ATC. Truths are the sample means
- * of 2 + x1 over the treated, all rows and the controls.
- */
-function heterogeneousFrame(users: number, days: number, seed: number, separation = 0) {
-  const rng = new Rng(seed, 'estimands-test');
-  const n = users * days;
-  const X = new Float64Array(2 * n), A = new Float64Array(n), Y = new Float64Array(n);
-  const cluster = new Int32Array(n);
-  const sums = { att: 0, n1: 0, atc: 0, ate: 0 };
-  for (let u = 0, i = 0; u < users; u++) {
-    const ue = rng.normal();
-    for (let d = 0; d < days; d++, i++) {
-      cluster[i] = u;
-      const x1 = 0.5 * ue + rng.normal(), x2 = rng.normal();
-      X[i] = x1;
-      X[n + i] = x2;
-      A[i] = separation ? Number(x1 > 0) : rng.bernoulli(1 / (1 + Math.exp(-x1)));
-      const effect = 2 + x1;
-      Y[i] = 1 + x1 + 0.5 * x2 + ue + A[i] * effect + rng.normal();
-      sums.ate += effect;
-      if (A[i] === 1) { sums.att += effect; sums.n1++; } else sums.atc += effect;
-    }
-  }
-  const frame: AnalysisFrame = {
-    n, rows: Int32Array.from({ length: n }, (_, i) => i), cluster, A, M: null, Y, secondary: {},
-    X: { rows: n, cols: 2, data: X, names: ['x1', 'x2'] },
-    extra: { length: n, numeric: {}, categorical: {} },
-    definitions: {
-      treatment: { name: 'A', measure: 'a', threshold: { value: 0.5 } }, outcome: 'Y', secondary: [], threshold: 0.5,
-      treatedShare: sums.n1 / n, covariates: ['x1', 'x2'],
-      excluded: { missingTreatment: 0, missingMediator: 0, missingOutcome: 0 }, populationRows: n,
-    },
-    warnings: [],
-  };
-  return { frame, truth: { ate: sums.ate / n, att: sums.att / sums.n1, atc: sums.atc / (n - sums.n1) } };
-}
+import { heterogeneousFrame, mediatedFrame } from '../support/estimand-frames.js';
 
 const ctx: EstimatorContext = { seed: 7, cellId: 'estimands', models: {} };
 const run = (frame: AnalysisFrame, spec: Omit<EstimatorSpec, 'id'>) => runEstimator({ id: 'e', ...spec } as EstimatorSpec, frame, ctx, 'point');
@@ -101,11 +62,20 @@ test('entropy_balance where a propensity is needed (aipw) fails saying it gives 
   assert.match(r.reason!, /entropy_balance gives weights, not propensities/);
 });
 
-test('the any-learner cross-fitted AIPW refuses att/atc at the option (ate, the default, is fine)', () => {
-  const models = { boost: { kind: 'gbm' } };
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'att' }, models).map((o) => o.option), ['estimand']);
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'ate' }, models), []);
-  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', estimand: 'att' }, {}), []);
+test('the any-learner cross-fitted AIPW (gbm outcome) estimates the ATT and the ATC with the DML scores, user-clustered SE and score bootstrap', () => {
+  const models = { boost: { kind: 'gbm', trees: 60, max_depth: 2, learning_rate: 0.1 } };
+  assert.deepEqual(ignoredOptions({ id: 'a', kind: 'aipw', outcome: 'boost', estimand: 'att' }, models), []);
+  const withBoot: EstimatorContext = { ...ctx, models, bootstrap: { reps: 60, level: 0.95 } };
+  for (const estimand of ['att', 'atc'] as const) {
+    const r = runEstimator({ id: 'a', kind: 'aipw', outcome: 'boost', estimand } as EstimatorSpec, frame, withBoot);
+    assert.equal(r.status, 'ok', r.reason);
+    assert.deepEqual(Object.keys(r.estimates), [estimand]);
+    assert.equal(r.diagnostics.estimand, estimand);
+    const v = r.estimates[estimand];
+    assert.ok(v.se! > 0 && Math.abs(v.estimate! - truth[estimand]) < 4 * v.se!, `${estimand}: ${v.estimate} vs truth ${truth[estimand]} (se ${v.se})`);
+    assert.ok(Math.abs(v.estimate! - truth.ate) > Math.abs(v.estimate! - truth[estimand]), `${estimand} is nearer the ATE`);
+    assert.ok(v.ci && v.ci[0] < v.estimate! && v.estimate! < v.ci[1], `score-bootstrap interval ${JSON.stringify(v.ci)}`);
+  }
 });
 
 test('labels and the estimand registry say ATT / ATC', () => {
@@ -137,4 +107,47 @@ test('balancing weightings beside the first weighting reach the love plot (cell 
   assert.match(figure.alt, /CBPS, ATE \(cbps\): largest \|SMD\|/);
   // without balancing estimators the cell has no balance_weightings (the love plot is as before)
   assert.equal(cellPropensityDiagnostics(frame, ctx, {}, results.slice(0, 1)).balance_weightings, undefined);
+});
+
+test('mediation on the treated and the controls: the linear plug-in and the debiased estimator recover the NDE, NIE and TE of each population', () => {
+  const { frame: mframe, truth: mt } = mediatedFrame(200, 8, 5);
+  assert.ok(mt.nde.att - mt.nde.ate > 0.3 && mt.nde.ate - mt.nde.atc > 0.3, JSON.stringify(mt));
+  for (const estimand of ['att', 'atc'] as const) {
+    const plugin = run(mframe, { kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', estimand });
+    assert.equal(plugin.status, 'ok', plugin.reason);
+    assert.equal(plugin.diagnostics.estimand, estimand);
+    assert.ok(Math.abs(plugin.estimates.nde.estimate! - mt.nde[estimand]) < 0.1, `plug-in ${estimand} nde ${plugin.estimates.nde.estimate} vs ${mt.nde[estimand]}`);
+    assert.ok(Math.abs(plugin.estimates.nie.estimate! - mt.nie) < 0.1, `plug-in ${estimand} nie ${plugin.estimates.nie.estimate}`);
+    const debiased = runEstimator({ id: 'm', kind: 'mediation', method: 'debiased', mediator_model: 'linear', outcome_model: 'linear', propensity: 'logistic', estimand } as EstimatorSpec, mframe, ctx);
+    assert.equal(debiased.status, 'ok', debiased.reason);
+    for (const key of ['te', 'nde', 'nie'] as const) {
+      const v = debiased.estimates[`${key}_debiased`];
+      const want = key === 'nie' ? mt.nie : mt[key][estimand];
+      assert.ok(v.se! > 0 && Math.abs(v.estimate! - want) < 4 * v.se!, `debiased ${estimand} ${key}: ${v.estimate} vs truth ${want} (se ${v.se})`);
+      // nearer its own population's truth than the ATE's (the NIE is the same in every population)
+      if (key !== 'nie') assert.ok(Math.abs(v.estimate! - want) < Math.abs(v.estimate! - mt[key].ate), `debiased ${estimand} ${key} is nearer the ATE`);
+    }
+    // on the treated, E[Y(1, M(1)) | A = 1] is the treated rows' mean outcome
+    if (estimand === 'att') {
+      let s = 0, k = 0;
+      for (let i = 0; i < mframe.n; i++) if (mframe.A[i] === 1) { s += mframe.Y[i]; k++; }
+      assert.ok(Math.abs(debiased.estimates.y11_debiased.estimate! - s / k) < 1e-9);
+    }
+  }
+});
+
+test('the cross-fitted (gbm) mediation averages its plug-in over the estimand\'s rows', () => {
+  const { frame: mframe, truth: mt } = mediatedFrame(120, 8, 6);
+  const cross = (estimand: string) => runEstimator({ id: 'm', kind: 'mediation', mediator_model: 'gbm', outcome_model: 'gbm', estimand } as EstimatorSpec, mframe, ctx);
+  const att = cross('att'), atc = cross('atc');
+  assert.equal(att.status, 'ok', att.reason);
+  assert.equal(att.diagnostics.estimand, 'att');
+  assert.ok(att.estimates.nde.estimate! > atc.estimates.nde.estimate! + 0.3, `gbm NDE on the treated ${att.estimates.nde.estimate} vs controls ${atc.estimates.nde.estimate} (truths ${mt.nde.att}, ${mt.nde.atc})`);
+  // the same per-row predictions averaged over each population: the ATE is the share-weighted mix of the two
+  const ate = cross('ate');
+  const share = mframe.A.reduce((t, v) => t + v, 0) / mframe.n;
+  for (const key of ['te', 'nde', 'nie']) {
+    const mix = share * att.estimates[key].estimate! + (1 - share) * atc.estimates[key].estimate!;
+    assert.ok(Math.abs(mix - ate.estimates[key].estimate!) < 1e-9, `${key}: ${mix} vs ${ate.estimates[key].estimate}`);
+  }
 });

@@ -74,6 +74,14 @@ const CONTEXT: Record<string, EstimatorSpec | EstimatorSpec[]> = {
     { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
     { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', crossfit: { folds: 2 } },
   ],
+  // the population of the effect, in every form: plug-in, learner plug-in, cross-fitted (gbm), debiased
+  'mediation.estimand': [
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear' },
+    { id: '', kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', clip_mediator: [0, 1] },
+    { id: '', kind: 'mediation', mediator_model: 'gbm_small', outcome_model: 'gbm_small' },
+    { id: '', kind: 'mediation', method: 'debiased', mediator_model: 'linear', outcome_model: 'linear', propensity: 'logistic' },
+  ],
+  'aipw.estimand': [{ id: '', kind: 'aipw' }, { id: '', kind: 'aipw', outcome: 'gbm_small' }, { id: '', kind: 'aipw', propensity: 'cbps' }],
   'gcomp.bootstrap': [{ id: '', kind: 'gcomp' }, { id: '', kind: 'gcomp', crossfit: { folds: 2 } }],
   'aipw.bootstrap': [{ id: '', kind: 'aipw' }, { id: '', kind: 'aipw', crossfit: { folds: 2 } }],
   // msm weighting options under each `weights`: ipw reads them all, unweighted none, unclipped and {clip: k} no clip or cap
@@ -156,7 +164,7 @@ for (const [kind, options] of branches) {
         const where = `${key} in ${JSON.stringify(context)}`;
         const before = fingerprint(base);
         const values = otherValues(option, schema);
-        // an enum of one value without a default (mediation's estimand: ate) has no other value to set
+        // an enum of one value without a default has no other value to set
         if (values.length === 0 || (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.default === undefined)) continue;
         // an enum or boolean without a schema default: one of its values is the implicit default, so one change suffices
         const needAll = !((Array.isArray(schema.enum) || schema.type === 'boolean') && schema.default === undefined);

@@ -90,3 +90,22 @@ test('CBPS (just identified) within 1e-6 of R; its ATT equals entropy balancing 
   close(ate.estimates.ate.estimate, expected.cbps_ate.estimate, 1e-6, 'cbps ate');
   assert.ok(expected.cbps_ate.max_abs_balance < 1e-8, 'R solved the ATE balance conditions');
 });
+
+test('AIPW ATT and ATC with a CBPS propensity solve that estimand\'s balance conditions, within 1e-6 of R', () => {
+  for (const estimand of ['att', 'atc'] as const) {
+    const r = run({ kind: 'aipw', estimand, crossfit: false, propensity: 'cbps', clip: null });
+    const wanted = expected[`aipw_cbps_${estimand}`];
+    close(r.estimates[estimand].estimate, wanted.estimate, 1e-6, `aipw cbps ${estimand}`);
+    close(r.estimates[estimand].se, wanted.se, 1e-6, `aipw cbps ${estimand} se`);
+  }
+});
+
+test('linear mediation TE, NDE and NIE over every row, the treated and the controls within 1e-6 of R (lm, predictions averaged over those rows)', () => {
+  for (const estimand of ['ate', 'att', 'atc'] as const) {
+    const r = run({ kind: 'mediation', mediator_model: 'linear', outcome_model: 'linear', ...(estimand === 'ate' ? {} : { estimand }) });
+    for (const key of ['te', 'nde', 'nie']) close(r.estimates[key].estimate, expected.mediation_linear[estimand][key], 1e-6, `mediation ${estimand} ${key}`);
+    assert.equal(r.diagnostics.estimand, estimand === 'ate' ? undefined : estimand);
+  }
+  // the interaction makes the NDE depend on the population's mediator level: ATT and ATE differ here
+  assert.ok(Math.abs(expected.mediation_linear.att.nde - expected.mediation_linear.ate.nde) > 0.05);
+});

@@ -13,7 +13,7 @@ suppressMessages({ library(sandwich); library(jsonlite) })
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 d <- read.csv(file.path(here, "estimands_frame.csv"), check.names = FALSE)
 X <- as.matrix(d[, grep("^x[0-9]+$", names(d))])
-A <- d$A; Y <- d$Y; user <- d$user
+A <- d$A; Y <- d$Y; M <- d$M; user <- d$user
 n <- nrow(d); n1 <- sum(A); n0 <- n - n1
 
 cr1 <- function(fit) sqrt(diag(vcovCL(fit, cluster = user, type = "HC1")))
@@ -55,6 +55,16 @@ s1_atc <- (1 - A) * mu1 + A * (1 - e) / e * (Y - mu1)
 s0_atc <- (1 - A) * Y
 aipw_att <- ratio(s1_att - s0_att, A)
 aipw_atc <- ratio(s1_atc - s0_atc, 1 - A)
+
+# ---- linear mediation (M ~ A + X, Y ~ A + M + A:M + X) averaged over all, the treated or the control rows:
+# Y(a, M(a')) = predicted Y at A = a and the predicted mediator at A = a', each row's own X
+mfit <- lm(M ~ A + X)
+yfit <- lm(Y ~ A + M + A:M + X)
+mhat <- function(a) as.numeric(predict(mfit, newdata = list(A = rep(a, n), X = X)))
+yhat <- function(a, m) as.numeric(predict(yfit, newdata = data.frame(A = rep(a, n), M = m, X = I(X))))
+y11 <- yhat(1, mhat(1)); y10 <- yhat(1, mhat(0)); y00 <- yhat(0, mhat(0))
+mediation_over <- function(rows) list(te = mean((y11 - y00)[rows]), nde = mean((y10 - y00)[rows]), nie = mean((y11 - y10)[rows]))
+mediation_linear <- list(ate = mediation_over(rep(TRUE, n)), att = mediation_over(A == 1), atc = mediation_over(A == 0))
 
 # ---- convex duals: minimize sum f(Z b) - b'T by BFGS, then Newton polish
 solve_dual <- function(Z, f, f1, f2, Tt) {
@@ -121,6 +131,10 @@ e_cbps_ate <- cbps("ate"); e_cbps_att <- cbps("att")
 w_cbps_ate <- ifelse(A == 1, 1 / e_cbps_ate, 1 / (1 - e_cbps_ate))
 w_cbps_att <- ifelse(A == 1, 1, e_cbps_att / (1 - e_cbps_att))
 Xt <- cbind(1, X)
+# AIPW ATT / ATC whose propensity is the CBPS of that estimand (its balance conditions, not the ATE's)
+e_cbps_atc <- cbps("atc")
+aipw_cbps_att <- ratio(A * Y - (A * mu0 + (1 - A) * e_cbps_att / (1 - e_cbps_att) * (Y - mu0)), A)
+aipw_cbps_atc <- ratio((1 - A) * mu1 + A * (1 - e_cbps_atc) / e_cbps_atc * (Y - mu1) - (1 - A) * Y, 1 - A)
 balance_ate <- as.numeric(crossprod(Xt, A / e_cbps_ate - (1 - A) / (1 - e_cbps_ate))) / n
 
 out <- list(
@@ -136,6 +150,8 @@ out <- list(
   ebal_att_1 = ebal_estimate(1, "att"), ebal_att_2 = ebal_estimate(2, "att"), ebal_ate_1 = ebal_estimate(1, "ate"),
   ebal_atc_1 = ebal_estimate(1, "atc"),
   cbps_att = list(estimate = unname(hajek(w_cbps_att)["estimate"]), propensity_first = e_cbps_att[1:5]),
+  mediation_linear = mediation_linear,
+  aipw_cbps_att = as.list(aipw_cbps_att), aipw_cbps_atc = as.list(aipw_cbps_atc),
   cbps_ate = list(estimate = unname(hajek(w_cbps_ate)["estimate"]), propensity_first = e_cbps_ate[1:5], max_abs_balance = max(abs(balance_ate)))
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), file.path(here, "estimands_expected.json"))

@@ -113,6 +113,19 @@ test('truth comparison: every estimator of TE/NDE/NIE/CDE beside its true value,
   assert.ok(t.rows.every((r) => r.outcome === 'future_7day_interactions'));
 });
 
+test('truth comparison: a mediation on the treated is compared with the ATT truth by its te, never with the population TE, NDE, NIE or CDE', () => {
+  const cell = truthCell();
+  const file = cell.diagnostics.truth as { outcomes: Record<string, Record<string, unknown>> };
+  file.outcomes.future_7day_interactions.ATT = 37.5;
+  const med = cell.estimators.find((e) => e.id === 'mediation_linear')!;
+  med.diagnostics = { ...med.diagnostics, estimand: 'att' };
+  const rows = truthComparison(cell)!.rows.filter((r) => r.estimatorId === 'mediation_linear');
+  assert.deepEqual(rows.map((r) => [r.estimand, r.key, r.truth]), [['ATT', 'te', 37.5]]);
+  // the same entry on every row is compared with the population's effects as before
+  med.diagnostics = { ...med.diagnostics, estimand: undefined };
+  assert.ok(truthComparison(cell)!.rows.filter((r) => r.estimatorId === 'mediation_linear').some((r) => r.estimand === 'NDE'));
+});
+
 test('truth comparison: another treatment measure is not compared; another threshold or mediator is flagged', () => {
   const other = truthComparison(truthCell({ treatment: 'Measured proxy: high_watch_share >= 0.5 among active days' }))!;
   assert.equal(other.applicable, false);

@@ -70,3 +70,55 @@ test('the AIPW bias bound with the true confounding strengths contains the bias,
   assert.ok(Math.abs(atRv.lower) < 1e-6, `lower bound at RV is ${atRv.lower}`);
   assert.ok(r.rvAlpha < r.rv);
 });
+
+test('the ATT bound (DoubleML\'s ATTE weights) with the true strengths contains the bias of the short ATT, and equals it at the true ρ', () => {
+  const n = 200_000;
+  const { X, A, Y, pLong, gLong } = simulate(n);
+  const order = Array.from(X.keys()).sort((a, b) => X[a] - X[b]);
+  const bin = new Int32Array(n);
+  order.forEach((i, r) => (bin[i] = Math.floor((r * 60) / n)));
+  const sums = new Float64Array(60 * 4);
+  for (let i = 0; i < n; i++) {
+    sums[bin[i] * 4 + A[i]] += Y[i];
+    sums[bin[i] * 4 + 2 + A[i]] += 1;
+  }
+  const mu0 = new Float64Array(n), mu1 = new Float64Array(n), e = new Float64Array(n), psi = new Float64Array(n);
+  let treated = 0;
+  for (let i = 0; i < n; i++) treated += A[i];
+  const share = treated / n;
+  for (let i = 0; i < n; i++) {
+    const b = bin[i] * 4;
+    mu0[i] = sums[b] / sums[b + 2];
+    mu1[i] = sums[b + 1] / sums[b + 3];
+    e[i] = sums[b + 3] / (sums[b + 2] + sums[b + 3]);
+    // the ATT score of src/estimate/kinds/aipw_scores.ts: its sum over the treated count is the estimate
+    psi[i] = A[i] * Y[i] - (A[i] * mu0[i] + ((1 - A[i]) * e[i] * (Y[i] - mu0[i])) / (1 - e[i]));
+  }
+  // only the control outcome regression matters (the treated rows' Y(1) is observed); the ATT representer
+  // α = A/p̄ − (1 − A)·π/((1 − π)·p̄)
+  let dg2 = 0, res2 = 0, as2 = 0, al2 = 0, cross = 0, da2 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = 1 - A[i];
+    const dg = c * (gLong[i] - mu0[i]);
+    const aS = A[i] / share - (c * e[i]) / ((1 - e[i]) * share);
+    const aL = A[i] / share - (c * pLong[i]) / ((1 - pLong[i]) * share);
+    dg2 += dg * dg;
+    res2 += (c * (Y[i] - mu0[i])) ** 2;
+    as2 += aS * aS;
+    al2 += aL * aL;
+    cross += dg * (aL - aS);
+    da2 += (aL - aS) ** 2;
+  }
+  const cfY = dg2 / res2, cfD = 1 - as2 / al2, rho = cross / Math.sqrt(dg2 * da2);
+  const cluster = Int32Array.from({ length: n }, (_, i) => i);
+  const r = ovbDml({ Y, A, mu0, mu1, propensity: e, psi }, cluster, { estimator: 'aipw', level: 0.95, estimand: 'att', scenarios: [{ cfY, cfD, rho: 1 }, { cfY, cfD, rho }] });
+  assert.equal(r.estimand, 'att');
+  let att = 0;
+  for (let i = 0; i < n; i++) att += psi[i];
+  assert.ok(Math.abs(r.estimate - att / treated) < 1e-12, 'θ is the ATT (score sum over the treated count)');
+  const bias = r.estimate - 1; // the effect is 1 on every row, so on the treated
+  const [worst, atRho] = r.scenarios;
+  assert.ok(bias > 0.1, `the latent U biases the short ATT (bias ${bias})`);
+  assert.ok(worst.lower <= 1 && 1 <= worst.upper, `the bounds [${worst.lower}, ${worst.upper}] contain the truth`);
+  assert.ok(Math.abs(Math.abs(bias) - atRho.maxBias) <= 3 * r.se + 0.02 * atRho.maxBias, `at the true ρ = ${rho.toFixed(3)} the bound ${atRho.maxBias} equals the bias ${bias}`);
+});

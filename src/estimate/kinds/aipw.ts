@@ -10,6 +10,7 @@ import { groupKFold, makeLearner, takeRows } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
 import { aipwCrossfit } from '../ml/ate.js';
+import { roleLearner } from '../ml/common.js';
 import { learnerRng } from '../weights.js';
 import { AVERAGE_EFFECTS } from './estimands.js';
 import { averageEffectScores } from './aipw_scores.js';
@@ -17,12 +18,12 @@ import type { Env } from '../env.js';
 import type { AnalysisFrame, EstimatorContext, ModelSpec } from '../types.js';
 import { asksCrossfit, EstimatorFailure, modelKindOf, type EstimatorKind, type Opts } from './kind.js';
 import {
-  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
+  BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, crossfitFolds, estimandOf, ESTIMAND_OPTION, crossfitFormFolds, CROSSFIT_OPTION, isLinear, modelFor, modelOption, pair, propensityModelFor, reportedFolds, ridgeOf, symmetricClip, crossfitLearner, scoreBootstrap } from './options.js';
 
 /** Cross-fitted nuisances of the AIPW scores: propensity e (clipped: ec) and outcome predictions at A = observed, 1, 0. */
 export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env, purpose: string) {
   requireArms(frame);
-  const pModel = modelFor(opts, 'propensity', ctx, 'logistic');
+  const pModel = propensityModelFor(opts, ctx, 'logistic');
   const oModel = modelFor(opts, 'outcome', ctx, 'linear');
   const clip = pair(opts, 'clip', [0.02, 0.98]);
   const k = opts.crossfit === undefined ? 3 : crossfitFolds(opts);
@@ -125,7 +126,6 @@ export const aipw: EstimatorKind = {
   crossfit: {
     ignores: {
       bootstrap: 'the cross-fitted form always resamples users on its scores with the nuisance fits held fixed (the score bootstrap)',
-      estimand: 'the cross-fitted any-learner AIPW (a gbm model named, src/estimate/ml/ate.ts) estimates the ATE only; use linear/logistic nuisances (cross-fitted by default) for att or atc',
     },
     run(frame, id, opts, ctx) {
       const learner = crossfitLearner(ctx, id);
@@ -135,7 +135,9 @@ export const aipw: EstimatorKind = {
         id, folds, clip: symmetricClip(opts), bootstrap,
         outcome: learner(opts.outcome, 'gbm', 'outcome', 'regression'),
         perArm: perArm(opts),
-        propensity: learner(opts.propensity, 'logistic', 'propensity', 'classification'),
+        estimand: estimandOf(opts),
+        // a CBPS propensity solves the estimand's balance conditions (./options.ts propensityModelFor)
+        propensity: roleLearner(propensityModelFor(opts, ctx, 'logistic'), ctx, id, 'propensity', 'classification'),
       });
     },
   },

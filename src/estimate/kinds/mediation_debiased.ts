@@ -16,7 +16,7 @@ import { roleLearner, usersOf } from '../ml/common.js';
 import { mediationCrossfit, nuisanceImportance, type MediationRows } from '../ml/mediation.js';
 import { modelKindOf, type EstimatorKind } from './kind.js';
 import { crossfitCdeLevels, mediation, MEDIATION_ESTIMANDS } from './mediation.js';
-import { INTERVAL_OPTION, bool, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
+import { INTERVAL_OPTION, bool, estimandOf, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
 
 /** Per-row scores kept from the point fit of a frame, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, MediationRows>>();
@@ -56,6 +56,7 @@ export const mediationDebiased: EstimatorKind = {
       // diagnostics.ci_normal at the cell's level, as the interval the runner reports (src/estimate/runner.ts)
       level: ctx.bootstrap?.level ?? 0.95,
       normalizeWeights: bool(opts, 'normalize_weights', true),
+      estimand: estimandOf(opts),
     };
     const out = mediationCrossfit(frame, options);
     const key = JSON.stringify(opts);
@@ -95,7 +96,8 @@ export const mediationDebiased: EstimatorKind = {
     const users = usersOf(frame.cluster);
     const G = users.ids.length;
     const count = new Float64Array(G);
-    for (let i = 0; i < frame.n; i++) count[users.ofRow[i]]++;
+    // rows each score sum is divided by: every row, or the target arm's for att/atc (rows.target)
+    for (let i = 0; i < frame.n; i++) count[users.ofRow[i]] += rows.target ? rows.target[i] : 1;
     // With repeated cross-fitting, replicate r reads split r mod S (splitMixtureBootstrap in mediation.ts):
     // the replicates then spread by the sampling and the split-to-split variance together.
     const splits = rows.splits ?? [{ psi11: rows.psi11, psi10: rows.psi10, psi00: rows.psi00 }];

@@ -201,6 +201,16 @@ export function modelFor(opts: Opts, key: string, ctx: EstimatorContext, fallbac
   return resolveModel(opts[key], ctx.models, fallback);
 }
 
+/**
+ * The propensity model of an entry with an estimand: CBPS solves the balance conditions of the estimand it
+ * serves (src/estimate/balancing.ts), so an att/atc entry's CBPS is told which (logistic and gbm ignore it).
+ */
+export function propensityModelFor(opts: Opts, ctx: EstimatorContext, fallback: string): ModelSpec {
+  const model = modelFor(opts, 'propensity', ctx, fallback);
+  const estimand = estimandOf(opts);
+  return model.kind === 'cbps' && estimand !== 'ate' ? { ...model, estimand } : model;
+}
+
 export const isLinear = (m: ModelSpec) => m.kind === 'linear' || m.kind === 'ridge';
 export const ridgeOf = (m: ModelSpec) =>
   typeof m.alpha === 'number' ? m.alpha : typeof m.ridge === 'number' ? m.ridge : m.kind === 'ridge' ? 1 : 0;

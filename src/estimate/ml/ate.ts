@@ -12,6 +12,7 @@ import {
   checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
   setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
+import { averageEffectScores, clusteredRatio } from '../kinds/aipw_scores.js';
 
 export interface BootstrapRequest {
   reps: number;
@@ -187,6 +188,8 @@ export function topUserInfluence(scores: Float64Array, cluster: Int32Array, esti
 /**
  * Cross-fitted AIPW. ψᵢ = μ̂₁ − μ̂₀ + Aᵢ(Yᵢ − μ̂₁)/ê − (1 − Aᵢ)(Yᵢ − μ̂₀)/(1 − ê); ATE = mean ψ with a
  * user-clustered influence-function SE. The plug-in g-computation mean(μ̂₁ − μ̂₀) is reported beside it.
+ * `estimand: att | atc`: the DML score of the effect on the treated (Chernozhukov et al. 2018, §5.1) or its
+ * mirror image on the controls from the same cross-fitted nuisances (src/estimate/kinds/aipw_scores.ts).
  */
 export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result: EstimatorResult; rows: AipwRows } {
   const id = options.id ?? 'aipw_crossfit';
@@ -216,6 +219,8 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
     psi[i] = psi1[i] - psi0[i];
     plugin[i] = mu1[i] - mu0[i];
   }
+  const estimand = options.estimand ?? 'ate';
+  if (estimand !== 'ate') return aipwTargetResult(data, options, { id, estimand, e, rawPropensity, outcomeRows, clip, clipped, pileup, pileupWarning, level, folds });
   const ate = clusteredMean(psi, data.cluster);
   const y0 = clusteredMean(psi0, data.cluster);
   const y1 = clusteredMean(psi1, data.cluster);
@@ -255,6 +260,54 @@ export function aipwCrossfit(data: CrossfitData, options: AipwOptions): { result
       },
       warnings,
       folds: splitFoldsByUser(data.cluster, [folds]),
+    },
+  };
+}
+
+/** The cross-fitted AIPW of the effect on the treated or the controls (aipwCrossfit with estimand att | atc). */
+function aipwTargetResult(data: CrossfitData, options: AipwOptions, f: {
+  id: string; estimand: 'att' | 'atc'; e: Float64Array; rawPropensity: Float64Array; outcomeRows: GcompRows; clip: number; clipped: number;
+  pileup: ReturnType<typeof clipPileup>; pileupWarning: string | null; level: number; folds: ReturnType<typeof userFolds>;
+}): { result: EstimatorResult; rows: AipwRows } {
+  const { estimand, e, outcomeRows, level } = f;
+  const s = averageEffectScores(data.A, data.Y, outcomeRows.mu0, outcomeRows.mu1, e, estimand);
+  const effect = clusteredRatio(s.score, s.inTarget, data.cluster);
+  let plugin = 0;
+  for (let i = 0; i < data.n; i++) plugin += s.inTarget[i] * (outcomeRows.mu1[i] - outcomeRows.mu0[i]);
+  const estimates: Record<string, EstimateValue> = {
+    [estimand]: { estimate: finiteOrNull(effect.estimate), se: effect.se, relative: s.controlMean !== 0 ? finiteOrNull(effect.estimate / s.controlMean) : null },
+  };
+  if (options.bootstrap && options.bootstrap.reps > 0) {
+    const b = options.bootstrap;
+    const [boot] = scoreBootstrap([s.score], usersOf(data.cluster), null, b.reps, b.level, b.seed, b.cellId, s.inTarget);
+    Object.assign(estimates[estimand], { ci: boot.ci, bootMean: boot.bootMean, bootSd: boot.bootSd });
+  }
+  const warnings: string[] = [];
+  if (f.clipped > 0) warnings.push(`${f.clipped} of ${data.n} cross-fitted propensities were clipped to [${f.clip}, ${1 - f.clip}]`);
+  if (f.pileupWarning) warnings.push(f.pileupWarning);
+  const count = s.inTarget.reduce((t, v) => t + v, 0);
+  return {
+    rows: { ...outcomeRows, propensity: e, psi: s.score, psi1: s.score1, psi0: s.score0 },
+    result: {
+      id: f.id, kind: 'aipw', status: 'ok', estimates,
+      diagnostics: {
+        estimand,
+        method: `cross-fitted AIPW of the effect on the ${estimand === 'att' ? 'treated' : 'controls'} (doubly robust${options.perArm ? ', one outcome model per arm' : ''}); SE from the influence function clustered by user`,
+        ci_normal: { [estimand]: normalCi(effect.estimate, effect.se, level) },
+        level,
+        plugin_gcomp: finiteOrNull(plugin / count),
+        reference_mean: finiteOrNull(s.controlMean),
+        nuisance: {
+          outcome: regressionMetrics(data.Y, outcomeRows.yHat),
+          propensity: classificationMetrics(data.A, f.rawPropensity),
+        },
+        propensity: { ...propensitySummary(f.rawPropensity), clip: f.clip, clipped: f.clipped },
+        clip_pileup: f.pileup,
+        influence_top_users: topUserInfluence(Float64Array.from(s.centered, (v) => v * data.n), data.cluster, 0),
+        folds: foldSummary(f.folds),
+      },
+      warnings,
+      folds: splitFoldsByUser(data.cluster, [f.folds]),
     },
   };
 }

@@ -208,13 +208,15 @@ interface ScoreBootstrap {
  */
 export function scoreBootstrap(
   scores: Float64Array[], users: Users, rows: Int32Array | null, reps: number, level: number, seed: number, cellId: string,
+  /** per-row denominators (the target indicator of an effect on the treated or controls): replicates are Σ ψ / Σ d */
+  denominator: Float64Array | null = null,
 ): ScoreBootstrap[] {
   const G = users.ids.length;
   const sums = scores.map(() => new Float64Array(G));
   const counts = new Float64Array(G);
   const visit = (i: number) => {
     const u = users.ofRow[i];
-    counts[u]++;
+    counts[u] += denominator ? denominator[i] : 1;
     for (let s = 0; s < scores.length; s++) sums[s][u] += scores[s][i];
   };
   if (rows) for (let k = 0; k < rows.length; k++) visit(rows[k]);

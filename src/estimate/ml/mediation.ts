@@ -17,6 +17,17 @@
  * the other folds' users; ω is fitted on one half of the training users from a μ fitted on the other
  * half (both ways, averaged), so μ's in-sample fit never feeds its own nested regression.
  * Standard errors: the influence function clustered by user; CIs from the user-cluster score bootstrap.
+ *
+ * Effects on the treated (estimand att) or the controls (atc): ψ_t = E[Y(a, M(a')) | A = 1] = E[e(X)·η(X)]/P(A=1)
+ * with η(X) = E[μ(a, M, X) | A = a', X]. Its efficient influence function is the population one's
+ * conditional part (Tchetgen Tchetgen & Shpitser 2012, Theorem 1) weighted by the target's density ratio
+ * t(X)/P(target), t = e for the treated and 1 − e for the controls (the reweighting Hahn 1998 uses for the
+ * ATT), plus D·(η(X) − ψ_t)/P(D = 1) for the target indicator D (A or 1 − A). The per-row scores
+ *   s_aa' = D·η(X) + t(X)·[ψ_aa' − η(X)]   (ψ_aa' the population score above, its η part removed)
+ * summed over the rows and divided by Σ D give the estimate; the influence of a row is (s − D·θ)/Σ D
+ * (src/estimate/kinds/aipw_scores.ts). For the treated, s₁₁ = A·Y and s₀₀ = A·ν(0,X) + (1−A)·e/(1−e)·(Y − ν(0,X))
+ * (the ATT AIPW); the cross-world s₁₀ = A·ω + A·(1−p)e/(p(1−e))·(Y − μ(1,M,X)) + (1−A)·e/(1−e)·(μ(1,M,X) − ω).
+ * The plug-in averages its per-row predictions over the target rows.
  * With `repeats` > 1 (repeated cross-fitting) the debiased estimates are medians over S fold splits and
  * their variance adds the split-to-split spread (docs/calibration.md, "Repeated cross-fitting").
  */
@@ -25,6 +36,7 @@ import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { groupKFold } from '../learners.js';
 import { finiteOrNull } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
+import { clusteredRatio } from '../kinds/aipw_scores.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import { median, randomUserFolds, splitMixtureBootstrap } from './repeats.js';
 import {
@@ -64,6 +76,8 @@ interface MediationOptions {
   weights?: Float64Array | null;
   bootstrap?: BootstrapRequest | null;
   level?: number;
+  /** Rows the effects average over (default ate, every row): the treated (att) or the controls (atc), module comment. */
+  estimand?: 'ate' | 'att' | 'atc';
   /** Controlled direct effects CDE(m) = mean μ̂(1, m, X) − μ̂(0, m, X) from the out-of-fold outcome model, by estimate key. */
   cde?: { key: string; m: number }[];
 }
@@ -81,6 +95,8 @@ export interface MediationRows {
   psi11: Float64Array | null;
   psi10: Float64Array | null;
   psi00: Float64Array | null;
+  /** The target-population indicator D (A for att, 1 − A for atc; null for ate): estimates are Σ ψ / Σ D. */
+  target?: Float64Array | null;
   /** With repeated cross-fitting (repeats > 1): every split's debiased scores, split 0 first (its scores are psi11/psi10/psi00 above). */
   splits?: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[];
 }
@@ -118,6 +134,16 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const clip = options.clip ?? 0.01;
   const normalizeWeights = options.normalizeWeights ?? true;
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
+  const estimand = options.estimand ?? 'ate';
+  const target = estimand === 'ate' ? null : Float64Array.from(data.A, (a) => (estimand === 'att' ? a : 1 - a));
+  // the mean over the target rows, and the clustered estimate of Σ ψ / Σ D (every row for ate)
+  const over = (v: Float64Array) => {
+    if (!target) return mean(v);
+    let s = 0, d = 0;
+    for (let i = 0; i < v.length; i++) { s += target[i] * v[i]; d += target[i]; }
+    return s / d;
+  };
+  const targetMean = (v: Float64Array) => (target ? clusteredRatio(v, target, data.cluster) : clusteredMean(v, data.cluster));
   const weights = options.weights ?? null;
   const n = data.n;
   const repeatsOption = options.repeats ?? 1;
@@ -204,23 +230,23 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     reverse[i] = y01[i] - y00[i];
     shift[i] = m1[i] - m0[i];
   }
-  const reference = mean(y00);
-  const te = mean(iteTotal);
+  const reference = over(y00);
+  const te = over(iteTotal);
   const rel = (v: number, ref: number) => (ref !== 0 ? finiteOrNull(v / ref) : null);
   const estimates: Record<string, EstimateValue> = {
     te: { estimate: finiteOrNull(te), se: null, relative: rel(te, reference) },
-    nde: { estimate: finiteOrNull(mean(iteDirect)), se: null, relative: rel(mean(iteDirect), reference) },
-    nie: { estimate: finiteOrNull(mean(iteIndirect)), se: null, relative: rel(mean(iteIndirect), reference) },
+    nde: { estimate: finiteOrNull(over(iteDirect)), se: null, relative: rel(over(iteDirect), reference) },
+    nie: { estimate: finiteOrNull(over(iteIndirect)), se: null, relative: rel(over(iteIndirect), reference) },
   };
   cdeLevels.forEach(({ key }, k) => {
-    const v = mean(cdeRows[k]);
+    const v = over(cdeRows[k]);
     estimates[key] = { estimate: finiteOrNull(v), se: null, relative: rel(v, reference) };
   });
   // docs/seeds.md §004's reverse_indirect_check (the indirect effect with A held at 0, NIE(0), which with
   // NDE(1) = E[Y(1, M(1)) − Y(0, M(1))] splits TE the other way) and mediator_shift, under the keys of
   // the linear form (src/estimate/kinds/mediation.ts); a shift in the mediator's units has no relative effect
-  estimates.reverse_indirect = { estimate: finiteOrNull(mean(reverse)), se: null, relative: rel(mean(reverse), reference) };
-  estimates.mediator_shift = { estimate: finiteOrNull(mean(shift)), se: null, relative: null };
+  estimates.reverse_indirect = { estimate: finiteOrNull(over(reverse)), se: null, relative: rel(over(reverse), reference) };
+  estimates.mediator_shift = { estimate: finiteOrNull(over(shift)), se: null, relative: null };
   const diagnostics: Record<string, unknown> = {
     method: debiased
       ? 'cross-fitted mediation: plug-in g-computation (te, nde, nie) and the debiased efficient-influence-function estimator (te_debiased, nde_debiased, nie_debiased)'
@@ -236,6 +262,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     } as Record<string, unknown>,
     folds: folds.map((f, k) => ({ fold: k + 1, train_rows: f.train.length, test_rows: f.test.length, test_users: f.testUsers })),
     level,
+    ...(target ? { estimand } : {}),
   };
 
   let psi11: Float64Array | null = null;
@@ -243,7 +270,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   let psi00: Float64Array | null = null;
   let splitRows: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[] | null = null;
   if (debiased) {
-    const sc = debiasedScores(data.A, data.Y, nuis, clip, normalizeWeights);
+    const sc = debiasedScores(data.A, data.Y, nuis, clip, normalizeWeights, target, estimand);
     const { rawE, rawPM, clippedE, clippedPM, weightMeans, wM } = sc;
     if (clippedE + clippedPM > 0) {
       warnings.push(`${clippedE} P(A=1|X) and ${clippedPM} P(A=1|M,X) cross-fitted propensities were clipped to [${clip}, ${1 - clip}]`);
@@ -274,21 +301,21 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     };
     const diff = (x: Float64Array, z: Float64Array) => Float64Array.from(x, (v, i) => v - z[i]);
     const scores = { te_debiased: diff(psi11, psi00), nde_debiased: diff(psi10, psi00), nie_debiased: diff(psi11, psi10) };
-    const y00Debiased = clusteredMean(psi00, data.cluster).estimate;
+    const y00Debiased = targetMean(psi00).estimate;
     const normal: Record<string, [number, number] | null> = {};
     for (const [name, s] of Object.entries(scores)) {
-      const { estimate, se } = clusteredMean(s, data.cluster);
+      const { estimate, se } = targetMean(s);
       estimates[name] = { estimate: finiteOrNull(estimate), se, relative: rel(estimate, y00Debiased) };
       normal[name] = normalCi(estimate, se, level);
     }
     for (const [name, s] of Object.entries({ y11: psi11, y10: psi10, y00: psi00 })) {
-      const { estimate, se } = clusteredMean(s, data.cluster);
+      const { estimate, se } = targetMean(s);
       estimates[`${name}_debiased`] = { estimate: finiteOrNull(estimate), se };
     }
     if (options.bootstrap && options.bootstrap.reps > 0 && (options.repeats ?? 1) === 1) {
       const b = options.bootstrap;
       const names = Object.keys(scores);
-      const boot = scoreBootstrap(Object.values(scores), usersOf(data.cluster), null, b.reps, b.level, b.seed, b.cellId);
+      const boot = scoreBootstrap(Object.values(scores), usersOf(data.cluster), null, b.reps, b.level, b.seed, b.cellId, target);
       names.forEach((name, k) => Object.assign(estimates[name], { ci: boot[k].ci, bootMean: boot[k].bootMean, bootSd: boot[k].bootSd }));
     }
     const repeats = options.repeats ?? 1;
@@ -307,7 +334,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
           const DV = designRows(data.X, fold.test, outcomeLead(md, interaction));
           debiasedFold(data, T, fold.test, mu, DV, options.propensity!, options.outcome, weights, interaction, md, splitNuis, splitWarnings);
         }
-        const sc2 = debiasedScores(data.A, data.Y, splitNuis, clip, normalizeWeights);
+        const sc2 = debiasedScores(data.A, data.Y, splitNuis, clip, normalizeWeights, target, estimand);
         splits.push({ psi11: sc2.psi11, psi10: sc2.psi10, psi00: sc2.psi00 });
       }
       splitRows = splits;
@@ -318,7 +345,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       }));
       const combined: Record<string, { estimate: number; se: number | null; thetas: number[] }> = {};
       for (const name of Object.keys(perSplit[0]) as (keyof typeof perSplit[0])[]) {
-        const fits = perSplit.map((p) => clusteredMean(p[name], data.cluster));
+        const fits = perSplit.map((p) => targetMean(p[name]));
         const thetas = fits.map((f) => f.estimate);
         const theta = median(thetas);
         const se = fits.every((f) => f.se !== null) ? Math.sqrt(median(fits.map((f, k) => f.se! ** 2 + (thetas[k] - theta) ** 2))) : null;
@@ -334,14 +361,14 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       }
       if (options.bootstrap && options.bootstrap.reps > 0) {
         const b = options.bootstrap;
-        const boot = splitMixtureBootstrap(splits, data.cluster, b.reps, b.level, b.seed, b.cellId);
+        const boot = splitMixtureBootstrap(splits, data.cluster, b.reps, b.level, b.seed, b.cellId, target);
         for (const [name, v] of Object.entries(boot)) Object.assign(estimates[name], v);
       }
       diagnostics.crossfit_repeats = {
         repeats,
         combination: 'median over splits of θ_s; variance median of σ²_s + (θ_s − θ̃)²',
         per_split: Object.fromEntries(Object.entries(combined).map(([name, c]) => [name, c.thetas.map((t) => finiteOrNull(t))])),
-        single_split_se: Object.fromEntries(Object.keys(scores).map((name) => [name, clusteredMean(perSplit[0][name as keyof typeof perSplit[0]], data.cluster).se])),
+        single_split_se: Object.fromEntries(Object.keys(scores).map((name) => [name, targetMean(perSplit[0][name as keyof typeof perSplit[0]]).se])),
       };
     }
     diagnostics.ci_normal = normal;
@@ -354,7 +381,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   }
 
   return {
-    rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00, ...(splitRows ? { splits: splitRows } : {}) },
+    rows: { m0, m1, mHat, yHat, iteTotal, iteDirect, iteIndirect, psi11, psi10, psi00, target, ...(splitRows ? { splits: splitRows } : {}) },
     result: { id, kind: 'mediation', status: 'ok', estimates, diagnostics, warnings, folds: splitFoldsByUser(data.cluster, usedSplits) },
   };
 }
@@ -408,7 +435,8 @@ function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { pr
  * mean (Hájek form: same influence function, far less sensitive to a few large weights from
  * P(A=1|M,X) near 0).
  */
-function debiasedScores(A: Float64Array, Y: Float64Array, nuis: DebiasedNuisances, clip: number, normalizeWeights: boolean) {
+function debiasedScores(A: Float64Array, Y: Float64Array, nuis: DebiasedNuisances, clip: number, normalizeWeights: boolean,
+  target: Float64Array | null = null, estimand: 'ate' | 'att' | 'atc' = 'ate') {
   const { e, pM, nu1, nu0, mu1M, omega } = nuis;
   const n = A.length;
   const rawE = Float64Array.from(e);
@@ -428,6 +456,27 @@ function debiasedScores(A: Float64Array, Y: Float64Array, nuis: DebiasedNuisance
     wM[i] = (a * (1 - pM[i])) / (pM[i] * (1 - e[i]));
   }
   const weightMeans = { w1: mean(w1), w0: mean(w0), wM: mean(wM) };
+  if (target) {
+    // the effect on the target population (module comment): every weight times t(X), each normalized to sum Σ D
+    const tw = [w1, w0, wM].map((w) => Float64Array.from(w, (v, i) => v * (estimand === 'att' ? e[i] : 1 - e[i])));
+    if (normalizeWeights) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += target[i];
+      for (const w of tw) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += w[i];
+        for (let i = 0; i < n; i++) w[i] *= d / s;
+      }
+    }
+    const [t1, t0, tM] = tw;
+    for (let i = 0; i < n; i++) {
+      const y = Y[i], D = target[i];
+      psi11[i] = D * nu1[i] + t1[i] * (y - nu1[i]);
+      psi00[i] = D * nu0[i] + t0[i] * (y - nu0[i]);
+      psi10[i] = D * omega[i] + tM[i] * (y - mu1M[i]) + t0[i] * (mu1M[i] - omega[i]);
+    }
+    return { psi11, psi10, psi00, rawE, rawPM, clippedE, clippedPM, weightMeans, wM };
+  }
   if (normalizeWeights) {
     for (let i = 0; i < n; i++) {
       w1[i] /= weightMeans.w1;

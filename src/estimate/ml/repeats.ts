@@ -47,11 +47,12 @@ export function randomUserFolds(cluster: Int32Array, folds: number, seed: number
  * bootstrap counterpart of median(σ²_s + (θ_s − θ̃)²)). Percentile CIs, linear quantiles.
  */
 export function splitMixtureBootstrap(splits: { psi11: Float64Array; psi10: Float64Array; psi00: Float64Array }[], cluster: Int32Array,
-  reps: number, level: number, seed: number, cellId: string): Record<string, { ci: [number, number] | null; bootMean: number | null; bootSd: number | null }> {
+  reps: number, level: number, seed: number, cellId: string, denominator: Float64Array | null = null): Record<string, { ci: [number, number] | null; bootMean: number | null; bootSd: number | null }> {
   const users = usersOf(cluster);
   const G = users.ids.length;
   const count = new Float64Array(G);
-  for (let i = 0; i < cluster.length; i++) count[users.ofRow[i]]++;
+  // the rows each score sum is divided by: all (ate) or the target arm's (att/atc, src/estimate/ml/mediation.ts)
+  for (let i = 0; i < cluster.length; i++) count[users.ofRow[i]] += denominator ? denominator[i] : 1;
   const sums = splits.map((sp) => [sp.psi11, sp.psi10, sp.psi00].map((psi) => {
     const out = new Float64Array(G);
     for (let i = 0; i < psi.length; i++) out[users.ofRow[i]] += psi[i];
