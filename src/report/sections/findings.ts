@@ -3,7 +3,7 @@
  * evidence results.json holds (the primary estimate, the other adjusted estimators, the E-value, the NIE
  * sweep, the grid, the warnings and checks). The spec's own recommendations follow, labelled as the author's.
  */
-import { TOTAL_KEYS, firstEstimate, type EstimatorEntry } from '../../results/index.js';
+import { TOTAL_KEYS, firstEstimate, type CellResult, type DrLearnerResult, type EstimatorEntry } from '../../results/index.js';
 import { unchangedDesign } from '../../sensitivity/robustness.js';
 import { sameEstimate } from './robustness.js';
 import { findKind } from '../../estimate/kinds/index.js';
@@ -33,6 +33,62 @@ function baseOf(e: EstimatorEntry, estimate: number, relative: number | null): {
   return null;
 }
 
+/**
+ * The sensitivity analyses' evidence: the sensemakr bounds and the debiased-ML bounds of the primary
+ * estimator when they analysed it, else the first; the medsens curve of the primary (or of the NIE sweep's
+ * estimator, else the first) in its treated arm.
+ */
+function sensitivityEvidence(cell: CellResult, primaryId: string | undefined, sweepId: string | undefined, labelFor: (id: string) => string): Pick<Evidence, 'ovb' | 'dml' | 'medsens'> {
+  const sens = cell.sensitivity;
+  const pick = <T extends { estimator: string }>(xs: T[] | undefined, ...ids: Array<string | undefined>): T | undefined =>
+    xs?.length ? ids.map((id) => xs.find((x) => x.estimator === id)).find(Boolean) ?? xs[0] : undefined;
+  const o = pick(sens?.omittedVariableBias, primaryId);
+  let ovb: Evidence['ovb'] = null;
+  if (o) {
+    // each benchmark's strongest multiple: the statement a reader acts on
+    const strongest = new Map<string, (typeof o.benchmarks)[number]>();
+    for (const b of o.benchmarks) if (!strongest.has(b.benchmark) || b.kd > strongest.get(b.benchmark)!.kd) strongest.set(b.benchmark, b);
+    ovb = {
+      label: labelFor(o.estimator), estimate: o.estimate, rv: o.rv, rvAlpha: o.rvAlpha, level: 1 - o.alpha,
+      benchmarks: [...strongest.values()].map((b) => ({ benchmark: b.benchmark, k: b.kd, estimate: b.adjustedEstimate, ci: [b.adjustedLower, b.adjustedUpper], capped: b.r2yz >= 1 })),
+    };
+  }
+  const d = pick(sens?.omittedVariableBiasDml, primaryId);
+  const dml: Evidence['dml'] = d
+    ? { label: labelFor(d.estimator), estimate: d.estimate, nu2: d.nu2, level: d.level, rv: d.rv, rvAlpha: d.rvAlpha, scenarios: d.scenarios.map((x) => ({ cfY: x.cfY, cfD: x.cfD, rho: x.rho, bounds: [x.lower, x.upper], ci: [x.ciLower, x.ciUpper] })) }
+    : null;
+  const m = pick(sens?.mediationRho, primaryId, sweepId);
+  let medsens: Evidence['medsens'] = null;
+  if (m && m.curve.length) {
+    const at0 = m.curve.reduce((best, q) => (Math.abs(q.rho) < Math.abs(best.rho) ? q : best), m.curve[0]!);
+    const root = m.rhoAtZero[1];
+    // the grid ρ nearest 0, on the root's side, whose interval includes zero
+    const side = root === null ? 0 : Math.sign(root);
+    const covering = m.curve.filter((q) => side !== 0 && Math.sign(q.rho) === side && q.acme1Lower <= 0 && q.acme1Upper >= 0).sort((a, b) => Math.abs(a.rho) - Math.abs(b.rho));
+    medsens = {
+      label: labelFor(m.estimator), nie: at0.acme1, rhoAtZero: root, rhoRange: [m.curve[0]!.rho, m.curve[m.curve.length - 1]!.rho],
+      r2Tilde: m.r2TildeAtZero[1], ciZeroFrom: covering[0]?.rho ?? null, level: m.level,
+    };
+  }
+  return { ovb, dml, medsens };
+}
+
+/** The DR-learner's calibration and projection (src/analysis/dr-learner.ts), the one-sided p of a positive slope. */
+function heterogeneityEvidence(dr: DrLearnerResult | undefined): Evidence['heterogeneity'] {
+  if (!dr) return null;
+  const s = dr.calibration.slope;
+  const two = isNum(s.pValue) ? s.pValue : null;
+  const alpha = 1 - dr.level;
+  return {
+    source: dr.pseudoOutcomes, modifiers: Object.keys(dr.centres), level: dr.level,
+    slope: s.estimate, slopeCi: isNum(s.lower) && isNum(s.upper) ? [s.lower, s.upper] : null,
+    slopeP: two === null ? null : s.estimate > 0 ? two / 2 : 1 - two / 2,
+    slopePTwoSided: two,
+    pSlopeOne: isNum(dr.calibration.pValueSlopeOne) ? dr.calibration.pValueSlopeOne : null,
+    shifting: dr.blp.slice(1).filter((r) => isNum(r.pValue) && r.pValue < alpha).map((r) => r.term),
+  };
+}
+
 function levelOf(e: EstimatorEntry, fallback: number): number {
   const b = e.diagnostics.bootstrap as { level?: number } | undefined;
   return isNum(b?.level) ? b!.level! : isNum(e.diagnostics.level) ? (e.diagnostics.level as number) : fallback;
@@ -41,7 +97,7 @@ function levelOf(e: EstimatorEntry, fallback: number): number {
 export const findingsSection: ReportSection = {
   id: 'findings',
   title: 'Findings',
-  reads: ['summary.primary', 'cells[].estimators', 'cells[].assumptions', 'cells[].sensitivity.evalues', 'diagnostics.mediatorConfounding', 'diagnostics.overlap', 'diagnostics.balance', 'summary.specificationCurve', 'summary.robustness', 'cells[].warnings', 'cells[].readiness', 'data.quality', 'recommendations'],
+  reads: ['summary.primary', 'cells[].estimators', 'cells[].assumptions', 'cells[].sensitivity.evalues', 'cells[].sensitivity.omittedVariableBias', 'cells[].sensitivity.omittedVariableBiasDml', 'cells[].sensitivity.mediationRho', 'diagnostics.drLearner', 'diagnostics.mediatorConfounding', 'diagnostics.overlap', 'diagnostics.balance', 'summary.specificationCurve', 'summary.robustness', 'cells[].warnings', 'cells[].readiness', 'data.quality', 'recommendations'],
   build(ctx, s) {
     const { results, scope, cell, names, okEsts, labelOf, readinessRows, diag, addTable } = ctx;
     if (!cell || cell.status !== 'ok') return;
@@ -77,7 +133,7 @@ export const findingsSection: ReportSection = {
       .filter((e) => e !== headEst && (findKind(e.kind)?.adjusted ?? true))
       .map((e) => ({ e, t: firstEstimate(e, TOTAL_KEYS) }))
       .filter((x) => x.t && isNum(x.t.value.estimate))
-      .map(({ e, t }) => ({ id: e.id, estimate: t!.value.estimate as number, ci: ciOf(t!.value) }));
+      .map(({ e, t }) => ({ id: e.id, estimate: t!.value.estimate as number, ci: ciOf(t!.value), key: t!.key }));
 
     const ev = primary ? cell.sensitivity?.evalues?.find((x) => x.estimator === primary.id && x.estimand === primary.key) : undefined;
     const sweeps = ((cell.diagnostics as Record<string, unknown>).mediatorConfounding ?? []) as Array<{ estimator: string; nie: number; ci: [number, number] | null; breakdown: { bias: number; biasSd: number; ciBias: number | null; ciBiasSd: number | null } }>;
@@ -104,6 +160,10 @@ export const findingsSection: ReportSection = {
       };
     }
 
+    const labelFor = (id: string) => {
+      const e = okEsts.find((x) => x.id === id);
+      return e ? labelOf(e) : id;
+    };
     const caveats = [...new Set(cell.warnings)];
     for (const q of results.data.quality) {
       if (q.rows > 0 && /^dropped/.test(q.action)) caveats.push(`${q.check}: ${formatNumber(q.rows)} rows (${formatPercent(q.share)}) ${q.action}`);
@@ -116,6 +176,8 @@ export const findingsSection: ReportSection = {
       evalue: ev ? { point: ev.point ?? null, ciBound: ev.ciBound ?? null } : null,
       nie: sweep && isNum(sweep.nie) ? { label: sweepEst ? labelOf(sweepEst) : sweep.estimator, estimate: sweep.nie, ci: sweep.ci, ...sweep.breakdown } : null,
       grid,
+      ...sensitivityEvidence(cell, primary?.id, sweep?.estimator, labelFor),
+      heterogeneity: heterogeneityEvidence((cell.diagnostics as { drLearner?: DrLearnerResult }).drLearner),
       caveats,
       readinessFailures: readinessRows.filter((r) => r.passes === false).map((r) => `${r.check} (${typeof r.value === 'number' ? formatNumber(r.value) : r.value ?? '—'})`),
     };
