@@ -52,9 +52,31 @@ export function drLearnerMethod(dr: DrLearnerResult): string {
     `Calibration: each row's effect predicted by the projection fitted on the other ${dr.calibration.folds - 1} of ${dr.calibration.folds} user folds; the pseudo-outcomes regressed on [1, prediction − its mean] (CR1 by user); heterogeneity counts as detected only for a slope above zero (one-sided), and a slope of 1 means calibrated predictions.`;
 }
 
+/** The segment table's record (src/analysis/heterogeneity.ts `diagnostics.heterogeneity_analysis`). */
+export interface SegmentsRecord {
+  pseudo_outcomes_estimator?: unknown;
+  pseudo_outcomes_from?: unknown;
+  overall?: unknown;
+}
+
+export function segmentsMethod(overall: number | null, reps: number | null): string {
+  return 'Each segment\'s effect is the mean over its rows of the per-row AIPW scores (pseudo-outcomes); no model is refitted per segment, ' +
+    `so the segments of a partition average, weighted by rows, to the overall${overall !== null ? ` ${formatNumber(overall)}` : ''}. ` +
+    (reps ? `Intervals: percentiles of the same mean over the cell's ${formatNumber(reps)} user-cluster bootstrap replicates, for segments that pass the size filter (the others have none).` : 'No bootstrap ran, so the segments have no intervals.');
+}
+
 /** The rows of the analyses that ran in the cell, in the order the report shows them. */
-export function analysisMethodRows(sens: Sensitivity | undefined, dr: DrLearnerResult | undefined, labelFor: (id: string) => string): AnalysisMethodRow[] {
+export function analysisMethodRows(
+  sens: Sensitivity | undefined, dr: DrLearnerResult | undefined, labelFor: (id: string) => string,
+  segments?: { record: SegmentsRecord; reps: number | null },
+): AnalysisMethodRow[] {
   const rows: AnalysisMethodRow[] = [];
+  if (segments && (typeof segments.record.pseudo_outcomes_estimator === 'string' || typeof segments.record.pseudo_outcomes_from === 'string')) {
+    const r = segments.record;
+    const source = typeof r.pseudo_outcomes_from === 'string' ? r.pseudo_outcomes_from : labelFor(r.pseudo_outcomes_estimator as string);
+    const o = r.overall as { estimate?: unknown } | undefined;
+    rows.push({ analysis: 'Effects by segment', appliedTo: source, how: segmentsMethod(typeof o?.estimate === 'number' ? o.estimate : null, segments.reps) });
+  }
   for (const r of sens?.omittedVariableBias ?? []) rows.push({ analysis: 'Omitted-variable bias (sensemakr)', appliedTo: labelFor(r.estimator), how: ovbLinearMethod(r) });
   for (const r of sens?.omittedVariableBiasDml ?? []) rows.push({ analysis: 'Omitted-variable-bias bounds (debiased ML)', appliedTo: labelFor(r.estimator), how: ovbDmlMethod(r) });
   for (const r of sens?.mediationRho ?? []) rows.push({ analysis: 'Mediation sensitivity to ρ (medsens)', appliedTo: `${labelFor(r.estimator)} (indirect effect)`, how: mediationRhoMethod(r) });

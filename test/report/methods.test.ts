@@ -89,3 +89,11 @@ test('the analyses table says what each sensitivity and heterogeneity analysis c
   assert.match(rows[3]!.how, /a constant and prior_3day_interactions, centred/);
   assert.deepEqual(analysisMethodRows(undefined, undefined, (id) => id), []);
 });
+
+test('the segment row says the segments average the same pseudo-outcomes, with no refit', () => {
+  const rows = analysisMethodRows(undefined, undefined, (id) => `label of ${id}`, { record: { pseudo_outcomes_estimator: 'aipw', overall: { estimate: 10.98 } }, reps: 40 });
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]!.appliedTo, 'label of aipw');
+  assert.match(rows[0]!.how, /no model is refitted per segment, so the segments of a partition average, weighted by rows, to the overall 10\.98\. Intervals: percentiles .* 40 user-cluster bootstrap replicates/);
+  assert.deepEqual(analysisMethodRows(undefined, undefined, (id) => id, { record: {}, reps: 40 }), [], 'no segment analysis, no row');
+});

@@ -1,14 +1,14 @@
 /** Report section: Methods — per estimator, how its point estimate and interval were made (text from ../methods.ts). */
 import { formatNumber } from '../format.js';
 import { intervalMethod, METHOD_TEXT, type CellUncertainty } from '../methods.js';
-import { analysisMethodRows } from '../methods-analyses.js';
+import { analysisMethodRows, type SegmentsRecord } from '../methods-analyses.js';
 import type { DrLearnerResult } from '../../results/index.js';
 import { type ReportSection, type Row } from './context.js';
 
 export const methodsSection: ReportSection = {
   id: 'methods',
   title: 'Methods',
-  reads: ['cells[].estimators', 'diagnostics.uncertainty', 'spec.seed', 'cells[].sensitivity', 'diagnostics.drLearner'],
+  reads: ['cells[].estimators', 'diagnostics.uncertainty', 'spec.seed', 'cells[].sensitivity', 'diagnostics.drLearner', 'diagnostics.heterogeneity_analysis'],
   build(ctx, s) {
     const { results, cell, ests, labelOf, addTable } = ctx;
     if (!cell) return;
@@ -75,7 +75,10 @@ export const methodsSection: ReportSection = {
           { key: 'appliedTo', label: 'Applied to' },
           { key: 'how', label: 'What it computed, with its settings' },
         ],
-        rows: analysisMethodRows(cell.sensitivity, dr, labelFor).map((r) => ({ ...r })),
+        rows: analysisMethodRows(cell.sensitivity, dr, labelFor, {
+          record: ((cell.diagnostics as Record<string, unknown>).heterogeneity_analysis ?? {}) as SegmentsRecord,
+          reps: u?.bootstrap?.reps ?? null,
+        }).map((r) => ({ ...r })),
       },
       'analyses',
     );
