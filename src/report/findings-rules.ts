@@ -43,14 +43,14 @@ export interface Evidence {
   ovb: {
     label: string; estimate: number; rv: number; rvAlpha: number; level: number;
     /** per benchmark covariate, its strongest multiple */
-    benchmarks: Array<{ benchmark: string; k: number; estimate: number; ci: [number, number]; capped: boolean }>;
+    benchmarks: Array<{ benchmark: string; k: number; estimate: number; ci: [number, number]; capped: boolean; cappedFrom?: number | null }>;
   } | null;
   /** debiased-ML omitted-variable bounds of a cross-fitted AIPW (src/sensitivity/ovb-dml.ts) */
   dml: {
     label: string; estimate: number; nu2: number; level: number; rv: number; rvAlpha: number;
     scenarios: Array<{ cfY: number; cfD: number; rho: number; bounds: [number, number]; ci: [number, number] }>;
   } | null;
-  /** medsens ρ-sensitivity of the linear mediation's indirect effect, treated arm (src/sensitivity/mediation-rho.ts) */
+  /** medsens ρ-sensitivity of the linear mediation's indirect effect, treated arm (src/sensitivity/mediation-rho.ts); ciZeroFrom: the grid ρ nearest 0 on the root's side whose interval includes zero (0 when ρ = 0's does) */
   medsens: { label: string; nie: number; rhoAtZero: number | null; rhoRange: [number, number]; r2Tilde: number | null; ciZeroFrom: number | null; level: number } | null;
   /** DR-learner calibration and projection (src/analysis/dr-learner.ts) */
   heterogeneity: {
@@ -183,9 +183,11 @@ export const FINDING_RULES: readonly FindingRule[] = [
     when: (ev) => !!ev.ovb,
     say: ({ ovb, names, causal }) => {
       const o = ovb!;
-      const away = o.benchmarks.filter((b) => b.capped || Math.sign(b.estimate) !== Math.sign(o.estimate));
-      const toZero = o.benchmarks.filter((b) => !away.includes(b) && !excludesZero(b.ci));
-      const holds = o.benchmarks.filter((b) => !away.includes(b) && !toZero.includes(b));
+      const open = o.benchmarks.filter((b) => !b.capped);
+      const away = open.filter((b) => Math.sign(b.estimate) !== Math.sign(o.estimate));
+      const toZero = open.filter((b) => !away.includes(b) && !excludesZero(b.ci));
+      const holds = open.filter((b) => !away.includes(b) && !toZero.includes(b));
+      const capped = o.benchmarks.filter((b) => b.cappedFrom != null).map((b) => ({ ...b, k: b.cappedFrom! }));
       // "3× as strong as a, b or c": benchmarks grouped by their multiple
       const strength = (bs: typeof o.benchmarks) => {
         const byK = new Map<number, string[]>();
@@ -196,6 +198,8 @@ export const FINDING_RULES: readonly FindingRule[] = [
       if (holds.length) parts.push(`a confounder ${strength(holds)} would not explain the estimate away and its interval would still exclude zero`);
       if (toZero.length) parts.push(`a confounder ${strength(toZero)} would not explain the estimate away but would bring its interval to include zero`);
       if (away.length) parts.push(`a confounder ${strength(away)} would explain the estimate away`);
+      // sensemakr caps R²(Y~Z|A,X) at 1: a confounder that strong would explain all the outcome's residual variance, so its bound says nothing
+      if (capped.length) parts.push(`the bounds for a confounder ${strength(capped)} or more are capped (it would explain all of ${names.Y}'s residual variance), so they say nothing`);
       return `Omitted-variable bias of ${o.label} (estimate ${formatNumber(o.estimate)}${causal.ok ? '' : ', an adjusted association'}): an unobserved confounder explaining ${formatPercent(o.rv)} of the residual variance of both ${names.A} and ${names.Y} would explain it away (robustness value; ${formatPercent(o.rvAlpha)} would bring its ${pct(o.level)} interval to zero)` +
         (parts.length ? `; ${parts.join('; ')}.` : '.');
     },
@@ -227,7 +231,8 @@ export const FINDING_RULES: readonly FindingRule[] = [
       const fragile = Math.abs(m.rhoAtZero) < FRAGILE_RHO;
       return `The indirect effect through ${names.M} (${m.label}, treated arm, ${formatNumber(m.nie)} at ρ = 0) is zero when the errors of the ${names.M} and ${names.Y} models correlate at ρ = ${formatNumber(m.rhoAtZero, 3)}` +
         (m.r2Tilde !== null ? ` (an unobserved confounder explaining R̃²_M·R̃²_Y = ${formatNumber(m.r2Tilde, 4)} of their variances)` : '') +
-        (m.ciZeroFrom !== null ? ` and its ${pct(m.level)} interval includes zero from ρ = ${formatNumber(m.ciZeroFrom, 2)}` : '') +
+        (m.ciZeroFrom === 0 ? ` (its ${pct(m.level)} interval already includes zero at ρ = 0)`
+          : m.ciZeroFrom !== null ? ` and its ${pct(m.level)} interval includes zero from ρ = ${formatNumber(m.ciZeroFrom, 2)}` : '') +
         (fragile
           ? `. That is fragile (|ρ| below ${formatNumber(FRAGILE_RHO, 1)}): a modest unobserved common cause of ${names.M} and ${names.Y} would explain the indirect effect away, so it rests on sequential ignorability.`
           : `. Only a strong unobserved common cause of ${names.M} and ${names.Y} (|ρ| of ${formatNumber(FRAGILE_RHO, 1)} or more) would explain it away.`);
@@ -306,9 +311,9 @@ export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
   },
   {
     id: 'ovb-benchmark-explains',
-    when: (ev) => !!ev.ovb && ev.ovb.benchmarks.some((b) => b.capped || Math.sign(b.estimate) !== Math.sign(ev.ovb!.estimate) || !excludesZero(b.ci)),
+    when: (ev) => !!ev.ovb && ev.ovb.benchmarks.some((b) => !b.capped && (Math.sign(b.estimate) !== Math.sign(ev.ovb!.estimate) || !excludesZero(b.ci))),
     say: ({ ovb }) => {
-      const weak = ovb!.benchmarks.filter((b) => b.capped || Math.sign(b.estimate) !== Math.sign(ovb!.estimate) || !excludesZero(b.ci));
+      const weak = ovb!.benchmarks.filter((b) => !b.capped && (Math.sign(b.estimate) !== Math.sign(ovb!.estimate) || !excludesZero(b.ci)));
       return { area: 'Confounding', recommendation: `An unobserved confounder comparable to ${weak.map((b) => b.benchmark).join(', ')} would overturn the conclusion: measure such causes directly before acting.`, evidence: weak.map((b) => `${formatNumber(b.k)}× ${b.benchmark}: ${formatNumber(b.estimate)} ${formatInterval(b.ci)}`).join('; ') };
     },
   },

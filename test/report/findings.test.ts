@@ -85,6 +85,12 @@ test('sensemakr benchmarks: which confounders would or would not explain the est
   assert.match(line, /2× as strong as intent would explain the estimate away/);
   const rec = computedRecommendations(evidence({ ovb })).find((r) => r.area === 'Confounding' && /degree, intent/.test(r.recommendation));
   assert.ok(rec, 'a confounding recommendation names the benchmarks that overturn the conclusion');
+  // a capped bound (R²(Y~Z) would reach 1) says nothing: neither "explains away" nor a recommendation
+  const cappedOnly = { ...ovb!, benchmarks: [...ovb!.benchmarks.slice(0, 2), { benchmark: 'degree', k: 2, estimate: 3.8, ci: [3.8, 3.8] as [number, number], capped: true, cappedFrom: 2 }] };
+  const cappedLine = findingLines(evidence({ ovb: cappedOnly })).find((l) => l.startsWith('Omitted-variable bias'))!;
+  assert.match(cappedLine, /the bounds for a confounder 2× as strong as degree or more are capped \(it would explain all of Y_x's residual variance\), so they say nothing/);
+  assert.doesNotMatch(cappedLine, /would explain the estimate away/);
+  assert.ok(!computedRecommendations(evidence({ ovb: cappedOnly })).some((r) => /overturn/.test(r.recommendation)));
   const robust = { ...ovb!, benchmarks: ovb!.benchmarks.slice(0, 2) };
   assert.ok(!computedRecommendations(evidence({ ovb: robust })).some((r) => /overturn/.test(r.recommendation)));
   const blocked = findingLines(evidence({ ovb, causal: { ok: false, reasons: ['x'] } })).find((l) => l.startsWith('Omitted-variable bias'))!;
@@ -113,6 +119,9 @@ test('medsens: the ρ at which the indirect effect vanishes, and what it means',
   assert.match(fragile, /is zero when the errors of the M_x and Y_x models correlate at ρ = 0\.122 \(an unobserved confounder explaining R̃²_M·R̃²_Y = 0\.0011 of their variances\) and its 95% interval includes zero from ρ = 0\.05\. That is fragile/);
   const strong = findingLines(evidence({ medsens: { ...base, rhoAtZero: -0.62, ciZeroFrom: null } })).find((l) => /correlate at ρ/.test(l))!;
   assert.match(strong, /Only a strong unobserved common cause/);
+  const already = findingLines(evidence({ medsens: { ...base, ciZeroFrom: 0 } })).find((l) => /correlate at ρ/.test(l))!;
+  assert.match(already, /\(its 95% interval already includes zero at ρ = 0\)/);
+  assert.doesNotMatch(already, /includes zero from/);
   const never = findingLines(evidence({ medsens: { ...base, rhoAtZero: null } })).find((l) => /keeps its sign/.test(l))!;
   assert.match(never, /from -0\.95 to 0\.95/);
 });
@@ -128,4 +137,23 @@ test('heterogeneity from the DR-learner calibration: detected only for a positiv
   assert.ok(!computedRecommendations(evidence({ heterogeneity: reversed })).some((r) => r.area === 'Experiment design'));
   const flat = findingLines(evidence({ heterogeneity: { ...h, slope: 0.2, slopeP: 0.3, shifting: [] }, causal: { ok: false, reasons: ['x'] } })).find((l) => /DR-learner/.test(l))!;
   assert.match(flat, /^No heterogeneity of the adjusted association is detectable/);
+});
+
+test('a weighting primary is judged by the balance of its own weights, and an ATT names its untreated base', () => {
+  const r = exampleResults();
+  const cellId = buildReportModel(r).cell!.id;
+  const cell = r.cells.find((c) => c.id === cellId)!;
+  // an entropy-balancing ATT entry: exact balance of its own, while the cell shows another weighting's SMDs
+  cell.estimators.push({
+    id: 'eb_att', kind: 'ipw', label: 'Entropy balancing ATT', status: 'ok',
+    estimates: { att: { estimate: 12, ci: [4, 20], relative: 12 / 400 } },
+    diagnostics: { estimand: 'att', control_mean: 400, balance: { rows: [{ covariate: 'x', weighted_smd: 1e-9 }, { covariate: 'z', weighted_smd: -2e-9 }] } },
+    warnings: [],
+  } as never);
+  (cell.diagnostics as Record<string, unknown>).balance = [{ covariate: 'x', smdBefore: 0.5, smdAfter: 0.3 }];
+  (cell.diagnostics as Record<string, unknown>).weights = { ess: 100 };
+  r.summary.primary = { estimator: 'eb_att', estimand: 'att', cellId };
+  const lines = buildReportModel(r).sections.findings!.lines;
+  assert.doesNotMatch(lines.join('\n'), /largest \|SMD\| after weighting/);
+  assert.match(lines[0]!, /raise .* by 12 among treated user-days \(the effect on the treated, ATT\) \(3\.0% of the estimated mean outcome of the treated days had they not been treated, 400(\.0)?\)/);
 });

@@ -15,11 +15,13 @@ import { ciOf, isNum, type ReportSection } from './context.js';
 const WEIGHTING_KINDS = new Set(['ipw', 'msm']);
 
 /** The mean a relative effect was divided by: the candidate that reproduces relative × base = estimate. */
-function baseOf(e: EstimatorEntry, estimate: number, relative: number | null): { value: number; what: string } | null {
+function baseOf(e: EstimatorEntry, estimate: number, relative: number | null, key = 'ate'): { value: number; what: string } | null {
   if (relative === null) return null;
   const d = e.diagnostics;
   const plugin = (d.plugin ?? {}) as Record<string, unknown>;
-  const untreated = 'the estimated mean outcome had no day been treated';
+  // the untreated mean of the estimand's population (src/estimate/kinds: E[Y(0) | A = 1] for the ATT)
+  const untreated = key === 'att' ? 'the estimated mean outcome of the treated days had they not been treated'
+    : key === 'atc' ? 'the estimated mean outcome of the control days' : 'the estimated mean outcome had no day been treated';
   const candidates: Array<[unknown, string]> = [
     [d.control_mean, e.kind === 'difference_in_means' ? 'the control-arm mean' : untreated],
     [d.reference_mean, untreated],
@@ -45,12 +47,18 @@ function sensitivityEvidence(cell: CellResult, primaryId: string | undefined, sw
   const o = pick(sens?.omittedVariableBias, primaryId);
   let ovb: Evidence['ovb'] = null;
   if (o) {
-    // each benchmark's strongest multiple: the statement a reader acts on
-    const strongest = new Map<string, (typeof o.benchmarks)[number]>();
-    for (const b of o.benchmarks) if (!strongest.has(b.benchmark) || b.kd > strongest.get(b.benchmark)!.kd) strongest.set(b.benchmark, b);
+    // each benchmark's strongest multiple whose bound is not capped (R²(Y~Z) ≥ 1 says nothing), and from which multiple on it is capped
+    type Row = (typeof o.benchmarks)[number];
+    const byName = new Map<string, Row[]>();
+    for (const b of o.benchmarks) byName.set(b.benchmark, [...(byName.get(b.benchmark) ?? []), b]);
     ovb = {
       label: labelFor(o.estimator), estimate: o.estimate, rv: o.rv, rvAlpha: o.rvAlpha, level: 1 - o.alpha,
-      benchmarks: [...strongest.values()].map((b) => ({ benchmark: b.benchmark, k: b.kd, estimate: b.adjustedEstimate, ci: [b.adjustedLower, b.adjustedUpper], capped: b.r2yz >= 1 })),
+      benchmarks: [...byName].map(([benchmark, rows]) => {
+        const open = rows.filter((b) => b.r2yz < 1).sort((a, b) => b.kd - a.kd);
+        const capped = rows.filter((b) => b.r2yz >= 1).sort((a, b) => a.kd - b.kd);
+        const b = open[0] ?? capped[0]!;
+        return { benchmark, k: b.kd, estimate: b.adjustedEstimate, ci: [b.adjustedLower, b.adjustedUpper] as [number, number], capped: !open.length, cappedFrom: capped[0]?.kd ?? null };
+      }),
     };
   }
   const d = pick(sens?.omittedVariableBiasDml, primaryId);
@@ -67,7 +75,7 @@ function sensitivityEvidence(cell: CellResult, primaryId: string | undefined, sw
     const covering = m.curve.filter((q) => side !== 0 && Math.sign(q.rho) === side && q.acme1Lower <= 0 && q.acme1Upper >= 0).sort((a, b) => Math.abs(a.rho) - Math.abs(b.rho));
     medsens = {
       label: labelFor(m.estimator), nie: at0.acme1, rhoAtZero: root, rhoRange: [m.curve[0]!.rho, m.curve[m.curve.length - 1]!.rho],
-      r2Tilde: m.r2TildeAtZero[1], ciZeroFrom: covering[0]?.rho ?? null, level: m.level,
+      r2Tilde: m.r2TildeAtZero[1], ciZeroFrom: at0.acme1Lower <= 0 && at0.acme1Upper >= 0 ? 0 : covering[0]?.rho ?? null, level: m.level,
     };
   }
   return { ovb, dml, medsens };
@@ -87,6 +95,13 @@ function heterogeneityEvidence(dr: DrLearnerResult | undefined): Evidence['heter
     pSlopeOne: isNum(dr.calibration.pValueSlopeOne) ? dr.calibration.pValueSlopeOne : null,
     shifting: dr.blp.slice(1).filter((r) => isNum(r.pValue) && r.pValue < alpha).map((r) => r.term),
   };
+}
+
+/** The largest |weighted SMD| of an estimator's own balance table (src/estimate/diagnostics.ts balanceTable), null without one. */
+function ownMaxSmd(e: EstimatorEntry): number | null {
+  const rows = (e.diagnostics.balance as { rows?: Array<{ weighted_smd?: unknown }> } | undefined)?.rows;
+  if (!Array.isArray(rows) || !rows.length) return null;
+  return Math.max(0, ...rows.map((r) => (isNum(r.weighted_smd) ? Math.abs(r.weighted_smd) : 0)));
 }
 
 function levelOf(e: EstimatorEntry, fallback: number): number {
@@ -115,7 +130,7 @@ export const findingsSection: ReportSection = {
             ci: ciOf(headVal),
             level: levelOf(headEst, u?.bootstrap?.level ?? 0.95),
             relative: isNum(headVal.relative) ? headVal.relative : null,
-            base: baseOf(headEst, headVal.estimate, isNum(headVal.relative) ? headVal.relative : null),
+            base: baseOf(headEst, headVal.estimate, isNum(headVal.relative) ? headVal.relative : null, prim!.estimand),
           }
         : null;
 
@@ -123,8 +138,11 @@ export const findingsSection: ReportSection = {
     const positivity = cell.assumptions.find((a) => a.assumption.startsWith('Positivity'));
     if (positivity && /^high/.test(positivity.risk)) reasons.push(`the positivity check says "${positivity.risk}"`);
     const bal = diag('balance');
-    if (bal && diag('weights')) {
-      const maxAfter = Math.max(0, ...bal.map((r) => (isNum(r.smdAfter) ? Math.abs(r.smdAfter) : 0)));
+    // a weighting primary is judged by the balance of its own weights (an ATT or entropy-balancing entry
+    // is not the first weighting estimator whose balance the cell shows, src/analysis/propensity.ts)
+    const own = headEst && WEIGHTING_KINDS.has(headEst.kind) ? ownMaxSmd(headEst) : null;
+    if (own !== null || (bal && diag('weights'))) {
+      const maxAfter = own ?? Math.max(0, ...bal!.map((r) => (isNum(r.smdAfter) ? Math.abs(r.smdAfter) : 0)));
       const limit = headEst && WEIGHTING_KINDS.has(headEst.kind) ? BALANCE_SMD_WEIGHTING : BALANCE_SMD_ANY;
       if (maxAfter > limit) reasons.push(`the largest |SMD| after weighting is ${formatNumber(maxAfter, 3)} (> ${formatNumber(limit, 2)})`);
     }
