@@ -10,8 +10,8 @@
  * - Calibration (Chernozhukov, Demirer, Duflo & Fernández-Val 2018, "Generic machine learning inference on
  *   heterogeneous treatment effects", the BLP of the CATE proxy): the CATE prediction τ̂(x) of each row comes
  *   from the second stage fitted on the other folds (user folds, so no row predicts itself), and φ is
- *   regressed on [1, τ̂ − mean τ̂]. A slope distinguishable from 0 says the modifiers carry real
- *   heterogeneity; a slope near 1 says the predictions are well calibrated.
+ *   regressed on [1, τ̂ − mean τ̂]. A slope above 0 (one-sided, as grf's test_calibration) says the
+ *   modifiers carry real heterogeneity; a slope near 1 says the predictions are well calibrated.
  *
  * Normal-approximation intervals and p-values. The stage-two regressions agree with R's lm + sandwich::vcovCL
  * (HC1) on the same pseudo-outcomes and folds (test/golden/sensitivity).
@@ -85,12 +85,18 @@ export function drLearner(psi: Float64Array, cluster: Int32Array, modifiers: Mod
 
   const users = new Set(cluster).size;
   const sig = blp.slice(1).filter((r) => r.pValue !== null && r.pValue < 1 - opts.level);
-  const calib = slope.pValue !== null && slope.pValue < 1 - opts.level;
+  // one-sided, as grf's test_calibration: only a positive slope says the predicted differences are real; a
+  // negative one says the out-of-fold predictions run against the pseudo-outcomes (the projection overfits)
+  const significant = slope.pValue !== null && slope.pValue < 2 * (1 - opts.level);
+  const calib = significant && slope.estimate > 0;
+  const reversed = slope.pValue !== null && slope.pValue < 1 - opts.level && slope.estimate < 0;
   const summary =
     `DR-learner on ${names.length} effect modifier${names.length === 1 ? '' : 's'}: ` +
     (sig.length ? `${sig.map((r) => r.term).join(', ')} shift${sig.length === 1 ? 's' : ''} the effect (CR1 interval excludes 0)` : 'no modifier shifts the effect distinguishably from 0') +
     `; calibration slope ${slope.estimate.toFixed(2)}${slope.pValue !== null ? ` (p = ${slope.pValue.toPrecision(2)})` : ''}: ` +
-    (calib ? 'the predicted heterogeneity is detectable out of fold.' : 'no heterogeneity detectable out of fold.');
+    (calib ? 'the predicted heterogeneity is detectable out of fold.'
+      : reversed ? 'below zero, so the out-of-fold predictions run against the pseudo-outcomes: no heterogeneity detectable out of fold.'
+        : 'no heterogeneity detectable out of fold.');
   return {
     pseudoOutcomes: opts.source, rows: n, users, level: opts.level, centres, blp,
     calibration: { folds: k, intercept, slope, pValueSlopeOne, predictionSd }, warnings, summary,

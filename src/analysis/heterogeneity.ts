@@ -1,4 +1,5 @@
 import { runEstimatorWithRows } from '../estimate/runner.js';
+import { kindInfo } from '../estimate/kinds/index.js';
 import { segmentEffects, numericSegments, categoricalSegments, moderatorImportance, summarizeRowEffects, BELOW_SIZE_FILTER, type Segmentation } from '../estimate/ml/heterogeneity.js';
 import type { AipwRows } from '../estimate/ml/ate.js';
 import type { MediationRows } from '../estimate/ml/mediation.js';
@@ -8,6 +9,8 @@ import type { DrLearnerResult, ImportanceRow, SegmentEffect } from '../results/i
 import { groupKFold } from '../estimate/learners.js';
 import { drLearner, type Modifier } from './dr-learner.js';
 import { Rng } from '../rng.js';
+import { clusteredMean } from '../estimate/ml/common.js';
+import { finiteOrNull } from '../estimate/linalg.js';
 import type { CellHeterogeneity } from './settings.js';
 
 /**
@@ -34,6 +37,17 @@ export function heterogeneity(
   const named = estimatorId ? mlRows.get(estimatorId) : undefined;
   if (named && 'iteTotal' in (named as object)) out.mediation_segments = summarizeRowEffects(frame.cluster, named as MediationRows, segmentations);
   let aipwRows = named && 'psi' in (named as object) ? (named as AipwRows) : undefined;
+  let sourceId = aipwRows ? estimatorId : undefined;
+  if (!aipwRows) {
+    // The named estimator has no AIPW scores (a mediation estimator): take those of a cross-fitted AIPW the
+    // cell ran, so the segments, the DR-learner and the overall effect they average to are one estimate the
+    // report shows (a separately fitted AIPW put its segments beside another estimator's overall effect).
+    const ran = estimators.find((e) => e.kind === 'aipw' && isAipwRows(mlRows.get(e.id)));
+    if (ran) {
+      aipwRows = mlRows.get(ran.id) as AipwRows;
+      sourceId = ran.id;
+    }
+  }
   let internalFolds: CrossfitFolds | undefined;
   if (!aipwRows) {
     // No cross-fitted AIPW ran: fit one (linear outcome, logistic propensity) for the pseudo-outcomes.
@@ -42,8 +56,14 @@ export function heterogeneity(
     aipwRows = (fitted.rows as AipwRows | null) ?? undefined;
     internalFolds = fitted.result.folds;
     out.pseudo_outcomes_from = 'cross-fitted AIPW (linear outcome, logistic propensity)';
+    sourceId = aipwSpec.id;
   }
   if (!aipwRows) return { raw: { ...out, error: 'no per-row effects could be computed' }, segments: [], importance: [] };
+  out.pseudo_outcomes_estimator = sourceId ?? null;
+  // Segment effects are means of these shared pseudo-outcomes (no refit per segment), so the segments of a
+  // partition average, weighted by rows, to this overall mean: the report's reference line.
+  const overall = clusteredMean(aipwRows.psi, frame.cluster);
+  out.overall = { estimate: finiteOrNull(overall.estimate), se: overall.se, rows: aipwRows.psi.length };
   const rawSegments = segmentEffects(frame, aipwRows, segmentations, {
     minRows: het.min_size ?? 50,
     minUsers: 10,
@@ -75,7 +95,8 @@ export function heterogeneity(
   }
   let dr: DrLearnerResult | undefined;
   if (het.dr_learner) {
-    const source = typeof out.pseudo_outcomes_from === 'string' ? out.pseudo_outcomes_from : `cross-fitted AIPW ${estimatorId}`;
+    const sourceSpec = estimators.find((e) => e.id === sourceId);
+    const source = typeof out.pseudo_outcomes_from === 'string' ? out.pseudo_outcomes_from : sourceSpec ? kindInfo(sourceSpec.kind).label(sourceSpec, models) : `cross-fitted AIPW ${sourceId}`;
     dr = drLearner(aipwRows.psi, frame.cluster, effectModifiers(frame, het.dr_learner.modifiers), groupKFold(frame.cluster, het.dr_learner.folds ?? 5), { level: ctx.bootstrap?.level ?? 0.95, source });
   }
   return { raw: out, segments, importance, folds: internalFolds, ...(dr ? { drLearner: dr } : {}) };
@@ -100,6 +121,8 @@ function effectModifiers(frame: AnalysisFrame, names: string[]): Modifier[] {
   }
   return out;
 }
+
+const isAipwRows = (rows: unknown): rows is AipwRows => typeof rows === 'object' && rows !== null && 'psi' in rows;
 
 type RawSegment = ReturnType<typeof segmentEffects>[number];
 

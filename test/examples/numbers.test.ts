@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellResult, EstimatorEntry, Results } from '../../src/results/index.js';
 import { primaryCell } from '../../src/report/model.js';
-import { BALANCE_SMD_ANY, BALANCE_SMD_WEIGHTING, FRAGILE_NIE_SD, WEAK_EVALUE } from '../../src/report/findings-rules.js';
+import { BALANCE_SMD_ANY, BALANCE_SMD_WEIGHTING, FRAGILE_NIE_SD, FRAGILE_RHO, WEAK_EVALUE } from '../../src/report/findings-rules.js';
 import { DESIGN_UNCHANGED_SHARE } from '../../src/sensitivity/robustness.js';
 import { EXAMPLES, examplesDir } from './examples.js';
 
@@ -18,6 +18,7 @@ interface Source { path: string; value: number }
 const RULE_CONSTANTS: Source[] = [
   { path: 'findings-rules WEAK_EVALUE', value: WEAK_EVALUE },
   { path: 'findings-rules FRAGILE_NIE_SD', value: FRAGILE_NIE_SD },
+  { path: 'findings-rules FRAGILE_RHO', value: FRAGILE_RHO },
   { path: 'findings-rules BALANCE_SMD_WEIGHTING', value: BALANCE_SMD_WEIGHTING },
   { path: 'findings-rules BALANCE_SMD_ANY', value: BALANCE_SMD_ANY },
   { path: 'robustness DESIGN_UNCHANGED_SHARE', value: DESIGN_UNCHANGED_SHARE },
@@ -184,6 +185,9 @@ export function checkReportNumbers(md: string, results: Results): string[] {
     const te = e.estimates.te?.estimate ?? e.estimates.total?.estimate;
     if (typeof nie === 'number' && typeof te === 'number' && te !== 0) nums.push({ path: `${e.id} |nie / te|`, value: Math.abs(nie / te) });
   }
+  // the heterogeneity finding's one-sided calibration p: half the recorded two-sided p of a positive slope
+  const slope = (cell.diagnostics as { drLearner?: { calibration: { slope: { estimate: number; pValue: number | null } } } }).drLearner?.calibration.slope;
+  if (slope && typeof slope.pValue === 'number') nums.push({ path: 'drLearner one-sided calibration p', value: slope.estimate > 0 ? slope.pValue / 2 : 1 - slope.pValue / 2 });
   const general = [...nums, ...counts(results, cell), ...RULE_CONSTANTS];
   // verbatim strings results.json holds, except the assumption values this test checks by their numbers
   const texts = [...new Set(textSources.filter((t) => !/^cell\.assumptions\[\d+\]\.value$/.test(t.path) && /\d/.test(t.text) && t.text.length >= 6 && !/^[-\d.,e]+$/.test(t.text)).map((t) => t.text))].sort((a, b) => b.length - a.length);

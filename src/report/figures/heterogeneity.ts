@@ -13,7 +13,7 @@ interface HeterogeneityFigureInput {
   valueLabel: string;
   /** every segment of the analysis, as results.json has them (those below the size filter too) */
   segments: SegmentEffect[];
-  /** the overall estimate of the analysis' estimator (dashed line), null when it has none */
+  /** the overall the segments average to: the mean of their pseudo-outcomes (src/analysis/heterogeneity.ts `overall`), null when unknown */
   overall: { estimate: number | null } | null;
 }
 

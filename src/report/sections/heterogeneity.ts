@@ -1,6 +1,6 @@
 /** Report section: effects by segment (heterogeneity figure), the mediation effects by segment and the DR-learner's projection and calibration. */
-import { TOTAL_KEYS, firstEstimate, type BlpRow, type DrLearnerResult, type SegmentEffect } from '../../results/index.js';
-import { zeroVerdict } from '../format.js';
+import { TOTAL_KEYS, firstEstimate, type BlpRow, type DrLearnerResult, type EstimatorEntry, type SegmentEffect } from '../../results/index.js';
+import { formatNumber, zeroVerdict } from '../format.js';
 import { ciOf, isNum, type ReportSection, type SectionModel } from './context.js';
 import { heterogeneityFigure } from '../figures/heterogeneity.js';
 
@@ -16,7 +16,8 @@ export const heterogeneitySection: ReportSection = {
     const cellRaw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
     if (normCell.heterogeneity) {
       segs = normCell.heterogeneity;
-      const id = typeof cellRaw?.estimator === 'string' ? cellRaw.estimator : null;
+      // the estimator whose pseudo-outcomes the segments average (recorded since the named estimator may be a mediation one)
+      const id = typeof cellRaw?.pseudo_outcomes_estimator === 'string' ? cellRaw.pseudo_outcomes_estimator : typeof cellRaw?.estimator === 'string' ? cellRaw.estimator : null;
       const e = id ? okEsts.find((x) => x.id === id) : undefined;
       srcLabel = typeof cellRaw?.pseudo_outcomes_from === 'string' ? cellRaw.pseudo_outcomes_from : e ? labelOf(e) : id ?? 'cell';
     } else {
@@ -29,6 +30,7 @@ export const heterogeneitySection: ReportSection = {
         }
       }
     }
+    const dr = (cell?.diagnostics as { drLearner?: DrLearnerResult } | undefined)?.drLearner;
     if (segs && srcLabel) {
       const src = { label: srcLabel };
       addTable(
@@ -53,9 +55,17 @@ export const heterogeneitySection: ReportSection = {
         },
         'table',
       );
-      const overall = okEsts.find((e) => e.id === (cellRaw?.estimator as string | undefined));
-      const overallValue = overall ? firstEstimate(overall, TOTAL_KEYS) : null;
-      addFigure(s, heterogeneityFigure.plan({ source: src.label, valueLabel: yLabel, segments: segs, overall: overallValue ? overallValue.value : null }), 'figure');
+      const overall = overallOfSegments(cellRaw, okEsts);
+      if (cellRaw && overall && isNum(overall.estimate)) {
+        s.lines.push(
+          `Each segment's estimate is the mean over its rows of one set of per-row doubly robust scores (pseudo-outcomes) from ${srcLabel}; the nuisance models are not refitted per segment. ` +
+            `So the segments of one variable, weighted by their rows, average to the overall ${formatNumber(overall.estimate)} (the dashed line) wherever they cover every row; ` +
+            'segments far from it on both sides are spread, all on one side would be an error' +
+            (segs.some((x) => x.direction) ? ' (the table keeps only each end of the ranking, so its rows need not average to it).' : '.') +
+            (dr ? ' The DR-learner below projects the same pseudo-outcomes; its intercept is the same overall mean.' : ''),
+        );
+      }
+      addFigure(s, heterogeneityFigure.plan({ source: src.label, valueLabel: yLabel, segments: segs, overall }), 'figure');
     }
     // per-row TE/NDE/NIE of a mediation estimator averaged by segment (no intervals: descriptive)
     const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
@@ -87,10 +97,22 @@ export const heterogeneitySection: ReportSection = {
       },
       'mediationSegments',
     );
-    const dr = (cell?.diagnostics as { drLearner?: DrLearnerResult } | undefined)?.drLearner;
     if (dr) addDrLearnerTables(addTable, s, dr);
   },
 };
+
+/**
+ * The overall effect the segments average to: the mean of the pseudo-outcomes (src/analysis/heterogeneity.ts
+ * `overall`); for results written before it was recorded, the total effect of the estimator that supplied
+ * them, and none when they came from an AIPW fitted for the heterogeneity alone (its overall is nowhere else).
+ */
+function overallOfSegments(raw: Record<string, unknown> | undefined, okEsts: EstimatorEntry[]): { estimate: number | null } | null {
+  const recorded = raw?.overall as { estimate?: unknown } | undefined;
+  if (recorded && isNum(recorded.estimate)) return { estimate: recorded.estimate };
+  if (!raw || typeof raw.pseudo_outcomes_from === 'string') return null;
+  const e = okEsts.find((x) => x.id === raw.estimator);
+  return e ? firstEstimate(e, TOTAL_KEYS)?.value ?? null : null;
+}
 
 /** The DR-learner's best linear projection and calibration tables (src/analysis/dr-learner.ts). */
 function addDrLearnerTables(addTable: Parameters<ReportSection['build']>[0]['addTable'], s: SectionModel, dr: DrLearnerResult): void {

@@ -1,12 +1,14 @@
 /** Report section: Methods — per estimator, how its point estimate and interval were made (text from ../methods.ts). */
 import { formatNumber } from '../format.js';
 import { intervalMethod, METHOD_TEXT, type CellUncertainty } from '../methods.js';
+import { analysisMethodRows, type SegmentsRecord } from '../methods-analyses.js';
+import type { DrLearnerResult } from '../../results/index.js';
 import { type ReportSection, type Row } from './context.js';
 
 export const methodsSection: ReportSection = {
   id: 'methods',
   title: 'Methods',
-  reads: ['cells[].estimators', 'diagnostics.uncertainty', 'spec.seed'],
+  reads: ['cells[].estimators', 'diagnostics.uncertainty', 'spec.seed', 'cells[].sensitivity', 'diagnostics.drLearner', 'diagnostics.heterogeneity_analysis'],
   build(ctx, s) {
     const { results, cell, ests, labelOf, addTable } = ctx;
     if (!cell) return;
@@ -58,5 +60,27 @@ export const methodsSection: ReportSection = {
       'table',
     );
     if (cell.estimators.some((e) => e.outcome !== undefined)) s.lines.push('Secondary outcomes are estimated by the same methods as the primary outcome.');
+    const labelFor = (id: string) => {
+      const e = ests.find((x) => x.id === id && x.outcome === undefined);
+      return e ? labelOf(e) : id;
+    };
+    const dr = (cell.diagnostics as { drLearner?: DrLearnerResult }).drLearner;
+    addTable(
+      s,
+      {
+        id: 'methods_analyses',
+        title: 'How each sensitivity and heterogeneity analysis was computed',
+        columns: [
+          { key: 'analysis', label: 'Analysis' },
+          { key: 'appliedTo', label: 'Applied to' },
+          { key: 'how', label: 'What it computed, with its settings' },
+        ],
+        rows: analysisMethodRows(cell.sensitivity, dr, labelFor, {
+          record: ((cell.diagnostics as Record<string, unknown>).heterogeneity_analysis ?? {}) as SegmentsRecord,
+          reps: u?.bootstrap?.reps ?? null,
+        }).map((r) => ({ ...r })),
+      },
+      'analyses',
+    );
   },
 };

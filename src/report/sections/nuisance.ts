@@ -6,7 +6,7 @@ import { featureImportanceFigure } from '../figures/feature_importance.js';
 export const nuisanceSection: ReportSection = {
   id: 'nuisance',
   title: 'Nuisance models',
-  reads: ['diagnostics.nuisance', 'diagnostics.importance', 'diagnostics.heterogeneity_analysis.estimator'],
+  reads: ['diagnostics.nuisance', 'diagnostics.importance', 'diagnostics.heterogeneity_analysis.estimator', 'diagnostics.heterogeneity_analysis.pseudo_outcomes_estimator'],
   build(ctx, s) {
     const { cell, okEsts, normCell, normEst, addTable, addFigure } = ctx;
     const perf: Row[] = [];
@@ -24,7 +24,8 @@ export const nuisanceSection: ReportSection = {
     // cell-level importance: effect moderators of the heterogeneity analysis
     {
       const raw = (cell?.diagnostics as Record<string, unknown> | undefined)?.heterogeneity_analysis as Record<string, unknown> | undefined;
-      const owner = typeof raw?.estimator === 'string' ? raw.estimator : 'heterogeneity';
+      // the moderators are fitted to the pseudo-outcomes of pseudo_outcomes_estimator (src/analysis/heterogeneity.ts)
+      const owner = typeof raw?.pseudo_outcomes_estimator === 'string' ? raw.pseudo_outcomes_estimator : typeof raw?.estimator === 'string' ? raw.estimator : 'heterogeneity';
       for (const r of normCell.importance ?? []) {
         const key = `${owner}\u0000${r.model}\u0000${r.target}`;
         if (!imp.has(key)) imp.set(key, { estimator: owner, model: r.model, target: r.target, rows: [] });
