@@ -10,7 +10,7 @@
  * read at all.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Schema, Table, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import type { CategoricalColumn } from '../data/table.js';
@@ -121,7 +121,7 @@ export async function buildPanelCached(
   mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(temp, withChecksum(encodePanel(panel, key)));
+    writeWithChecksum(temp, encodePanel(panel, key));
     renameSync(temp, file);
   } finally {
     rmSync(temp, { force: true });
@@ -130,10 +130,20 @@ export async function buildPanelCached(
   return Object.assign(panel, { cache: { key, hit: false, file } });
 }
 
-/** The Arrow bytes followed by the checksum trailer. */
-function withChecksum(arrow: Uint8Array): Buffer {
+/**
+ * Writes the Arrow bytes, then the checksum trailer, to `file`: written in two parts rather than joined
+ * first, so the panel's bytes are not held twice (a full-size panel's are about 50 MB).
+ */
+function writeWithChecksum(file: string, arrow: Uint8Array): void {
   const digest = createHash('sha256').update(arrow).digest();
-  return Buffer.concat([arrow, CHECKSUM_MAGIC, digest]);
+  const fd = openSync(file, 'w');
+  try {
+    for (const part of [arrow, CHECKSUM_MAGIC, digest]) {
+      for (let off = 0; off < part.length;) off += writeSync(fd, part, off, part.length - off);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The Arrow bytes of a cache file whose trailer matches; throws saying what is wrong otherwise. */
