@@ -13,6 +13,7 @@
  */
 import { CausewayError } from '../errors.js';
 import { decimalFromDigits } from './decimal.js';
+import { shrinkResizable } from './resizable.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
 /** number: Float64 (error on a non-numeric cell); category: dictionary-coded string;
@@ -111,7 +112,7 @@ class F64Builder {
     this.cap = next;
   }
   finish(): Float64Array {
-    this.buf.resize(this.length * 8);
+    shrinkResizable(this.buf, this.length * 8);
     return new Float64Array(this.buf, 0, this.length);
   }
 }

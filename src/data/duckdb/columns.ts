@@ -4,6 +4,7 @@
  * appearance with -1 for missing), and the stable hash that samples text user keys.
  */
 import type { ColumnTable } from '../table.js';
+import { shrinkResizable } from '../resizable.js';
 
 interface ColumnPlan { name: string; kind: 'number' | 'category' }
 
@@ -114,7 +115,7 @@ export class GrowableNumbers {
     this.data[this.length++] = v;
   }
   finish(): Float64Array {
-    this.buf.resize(this.length * 8);
+    shrinkResizable(this.buf, this.length * 8);
     this.capacity = this.length;
     return new Float64Array(this.buf, 0, this.length);
   }
