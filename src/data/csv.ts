@@ -13,7 +13,7 @@
  */
 import { CausewayError } from '../errors.js';
 import { decimalFromDigits } from './decimal.js';
-import { shrinkResizable } from './resizable.js';
+import { nextCapacity, shrinkResizable } from './resizable.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
 /** number: Float64 (error on a non-numeric cell); category: dictionary-coded string;
@@ -95,7 +95,7 @@ class F64Builder {
     this.view[this.length++] = v;
   }
   private grow(): void {
-    let next = Math.max(1 << 16, this.cap * 2);
+    let next = nextCapacity(this.cap);
     if (next > this.maxRows) {
       if (this.cap < this.maxRows) next = this.maxRows;
       else {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shrinkResizable } from '../../src/data/resizable.js';
+import * as resizable from '../../src/data/resizable.js';
+
+const { shrinkResizable } = resizable;
 
 test('shrinkResizable gives a buffer back one MiB at a time (V8 zeroes what a shrink gives back, all at once otherwise)', () => {
   const sizes: number[] = [];
@@ -19,4 +21,18 @@ test('shrinkResizable keeps the bytes below the new length, and does nothing whe
   assert.deepEqual(Array.from(new Float64Array(buf)), Array.from({ length: 1000 }, (_, i) => i * 1.5));
   shrinkResizable(buf, 9000);
   assert.equal(buf.byteLength, 8000);
+});
+
+test('nextCapacity doubles small columns, then grows by 2 MB of doubles, so a finished column has at most that spare', () => {
+  const { nextCapacity } = resizable;
+  assert.equal(nextCapacity(0), 1 << 16);
+  assert.equal(nextCapacity(1 << 16), 1 << 17);
+  let capacity = 0;
+  const rows = 4_517_349;
+  while (capacity < rows) {
+    const next = nextCapacity(capacity);
+    assert.ok(next > capacity);
+    capacity = next;
+  }
+  assert.ok(capacity - rows <= 1 << 18, `spare ${capacity - rows}`);
 });
