@@ -6,11 +6,14 @@
  * Numbers are parsed from bytes: a decimal whose digits, read as one integer m, stay below 2^53 and
  * with at most 22 digits after the point is computed as m / 10^k, which is exactly what Number() gives
  * (both operands are exact doubles and IEEE division rounds correctly); this covers the 16-digit
- * ratios KuaiRec's watch_ratio mostly has. Longer or exponent forms fall back to Number().
+ * ratios KuaiRec's watch_ratio mostly has; 17 to 19 significant digits go through decimalFromDigits
+ * (./decimal.ts, also exact). Longer or exponent forms fall back to Number().
  * Empty cells are NaN (numbers) or code -1 (categories). RFC 4180 quoting ("" inside quotes,
  * newlines inside quotes) is supported for every column.
  */
 import { CausewayError } from '../errors.js';
+import { decimalFromDigits } from './decimal.js';
+import { nextCapacity, shrinkResizable } from './resizable.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
 /** number: Float64 (error on a non-numeric cell); category: dictionary-coded string;
@@ -92,7 +95,7 @@ class F64Builder {
     this.view[this.length++] = v;
   }
   private grow(): void {
-    let next = Math.max(1 << 16, this.cap * 2);
+    let next = nextCapacity(this.cap);
     if (next > this.maxRows) {
       if (this.cap < this.maxRows) next = this.maxRows;
       else {
@@ -109,7 +112,7 @@ class F64Builder {
     this.cap = next;
   }
   finish(): Float64Array {
-    this.buf.resize(this.length * 8);
+    shrinkResizable(this.buf, this.length * 8);
     return new Float64Array(this.buf, 0, this.length);
   }
 }
@@ -208,6 +211,9 @@ export class CsvParser {
   private validIdCols: Int32Array = new Int32Array(0);
   private keyCols: Int32Array = new Int32Array(0);
   private keyLines = new Map<string, number>();
+  /** First line of each key value for one- and two-column keys (every KuaiRec table's): no key string per row. */
+  private keyLinesByNumber = new Map<number, number>();
+  private keyLinesByPair = new Map<number, Map<number, number>>();
   private readonly rowCap: number;
 
   constructor(req: CsvRequest) {
@@ -404,6 +410,25 @@ export class CsvParser {
   }
 
   private checkUnique(): void {
+    if (this.keyCols.length === 1) {
+      const a = this.stagedNum[this.keyCols[0]];
+      if (Number.isNaN(a)) return;
+      const first = this.keyLinesByNumber.get(a);
+      if (first === undefined) this.keyLinesByNumber.set(a, this.recordLine);
+      else this.duplicateKey(String(a), first);
+      return;
+    }
+    if (this.keyCols.length === 2) {
+      const a = this.stagedNum[this.keyCols[0]];
+      const b = this.stagedNum[this.keyCols[1]];
+      if (Number.isNaN(a) || Number.isNaN(b)) return;
+      let inner = this.keyLinesByPair.get(a);
+      if (inner === undefined) this.keyLinesByPair.set(a, (inner = new Map()));
+      const first = inner.get(b);
+      if (first === undefined) inner.set(b, this.recordLine);
+      else this.duplicateKey(`${String(a)},${String(b)}`, first);
+      return;
+    }
     let key = '';
     for (let i = 0; i < this.keyCols.length; i++) {
       const v = this.stagedNum[this.keyCols[i]];
@@ -415,6 +440,10 @@ export class CsvParser {
       this.keyLines.set(key, this.recordLine);
       return;
     }
+    this.duplicateKey(key, first);
+  }
+
+  private duplicateKey(key: string, first: number): never {
     const names = Array.from(this.keyCols, (c) => this.names[c]);
     throw new CausewayError('DATA_DUPLICATE_KEY', `${names.join(', ')} ${key} appears in two rows (lines ${first} and ${this.recordLine}); which one holds is undefined`,
       { kind: 'data', member: this.req.member, line: this.recordLine, column: names.join(',') }, 'remove or merge the duplicate row');
@@ -525,6 +554,7 @@ export class CsvParser {
           let c = p < len ? buf[p] : LF;
           if (c === 45) { neg = true; c = ++p < len ? buf[p] : LF; }
           else if (c === 43) { c = ++p < len ? buf[p] : LF; }
+          const digitsStart = p;
           // every digit, before and after the point, into one integer: exact while below 2^53
           let mantissa = 0;
           let digits = 0;
@@ -554,10 +584,15 @@ export class CsvParser {
               const v = fracDigits === 0 ? mantissa : mantissa / POW10[fracDigits];
               staged[col] = neg ? -v : v;
             } else {
-              // ≥ 2^53 as an integer, or > 22 decimals: only Number() rounds these exactly (latin1Slice skips toString's argument checks)
-              const v = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
-              if (!Number.isFinite(v)) this.outOfRange(buf, pos, p, col, recLine);
-              staged[col] = v;
+              // ≥ 2^53 as an integer: up to 19 significant digits from the bytes (src/data/decimal.ts), else
+              // Number(), which rounds the rest exactly (latin1Slice skips toString's argument checks)
+              const exact = fracDigits <= 22 ? decimalFromDigits(buf, digitsStart, p) : -1;
+              if (exact >= 0) staged[col] = neg ? -exact : exact;
+              else {
+                const v = Number((buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(pos, p));
+                if (!Number.isFinite(v)) this.outOfRange(buf, pos, p, col, recLine);
+                staged[col] = v;
+              }
             }
             pos = p;
           } else {

@@ -32,7 +32,11 @@ export interface LoadedData {
   source: { path: string; layout: string; matrix: string; bytesRead: number };
 }
 
-/** Sorts event columns by (user_id, timestamp, file order) unless already sorted; NaN timestamps last within a user. */
+/**
+ * Sorts event columns by (user_id, timestamp, file order) unless already sorted; NaN timestamps last within a user.
+ * The table is reordered in place and returned: each column is permuted through one scratch array, so
+ * sorting takes one column's memory beside the table instead of a second copy of every column.
+ */
 export function sortEvents(events: ColumnTable): ColumnTable {
   const user = events.numeric.user_id;
   const ts = events.numeric.timestamp;
@@ -57,18 +61,16 @@ export function sortEvents(events: ColumnTable): ColumnTable {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort(before);
-  const numeric: Record<string, Float64Array> = {};
-  for (const [name, col] of Object.entries(events.numeric)) {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = col[order[i]];
-    numeric[name] = out;
+  // a column held under two names (an event log's item key, src/data/duckdb/events.ts) is permuted once
+  const scratch = new Float64Array(n);
+  for (const col of new Set(Object.values(events.numeric))) {
+    for (let i = 0; i < n; i++) scratch[i] = col[order[i]];
+    col.set(scratch);
   }
-  const categorical: ColumnTable['categorical'] = {};
-  for (const [name, col] of Object.entries(events.categorical)) {
-    const codes = new Int32Array(n);
-    for (let i = 0; i < n; i++) codes[i] = col.codes[order[i]];
-    categorical[name] = { codes, levels: col.levels };
+  const codes = new Int32Array(n);
+  for (const col of new Set(Object.values(events.categorical).map((c) => c.codes))) {
+    for (let i = 0; i < n; i++) codes[i] = col[order[i]];
+    col.set(codes);
   }
-  return { length: n, numeric, categorical };
+  return events;
 }
-

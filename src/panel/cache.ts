@@ -10,9 +10,9 @@
  * read at all.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Schema, Table, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
+import { RecordBatchFileWriter, Schema, Table, makeVector, tableFromIPC, type Vector } from 'apache-arrow';
 import type { CategoricalColumn } from '../data/table.js';
 import { buildPanel } from './build.js';
 import type { PanelDefinition } from './definition.js';
@@ -121,7 +121,7 @@ export async function buildPanelCached(
   mkdirSync(dir, { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(temp, withChecksum(encodePanel(panel, key)));
+    await writeWithChecksum(temp, encodePanel(panel, key));
     renameSync(temp, file);
   } finally {
     rmSync(temp, { force: true });
@@ -130,10 +130,27 @@ export async function buildPanelCached(
   return Object.assign(panel, { cache: { key, hit: false, file } });
 }
 
-/** The Arrow bytes followed by the checksum trailer. */
-function withChecksum(arrow: Uint8Array): Buffer {
-  const digest = createHash('sha256').update(arrow).digest();
-  return Buffer.concat([arrow, CHECKSUM_MAGIC, digest]);
+/**
+ * Writes the Arrow file's chunks as the writer makes them (views of the panel's columns), then the
+ * checksum trailer, to `file`: the panel's bytes are never joined into one buffer (a full-size panel's
+ * are about 50 MB), and the file is the same as tableToIPC's bytes followed by the trailer.
+ */
+async function writeWithChecksum(file: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'w');
+  const write = (part: Uint8Array) => {
+    for (let off = 0; off < part.length;) off += writeSync(fd, part, off, part.length - off);
+  };
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      write(chunk);
+    }
+    write(CHECKSUM_MAGIC);
+    write(hash.digest());
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The Arrow bytes of a cache file whose trailer matches; throws saying what is wrong otherwise. */
@@ -156,8 +173,11 @@ interface PanelMetadata {
   categorical: Array<{ name: string; levels: string[] }>;
 }
 
-/** Columns: `@user_id` and `@day_index` (Int32), numeric columns as Float64, categorical codes as Int32. */
-function encodePanel(panel: Panel, key: string): Uint8Array {
+/**
+ * Columns: `@user_id` and `@day_index` (Int32), numeric columns as Float64, categorical codes as Int32.
+ * The Arrow IPC file comes chunk by chunk (what tableToIPC(table, 'file') would join).
+ */
+function encodePanel(panel: Panel, key: string): AsyncIterable<Uint8Array> {
   const vectors: Record<string, Vector> = {
     '@user_id': makeVector(panel.userId),
     '@day_index': makeVector(panel.dayIndex),
@@ -172,7 +192,7 @@ function encodePanel(panel: Panel, key: string): Uint8Array {
   const metadata: PanelMetadata = { format: FORMAT, key, length: panel.length, dates: panel.dates, numeric, categorical };
   const plain = new Table(vectors);
   const table = new Table(new Schema(plain.schema.fields, new Map([[METADATA_KEY, JSON.stringify(metadata)]])), plain.batches);
-  return tableToIPC(table, 'file');
+  return RecordBatchFileWriter.writeAll(table);
 }
 
 function decodePanel(bytes: Uint8Array, expectedKey: string): Panel {

@@ -4,6 +4,7 @@
  * appearance with -1 for missing), and the stable hash that samples text user keys.
  */
 import type { ColumnTable } from '../table.js';
+import { nextCapacity, shrinkResizable } from '../resizable.js';
 
 interface ColumnPlan { name: string; kind: 'number' | 'category' }
 
@@ -106,7 +107,7 @@ export class GrowableNumbers {
   length = 0;
   push(v: number): void {
     if (this.length === this.capacity) {
-      this.capacity = Math.min(MAX_BYTES / 8, Math.max(1024, this.capacity * 2));
+      this.capacity = Math.min(MAX_BYTES / 8, nextCapacity(this.capacity));
       if (this.length === this.capacity) throw new RangeError(`more than ${MAX_BYTES / 8} values in one column`);
       this.buf.resize(this.capacity * 8);
       this.data = new Float64Array(this.buf);
@@ -114,7 +115,7 @@ export class GrowableNumbers {
     this.data[this.length++] = v;
   }
   finish(): Float64Array {
-    this.buf.resize(this.length * 8);
+    shrinkResizable(this.buf, this.length * 8);
     this.capacity = this.length;
     return new Float64Array(this.buf, 0, this.length);
   }

@@ -23,6 +23,8 @@ export type ArchiveLayout = 'outer' | 'inner' | 'folder';
 interface MemberInfo {
   name: string;           // full name inside the archive / path in the folder
   size: number;           // uncompressed bytes
+  /** CRC-32 from the zip directory, which stream() checks the bytes against (absent for a folder's files). */
+  crc32?: number;
 }
 
 export interface Archive {
@@ -185,7 +187,7 @@ async function zipArchive(layout: ArchiveLayout, path: string, zip: yauzl.ZipFil
     const base = dataMemberName(e.fileName);
     if (base && !byName.has(base)) {
       byName.set(base, e);
-      members.set(base, { name: e.fileName, size: e.uncompressedSize });
+      members.set(base, { name: e.fileName, size: e.uncompressedSize, crc32: e.crc32 >>> 0 });
     }
   }
   const innerPrefix = layout === 'outer' ? 'KuaiRec.zip/' : '';
@@ -359,7 +361,7 @@ async function streamedInner(path: string, zip: yauzl.ZipFile, innerEntry: yauzl
     const base = dataMemberName(e.name);
     if (base && !byName.has(base)) {
       byName.set(base, e);
-      members.set(base, { name: e.name, size: e.uncompressedSize });
+      members.set(base, { name: e.name, size: e.uncompressedSize, crc32: e.crc32 >>> 0 });
     }
   }
   async function* member(e: InnerEntry): AsyncGenerator<Buffer> {

@@ -88,6 +88,9 @@ async function readMember(archive: Archive, name: string, parser: CsvParser, cou
   // stream() names a missing member (DATA_MISSING_MEMBER, listing those present) or a refused link
   const chunks = archive.stream(name)[Symbol.asyncIterator]();
   // CRC-32 and size of the bytes read: the member's part of the content fingerprint (same in every layout)
+  // A zip member's stream checks its bytes against the directory's CRC-32 (archive.ts), so that one is
+  // used; a folder's plain file has none, so its CRC-32 is computed here.
+  const checked = archive.members.get(name)?.crc32;
   let crc = 0;
   let size = 0;
   try {
@@ -95,7 +98,7 @@ async function readMember(archive: Archive, name: string, parser: CsvParser, cou
       const next = await chunks.next();
       if (next.done) break;
       counter.bytes += next.value.length;
-      crc = zlib.crc32(next.value, crc);
+      if (checked === undefined) crc = zlib.crc32(next.value, crc);
       size += next.value.length;
       parser.push(next.value);
     }
@@ -113,7 +116,7 @@ async function readMember(archive: Archive, name: string, parser: CsvParser, cou
     await chunks.return?.(undefined).catch(() => {});
     throw e;
   }
-  counter.members?.set(name, `${name}:${crc >>> 0}:${size}`);
+  counter.members?.set(name, `${name}:${(checked ?? crc) >>> 0}:${size}`);
   return parser.end();
 }
 

@@ -1,0 +1,98 @@
+/**
+ * Correctly rounded decimal → double for the digit strings the CSV reader's fast path (src/data/csv.ts)
+ * cannot take: 17 to 19 significant digits, whose integer value passes 2^53 (most of KuaiRec's
+ * watch_ratio cells, e.g. 0.23490488006617039). Before, each went through Number(string), which made
+ * a string per cell; here the digits are read from the bytes with double-double arithmetic:
+ *
+ *   M (the digits as one integer, < 10^19) is held exactly as Mh + Ml (two doubles), q = Mh / 10^k is
+ *   corrected by the exact remainder (M − q·10^k, with Dekker's exact product), giving x ≈ q + ql with
+ *   an error below 2^-48 of q's last place. Rounding q + ql is then Number()'s answer unless x lies
+ *   within 2^-30 of a last place from a rounding midpoint (or the result is a power of two, or tiny): there the
+ *   function answers -1 and the caller falls back to Number(). test/data/decimal.test.ts compares it
+ *   with Number() on millions of digit strings, midpoints included.
+ */
+
+/** 10^0 … 10^22: every one an exact double. */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const TWO_25 = 33554432;
+const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp's split of a double into two 26-bit halves)
+const TOLERANCE = 2 ** -30;
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** The word order assumed below (little-endian); elsewhere the function always falls back. */
+const LITTLE_ENDIAN = (() => {
+  bits[0] = 1;
+  return words[1] === 0x3ff00000 && words[0] === 0;
+})();
+
+/**
+ * The double nearest the unsigned decimal in buf[start, end) (digits with at most one '.'), or -1 when
+ * this cannot tell it cheaply (more than 19 significant digits, more than 22 after the point, a value
+ * too near a rounding midpoint): the caller then uses Number().
+ */
+export function decimalFromDigits(buf: Uint8Array, start: number, end: number): number {
+  if (!LITTLE_ENDIAN) return -1;
+  // The first 15 significant digits into hi, up to 4 more into lo (hi·10^j + lo = M < 10^19, exact in parts).
+  let hi = 0;
+  let lo = 0;
+  let j = 0;
+  let significant = 0;
+  let frac = 0;
+  let afterPoint = false;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (afterPoint) return -1;
+      afterPoint = true;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return -1;
+    if (afterPoint) frac++;
+    if (significant === 0 && d === 0) continue; // leading zeros
+    if (significant < 15) hi = hi * 10 + d;
+    else {
+      lo = lo * 10 + d;
+      j++;
+    }
+    if (++significant > 19) return -1;
+  }
+  if (frac > 22 || significant === 0) return -1;
+  // M = X + Y exactly: hi = h1·2^25 + h0, so hi·10^j = (h1·10^j)·2^25 + h0·10^j with each product below 2^40.
+  const p10 = POW10[j];
+  const h1 = Math.floor(hi / TWO_25);
+  const h0 = hi - h1 * TWO_25;
+  const X = h1 * p10 * TWO_25;
+  const Y = h0 * p10 + lo;
+  // Knuth's two-sum: Mh + Ml = X + Y exactly.
+  const mh = X + Y;
+  const yv = mh - X;
+  const ml = (X - (mh - yv)) + (Y - yv);
+  const D = POW10[frac];
+  const q = mh / D;
+  // Dekker's product: p + e = q·D exactly.
+  const p = q * D;
+  let t = SPLITTER * q;
+  const qa = t - (t - q);
+  const qb = q - qa;
+  t = SPLITTER * D;
+  const da = t - (t - D);
+  const db = D - da;
+  const e = ((qa * da - p) + qa * db + qb * da) + qb * db;
+  // mh − p is exact (Sterbenz: p is within a few last places of mh); the rest adds errors far below q's last place.
+  const ql = (((mh - p) - e) + ml) / D;
+  // Renormalise (Fast2Sum, exact as |q| ≥ |ql|): x ≈ r + rest with r = q + ql rounded, |rest| ≤ half r's last place.
+  const r = q + ql;
+  const rest = ql - (r - q);
+  bits[0] = r;
+  const high = words[1];
+  const exponent = (high >>> 20) & 0x7ff;
+  // tiny, infinite or a power of two (whose gap below is half the gap above): left to Number()
+  if (exponent <= 53 || exponent === 0x7ff || ((high & 0xfffff) === 0 && words[0] === 0)) return -1;
+  words[1] = (exponent - 52) << 20;
+  words[0] = 0;
+  const ulp = bits[0];
+  if (Math.abs(Math.abs(rest) - ulp / 2) <= ulp * TOLERANCE) return -1;
+  return r;
+}

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as resizable from '../../src/data/resizable.js';
+
+const { shrinkResizable } = resizable;
+
+test('shrinkResizable gives a buffer back one MiB at a time (V8 zeroes what a shrink gives back, all at once otherwise)', () => {
+  const sizes: number[] = [];
+  const fake = { byteLength: 5 * (1 << 20) + 123, resize(n: number) { sizes.push(this.byteLength - n); this.byteLength = n; } };
+  shrinkResizable(fake, 1000);
+  assert.equal(fake.byteLength, 1000);
+  assert.ok(sizes.length >= 5 && sizes.every((d) => d > 0 && d <= 1 << 20), `steps ${sizes.join(', ')}`);
+});
+
+test('shrinkResizable keeps the bytes below the new length, and does nothing when already that short', () => {
+  const buf = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(3 << 20, { maxByteLength: 4 << 20 });
+  const view = new Float64Array(buf, 0, 1000);
+  for (let i = 0; i < 1000; i++) view[i] = i * 1.5;
+  shrinkResizable(buf, 8000);
+  assert.equal(buf.byteLength, 8000);
+  assert.deepEqual(Array.from(new Float64Array(buf)), Array.from({ length: 1000 }, (_, i) => i * 1.5));
+  shrinkResizable(buf, 9000);
+  assert.equal(buf.byteLength, 8000);
+});
+
+test('nextCapacity doubles small columns, then grows by 2 MB of doubles, so a finished column has at most that spare', () => {
+  const { nextCapacity } = resizable;
+  assert.equal(nextCapacity(0), 1 << 16);
+  assert.equal(nextCapacity(1 << 16), 1 << 17);
+  let capacity = 0;
+  const rows = 4_517_349;
+  while (capacity < rows) {
+    const next = nextCapacity(capacity);
+    assert.ok(next > capacity);
+    capacity = next;
+  }
+  assert.ok(capacity - rows <= 1 << 18, `spare ${capacity - rows}`);
+});
