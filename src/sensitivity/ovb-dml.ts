@@ -116,6 +116,8 @@ export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: {
   };
   const rv = rvOf(false), rvAlpha = rvOf(true);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const summary = `A latent confounder explaining ${pct(rv)} of the outcome's residual variation and of the Riesz representer's would explain the AIPW estimate away (${pct(rvAlpha)} for its ${Math.round(opts.level * 100)}% interval to reach zero).`;
+  const summary = !(nu2 > 0)
+    ? `The Riesz representer's second moment ν² is estimated at ${nu2.toPrecision(4)}, not positive (the cross-fitted propensities are too poorly calibrated for 2·m(α) − α² to average above zero), so every bound collapses to the estimate and no robustness value is defined; refit the propensity model (other settings or learner) before reading these bounds.`
+    : `A latent confounder explaining ${pct(rv)} of the outcome's residual variation and of the Riesz representer's would explain the AIPW estimate away (${pct(rvAlpha)} for its ${Math.round(opts.level * 100)}% interval to reach zero).`;
   return { estimator: opts.estimator, estimand, estimate: theta, se, sigma2, nu2, level: opts.level, scenarios, rv, rvAlpha, summary };
 }

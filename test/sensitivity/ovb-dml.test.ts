@@ -122,3 +122,20 @@ test('the ATT bound (DoubleML\'s ATTE weights) with the true strengths contains 
   assert.ok(worst.lower <= 1 && 1 <= worst.upper, `the bounds [${worst.lower}, ${worst.upper}] contain the truth`);
   assert.ok(Math.abs(Math.abs(bias) - atRho.maxBias) <= 3 * r.se + 0.02 * atRho.maxBias, `at the true ρ = ${rho.toFixed(3)} the bound ${atRho.maxBias} equals the bias ${bias}`);
 });
+
+test('a Riesz second moment ν² that is not positive gives no bound, and the summary says so instead of a robustness value', () => {
+  // propensities that contradict the treatment (treated rows with ê = 0.02, controls with ê = 0.98):
+  // α² averages far above 2·m(α), so the debiased ν² is negative
+  const n = 400;
+  const A = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const e = Float64Array.from(A, (a) => (a ? 0.02 : 0.98));
+  const Y = Float64Array.from(A, (a, i) => a + (i % 7) / 7);
+  const mu0 = new Float64Array(n).fill(0.4), mu1 = new Float64Array(n).fill(1.4);
+  const psi = Float64Array.from(A, (a, i) => mu1[i] - mu0[i] + (a * (Y[i] - mu1[i])) / e[i] - ((1 - a) * (Y[i] - mu0[i])) / (1 - e[i]));
+  const cluster = Int32Array.from({ length: n }, (_, i) => i);
+  const r = ovbDml({ Y, A, mu0, mu1, propensity: e, psi }, cluster, { estimator: 'aipw', level: 0.95, scenarios: [{ cfY: 0.1, cfD: 0.1, rho: 1 }] });
+  assert.ok(r.nu2 < 0, `ν² = ${r.nu2}`);
+  assert.equal(r.scenarios[0].maxBias, 0);
+  assert.match(r.summary, /not positive/);
+  assert.doesNotMatch(r.summary, /would explain the AIPW estimate away/);
+});

@@ -105,7 +105,8 @@ export function addBoundsParts(ctx: SectionContext, s: SectionModel, sens: Sensi
         { key: 'nu2', label: 'ν² (Riesz representer)', format: 'num' },
         { key: 'reading', label: 'Reading' },
       ],
-      rows: dml.map((r) => ({ estimator: labelFor(r.estimator), rv: r.rv, rvAlpha: r.rvAlpha, sigma2: r.sigma2, nu2: r.nu2, reading: r.summary })),
+      // a ν² that is not positive gives no bound (src/sensitivity/ovb-dml.ts), so its robustness values mean nothing
+      rows: dml.map((r) => ({ estimator: labelFor(r.estimator), rv: r.nu2 > 0 ? r.rv : null, rvAlpha: r.nu2 > 0 ? r.rvAlpha : null, sigma2: r.sigma2, nu2: r.nu2, reading: r.summary })),
     },
     'ovbDmlRv',
   );
