@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
 import { eigenMinimumNormSolve, solveSymmetric } from '../../src/estimate/linalg.js';
+import { ClusterGram, userIndex } from '../../src/estimate/bootstrap.js';
 
 /** XᵀX (p×p row-major) of the columns of X. */
 function gram(X: Float64Array[]): Float64Array {
@@ -101,4 +102,29 @@ test('a full-rank system is solved exactly (the Cholesky path)', () => {
   const sol = solveSymmetric(A, b, 3);
   assert.equal(sol.rank, 3);
   assertClose(sol.coef, x, 1e-14, 'full rank');
+});
+
+test('a bootstrap replicate without any user of a one-hot level: the level is aliased with coefficient 0, the other slope exact', () => {
+  // 30 users × 4 rows; level 1 of the dummy for users 0-9 only; the replicate draws none of them
+  const users = 30;
+  const rows = 4;
+  const rng = new Rng('linalg-test', 'constant column');
+  const cluster = Int32Array.from({ length: users * rows }, (_, i) => Math.floor(i / rows));
+  const x = Float64Array.from(cluster, () => rng.normal() * 7 + 3);
+  const dummy = Float64Array.from(cluster, (u) => (u < 10 ? 1 : 0));
+  const y = Float64Array.from(x, (v, i) => 0.1 + 2.5 * v + 4 * dummy[i] + 0.01 * rng.normal());
+  const gram = new ClusterGram([x, dummy, y], ['x', 'dummy', 'y'], userIndex(cluster));
+  const mult = Float64Array.from({ length: users }, (_, u) => (u < 10 ? 0 : 1 + (u % 3)));
+  const fit = gram.regress(gram.aggregate(mult), [gram.col('x'), gram.col('dummy')], gram.col('y'));
+  assert.equal(fit.rank, 1);
+  assert.deepEqual(fit.aliased, [gram.col('dummy')]);
+  assert.equal(fit.slopes[1], 0, 'a constant column gets no coefficient, not one fitted to rounding noise');
+  // the slope of x from the same replicate's rows directly
+  let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const w = mult[cluster[i]];
+    sw += w; sx += w * x[i]; sy += w * y[i]; sxx += w * x[i] * x[i]; sxy += w * x[i] * y[i];
+  }
+  const slope = (sxy - (sx * sy) / sw) / (sxx - (sx * sx) / sw);
+  assert.ok(Math.abs(fit.slopes[0] - slope) < 1e-10 * Math.abs(slope), `${fit.slopes[0]} vs ${slope}`);
 });
