@@ -5,17 +5,20 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchDir } from '../scratch.js';
+import { ARCHIVE_ARGS } from '../examples/examples.js';
+import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const work = scratchDir('causeway-e2e-');
 const env = { CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' };
-const archive = join(work, 'archive', '18164998.zip');
+// the golden examples' archive (test/examples/examples.ts), built once per suite run and shared
+let archive = '';
 /** A smaller archive for the tests whose checks (every cell and estimator ok, byte identity, caching) need no size. */
-const smallArchive = join(work, 'small', '18164998.zip');
+let smallArchive = '';
 
 function causeway(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -42,12 +45,10 @@ function variant(demo: string, name: string, extra = '', data = `{ path: ${archi
 }
 
 before(() => {
-  const r = causeway(['synth', '--out', archive, '--users', '90', '--days', '30', '--videos', '400', '--seed', '11']);
-  assert.equal(r.code, 0, r.stderr);
-  const small = causeway(['synth', '--out', smallArchive, '--users', '48', '--days', '20', '--videos', '300', '--seed', '11']);
-  assert.equal(small.code, 0, small.stderr);
+  archive = simulatedArchive(ARCHIVE_ARGS, join(work, 'archive'));
+  smallArchive = simulatedArchive(SMALL_ARCHIVE_ARGS, join(work, 'small'));
 });
-const onSmall = `{ path: ${smallArchive} }`;
+const onSmall = () => `{ path: ${smallArchive} }`;
 
 test('discovery-mediation demo spec: reproducible to the byte, covers the true effect, re-renders and compares', () => {
   // modulus 1: the whole simulated population, the one truth.json describes
@@ -69,7 +70,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const results = JSON.parse(a.toString()) as {
     cells: Array<{ estimators: Array<{ id: string; outcome?: string; estimates: Record<string, { estimate: number; ci: [number, number] }> }> }>;
   };
-  const truth = JSON.parse(readFileSync(join(work, 'archive', 'truth.json'), 'utf8')) as { outcomes: { future_7day_interactions: { TE: number } } };
+  const truth = JSON.parse(readFileSync(join(dirname(archive), 'truth.json'), 'utf8')) as { outcomes: { future_7day_interactions: { TE: number } } };
   const gcomp = results.cells[0].estimators.find((e) => e.id === 'gcomp_linear' && !e.outcome)!;
   const [lo, hi] = gcomp.estimates.ate.ci;
   const te = truth.outcomes.future_7day_interactions.TE;
@@ -124,7 +125,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
 });
 
 test('long-term-effects demo spec runs on the small archive', () => {
-  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n', onSmall);
+  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n', onSmall());
   const r = causeway(['run', spec, '--out', join(work, 'run-long')]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const results = JSON.parse(readFileSync(join(work, 'run-long', 'results.json'), 'utf8')) as { cells: Array<{ status: string; estimators: Array<{ id: string; status: string }> }> };
@@ -136,7 +137,7 @@ test('long-term-effects demo spec runs on the small archive', () => {
 });
 
 test('robustness demo spec runs its grid on the small archive and summarizes families', () => {
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n', onSmall);
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n', onSmall());
   const r = causeway(['run', spec, '--out', join(work, 'run-grid'), '--jobs', '2']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const results = JSON.parse(readFileSync(join(work, 'run-grid', 'results.json'), 'utf8')) as {
@@ -168,7 +169,7 @@ test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shard
     '      models.nuisance: [{ kind: linear }, { kind: ridge, alpha: 1.0 }, { kind: gbm, trees: 80, max_depth: 3, learning_rate: 0.05 }, { kind: linear }]',
     '',
   ].join('\n');
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n' + grid, onSmall);
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n' + grid, onSmall());
   const one = causeway(['run', spec, '--out', join(work, 'shards-j1'), '--jobs', '1', '--no-cache']);
   assert.equal(one.code, 0, one.stderr);
   const two = causeway(['run', spec, '--out', join(work, 'shards-j2'), '--jobs', '2', '--no-cache']);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
@@ -17,6 +18,8 @@ const work = mkdtempSync(join(tmpdir(), 'causeway-batch-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const RECIPE_SPEC = 'specs/kuairec/discovery-mediation-robustness.yaml';
 const spec = join(work, 'grid.yaml');
+/** the small archive of test/e2e/demo.test.ts, built once per suite run */
+let archive = '';
 
 /** The code blocks of docs/batch.md that start with `# file: NAME`, by name. */
 function recipeFiles(): Record<string, string> {
@@ -32,15 +35,15 @@ function causeway(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 before(() => {
-  causeway(['synth', '--out', join(work, 'archive', '18164998.zip'), '--users', '40', '--days', '16', '--videos', '200', '--seed', '5']);
-  // A three-cell grid on a small archive: fewer cells than shards, so most shards have none, and every
+  archive = simulatedArchive(SMALL_ARCHIVE_ARGS, join(work, 'archive'));
+  // A three-cell grid on the small archive: fewer cells than shards, so most shards have none, and every
   // line of the recipes runs; the merged runs are compared byte for byte, which needs no size.
   writeFileSync(
     spec,
     [
       `extends: ${join(root, 'specs', 'demo', 'discovery-mediation.yaml')}`,
       'name: batch-recipe-grid',
-      `data: { path: ${join(work, 'archive', '18164998.zip')} }`,
+      `data: { path: ${archive} }`,
       'estimators: [{ id: gcomp_linear, kind: gcomp, outcome: linear }]',
       'uncertainty: { bootstrap: { reps: 4 } }',
       'heterogeneity: null',
