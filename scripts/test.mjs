@@ -28,12 +28,14 @@ if (filter.length) files = files.filter((f) => filter.some((pat) => relative(roo
 // afterwards is scratch a test did not remove, which fails the run and is named; the folder itself is
 // then removed, so even a failing run leaves nothing in the system temp folder.
 const scratchRoot = mkdtempSync(join(tmpdir(), 'causeway-testrun-'));
-const env = { ...process.env, TMPDIR: scratchRoot, TMP: scratchRoot, TEMP: scratchRoot };
+// Simulated archives shared by the test files of this run (test/support/archives.ts), removed with the rest.
+const SHARED_ARCHIVES = 'shared-archives';
+const env = { ...process.env, TMPDIR: scratchRoot, TMP: scratchRoot, TEMP: scratchRoot, CAUSEWAY_TEST_ARCHIVES: join(scratchRoot, SHARED_ARCHIVES) };
 let result;
 let leftovers = [];
 try {
   result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit', env });
-  leftovers = readdirSync(scratchRoot).sort();
+  leftovers = readdirSync(scratchRoot).filter((name) => name !== SHARED_ARCHIVES).sort();
 } finally {
   rmSync(scratchRoot, { recursive: true, force: true });
 }

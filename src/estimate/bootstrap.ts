@@ -16,6 +16,9 @@ export interface UserIndex {
   rowsOf: Int32Array;
 }
 
+/** A centred column whose sum of squares is below this share of its uncentred one is constant (rounding noise). */
+const CONSTANT_COLUMN_TOL = 1e-12;
+
 export function userIndex(cluster: Int32Array): UserIndex {
   const ids = Int32Array.from(new Set(cluster)).sort();
   const pos = new Map<number, number>();
@@ -197,9 +200,22 @@ export class ClusterGram {
         G[a * p + c] = v;
         G[c * p + a] = v;
       }
-      G[a * p + a] += ridge;
       b[a] = S[this.at(ja, response)] - total * ma * mean(response);
     }
+    // A column constant in this sample (a one-hot level no resampled user has) centres to rounding noise,
+    // not to zero: S_jj − total·m_j² cancels to ~1e-16 of S_jj. Left in, the noise is equilibrated into
+    // a full-size column and the solve gives it a coefficient that depends on rounding; zeroed, it is an
+    // aliased column with coefficient 0, as the pseudo-inverse of the exact matrix gives.
+    for (let a = 0; a < p; a++) {
+      const raw = S[this.at(regressors[a], regressors[a])];
+      if (!(G[a * p + a] <= CONSTANT_COLUMN_TOL * raw)) continue;
+      for (let c = 0; c < p; c++) {
+        G[a * p + c] = 0;
+        G[c * p + a] = 0;
+      }
+      b[a] = 0;
+    }
+    if (ridge) for (let a = 0; a < p; a++) G[a * p + a] += ridge;
     return { G, b, total, mean };
   }
 

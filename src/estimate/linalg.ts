@@ -1,7 +1,8 @@
 /**
  * Small dense linear algebra on Float64Arrays: p×p symmetric systems (row-major), solved by
  * symmetric-pivoted Cholesky on the diagonally equilibrated matrix. Rank deficiency is detected by the
- * pivots; the minimum-norm solution then comes from an eigen decomposition (ml-matrix), as pinv would.
+ * pivots; the minimum-norm solution (what pinv gives) then comes from the same factor and the null space it
+ * exposes (a complete orthogonal decomposition), with an eigen decomposition (ml-matrix) only as a fallback.
  */
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
@@ -23,7 +24,7 @@ const RANK_TOL = 1e-11;
 export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): SymmetricSolve {
   const f = choleskyFactor(A, p);
   if (f.rank === p) return { coef: solveFactored(f, b), rank: f.rank, aliased: f.aliased };
-  return { coef: minimumNormSolve(A, b, p, f.rank), rank: f.rank, aliased: f.aliased };
+  return { coef: minimumNormSolve(A, b, f), rank: f.rank, aliased: f.aliased };
 }
 
 /** A pivoted Cholesky factor of the equilibrated A (S = D A D, S[perm,perm] = L Lᵀ), with its rank. */
@@ -95,8 +96,98 @@ function solveFactored(f: CholeskyFactor, b: Float64Array): Float64Array {
   return coef;
 }
 
-/** x = pinv(A) b keeping the `rank` largest eigenvalues of the symmetric A. */
-function minimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: number): Float64Array {
+/**
+ * x = pinv(A) b for a rank-deficient A from its pivoted Cholesky factor, without an eigen decomposition:
+ * one-hot designs alias columns in nearly every bootstrap replicate, and an eigen decomposition per solve
+ * was most of the time of those cells. The factor's last p − r pivots are the aliased columns; each gives a
+ * null vector of A (z_c = 1 on the aliased column, −A_BB⁻¹A_Bc on the kept ones), the columns of Z. With P
+ * the orthogonal projector onto range(A) = null(A)^⊥, P = I − Z (ZᵀZ)⁻¹ Zᵀ, the minimum-norm solution is
+ * x = P x_B, where x_B solves the kept (full-rank) block for P b and is zero on the aliased columns. In
+ * exact arithmetic this is pinv(A) b; numerically it agrees with the eigen path to rounding (a test in
+ * test/estimate/linalg.test.ts compares them). Non-finite input falls back to the eigen path.
+ */
+function minimumNormSolve(A: Float64Array, b: Float64Array, f: CholeskyFactor): Float64Array {
+  const { p, L, perm, scale, rank: r } = f;
+  const m = p - r;
+  // Z (p×m, row-major by null vector: Z[k*p + i]) in the original coordinates
+  const Z = new Float64Array(m * p);
+  const w = new Float64Array(r);
+  for (let k = 0; k < m; k++) {
+    const j = r + k;
+    const c = perm[j];
+    const zk = Z.subarray(k * p, (k + 1) * p);
+    if (scale[c] === 0) {
+      // a zero column of A: its own null vector (its row and column of A are zero as A is semi-definite)
+      zk[c] = 1;
+      continue;
+    }
+    // w = L11⁻ᵀ L21[j,:]ᵀ: S_BB⁻¹ S_Bc in the equilibrated coordinates
+    for (let i = r - 1; i >= 0; i--) {
+      let s = L[j * p + i];
+      for (let q = i + 1; q < r; q++) s -= L[q * p + i] * w[q];
+      w[i] = s / L[i * p + i];
+    }
+    // back to A's coordinates (x = D z), the vector scaled by scale[c] so that it stays finite
+    for (let i = 0; i < r; i++) zk[perm[i]] = -scale[perm[i]] * w[i];
+    zk[c] = scale[c];
+  }
+  // G = ZᵀZ (m×m) and its Cholesky factor; Z has a scaled identity block, so G is positive definite
+  const G = new Float64Array(m * m);
+  for (let a = 0; a < m; a++)
+    for (let c = 0; c <= a; c++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) s += Z[a * p + i] * Z[c * p + i];
+      G[a * m + c] = s;
+    }
+  for (let a = 0; a < m; a++) {
+    for (let c = 0; c <= a; c++) {
+      let s = G[a * m + c];
+      for (let q = 0; q < c; q++) s -= G[a * m + q] * G[c * m + q];
+      G[a * m + c] = a === c ? Math.sqrt(s) : s / G[c * m + c];
+    }
+  }
+  const t = new Float64Array(m);
+  /** v ← v − Z (ZᵀZ)⁻¹ Zᵀ v */
+  const project = (v: Float64Array): void => {
+    for (let a = 0; a < m; a++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) s += Z[a * p + i] * v[i];
+      for (let q = 0; q < a; q++) s -= G[a * m + q] * t[q];
+      t[a] = s / G[a * m + a];
+    }
+    for (let a = m - 1; a >= 0; a--) {
+      let s = t[a];
+      for (let q = a + 1; q < m; q++) s -= G[q * m + a] * t[q];
+      t[a] = s / G[a * m + a];
+    }
+    for (let a = 0; a < m; a++) {
+      const ta = t[a];
+      if (ta !== 0) for (let i = 0; i < p; i++) v[i] -= Z[a * p + i] * ta;
+    }
+  };
+  const rhs = Float64Array.from(b);
+  project(rhs);
+  // x_B: L11 L11ᵀ z = D_B (P b)_B, x = D z on the kept columns, zero on the aliased ones
+  const z = new Float64Array(r);
+  for (let k = 0; k < r; k++) {
+    let s = rhs[perm[k]] * scale[perm[k]];
+    for (let q = 0; q < k; q++) s -= L[k * p + q] * z[q];
+    z[k] = s / L[k * p + k];
+  }
+  for (let k = r - 1; k >= 0; k--) {
+    let s = z[k];
+    for (let q = k + 1; q < r; q++) s -= L[q * p + k] * z[q];
+    z[k] = s / L[k * p + k];
+  }
+  const coef = new Float64Array(p);
+  for (let k = 0; k < r; k++) coef[perm[k]] = z[k] * scale[perm[k]];
+  project(coef);
+  for (let i = 0; i < p; i++) if (!Number.isFinite(coef[i])) return eigenMinimumNormSolve(A, b, p, r);
+  return coef;
+}
+
+/** x = pinv(A) b keeping the `rank` largest eigenvalues of the symmetric A (the fallback, and the reference in tests). */
+export function eigenMinimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: number): Float64Array {
   const rows: number[][] = [];
   for (let i = 0; i < p; i++) rows.push(Array.from(A.subarray(i * p, (i + 1) * p)));
   const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });

@@ -5,15 +5,20 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchDir } from '../scratch.js';
+import { ARCHIVE_ARGS } from '../examples/examples.js';
+import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const work = scratchDir('causeway-e2e-');
 const env = { CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' };
-const archive = join(work, 'archive', '18164998.zip');
+// the golden examples' archive (test/examples/examples.ts), built once per suite run and shared
+let archive = '';
+/** A smaller archive for the tests whose checks (every cell and estimator ok, byte identity, caching) need no size. */
+let smallArchive = '';
 
 function causeway(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -40,9 +45,10 @@ function variant(demo: string, name: string, extra = '', data = `{ path: ${archi
 }
 
 before(() => {
-  const r = causeway(['synth', '--out', archive, '--users', '90', '--days', '30', '--videos', '400', '--seed', '11']);
-  assert.equal(r.code, 0, r.stderr);
+  archive = simulatedArchive(ARCHIVE_ARGS, join(work, 'archive'));
+  smallArchive = simulatedArchive(SMALL_ARCHIVE_ARGS, join(work, 'small'));
 });
+const onSmall = () => `{ path: ${smallArchive} }`;
 
 test('discovery-mediation demo spec: reproducible to the byte, covers the true effect, re-renders and compares', () => {
   // modulus 1: the whole simulated population, the one truth.json describes
@@ -64,7 +70,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const results = JSON.parse(a.toString()) as {
     cells: Array<{ estimators: Array<{ id: string; outcome?: string; estimates: Record<string, { estimate: number; ci: [number, number] }> }> }>;
   };
-  const truth = JSON.parse(readFileSync(join(work, 'archive', 'truth.json'), 'utf8')) as { outcomes: { future_7day_interactions: { TE: number } } };
+  const truth = JSON.parse(readFileSync(join(dirname(archive), 'truth.json'), 'utf8')) as { outcomes: { future_7day_interactions: { TE: number } } };
   const gcomp = results.cells[0].estimators.find((e) => e.id === 'gcomp_linear' && !e.outcome)!;
   const [lo, hi] = gcomp.estimates.ate.ci;
   const te = truth.outcomes.future_7day_interactions.TE;
@@ -97,7 +103,17 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   assert.equal(crossfitFolds(join(work, 'run-a')).text, folds.text, 're-rendering keeps the fold assignments');
   assert.match(listed(), /^crossfit_folds\.csv,csv,\d+/m);
 
-  const other = variant('discovery-mediation.yaml', 'e2e-discovery-other', 'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n', whole);
+  // the run compared with: another mediator, and only the linear estimators (what compare is asked to show
+  // here; the machine-learning ones tripled this test's time and are compared in test/report/compare.test.ts)
+  const other = variant(
+    'discovery-mediation.yaml',
+    'e2e-discovery-other',
+    'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n' +
+      'estimators:\n  - { id: naive, kind: difference_in_means }\n  - { id: gcomp_linear, kind: gcomp, outcome: linear }\n' +
+      '  - { id: mediation_linear, kind: mediation, mediator_model: linear, outcome_model: linear, interaction: true, cde_at: { quantiles: [0.1, 0.9] } }\n' +
+      'heterogeneity: null\nreport: { figures: [estimator_forest] }\n',
+    whole,
+  );
   assert.equal(causeway(['run', other, '--out', join(work, 'run-c')]).code, 0);
   const compare = causeway(['compare', join(work, 'run-a'), join(work, 'run-c')]);
   assert.equal(compare.code, 0, compare.stderr);
@@ -109,7 +125,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
 });
 
 test('long-term-effects demo spec runs on the small archive', () => {
-  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n');
+  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n', onSmall());
   const r = causeway(['run', spec, '--out', join(work, 'run-long')]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const results = JSON.parse(readFileSync(join(work, 'run-long', 'results.json'), 'utf8')) as { cells: Array<{ status: string; estimators: Array<{ id: string; status: string }> }> };
@@ -121,7 +137,7 @@ test('long-term-effects demo spec runs on the small archive', () => {
 });
 
 test('robustness demo spec runs its grid on the small archive and summarizes families', () => {
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n');
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n', onSmall());
   const r = causeway(['run', spec, '--out', join(work, 'run-grid'), '--jobs', '2']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const results = JSON.parse(readFileSync(join(work, 'run-grid', 'results.json'), 'utf8')) as {
@@ -153,7 +169,7 @@ test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shard
     '      models.nuisance: [{ kind: linear }, { kind: ridge, alpha: 1.0 }, { kind: gbm, trees: 80, max_depth: 3, learning_rate: 0.05 }, { kind: linear }]',
     '',
   ].join('\n');
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n' + grid);
+  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n' + grid, onSmall());
   const one = causeway(['run', spec, '--out', join(work, 'shards-j1'), '--jobs', '1', '--no-cache']);
   assert.equal(one.code, 0, one.stderr);
   const two = causeway(['run', spec, '--out', join(work, 'shards-j2'), '--jobs', '2', '--no-cache']);
@@ -174,7 +190,7 @@ test('a spec for the real archive runs unchanged on an archive in the real layou
   const spec = join(work, 'kuairec-on-simulated.yaml');
   writeFileSync(
     spec,
-    `extends: ${join(root, 'specs', 'kuairec', 'discovery-mediation.yaml')}\nname: kuairec-layout\ndata: { path: ${archive}, sample: { modulus: 3 } }\n` +
+    `extends: ${join(root, 'specs', 'kuairec', 'discovery-mediation.yaml')}\nname: kuairec-layout\ndata: { path: ${smallArchive}, sample: { modulus: 2 } }\n` +
       'uncertainty: { bootstrap: { reps: 20 } }\nsensitivity: { refuter_reps: 2 }\n',
   );
   const r = causeway(['run', spec, '--out', join(work, 'run-kuairec')]);
