@@ -85,7 +85,7 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const cell = JSON.parse(a.toString()).cells[0] as { sample: { users: number }; estimators: Array<{ id: string; outcome?: string; diagnostics: { folds?: Array<{ test_users: number }> } }> };
   const splits = new Map<string, number[]>();
   for (const r of folds.rows) splits.set(`${r.estimator}/${r.repeat}`, [...(splits.get(`${r.estimator}/${r.repeat}`) ?? []), r.user]);
-  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_crossfit_linear/1', 'mediation_lightgbm/1', 'mediation_xgboost_plugin/1', 'mediation_xgboost/1', 'mediation_xgboost/2', 'mediation_xgboost/3', 'mediation_xgboost/4', 'mediation_xgboost/5', 'aipw_heterogeneity/1']);
+  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_crossfit_linear/1', 'mediation_lightgbm/1', 'mediation_xgboost_plugin/1', 'mediation_xgboost/1', 'mediation_xgboost/2', 'mediation_xgboost/3', 'mediation_xgboost/4', 'mediation_xgboost/5']);
   for (const [key, users] of splits) assert.equal(new Set(users).size, cell.sample.users, `${key}: each analysed user once`);
   const aipwFolds = cell.estimators.find((e) => e.id === 'aipw' && !e.outcome)!.diagnostics.folds!;
   aipwFolds.forEach((f, k) => assert.equal(folds.rows.filter((r) => r.estimator === 'aipw' && r.fold === k + 1).length, f.test_users, `aipw fold ${k + 1}`));
