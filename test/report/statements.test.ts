@@ -37,7 +37,7 @@ for (const name of ['discovery-mediation', 'long-term-effects']) {
     assert.ok(m, 'the summary states the interval count');
     const cell = results.cells.find((c) => c.id === results.summary.primary!.cellId)!;
     const adjusted = cell.estimators.filter((e) => e.outcome === undefined && e.status === 'ok' && e.kind !== 'difference_in_means');
-    const totals = adjusted.map((e) => ['ate', 'te', 'total'].map((k) => e.estimates[k]).find((v) => v && v.estimate !== null)).filter((v) => v);
+    const totals = adjusted.map((e) => ['ate', 'att', 'atc', 'te', 'total'].map((k) => e.estimates[k]).find((v) => v && v.estimate !== null)).filter((v) => v);
     const withCi = totals.filter((v) => Array.isArray(v!.ci));
     const excluding = withCi.filter((v) => v!.ci![0] > 0 || v!.ci![1] < 0);
     assert.equal(Number(m[2]), withCi.length);
