@@ -10,7 +10,8 @@
  * in the real KuaiRec layout and cached under .cache/causeway/bench/: `full` is bench/ingest.ts's
  * small-matrix-scale archive (1,411 users, ≈ 4.7 M events), `seed` a tenth of its users.
  * Each side runs under /usr/bin/time (wall, user + sys CPU of the process and its children, peak RSS);
- * causeway runs with an empty cache once per `--jobs` value. Any failure on either side fails the bench.
+ * causeway runs with an empty cache once per `--jobs` value; the Python script runs twice, with its libraries'
+ * default threads and pinned to one thread. Any failure on either side fails the bench.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fsp, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,10 @@ async function archiveOf(scale: 'seed' | 'full', log: (m: string) => void): Prom
   await synthesize({ ...options, out: archive });
   await fsp.writeFile(join(dir, 'STAMP'), stamp);
   return archive;
+}
+
+interface PythonOut {
+  read_s: number; panel_s: number; frame_s: number; point_s: number; bootstrap_s: number; events: number; rows: number; users: number; covariates: number; estimates: Estimates;
 }
 
 interface Timed { wall_s: number; cpu_s: number; max_rss_mb: number; stdout: string }
@@ -107,12 +112,19 @@ export async function run(args: string[]): Promise<string> {
       mine ??= causewayEstimates(out);
       rows.push({ who: `causeway run --jobs ${jobs}`, t });
     }
-    log('pandas / scikit-learn…');
-    const py = timed('bench/pipeline_pandas.py', PYTHON, ['-W', 'ignore', join(ROOT, 'bench', 'pipeline_pandas.py'), archive, String(reps)]);
-    const pyOut = JSON.parse(py.stdout.trim().split('\n').pop()!) as {
-      read_s: number; panel_s: number; frame_s: number; point_s: number; bootstrap_s: number; events: number; rows: number; users: number; covariates: number; estimates: Estimates;
-    };
-    rows.push({ who: 'pandas / scikit-learn (bench/pipeline_pandas.py)', t: py });
+    // Two Python runs: library defaults (scikit-learn's HistGradientBoosting and BLAS use every core through
+    // OpenMP, whose waiting threads spin and count as CPU on a loaded machine) and pinned to one thread.
+    const pyRuns: Array<{ who: string; t: Timed }> = [];
+    let pyParsed: PythonOut | null = null;
+    for (const threads of ['default', '1']) {
+      log(`pandas / scikit-learn, ${threads} threads…`);
+      const env = threads === 'default' ? process.env : { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+      const t = timed(`bench/pipeline_pandas.py (${threads} threads)`, PYTHON, ['-W', 'ignore', join(ROOT, 'bench', 'pipeline_pandas.py'), archive, String(reps)], env);
+      pyParsed ??= JSON.parse(t.stdout.trim().split('\n').pop()!) as PythonOut;
+      pyRuns.push({ who: threads === 'default' ? 'pandas / scikit-learn, library defaults (OpenMP on every core)' : 'pandas / scikit-learn, one thread (OMP/OPENBLAS_NUM_THREADS=1)', t });
+    }
+    rows.push(...pyRuns);
+    const pyOut = pyParsed!;
     const load1 = loadavg();
 
     const ref = rows[0].t;
@@ -122,13 +134,15 @@ export async function run(args: string[]): Promise<string> {
         + `(${pyOut.events.toLocaleString('en-US')} events, ${pyOut.users.toLocaleString('en-US')} users, a ${pyOut.rows.toLocaleString('en-US')}-row frame with ${pyOut.covariates} covariates); `
         + `${started} UTC, ${cpus().length} cores shared with other work, load average (1/5/15 min) ${load0.map((l) => l.toFixed(1)).join('/')} at the start and ${load1.map((l) => l.toFixed(1)).join('/')} at the end, node ${process.version}.`,
       '',
-      '| who | wall s | CPU s (user + sys) | peak RSS MB | wall ÷ causeway --jobs 1 | CPU ÷ causeway --jobs 1 | pandas ÷ this, wall | pandas ÷ this, CPU |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| who | wall s | CPU s (user + sys) | peak RSS MB | wall ÷ causeway --jobs 1 | CPU ÷ causeway --jobs 1 | pandas (defaults) ÷ this, wall | pandas (defaults) ÷ this, CPU | pandas (one thread) ÷ this, wall | pandas (one thread) ÷ this, CPU |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
+    const [pyDefault, pyOne] = pyRuns.map((r) => r.t);
     for (const { who, t } of rows) {
-      out.push(`| ${who} | ${f(t.wall_s)} | ${f(t.cpu_s)} | ${f(t.max_rss_mb, 0)} | ${f(t.wall_s / ref.wall_s, 2)}× | ${f(t.cpu_s / ref.cpu_s, 2)}× | ${f(py.wall_s / t.wall_s, 2)}× | ${f(py.cpu_s / t.cpu_s, 2)}× |`);
+      out.push(`| ${who} | ${f(t.wall_s)} | ${f(t.cpu_s)} | ${f(t.max_rss_mb, 0)} | ${f(t.wall_s / ref.wall_s, 2)}× | ${f(t.cpu_s / ref.cpu_s, 2)}× | `
+        + `${f(pyDefault.wall_s / t.wall_s, 2)}× | ${f(pyDefault.cpu_s / t.cpu_s, 2)}× | ${f(pyOne.wall_s / t.wall_s, 2)}× | ${f(pyOne.cpu_s / t.cpu_s, 2)}× |`);
     }
-    out.push('', `pandas / scikit-learn stages (wall s, inside the process): read ${f(pyOut.read_s, 2)}, panel ${f(pyOut.panel_s, 2)}, frame ${f(pyOut.frame_s, 2)}, `
+    out.push('', `pandas / scikit-learn stages (wall s inside the process, library defaults): read ${f(pyOut.read_s, 2)}, panel ${f(pyOut.panel_s, 2)}, frame ${f(pyOut.frame_s, 2)}, `
       + `point estimates + diagnostics + gbm mediation ${f(pyOut.point_s, 2)}, ${reps}-replicate bootstrap ${f(pyOut.bootstrap_s, 2)}.`);
     out.push('', `Point estimates, the same analysis on both sides (frame rows: causeway ${mine?.rows ?? '?'}, pandas ${pyOut.rows}):`, '', '| estimate | causeway | pandas / scikit-learn |', '| --- | ---: | ---: |');
     for (const [id, key] of COMPARED) {
