@@ -478,7 +478,7 @@ export type Clip1 = [number, number];
  */
 export type Clip2 = [number, number];
 /**
- * Clip the mediator to these quantiles before modelling.
+ * Clip the mediator model's predictions (M̂ at A = 0, at A = 1 and at the observed A) to this [low, high] range, in the mediator's units (e.g. [0, 1] for a share), before the outcome model is evaluated at them; the observed mediator is not changed.
  *
  * @minItems 2
  * @maxItems 2

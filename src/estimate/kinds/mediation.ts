@@ -264,7 +264,7 @@ export const mediation: EstimatorKind = {
     crossfit: CROSSFIT_OPTION,
     bootstrap: BOOTSTRAP_OPTION,
     interval: { ...INTERVAL_OPTION, description: `Debiased method (method: debiased | both) only: ${INTERVAL_OPTION.description as string}` },
-    clip_mediator: { $ref: '#/$defs/Clip', description: 'Clip the mediator to these quantiles before modelling.' },
+    clip_mediator: { $ref: '#/$defs/Clip', description: 'Clip the mediator model\'s predictions (M̂ at A = 0, at A = 1 and at the observed A) to this [low, high] range, in the mediator\'s units (e.g. [0, 1] for a share), before the outcome model is evaluated at them; the observed mediator is not changed.' },
     weights: {
       enum: ['none', 'ipw'],
       default: 'none',
