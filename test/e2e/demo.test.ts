@@ -1,47 +1,23 @@
 // End to end through the CLI on a small simulated archive: every demo spec runs, a run is
 // reproducible to the byte, the linear g-computation covers the simulator's true effect, and a run
-// directory can be re-rendered and compared.
+// directory can be re-rendered and compared. The robustness grid, jobs and shards: test/e2e/grid.test.ts.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { scratchDir } from '../scratch.js';
 import { ARCHIVE_ARGS } from '../examples/examples.js';
 import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
+import { crossfitFolds, e2eHarness, root } from '../support/e2e.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
-const work = scratchDir('causeway-e2e-');
-const env = { CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' };
+const { work, causeway, variant: variantOf } = e2eHarness('causeway-e2e-');
 // the golden examples' archive (test/examples/examples.ts), built once per suite run and shared
 let archive = '';
 /** A smaller archive for the tests whose checks (every cell and estimator ok, byte identity, caching) need no size. */
 let smallArchive = '';
 
-function causeway(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** crossfit_folds.csv of a run folder: its text and rows (cell, estimator, outcome, repeat, user_id, fold). */
-function crossfitFolds(dir: string) {
-  const text = readFileSync(join(dir, 'crossfit_folds.csv'), 'utf8');
-  const [header, ...lines] = text.trimEnd().split('\r\n');
-  assert.equal(header, 'cell,estimator,outcome,repeat,user_id,fold');
-  const rows = lines.map((l) => {
-    const [cell, estimator, outcome, repeat, user, fold] = l.split(',');
-    return { cell, estimator, outcome, repeat: Number(repeat), user: Number(user), fold: Number(fold) };
-  });
-  return { text, rows };
-}
-
 /** A variant of a demo spec pointed at the small archive (and lighter where the demo is heavy). */
 function variant(demo: string, name: string, extra = '', data = `{ path: ${archive} }`): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(file, `extends: ${join(root, 'specs', 'demo', demo)}\nname: ${name}\ndata: ${data}\n${extra}`);
-  return file;
+  return variantOf(demo, name, extra, data);
 }
 
 before(() => {
@@ -134,56 +110,6 @@ test('long-term-effects demo spec runs on the small archive', () => {
     assert.equal(results.cells[0].estimators.find((e) => e.id === id)?.status, 'ok', id);
   }
   assert.ok(existsSync(join(work, 'run-long', 'figures', 'weight_sensitivity.png')));
-});
-
-test('robustness demo spec runs its grid on the small archive and summarizes families', () => {
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n', onSmall());
-  const r = causeway(['run', spec, '--out', join(work, 'run-grid'), '--jobs', '2']);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const results = JSON.parse(readFileSync(join(work, 'run-grid', 'results.json'), 'utf8')) as {
-    cells: Array<{ status: string }>;
-    summary: { robustness: Array<{ family: string; specifications: number }> };
-  };
-  assert.equal(results.cells.length, 12);
-  assert.ok(results.cells.every((c) => c.status === 'ok'));
-  // seed 004's families, one choice at a time around the base: 1 outcome, 4 thresholds, 5 mediators, 5 models
-  assert.deepEqual(results.summary.robustness.map((f) => [f.family, f.specifications]), [
-    ['outcomes.primary', 1], ['treatment.threshold.value', 4], ['mediator', 5], ['models.nuisance', 5],
-  ]);
-  const gridFolds = crossfitFolds(join(work, 'run-grid')).text;
-  assert.match(gridFolds, /,mediation,,1,/, 'the gbm cells cross-fit the mediation estimator');
-  const again = causeway(['run', spec, '--out', join(work, 'run-grid')]);
-  assert.equal(again.code, 0);
-  assert.match(again.stdout, /0 computed, 12 from cache/);
-  assert.equal(crossfitFolds(join(work, 'run-grid')).text, gridFolds, 'cached cells keep their fold assignments');
-});
-
-test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shards equal one process', () => {
-  // four of the demo grid's twelve cells (linear, ridge, a cross-fitted gbm, another threshold): the
-  // byte-identity checks do not need all twelve, and the suite's time does
-  const grid = [
-    'sensitivity:',
-    '  zip:',
-    '    - treatment.threshold.value: [0.5, 0.5, 0.5, 0.4]',
-    '      mediator: [high_satisfaction_share, high_satisfaction_share, high_satisfaction_share, high_satisfaction_share]',
-    '      models.nuisance: [{ kind: linear }, { kind: ridge, alpha: 1.0 }, { kind: gbm, trees: 80, max_depth: 3, learning_rate: 0.05 }, { kind: linear }]',
-    '',
-  ].join('\n');
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-shards', 'uncertainty: { bootstrap: { reps: 5 } }\n' + grid, onSmall());
-  const one = causeway(['run', spec, '--out', join(work, 'shards-j1'), '--jobs', '1', '--no-cache']);
-  assert.equal(one.code, 0, one.stderr);
-  const two = causeway(['run', spec, '--out', join(work, 'shards-j2'), '--jobs', '2', '--no-cache']);
-  assert.equal(two.code, 0, two.stderr);
-  const single = readFileSync(join(work, 'shards-j1', 'results.json'));
-  assert.ok(single.equals(readFileSync(join(work, 'shards-j2', 'results.json'))), '--jobs 1 and --jobs 2 differ');
-  for (const k of [1, 2, 3]) {
-    const r = causeway(['run', spec, '--out', join(work, 'sharded'), '--shard', `${k}/3`, '--no-cache']);
-    assert.equal(r.code, 0, r.stderr);
-  }
-  const merged = causeway(['merge', join(work, 'sharded')]);
-  assert.equal(merged.code, 0, merged.stderr);
-  assert.ok(single.equals(readFileSync(join(work, 'sharded', 'results.json'))), 'merged shards differ from one process');
-  assert.equal(crossfitFolds(join(work, 'sharded')).text, crossfitFolds(join(work, 'shards-j1')).text, 'merged shards keep the fold assignments');
 });
 
 test('a spec for the real archive runs unchanged on an archive in the real layout', () => {
