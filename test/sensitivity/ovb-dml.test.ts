@@ -21,10 +21,9 @@ function simulate(n: number) {
   return { X, U, A, Y, pLong, gLong };
 }
 
-test('the AIPW bias bound with the true confounding strengths contains the bias, and equals it at the true ρ', () => {
-  const n = 200_000;
-  const { X, A, Y, pLong, gLong } = simulate(n);
-  // short nuisances by 60 equal-count bins of X: E[Y | A, bin], P(A = 1 | bin)
+/** The "short" nuisances that ignore U: E[Y | A, bin] and P(A = 1 | bin) over 60 equal-count bins of X. */
+function binnedNuisances(X: Float64Array, A: Float64Array, Y: Float64Array) {
+  const n = X.length;
   const order = Array.from(X.keys()).sort((a, b) => X[a] - X[b]);
   const bin = new Int32Array(n);
   order.forEach((i, r) => (bin[i] = Math.floor((r * 60) / n)));
@@ -33,12 +32,22 @@ test('the AIPW bias bound with the true confounding strengths contains the bias,
     sums[bin[i] * 4 + A[i]] += Y[i];
     sums[bin[i] * 4 + 2 + A[i]] += 1;
   }
-  const mu0 = new Float64Array(n), mu1 = new Float64Array(n), e = new Float64Array(n), psi = new Float64Array(n);
+  const mu0 = new Float64Array(n), mu1 = new Float64Array(n), e = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const b = bin[i] * 4;
     mu0[i] = sums[b] / sums[b + 2];
     mu1[i] = sums[b + 1] / sums[b + 3];
     e[i] = sums[b + 3] / (sums[b + 2] + sums[b + 3]);
+  }
+  return { mu0, mu1, e };
+}
+
+test('the AIPW bias bound with the true confounding strengths contains the bias, and equals it at the true ρ', () => {
+  const n = 200_000;
+  const { X, A, Y, pLong, gLong } = simulate(n);
+  const { mu0, mu1, e } = binnedNuisances(X, A, Y);
+  const psi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     psi[i] = mu1[i] - mu0[i] + (A[i] * (Y[i] - mu1[i])) / e[i] - ((1 - A[i]) * (Y[i] - mu0[i])) / (1 - e[i]);
   }
   // the true strengths: Cf_Y = E[(g − g_s)²] / E[(Y − g_s)²], Cf_D = 1 − E[α_s²] / E[α²]; ρ = corr(g − g_s, α − α_s)
@@ -74,23 +83,12 @@ test('the AIPW bias bound with the true confounding strengths contains the bias,
 test('the ATT bound (DoubleML\'s ATTE weights) with the true strengths contains the bias of the short ATT, and equals it at the true ρ', () => {
   const n = 200_000;
   const { X, A, Y, pLong, gLong } = simulate(n);
-  const order = Array.from(X.keys()).sort((a, b) => X[a] - X[b]);
-  const bin = new Int32Array(n);
-  order.forEach((i, r) => (bin[i] = Math.floor((r * 60) / n)));
-  const sums = new Float64Array(60 * 4);
-  for (let i = 0; i < n; i++) {
-    sums[bin[i] * 4 + A[i]] += Y[i];
-    sums[bin[i] * 4 + 2 + A[i]] += 1;
-  }
-  const mu0 = new Float64Array(n), mu1 = new Float64Array(n), e = new Float64Array(n), psi = new Float64Array(n);
+  const { mu0, mu1, e } = binnedNuisances(X, A, Y);
+  const psi = new Float64Array(n);
   let treated = 0;
   for (let i = 0; i < n; i++) treated += A[i];
   const share = treated / n;
   for (let i = 0; i < n; i++) {
-    const b = bin[i] * 4;
-    mu0[i] = sums[b] / sums[b + 2];
-    mu1[i] = sums[b + 1] / sums[b + 3];
-    e[i] = sums[b + 3] / (sums[b + 2] + sums[b + 3]);
     // the ATT score of src/estimate/kinds/aipw_scores.ts: its sum over the treated count is the estimate
     psi[i] = A[i] * Y[i] - (A[i] * mu0[i] + ((1 - A[i]) * e[i] * (Y[i] - mu0[i])) / (1 - e[i]));
   }
