@@ -24,7 +24,6 @@ Prints one JSON line: stage timings, frame size and point estimates.
 import json
 import sys
 import time
-import zipfile
 
 import numpy as np
 import pandas as pd
@@ -34,27 +33,22 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-
-def open_member(path, member):
-    outer = zipfile.ZipFile(path)
-    inner_name = next((n for n in outer.namelist() if n.endswith("KuaiRec.zip")), None)
-    inner = outer if inner_name is None else zipfile.ZipFile(outer.open(inner_name))
-    full = next(n for n in inner.namelist() if n.endswith("data/" + member))
-    return inner.open(full)
+# the lean reader of the ingest bench: the nested zip opened in place (this script's folder is on sys.path)
+from ingest_pandas import open_member
 
 
 def build_panel(path):
     dtypes = {"user_id": "int64", "video_id": "int64", "play_duration": "float64", "date": "float64",
               "timestamp": "float64", "watch_ratio": "float64"}
-    with open_member(path, "small_matrix.csv") as f:
+    with open_member(path, "small_matrix.csv", lean=True) as f:
         ev = pd.read_csv(f, engine="c", usecols=list(dtypes), dtype=dtypes)
     ev = ev.dropna(subset=["date", "timestamp"])
     ev = ev.sort_values(["user_id", "timestamp"], kind="stable").reset_index(drop=True)
-    with open_member(path, "user_features.csv") as f:
+    with open_member(path, "user_features.csv", lean=True) as f:
         uf = pd.read_csv(f)
-    with open_member(path, "item_categories.csv") as f:
+    with open_member(path, "item_categories.csv", lean=True) as f:
         cats = pd.read_csv(f)
-    with open_member(path, "item_daily_features.csv") as f:
+    with open_member(path, "item_daily_features.csv", lean=True) as f:
         daily = pd.read_csv(f, usecols=["video_id", "date", "show_cnt", "play_cnt"])
     t_read = time.perf_counter()
 
