@@ -78,10 +78,18 @@ function arg(args: string[], name: string, dflt: string): string {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 }
 
-/** The estimates both sides report, printed side by side (same analysis → close numbers). */
-const COMPARED: Array<[string, string]> = [
-  ['naive', 'ate'], ['ipw', 'ate'], ['gcomp_linear', 'ate'], ['aipw', 'ate'], ['mediation_linear', 'te'], ['mediation_linear', 'nde'],
-  ['mediation_linear', 'nie'], ['sem_path', 'indirect'], ['mediation_gbm', 'te'], ['mediation_gbm', 'nie'],
+/**
+ * The estimates both sides report, side by side, with the relative difference each may show before the
+ * bench fails (it then compares two different analyses). Least squares agree to rounding; propensity-based
+ * estimates to scikit-learn lbfgs's stopping tolerance (bench/estimate.ts); the gbm mediation to 5%:
+ * causeway's booster equals XGBoost's to 1e-5 on the golden fixtures (test/golden/weighted.test.ts), but on
+ * these frames the two sides' TE/NDE/NIE were 1.0-1.1% apart at full scale and up to 3.5% at seed scale
+ * (2026-12-03), probably XGBoost's approximate quantile sketch and float32 predictions (not isolated).
+ */
+const COMPARED: Array<[string, string, number]> = [
+  ['naive', 'ate', 1e-9], ['ipw', 'ate', 1e-3], ['gcomp_linear', 'ate', 1e-6], ['aipw', 'ate', 1e-3], ['mediation_linear', 'te', 1e-6],
+  ['mediation_linear', 'nde', 1e-6], ['mediation_linear', 'nie', 1e-6], ['sem_path', 'indirect', 1e-3],
+  ['mediation_gbm', 'te', 0.05], ['mediation_gbm', 'nde', 0.05], ['mediation_gbm', 'nie', 0.05],
 ];
 
 export async function run(args: string[]): Promise<string> {
@@ -112,7 +120,7 @@ export async function run(args: string[]): Promise<string> {
       mine ??= causewayEstimates(out);
       rows.push({ who: `causeway run --jobs ${jobs}`, t });
     }
-    // Two Python runs: library defaults (scikit-learn's HistGradientBoosting and BLAS use every core through
+    // Two Python runs: library defaults (XGBoost and BLAS use every core through
     // OpenMP, whose waiting threads spin and count as CPU on a loaded machine) and pinned to one thread.
     const pyRuns: Array<{ who: string; t: Timed }> = [];
     let pyParsed: PythonOut | null = null;
@@ -144,15 +152,19 @@ export async function run(args: string[]): Promise<string> {
     }
     out.push('', `pandas / scikit-learn stages (wall s inside the process, library defaults): read ${f(pyOut.read_s, 2)}, panel ${f(pyOut.panel_s, 2)}, frame ${f(pyOut.frame_s, 2)}, `
       + `point estimates + diagnostics + gbm mediation ${f(pyOut.point_s, 2)}, ${reps}-replicate bootstrap ${f(pyOut.bootstrap_s, 2)}.`);
-    out.push('', `Point estimates, the same analysis on both sides (frame rows: causeway ${mine?.rows ?? '?'}, pandas ${pyOut.rows}):`, '', '| estimate | causeway | pandas / scikit-learn |', '| --- | ---: | ---: |');
-    for (const [id, key] of COMPARED) {
+    out.push('', `Point estimates, the same analysis on both sides (frame rows: causeway ${mine?.rows ?? '?'}, pandas ${pyOut.rows}):`, '', '| estimate | causeway | pandas / scikit-learn | relative difference | allowed |', '| --- | ---: | ---: | ---: | ---: |');
+    const apart: string[] = [];
+    for (const [id, key, allowed] of COMPARED) {
       const a = mine?.estimates[id]?.[key];
       const b = pyOut.estimates[id]?.[key];
-      out.push(`| ${id}.${key} | ${typeof a === 'number' ? a.toFixed(3) : '–'} | ${typeof b === 'number' ? b.toFixed(3) : '–'} |`);
+      const rel = typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) / Math.max(Math.abs(b), 1e-12) : NaN;
+      if (!(rel <= allowed)) apart.push(`${id}.${key}: causeway ${a}, pandas ${b}`);
+      out.push(`| ${id}.${key} | ${typeof a === 'number' ? a.toFixed(3) : '–'} | ${typeof b === 'number' ? b.toFixed(3) : '–'} | ${rel.toExponential(1)} | ${allowed.toExponential(0)} |`);
     }
+    if (apart.length) throw new Error(`the two sides' estimates differ beyond the allowed relative difference (bench/pipeline.ts COMPARED):\n${apart.join('\n')}\n${out.join('\n')}`);
     out.push('', 'CPU s counts every thread and waited-for child (/usr/bin/time); on this shared 2-core machine the CPU ratios are the fair comparison, '
       + 'wall ratios move with the load. Propensity-based estimates may differ slightly: scikit-learn\u2019s lbfgs stops early (bench/estimate.ts); '
-      + 'the gbm mediation uses different boosting libraries (causeway\u2019s src/estimate/gbm/, scikit-learn\u2019s HistGradientBoostingRegressor).');
+      + 'the gbm mediation uses causeway\u2019s booster (src/estimate/gbm/) on one side and XGBoost\u2019s hist booster on the other, with the same trees, depth, learning rate and outcome design.');
     return out.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
