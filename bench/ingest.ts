@@ -17,8 +17,16 @@
  *   - the floor: inflating the matrix out of the nested zip and finding its line ends, nothing parsed.
  * Every row prints its panel's rows and Σ future_7day_interactions: equal sums say it is the same panel.
  * A second table compares DuckDB with the hand-written reader as the reader of the extracted matrix.
+ *
+ *   npm run bench -- ingest --parse-thread N
+ *
+ * instead measures, in N alternating pairs of children, reading the matrix out of the nested zip with
+ * the parser on the main thread (as loadData does) and on a worker thread fed copies of the inflated
+ * chunks (a prototype, bench/ingest_parse_worker.ts, kept as the evidence for not building it: README,
+ * "Measured performance").
  */
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { createReadStream, existsSync, mkdtempSync, promises as fsp, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +159,74 @@ async function childReaderDuckdb(dir: string, matrix: 'small' | 'big', modulus: 
   return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events: r.events, panel_rows: NaN, sum_future7: sumFuture7(r.columns.watch_ratio) };
 }
 
+/** The matrix request loadData makes for SEED_000 (src/data/kuairec/load.ts readMatrix), all users. */
+function seed000MatrixRequest(matrix: 'small' | 'big', sizeHint: number) {
+  const all = ['user_id', 'video_id', 'play_duration', 'video_duration', 'time', 'date', 'timestamp', 'watch_ratio'];
+  const kept = new Set(['user_id', 'video_id', 'date', 'timestamp', ...SEED_000_EVENT_COLUMNS]);
+  return {
+    member: matrixOf(matrix), sizeHint, columns: Object.fromEntries(all.filter((c) => kept.has(c)).map((c) => [c, 'number' as const])), required: all,
+    emptyCheck: ['time', 'date', 'timestamp'], dropEmpty: true, dropIfEmpty: ['user_id', 'video_id'], idColumns: ['user_id', 'video_id'],
+    nanTextColumns: all.filter((c) => !kept.has(c)),
+  };
+}
+
+/**
+ * Child: the matrix out of the nested zip into columns, parsed on the main thread ('main') or on a worker
+ * thread ('worker') that gets a copy of every inflated chunk (zlib hands out slices of a buffer it goes on
+ * writing into, so a chunk cannot be transferred). No panel.
+ */
+async function childParse(path: string, matrix: 'small' | 'big', where: 'main' | 'worker'): Promise<Measured> {
+  const t0 = performance.now();
+  const archive = await openArchive(path);
+  const size = archive.members.get(matrixOf(matrix))?.size ?? 0;
+  let events: number;
+  let sum: number;
+  if (where === 'main') {
+    const parser = new CsvParser(seed000MatrixRequest(matrix, size));
+    for await (const chunk of archive.stream(matrixOf(matrix)) as AsyncIterable<Buffer>) parser.push(chunk);
+    const table = parser.end().table;
+    events = table.length;
+    sum = sumFuture7(table.numeric.watch_ratio);
+  } else {
+    const worker = new Worker(fileURLToPath(new URL('./ingest_parse_worker.js', import.meta.url)), { workerData: { request: seed000MatrixRequest(matrix, size) } });
+    const done = new Promise<{ events: number; sum: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    for await (const chunk of archive.stream(matrixOf(matrix)) as AsyncIterable<Buffer>) {
+      const copy = new Uint8Array(chunk.length);
+      copy.set(chunk);
+      worker.postMessage(copy.buffer, [copy.buffer]);
+    }
+    worker.postMessage(null);
+    ({ events, sum } = await done);
+    await worker.terminate();
+  }
+  await archive.close();
+  return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events, panel_rows: NaN, sum_future7: sum };
+}
+
+/** `--parse-thread N`: N alternating pairs of childParse on the main thread and on a worker. */
+function runParseThread(archive: string, scale: 'small' | 'big', pairs: number): string {
+  const byWhere: Record<'main' | 'worker', Measured[]> = { main: [], worker: [] };
+  for (let k = 0; k < pairs; k++) {
+    for (const where of ['main', 'worker'] as const) byWhere[where].push(runChild(['parse', archive, scale, where]));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const range = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const out = [
+    `Reading ${matrixOf(scale)} out of the nested zip into SEED_000's columns (no panel), ${pairs} alternating pairs of children; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()[0].toFixed(1)} at the end. Median (range):`,
+    '',
+    '| parser on | wall s | CPU s | main thread CPU s | peak RSS MB | events | Σ watch_ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const where of ['main', 'worker'] as const) {
+    const ms = byWhere[where];
+    out.push(`| ${where === 'main' ? 'the main thread (as loadData)' : 'a worker thread (prototype)'} | ${range(ms.map((m) => m.read_s))} | ${range(ms.map((m) => m.cpu_s))} | ${range(ms.map((m) => m.main_cpu_s ?? NaN))} | ${range(ms.map((m) => m.max_rss_mb)).replace(/\.\d\d/g, '')} | ${ms[0].events.toLocaleString('en-US')} | ${ms[0].sum_future7.toFixed(3)} |`);
+  }
+  return out.join('\n');
+}
+
 function runChild(args: string[]): Measured {
   const r = spawnSync(process.execPath, [SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`ingest child ${args[0]} failed: ${r.stderr.slice(0, 500)}`);
@@ -183,6 +259,8 @@ export async function run(args: string[]): Promise<string> {
   const reps = ri >= 0 ? Number(args[ri + 1]) : 1;
   const log = (m: string) => process.stderr.write(m + '\n');
   const archive = await ensureArchive(scale, log);
+  const pi = args.indexOf('--parse-thread');
+  if (pi >= 0) return runParseThread(archive, scale, Math.max(1, Number(args[pi + 1]) || 3));
   const size = (await fsp.stat(archive)).size;
   const load0 = loadavg()[0];
   const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -257,7 +335,8 @@ if (process.argv[1] === SELF && process.argv[2] === '--child') {
     : kind === 'floor' ? childFloor(path, m)
       : kind === 'duckdb' ? childDuckdb(path, m, Number(a), Number(b))
         : kind === 'reader-csv' ? childReaderCsv(path, m, Number(a))
-          : childReaderDuckdb(path, m, Number(a), Number(b));
+          : kind === 'parse' ? childParse(path, m, a as 'main' | 'worker')
+            : childReaderDuckdb(path, m, Number(a), Number(b));
   job.then((r) => process.stdout.write(JSON.stringify({ ...r, main_cpu_s: mainThreadCpuSeconds() }) + '\n'), (e: unknown) => {
     process.stderr.write(String((e as Error).stack ?? e) + '\n');
     process.exit(1);
