@@ -17,9 +17,17 @@
  *   - the floor: inflating the matrix out of the nested zip and finding its line ends, nothing parsed.
  * Every row prints its panel's rows and Σ future_7day_interactions: equal sums say it is the same panel.
  * A second table compares DuckDB with the hand-written reader as the reader of the extracted matrix.
+ *
+ *   npm run bench -- ingest --parse-thread N
+ *
+ * instead measures, in N alternating pairs of children, reading the matrix out of the nested zip with
+ * the parser on the main thread (as loadData does) and on a worker thread fed copies of the inflated
+ * chunks (a prototype, bench/ingest_parse_worker.ts, kept as the evidence for not building it: README,
+ * "Measured performance").
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, promises as fsp, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { createReadStream, existsSync, mkdtempSync, promises as fsp, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg, cpus, tmpdir } from 'node:os';
@@ -57,13 +65,33 @@ export async function ensureArchive(scale: 'small' | 'big', log: (m: string) => 
   return archive;
 }
 
-/** One measured way of building the panel (or of reading the matrix). */
-interface Measured { read_s: number; panel_s: number; cpu_s: number; max_rss_mb: number; events: number; panel_rows: number; sum_future7: number; note?: string }
+/**
+ * One measured way of building the panel (or of reading the matrix). main_cpu_s: CPU seconds of the
+ * process's main thread alone (node children on Linux; absent for the Python scripts).
+ */
+interface Measured { read_s: number; panel_s: number; cpu_s: number; main_cpu_s?: number; max_rss_mb: number; events: number; panel_rows: number; sum_future7: number; note?: string }
 
 const cpuSeconds = () => {
   const u = process.resourceUsage();
   return (u.userCPUTime + u.systemCPUTime) / 1e6;
 };
+
+/**
+ * CPU seconds of the main thread, from /proc (utime + stime in clock ticks of 1/100 s, Linux's
+ * USER_HZ); NaN elsewhere. The rest of a child's CPU is Node's thread pool (inflating, file reads) and
+ * V8's helper threads. The main thread runs on one core at a time, so no run takes less wall time than
+ * its main thread's CPU time, however idle the machine: a wall time that load does not move.
+ */
+function mainThreadCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 const matrixOf = (matrix: string) => (matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv');
 
@@ -131,6 +159,74 @@ async function childReaderDuckdb(dir: string, matrix: 'small' | 'big', modulus: 
   return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events: r.events, panel_rows: NaN, sum_future7: sumFuture7(r.columns.watch_ratio) };
 }
 
+/** The matrix request loadData makes for SEED_000 (src/data/kuairec/load.ts readMatrix), all users. */
+function seed000MatrixRequest(matrix: 'small' | 'big', sizeHint: number) {
+  const all = ['user_id', 'video_id', 'play_duration', 'video_duration', 'time', 'date', 'timestamp', 'watch_ratio'];
+  const kept = new Set(['user_id', 'video_id', 'date', 'timestamp', ...SEED_000_EVENT_COLUMNS]);
+  return {
+    member: matrixOf(matrix), sizeHint, columns: Object.fromEntries(all.filter((c) => kept.has(c)).map((c) => [c, 'number' as const])), required: all,
+    emptyCheck: ['time', 'date', 'timestamp'], dropEmpty: true, dropIfEmpty: ['user_id', 'video_id'], idColumns: ['user_id', 'video_id'],
+    nanTextColumns: all.filter((c) => !kept.has(c)),
+  };
+}
+
+/**
+ * Child: the matrix out of the nested zip into columns, parsed on the main thread ('main') or on a worker
+ * thread ('worker') that gets a copy of every inflated chunk (zlib hands out slices of a buffer it goes on
+ * writing into, so a chunk cannot be transferred). No panel.
+ */
+async function childParse(path: string, matrix: 'small' | 'big', where: 'main' | 'worker'): Promise<Measured> {
+  const t0 = performance.now();
+  const archive = await openArchive(path);
+  const size = archive.members.get(matrixOf(matrix))?.size ?? 0;
+  let events: number;
+  let sum: number;
+  if (where === 'main') {
+    const parser = new CsvParser(seed000MatrixRequest(matrix, size));
+    for await (const chunk of archive.stream(matrixOf(matrix)) as AsyncIterable<Buffer>) parser.push(chunk);
+    const table = parser.end().table;
+    events = table.length;
+    sum = sumFuture7(table.numeric.watch_ratio);
+  } else {
+    const worker = new Worker(fileURLToPath(new URL('./ingest_parse_worker.js', import.meta.url)), { workerData: { request: seed000MatrixRequest(matrix, size) } });
+    const done = new Promise<{ events: number; sum: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    for await (const chunk of archive.stream(matrixOf(matrix)) as AsyncIterable<Buffer>) {
+      const copy = new Uint8Array(chunk.length);
+      copy.set(chunk);
+      worker.postMessage(copy.buffer, [copy.buffer]);
+    }
+    worker.postMessage(null);
+    ({ events, sum } = await done);
+    await worker.terminate();
+  }
+  await archive.close();
+  return { read_s: (performance.now() - t0) / 1000, panel_s: 0, cpu_s: cpuSeconds(), max_rss_mb: rssMb(), events, panel_rows: NaN, sum_future7: sum };
+}
+
+/** `--parse-thread N`: N alternating pairs of childParse on the main thread and on a worker. */
+function runParseThread(archive: string, scale: 'small' | 'big', pairs: number): string {
+  const byWhere: Record<'main' | 'worker', Measured[]> = { main: [], worker: [] };
+  for (let k = 0; k < pairs; k++) {
+    for (const where of ['main', 'worker'] as const) byWhere[where].push(runChild(['parse', archive, scale, where]));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const range = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const out = [
+    `Reading ${matrixOf(scale)} out of the nested zip into SEED_000's columns (no panel), ${pairs} alternating pairs of children; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()[0].toFixed(1)} at the end. Median (range):`,
+    '',
+    '| parser on | wall s | CPU s | main thread CPU s | peak RSS MB | events | Σ watch_ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const where of ['main', 'worker'] as const) {
+    const ms = byWhere[where];
+    out.push(`| ${where === 'main' ? 'the main thread (as loadData)' : 'a worker thread (prototype)'} | ${range(ms.map((m) => m.read_s))} | ${range(ms.map((m) => m.cpu_s))} | ${range(ms.map((m) => m.main_cpu_s ?? NaN))} | ${range(ms.map((m) => m.max_rss_mb)).replace(/\.\d\d/g, '')} | ${ms[0].events.toLocaleString('en-US')} | ${ms[0].sum_future7.toFixed(3)} |`);
+  }
+  return out.join('\n');
+}
+
 function runChild(args: string[]): Measured {
   const r = spawnSync(process.execPath, [SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`ingest child ${args[0]} failed: ${r.stderr.slice(0, 500)}`);
@@ -163,6 +259,8 @@ export async function run(args: string[]): Promise<string> {
   const reps = ri >= 0 ? Number(args[ri + 1]) : 1;
   const log = (m: string) => process.stderr.write(m + '\n');
   const archive = await ensureArchive(scale, log);
+  const pi = args.indexOf('--parse-thread');
+  if (pi >= 0) return runParseThread(archive, scale, Math.max(1, Number(args[pi + 1]) || 3));
   const size = (await fsp.stat(archive)).size;
   const load0 = loadavg()[0];
   const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -209,18 +307,18 @@ export async function run(args: string[]): Promise<string> {
     `Archive: simulated ${scale}-matrix scale, ${(size / 1e6).toFixed(0)} MB nested zip (${SCALES[scale].users} users × ${SCALES[scale].videos} videos × 63 days), sample user_id % ${modulus} == 0; `
       + `${started} UTC, ${process.platform} ${process.arch}, ${cpus().length} cores, load average ${load0.toFixed(1)} at start and ${loadavg()[0].toFixed(1)} at the end (shared machine), node ${process.version}; best of ${reps}.`,
     '',
-    '| who | input | read s | panel s | total s | CPU s | peak RSS MB | total ÷ causeway\'s | CPU ÷ causeway\'s | events | panel rows | Σ future_7day_interactions |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| who | input | read s | panel s | total s | CPU s | main thread CPU s | peak RSS MB | total ÷ causeway\'s | CPU ÷ causeway\'s | events | panel rows | Σ future_7day_interactions |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const { name, input, m } of rows) {
     if (typeof m === 'string') {
-      out.push(`| ${name} | ${input} | ${m} | | | | | | | | | |`);
+      out.push(`| ${name} | ${input} | ${m} | | | | | | | | | | |`);
       continue;
     }
     const total = m.read_s + m.panel_s;
-    out.push(`| ${name} | ${input} | ${f2(m.read_s)} | ${name.startsWith('floor') ? '–' : f2(m.panel_s)} | ${f2(total)} | ${f2(m.cpu_s)} | ${m.max_rss_mb.toFixed(0)} | ${(total / refTotal).toFixed(2)}× | ${(m.cpu_s / ref.cpu_s).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${Number.isFinite(m.panel_rows) ? m.panel_rows.toLocaleString('en-US') : '–'} | ${Number.isFinite(m.sum_future7) ? m.sum_future7.toFixed(0) : '–'} |`);
+    out.push(`| ${name} | ${input} | ${f2(m.read_s)} | ${name.startsWith('floor') ? '–' : f2(m.panel_s)} | ${f2(total)} | ${f2(m.cpu_s)} | ${f2(m.main_cpu_s ?? NaN)} | ${m.max_rss_mb.toFixed(0)} | ${(total / refTotal).toFixed(2)}× | ${(m.cpu_s / ref.cpu_s).toFixed(2)}× | ${m.events.toLocaleString('en-US')} | ${Number.isFinite(m.panel_rows) ? m.panel_rows.toLocaleString('en-US') : '–'} | ${Number.isFinite(m.sum_future7) ? m.sum_future7.toFixed(0) : '–'} |`);
   }
-  out.push('', `Extracting the four members for DuckDB (not in its row): ${f2(extractSeconds)} s. CPU s counts every thread of the process (inflating runs on Node's thread pool).`);
+  out.push('', `Extracting the four members for DuckDB (not in its row): ${f2(extractSeconds)} s. CPU s counts every thread of the process (inflating runs on Node's thread pool); main thread CPU s the main thread's alone (node rows, Linux; process start and imports included, unlike read s + panel s): however idle the machine, a run takes at least that much wall time.`);
   if (readerRows.length > 0) {
     const csv = readerRows[0].m;
     out.push('', '**The KuaiRec matrix reader: DuckDB or hand-written** (the extracted member → the seven numeric columns, sample and missing-time rule applied, sorted by user and time; Σ watch_ratio as the check):', '',
@@ -237,8 +335,9 @@ if (process.argv[1] === SELF && process.argv[2] === '--child') {
     : kind === 'floor' ? childFloor(path, m)
       : kind === 'duckdb' ? childDuckdb(path, m, Number(a), Number(b))
         : kind === 'reader-csv' ? childReaderCsv(path, m, Number(a))
-          : childReaderDuckdb(path, m, Number(a), Number(b));
-  job.then((r) => process.stdout.write(JSON.stringify(r) + '\n'), (e: unknown) => {
+          : kind === 'parse' ? childParse(path, m, a as 'main' | 'worker')
+            : childReaderDuckdb(path, m, Number(a), Number(b));
+  job.then((r) => process.stdout.write(JSON.stringify({ ...r, main_cpu_s: mainThreadCpuSeconds() }) + '\n'), (e: unknown) => {
     process.stderr.write(String((e as Error).stack ?? e) + '\n');
     process.exit(1);
   });
