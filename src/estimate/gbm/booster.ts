@@ -110,7 +110,8 @@ interface NodeWork {
   g: number;
   h: number;
   c: number;
-  hist: Float64Array;
+  /** The node's histogram; null for a node that will never be split (its children would pass max_depth or num_leaves). */
+  hist: Float64Array | null;
 }
 
 /** Fit a booster. X column-major; y finite; w optional non-negative weights. */
@@ -422,7 +423,8 @@ class TreeGrower {
           this.makeLeaf(work, nodes);
           continue;
         }
-        next.push(...this.splitNode(work, this.split, features, grad, hess, nodes));
+        // Children at max_depth become leaves, whose values need only the split's sums: no histograms.
+        next.push(...this.splitNode(work, this.split, features, grad, hess, nodes, depth + 1 < maxDepth));
       }
       level = next;
     }
@@ -450,8 +452,11 @@ class TreeGrower {
       }
       if (best < 0) break;
       const chosen = leaves[best];
-      const [left, right] = this.splitNode(chosen.work, chosen.split!, features, grad, hess, nodes);
-      leaves.splice(best, 1, evaluate(left, chosen.depth + 1), evaluate(right, chosen.depth + 1));
+      // Children that can never be split (at max_depth, or this split makes the last leaf) get no histograms.
+      const last = leaves.length + 1 >= numLeaves;
+      const [left, right] = this.splitNode(chosen.work, chosen.split!, features, grad, hess, nodes, !last && chosen.depth + 1 < maxDepth);
+      const child = (work: NodeWork): Candidate => (work.hist ? evaluate(work, chosen.depth + 1) : { work, depth: chosen.depth + 1, split: null });
+      leaves.splice(best, 1, child(left), child(right));
     }
     for (const leaf of leaves) this.makeLeaf(leaf.work, nodes);
   }
@@ -459,7 +464,7 @@ class TreeGrower {
   private makeLeaf(work: NodeWork, nodes: NodeArrays): void {
     const { learningRate, lambda } = this.params;
     nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
-    this.releaseHist(work.hist);
+    if (work.hist) this.releaseHist(work.hist);
     this.leafNode[this.leaves] = work.node;
     this.leafBegin[this.leaves] = work.begin;
     this.leafEnd[this.leaves] = work.end;
@@ -467,7 +472,8 @@ class TreeGrower {
   }
 
   /** Split a node at `s`: partition its rows, record the split, build the children's histograms (the larger by subtraction). */
-  private splitNode(work: NodeWork, s: SplitResult, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays): [NodeWork, NodeWork] {
+  private splitNode(work: NodeWork, s: SplitResult, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays,
+    childrenNeedHist: boolean): [NodeWork, NodeWork] {
     const mid = this.partition(work.begin, work.end, s.feature, s.bin, s.defaultLeft);
     const leftNode = nodes.add();
     const rightNode = nodes.add();
@@ -484,6 +490,12 @@ class TreeGrower {
     // Exact row counts from the partition (the histogram counts agree; these avoid drift).
     left.c = mid - work.begin;
     right.c = work.end - mid;
+    if (!childrenNeedHist) {
+      this.releaseHist(work.hist!);
+      left.hist = null;
+      right.hist = null;
+      return [left, right];
+    }
     const leftSmaller = left.c <= right.c;
     const small = leftSmaller ? left : right;
     const large = leftSmaller ? right : left;
@@ -491,8 +503,8 @@ class TreeGrower {
     this.buildHist(smallHist, features, small.begin, small.end, grad, hess);
     if (this.params.histogramSubtraction === false) {
       // Reference path for tests: build the larger child from its rows too.
-      this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
-    } else subtractHist(work.hist, smallHist, features, this.binned);
+      this.buildHist(work.hist!, features, large.begin, large.end, grad, hess);
+    } else subtractHist(work.hist!, smallHist, features, this.binned);
     small.hist = smallHist;
     large.hist = work.hist;
     return [left, right];
@@ -711,7 +723,7 @@ class TreeGrower {
     const H = work.h;
     const C = work.c;
     if (C < 2 * minSamplesLeaf || H < 2 * minChildWeight) return false;
-    const hist = work.hist;
+    const hist = work.hist!;
     const parentScore = (G * G) / (H + lambda);
     const hOff = unitHess ? 2 : 1;
     let bestGain = 0;
