@@ -8,6 +8,7 @@ import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
 import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
 import type { CrossfitFolds, DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
+import type { DesignWithOrigin } from '../gbm/binning.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
 export interface CrossfitData {
@@ -67,8 +68,12 @@ export function checkFoldArms(A: Float64Array, folds: Fold[]): void {
   });
 }
 
-/** Rows `index` of X with extra leading columns (each given for all n rows, or already per index row). */
-export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignMatrix {
+/**
+ * Rows `index` of X with extra leading columns (each given for all n rows, or already per index row).
+ * The result says where its rows came from (`origin`), so a gbm fit bins each of X's columns from one
+ * sort per frame (src/estimate/gbm/binning.ts) rather than one per fold and model.
+ */
+export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
   const n = index ? index.length : X.rows;
   const cols = lead.length + X.cols;
   const data = new Float64Array(n * cols);
@@ -84,7 +89,7 @@ export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { na
     if (index) for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
     else data.set(X.data.subarray(src, src + X.rows), out);
   }
-  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names] };
+  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names], origin: { source: X, index, lead: lead.length } };
 }
 
 /** Replace column j of a design matrix in place (used to set A or M to counterfactual values). */
