@@ -100,12 +100,13 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
     const model = outcome.fit(designRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
       weights ? take(weights, fold.train) : undefined);
     const D = designRows(data.X, fold.test, [{ name: 'A', values: data.A }]);
-    scatter(yHat, fold.test, model.predict(D));
     setColumn(D, 0, 1);
     scatter(mu1, fold.test, model.predict(D));
     setColumn(D, 0, 0);
     scatter(mu0, fold.test, model.predict(D));
   }
+  // A is 0/1 (checkBinaryTreatment) and learners predict row by row: μ(A, X) is μ(1, X) or μ(0, X) of the same row.
+  for (let i = 0; i < n; i++) yHat[i] = data.A[i] === 1 ? mu1[i] : mu0[i];
   return { mu0, mu1, yHat };
 }
 

@@ -194,22 +194,24 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
     const medModel = options.mediator.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
     const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
-    scatter(mHat, V, clipM(medModel.predict(DM)));
     setColumn(DM, 0, 0);
     const m0V = clipM(medModel.predict(DM));
     setColumn(DM, 0, 1);
     const m1V = clipM(medModel.predict(DM));
     scatter(m0, V, m0V);
     scatter(m1, V, m1V);
-    const DP = designRows(data.X, V, outcomeLead(md, interaction));
-    scatter(y00, V, predictAt(mu, DP, 0, m0V, interaction));
-    scatter(y10, V, predictAt(mu, DP, 1, m0V, interaction));
-    scatter(y11, V, predictAt(mu, DP, 1, m1V, interaction));
-    scatter(y01, V, predictAt(mu, DP, 0, m1V, interaction));
+    // A is 0/1 (checkBinaryTreatment) and every learner predicts row by row, so the prediction at the
+    // observed A is m1 or m0 of the same row: one prediction fewer.
+    for (let k = 0; k < V.length; k++) mHat[V[k]] = data.A[V[k]] === 1 ? m1V[k] : m0V[k];
+    // DV again: predictAt sets all of its lead columns, so the observed ones are no longer needed.
+    scatter(y00, V, predictAt(mu, DV, 0, m0V, interaction));
+    scatter(y10, V, predictAt(mu, DV, 1, m0V, interaction));
+    scatter(y11, V, predictAt(mu, DV, 1, m1V, interaction));
+    scatter(y01, V, predictAt(mu, DV, 0, m1V, interaction));
     cdeLevels.forEach(({ m }, k) => {
       const fixed = new Float64Array(V.length).fill(m);
-      const at1 = predictAt(mu, DP, 1, fixed, interaction);
-      const at0 = predictAt(mu, DP, 0, fixed, interaction);
+      const at1 = predictAt(mu, DV, 1, fixed, interaction);
+      const at0 = predictAt(mu, DV, 0, fixed, interaction);
       scatter(cdeRows[k], V, Float64Array.from(at1, (v, r) => v - at0[r]));
     });
     if (!debiased) continue;
@@ -420,11 +422,12 @@ function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { pr
   // ν(a, X) = E[Y | A = a, X].
   const nu = outcome.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
   const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
-  scatter(out.nuHat, V, nu.predict(DN));
   setColumn(DN, 0, 1);
   scatter(out.nu1, V, nu.predict(DN));
   setColumn(DN, 0, 0);
   scatter(out.nu0, V, nu.predict(DN));
+  // ν(A, X) at the observed (0/1) treatment is ν(1, X) or ν(0, X) of the same row.
+  for (const i of V) out.nuHat[i] = data.A[i] === 1 ? out.nu1[i] : out.nu0[i];
   // Nested ω(X) = E[μ(1, M, X) | A = 0, X], μ and ω on different halves of the training users.
   scatter(out.omega, V, nestedOmega(data, T, V, outcome, weights, interaction, md, warnings));
 }
