@@ -302,10 +302,15 @@ class SplitResult {
 
 /** The histogram the grower builds for a node holding `rowIds` (for tests of the subtraction trick). */
 export function nodeHistogram(binned: BinnedMatrix, rowIds: Int32Array, features: Int32Array, grad: Float64Array,
-  hess: Float64Array | null): Float64Array {
+  hess: Float64Array | null, options: { wholeRows?: boolean } = {}): Float64Array {
   const grower = new TreeGrower(binned, { histogramSubtraction: true } as GbmParams);
   grower.loadRows(rowIds);
   const hist = new Float64Array(binned.cols * FEATURE_STRIDE);
+  // wholeRows: rowIds is every row in order, as a tree's root without row subsampling (TreeGrower.grow)
+  if (options.wholeRows) {
+    if (rowIds.length !== binned.rows || rowIds.some((r, k) => r !== k)) throw new Error('nodeHistogram: wholeRows needs every row in order');
+    grower.wholeRows = true;
+  }
   grower.buildHist(hist, features, 0, rowIds.length, grad, hess);
   return hist;
 }
@@ -333,6 +338,10 @@ class TreeGrower {
   private readonly bitSumG: Float64Array;
   private readonly bitSumH: Float64Array;
   private readonly bitSumC: Float64Array;
+  // Whether rows[0, n) is every row in order (the root of a tree without row subsampling), and the
+  // per-bin row counts of every row (the same for each such root), filled on first use.
+  wholeRows = false;
+  private wholeCounts: Float64Array | null = null;
   // Leaves of the last grown tree and their row ranges in `rows`.
   private leaves = 0;
   private readonly leafNode: Int32Array;
@@ -407,7 +416,10 @@ class TreeGrower {
       h += hess ? hess[r] : 1;
     }
     const rootHist = this.takeHist();
+    // sampleRows is ascending, so all n sampled rows are 0 .. n−1 in order.
+    this.wholeRows = sampled === this.n;
     this.buildHist(rootHist, features, 0, sampled, grad, hess);
+    this.wholeRows = false;
     const root: NodeWork = { node: nodes.add(), begin: 0, end: sampled, g, h, c: sampled, hist: rootHist };
     if (this.params.numLeaves !== undefined) {
       this.growLeafwise(root, features, grad, hess, nodes);
@@ -541,8 +553,95 @@ class TreeGrower {
       if (binCount[f] === 2 && !hasMissing[f]) binary[binaryCount++] = f;
       else general[generalCount++] = f;
     }
-    if (generalCount > 0) this.histGeneral(hist, general, generalCount, begin, end, hess !== null);
+    if (generalCount > 0) {
+      if (this.wholeRows && begin === 0 && end === this.n) this.histGeneralWhole(hist, general, generalCount, hess !== null);
+      else this.histGeneral(hist, general, generalCount, begin, end, hess !== null);
+    }
     if (binaryCount > 0) this.histBinary(hist, binary, binaryCount, begin, end, hess !== null);
+  }
+
+  /**
+   * histGeneral over every row in order (a root without row subsampling): rows read in place, and the
+   * counts, the same for every such root, copied from wholeCounts instead of summed. Gradient and
+   * hessian sums run in the same order as histGeneral's, so the histogram is bit for bit the same.
+   */
+  private histGeneralWhole(hist: Float64Array, features: Int32Array, count: number, withHess: boolean): void {
+    const n = this.n;
+    const codes = this.binned.codes;
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    let fi = 0;
+    for (; fi + 4 <= count; fi += 4) {
+      const b0 = features[fi] * FEATURE_STRIDE;
+      const b1 = features[fi + 1] * FEATURE_STRIDE;
+      const b2 = features[fi + 2] * FEATURE_STRIDE;
+      const b3 = features[fi + 3] * FEATURE_STRIDE;
+      const c0 = features[fi] * n;
+      const c1 = features[fi + 1] * n;
+      const c2 = features[fi + 2] * n;
+      const c3 = features[fi + 3] * n;
+      if (withHess) {
+        for (let k = 0; k < n; k++) {
+          const gk = og[k];
+          const hk = oh[k];
+          const s0 = b0 + codes[c0 + k] * SLOT;
+          const s1 = b1 + codes[c1 + k] * SLOT;
+          const s2 = b2 + codes[c2 + k] * SLOT;
+          const s3 = b3 + codes[c3 + k] * SLOT;
+          hist[s0] += gk;
+          hist[s0 + 1] += hk;
+          hist[s1] += gk;
+          hist[s1 + 1] += hk;
+          hist[s2] += gk;
+          hist[s2 + 1] += hk;
+          hist[s3] += gk;
+          hist[s3 + 1] += hk;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const gk = og[k];
+          hist[b0 + codes[c0 + k] * SLOT] += gk;
+          hist[b1 + codes[c1 + k] * SLOT] += gk;
+          hist[b2 + codes[c2 + k] * SLOT] += gk;
+          hist[b3 + codes[c3 + k] * SLOT] += gk;
+        }
+      }
+    }
+    for (; fi < count; fi++) {
+      const base = features[fi] * FEATURE_STRIDE;
+      const col = features[fi] * n;
+      if (withHess) {
+        for (let k = 0; k < n; k++) {
+          const s = base + codes[col + k] * SLOT;
+          hist[s] += og[k];
+          hist[s + 1] += oh[k];
+        }
+      } else {
+        for (let k = 0; k < n; k++) hist[base + codes[col + k] * SLOT] += og[k];
+      }
+    }
+    const counts = this.wholeCounts ??= this.countAllRows();
+    for (fi = 0; fi < count; fi++) {
+      const f = features[fi];
+      const base = f * FEATURE_STRIDE;
+      const from = f * BIN_SLOTS;
+      const bins = this.binned.binCount[f];
+      for (let b = 0; b < bins; b++) hist[base + b * SLOT + 2] = counts[from + b];
+      if (this.binned.hasMissing[f]) hist[base + MISSING_BIN * SLOT + 2] = counts[from + MISSING_BIN];
+    }
+  }
+
+  /** Rows per bin code of every feature, over all rows. */
+  private countAllRows(): Float64Array {
+    const n = this.n;
+    const codes = this.binned.codes;
+    const counts = new Float64Array(this.p * BIN_SLOTS);
+    for (let f = 0; f < this.p; f++) {
+      const col = f * n;
+      const from = f * BIN_SLOTS;
+      for (let k = 0; k < n; k++) counts[from + codes[col + k]]++;
+    }
+    return counts;
   }
 
   /** Histograms of features with several bins (or missing values), four features per pass over the rows. */
