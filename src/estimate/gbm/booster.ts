@@ -881,12 +881,18 @@ class TreeGrower {
     const col = feature * this.n;
     let wl = begin;
     let wr = 0;
+    // Branch-free (the side is as good as random, so a branch mispredicts about every other row): each row
+    // is written to both outputs and only the side it goes to advances; wl ≤ k, so rows[k] is read first.
+    // left = code ≤ bin, or code is MISSING_BIN (255 > any bin) and missing values go left.
+    const missingLeft = defaultLeft ? 1 : 0;
     for (let k = begin; k < end; k++) {
       const r = rows[k];
       const code = codes[col + r];
-      const goLeft = code === MISSING_BIN ? defaultLeft : code <= bin;
-      if (goLeft) rows[wl++] = r;
-      else scratch[wr++] = r;
+      const left = (((bin - code) >>> 31) ^ 1) | (((code + 1) >> 8) & missingLeft);
+      rows[wl] = r;
+      scratch[wr] = r;
+      wl += left;
+      wr += 1 - left;
     }
     rows.set(scratch.subarray(0, wr), wl);
     return wl;
