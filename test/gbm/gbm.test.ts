@@ -272,6 +272,38 @@ test('a root histogram over every row (rows read in place, counts copied) is bit
   }
 });
 
+test('two-bin features in one word (32, bit 31 included) with unit hessians: bin sums and counts of a node as summed row by row', () => {
+  const rng = new Rng('one-word');
+  const n = 1500;
+  // Profile-like columns constant over runs of rows, and one flipping every row or so (a treatment).
+  const cols = Array.from({ length: 32 }, (_, b) => {
+    const c = new Float64Array(n);
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      if (b === 31 || i % 25 === 0) v = rng.bernoulli(0.4);
+      c[i] = v;
+    }
+    return c;
+  });
+  const binned = binMatrix(matrix(cols), 255);
+  const grad = Float64Array.from({ length: n }, () => rng.normal());
+  const rows = Int32Array.from({ length: n }, (_, k) => k).filter(() => rng.nextFloat() < 0.6);
+  const features = Int32Array.from({ length: 32 }, (_, j) => j);
+  const hist = nodeHistogram(binned, rows, features, grad, null);
+  const { featureStride, slot } = HISTOGRAM_LAYOUT;
+  for (const f of features) {
+    for (const bin of [0, 1]) {
+      let g = 0;
+      let c = 0;
+      for (const r of rows) if (binned.codes[f * n + r] === bin) { g += grad[r]; c++; }
+      const s = f * featureStride + bin * slot;
+      assert.ok(Math.abs(hist[s] - g) <= 1e-9 * (1 + Math.abs(g)), `feature ${f} bin ${bin}: ${hist[s]} vs ${g}`);
+      assert.equal(hist[s + 2], c, `feature ${f} bin ${bin} count`);
+      assert.equal(hist[s + 1], 0);
+    }
+  }
+});
+
 test('histogram subtraction grows the same trees as building every child from rows', () => {
   const { X, y } = nonlinear('subtraction', 2000, 5, 0.3);
   for (const loss of ['squared_error', 'logistic'] as const) {

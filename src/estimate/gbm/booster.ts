@@ -757,31 +757,56 @@ class TreeGrower {
     let runG = 0;
     let runH = 0;
     let runC = 0;
-    if (end > begin) {
+    if (words === 1 && !withHess && end > begin) {
+      // The common case (≤ 32 two-bin features, unit hessians) without the word loop or hessian sums;
+      // the same runs and the same additions in the same order as below.
+      const mask = masks[0];
+      let word = packed[rows[begin]] & mask;
+      for (let k = begin; k < end; k++) {
+        const next = packed[rows[k]] & mask;
+        if (next !== word) {
+          for (let bits = word; bits !== 0; bits &= bits - 1) {
+            const q = 31 - Math.clz32(bits & -bits);
+            sumG[q] += runG;
+            sumC[q] += runC;
+          }
+          word = next;
+          runG = 0;
+          runC = 0;
+        }
+        runG += og[k];
+        runC++;
+      }
+      for (let bits = word; bits !== 0; bits &= bits - 1) {
+        const q = 31 - Math.clz32(bits & -bits);
+        sumG[q] += runG;
+        sumC[q] += runC;
+      }
+    } else if (end > begin) {
       const first = rows[begin] * words;
       for (let w = 0; w < words; w++) prev[w] = packed[first + w] & masks[w];
-    }
-    for (let k = begin; k < end; k++) {
-      const base = rows[k] * words;
-      let same = true;
-      for (let w = 0; w < words; w++) {
-        if ((packed[base + w] & masks[w]) !== prev[w]) {
-          same = false;
-          break;
+      for (let k = begin; k < end; k++) {
+        const base = rows[k] * words;
+        let same = true;
+        for (let w = 0; w < words; w++) {
+          if ((packed[base + w] & masks[w]) !== prev[w]) {
+            same = false;
+            break;
+          }
         }
+        if (!same) {
+          this.flushRun(runG, runH, runC);
+          for (let w = 0; w < words; w++) prev[w] = packed[base + w] & masks[w];
+          runG = 0;
+          runH = 0;
+          runC = 0;
+        }
+        runG += og[k];
+        if (withHess) runH += oh[k];
+        runC++;
       }
-      if (!same) {
-        this.flushRun(runG, runH, runC);
-        for (let w = 0; w < words; w++) prev[w] = packed[base + w] & masks[w];
-        runG = 0;
-        runH = 0;
-        runC = 0;
-      }
-      runG += og[k];
-      if (withHess) runH += oh[k];
-      runC++;
+      this.flushRun(runG, runH, runC);
     }
-    if (end > begin) this.flushRun(runG, runH, runC);
     const C = end - begin;
     const H = withHess ? totalH : C;
     for (let fi = 0; fi < count; fi++) {
