@@ -99,3 +99,32 @@ test('a gbm fitted on a design with an origin predicts bit for bit as one fitted
   const test = designRows(X, null, []);
   assert.deepEqual(learner.fit(D, yT).predict(test), learner.fit(withoutOrigin(D), yT).predict(test));
 });
+
+test('predictVariants equals predict on each variant of the design bit for bit (trees with and without the replaced columns)', () => {
+  const X = frameColumns(1200);
+  const n = X.rows;
+  const rng = new Rng('variants');
+  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
+  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
+  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+  const D = designRows(X, null, [{ name: 'A', values: a }, { name: 'M', values: m }]);
+  for (const loss of ['squared_error', 'logistic'] as const) {
+    const target = loss === 'logistic' ? y.map((v) => (v > 2 ? 1 : 0)) : y;
+    const model = gbmLearner({ trees: 30, max_depth: 3, learning_rate: 0.3, loss }).fit(D, target);
+    const usesLead = new Set<number>();
+    for (let t = 0; t < model.trees; t++) {
+      for (let k = model.treeStart[t]; k < model.treeStart[t + 1]; k++) if (model.feature[k] === 0 || model.feature[k] === 1) usesLead.add(t);
+    }
+    // Both kinds of tree occur, so both branches of predictVariants are exercised.
+    assert.ok(usesLead.size > 0 && usesLead.size < model.trees, `${usesLead.size} of ${model.trees} trees use A or M`);
+    const shifted = Float64Array.from(m, (v, i) => (i % 50 === 0 ? NaN : v + 0.3));
+    const variants = [[new Float64Array(n).fill(0), m], [new Float64Array(n).fill(1), shifted], [a, m]];
+    const got = model.predictVariants(D, [0, 1], variants);
+    variants.forEach(([aV, mV], v) => {
+      const Dv = { ...D, data: D.data.slice() };
+      Dv.data.set(aV, 0);
+      Dv.data.set(mV, n);
+      assert.deepEqual(got[v], model.predict(Dv), `${loss} variant ${v}`);
+    });
+  }
+});

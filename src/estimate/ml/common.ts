@@ -7,7 +7,7 @@ import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
 import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
-import type { CrossfitFolds, DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
+import type { CrossfitFolds, DesignMatrix, EstimatorContext, FittedModel, Learner, ModelSpec } from '../types.js';
 import type { DesignWithOrigin } from '../gbm/binning.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
@@ -97,6 +97,23 @@ export function setColumn(D: DesignMatrix, j: number, values: Float64Array | num
   const out = j * D.rows;
   if (typeof values === 'number') D.data.fill(values, out, out + D.rows);
   else D.data.set(values, out);
+}
+
+/** n copies of v. */
+export const constant = (n: number, v: number): Float64Array => new Float64Array(n).fill(v);
+
+/**
+ * Predictions of `model` on D with D's first columns set per arm (arms[v][c] replaces column c). A gbm
+ * walks a tree once for all arms when it splits on none of those columns (GbmModel.predictVariants,
+ * the same numbers as predicting each arm); other learners predict each arm with the columns set in D.
+ */
+export function predictArms(model: FittedModel, D: DesignMatrix, arms: Float64Array[][]): Float64Array[] {
+  const withVariants = model as FittedModel & { predictVariants?: (X: DesignMatrix, columns: number[], variants: Float64Array[][]) => Float64Array[] };
+  if (typeof withVariants.predictVariants === 'function') return withVariants.predictVariants(D, arms[0].map((_, c) => c), arms);
+  return arms.map((columns) => {
+    columns.forEach((values, c) => setColumn(D, c, values));
+    return model.predict(D);
+  });
 }
 
 export function take(values: Float64Array, index: Int32Array): Float64Array {
