@@ -253,6 +253,57 @@ test('histogram subtraction: parent − smaller child equals the larger child bu
   }
 });
 
+test('a root histogram over every row (rows read in place, counts copied) is bit for bit the one summed through the row list', () => {
+  const base = nonlinear('whole-rows', 2000, 6, 0.3);
+  const rng = new Rng('whole-rows');
+  const cols = Array.from({ length: 6 }, (_, j) => base.X.data.slice(j * 2000, (j + 1) * 2000));
+  cols[2] = cols[2].map((v) => (v < 0.2 ? NaN : v)); // a missing bin
+  cols.push(Float64Array.from({ length: 2000 }, () => rng.bernoulli(0.4))); // bit-packed two-bin path
+  const binned = binMatrix(matrix(cols), 64);
+  const all = Int32Array.from({ length: 2000 }, (_, k) => k);
+  const grad = Float64Array.from(base.y, (v) => v - 0.7);
+  const hess = Float64Array.from(base.y, () => 0.1 + rng.nextFloat());
+  for (const features of [Int32Array.from({ length: 7 }, (_, j) => j), Int32Array.of(0, 2, 3, 6), Int32Array.of(2)]) {
+    for (const h of [hess, null]) {
+      const whole = nodeHistogram(binned, all, features, grad, h, { wholeRows: true });
+      assert.deepEqual(whole, nodeHistogram(binned, all, features, grad, h));
+      assert.ok(whole[2 * HISTOGRAM_LAYOUT.featureStride + MISSING_BIN * HISTOGRAM_LAYOUT.slot + 2] > 0 || !features.includes(2));
+    }
+  }
+});
+
+test('two-bin features in one word (32, bit 31 included) with unit hessians: bin sums and counts of a node as summed row by row', () => {
+  const rng = new Rng('one-word');
+  const n = 1500;
+  // Profile-like columns constant over runs of rows, and one flipping every row or so (a treatment).
+  const cols = Array.from({ length: 32 }, (_, b) => {
+    const c = new Float64Array(n);
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      if (b === 31 || i % 25 === 0) v = rng.bernoulli(0.4);
+      c[i] = v;
+    }
+    return c;
+  });
+  const binned = binMatrix(matrix(cols), 255);
+  const grad = Float64Array.from({ length: n }, () => rng.normal());
+  const rows = Int32Array.from({ length: n }, (_, k) => k).filter(() => rng.nextFloat() < 0.6);
+  const features = Int32Array.from({ length: 32 }, (_, j) => j);
+  const hist = nodeHistogram(binned, rows, features, grad, null);
+  const { featureStride, slot } = HISTOGRAM_LAYOUT;
+  for (const f of features) {
+    for (const bin of [0, 1]) {
+      let g = 0;
+      let c = 0;
+      for (const r of rows) if (binned.codes[f * n + r] === bin) { g += grad[r]; c++; }
+      const s = f * featureStride + bin * slot;
+      assert.ok(Math.abs(hist[s] - g) <= 1e-9 * (1 + Math.abs(g)), `feature ${f} bin ${bin}: ${hist[s]} vs ${g}`);
+      assert.equal(hist[s + 2], c, `feature ${f} bin ${bin} count`);
+      assert.equal(hist[s + 1], 0);
+    }
+  }
+});
+
 test('histogram subtraction grows the same trees as building every child from rows', () => {
   const { X, y } = nonlinear('subtraction', 2000, 5, 0.3);
   for (const loss of ['squared_error', 'logistic'] as const) {

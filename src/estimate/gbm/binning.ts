@@ -9,6 +9,40 @@
  */
 import type { DesignMatrix } from '../ml/contracts.js';
 
+/**
+ * Where a design matrix's rows came from: columns lead .. lead+source.cols-1 hold source's columns at
+ * rows `index` (every row when null). Cross-fitting builds one design per fold and model from the same
+ * frame (src/estimate/ml/common.ts designRows); with this, binning sorts each frame column once and
+ * filters that order to a fold's rows instead of sorting every fold again. The cut points are still
+ * the training rows' own, so the bins (and models) are the same as without it.
+ */
+export interface RowOrigin {
+  source: DesignMatrix;
+  index: Int32Array | null;
+  lead: number;
+}
+
+/** A design matrix that may say where its rows came from (optional; binning works without it). */
+export type DesignWithOrigin = DesignMatrix & { origin?: RowOrigin };
+
+/** Sorted row orders of each source column, computed once per source matrix (keyed by its data buffer). */
+const sourceOrders = new WeakMap<Float64Array, (Int32Array | undefined)[]>();
+
+function sourceOrder(source: DesignMatrix, j: number, sorter: () => RadixArgsort): Int32Array {
+  let orders = sourceOrders.get(source.data);
+  if (!orders) {
+    orders = new Array(source.cols);
+    sourceOrders.set(source.data, orders);
+  }
+  let order = orders[j];
+  if (!order) {
+    const n = source.rows;
+    order = sorter().sort(source.data.subarray(j * n, (j + 1) * n)).slice();
+    orders[j] = order;
+  }
+  return order;
+}
+
 /** Bin code of a missing value; real bins are 0 .. binCount-1 ≤ 254. */
 export const MISSING_BIN = 255;
 /** Slots per feature in a histogram: 255 real bins + the missing bin. */
@@ -87,7 +121,7 @@ export function binOf(uppers: Float64Array, v: number): number {
   return lo;
 }
 
-export function binMatrix(X: DesignMatrix, maxBins: number): BinnedMatrix {
+export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
   const n = X.rows;
   const p = X.cols;
   const codes = new Uint8Array(n * p);
@@ -96,12 +130,36 @@ export function binMatrix(X: DesignMatrix, maxBins: number): BinnedMatrix {
   const hasMissing = new Uint8Array(p);
   const sorter = new RadixArgsort(n);
   const sorted = new Float64Array(n);
+  const origin = X.origin;
+  // Position of each source row in X (−1: not in X); a row taken twice disables the origin.
+  let position: Int32Array | null = null;
+  let sourceSorter: RadixArgsort | null = null;
+  const sourceSorterOf = () => (sourceSorter ??= new RadixArgsort(origin!.source.rows));
+  if (origin && origin.source.rows > 0 && (origin.index ? origin.index.length : origin.source.rows) === n) {
+    position = new Int32Array(origin.source.rows).fill(-1);
+    for (let k = 0; k < n; k++) {
+      const r = origin.index ? origin.index[k] : k;
+      if (position[r] !== -1) {
+        position = null;
+        break;
+      }
+      position[r] = k;
+    }
+  }
+  const filtered = new Int32Array(n);
   for (let j = 0; j < p; j++) {
     const offset = j * n;
     const column = X.data.subarray(offset, offset + n);
-    const order = sorter.sort(column);
+    const sourceColumn = j - (origin?.lead ?? 0);
+    let order: Int32Array | null = null;
+    if (position && sourceColumn >= 0 && sourceColumn < origin!.source.cols) {
+      order = restrictOrder(sourceOrder(origin!.source, sourceColumn, sourceSorterOf), position, column, filtered, sorted);
+    }
+    if (!order) {
+      order = sorter.sort(column);
+      for (let k = 0; k < order.length; k++) sorted[k] = column[order[k]];
+    }
     const m = order.length;
-    for (let k = 0; k < m; k++) sorted[k] = column[order[k]];
     const up = binUppers(sorted.subarray(0, m), maxBins);
     uppers.push(up);
     binCount[j] = up.length;
@@ -119,6 +177,31 @@ export function binMatrix(X: DesignMatrix, maxBins: number): BinnedMatrix {
     }
   }
   return { rows: n, cols: p, codes, uppers, binCount, hasMissing };
+}
+
+/**
+ * The source column's sorted order restricted to X's rows, as positions in X (written to `out`, the
+ * values to `sorted`); null when it is not a valid sort of `column` (values not ascending, or missing
+ * rows not left out: X no longer holds the source's values), and binning sorts the column itself.
+ */
+export function restrictOrder(sourceOrder: Int32Array, position: Int32Array, column: Float64Array, out: Int32Array,
+  sorted: Float64Array): Int32Array | null {
+  let m = 0;
+  let prev = -Infinity;
+  for (let k = 0; k < sourceOrder.length; k++) {
+    const at = position[sourceOrder[k]];
+    if (at < 0) continue;
+    const v = column[at];
+    if (!(v >= prev)) return null; // descending, or NaN
+    out[m] = at;
+    sorted[m] = v;
+    prev = v;
+    m++;
+  }
+  // Every non-missing value of the column must be in the order (each position occurs at most once).
+  let present = 0;
+  for (let i = 0; i < column.length; i++) if (column[i] === column[i]) present++;
+  return present === m ? out.subarray(0, m) : null;
 }
 
 /**

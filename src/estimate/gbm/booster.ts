@@ -84,6 +84,66 @@ export class GbmModel implements FittedModel {
     return raw;
   }
 
+  /**
+   * predict(X) for several variants of X that differ only in some columns (counterfactual arms: the
+   * treatment and mediator columns set to other values): variant v has column columns[c] replaced by
+   * variants[v][c] (X.rows values). A tree that splits on none of those columns sends every row to the
+   * same leaf in all variants, so it is walked once; the others once per variant. Each variant's sums
+   * run tree by tree as in predict, so the results equal predict on each variant bit for bit.
+   */
+  predictVariants(X: DesignMatrix, columns: number[], variants: Float64Array[][]): Float64Array[] {
+    if (X.cols !== this.featureNames.length) {
+      throw new CausewayError('MODEL_FEATURE_MISMATCH',
+        `gbm model was fitted on ${this.featureNames.length} features but asked to predict with ${X.cols}`);
+    }
+    const n = X.rows;
+    const { feature, threshold, defaultLeft, left, right, value, treeStart } = this;
+    const replaced = new Uint8Array(X.cols);
+    for (const c of columns) replaced[c] = 1;
+    const outs = variants.map((values) => {
+      if (values.length !== columns.length || values.some((v) => v.length !== n)) {
+        throw new CausewayError('MODEL_BAD_INPUT', `gbm: a prediction variant needs ${columns.length} columns of ${n} values`);
+      }
+      return new Float64Array(n).fill(this.baseScore);
+    });
+    // Per variant, each feature's values: X's column or the variant's replacement.
+    const sources = variants.map((values) => {
+      const cols: Float64Array[] = [];
+      for (let f = 0; f < X.cols; f++) cols.push(X.data.subarray(f * n, (f + 1) * n));
+      columns.forEach((c, k) => (cols[c] = values[k]));
+      return cols;
+    });
+    const shared = new Float64Array(n);
+    const trees = treeStart.length - 1;
+    for (let t = 0; t < trees; t++) {
+      const root = treeStart[t];
+      let usesReplaced = false;
+      for (let k = root; k < treeStart[t + 1]; k++) if (feature[k] >= 0 && replaced[feature[k]]) usesReplaced = true;
+      for (let v = 0; v < (usesReplaced ? variants.length : 1); v++) {
+        const cols = sources[v];
+        for (let i = 0; i < n; i++) {
+          let node = root;
+          let f = feature[node];
+          while (f >= 0) {
+            const x = cols[f][i];
+            const goLeft = x === x ? x <= threshold[node] : defaultLeft[node] === 1;
+            node = goLeft ? left[node] : right[node];
+            f = feature[node];
+          }
+          shared[i] = value[node];
+        }
+        if (usesReplaced) {
+          const out = outs[v];
+          for (let i = 0; i < n; i++) out[i] += shared[i];
+        } else {
+          for (const out of outs) for (let i = 0; i < n; i++) out[i] += shared[i];
+        }
+      }
+    }
+    if (this.loss === 'logistic') for (const out of outs) for (let i = 0; i < n; i++) out[i] = sigmoid(out[i]);
+    return outs;
+  }
+
   /** Per feature: total gain (XGBoost `total_gain`: ½ loss reduction − gamma, summed over splits) and split count. */
   importance(): FeatureImportance[] {
     const gain = new Float64Array(this.featureNames.length);
@@ -110,7 +170,8 @@ interface NodeWork {
   g: number;
   h: number;
   c: number;
-  hist: Float64Array;
+  /** The node's histogram; null for a node that will never be split (its children would pass max_depth or num_leaves). */
+  hist: Float64Array | null;
 }
 
 /** Fit a booster. X column-major; y finite; w optional non-negative weights. */
@@ -301,10 +362,15 @@ class SplitResult {
 
 /** The histogram the grower builds for a node holding `rowIds` (for tests of the subtraction trick). */
 export function nodeHistogram(binned: BinnedMatrix, rowIds: Int32Array, features: Int32Array, grad: Float64Array,
-  hess: Float64Array | null): Float64Array {
+  hess: Float64Array | null, options: { wholeRows?: boolean } = {}): Float64Array {
   const grower = new TreeGrower(binned, { histogramSubtraction: true } as GbmParams);
   grower.loadRows(rowIds);
   const hist = new Float64Array(binned.cols * FEATURE_STRIDE);
+  // wholeRows: rowIds is every row in order, as a tree's root without row subsampling (TreeGrower.grow)
+  if (options.wholeRows) {
+    if (rowIds.length !== binned.rows || rowIds.some((r, k) => r !== k)) throw new Error('nodeHistogram: wholeRows needs every row in order');
+    grower.wholeRows = true;
+  }
   grower.buildHist(hist, features, 0, rowIds.length, grad, hess);
   return hist;
 }
@@ -332,6 +398,10 @@ class TreeGrower {
   private readonly bitSumG: Float64Array;
   private readonly bitSumH: Float64Array;
   private readonly bitSumC: Float64Array;
+  // Whether rows[0, n) is every row in order (the root of a tree without row subsampling), and the
+  // per-bin row counts of every row (the same for each such root), filled on first use.
+  wholeRows = false;
+  private wholeCounts: Float64Array | null = null;
   // Leaves of the last grown tree and their row ranges in `rows`.
   private leaves = 0;
   private readonly leafNode: Int32Array;
@@ -406,7 +476,10 @@ class TreeGrower {
       h += hess ? hess[r] : 1;
     }
     const rootHist = this.takeHist();
+    // sampleRows is ascending, so all n sampled rows are 0 .. n−1 in order.
+    this.wholeRows = sampled === this.n;
     this.buildHist(rootHist, features, 0, sampled, grad, hess);
+    this.wholeRows = false;
     const root: NodeWork = { node: nodes.add(), begin: 0, end: sampled, g, h, c: sampled, hist: rootHist };
     if (this.params.numLeaves !== undefined) {
       this.growLeafwise(root, features, grad, hess, nodes);
@@ -422,7 +495,8 @@ class TreeGrower {
           this.makeLeaf(work, nodes);
           continue;
         }
-        next.push(...this.splitNode(work, this.split, features, grad, hess, nodes));
+        // Children at max_depth become leaves, whose values need only the split's sums: no histograms.
+        next.push(...this.splitNode(work, this.split, features, grad, hess, nodes, depth + 1 < maxDepth));
       }
       level = next;
     }
@@ -450,8 +524,11 @@ class TreeGrower {
       }
       if (best < 0) break;
       const chosen = leaves[best];
-      const [left, right] = this.splitNode(chosen.work, chosen.split!, features, grad, hess, nodes);
-      leaves.splice(best, 1, evaluate(left, chosen.depth + 1), evaluate(right, chosen.depth + 1));
+      // Children that can never be split (at max_depth, or this split makes the last leaf) get no histograms.
+      const last = leaves.length + 1 >= numLeaves;
+      const [left, right] = this.splitNode(chosen.work, chosen.split!, features, grad, hess, nodes, !last && chosen.depth + 1 < maxDepth);
+      const child = (work: NodeWork): Candidate => (work.hist ? evaluate(work, chosen.depth + 1) : { work, depth: chosen.depth + 1, split: null });
+      leaves.splice(best, 1, child(left), child(right));
     }
     for (const leaf of leaves) this.makeLeaf(leaf.work, nodes);
   }
@@ -459,7 +536,7 @@ class TreeGrower {
   private makeLeaf(work: NodeWork, nodes: NodeArrays): void {
     const { learningRate, lambda } = this.params;
     nodes.value[work.node] = (-work.g / (work.h + lambda)) * learningRate;
-    this.releaseHist(work.hist);
+    if (work.hist) this.releaseHist(work.hist);
     this.leafNode[this.leaves] = work.node;
     this.leafBegin[this.leaves] = work.begin;
     this.leafEnd[this.leaves] = work.end;
@@ -467,7 +544,8 @@ class TreeGrower {
   }
 
   /** Split a node at `s`: partition its rows, record the split, build the children's histograms (the larger by subtraction). */
-  private splitNode(work: NodeWork, s: SplitResult, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays): [NodeWork, NodeWork] {
+  private splitNode(work: NodeWork, s: SplitResult, features: Int32Array, grad: Float64Array, hess: Float64Array | null, nodes: NodeArrays,
+    childrenNeedHist: boolean): [NodeWork, NodeWork] {
     const mid = this.partition(work.begin, work.end, s.feature, s.bin, s.defaultLeft);
     const leftNode = nodes.add();
     const rightNode = nodes.add();
@@ -484,6 +562,12 @@ class TreeGrower {
     // Exact row counts from the partition (the histogram counts agree; these avoid drift).
     left.c = mid - work.begin;
     right.c = work.end - mid;
+    if (!childrenNeedHist) {
+      this.releaseHist(work.hist!);
+      left.hist = null;
+      right.hist = null;
+      return [left, right];
+    }
     const leftSmaller = left.c <= right.c;
     const small = leftSmaller ? left : right;
     const large = leftSmaller ? right : left;
@@ -491,8 +575,8 @@ class TreeGrower {
     this.buildHist(smallHist, features, small.begin, small.end, grad, hess);
     if (this.params.histogramSubtraction === false) {
       // Reference path for tests: build the larger child from its rows too.
-      this.buildHist(work.hist, features, large.begin, large.end, grad, hess);
-    } else subtractHist(work.hist, smallHist, features, this.binned);
+      this.buildHist(work.hist!, features, large.begin, large.end, grad, hess);
+    } else subtractHist(work.hist!, smallHist, features, this.binned);
     small.hist = smallHist;
     large.hist = work.hist;
     return [left, right];
@@ -529,8 +613,95 @@ class TreeGrower {
       if (binCount[f] === 2 && !hasMissing[f]) binary[binaryCount++] = f;
       else general[generalCount++] = f;
     }
-    if (generalCount > 0) this.histGeneral(hist, general, generalCount, begin, end, hess !== null);
+    if (generalCount > 0) {
+      if (this.wholeRows && begin === 0 && end === this.n) this.histGeneralWhole(hist, general, generalCount, hess !== null);
+      else this.histGeneral(hist, general, generalCount, begin, end, hess !== null);
+    }
     if (binaryCount > 0) this.histBinary(hist, binary, binaryCount, begin, end, hess !== null);
+  }
+
+  /**
+   * histGeneral over every row in order (a root without row subsampling): rows read in place, and the
+   * counts, the same for every such root, copied from wholeCounts instead of summed. Gradient and
+   * hessian sums run in the same order as histGeneral's, so the histogram is bit for bit the same.
+   */
+  private histGeneralWhole(hist: Float64Array, features: Int32Array, count: number, withHess: boolean): void {
+    const n = this.n;
+    const codes = this.binned.codes;
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    let fi = 0;
+    for (; fi + 4 <= count; fi += 4) {
+      const b0 = features[fi] * FEATURE_STRIDE;
+      const b1 = features[fi + 1] * FEATURE_STRIDE;
+      const b2 = features[fi + 2] * FEATURE_STRIDE;
+      const b3 = features[fi + 3] * FEATURE_STRIDE;
+      const c0 = features[fi] * n;
+      const c1 = features[fi + 1] * n;
+      const c2 = features[fi + 2] * n;
+      const c3 = features[fi + 3] * n;
+      if (withHess) {
+        for (let k = 0; k < n; k++) {
+          const gk = og[k];
+          const hk = oh[k];
+          const s0 = b0 + codes[c0 + k] * SLOT;
+          const s1 = b1 + codes[c1 + k] * SLOT;
+          const s2 = b2 + codes[c2 + k] * SLOT;
+          const s3 = b3 + codes[c3 + k] * SLOT;
+          hist[s0] += gk;
+          hist[s0 + 1] += hk;
+          hist[s1] += gk;
+          hist[s1 + 1] += hk;
+          hist[s2] += gk;
+          hist[s2 + 1] += hk;
+          hist[s3] += gk;
+          hist[s3 + 1] += hk;
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const gk = og[k];
+          hist[b0 + codes[c0 + k] * SLOT] += gk;
+          hist[b1 + codes[c1 + k] * SLOT] += gk;
+          hist[b2 + codes[c2 + k] * SLOT] += gk;
+          hist[b3 + codes[c3 + k] * SLOT] += gk;
+        }
+      }
+    }
+    for (; fi < count; fi++) {
+      const base = features[fi] * FEATURE_STRIDE;
+      const col = features[fi] * n;
+      if (withHess) {
+        for (let k = 0; k < n; k++) {
+          const s = base + codes[col + k] * SLOT;
+          hist[s] += og[k];
+          hist[s + 1] += oh[k];
+        }
+      } else {
+        for (let k = 0; k < n; k++) hist[base + codes[col + k] * SLOT] += og[k];
+      }
+    }
+    const counts = this.wholeCounts ??= this.countAllRows();
+    for (fi = 0; fi < count; fi++) {
+      const f = features[fi];
+      const base = f * FEATURE_STRIDE;
+      const from = f * BIN_SLOTS;
+      const bins = this.binned.binCount[f];
+      for (let b = 0; b < bins; b++) hist[base + b * SLOT + 2] = counts[from + b];
+      if (this.binned.hasMissing[f]) hist[base + MISSING_BIN * SLOT + 2] = counts[from + MISSING_BIN];
+    }
+  }
+
+  /** Rows per bin code of every feature, over all rows. */
+  private countAllRows(): Float64Array {
+    const n = this.n;
+    const codes = this.binned.codes;
+    const counts = new Float64Array(this.p * BIN_SLOTS);
+    for (let f = 0; f < this.p; f++) {
+      const col = f * n;
+      const from = f * BIN_SLOTS;
+      for (let k = 0; k < n; k++) counts[from + codes[col + k]]++;
+    }
+    return counts;
   }
 
   /** Histograms of features with several bins (or missing values), four features per pass over the rows. */
@@ -646,31 +817,56 @@ class TreeGrower {
     let runG = 0;
     let runH = 0;
     let runC = 0;
-    if (end > begin) {
+    if (words === 1 && !withHess && end > begin) {
+      // The common case (≤ 32 two-bin features, unit hessians) without the word loop or hessian sums;
+      // the same runs and the same additions in the same order as below.
+      const mask = masks[0];
+      let word = packed[rows[begin]] & mask;
+      for (let k = begin; k < end; k++) {
+        const next = packed[rows[k]] & mask;
+        if (next !== word) {
+          for (let bits = word; bits !== 0; bits &= bits - 1) {
+            const q = 31 - Math.clz32(bits & -bits);
+            sumG[q] += runG;
+            sumC[q] += runC;
+          }
+          word = next;
+          runG = 0;
+          runC = 0;
+        }
+        runG += og[k];
+        runC++;
+      }
+      for (let bits = word; bits !== 0; bits &= bits - 1) {
+        const q = 31 - Math.clz32(bits & -bits);
+        sumG[q] += runG;
+        sumC[q] += runC;
+      }
+    } else if (end > begin) {
       const first = rows[begin] * words;
       for (let w = 0; w < words; w++) prev[w] = packed[first + w] & masks[w];
-    }
-    for (let k = begin; k < end; k++) {
-      const base = rows[k] * words;
-      let same = true;
-      for (let w = 0; w < words; w++) {
-        if ((packed[base + w] & masks[w]) !== prev[w]) {
-          same = false;
-          break;
+      for (let k = begin; k < end; k++) {
+        const base = rows[k] * words;
+        let same = true;
+        for (let w = 0; w < words; w++) {
+          if ((packed[base + w] & masks[w]) !== prev[w]) {
+            same = false;
+            break;
+          }
         }
+        if (!same) {
+          this.flushRun(runG, runH, runC);
+          for (let w = 0; w < words; w++) prev[w] = packed[base + w] & masks[w];
+          runG = 0;
+          runH = 0;
+          runC = 0;
+        }
+        runG += og[k];
+        if (withHess) runH += oh[k];
+        runC++;
       }
-      if (!same) {
-        this.flushRun(runG, runH, runC);
-        for (let w = 0; w < words; w++) prev[w] = packed[base + w] & masks[w];
-        runG = 0;
-        runH = 0;
-        runC = 0;
-      }
-      runG += og[k];
-      if (withHess) runH += oh[k];
-      runC++;
+      this.flushRun(runG, runH, runC);
     }
-    if (end > begin) this.flushRun(runG, runH, runC);
     const C = end - begin;
     const H = withHess ? totalH : C;
     for (let fi = 0; fi < count; fi++) {
@@ -711,7 +907,7 @@ class TreeGrower {
     const H = work.h;
     const C = work.c;
     if (C < 2 * minSamplesLeaf || H < 2 * minChildWeight) return false;
-    const hist = work.hist;
+    const hist = work.hist!;
     const parentScore = (G * G) / (H + lambda);
     const hOff = unitHess ? 2 : 1;
     let bestGain = 0;
@@ -770,12 +966,18 @@ class TreeGrower {
     const col = feature * this.n;
     let wl = begin;
     let wr = 0;
+    // Branch-free (the side is as good as random, so a branch mispredicts about every other row): each row
+    // is written to both outputs and only the side it goes to advances; wl ≤ k, so rows[k] is read first.
+    // left = code ≤ bin, or code is MISSING_BIN (255 > any bin) and missing values go left.
+    const missingLeft = defaultLeft ? 1 : 0;
     for (let k = begin; k < end; k++) {
       const r = rows[k];
       const code = codes[col + r];
-      const goLeft = code === MISSING_BIN ? defaultLeft : code <= bin;
-      if (goLeft) rows[wl++] = r;
-      else scratch[wr++] = r;
+      const left = (((bin - code) >>> 31) ^ 1) | (((code + 1) >> 8) & missingLeft);
+      rows[wl] = r;
+      scratch[wr] = r;
+      wl += left;
+      wr += 1 - left;
     }
     rows.set(scratch.subarray(0, wr), wl);
     return wl;

@@ -9,8 +9,8 @@ import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { finiteOrNull, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
-  setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter,
+  scoreBootstrap, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 import { averageEffectScores, clusteredRatio } from '../kinds/aipw_scores.js';
 
@@ -100,12 +100,13 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
     const model = outcome.fit(designRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
       weights ? take(weights, fold.train) : undefined);
     const D = designRows(data.X, fold.test, [{ name: 'A', values: data.A }]);
-    scatter(yHat, fold.test, model.predict(D));
-    setColumn(D, 0, 1);
-    scatter(mu1, fold.test, model.predict(D));
-    setColumn(D, 0, 0);
-    scatter(mu0, fold.test, model.predict(D));
+    const k = fold.test.length;
+    const [mu1V, mu0V] = predictArms(model, D, [[constant(k, 1)], [constant(k, 0)]]);
+    scatter(mu1, fold.test, mu1V);
+    scatter(mu0, fold.test, mu0V);
   }
+  // A is 0/1 (checkBinaryTreatment) and learners predict row by row: μ(A, X) is μ(1, X) or μ(0, X) of the same row.
+  for (let i = 0; i < n; i++) yHat[i] = data.A[i] === 1 ? mu1[i] : mu0[i];
   return { mu0, mu1, yHat };
 }
 

@@ -7,7 +7,8 @@ import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
 import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
-import type { CrossfitFolds, DesignMatrix, EstimatorContext, Learner, ModelSpec } from '../types.js';
+import type { CrossfitFolds, DesignMatrix, EstimatorContext, FittedModel, Learner, ModelSpec } from '../types.js';
+import type { DesignWithOrigin } from '../gbm/binning.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
 export interface CrossfitData {
@@ -67,8 +68,12 @@ export function checkFoldArms(A: Float64Array, folds: Fold[]): void {
   });
 }
 
-/** Rows `index` of X with extra leading columns (each given for all n rows, or already per index row). */
-export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignMatrix {
+/**
+ * Rows `index` of X with extra leading columns (each given for all n rows, or already per index row).
+ * The result says where its rows came from (`origin`), so a gbm fit bins each of X's columns from one
+ * sort per frame (src/estimate/gbm/binning.ts) rather than one per fold and model.
+ */
+export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
   const n = index ? index.length : X.rows;
   const cols = lead.length + X.cols;
   const data = new Float64Array(n * cols);
@@ -84,7 +89,7 @@ export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { na
     if (index) for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
     else data.set(X.data.subarray(src, src + X.rows), out);
   }
-  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names] };
+  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names], origin: { source: X, index, lead: lead.length } };
 }
 
 /** Replace column j of a design matrix in place (used to set A or M to counterfactual values). */
@@ -92,6 +97,23 @@ export function setColumn(D: DesignMatrix, j: number, values: Float64Array | num
   const out = j * D.rows;
   if (typeof values === 'number') D.data.fill(values, out, out + D.rows);
   else D.data.set(values, out);
+}
+
+/** n copies of v. */
+export const constant = (n: number, v: number): Float64Array => new Float64Array(n).fill(v);
+
+/**
+ * Predictions of `model` on D with D's first columns set per arm (arms[v][c] replaces column c). A gbm
+ * walks a tree once for all arms when it splits on none of those columns (GbmModel.predictVariants,
+ * the same numbers as predicting each arm); other learners predict each arm with the columns set in D.
+ */
+export function predictArms(model: FittedModel, D: DesignMatrix, arms: Float64Array[][]): Float64Array[] {
+  const withVariants = model as FittedModel & { predictVariants?: (X: DesignMatrix, columns: number[], variants: Float64Array[][]) => Float64Array[] };
+  if (typeof withVariants.predictVariants === 'function') return withVariants.predictVariants(D, arms[0].map((_, c) => c), arms);
+  return arms.map((columns) => {
+    columns.forEach((values, c) => setColumn(D, c, values));
+    return model.predict(D);
+  });
 }
 
 export function take(values: Float64Array, index: Int32Array): Float64Array {

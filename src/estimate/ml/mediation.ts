@@ -40,8 +40,8 @@ import { clusteredRatio } from '../kinds/aipw_scores.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import { median, randomUserFolds, splitMixtureBootstrap } from './repeats.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, designRows, normalCi, regressionMetrics, scatter, scoreBootstrap,
-  setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter,
+  scoreBootstrap, setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
 interface MediationOptions {
@@ -116,6 +116,13 @@ function predictAt(model: { predict(X: import('../types.js').DesignMatrix): Floa
   setColumn(D, 1, mediator);
   if (interaction) setColumn(D, 2, Float64Array.from(mediator, (m) => a * m));
   return model.predict(D);
+}
+
+/** The outcome design's lead columns at treatment a and mediator values m (as predictAt sets them). */
+function outcomeArm(a: number, m: Float64Array, interaction: boolean): Float64Array[] {
+  const lead = [constant(m.length, a), m];
+  if (interaction) lead.push(Float64Array.from(m, (v) => a * v));
+  return lead;
 }
 
 export function mediationCrossfit(data: CrossfitData, options: MediationOptions): { result: EstimatorResult; rows: MediationRows } {
@@ -194,22 +201,26 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
     const medModel = options.mediator.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
     const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
-    scatter(mHat, V, clipM(medModel.predict(DM)));
-    setColumn(DM, 0, 0);
-    const m0V = clipM(medModel.predict(DM));
-    setColumn(DM, 0, 1);
-    const m1V = clipM(medModel.predict(DM));
+    const [m0V, m1V] = predictArms(medModel, DM, [[constant(V.length, 0)], [constant(V.length, 1)]]).map(clipM);
     scatter(m0, V, m0V);
     scatter(m1, V, m1V);
-    const DP = designRows(data.X, V, outcomeLead(md, interaction));
-    scatter(y00, V, predictAt(mu, DP, 0, m0V, interaction));
-    scatter(y10, V, predictAt(mu, DP, 1, m0V, interaction));
-    scatter(y11, V, predictAt(mu, DP, 1, m1V, interaction));
-    scatter(y01, V, predictAt(mu, DP, 0, m1V, interaction));
-    cdeLevels.forEach(({ m }, k) => {
+    // A is 0/1 (checkBinaryTreatment) and every learner predicts row by row, so the prediction at the
+    // observed A is m1 or m0 of the same row: one prediction fewer.
+    for (let k = 0; k < V.length; k++) mHat[V[k]] = data.A[V[k]] === 1 ? m1V[k] : m0V[k];
+    // All counterfactual arms of μ on DV in one call (its lead columns set per arm; the observed ones are no longer needed).
+    const arms: [number, Float64Array][] = [[0, m0V], [1, m0V], [1, m1V], [0, m1V]];
+    for (const { m } of cdeLevels) {
       const fixed = new Float64Array(V.length).fill(m);
-      const at1 = predictAt(mu, DP, 1, fixed, interaction);
-      const at0 = predictAt(mu, DP, 0, fixed, interaction);
+      arms.push([1, fixed], [0, fixed]);
+    }
+    const yArms = predictArms(mu, DV, arms.map(([a, m]) => outcomeArm(a, m, interaction)));
+    scatter(y00, V, yArms[0]);
+    scatter(y10, V, yArms[1]);
+    scatter(y11, V, yArms[2]);
+    scatter(y01, V, yArms[3]);
+    cdeLevels.forEach((_, k) => {
+      const at1 = yArms[4 + 2 * k];
+      const at0 = yArms[5 + 2 * k];
       scatter(cdeRows[k], V, Float64Array.from(at1, (v, r) => v - at0[r]));
     });
     if (!debiased) continue;
@@ -420,11 +431,11 @@ function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { pr
   // ν(a, X) = E[Y | A = a, X].
   const nu = outcome.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
   const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
-  scatter(out.nuHat, V, nu.predict(DN));
-  setColumn(DN, 0, 1);
-  scatter(out.nu1, V, nu.predict(DN));
-  setColumn(DN, 0, 0);
-  scatter(out.nu0, V, nu.predict(DN));
+  const [nu1V, nu0V] = predictArms(nu, DN, [[constant(V.length, 1)], [constant(V.length, 0)]]);
+  scatter(out.nu1, V, nu1V);
+  scatter(out.nu0, V, nu0V);
+  // ν(A, X) at the observed (0/1) treatment is ν(1, X) or ν(0, X) of the same row.
+  for (const i of V) out.nuHat[i] = data.A[i] === 1 ? out.nu1[i] : out.nu0[i];
   // Nested ω(X) = E[μ(1, M, X) | A = 0, X], μ and ω on different halves of the training users.
   scatter(out.omega, V, nestedOmega(data, T, V, outcome, weights, interaction, md, warnings));
 }

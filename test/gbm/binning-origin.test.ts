@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/rng.js';
+import { binMatrix, gbmLearner, type BinnedMatrix } from '../../src/estimate/gbm/index.js';
+import { restrictOrder } from '../../src/estimate/gbm/binning.js';
+import { designRows } from '../../src/estimate/ml/common.js';
+import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
+
+/** A frame-like design: a continuous column with missing values, heavy ties (zeros and −0), a few levels, one-hot. */
+function frameColumns(n: number): DesignMatrix {
+  const rng = new Rng('binning-origin');
+  const cols = [
+    Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.1 ? NaN : rng.normal())),
+    Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.6 ? (rng.nextFloat() < 0.5 ? -0 : 0) : Math.floor(Math.exp(3 * rng.nextFloat())))),
+    Float64Array.from({ length: n }, () => rng.nextInt(5)),
+    Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.3 ? 1 : 0)),
+  ];
+  const data = new Float64Array(n * cols.length);
+  cols.forEach((c, j) => data.set(c, j * n));
+  return { rows: n, cols: cols.length, data, names: cols.map((_, j) => `x${j}`) };
+}
+
+/** The same design without its origin: binning sorts every column itself. */
+function withoutOrigin(D: DesignMatrix): DesignMatrix {
+  return { rows: D.rows, cols: D.cols, data: D.data.slice(), names: D.names.slice() };
+}
+
+function assertSameBins(a: BinnedMatrix, b: BinnedMatrix): void {
+  assert.deepEqual(a.codes, b.codes);
+  assert.deepEqual(a.binCount, b.binCount);
+  assert.deepEqual(a.hasMissing, b.hasMissing);
+  assert.deepEqual(a.uppers, b.uppers);
+}
+
+function foldRows(n: number, keep: (i: number) => boolean): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) rows.push(i);
+  return Int32Array.from(rows);
+}
+
+test('restrictOrder: the frame-wide order restricted to a fold is a sort of the fold, null once the values changed', () => {
+  const X = frameColumns(600);
+  const n = X.rows;
+  const rows = foldRows(n, (i) => i % 3 !== 1);
+  const position = new Int32Array(n).fill(-1);
+  rows.forEach((r, k) => (position[r] = k));
+  for (let j = 0; j < X.cols; j++) {
+    const full = X.data.subarray(j * n, (j + 1) * n);
+    const order = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(full[i]))
+      .sort((a, b) => full[a] - full[b] || a - b);
+    const column = Float64Array.from(rows, (r) => full[r]);
+    const sorted = new Float64Array(rows.length);
+    const got = restrictOrder(order, position, column, new Int32Array(rows.length), sorted);
+    assert.ok(got, `column ${j}`);
+    const expected = Int32Array.from({ length: rows.length }, (_, k) => k).filter((k) => !Number.isNaN(column[k]))
+      .sort((a, b) => column[a] - column[b] || a - b);
+    assert.deepEqual(Array.from(got!, (k) => column[k]), Array.from(expected, (k) => column[k]));
+    // A value moved out of order, or a missing value that has become present: not a sort of the column any more.
+    const stale = column.slice();
+    stale[got![0]] = 1e9;
+    assert.equal(restrictOrder(order, position, stale, new Int32Array(rows.length), sorted), null);
+    if (j === 0) {
+      const filled = column.slice();
+      filled[filled.findIndex((v) => Number.isNaN(v))] = -1e9;
+      assert.equal(restrictOrder(order, position, filled, new Int32Array(rows.length), sorted), null);
+    }
+  }
+});
+
+test('binning a fold design from the frame-wide sort gives the bins of sorting the fold itself, also when its values changed', () => {
+  const X = frameColumns(900);
+  const lead = [{ name: 'A', values: Float64Array.from({ length: X.rows }, (_, i) => i % 2) }];
+  for (const rows of [foldRows(X.rows, (i) => i % 3 !== 0), foldRows(X.rows, (i) => i < 450), null]) {
+    const D = designRows(X, rows, lead);
+    assert.equal(D.origin?.source, X);
+    assertSameBins(binMatrix(D, 255), binMatrix(withoutOrigin(D), 255));
+    assertSameBins(binMatrix(D, 16), binMatrix(withoutOrigin(D), 16));
+    // A design edited after it was built (its origin now stale) is binned from its own values.
+    const edited = designRows(X, rows, lead);
+    const n = edited.rows;
+    for (let i = 0; i < n; i++) edited.data[2 * n + i] = n - i;
+    edited.data[n] = NaN;
+    assertSameBins(binMatrix(edited, 255), binMatrix(withoutOrigin(edited), 255));
+  }
+  // A design that takes a row twice (a resample) bins without the origin.
+  const twice = designRows(X, Int32Array.of(0, 1, 1, 2, 5, 5, 7), lead);
+  assertSameBins(binMatrix(twice, 255), binMatrix(withoutOrigin(twice), 255));
+});
+
+test('a gbm fitted on a design with an origin predicts bit for bit as one fitted on a copy without it', () => {
+  const X = frameColumns(1500);
+  const rng = new Rng('binning-origin-y');
+  const y = Float64Array.from({ length: X.rows }, (_, i) =>
+    (Number.isNaN(X.data[i]) ? 1 : X.data[i]) + 0.3 * X.data[2 * X.rows + i] + rng.normal());
+  const rows = foldRows(X.rows, (i) => i % 4 !== 0);
+  const D = designRows(X, rows, []);
+  const yT = Float64Array.from(rows, (r) => y[r]);
+  const learner = gbmLearner({ trees: 25, max_depth: 3, learning_rate: 0.2 });
+  const test = designRows(X, null, []);
+  assert.deepEqual(learner.fit(D, yT).predict(test), learner.fit(withoutOrigin(D), yT).predict(test));
+});
+
+test('predictVariants equals predict on each variant of the design bit for bit (trees with and without the replaced columns)', () => {
+  const X = frameColumns(1200);
+  const n = X.rows;
+  const rng = new Rng('variants');
+  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
+  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
+  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+  const D = designRows(X, null, [{ name: 'A', values: a }, { name: 'M', values: m }]);
+  for (const loss of ['squared_error', 'logistic'] as const) {
+    const target = loss === 'logistic' ? y.map((v) => (v > 2 ? 1 : 0)) : y;
+    const model = gbmLearner({ trees: 30, max_depth: 3, learning_rate: 0.3, loss }).fit(D, target);
+    const usesLead = new Set<number>();
+    for (let t = 0; t < model.trees; t++) {
+      for (let k = model.treeStart[t]; k < model.treeStart[t + 1]; k++) if (model.feature[k] === 0 || model.feature[k] === 1) usesLead.add(t);
+    }
+    // Both kinds of tree occur, so both branches of predictVariants are exercised.
+    assert.ok(usesLead.size > 0 && usesLead.size < model.trees, `${usesLead.size} of ${model.trees} trees use A or M`);
+    const shifted = Float64Array.from(m, (v, i) => (i % 50 === 0 ? NaN : v + 0.3));
+    const variants = [[new Float64Array(n).fill(0), m], [new Float64Array(n).fill(1), shifted], [a, m]];
+    const got = model.predictVariants(D, [0, 1], variants);
+    variants.forEach(([aV, mV], v) => {
+      const Dv = { ...D, data: D.data.slice() };
+      Dv.data.set(aV, 0);
+      Dv.data.set(mV, n);
+      assert.deepEqual(got[v], model.predict(Dv), `${loss} variant ${v}`);
+    });
+  }
+});
