@@ -28,12 +28,14 @@ if (filter.length) files = files.filter((f) => filter.some((pat) => relative(roo
 // long file is left running alone at the end (CPU seconds of each file alone, measured for the README's
 // suite time; the rest keep their alphabetical order).
 const LONGEST_FIRST = [
-  'test/e2e/demo.test.js',
   'test/examples/examples.test.js',
+  'test/e2e/demo.test.js',
   'test/run/batch-recipes.test.js',
   'test/e2e/grid.test.js',
+  'test/cli/usage.test.js',
   'test/report/writer.test.js',
   'test/e2e/examples-sources.test.js',
+  'test/cli/validate-onepass.test.js',
 ];
 const rank = (f) => {
   const k = LONGEST_FIRST.indexOf(relative(join(root, 'dist'), f).split('\\').join('/'));
