@@ -35,9 +35,10 @@ test('discovery-mediation demo spec: covers the true effect, re-renders and comp
   const first = causeway(['run', spec, '--out', join(work, 'run-a')]);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /report: .*run-a\/report\.md/);
-  // a second, uncached run of this spec compared byte for byte cost the suite a whole run: a fresh run of
-  // the same demo spec is compared with the committed one, results.json and crossfit_folds.csv included,
-  // by test/examples/examples.test.ts (a single-cell run has one worker whatever --jobs says)
+  // no second, uncached run of this spec for byte identity (it cost the suite a whole run): a fresh run of
+  // the discovery demo spec (half the users, fewer replicates) is compared byte for byte with the committed
+  // one, crossfit_folds.csv included, by test/examples/examples.test.ts; a single-cell run has one worker
+  // whatever --jobs says (src/run/engine.ts), so --jobs 2 here compared nothing more
   const a = readFileSync(join(work, 'run-a', 'results.json'));
 
   for (const f of ['report.md', 'manifest.json', 'spec.resolved.yaml', 'figures/estimator_forest.png', 'figures/dag.png', 'tables/estimator_comparison.csv']) {
