@@ -1,6 +1,8 @@
-// End to end through the CLI on a small simulated archive: every demo spec runs, a run is
-// reproducible to the byte, the linear g-computation covers the simulator's true effect, and a run
-// directory can be re-rendered and compared. The robustness grid, jobs and shards: test/e2e/grid.test.ts.
+// End to end through the CLI on a small simulated archive: the discovery demo spec runs, the linear
+// g-computation covers the simulator's true effect, and a run directory can be re-rendered and compared.
+// That a fresh run of each demo spec reproduces a run to the byte, and what each demo spec's run holds
+// (every cell and estimator ok, the robustness families, a cached re-run): test/examples/examples.test.ts,
+// which runs every demo spec once for its golden files. Jobs and shards: test/e2e/grid.test.ts.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,18 +28,18 @@ before(() => {
 });
 const onSmall = () => `{ path: ${smallArchive} }`;
 
-test('discovery-mediation demo spec: reproducible to the byte, covers the true effect, re-renders and compares', () => {
+test('discovery-mediation demo spec: covers the true effect, re-renders and compares', () => {
   // modulus 1: the whole simulated population, the one truth.json describes
   const whole = `{ path: ${archive}, sample: { modulus: 1 } }`;
   const spec = variant('discovery-mediation.yaml', 'e2e-discovery', 'uncertainty: { bootstrap: { reps: 100 } }\n', whole);
   const first = causeway(['run', spec, '--out', join(work, 'run-a')]);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /report: .*run-a\/report\.md/);
-  const second = causeway(['run', spec, '--out', join(work, 'run-b'), '--no-cache', '--jobs', '2']);
-  assert.equal(second.code, 0, second.stderr);
+  // no second, uncached run of this spec for byte identity (it cost the suite a whole run): a fresh run of
+  // the discovery demo spec (half the users, fewer replicates) is compared byte for byte with the committed
+  // one, crossfit_folds.csv included, by test/examples/examples.test.ts; a single-cell run has one worker
+  // whatever --jobs says (src/run/engine.ts), so --jobs 2 here compared nothing more
   const a = readFileSync(join(work, 'run-a', 'results.json'));
-  const b = readFileSync(join(work, 'run-b', 'results.json'));
-  assert.ok(a.equals(b), 'two runs of the same spec must give byte-identical results.json');
 
   for (const f of ['report.md', 'manifest.json', 'spec.resolved.yaml', 'figures/estimator_forest.png', 'figures/dag.png', 'tables/estimator_comparison.csv']) {
     assert.ok(existsSync(join(work, 'run-a', f)), f);
@@ -56,7 +58,6 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
 
   // every cross-fitted estimator's folds, per repeat, in the run folder and its artifact index, not in results.json
   const folds = crossfitFolds(join(work, 'run-a'));
-  assert.equal(folds.text, crossfitFolds(join(work, 'run-b')).text, 'fold assignments reproducible');
   assert.ok(!a.toString().includes('crossfitFolds'));
   const cell = JSON.parse(a.toString()).cells[0] as { sample: { users: number }; estimators: Array<{ id: string; outcome?: string; diagnostics: { folds?: Array<{ test_users: number }> } }> };
   const splits = new Map<string, number[]>();
@@ -98,18 +99,6 @@ test('discovery-mediation demo spec: reproducible to the byte, covers the true e
   const compareJson = causeway(['compare', join(work, 'run-a'), join(work, 'run-c'), '--json']);
   assert.equal(compareJson.code, 0);
   JSON.parse(compareJson.stdout);
-});
-
-test('long-term-effects demo spec runs on the small archive', () => {
-  const spec = variant('long-term-effects.yaml', 'e2e-long-term', 'uncertainty: { bootstrap: { reps: 50 } }\nsensitivity: { refuter_reps: 3 }\n', onSmall());
-  const r = causeway(['run', spec, '--out', join(work, 'run-long')]);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const results = JSON.parse(readFileSync(join(work, 'run-long', 'results.json'), 'utf8')) as { cells: Array<{ status: string; estimators: Array<{ id: string; status: string }> }> };
-  assert.equal(results.cells[0].status, 'ok');
-  for (const id of ['naive', 'msm', 'gcomp_linear', 'gcomp_lightgbm', 'aipw', 'aipw_per_arm']) {
-    assert.equal(results.cells[0].estimators.find((e) => e.id === id)?.status, 'ok', id);
-  }
-  assert.ok(existsSync(join(work, 'run-long', 'figures', 'weight_sensitivity.png')));
 });
 
 test('a spec for the real archive runs unchanged on an archive in the real layout', () => {

@@ -1,6 +1,7 @@
-// End to end through the CLI on the small simulated archive: the robustness demo grid runs and is
-// served from the cache, and --jobs 1, --jobs 2 and merged shards give byte-identical results. Kept apart
-// from test/e2e/demo.test.ts so that node's test runner runs the two side by side.
+// End to end through the CLI on the small simulated archive: --jobs 1, --jobs 2 and merged shards give
+// byte-identical results. Kept apart from test/e2e/demo.test.ts so that node's test runner runs the two
+// side by side. The whole robustness demo grid (every cell ok, its families, served from the cache) is
+// checked on the run test/examples/examples.test.ts makes of it for its golden files.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,28 +16,6 @@ before(() => {
   smallArchive = simulatedArchive(SMALL_ARCHIVE_ARGS, join(work, 'small'));
 });
 const onSmall = () => `{ path: ${smallArchive} }`;
-
-test('robustness demo spec runs its grid on the small archive and summarizes families', () => {
-  const spec = variant('discovery-mediation-robustness.yaml', 'e2e-robustness', 'uncertainty: { bootstrap: { reps: 30 } }\n', onSmall());
-  const r = causeway(['run', spec, '--out', join(work, 'run-grid'), '--jobs', '2']);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const results = JSON.parse(readFileSync(join(work, 'run-grid', 'results.json'), 'utf8')) as {
-    cells: Array<{ status: string }>;
-    summary: { robustness: Array<{ family: string; specifications: number }> };
-  };
-  assert.equal(results.cells.length, 12);
-  assert.ok(results.cells.every((c) => c.status === 'ok'));
-  // seed 004's families, one choice at a time around the base: 1 outcome, 4 thresholds, 5 mediators, 5 models
-  assert.deepEqual(results.summary.robustness.map((f) => [f.family, f.specifications]), [
-    ['outcomes.primary', 1], ['treatment.threshold.value', 4], ['mediator', 5], ['models.nuisance', 5],
-  ]);
-  const gridFolds = crossfitFolds(join(work, 'run-grid')).text;
-  assert.match(gridFolds, /,mediation,,1,/, 'the gbm cells cross-fit the mediation estimator');
-  const again = causeway(['run', spec, '--out', join(work, 'run-grid')]);
-  assert.equal(again.code, 0);
-  assert.match(again.stdout, /0 computed, 12 from cache/);
-  assert.equal(crossfitFolds(join(work, 'run-grid')).text, gridFolds, 'cached cells keep their fold assignments');
-});
 
 test('with the real cell runner: --jobs 1 and --jobs 2 agree, and 3 merged shards equal one process', () => {
   // four of the demo grid's twelve cells (linear, ridge, a cross-fitted gbm, another threshold): the

@@ -33,13 +33,15 @@ export const TEXT_FILES = ['results.json', 'report.md'];
 /** Run-folder files that record when and on which machine a run happened, not what it found. */
 const VOLATILE = new Set(['manifest.json']);
 
-function causeway(work: string, args: string[]): void {
+/** The CLI in `work` with the examples' cache (`work/cache`, which the example runs fill); its stdout. */
+export function causeway(work: string, args: string[]): string {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: work,
     encoding: 'utf8',
     env: { ...process.env, CAUSEWAY_CACHE: join(work, 'cache'), CI: 'true' },
   });
   if (r.status !== 0) throw new Error(`causeway ${args.join(' ')} exited ${r.status}\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
 }
 
 function listFiles(dir: string, base = dir): string[] {
