@@ -21,7 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, promises as fsp, readFileSync, readlinkSync, realpathSync, readdirSync, statSync } from 'node:fs';
 import { CausewayError } from '../errors.js';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, parse as parsePath, resolve } from 'node:path';
 import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
 import { sourceNamed } from '../data/source.js';
@@ -86,6 +86,9 @@ export function dataIdentity(data: { source: string; path?: string }, baseDir: s
     }
   };
   const st = statSync(real);
+  // The root can never be an archive folder; its size within the walk's depth depends on the machine
+  // (a fresh container holds fewer than 10,000 entries there), so it is refused by name.
+  if (st.isDirectory() && parsePath(real).root === real) throw tooBroad(absolute, 'the whole file system (it is the root)');
   if (st.isDirectory()) walk(real, '', 1);
   else parts.push(`:${st.size}:${Math.trunc(st.mtimeMs)}`);
   return sha256Hex(parts.join('\n'));
@@ -94,7 +97,7 @@ export function dataIdentity(data: { source: string; path?: string }, baseDir: s
 /**
  * Bounds of the walk over a data folder: the deepest archive layout is `<folder>/<extracted folder>/data/<member>`
  * (an archive source's layouts, src/data/source-types.ts), so folders below the third level are not walked; an archive has a handful
- * of members, so a folder with more than 10,000 entries is not one (`data.path: /`) and is refused (docs/limits.md).
+ * of members, so a folder with more than 10,000 entries is not one and is refused (docs/limits.md).
  */
 const MAX_DATA_FOLDER_DEPTH = 3;
 const MAX_DATA_FOLDER_ENTRIES = 10_000;
