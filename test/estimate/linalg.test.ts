@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
-import { eigenMinimumNormSolve, solveSymmetric } from '../../src/estimate/linalg.js';
+import { averageRanks, eigenMinimumNormSolve, solveSymmetric } from '../../src/estimate/linalg.js';
 import { ClusterGram, userIndex } from '../../src/estimate/bootstrap.js';
 
 /** XᵀX (p×p row-major) of the columns of X. */
@@ -148,5 +148,19 @@ test('ClusterGram.aggregate is bit for bit the user-by-user sum of the per-user 
     }
     const got = g.aggregate(mult);
     for (let t = 0; t < g.size; t++) assert.ok(Object.is(got[t], expected[t]), `entry ${t}: ${got[t]} vs ${expected[t]}`);
+  }
+});
+
+test('averageRanks gives ties their mean rank (pandas rank(method="average")), ±0 and ±∞ included', () => {
+  const x = Float64Array.from([3, -1, 3, 0, -0, Infinity, 2.5, -Infinity, 3, 0]);
+  // sorted: −∞ (1), −1 (2), 0 −0 0 (3, 4, 5 → 4), 2.5 (6), 3 3 3 (7, 8, 9 → 8), ∞ (10)
+  assert.deepEqual(Array.from(averageRanks(x)), [8, 2, 8, 4, 4, 10, 6, 1, 8, 4]);
+  const rng = new Rng(5, 'ranks');
+  const y = Float64Array.from({ length: 500 }, () => Math.floor(rng.nextFloat() * 40) / 4);
+  const ranks = averageRanks(y);
+  for (let i = 0; i < y.length; i++) {
+    let below = 0, equal = 0;
+    for (let k = 0; k < y.length; k++) if (y[k] < y[i]) below++; else if (y[k] === y[i]) equal++;
+    assert.equal(ranks[i], below + (equal + 1) / 2);
   }
 });
