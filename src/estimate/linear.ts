@@ -2,7 +2,7 @@
  * Linear and logistic regression on column lists (typed arrays), with the conventions of
  * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
  */
-import { addScaledColumns, dotsInto, gramInto } from './gram.js';
+import { addScaledColumns, centeredSquaresInto, dotsInto, gramInto, sumsInto } from './gram.js';
 import { invertSymmetric, solveSymmetric } from './linalg.js';
 
 export interface LinearOptions {
@@ -40,19 +40,20 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   const means = new Float64Array(p);
   let ym = 0;
   if (intercept) {
-    for (let j = 0; j < p; j++) {
-      const c = cols[j];
-      let s = 0;
-      if (w) for (let i = 0; i < n; i++) s += w[i] * c[i];
-      else for (let i = 0; i < n; i++) s += c[i];
-      means[j] = s / sw;
-    }
+    // Σ w·c (or Σ c) per column, four columns per pass
+    if (w) dotsInto(cols, w, n, means);
+    else sumsInto(cols, n, means);
+    for (let j = 0; j < p; j++) means[j] /= sw;
     if (w) for (let i = 0; i < n; i++) ym += w[i] * y[i];
     else for (let i = 0; i < n; i++) ym += y[i];
     ym /= sw;
   }
   // √w-scaled centered copies make every Gram entry a plain dot product
-  const root = w ? Float64Array.from(w, (v) => Math.sqrt(v)) : null;
+  let root: Float64Array | null = null;
+  if (w) {
+    root = new Float64Array(n);
+    for (let i = 0; i < n; i++) root[i] = Math.sqrt(w[i]);
+  }
   const Z: Float64Array[] = cols.map((c, j) => {
     const z = new Float64Array(n);
     const m = means[j];
@@ -198,15 +199,13 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   const center = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
   if (opts.standardize) {
+    // column sums, then the centered sums of squares, four columns per pass
+    sumsInto(cols, n, center);
+    for (let j = 0; j < p; j++) center[j] /= n;
+    const squares = new Float64Array(p);
+    centeredSquaresInto(cols, center, n, squares);
     for (let j = 0; j < p; j++) {
-      const c = cols[j];
-      let s = 0;
-      for (let i = 0; i < n; i++) s += c[i];
-      const m = s / n;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (c[i] - m) * (c[i] - m);
-      const sd = Math.sqrt(v / n);
-      center[j] = m;
+      const sd = Math.sqrt(squares[j] / n);
       scale[j] = sd > 0 ? sd : 1;
     }
   }

@@ -2,7 +2,7 @@
 // (same additions in the same order), so the regressions built on them keep their exact results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addScaledColumns, dotsInto, gramInto } from '../../src/estimate/gram.js';
+import { addScaledColumns, centeredSquaresInto, dotsInto, gramInto, sumsInto } from '../../src/estimate/gram.js';
 import { Rng } from '../../src/rng.js';
 
 function columns(rng: Rng, p: number, n: number): Float64Array[] {
@@ -63,5 +63,29 @@ test('dotsInto and addScaledColumns equal their plain loops bit for bit, zero co
       for (let i = 0; i < n; i++) plain[i] += coef[j] * cols[j][i];
     }
     identical(out, plain, `addScaledColumns p=${p}`);
+  }
+});
+
+test('sumsInto and centeredSquaresInto equal their plain loops bit for bit', () => {
+  const rng = new Rng(9, 'sums');
+  for (const [p, n] of [[1, 7], [4, 64], [6, 999], [11, 250]] as const) {
+    const cols = columns(rng, p, n);
+    const sums = new Float64Array(p);
+    sumsInto(cols, n, sums);
+    const plainSums = Float64Array.from(cols, (c) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += c[i];
+      return s;
+    });
+    identical(sums, plainSums, `sums p=${p}`);
+    const center = Float64Array.from(plainSums, (s) => s / n);
+    const squares = new Float64Array(p);
+    centeredSquaresInto(cols, center, n, squares);
+    const expected = Float64Array.from(center, (m, j) => {
+      let v = 0;
+      for (let i = 0; i < n; i++) v += (cols[j][i] - m) * (cols[j][i] - m);
+      return v;
+    });
+    identical(squares, expected, `centered squares p=${p}`);
   }
 });
