@@ -15,7 +15,7 @@ import { claimRunFolder, RUN_LOCK, RUN_MARKER } from './run-folder.js';
 import { resultsValidator } from './results-validator.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
 import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
-import { defaultTemplateDir, renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
+import { renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
 
 export type FigureFormat = 'png' | 'svg';
 
