@@ -1,10 +1,12 @@
 /**
  * Overlap and balance for the cell: the summary, balance and weights of the first estimator that reports
- * overlap, plus a propensity histogram by arm from a logistic propensity fitted here for the overlap figure
- * (and as the whole diagnostic when no estimator weights).
+ * overlap, plus a propensity histogram by arm from a logistic propensity (the estimators' fit when they
+ * made one, else fitted here) for the overlap figure (and as the whole diagnostic when no estimator weights).
  */
 import { balanceTable, CLIP_PILEUP_WARN, overlapSummary } from '../estimate/diagnostics.js';
+import { envFor } from '../estimate/env.js';
 import { makeLearner, resolveModel } from '../estimate/learners.js';
+import { fitPropensity } from '../estimate/weights.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, ModelSpec } from '../estimate/types.js';
 import { Rng } from '../rng.js';
 
@@ -12,8 +14,13 @@ export function cellPropensityDiagnostics(frame: AnalysisFrame, ctx: EstimatorCo
   let treated = 0;
   for (let i = 0; i < frame.n; i++) treated += frame.A[i];
   if (treated === 0 || treated === frame.n) return {};
-  const learner = makeLearner(resolveModel('logistic', models, 'logistic'), new Rng(ctx.seed, ctx.cellId, 'cell-propensity'));
-  const p = learner.fit(frame.X, frame.A).predict(frame.X);
+  const model = resolveModel('logistic', models, 'logistic');
+  // A logistic fit draws no random numbers, so the estimators' fit of the same model on this frame (cached
+  // in its Env, src/estimate/weights.ts) is this one: reused rather than fitted again. A model named
+  // `logistic` of another kind keeps its own draws.
+  const p = model.kind === 'logistic'
+    ? fitPropensity(frame, model, ctx, envFor(frame)).e
+    : makeLearner(model, new Rng(ctx.seed, ctx.cellId, 'cell-propensity')).fit(frame.X, frame.A).predict(frame.X);
   const histogram = propensityHistogram(p, frame.A, 20);
   const support = commonSupport(p, frame.A);
   const pileup = clipPileups(results);

@@ -134,17 +134,31 @@ export class ClusterGram {
     }
   }
 
-  /** Σ_u mult_u · stats_u (mult null = every user once). */
+  /**
+   * Σ_u mult_u · stats_u (mult null = every user once), users with multiplicity 0 skipped. Four users per
+   * pass over the sums, each still added in user order (bit-identical to one user at a time).
+   */
   aggregate(mult: Float64Array | null, out?: Float64Array): Float64Array {
     const T = this.size;
     const acc = out ?? new Float64Array(T);
     acc.fill(0);
     const s = this.stats;
-    for (let u = 0; u < this.users; u++) {
-      const m = mult ? mult[u] : 1;
-      if (m === 0) continue;
+    const drawn = new Int32Array(this.users);
+    let count = 0;
+    for (let u = 0; u < this.users; u++) if ((mult ? mult[u] : 1) !== 0) drawn[count++] = u;
+    const m = (u: number) => (mult ? mult[u] : 1);
+    let k = 0;
+    for (; k + 4 <= count; k += 4) {
+      const u0 = drawn[k], u1 = drawn[k + 1], u2 = drawn[k + 2], u3 = drawn[k + 3];
+      const m0 = m(u0), m1 = m(u1), m2 = m(u2), m3 = m(u3);
+      const o0 = u0 * T, o1 = u1 * T, o2 = u2 * T, o3 = u3 * T;
+      for (let t = 0; t < T; t++) acc[t] = acc[t] + m0 * s[o0 + t] + m1 * s[o1 + t] + m2 * s[o2 + t] + m3 * s[o3 + t];
+    }
+    for (; k < count; k++) {
+      const u = drawn[k];
+      const mu = m(u);
       const off = u * T;
-      for (let t = 0; t < T; t++) acc[t] += m * s[off + t];
+      for (let t = 0; t < T; t++) acc[t] += mu * s[off + t];
     }
     return acc;
   }

@@ -274,6 +274,24 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 /** Average ranks (ties share their mean rank), as pandas' rank(method="average"). */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
+  let finite = true;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i])) { finite = false; break; }
+  if (finite) {
+    // a value's tied run in the sorted copy gives its rank: a native sort and two binary searches per
+    // value instead of a comparator sort of indices (the same ranks: ties get their run's mean)
+    const sorted = Float64Array.from(x).sort();
+    const ranks = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      let lo = 0, hi = n;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] < v) lo = mid + 1; else hi = mid; }
+      const first = lo;
+      hi = n;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] <= v) lo = mid + 1; else hi = mid; }
+      ranks[i] = (first + (lo - 1)) / 2 + 1;
+    }
+    return ranks;
+  }
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   idx.sort((a, b) => x[a] - x[b]);

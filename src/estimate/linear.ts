@@ -2,6 +2,7 @@
  * Linear and logistic regression on column lists (typed arrays), with the conventions of
  * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
  */
+import { addScaledColumns, centeredSquaresInto, dotsInto, gramInto, sumsInto } from './gram.js';
 import { invertSymmetric, solveSymmetric } from './linalg.js';
 
 export interface LinearOptions {
@@ -39,19 +40,20 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   const means = new Float64Array(p);
   let ym = 0;
   if (intercept) {
-    for (let j = 0; j < p; j++) {
-      const c = cols[j];
-      let s = 0;
-      if (w) for (let i = 0; i < n; i++) s += w[i] * c[i];
-      else for (let i = 0; i < n; i++) s += c[i];
-      means[j] = s / sw;
-    }
+    // Σ w·c (or Σ c) per column, four columns per pass
+    if (w) dotsInto(cols, w, n, means);
+    else sumsInto(cols, n, means);
+    for (let j = 0; j < p; j++) means[j] /= sw;
     if (w) for (let i = 0; i < n; i++) ym += w[i] * y[i];
     else for (let i = 0; i < n; i++) ym += y[i];
     ym /= sw;
   }
   // √w-scaled centered copies make every Gram entry a plain dot product
-  const root = w ? Float64Array.from(w, (v) => Math.sqrt(v)) : null;
+  let root: Float64Array | null = null;
+  if (w) {
+    root = new Float64Array(n);
+    for (let i = 0; i < n; i++) root[i] = Math.sqrt(w[i]);
+  }
   const Z: Float64Array[] = cols.map((c, j) => {
     const z = new Float64Array(n);
     const m = means[j];
@@ -65,30 +67,18 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   const gram = new Float64Array(p * p);
   gramInto(Z, n, gram);
   const xty = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    const zj = Z[j];
-    let s = 0;
-    for (let i = 0; i < n; i++) s += zj[i] * yz[i];
-    xty[j] = s;
-  }
+  dotsInto(Z, yz, n, xty);
   if (ridge > 0) for (let j = 0; j < p; j++) gram[j * p + j] += ridge;
   const sol = solveSymmetric(gram, xty, p);
   const beta = sol.coef;
   if (sol.rank === p) {
     // one step of iterative refinement: recovers the accuracy of QR on ill-conditioned designs
     const r = Float64Array.from(yz);
-    for (let j = 0; j < p; j++) {
-      const zj = Z[j];
-      const b = beta[j];
-      if (b !== 0) for (let i = 0; i < n; i++) r[i] -= zj[i] * b;
-    }
+    // r − z·b is r + (−b)·z exactly
+    addScaledColumns(r, Z, beta.map((b) => -b), n);
     const g = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      const zj = Z[j];
-      let s = 0;
-      for (let i = 0; i < n; i++) s += zj[i] * r[i];
-      g[j] = s - ridge * beta[j];
-    }
+    dotsInto(Z, r, n, g);
+    for (let j = 0; j < p; j++) g[j] -= ridge * beta[j];
     const d = solveSymmetric(gram, g, p);
     for (let j = 0; j < p; j++) beta[j] += d.coef[j];
   }
@@ -109,12 +99,7 @@ export function predictLinear(fit: LinearFit, cols: Float64Array[], rows?: numbe
   const out = new Float64Array(n);
   const off = fit.intercept ? 1 : 0;
   if (fit.intercept) out.fill(fit.coef[0]);
-  for (let j = 0; j < cols.length; j++) {
-    const b = fit.coef[j + off];
-    if (b === 0) continue;
-    const c = cols[j];
-    for (let i = 0; i < n; i++) out[i] += b * c[i];
-  }
+  addScaledColumns(out, cols, fit.coef.subarray(off, off + cols.length), n);
   return out;
 }
 
@@ -214,15 +199,13 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   const center = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
   if (opts.standardize) {
+    // column sums, then the centered sums of squares, four columns per pass
+    sumsInto(cols, n, center);
+    for (let j = 0; j < p; j++) center[j] /= n;
+    const squares = new Float64Array(p);
+    centeredSquaresInto(cols, center, n, squares);
     for (let j = 0; j < p; j++) {
-      const c = cols[j];
-      let s = 0;
-      for (let i = 0; i < n; i++) s += c[i];
-      const m = s / n;
-      let v = 0;
-      for (let i = 0; i < n; i++) v += (c[i] - m) * (c[i] - m);
-      const sd = Math.sqrt(v / n);
-      center[j] = m;
+      const sd = Math.sqrt(squares[j] / n);
       scale[j] = sd > 0 ? sd : 1;
     }
   }
@@ -249,12 +232,7 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   const eta = new Float64Array(n);
   const computeEta = (b: Float64Array, out: Float64Array) => {
     out.fill(b[0]);
-    for (let j = 0; j < p; j++) {
-      const bj = b[j + 1];
-      if (bj === 0) continue;
-      const z = Z[j];
-      for (let i = 0; i < n; i++) out[i] += bj * z[i];
-    }
+    addScaledColumns(out, Z, b.subarray(1), n);
   };
   const objective = (e: Float64Array, b: Float64Array) => {
     let f = 0;
@@ -271,7 +249,7 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   const H = new Float64Array(q * q);
   const g = new Float64Array(q);
   const sq = new Float64Array(n);
-  const zs: Float64Array[] = Z.map(() => new Float64Array(n));
+  const resid = new Float64Array(n);
   const trial = new Float64Array(q);
   const etaTrial = new Float64Array(n);
   let stepRatio = 1;
@@ -279,30 +257,20 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   for (let it = 0; it < maxIter; it++) {
     iterations = it + 1;
     g.fill(0);
-    let h00 = 0;
-    const resid = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const pi = sigmoid(eta[i]);
       const wi = w ? w[i] : 1;
       const v = wi * pi * (1 - pi);
       sq[i] = Math.sqrt(v);
-      h00 += v;
       resid[i] = wi * (pi - y[i]);
       g[0] += resid[i];
     }
-    const needHessian = it < 3 || stepRatio > 0.25;
-    for (let j = 0; j < p; j++) {
-      const z = Z[j];
-      const t = zs[j];
-      let s = 0;
-      if (needHessian) for (let i = 0; i < n; i++) t[i] = z[i] * sq[i];
-      for (let i = 0; i < n; i++) s += z[i] * resid[i];
-      g[j + 1] = s + lambda * beta[j + 1];
-    }
+    dotsInto(Z, resid, n, g, 1);
+    for (let j = 0; j < p; j++) g[j + 1] += lambda * beta[j + 1];
     // Hessian of [1, Z] with weights p(1−p): the Gram of [√v, √v·Z]. Near the optimum it barely
     // changes, so it is reused (chord steps, O(n·p) each) while steps keep shrinking fast.
     if (it < 3 || stepRatio > 0.25) {
-      gramInto([sq, ...zs], n, H);
+      gramInto(Z, n, H, sq, true);
       for (let j = 1; j < q; j++) H[j * q + j] += lambda;
     }
     const step = solveSymmetric(H, g, q).coef;
@@ -363,38 +331,4 @@ export function predictLogistic(fit: LogisticFit, cols: Float64Array[], rows?: n
   }
   for (let i = 0; i < n; i++) eta[i] = sigmoid(eta[i]);
   return eta;
-}
-
-/**
- * Upper and lower triangles of ZᵀZ (p×p row-major) for columns Z of length n. Four columns at a time
- * so each pass over zj feeds four accumulators (the Gram dominates every fit).
- */
-function gramInto(Z: Float64Array[], n: number, out: Float64Array): void {
-  const p = Z.length;
-  for (let j = 0; j < p; j++) {
-    const zj = Z[j];
-    let k = 0;
-    for (; k + 3 <= j; k += 4) {
-      const a = Z[k], b = Z[k + 1], c = Z[k + 2], d = Z[k + 3];
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let i = 0; i < n; i++) {
-        const v = zj[i];
-        s0 += v * a[i];
-        s1 += v * b[i];
-        s2 += v * c[i];
-        s3 += v * d[i];
-      }
-      out[j * p + k] = s0; out[k * p + j] = s0;
-      out[j * p + k + 1] = s1; out[(k + 1) * p + j] = s1;
-      out[j * p + k + 2] = s2; out[(k + 2) * p + j] = s2;
-      out[j * p + k + 3] = s3; out[(k + 3) * p + j] = s3;
-    }
-    for (; k <= j; k++) {
-      const zk = Z[k];
-      let s = 0;
-      for (let i = 0; i < n; i++) s += zj[i] * zk[i];
-      out[j * p + k] = s;
-      out[k * p + j] = s;
-    }
-  }
 }

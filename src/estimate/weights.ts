@@ -117,8 +117,23 @@ export function ipwWeights(frame: AnalysisFrame, wo: WeightOptions, ctx: Estimat
   });
 }
 
+/**
+ * Diagnostics already made for a weighting on a design: entries with the same weighting options (ipw, msm,
+ * sem_path) share one cached Weights (Env.weights), so its balance table and summaries are computed once.
+ */
+const diagnosticsOf = new WeakMap<Weights, { X: Float64Array; A: Float64Array; diagnostics: Record<string, unknown> }>();
+
 export function weightDiagnostics(frame: AnalysisFrame, wt: Weights, env: Env): Record<string, unknown> {
   if (env.light) return {};
+  const seen = diagnosticsOf.get(wt);
+  // a copy, so that no two results share (and could edit) one object
+  if (seen && seen.X === frame.X.data && seen.A === frame.A) return structuredClone(seen.diagnostics);
+  const diagnostics = computeWeightDiagnostics(frame, wt);
+  diagnosticsOf.set(wt, { X: frame.X.data, A: frame.A, diagnostics });
+  return structuredClone(diagnostics);
+}
+
+function computeWeightDiagnostics(frame: AnalysisFrame, wt: Weights): Record<string, unknown> {
   const balance = balanceTable(frame, wt.w);
   return {
     ...(wt.method ? { weighting: wt.method } : {}),

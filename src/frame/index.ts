@@ -266,14 +266,16 @@ function buildCovariates(
   const names: string[] = [];
   for (const name of numericNames) {
     const src = numericColumn(table, name, 'numeric covariate');
-    const col = Float64Array.from(rows, (i) => src[i]);
-    const med = median(col);
+    const col = new Float64Array(n);
     let missing = 0;
-    for (let i = 0; i < n; i++)
-      if (Number.isNaN(col[i])) {
-        missing++;
-        col[i] = med;
-      }
+    for (let i = 0; i < n; i++) {
+      const v = src[rows[i]];
+      col[i] = v;
+      if (Number.isNaN(v)) missing++;
+    }
+    // the median (a sort of the column) only when there is something to fill
+    const med = missing ? median(col) : NaN;
+    if (missing) for (let i = 0; i < n; i++) if (Number.isNaN(col[i])) col[i] = med;
     if (missing && Number.isNaN(med)) warnings.push(`covariate ${name} is missing on every row; dropped`);
     for (const { re, t, pat } of transforms) {
       if (!re.test(name)) continue;

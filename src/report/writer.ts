@@ -6,16 +6,16 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { CausewayError } from '../errors.js';
 import { CROSSFIT_FOLDS_FILE } from './crossfit.js';
 import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
 import { claimRunFolder, RUN_LOCK, RUN_MARKER } from './run-folder.js';
+import { resultsValidator } from './results-validator.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
 import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
-import { defaultTemplateDir, renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
+import { renderTemplate, resolveTemplate, type RenderedFigure, type TemplateRef } from './template.js';
 
 export type FigureFormat = 'png' | 'svg';
 
@@ -87,19 +87,11 @@ export function runDirectoryFor(root: string, specName: string, runId: string): 
   return resolveInside(root, join(specName, runId));
 }
 
-type Validator = ((v: unknown) => boolean) & { errors?: unknown };
-let schemaValidator: Validator | null = null;
-
 /** Validates a value against schemas/results.schema.json; throws CausewayError listing the first problems. */
 export function validateResults(value: unknown): asserts value is Results {
-  if (!schemaValidator) {
-    const schemaPath = join(defaultTemplateDir(), '..', '..', 'schemas', 'results.schema.json');
-    const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    schemaValidator = ajv.compile(schema) as unknown as Validator;
-  }
-  if (!schemaValidator!(value)) {
-    const errors = (schemaValidator!.errors as Array<{ instancePath: string; message?: string }>) ?? [];
+  const schemaValidator = resultsValidator();
+  if (!schemaValidator(value)) {
+    const errors = (schemaValidator.errors as Array<{ instancePath: string; message?: string }>) ?? [];
     const text = errors.slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
     throw new CausewayError('RESULTS_INVALID', `results value does not match ${RESULTS_SCHEMA_TAG}: ${text}`);
   }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
-import { eigenMinimumNormSolve, solveSymmetric } from '../../src/estimate/linalg.js';
+import { averageRanks, eigenMinimumNormSolve, solveSymmetric } from '../../src/estimate/linalg.js';
 import { ClusterGram, userIndex } from '../../src/estimate/bootstrap.js';
 
 /** XᵀX (p×p row-major) of the columns of X. */
@@ -127,4 +127,40 @@ test('a bootstrap replicate without any user of a one-hot level: the level is al
   }
   const slope = (sxy - (sx * sy) / sw) / (sxx - (sx * sx) / sw);
   assert.ok(Math.abs(fit.slopes[0] - slope) < 1e-10 * Math.abs(slope), `${fit.slopes[0]} vs ${slope}`);
+});
+
+test('ClusterGram.aggregate is bit for bit the user-by-user sum of the per-user statistics, users drawn 0 times skipped', () => {
+  const rng = new Rng(23, 'aggregate');
+  const users = 37;
+  const cluster = Int32Array.from({ length: 400 }, () => 100 + Math.floor(rng.nextFloat() * users));
+  const cols = [0, 1, 2, 3, 4].map((j) => Float64Array.from(cluster, () => rng.normal() * 10 ** (j - 2) + j));
+  const g = new ClusterGram(cols, ['a', 'b', 'c', 'd', 'e'], userIndex(cluster), Float64Array.from(cluster, () => 0.5 + rng.nextFloat()));
+  for (const mult of [
+    null,
+    Float64Array.from({ length: g.users }, () => Math.floor(rng.nextFloat() * 3)),
+    Float64Array.from({ length: g.users }, (_, u) => (u % 5 === 0 ? 2 : 0)),
+  ]) {
+    const expected = new Float64Array(g.size);
+    for (let u = 0; u < g.users; u++) {
+      const m = mult ? mult[u] : 1;
+      if (m === 0) continue;
+      for (let t = 0; t < g.size; t++) expected[t] += m * g.stats[u * g.size + t];
+    }
+    const got = g.aggregate(mult);
+    for (let t = 0; t < g.size; t++) assert.ok(Object.is(got[t], expected[t]), `entry ${t}: ${got[t]} vs ${expected[t]}`);
+  }
+});
+
+test('averageRanks gives ties their mean rank (pandas rank(method="average")), ±0 and ±∞ included', () => {
+  const x = Float64Array.from([3, -1, 3, 0, -0, Infinity, 2.5, -Infinity, 3, 0]);
+  // sorted: −∞ (1), −1 (2), 0 −0 0 (3, 4, 5 → 4), 2.5 (6), 3 3 3 (7, 8, 9 → 8), ∞ (10)
+  assert.deepEqual(Array.from(averageRanks(x)), [8, 2, 8, 4, 4, 10, 6, 1, 8, 4]);
+  const rng = new Rng(5, 'ranks');
+  const y = Float64Array.from({ length: 500 }, () => Math.floor(rng.nextFloat() * 40) / 4);
+  const ranks = averageRanks(y);
+  for (let i = 0; i < y.length; i++) {
+    let below = 0, equal = 0;
+    for (let k = 0; k < y.length; k++) if (y[k] < y[i]) below++; else if (y[k] === y[i]) equal++;
+    assert.equal(ranks[i], below + (equal + 1) / 2);
+  }
 });
