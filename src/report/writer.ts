@@ -12,6 +12,8 @@ import { CROSSFIT_FOLDS_FILE } from './crossfit.js';
 import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
+// in files.ts so `causeway run` names its folder without loading the report's modules before its cells have run
+export { runDirectoryFor } from './files.js';
 import { claimRunFolder, RUN_LOCK, RUN_MARKER } from './run-folder.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
 import { RESULTS_SCHEMA_TAG, stableStringify, type CellResult, type Results } from '../results/index.js';
@@ -75,16 +77,6 @@ export interface Manifest {
   startedAt?: string;
   finishedAt?: string;
   extra?: Record<string, unknown>;
-}
-
-/**
- * `root/<spec name>/<run id>`, refusing names that are not a single safe path segment
- * (a spec named `../../x` never writes outside `root`).
- */
-export function runDirectoryFor(root: string, specName: string, runId: string): string {
-  assertSafeSegment(specName, 'spec name');
-  assertSafeSegment(runId, 'run id');
-  return resolveInside(root, join(specName, runId));
 }
 
 type Validator = ((v: unknown) => boolean) & { errors?: unknown };
