@@ -56,12 +56,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   });
   for (const outcome of settings.secondaryOutcomes) {
     step(`secondary outcome ${outcome}`);
-    const secondaryFrame = frameForOutcome(frame, outcome);
-    for (const spec of settings.estimators) {
-      if (!runsOnSecondaryOutcomes(spec, settings.models)) continue;
-      const { result } = runEstimatorWithRows(spec, secondaryFrame, estimatorCtx);
-      estimators.push(entryWithoutFolds(result, { outcome, label: label(spec) }, crossfitFolds));
-    }
+    estimators.push(...secondaryOutcomeEntries(frame, outcome, settings, estimatorCtx, label, crossfitFolds));
   }
 
   const wanted = new Set(settings.diagnostics);
@@ -131,6 +126,25 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     warnings: [...new Set([...frame.warnings, ...separationWarning(diagnostics), ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
     ...(crossfitFolds.length ? { crossfitFolds } : {}),
   };
+}
+
+/**
+ * The estimators' entries on one secondary outcome. A function of its own so that the outcome's frame
+ * and its cached grams (src/estimate/env.ts, 26 MB on the full-size demo frame) die when it returns:
+ * kept in analyzeCell's locals they stayed alive through heterogeneity and sensitivity.
+ */
+function secondaryOutcomeEntries(
+  frame: AnalysisFrame, outcome: string, settings: AnalysisSettings, estimatorCtx: EstimatorContext,
+  label: (spec: EstimatorSpec) => string, crossfitFolds: CellCrossfitFolds[],
+): EstimatorEntry[] {
+  const secondaryFrame = frameForOutcome(frame, outcome);
+  const entries: EstimatorEntry[] = [];
+  for (const spec of settings.estimators) {
+    if (!runsOnSecondaryOutcomes(spec, settings.models)) continue;
+    const { result } = runEstimatorWithRows(spec, secondaryFrame, estimatorCtx);
+    entries.push(entryWithoutFolds(result, { outcome, label: label(spec) }, crossfitFolds));
+  }
+  return entries;
 }
 
 /** The results.json entry of an estimator; its fold assignment goes to `sink` (the run folder's crossfit_folds.csv). */

@@ -4,7 +4,7 @@
  * run never leaves a half-written report or results.json.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CausewayError } from '../errors.js';
 
@@ -70,4 +70,14 @@ export function writeFileAtomic(a: string, b: string | Uint8Array, c?: string | 
     throw e;
   }
   return full;
+}
+
+/**
+ * `root/<spec name>/<run id>`, refusing names that are not a single safe path segment
+ * (a spec named `../../x` never writes outside `root`).
+ */
+export function runDirectoryFor(root: string, specName: string, runId: string): string {
+  assertSafeSegment(specName, 'spec name');
+  assertSafeSegment(runId, 'run id');
+  return resolveInside(root, join(specName, runId));
 }

@@ -11,6 +11,8 @@ import { CROSSFIT_FOLDS_FILE } from './crossfit.js';
 import { specDefaults } from '../spec/defaults.js';
 import { csvTable, type ReportTable } from './format.js';
 import { assertSafeSegment, resolveInside, writeFileAtomic } from './files.js';
+// in files.ts so `causeway run` names its folder without loading the report's modules before its cells have run
+export { runDirectoryFor } from './files.js';
 import { claimRunFolder, RUN_LOCK, RUN_MARKER } from './run-folder.js';
 import { resultsValidator } from './results-validator.js';
 import { buildReportModel, FIGURE_NAMES, type ReportModel } from './model.js';
@@ -77,15 +79,6 @@ export interface Manifest {
   extra?: Record<string, unknown>;
 }
 
-/**
- * `root/<spec name>/<run id>`, refusing names that are not a single safe path segment
- * (a spec named `../../x` never writes outside `root`).
- */
-export function runDirectoryFor(root: string, specName: string, runId: string): string {
-  assertSafeSegment(specName, 'spec name');
-  assertSafeSegment(runId, 'run id');
-  return resolveInside(root, join(specName, runId));
-}
 
 /** Validates a value against schemas/results.schema.json; throws CausewayError listing the first problems. */
 export function validateResults(value: unknown): asserts value is Results {

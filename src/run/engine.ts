@@ -368,8 +368,10 @@ async function runPool(
       if (!stopScheduling && remaining() > 0 && !abandoned) return;
       finished = true;
       cleanup();
-      for (const s of slots) if (!s.dead) void s.worker.terminate();
-      Promise.all(pendingWrites).then(
+      // Waiting for the workers to exit frees their heaps (a cell's panel, frame and models) before the
+      // caller writes the report.
+      const exits = slots.filter((s) => !s.dead).map((s) => s.worker.terminate());
+      Promise.all([...pendingWrites, ...exits]).then(
         () => resolvePool({ interrupted, failFastCell }),
         (e) => rejectPool(e),
       );

@@ -19,7 +19,7 @@ import { isPendingShards, mergeShardOutputs } from './merge.js';
 import { robustnessFamilies, specificationCurve } from '../sensitivity/index.js';
 import { headlineEstimator } from '../analysis/primary.js';
 import { RESULTS_SCHEMA_TAG, firstEstimate, primaryEstimators, TOTAL_KEYS, type CellResult, type Results } from '../results/index.js';
-import { runDirectoryFor, writeRunDirectory } from '../report/writer.js';
+import { runDirectoryFor } from '../report/files.js';
 import { checkRunFolder, claimRunFolder, lockRunFolder, removeIfUnused } from '../report/run-folder.js';
 import { crossfitFoldsCsv, withoutCrossfitFolds } from '../report/crossfit.js';
 import { resolveTemplate } from '../report/template.js';
@@ -159,7 +159,7 @@ async function executeAndWrite(
     return { exitCode: 130, runDir };
   }
   const reportStarted = Date.now();
-  const outcome = writeRun(loaded, plan, executed.cells, runDir, { seconds, fromCache: executed.fromCache, computed: executed.computed });
+  const outcome = await writeRun(loaded, plan, executed.cells, runDir, { seconds, fromCache: executed.fromCache, computed: executed.computed });
   if (!opts.out) pointLatest(runDir);
   // Honest times: the cells, the report, and the whole command since the process started (start-up
   // and loading included), so a cached re-run's line matches what a stopwatch shows.
@@ -195,7 +195,7 @@ async function mergeLocked(runDir: string, opts: { specFile?: string; waitSecond
   if (plan.specHash !== merged.plan.specHash) {
     throw new CausewayError('RUN_MERGE', `the spec at ${displayPath(specFile)} has changed since the shards ran (plan ${plan.specHash} vs ${merged.plan.specHash})`, { kind: 'path', path: runDir });
   }
-  const outcome = writeRun(loaded, plan, merged.cells, runDir, { seconds: 0, fromCache: 0, computed: 0, shards: merged.shardCount });
+  const outcome = await writeRun(loaded, plan, merged.cells, runDir, { seconds: 0, fromCache: 0, computed: 0, shards: merged.shardCount });
   const failed = merged.cells.filter((c) => c.status === 'failed').length;
   say(`merged ${merged.shardCount} shards: ${merged.cells.length} cells, ${failed} failed`);
   say(`report: ${displayPath(outcome.reportPath!)}`);
@@ -291,13 +291,16 @@ function primaryOf(cells: CellResult[], preferred: string | undefined, baseCellI
   return head ? { estimator: head.estimator.id, estimand: head.estimand, cellId: cell.id } : null;
 }
 
-function writeRun(
+async function writeRun(
   loaded: LoadedSpec,
   plan: Plan,
   cells: CellResult[],
   runDir: string,
   timing: { seconds: number; fromCache: number; computed: number; shards?: number },
-): RunOutcome {
+): Promise<RunOutcome> {
+  // Loaded only now, after the cells: the figures' canvas library (about 30 MB resident) and the report
+  // modules are not held in memory beside a cell's data and estimators.
+  const { writeRunDirectory } = await import('../report/writer.js');
   const results = assembleResults(loaded, plan, cells);
   const specYaml = `# Resolved spec (extends merged, defaults filled) of ${displayPath(loaded.path)}\n` + yamlStringify(loaded.spec, { sortMapEntries: false, lineWidth: 0 });
   const templateSetting = loaded.spec.report?.template ?? 'default';

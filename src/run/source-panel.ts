@@ -10,7 +10,7 @@ import type { CausewaySpec } from '../spec/types.generated.js';
 import { sourceOf, type SourceContext, type SourceDescription } from '../data/source.js';
 import type { LoadedData } from '../data/loaded.js';
 import type { UnitTable } from '../data/duckdb/table.js';
-import { loadPanel, type PanelConfig, type ReadyPanel } from '../data/duckdb/panel.js';
+import type { PanelConfig, ReadyPanel } from '../data/duckdb/panel.js';
 import type { PanelPlan } from '../panel/definition.js';
 import { buildPanel, buildPanelCached, type Panel } from '../panel/index.js';
 import { computeHistory } from '../panel/history.js';
@@ -56,6 +56,9 @@ export async function fileSourcePanel(spec: CausewaySpec, compiled: { panelKey: 
   if (dataSource.shape === 'panel') {
     // A ready panel is read directly (it is already aggregated); its history comes from the cell's plan.
     const ready = (await ctx.shared.memo(`ready-panel:${configKey}:${compiled.panelKey}`, async () => {
+      // imported here, not at the top: DuckDB's native library (about 30 MB resident) is loaded only by
+      // cells that query it, not by every cell worker (src/data/source.ts imports its sources the same way)
+      const { loadPanel } = await import('../data/duckdb/panel.js');
       const loaded = await loadPanel(spec.data as unknown as PanelConfig, ctx.baseDir, sctx.at, compiled.panelPlan.userFeatures);
       const days = loaded.dates.length;
       const users = days > 0 ? loaded.length / days : 0;
