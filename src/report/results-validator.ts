@@ -1,15 +1,14 @@
 /**
- * The validator of schemas/results.schema.json. Compiling the schema took about 0.3–0.7 s of CPU on
- * every run that writes a report, so scripts/postbuild.mjs writes ajv's standalone code for it into
- * dist/ at build time (as for the spec schema, src/spec/load.ts); it is used when its schema hash matches
- * the schema file, and the schema is compiled here otherwise. ajv is loaded only in that fallback.
+ * The validator of schemas/results.schema.json: the build's standalone module when it was made from the
+ * schema file as it is (src/spec/prebuilt-validator.ts), else the schema compiled here; ajv is loaded
+ * only in that fallback.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, Options } from 'ajv/dist/2020.js';
+import { loadPrebuiltValidator, schemaFileHash } from '../spec/prebuilt-validator.js';
 
 export type ResultsValidator = ((v: unknown) => boolean) & { errors?: unknown };
 
@@ -32,22 +31,18 @@ export function resultsSchema(): Record<string, unknown> {
 
 /** sha-256 of the schema file's bytes: ties the build's standalone validator to the schema it was made from. */
 export function resultsSchemaHash(text: Buffer | string = readFileSync(resultsSchemaPath)): string {
-  return createHash('sha256').update(text).digest('hex');
+  return schemaFileHash(text);
 }
 
 /** The build's validator module (scripts/postbuild.mjs), written beside this file. */
 export const PREBUILT_RESULTS_VALIDATOR = 'results-validator.generated.cjs';
 
-function prebuiltValidator(): ResultsValidator | null {
-  const path = fileURLToPath(new URL(PREBUILT_RESULTS_VALIDATOR, import.meta.url));
-  if (!existsSync(path)) return null;
-  const mod = createRequire(import.meta.url)(path) as ResultsValidator & { schemaHash?: string };
-  return mod.schemaHash === resultsSchemaHash() ? mod : null;
-}
-
 let compiled: ResultsValidator | null = null;
 /** The results validator: the build's standalone module when current, else the schema compiled once. */
 export function resultsValidator(): ResultsValidator {
-  if (!compiled) compiled = prebuiltValidator() ?? (resultsAjv().compile(resultsSchema()) as unknown as ResultsValidator);
+  if (!compiled) {
+    compiled = loadPrebuiltValidator(fileURLToPath(new URL(PREBUILT_RESULTS_VALIDATOR, import.meta.url)), resultsSchemaPath)
+      ?? (resultsAjv().compile(resultsSchema()) as unknown as ResultsValidator);
+  }
   return compiled;
 }

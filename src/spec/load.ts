@@ -4,13 +4,13 @@
  * and all problems are collected before failing.
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { CausewayError, CausewayErrors, type ErrorCode } from '../errors.js';
 import { closest } from './closest.js';
+import { loadPrebuiltValidator, schemaFileHash } from './prebuilt-validator.js';
 import { applyOverrides, type SpecOverrides } from './overrides.js';
 import { joinPointer, locate, parseYamlFile, type ParsedYaml, type SourceMap, type SourcePosition } from './source.js';
 import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } from './project.js';
@@ -57,26 +57,18 @@ export function specAjv(extra: Options = {}): Ajv2020 {
 
 /** sha-256 of the schema file's bytes: ties the build's standalone validator to the schema it was made from. */
 export function specSchemaHash(text: Buffer | string = readFileSync(specSchemaPath)): string {
-  return createHash('sha256').update(text).digest('hex');
+  return schemaFileHash(text);
 }
 
 /** The build's validator module (scripts/postbuild.mjs), written beside this file. */
 export const PREBUILT_VALIDATOR = 'spec-validator.generated.cjs';
 
 /**
- * The validator scripts/postbuild.mjs generated from the schema with ajv's standalone code at build
- * time (no schema compile at start-up: it took most of `causeway validate`'s time), or null when there
- * is none or it was made from another version of the schema (then the schema is compiled here).
+ * The validator scripts/postbuild.mjs generated from the schema at build time (src/spec/prebuilt-validator.ts),
+ * or the schema compiled here when there is none or it was made from another version of the schema.
  */
-function prebuiltValidator(): ValidateFunction | null {
-  const path = fileURLToPath(new URL(PREBUILT_VALIDATOR, import.meta.url));
-  if (!existsSync(path)) return null;
-  const mod = createRequire(import.meta.url)(path) as ValidateFunction & { schemaHash?: string };
-  return mod.schemaHash === specSchemaHash() ? mod : null;
-}
-
 export function specValidator(): ValidateFunction {
-  if (!compiled) compiled = prebuiltValidator() ?? specAjv().compile(specSchema());
+  if (!compiled) compiled = loadPrebuiltValidator(fileURLToPath(new URL(PREBUILT_VALIDATOR, import.meta.url)), specSchemaPath) ?? specAjv().compile(specSchema());
   return compiled;
 }
 
