@@ -113,14 +113,37 @@ export class GbmModel implements FittedModel {
       columns.forEach((c, k) => (cols[c] = values[k]));
       return cols;
     });
-    const shared = new Float64Array(n);
+    const data = X.data;
     const trees = treeStart.length - 1;
     for (let t = 0; t < trees; t++) {
       const root = treeStart[t];
       let usesReplaced = false;
       for (let k = root; k < treeStart[t + 1]; k++) if (feature[k] >= 0 && replaced[feature[k]]) usesReplaced = true;
-      for (let v = 0; v < (usesReplaced ? variants.length : 1); v++) {
+      if (!usesReplaced) {
+        // X's own columns (flat, as predictRaw reads them); the leaf value goes to every variant
+        const two = outs.length === 2;
+        const out0 = outs[0];
+        const out1 = two ? outs[1] : out0;
+        for (let i = 0; i < n; i++) {
+          let node = root;
+          let f = feature[node];
+          while (f >= 0) {
+            const x = data[f * n + i];
+            const goLeft = x === x ? x <= threshold[node] : defaultLeft[node] === 1;
+            node = goLeft ? left[node] : right[node];
+            f = feature[node];
+          }
+          const leaf = value[node];
+          if (two) {
+            out0[i] += leaf;
+            out1[i] += leaf;
+          } else for (const out of outs) out[i] += leaf;
+        }
+        continue;
+      }
+      for (let v = 0; v < variants.length; v++) {
         const cols = sources[v];
+        const out = outs[v];
         for (let i = 0; i < n; i++) {
           let node = root;
           let f = feature[node];
@@ -130,13 +153,7 @@ export class GbmModel implements FittedModel {
             node = goLeft ? left[node] : right[node];
             f = feature[node];
           }
-          shared[i] = value[node];
-        }
-        if (usesReplaced) {
-          const out = outs[v];
-          for (let i = 0; i < n; i++) out[i] += shared[i];
-        } else {
-          for (const out of outs) for (let i = 0; i < n; i++) out[i] += shared[i];
+          out[i] += value[node];
         }
       }
     }
