@@ -3,7 +3,7 @@
  * the spec's names for A and M, means, constant columns, designs with leading columns, fit metrics.
  */
 import { EstimatorFailure } from './kinds/kind.js';
-import { columnsOf, designFromColumns, takeRows } from './learners.js';
+import { columnsOf, designFromColumns } from './learners.js';
 import { finiteOrNull } from './linalg.js';
 import type { AnalysisFrame, DesignMatrix } from './types.js';
 
@@ -31,9 +31,21 @@ export function mean(a: Float64Array): number {
 }
 
 export function withFront(front: [string, Float64Array][], X: DesignMatrix, index?: Int32Array): DesignMatrix {
-  const base = index ? takeRows(X, index) : X;
-  const cols = [...front.map(([, c]) => (index ? Float64Array.from(index, (i) => c[i]) : c)), ...columnsOf(base)];
-  return designFromColumns(cols, [...front.map(([n]) => n), ...X.names], base.rows);
+  const names = [...front.map(([n]) => n), ...X.names];
+  if (!index) return designFromColumns([...front.map(([, c]) => c), ...columnsOf(X)], names, X.rows);
+  // rows gathered straight into the result: one copy of the design, not a row subset and then its copy
+  const n = index.length;
+  const lead = front.length;
+  const data = new Float64Array(n * (lead + X.cols));
+  front.forEach(([, c], j) => {
+    for (let i = 0; i < n; i++) data[j * n + i] = c[index[i]];
+  });
+  for (let j = 0; j < X.cols; j++) {
+    const src = j * X.rows;
+    const out = (lead + j) * n;
+    for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
+  }
+  return { rows: n, cols: lead + X.cols, data, names };
 }
 
 export function regressionMetrics(y: Float64Array, pred: Float64Array) {

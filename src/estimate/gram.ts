@@ -14,7 +14,9 @@ const BLOCK_ROWS = 512;
  * with `scaleColumn`, [s·c₁, s·c₂, …] with `scale` alone, else the columns as given. Entry (j, k) is
  * Σᵢ zⱼ[i]·zₖ[i] summed in row order, the same value the plain loop gives.
  */
-export function gramInto(cols: Float64Array[], n: number, out: Float64Array, scale: Float64Array | null = null, scaleColumn = false): void {
+export function gramInto(
+  cols: Float64Array[], n: number, out: Float64Array, scale: Float64Array | null = null, scaleColumn = false, center: ArrayLike<number> | null = null,
+): void {
   const q = cols.length + (scale && scaleColumn ? 1 : 0);
   const qp = (q + 3) & ~3; // padded to whole 4-column tiles; the padding columns stay zero
   const block = new Float64Array(qp * BLOCK_ROWS);
@@ -26,9 +28,15 @@ export function gramInto(cols: Float64Array[], n: number, out: Float64Array, sca
       for (let r = 0; r < m; r++) block[r] = scale[i0 + r];
       j = 1;
     }
-    for (const c of cols) {
+    for (let t = 0; t < cols.length; t++) {
+      const c = cols[t];
       const off = j * BLOCK_ROWS;
-      if (scale) for (let r = 0; r < m; r++) block[off + r] = c[i0 + r] * scale[i0 + r];
+      if (center) {
+        // (c − center)·scale, the value a centered (scaled) copy of the column would hold
+        const mc = center[t];
+        if (scale) for (let r = 0; r < m; r++) block[off + r] = (c[i0 + r] - mc) * scale[i0 + r];
+        else for (let r = 0; r < m; r++) block[off + r] = c[i0 + r] - mc;
+      } else if (scale) for (let r = 0; r < m; r++) block[off + r] = c[i0 + r] * scale[i0 + r];
       else for (let r = 0; r < m; r++) block[off + r] = c[i0 + r];
       j++;
     }
@@ -91,6 +99,74 @@ export function dotsInto(cols: Float64Array[], v: Float64Array, n: number, out: 
     let s = 0;
     for (let i = 0; i < n; i++) s += a[i] * v[i];
     out[offset + j] = s;
+  }
+}
+
+/**
+ * out[offset + j] = Σᵢ zⱼ[i]·v[i] (row order) for the centered columns zⱼ = (cols[j] − center[j])·rowScale
+ * (without rowScale: cols[j] − center[j]), each zⱼ[i] computed as a centered copy would hold it, so the
+ * sums equal dotsInto's over such a copy without making it (n·p doubles per regression).
+ */
+export function centeredDotsInto(cols: Float64Array[], center: ArrayLike<number>, rowScale: Float64Array | null, v: Float64Array, n: number, out: Float64Array): void {
+  const p = cols.length;
+  let j = 0;
+  for (; j + 4 <= p; j += 4) {
+    const a = cols[j], b = cols[j + 1], c = cols[j + 2], d = cols[j + 3];
+    const ma = center[j], mb = center[j + 1], mc = center[j + 2], md = center[j + 3];
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    if (rowScale) {
+      for (let i = 0; i < n; i++) {
+        const x = v[i], r = rowScale[i];
+        s0 += (a[i] - ma) * r * x;
+        s1 += (b[i] - mb) * r * x;
+        s2 += (c[i] - mc) * r * x;
+        s3 += (d[i] - md) * r * x;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        s0 += (a[i] - ma) * x;
+        s1 += (b[i] - mb) * x;
+        s2 += (c[i] - mc) * x;
+        s3 += (d[i] - md) * x;
+      }
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < p; j++) {
+    const a = cols[j], m = center[j];
+    let s = 0;
+    if (rowScale) for (let i = 0; i < n; i++) s += (a[i] - m) * rowScale[i] * v[i];
+    else for (let i = 0; i < n; i++) s += (a[i] - m) * v[i];
+    out[j] = s;
+  }
+}
+
+/** addScaledColumns over the centered columns of centeredDotsInto, without a copy of them. */
+export function addScaledCenteredColumns(
+  out: Float64Array, cols: Float64Array[], center: ArrayLike<number>, rowScale: Float64Array | null, coef: ArrayLike<number>, n: number,
+): void {
+  const use: number[] = [];
+  for (let j = 0; j < cols.length; j++) if (coef[j] !== 0) use.push(j);
+  let t = 0;
+  for (; t + 4 <= use.length; t += 4) {
+    const a = cols[use[t]], b = cols[use[t + 1]], c = cols[use[t + 2]], d = cols[use[t + 3]];
+    const ma = center[use[t]], mb = center[use[t + 1]], mc = center[use[t + 2]], md = center[use[t + 3]];
+    const ca = coef[use[t]], cb = coef[use[t + 1]], cc = coef[use[t + 2]], cd = coef[use[t + 3]];
+    if (rowScale) {
+      for (let i = 0; i < n; i++) {
+        const r = rowScale[i];
+        out[i] = out[i] + ca * ((a[i] - ma) * r) + cb * ((b[i] - mb) * r) + cc * ((c[i] - mc) * r) + cd * ((d[i] - md) * r);
+      }
+    } else for (let i = 0; i < n; i++) out[i] = out[i] + ca * (a[i] - ma) + cb * (b[i] - mb) + cc * (c[i] - mc) + cd * (d[i] - md);
+  }
+  for (; t < use.length; t++) {
+    const a = cols[use[t]], m = center[use[t]], ca = coef[use[t]];
+    if (rowScale) for (let i = 0; i < n; i++) out[i] += ca * ((a[i] - m) * rowScale[i]);
+    else for (let i = 0; i < n; i++) out[i] += ca * (a[i] - m);
   }
 }
 

@@ -6,7 +6,7 @@
 import { ClusterGram, type UserIndex } from './bootstrap.js';
 import type { Env } from './env.js';
 import { constant, nameA, withFront } from './frame-helpers.js';
-import { columnsOf, makeLearner, takeRows } from './learners.js';
+import { columnsOf, makeLearner } from './learners.js';
 import { clusterRobustSE, fitLinear } from './linear.js';
 import type { AnalysisFrame, EstimatorContext, FittedModel, ModelSpec } from './types.js';
 import { learnerRng } from './weights.js';
@@ -66,10 +66,10 @@ export function outcomePredictions(frame: AnalysisFrame, model: ModelSpec, folds
       withFront([[An, frame.A]], frame.X, tr), Float64Array.from(tr, (i) => frame.Y[i]), w ? Float64Array.from(tr, (i) => w[i]) : undefined,
     );
     warnings.push(...(fit.warnings ?? []));
-    const Xte = takeRows(frame.X, te);
-    const p = fit.predict(withFront([[An, Float64Array.from(te, (i) => frame.A[i])]], Xte));
-    const p1 = fit.predict(withFront([[An, constant(te.length, 1)]], Xte));
-    const p0 = fit.predict(withFront([[An, constant(te.length, 0)]], Xte));
+    // test rows gathered straight from the frame into each design (no copy of X's test rows beside them)
+    const p = fit.predict(withFront([[An, frame.A]], frame.X, te));
+    const p1 = fit.predict(withFront([[An, constant(n, 1)]], frame.X, te));
+    const p0 = fit.predict(withFront([[An, constant(n, 0)]], frame.X, te));
     te.forEach((i, r) => { mu[i] = p[r]; mu1[i] = p1[r]; mu0[i] = p0[r]; });
   }
   return { mu, mu1, mu0, warnings };

@@ -2,7 +2,7 @@
  * Linear and logistic regression on column lists (typed arrays), with the conventions of
  * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
  */
-import { addScaledColumns, centeredSquaresInto, dotsInto, gramInto, sumsInto } from './gram.js';
+import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, centeredSquaresInto, dotsInto, gramInto, sumsInto } from './gram.js';
 import { invertSymmetric, solveSymmetric } from './linalg.js';
 
 export interface LinearOptions {
@@ -48,26 +48,21 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
     else for (let i = 0; i < n; i++) ym += y[i];
     ym /= sw;
   }
-  // √w-scaled centered copies make every Gram entry a plain dot product
+  // √w-scaled centered columns z = (c − mean)·√w make every Gram entry a plain dot product; the kernels
+  // form each z[i] as they read it (no n·p copy), the same values a copy would hold
   let root: Float64Array | null = null;
   if (w) {
     root = new Float64Array(n);
     for (let i = 0; i < n; i++) root[i] = Math.sqrt(w[i]);
   }
-  const Z: Float64Array[] = cols.map((c, j) => {
-    const z = new Float64Array(n);
-    const m = means[j];
-    if (root) for (let i = 0; i < n; i++) z[i] = (c[i] - m) * root[i];
-    else for (let i = 0; i < n; i++) z[i] = c[i] - m;
-    return z;
-  });
+  const center = intercept ? means : new Float64Array(p);
   const yz = new Float64Array(n);
   if (root) for (let i = 0; i < n; i++) yz[i] = (y[i] - ym) * root[i];
   else for (let i = 0; i < n; i++) yz[i] = y[i] - ym;
   const gram = new Float64Array(p * p);
-  gramInto(Z, n, gram);
+  gramInto(cols, n, gram, root, false, center);
   const xty = new Float64Array(p);
-  dotsInto(Z, yz, n, xty);
+  centeredDotsInto(cols, center, root, yz, n, xty);
   if (ridge > 0) for (let j = 0; j < p; j++) gram[j * p + j] += ridge;
   const sol = solveSymmetric(gram, xty, p);
   const beta = sol.coef;
@@ -75,9 +70,9 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
     // one step of iterative refinement: recovers the accuracy of QR on ill-conditioned designs
     const r = Float64Array.from(yz);
     // r − z·b is r + (−b)·z exactly
-    addScaledColumns(r, Z, beta.map((b) => -b), n);
+    addScaledCenteredColumns(r, cols, center, root, beta.map((b) => -b), n);
     const g = new Float64Array(p);
-    dotsInto(Z, r, n, g);
+    centeredDotsInto(cols, center, root, r, n, g);
     for (let j = 0; j < p; j++) g[j] -= ridge * beta[j];
     const d = solveSymmetric(gram, g, p);
     for (let j = 0; j < p; j++) beta[j] += d.coef[j];

@@ -13,7 +13,7 @@
  *    (counted in diagnostics.bootstrap.failed and warned); a defect there fails the estimator as above.
  */
 import { CausewayError } from '../errors.js';
-import { subsetFrame } from '../frame/index.js';
+import { DesignScratch, subsetFrame } from '../frame/index.js';
 import { drawUsers, multiplicities, replicateRows, summarizeReplicates } from './bootstrap.js';
 import { ClipPileupFailure } from './diagnostics.js';
 import { envFor, replicateEnv, type Env } from './env.js';
@@ -236,13 +236,14 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
     env.setDraws(ctx.seed, ctx.cellId);
     const fast = opts.bootstrap === 'refit' ? null : impl.fast?.(frame, opts, ctx, env, point) ?? null;
     let failures = 0;
+    const scratch = fast ? null : new DesignScratch();
     for (let r = 0; r < reps; r++) {
       const draws = drawUsers(G, ctx.seed, ctx.cellId, r);
       let rep: Estimates | null = null;
       if (fast) rep = fast(r, multiplicities(draws, G));
       else {
         const { index, cluster } = replicateRows(ui, draws);
-        const sub = subsetFrame(frame, index, cluster);
+        const sub = subsetFrame(frame, index, cluster, scratch!);
         const subEnv = replicateEnv(sub);
         // mediator levels of the CDEs stay those of the full sample, as in the fast replicates
         const levels = (point.diagnostics as { cde_levels?: Record<string, number> }).cde_levels;

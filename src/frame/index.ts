@@ -340,12 +340,32 @@ function pandasNumberString(x: number): string {
   return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
-/** Rows `index` of a frame (a bootstrap replicate or a fold); `cluster` may be replaced (bootstrap draws). */
-export function subsetFrame(frame: AnalysisFrame, index: Int32Array, cluster?: Int32Array): AnalysisFrame {
+/**
+ * One buffer for the designs of successive subsets of a frame (bootstrap replicates, refuter repetitions):
+ * a loop then holds one design, where a fresh copy per subset left several (38 MB each on the full-size
+ * demo frame) to the collector and to the allocator. Each subset gets a new view of the buffer, so caches
+ * keyed by the array (src/estimate/env.ts, src/estimate/gbm/binning.ts) never take one subset's values for
+ * another's. The previous subset must no longer be in use when the next is made.
+ */
+export class DesignScratch {
+  private buffer: ArrayBuffer | null = null;
+  /** A fresh view of `length` doubles (contents unspecified) on the shared buffer. */
+  view(length: number): Float64Array {
+    // an eighth to spare: replicates drawn with replacement vary in size
+    if (!this.buffer || this.buffer.byteLength < length * 8) this.buffer = new ArrayBuffer(Math.ceil(length * 1.125) * 8);
+    return new Float64Array(this.buffer, 0, length);
+  }
+}
+
+/**
+ * Rows `index` of a frame (a bootstrap replicate or a fold); `cluster` may be replaced (bootstrap draws).
+ * With `scratch` the design is written into its buffer (see DesignScratch).
+ */
+export function subsetFrame(frame: AnalysisFrame, index: Int32Array, cluster?: Int32Array, scratch?: DesignScratch): AnalysisFrame {
   const take = (a: Float64Array) => Float64Array.from(index, (i) => a[i]);
   const n = index.length;
   const X = frame.X;
-  const data = new Float64Array(n * X.cols);
+  const data = scratch ? scratch.view(n * X.cols) : new Float64Array(n * X.cols);
   for (let j = 0; j < X.cols; j++) {
     const off = j * X.rows;
     for (let i = 0; i < n; i++) data[j * n + i] = X.data[off + index[i]];

@@ -18,6 +18,7 @@
 import type { RefuterRow } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
+import { DesignScratch } from '../frame/index.js';
 
 export type RunEstimatorFn = (spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext) => EstimatorResult | Promise<EstimatorResult>;
 
@@ -62,11 +63,11 @@ export interface Refutation {
 // ---------------------------------------------------------------------------------------------
 // Frame transformations
 
-/** The frame restricted to `index` rows (in that order). */
-export function subsetFrame(frame: AnalysisFrame, index: Int32Array): AnalysisFrame {
+/** The frame restricted to `index` rows (in that order); the design in `scratch`'s buffer when given. */
+export function subsetFrame(frame: AnalysisFrame, index: Int32Array, scratch?: DesignScratch): AnalysisFrame {
   const n = index.length;
   const take = (a: Float64Array) => Float64Array.from(index, (i) => a[i]!);
-  const X: DesignMatrix = { rows: n, cols: frame.X.cols, names: frame.X.names, data: new Float64Array(n * frame.X.cols) };
+  const X: DesignMatrix = { rows: n, cols: frame.X.cols, names: frame.X.names, data: scratch ? scratch.view(n * frame.X.cols) : new Float64Array(n * frame.X.cols) };
   for (let j = 0; j < frame.X.cols; j++) {
     const off = j * frame.X.rows;
     for (let r = 0; r < n; r++) X.data[j * n + r] = frame.X.data[off + index[r]!]!;
@@ -117,23 +118,23 @@ export function placeboFrame(frame: AnalysisFrame, rng: Rng, within: 'none' | 'u
   return { ...frame, A };
 }
 
-/** The frame with one more covariate column of N(0, 1) noise. */
-export function randomCommonCauseFrame(frame: AnalysisFrame, rng: Rng): AnalysisFrame {
+/** The frame with one more covariate column of N(0, 1) noise; the design in `scratch`'s buffer when given. */
+export function randomCommonCauseFrame(frame: AnalysisFrame, rng: Rng, scratch?: DesignScratch): AnalysisFrame {
   const { rows, cols } = frame.X;
-  const data = new Float64Array(rows * (cols + 1));
+  const data = scratch ? scratch.view(rows * (cols + 1)) : new Float64Array(rows * (cols + 1));
   data.set(frame.X.data.subarray(0, rows * cols));
   for (let i = 0; i < rows; i++) data[cols * rows + i] = rng.normal();
   return { ...frame, X: { rows, cols: cols + 1, data, names: [...frame.X.names, 'random_common_cause'] } };
 }
 
 /** A random `fraction` of users (whole users), rows in their original order. */
-export function userSubsetFrame(frame: AnalysisFrame, rng: Rng, fraction = 0.8): AnalysisFrame {
+export function userSubsetFrame(frame: AnalysisFrame, rng: Rng, fraction = 0.8, scratch?: DesignScratch): AnalysisFrame {
   const users = [...new Set(frame.cluster)].sort((a, b) => a - b);
   rng.shuffle(users);
   const keep = new Set(users.slice(0, Math.max(1, Math.round(users.length * fraction))));
   const index: number[] = [];
   for (let i = 0; i < frame.n; i++) if (keep.has(frame.cluster[i]!)) index.push(i);
-  return subsetFrame(frame, Int32Array.from(index));
+  return subsetFrame(frame, Int32Array.from(index), scratch);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,14 +189,16 @@ export async function refute(
   const estimands = opts.estimands ?? Object.keys(original.estimates).filter((k) => original.estimates[k]?.estimate != null).sort();
   const values = estimands.map(() => [] as Array<number | null>);
   let failedReps = 0;
+  // one design buffer for every repetition (a repetition's frame is dropped before the next is made)
+  const scratch = new DesignScratch();
   for (let rep = 0; rep < reps; rep++) {
     const rng = new Rng(ctx.seed, ctx.cellId, `refuter:${name}`, rep);
     const changed =
       name === 'placebo_treatment'
         ? placeboFrame(frame, rng, opts.within ?? 'none')
         : name === 'random_common_cause'
-          ? randomCommonCauseFrame(frame, rng)
-          : userSubsetFrame(frame, rng, opts.fraction ?? 0.8);
+          ? randomCommonCauseFrame(frame, rng, scratch)
+          : userSubsetFrame(frame, rng, opts.fraction ?? 0.8, scratch);
     let result: EstimatorResult | null = null;
     try {
       result = await runEstimator(estimatorSpec, changed, pointCtx);

@@ -2,7 +2,7 @@
 // (same additions in the same order), so the regressions built on them keep their exact results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addScaledColumns, centeredSquaresInto, dotsInto, gramInto, sumsInto } from '../../src/estimate/gram.js';
+import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, centeredSquaresInto, dotsInto, gramInto, sumsInto } from '../../src/estimate/gram.js';
 import { Rng } from '../../src/rng.js';
 
 function columns(rng: Rng, p: number, n: number): Float64Array[] {
@@ -87,5 +87,33 @@ test('sumsInto and centeredSquaresInto equal their plain loops bit for bit', () 
       return v;
     });
     identical(squares, expected, `centered squares p=${p}`);
+  }
+});
+
+test('the centered kernels equal the plain ones over a centered (row-scaled) copy bit for bit', () => {
+  // src/estimate/linear.ts fitLinear reads (c − mean)·√w on the fly instead of copying the design
+  const rng = new Rng(10, 'centered');
+  for (const [p, n] of [[1, 7], [4, 513], [6, 1029], [9, 300]] as const) {
+    const cols = columns(rng, p, n);
+    const center = Float64Array.from({ length: p }, () => rng.nextFloat() * 3 - 1);
+    const rowScale = Float64Array.from({ length: n }, () => Math.sqrt(rng.nextFloat()));
+    const v = Float64Array.from({ length: n }, () => rng.nextFloat() - 0.5);
+    const coef = Float64Array.from({ length: p }, (_, j) => (j % 3 === 2 ? 0 : rng.nextFloat() * 4 - 2));
+    for (const scale of [null, rowScale]) {
+      const Z = cols.map((c, j) => Float64Array.from(c, (x, i) => (scale ? (x - center[j]) * scale[i] : x - center[j])));
+      const what = `p=${p} n=${n} ${scale ? 'scaled' : 'unscaled'}`;
+      const gram = new Float64Array(p * p), expectedGram = new Float64Array(p * p);
+      gramInto(cols, n, gram, scale, false, center);
+      gramInto(Z, n, expectedGram);
+      identical(gram, expectedGram, `gram ${what}`);
+      const dots = new Float64Array(p), expectedDots = new Float64Array(p);
+      centeredDotsInto(cols, center, scale, v, n, dots);
+      dotsInto(Z, v, n, expectedDots);
+      identical(dots, expectedDots, `dots ${what}`);
+      const out = Float64Array.from(v), expectedOut = Float64Array.from(v);
+      addScaledCenteredColumns(out, cols, center, scale, coef, n);
+      addScaledColumns(expectedOut, Z, coef, n);
+      identical(out, expectedOut, `addScaled ${what}`);
+    }
   }
 });

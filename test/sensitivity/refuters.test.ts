@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { runEstimator } from '../../src/estimate/index.js';
 import { simulateFrame } from '../support/simulate-frame.js';
 import type { EstimatorContext, EstimatorResult, EstimatorSpec, AnalysisFrame } from '../../src/estimate/types.js';
-import { refute, refuterRows, userSubsetFrame } from '../../src/sensitivity/refuters.js';
+import { randomCommonCauseFrame, refute, refuterRows, userSubsetFrame } from '../../src/sensitivity/refuters.js';
+import { DesignScratch, subsetFrame } from '../../src/frame/index.js';
 import { msmSpecForVariant, SEED_003_VARIANTS, weightSensitivity } from '../../src/sensitivity/weights.js';
 import { Rng } from '../../src/rng.js';
 
@@ -74,4 +75,39 @@ test('weight sensitivity runs the msm estimator once per seed 003 variant', asyn
   assert.ok(rows[1]!.essShare! <= 1);
   assert.equal(msmSpecForVariant({ id: 'm', kind: 'msm' }, { id: 'g', weights: 'clipped', propensity: 'gbm' }).propensity, 'gbm');
   assert.equal(SEED_003_VARIANTS.length, 5);
+});
+
+test('repetitions written into one shared design buffer give the estimates of fresh copies', async () => {
+  // ipw caches its propensity fit by the design array (src/estimate/env.ts): each repetition's design must
+  // be a new array even where it shares the buffer, or every repetition would reuse the first one's fit
+  const ipw: EstimatorSpec = { id: 'ipw', kind: 'ipw', propensity: 'logistic' };
+  const models = { logistic: { kind: 'logistic', C: 1, standardize: true } };
+  const c: EstimatorContext = { ...ctx, models };
+  const point: EstimatorContext = { ...c, bootstrap: undefined };
+  for (const name of ['random_common_cause', 'data_subset'] as const) {
+    const r = await refute(name, frame, ipw, c, runEstimator, { reps: 3, estimands: ['ate'] });
+    const fresh: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const rng = new Rng(c.seed, c.cellId, `refuter:${name}`, rep);
+      const changed = name === 'random_common_cause' ? randomCommonCauseFrame(frame, rng) : userSubsetFrame(frame, rng, 0.8);
+      fresh.push((await runEstimator(ipw, changed, point)).estimates.ate!.estimate!);
+    }
+    assert.deepEqual(r.estimands[0]!.values, fresh);
+    assert.equal(new Set(fresh).size, 3);
+  }
+});
+
+test('a design scratch hands out a new array per subset on one buffer, grown when a subset needs more', () => {
+  const scratch = new DesignScratch();
+  const a = scratch.view(100);
+  const b = scratch.view(80);
+  assert.notEqual(a, b);
+  assert.equal(a.buffer, b.buffer);
+  assert.equal(b.length, 80);
+  const c = scratch.view(1000);
+  assert.notEqual(c.buffer, a.buffer);
+  assert.equal(c.length, 1000);
+  // subsets written into the scratch hold the same values as fresh copies
+  const index = Int32Array.from({ length: 50 }, (_, i) => i * 3);
+  assert.deepEqual(subsetFrame(frame, index, undefined, scratch).X, subsetFrame(frame, index).X);
 });

@@ -394,19 +394,20 @@ export const mediation: EstimatorKind = {
     const cde = levels.map(() => new Float64Array(n));
     const warnings: string[] = [];
     const clipM = (v: Float64Array) => (mo.clipMediator ? v.map((x) => Math.min(Math.max(x, mo.clipMediator![0]), mo.clipMediator![1])) : v);
-    const outDesign = (a: Float64Array, m: Float64Array, X: DesignMatrix) =>
-      withFront(mo.interaction ? [[An, a], [Mn, m], [AMn, Float64Array.from(a, (v, i) => v * m[i])]] : [[An, a], [Mn, m]], X);
+    const outDesign = (a: Float64Array, m: Float64Array, X: DesignMatrix, index?: Int32Array) =>
+      withFront(mo.interaction ? [[An, a], [Mn, m], [AMn, Float64Array.from(a, (v, i) => v * m[i])]] : [[An, a], [Mn, m]], X, index);
     for (let f = 0; f < (folds ? mo.folds! : 1); f++) {
       const train: number[] = [], test: number[] = [];
       for (let i = 0; i < n; i++) {
         if (!folds) { train.push(i); test.push(i); } else (folds[i] === f ? test : train).push(i);
       }
       const tr = Int32Array.from(train), te = Int32Array.from(test);
-      const Xtr = takeRows(frame.X, tr), Xte = folds ? takeRows(frame.X, te) : Xtr;
+      // training designs gathered straight from the frame's rows (no copy of X's training rows kept beside them)
+      const Xte = folds ? takeRows(frame.X, te) : frame.X;
       const pick = (v: Float64Array, ix: Int32Array) => Float64Array.from(ix, (i) => v[i]);
       const wtr = w ? pick(w, tr) : undefined;
-      const mFit = makeLearner(mo.mModel, learnerRng(ctx, 'mediation', 'mediator', f)).fit(withFront([[An, pick(frame.A, tr)]], Xtr), pick(M, tr), wtr);
-      const yFit = makeLearner(mo.yModel, learnerRng(ctx, 'mediation', 'outcome', f)).fit(outDesign(pick(frame.A, tr), pick(M, tr), Xtr), pick(frame.Y, tr), wtr);
+      const mFit = makeLearner(mo.mModel, learnerRng(ctx, 'mediation', 'mediator', f)).fit(withFront([[An, frame.A]], frame.X, tr), pick(M, tr), wtr);
+      const yFit = makeLearner(mo.yModel, learnerRng(ctx, 'mediation', 'outcome', f)).fit(outDesign(frame.A, M, frame.X, tr), pick(frame.Y, tr), wtr);
       warnings.push(...(mFit.warnings ?? []).map((s) => `mediator model: ${s}`), ...(yFit.warnings ?? []).map((s) => `outcome model: ${s}`));
       const k = te.length;
       const zeros = constant(k, 0), ones = constant(k, 1);
