@@ -77,22 +77,25 @@ function choleskyFactor(A: Float64Array, p: number): CholeskyFactor {
   return { p, L, perm, scale, rank, aliased };
 }
 
-/** x from a full-rank factor: solve L Lᵀ z = D b (permuted), x = D z. */
-function solveFactored(f: CholeskyFactor, b: Float64Array): Float64Array {
+/**
+ * x from the factor's leading r × r block (r = p when it has full rank): solve L Lᵀ z = D b (permuted)
+ * on the first r pivots, x = D z on their columns, zero on the rest.
+ */
+function solveFactored(f: CholeskyFactor, b: Float64Array, r: number = f.p): Float64Array {
   const { p, L, perm, scale } = f;
-  const z = new Float64Array(p);
-  for (let k = 0; k < p; k++) {
+  const z = new Float64Array(r);
+  for (let k = 0; k < r; k++) {
     let s = b[perm[k]] * scale[perm[k]];
     for (let m = 0; m < k; m++) s -= L[k * p + m] * z[m];
     z[k] = s / L[k * p + k];
   }
-  for (let k = p - 1; k >= 0; k--) {
+  for (let k = r - 1; k >= 0; k--) {
     let s = z[k];
-    for (let m = k + 1; m < p; m++) s -= L[m * p + k] * z[m];
+    for (let m = k + 1; m < r; m++) s -= L[m * p + k] * z[m];
     z[k] = s / L[k * p + k];
   }
   const coef = new Float64Array(p);
-  for (let k = 0; k < p; k++) coef[perm[k]] = z[k] * scale[perm[k]];
+  for (let k = 0; k < r; k++) coef[perm[k]] = z[k] * scale[perm[k]];
   return coef;
 }
 
@@ -168,19 +171,7 @@ function minimumNormSolve(A: Float64Array, b: Float64Array, f: CholeskyFactor): 
   const rhs = Float64Array.from(b);
   project(rhs);
   // x_B: L11 L11ᵀ z = D_B (P b)_B, x = D z on the kept columns, zero on the aliased ones
-  const z = new Float64Array(r);
-  for (let k = 0; k < r; k++) {
-    let s = rhs[perm[k]] * scale[perm[k]];
-    for (let q = 0; q < k; q++) s -= L[k * p + q] * z[q];
-    z[k] = s / L[k * p + k];
-  }
-  for (let k = r - 1; k >= 0; k--) {
-    let s = z[k];
-    for (let q = k + 1; q < r; q++) s -= L[q * p + k] * z[q];
-    z[k] = s / L[k * p + k];
-  }
-  const coef = new Float64Array(p);
-  for (let k = 0; k < r; k++) coef[perm[k]] = z[k] * scale[perm[k]];
+  const coef = solveFactored(f, rhs, r);
   project(coef);
   for (let i = 0; i < p; i++) if (!Number.isFinite(coef[i])) return eigenMinimumNormSolve(A, b, p, r);
   return coef;
