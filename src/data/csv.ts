@@ -193,6 +193,8 @@ export class CsvParser {
   private keptNumCols: Int32Array = new Int32Array(0);
   private keptNumBuilders: F64Builder[] = [];
   private hasOtherKinds = false;
+  /** Every column numeric or skipped: parsePlain may take the records. */
+  private plainRecords = false;
   private idCols: Int32Array = new Int32Array(0);
   /** 1 for skipped columns whose NaN spellings are counted (CsvRequest.nanTextColumns). */
   private nanCheck: Uint8Array = new Uint8Array(0);
@@ -234,6 +236,8 @@ export class CsvParser {
   private lineEndPending = false;
   /** Bytes copied to join chunks (the test of the join strategy reads it). */
   bytesJoined = 0;
+  /** Records parsePlain took (its tests read it). */
+  recordsTakenPlain = 0;
 
   push(chunk: Buffer): void {
     this.result.bytes += chunk.length;
@@ -407,6 +411,7 @@ export class CsvParser {
     };
     this.validIdCols = Int32Array.from((this.req.idColumns ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
     this.keyCols = Int32Array.from((this.req.uniqueKey ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
+    this.plainRecords = this.kinds.every((k) => k === K_NUM || k === K_SKIP);
   }
 
   private checkUnique(): void {
@@ -471,9 +476,135 @@ export class CsvParser {
 
   /**
    * Parses complete records from `pos`; returns the offset of the first record not parsed
-   * (incomplete unless `final`). The hot loop: unquoted numeric cells are parsed while scanning.
+   * (incomplete unless `final`). Where the records up to the chunk's last line end hold no quote and no
+   * CR, parsePlain takes them, handing each record it does not take to parseCareful one at a time.
    */
   private parseRecords(buf: Buffer, pos: number, final: boolean): number {
+    if (this.plainRecords && !final) {
+      const end = buf.lastIndexOf(LF) + 1;
+      if (end > pos && !hasByteBefore(buf, QUOTE, pos, end) && !hasByteBefore(buf, CR, pos, end)) {
+        for (;;) {
+          pos = this.parsePlain(buf, pos, end);
+          if (pos >= end) break;
+          const next = this.parseCareful(buf, pos, false, true);
+          if (next === pos) break; // (cannot happen: the record ends before `end`) left to the loop below
+          pos = next;
+        }
+      }
+    }
+    return this.parseCareful(buf, pos, final, false);
+  }
+
+  /**
+   * The fast path for files of numeric and skipped columns (the interaction matrix): whole records in
+   * buf[pos, end), where `end` follows a line end and no quote or CR lies before it, so every cell ends at
+   * a comma or LF and the loops need no bounds checks (the LF before `end` stops them). A record is
+   * parsed into the same staged cells as parseCareful's and committed the same way; a record this does
+   * not take as it is — a blank line, a wrong cell count, a number that is not plain digits (sign "+",
+   * exponent, NaN text, garbage, beyond the exact decimal paths), a skipped cell that may spell NaN — is
+   * left to parseCareful: the return value is its start (or `end` when every record was taken).
+   */
+  private parsePlain(buf: Buffer, pos: number, end: number): number {
+    const kinds = this.kinds;
+    const last = kinds.length - 1;
+    const staged = this.stagedNum;
+    const cellEmpty = this.cellEmpty;
+    const nanCheck = this.nanCheck;
+    const sampleCol = this.sampleCol;
+    const modulus = this.req.sample?.modulus ?? 1;
+    const remainder = this.req.sample?.remainder ?? 0;
+    const result = this.result;
+    const rowsBefore = result.rowsRead;
+    this.recordNanText = false; // no NaN spelling is taken here
+    records: while (pos < end) {
+      const recStart = pos;
+      if (buf[pos] === LF) break;
+      let sampledOut = false;
+      for (let col = 0; ; col++) {
+        const cellStart = pos;
+        let c = buf[pos];
+        if (kinds[col] === K_NUM) {
+          let neg = false;
+          if (c === 45) {
+            neg = true;
+            c = buf[++pos];
+          }
+          const digitsStart = pos;
+          let mantissa = 0;
+          while (c >= 48 && c <= 57) {
+            mantissa = mantissa * 10 + (c - 48);
+            c = buf[++pos];
+          }
+          let digits = pos - digitsStart;
+          let fracDigits = 0;
+          if (c === 46) {
+            const fracStart = ++pos;
+            c = buf[pos];
+            while (c >= 48 && c <= 57) {
+              mantissa = mantissa * 10 + (c - 48);
+              c = buf[++pos];
+            }
+            fracDigits = pos - fracStart;
+            digits += fracDigits;
+          }
+          if (c !== COMMA && c !== LF) { pos = recStart; break records; }
+          if (pos === cellStart) staged[col] = NaN;
+          else if (digits === 0) { pos = recStart; break records; }
+          else if (mantissa < TWO_POW_53 && fracDigits <= 22) {
+            // exact, as in parseCareful
+            const v = fracDigits === 0 ? mantissa : mantissa / POW10[fracDigits];
+            staged[col] = neg ? -v : v;
+          } else {
+            const exact = fracDigits <= 22 ? decimalFromDigits(buf, digitsStart, pos) : -1;
+            if (exact < 0) { pos = recStart; break records; }
+            staged[col] = neg ? -exact : exact;
+          }
+        } else {
+          // a skipped cell whose first byte could begin a NaN spelling (isNanSpelling) is left to parseCareful
+          if (nanCheck[col] === 1 && (c === 78 || c === 110 || (c <= 32 && c !== LF && c !== COMMA))) { pos = recStart; break records; }
+          while (c !== COMMA && c !== LF) c = buf[++pos];
+        }
+        cellEmpty[col] = pos === cellStart ? 1 : 0;
+        if (col === sampleCol) {
+          const id = staged[col];
+          if (!(((id % modulus) + modulus) % modulus === remainder)) sampledOut = true;
+        }
+        if (c === COMMA) {
+          if (col === last) { pos = recStart; break records; }
+          pos++;
+          if (sampledOut) {
+            // as parseCareful: the rest of a sampled-out record is not read
+            pos = buf.indexOf(LF, pos) + 1;
+            this.line++;
+            result.rowsRead++;
+            result.rowsSampledOut++;
+            continue records;
+          }
+          continue;
+        }
+        if (col !== last) { pos = recStart; break records; }
+        pos++;
+        break;
+      }
+      const recLine = this.line++;
+      result.rowsRead++;
+      if (sampledOut) {
+        result.rowsSampledOut++;
+        continue;
+      }
+      this.recordLine = recLine;
+      this.commit();
+    }
+    this.recordsTakenPlain += result.rowsRead - rowsBefore;
+    return pos;
+  }
+
+  /**
+   * The byte-by-byte parser: every case (quotes, CR, NaN text, errors). With `one`, returns after one
+   * record (or blank line).
+   */
+  private parseCareful(buf: Buffer, pos: number, final: boolean, one: boolean): number {
+    const firstPos = pos;
     const len = buf.length;
     const kinds = this.kinds;
     const ncol = kinds.length;
@@ -486,6 +617,7 @@ export class CsvParser {
     if (nextQuote < 0) nextQuote = len;
 
     records: while (pos < len) {
+      if (one && pos !== firstPos) return pos;
       const recStart = pos;
       this.recordNanText = false;
       const recLine = this.line;
@@ -794,6 +926,12 @@ export class CsvParser {
       ...this.result,
     };
   }
+}
+
+/** Whether `byte` occurs in buf[from, end). */
+function hasByteBefore(buf: Buffer, byte: number, from: number, end: number): boolean {
+  const i = buf.indexOf(byte, from);
+  return i >= 0 && i < end;
 }
 
 /** The cell reads "NaN" or "nan" once trimmed, as a parsed numeric cell's would (checked on bytes: most cells fail at the first). */
