@@ -476,13 +476,13 @@ export class CsvParser {
 
   /**
    * Parses complete records from `pos`; returns the offset of the first record not parsed
-   * (incomplete unless `final`). Where the records up to the chunk's last line end hold no quote and no
-   * CR, parsePlain takes them, handing each record it does not take to parseCareful one at a time.
+   * (incomplete unless `final`). parsePlain takes the records up to the chunk's last line end, handing
+   * each record it does not take to parseCareful one at a time.
    */
   private parseRecords(buf: Buffer, pos: number, final: boolean): number {
     if (this.plainRecords && !final) {
       const end = buf.lastIndexOf(LF) + 1;
-      if (end > pos && !hasByteBefore(buf, QUOTE, pos, end) && !hasByteBefore(buf, CR, pos, end)) {
+      if (end > pos) {
         for (;;) {
           pos = this.parsePlain(buf, pos, end);
           if (pos >= end) break;
@@ -496,13 +496,14 @@ export class CsvParser {
   }
 
   /**
-   * The fast path for files of numeric and skipped columns (the interaction matrix): whole records in
-   * buf[pos, end), where `end` follows a line end and no quote or CR lies before it, so every cell ends at
-   * a comma or LF and the loops need no bounds checks (the LF before `end` stops them). A record is
-   * parsed into the same staged cells as parseCareful's and committed the same way; a record this does
-   * not take as it is — a blank line, a wrong cell count, a number that is not plain digits (sign "+",
-   * exponent, NaN text, garbage, beyond the exact decimal paths), a skipped cell that may spell NaN — is
-   * left to parseCareful: the return value is its start (or `end` when every record was taken).
+   * The fast path for files of numeric and skipped columns (the interaction matrix): records in
+   * buf[pos, end), where `end` follows a line end, so the loops need no bounds checks (that LF stops
+   * them). It takes a record whose cells all end at a comma or at its LF, none of them quoted or holding
+   * a CR or other control byte, parses it into the same staged cells as parseCareful's and commits it
+   * the same way. A record it does not take as it is — a blank line, a wrong cell count, a quoted cell,
+   * a CR, a number that is not plain digits (sign "+", exponent, NaN text, garbage, beyond the exact
+   * decimal paths), a skipped cell that may spell NaN — is left to parseCareful (which may read past
+   * `end` when quotes hold a line end): the return value is its start, or `end` when it took every record.
    */
   private parsePlain(buf: Buffer, pos: number, end: number): number {
     const kinds = this.kinds;
@@ -515,6 +516,7 @@ export class CsvParser {
     const remainder = this.req.sample?.remainder ?? 0;
     const result = this.result;
     const rowsBefore = result.rowsRead;
+    let nextQuote = -1; // the first quote at or after pos (buf.length when none), found when a sampled-out record needs it
     this.recordNanText = false; // no NaN spelling is taken here
     records: while (pos < end) {
       const recStart = pos;
@@ -560,9 +562,11 @@ export class CsvParser {
             staged[col] = neg ? -exact : exact;
           }
         } else {
-          // a skipped cell whose first byte could begin a NaN spelling (isNanSpelling) is left to parseCareful
-          if (nanCheck[col] === 1 && (c === 78 || c === 110 || (c <= 32 && c !== LF && c !== COMMA))) { pos = recStart; break records; }
-          while (c !== COMMA && c !== LF) c = buf[++pos];
+          // a quoted cell, or one whose first byte could begin a NaN spelling (isNanSpelling), is left to parseCareful
+          if (c === QUOTE || (nanCheck[col] === 1 && (c === 78 || c === 110 || (c <= 32 && c !== LF && c !== COMMA)))) { pos = recStart; break records; }
+          // (a quote inside an unquoted cell is text to parseCareful too; CR, TAB and other bytes below 14 stop here)
+          while (c !== COMMA && c > CR) c = buf[++pos];
+          if (c !== COMMA && c !== LF) { pos = recStart; break records; }
         }
         cellEmpty[col] = pos === cellStart ? 1 : 0;
         if (col === sampleCol) {
@@ -573,8 +577,14 @@ export class CsvParser {
           if (col === last) { pos = recStart; break records; }
           pos++;
           if (sampledOut) {
-            // as parseCareful: the rest of a sampled-out record is not read
-            pos = buf.indexOf(LF, pos) + 1;
+            // as parseCareful: the rest of a sampled-out record is not read, unless a quote lies before its line end
+            const nl = buf.indexOf(LF, pos);
+            if (nextQuote < pos) {
+              nextQuote = buf.indexOf(QUOTE, pos);
+              if (nextQuote < 0) nextQuote = buf.length;
+            }
+            if (nextQuote < nl) { pos = recStart; break records; }
+            pos = nl + 1;
             this.line++;
             result.rowsRead++;
             result.rowsSampledOut++;
@@ -926,12 +936,6 @@ export class CsvParser {
       ...this.result,
     };
   }
-}
-
-/** Whether `byte` occurs in buf[from, end). */
-function hasByteBefore(buf: Buffer, byte: number, from: number, end: number): boolean {
-  const i = buf.indexOf(byte, from);
-  return i >= 0 && i < end;
 }
 
 /** The cell reads "NaN" or "nan" once trimmed, as a parsed numeric cell's would (checked on bytes: most cells fail at the first). */

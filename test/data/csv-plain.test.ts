@@ -24,7 +24,7 @@ const request = (careful: boolean, extra: Partial<CsvRequest> = {}): CsvRequest 
   ...extra,
 });
 
-/** Rows like the matrix's, with the irregular cells the fast path leaves to the careful parser mixed in. */
+/** Rows like the matrix's, with the irregular cells, quotes and CRLF line ends the fast path leaves to the careful parser mixed in. */
 function matrixText(rng: Rng, rows: number): string {
   const pick = <T>(xs: T[]): T => xs[rng.nextInt(xs.length)];
   const lines = [HEADER];
@@ -35,7 +35,10 @@ function matrixText(rng: Rng, rows: number): string {
     const time = odd && rng.nextInt(3) === 0 ? pick(['', 'NaN', ' nan', 'N/A']) : '2020-07-05 05:27:48.378';
     const duration = odd && rng.nextInt(3) === 0 ? pick(['nan', '', ' 7']) : String(rng.nextInt(20000));
     const date = time === '' && rng.nextInt(2) === 0 ? '' : '20200705';
-    lines.push(`${rng.nextInt(50)},${rng.nextInt(4000)},${rng.nextInt(30000)},${duration},${time},${date},1593898068.${rng.nextInt(1000)},${ratio},t${rng.nextInt(3)}`);
+    const tag = odd && rng.nextInt(3) === 0 ? pick(['"a,b\nc"', 'x"y', '"q""r"', '"\r\n"', 'tab\there']) : `t${rng.nextInt(3)}`;
+    const quotedTime = odd && rng.nextInt(5) === 0 ? `"${time}"` : time;
+    const eol = odd && rng.nextInt(6) === 0 ? '\r' : '';
+    lines.push(`${rng.nextInt(50)},${rng.nextInt(4000)},${rng.nextInt(30000)},${duration},${quotedTime},${date},1593898068.${rng.nextInt(1000)},${ratio},${tag}${eol}`);
     if (odd && rng.nextInt(8) === 0) lines.push('');
   }
   return lines.join('\n') + '\n';
