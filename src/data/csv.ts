@@ -6,13 +6,13 @@
  * Numbers are parsed from bytes: a decimal whose digits, read as one integer m, stay below 2^53 and
  * with at most 22 digits after the point is computed as m / 10^k, which is exactly what Number() gives
  * (both operands are exact doubles and IEEE division rounds correctly); this covers the 16-digit
- * ratios KuaiRec's watch_ratio mostly has; 17 to 19 significant digits go through decimalFromDigits
- * (./decimal.ts, also exact). Longer or exponent forms fall back to Number().
+ * ratios KuaiRec's watch_ratio mostly has; 17 to 19 significant digits go through decimalFromApprox
+ * (parsePlain) or decimalFromDigits (./decimal.ts, also exact). Longer or exponent forms fall back to Number().
  * Empty cells are NaN (numbers) or code -1 (categories). RFC 4180 quoting ("" inside quotes,
  * newlines inside quotes) is supported for every column.
  */
 import { CausewayError } from '../errors.js';
-import { decimalFromDigits } from './decimal.js';
+import { decimalFromApprox, decimalFromDigits } from './decimal.js';
 import { nextCapacity, shrinkResizable } from './resizable.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
@@ -532,9 +532,12 @@ export class CsvParser {
             c = buf[++pos];
           }
           const digitsStart = pos;
+          // the digits as one integer, and its low 32 bits for decimalFromApprox when it passes 2^53
           let mantissa = 0;
+          let low32 = 0;
           while (c >= 48 && c <= 57) {
             mantissa = mantissa * 10 + (c - 48);
+            low32 = (Math.imul(low32, 10) + (c - 48)) | 0;
             c = buf[++pos];
           }
           let digits = pos - digitsStart;
@@ -544,6 +547,7 @@ export class CsvParser {
             c = buf[pos];
             while (c >= 48 && c <= 57) {
               mantissa = mantissa * 10 + (c - 48);
+              low32 = (Math.imul(low32, 10) + (c - 48)) | 0;
               c = buf[++pos];
             }
             fracDigits = pos - fracStart;
@@ -557,7 +561,7 @@ export class CsvParser {
             const v = fracDigits === 0 ? mantissa : mantissa / POW10[fracDigits];
             staged[col] = neg ? -v : v;
           } else {
-            const exact = fracDigits <= 22 ? decimalFromDigits(buf, digitsStart, pos) : -1;
+            const exact = decimalFromApprox(mantissa, low32, fracDigits);
             if (exact < 0) { pos = recStart; break records; }
             staged[col] = neg ? -exact : exact;
           }

@@ -15,6 +15,7 @@
 /** 10^0 … 10^22: every one an exact double. */
 const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 const TWO_25 = 33554432;
+const TWO_32 = 4294967296;
 const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp's split of a double into two 26-bit halves)
 const TWO_POW_MINUS_80 = 2 ** -80;
 
@@ -54,8 +55,28 @@ export function decimalFromDigits(buf: Uint8Array, start: number, end: number): 
   const p10 = POW10[j];
   const h1 = Math.floor(hi / TWO_25);
   const h0 = hi - h1 * TWO_25;
-  const X = h1 * p10 * TWO_25;
-  const Y = h0 * p10 + lo;
+  return nearestQuotient(h1 * p10 * TWO_25, h0 * p10 + lo, frac);
+}
+
+/**
+ * decimalFromDigits for a reader that has already summed the digits (CsvParser.parsePlain): `approx` is
+ * the digit string read as one integer M the plain floating-point way (each step m·10 + d, rounded), and
+ * `low32` is M modulo 2^32 (the same steps in int32 arithmetic, which wraps). Below 10^19 the rounding
+ * steps leave approx within about 2^15 of M (only the last four steps, past 2^53, round, each by at most
+ * a last place of a value below 2^64·10^-k), so M = approx + δ where δ is the difference of the low
+ * 32 bits taken in [−2^31, 2^31): exact, with no second pass over the bytes. -1 as decimalFromDigits.
+ */
+export function decimalFromApprox(approx: number, low32: number, frac: number): number {
+  if (!(approx < 1e19) || frac > 22) return -1;
+  // approx is a whole number below 2^64: its low 32 bits are exact in floating point
+  const approxLow = approx - Math.floor(approx / TWO_32) * TWO_32;
+  const delta = (low32 - approxLow) | 0;
+  if (approx + delta >= 1e19 || approx + delta === 0) return -1; // 20 or more significant digits, or none
+  return nearestQuotient(approx, delta, frac);
+}
+
+/** The double nearest (X + Y) / 10^frac for whole numbers X, Y (X + Y < 10^19), or -1 (see the top of the file). */
+function nearestQuotient(X: number, Y: number, frac: number): number {
   // Knuth's two-sum: Mh + Ml = X + Y exactly.
   const mh = X + Y;
   const yv = mh - X;

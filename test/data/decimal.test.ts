@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimalFromDigits } from '../../src/data/decimal.js';
+import { decimalFromApprox, decimalFromDigits } from '../../src/data/decimal.js';
 import { parseCsvBuffer } from '../../src/data/csv.js';
 import { Rng } from '../../src/rng.js';
 
@@ -71,6 +71,47 @@ test('falls back on what it does not handle: 20+ significant digits, 23+ decimal
   }
   // leading zeros are not significant digits
   assert.equal(read('0000.12345678901234567'), Number('0.12345678901234567'));
+});
+
+/** decimalFromApprox's inputs as CsvParser.parsePlain sums them: the digits in floating point and in int32 arithmetic. */
+const readApprox = (s: string): number => {
+  let approx = 0;
+  let low32 = 0;
+  let frac = 0;
+  let afterPoint = false;
+  for (const ch of s) {
+    if (ch === '.') {
+      afterPoint = true;
+      continue;
+    }
+    const d = ch.charCodeAt(0) - 48;
+    approx = approx * 10 + d;
+    low32 = (Math.imul(low32, 10) + d) | 0;
+    if (afterPoint) frac++;
+  }
+  return decimalFromApprox(approx, low32, frac);
+};
+
+test('from the summed digits (decimalFromApprox): the same double as Number(), nearly always answered, 20+ digits refused', () => {
+  const rng = Rng.derive('decimal-test', 5);
+  let answered = 0;
+  let tried = 0;
+  for (let i = 0; i < 400_000; i++) {
+    const digits = digitsOf(rng, 16 + rng.nextInt(4));
+    const frac = rng.nextInt(23);
+    const s = withPoint(digits, frac);
+    const v = readApprox(s);
+    if (frac >= 2) tried++;
+    if (v === -1) continue;
+    if (frac >= 2) answered++;
+    if (v !== Number(s)) assert.fail(`${s}: ${v} but Number() gives ${Number(s)}`);
+  }
+  assert.ok(answered / tried > 0.999, `answered ${answered} of ${tried}`);
+  for (const s of ['12345678901234567890', '9999999999999999999', '0.12345678901234567890', '99999999999999999999999', `0.${'0'.repeat(22)}12345678901234567`, '9007199254740993', '4503599627370496.5']) {
+    assert.equal(readApprox(s), -1, s);
+  }
+  assert.equal(readApprox('0000.12345678901234567'), Number('0.12345678901234567'));
+  assert.equal(readApprox('0.23490488006617039'), Number('0.23490488006617039'));
 });
 
 test('the CSV reader gives Number()\'s value for long decimals, signed, in every chunking', () => {
