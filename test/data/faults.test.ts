@@ -184,6 +184,31 @@ test('a corrupt deflate stream that still inflates is named as corrupt', async (
   await expectError(loadData(req(file)), 'DATA_CORRUPT_DEFLATE');
 });
 
+test('a deflated member whose bytes differ from the directory\'s CRC-32 is named as damaged, in the inner zip and inside a deflated outer zip', async () => {
+  // the inflater checks the CRC-32 (src/data/kuairec/archive.ts checkingInflater): patch the directory's
+  const inner = join(L.dir, 'crc-inner.zip');
+  await writeZip(inner, L.innerFiles, true);
+  const bytes = await fsp.readFile(inner);
+  const name = Buffer.from(MATRIX);
+  let patched = 0;
+  for (let at = bytes.indexOf(name); at >= 0; at = bytes.indexOf(name, at + 1)) {
+    const entry = at - 46; // a central directory entry's name follows its 46 fixed bytes
+    if (entry >= 0 && bytes.readUInt32LE(entry) === 0x02014b50) {
+      bytes[entry + 16] ^= 1;
+      patched++;
+    }
+  }
+  assert.equal(patched, 1);
+  await fsp.writeFile(inner, bytes);
+  const outer = join(L.dir, 'crc-outer.zip');
+  await writeZip(outer, new Map([['KuaiRec.zip', bytes]]), true);
+  for (const file of [inner, outer]) {
+    const e = await expectError(loadData(req(file)), 'DATA_CORRUPT_DEFLATE');
+    assert.match(e.message, /damaged \(CRC-32 or size mismatch/, file);
+    assert.equal(e.where.kind === 'data' && e.where.member.endsWith('small_matrix.csv'), true, file);
+  }
+});
+
 test('a plain-text KuaiRec.zip inside the outer archive is "not a zip", stored or deflated, small or large', async () => {
   const big = Buffer.from('user_id,video_id\n'.repeat(400_000)); // 6.8 MB: past the tail the reader keeps
   for (const [name, body, compress] of [['stored-small', Buffer.from('hello\n'.repeat(100)), false], ['stored-large', big, false], ['deflated-large', big, true]] as const) {

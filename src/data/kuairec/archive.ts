@@ -40,6 +40,40 @@ export interface Archive {
 
 const INFLATE_CHUNK = 1 << 20;
 
+/**
+ * An inflater for a deflated zip member that checks the member's CRC-32 and size itself, on Node's
+ * thread pool rather than the main thread (where the CSV parser runs): the raw deflate data is framed
+ * as a gzip member — a fixed 10-byte header before it, the zip directory's CRC-32 and size (mod 2^32)
+ * as the gzip trailer after it — which zlib verifies when it reaches the end ("incorrect data check"
+ * or "incorrect length check", turned into DATA_CORRUPT_DEFLATE by inflateError). The size is also
+ * counted by the caller (sizes past 4 GiB).
+ */
+function checkingInflater(raw: Readable, crc32: number, size: number): zlib.Gunzip {
+  const inflater = zlib.createGunzip({ chunkSize: INFLATE_CHUNK });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32 >>> 0, 0);
+  trailer.writeUInt32LE(size % 2 ** 32, 4);
+  raw.on('error', (e) => inflater.destroy(e));
+  raw.on('end', () => {
+    if (!inflater.destroyed) inflater.end(trailer);
+  });
+  inflater.write(GZIP_HEADER);
+  raw.pipe(inflater, { end: false });
+  return inflater;
+}
+/** Deflate, no flags, no time, no extra flags, unknown system (RFC 1952). */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** The error for a failed inflate: a CRC-32 or size mismatch found by checkingInflater, or corrupt data. */
+function inflateError(err: Error, where: string, bytes: number, expected: number): CausewayError {
+  if (/incorrect (data|length) check/.test(err.message)) return damagedMember(where, bytes, expected);
+  return new CausewayError('DATA_CORRUPT_DEFLATE', `the compressed data is corrupt (${err.message})`, { kind: 'data', member: where }, 'download the archive again');
+}
+
+function damagedMember(where: string, bytes: number, expected: number): CausewayError {
+  return new CausewayError('DATA_CORRUPT_DEFLATE', `the member is damaged (CRC-32 or size mismatch: ${bytes} of ${expected} bytes)`, { kind: 'data', member: where }, 'download the archive again');
+}
+
 /** Reads [start, end) of an fd it does not own (fs.ReadStream closes its fd on destroy, even with autoClose: false). */
 class FdRangeStream extends Readable {
   private pos: number;
@@ -124,12 +158,9 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
     throw new CausewayError('DATA_CORRUPT_ZIP', `cannot read member: ${(e as Error).message}`, { kind: 'data', member: where });
   }
   let source: AsyncIterable<Buffer> = raw;
-  if (entry.compressionMethod === 8) {
-    const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
-    raw.on('error', (e) => inflater.destroy(e));
-    raw.pipe(inflater);
-    source = inflater;
-  } else if (entry.compressionMethod !== 0) {
+  const deflated = entry.compressionMethod === 8;
+  if (deflated) source = checkingInflater(raw, entry.crc32, entry.uncompressedSize);
+  else if (entry.compressionMethod !== 0) {
     throw new CausewayError('DATA_UNSUPPORTED_ZIP', `compression method ${entry.compressionMethod} is not supported`, { kind: 'data', member: where });
   }
   let crc = 0;
@@ -137,7 +168,7 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
   let complete = false;
   try {
     for await (const chunk of source) {
-      crc = zlib.crc32(chunk, crc);
+      if (!deflated) crc = zlib.crc32(chunk, crc); // a deflated member's is checked by its inflater
       total += chunk.length;
       yield chunk;
     }
@@ -146,7 +177,7 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
     if (e instanceof CausewayError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (String(err.code ?? '').startsWith('Z_') || /invalid|incorrect|unexpected end/i.test(err.message)) {
-      throw new CausewayError('DATA_CORRUPT_DEFLATE', `the compressed data is corrupt (${err.message})`, { kind: 'data', member: where }, 'download the archive again');
+      throw inflateError(err, where, total, entry.uncompressedSize);
     }
     throw new CausewayError('DATA_CORRUPT_ZIP', `cannot read member: ${err.message}`, { kind: 'data', member: where });
   } finally {
@@ -159,9 +190,7 @@ async function* streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: strin
       raw.resume();
     }
   }
-  if (total !== entry.uncompressedSize || (crc >>> 0) !== (entry.crc32 >>> 0)) {
-    throw new CausewayError('DATA_CORRUPT_DEFLATE', `the member is damaged (CRC-32 or size mismatch: ${total} of ${entry.uncompressedSize} bytes)`, { kind: 'data', member: where }, 'download the archive again');
-  }
+  if (total !== entry.uncompressedSize || (!deflated && (crc >>> 0) !== (entry.crc32 >>> 0))) throw damagedMember(where, total, entry.uncompressedSize);
 }
 
 async function openZipFile(path: string): Promise<yauzl.ZipFile> {
@@ -373,29 +402,24 @@ async function streamedInner(path: string, zip: yauzl.ZipFile, innerEntry: yauzl
     const dataStart = e.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     const raw = Readable.from(byteRange(innerBytes(), dataStart, e.compressedSize));
     let source: AsyncIterable<Buffer> = raw;
-    if (e.method === 8) {
-      const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
-      raw.on('error', (err) => inflater.destroy(err));
-      raw.pipe(inflater);
-      source = inflater;
-    } else if (e.method !== 0) {
+    const deflated = e.method === 8;
+    if (deflated) source = checkingInflater(raw, e.crc32, e.uncompressedSize);
+    else if (e.method !== 0) {
       throw new CausewayError('DATA_UNSUPPORTED_ZIP', `compression method ${e.method} is not supported`, { kind: 'data', member: where });
     }
     let crc = 0;
     let size = 0;
     try {
       for await (const chunk of source) {
-        crc = zlib.crc32(chunk, crc);
+        if (!deflated) crc = zlib.crc32(chunk, crc); // a deflated member's is checked by its inflater
         size += chunk.length;
         yield chunk;
       }
     } catch (err) {
       if (err instanceof CausewayError) throw err;
-      throw new CausewayError('DATA_CORRUPT_DEFLATE', `the compressed data is corrupt (${(err as Error).message})`, { kind: 'data', member: where }, 'download the archive again');
+      throw inflateError(err as Error, where, size, e.uncompressedSize);
     }
-    if (size !== e.uncompressedSize || (crc >>> 0) !== (e.crc32 >>> 0)) {
-      throw new CausewayError('DATA_CORRUPT_DEFLATE', `the member is damaged (CRC-32 or size mismatch: ${size} of ${e.uncompressedSize} bytes)`, { kind: 'data', member: where }, 'download the archive again');
-    }
+    if (size !== e.uncompressedSize || (!deflated && (crc >>> 0) !== (e.crc32 >>> 0))) throw damagedMember(where, size, e.uncompressedSize);
   }
   return {
     layout: 'outer',
