@@ -316,6 +316,7 @@ export class CsvParser {
   }
 
   end(): CsvResult {
+    this.quoteBuf = null;
     const rest = this.pendingBytes > 0 ? (this.pending.length === 1 ? this.pending[0] : this.join(this.pending)) : null;
     this.pending = [];
     this.pendingBytes = 0;
@@ -483,16 +484,20 @@ export class CsvParser {
     if (this.plainRecords && !final) {
       const end = buf.lastIndexOf(LF) + 1;
       if (end > pos) {
-        for (;;) {
+        for (let batch = 1; ;) {
+          const from = pos;
           pos = this.parsePlain(buf, pos, end);
           if (pos >= end) break;
-          const next = this.parseCareful(buf, pos, false, true);
+          // the record it left; while it takes none (a CRLF file, say), twice as many each time up to 64,
+          // so that a file it cannot take is parsed twice at most one record in 64
+          batch = pos === from ? Math.min(64, batch * 2) : 1;
+          const next = this.parseCareful(buf, pos, false, batch);
           if (next === pos) break; // (cannot happen: the record ends before `end`) left to the loop below
           pos = next;
         }
       }
     }
-    return this.parseCareful(buf, pos, final, false);
+    return this.parseCareful(buf, pos, final, Infinity);
   }
 
   /**
@@ -516,7 +521,6 @@ export class CsvParser {
     const remainder = this.req.sample?.remainder ?? 0;
     const result = this.result;
     const rowsBefore = result.rowsRead;
-    let nextQuote = -1; // the first quote at or after pos (buf.length when none), found when a sampled-out record needs it
     this.recordNanText = false; // no NaN spelling is taken here
     records: while (pos < end) {
       const recStart = pos;
@@ -583,11 +587,7 @@ export class CsvParser {
           if (sampledOut) {
             // as parseCareful: the rest of a sampled-out record is not read, unless a quote lies before its line end
             const nl = buf.indexOf(LF, pos);
-            if (nextQuote < pos) {
-              nextQuote = buf.indexOf(QUOTE, pos);
-              if (nextQuote < 0) nextQuote = buf.length;
-            }
-            if (nextQuote < nl) { pos = recStart; break records; }
+            if (this.quoteAfter(buf, pos) < nl) { pos = recStart; break records; }
             pos = nl + 1;
             this.line++;
             result.rowsRead++;
@@ -614,11 +614,26 @@ export class CsvParser {
   }
 
   /**
-   * The byte-by-byte parser: every case (quotes, CR, NaN text, errors). With `one`, returns after one
-   * record (or blank line).
+   * The first quote at or after `pos` in `buf` (buf.length when none), remembered per buffer so that the
+   * searches of one buffer, across parseCareful's and parsePlain's calls, are linear in its length.
    */
-  private parseCareful(buf: Buffer, pos: number, final: boolean, one: boolean): number {
-    const firstPos = pos;
+  private quoteAfter(buf: Buffer, pos: number): number {
+    if (this.quoteBuf !== buf || this.quoteAt < pos) {
+      const q = buf.indexOf(QUOTE, pos);
+      this.quoteBuf = buf;
+      this.quoteAt = q < 0 ? buf.length : q;
+    }
+    return this.quoteAt;
+  }
+  private quoteBuf: Buffer | null = null;
+  private quoteAt = 0;
+
+  /**
+   * The byte-by-byte parser: every case (quotes, CR, NaN text, errors). Returns after at most
+   * `maxRecords` records (blank lines count).
+   */
+  private parseCareful(buf: Buffer, pos: number, final: boolean, maxRecords: number): number {
+    let left = maxRecords;
     const len = buf.length;
     const kinds = this.kinds;
     const ncol = kinds.length;
@@ -627,11 +642,9 @@ export class CsvParser {
     const sampleCol = this.sampleCol;
     const modulus = this.req.sample?.modulus ?? 1;
     const remainder = this.req.sample?.remainder ?? 0;
-    let nextQuote = buf.indexOf(QUOTE, pos);
-    if (nextQuote < 0) nextQuote = len;
 
     records: while (pos < len) {
-      if (one && pos !== firstPos) return pos;
+      if (left-- === 0) return pos;
       const recStart = pos;
       this.recordNanText = false;
       const recLine = this.line;
@@ -688,10 +701,6 @@ export class CsvParser {
             trailStart = pos;
             trailEnd = p;
             pos = p;
-          }
-          if (nextQuote < pos) {
-            nextQuote = buf.indexOf(QUOTE, pos);
-            if (nextQuote < 0) nextQuote = len;
           }
         } else if (kind === K_NUM) {
           // Inline numeric parse.
@@ -807,8 +816,9 @@ export class CsvParser {
         if (pos < len && buf[pos] === COMMA) {
           pos++;
           col++;
-          if (sampledOut && pos < nextQuote) {
+          if (sampledOut && pos < this.quoteAfter(buf, pos)) {
             // Sampled out and no quote before the line end: jump to the end of the record.
+            const nextQuote = this.quoteAfter(buf, pos);
             const nl = buf.indexOf(LF, pos);
             if (nl < 0 || nl > nextQuote) {
               // fall through to the careful scan
