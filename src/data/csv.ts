@@ -571,7 +571,7 @@ export class CsvParser {
           }
         } else {
           // a quoted cell, or one whose first byte could begin a NaN spelling (isNanSpelling), is left to parseCareful
-          if (c === QUOTE || (nanCheck[col] === 1 && (c === 78 || c === 110 || (c <= 32 && c !== LF && c !== COMMA)))) { pos = recStart; break records; }
+          if (c === QUOTE || (nanCheck[col] === 1 && (c === 78 || c === 110 || (c <= 32 && c !== LF)))) { pos = recStart; break records; }
           // (a quote inside an unquoted cell is text to parseCareful too; CR, TAB and other bytes below 14 stop here)
           while (c !== COMMA && c > CR) c = buf[++pos];
           if (c !== COMMA && c !== LF) { pos = recStart; break records; }
