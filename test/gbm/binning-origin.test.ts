@@ -117,8 +117,17 @@ test('predictVariants equals predict on each variant of the design bit for bit (
     }
     // Both kinds of tree occur, so both branches of predictVariants are exercised.
     assert.ok(usesLead.size > 0 && usesLead.size < model.trees, `${usesLead.size} of ${model.trees} trees use A or M`);
+    // Trees that split on only one of A and M: variants agreeing on that column share their walks.
+    const oneLead = [...usesLead].filter((t) => {
+      const f = model.feature.subarray(model.treeStart[t], model.treeStart[t + 1]);
+      return f.includes(0) !== f.includes(1);
+    });
+    assert.ok(oneLead.length > 0, 'some tree splits on A or M but not both');
     const shifted = Float64Array.from(m, (v, i) => (i % 50 === 0 ? NaN : v + 0.3));
-    const variants = [[new Float64Array(n).fill(0), m], [new Float64Array(n).fill(1), shifted], [a, m]];
+    // arms that share a treatment or a mediator column (the same values in another array, or −0 for 0), as a mediation's arms do
+    const zeros = new Float64Array(n).fill(0);
+    const variants = [[zeros, m], [new Float64Array(n).fill(1), m.slice()], [new Float64Array(n).fill(1), shifted], [new Float64Array(n).fill(-0), shifted],
+      [a, m], [zeros.slice(), shifted.slice()]];
     const got = model.predictVariants(D, [0, 1], variants);
     variants.forEach(([aV, mV], v) => {
       const Dv = { ...D, data: D.data.slice() };

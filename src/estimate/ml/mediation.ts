@@ -197,7 +197,8 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // Outcome model μ(a, m, X) on the training users.
     const mu = options.outcome.fit(designRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
     const DV = designRows(data.X, V, outcomeLead(md, interaction));
-    scatter(yHat, V, mu.predict(DV));
+    // μ at the observed A and M (yHat): DV's own lead columns, copied before the arms below overwrite them
+    const observed = Array.from({ length: interaction ? 3 : 2 }, (_, c) => DV.data.slice(c * V.length, (c + 1) * V.length));
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
     const medModel = options.mediator.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
     const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
@@ -207,13 +208,16 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // A is 0/1 (checkBinaryTreatment) and every learner predicts row by row, so the prediction at the
     // observed A is m1 or m0 of the same row: one prediction fewer.
     for (let k = 0; k < V.length; k++) mHat[V[k]] = data.A[V[k]] === 1 ? m1V[k] : m0V[k];
-    // All counterfactual arms of μ on DV in one call (its lead columns set per arm; the observed ones are no longer needed).
+    // The counterfactual arms of μ on DV (its lead columns set per arm).
     const arms: [number, Float64Array][] = [[0, m0V], [1, m0V], [1, m1V], [0, m1V]];
     for (const { m } of cdeLevels) {
       const fixed = new Float64Array(V.length).fill(m);
       arms.push([1, fixed], [0, fixed]);
     }
-    const yArms = predictArms(mu, DV, arms.map(([a, m]) => outcomeArm(a, m, interaction)));
+    // All of μ's predictions on DV in one call, the observed arm last: a gbm walks the trees that split on
+    // none of the lead columns once for all of them (predictArms).
+    const yArms = predictArms(mu, DV, [...arms.map(([a, m]) => outcomeArm(a, m, interaction)), observed]);
+    scatter(yHat, V, yArms[arms.length]);
     scatter(y00, V, yArms[0]);
     scatter(y10, V, yArms[1]);
     scatter(y11, V, yArms[2]);
