@@ -87,6 +87,23 @@ test('binning a fold design from the frame-wide sort gives the bins of sorting t
   assertSameBins(binMatrix(twice, 255), binMatrix(withoutOrigin(twice), 255));
 });
 
+test('designs on the same rows share the bins of the frame columns (a fold\'s second model), the same as binning each from scratch', () => {
+  const X = frameColumns(800);
+  const n = X.rows;
+  const a = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const m = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 101);
+  const rows = foldRows(n, (i) => i % 3 !== 2);
+  const first = binMatrix(designRows(X, rows, [{ name: 'A', values: a }, { name: 'M', values: m }]), 255);
+  const D = designRows(X, rows, [{ name: 'A', values: a }]);
+  const second = binMatrix(D, 255);
+  assertSameBins(second, binMatrix(withoutOrigin(D), 255));
+  // reused, not recomputed: the frame columns' upper bounds are the first design's arrays
+  for (let j = 0; j < X.cols; j++) assert.equal(second.uppers[1 + j], first.uppers[2 + j], `column ${j}`);
+  // other rows, or other max_bins: binned afresh
+  assert.notEqual(binMatrix(designRows(X, rows.slice(), []), 255).uppers[0], first.uppers[2]);
+  assert.notEqual(binMatrix(designRows(X, rows, []), 16).uppers[0], first.uppers[2]);
+});
+
 test('a gbm fitted on a design with an origin predicts bit for bit as one fitted on a copy without it', () => {
   const X = frameColumns(1500);
   const rng = new Rng('binning-origin-y');
