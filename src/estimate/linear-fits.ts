@@ -8,6 +8,7 @@ import type { Env } from './env.js';
 import { constant, nameA, withFront } from './frame-helpers.js';
 import { columnsOf, makeLearner } from './learners.js';
 import { clusterRobustSE, fitLinear } from './linear.js';
+import { mapRows } from './linalg.js';
 import type { AnalysisFrame, EstimatorContext, FittedModel, ModelSpec } from './types.js';
 import { learnerRng } from './weights.js';
 
@@ -43,7 +44,8 @@ export function linearGram(frame: AnalysisFrame, env: Env, weightKey: string, w:
     const cols: Float64Array[] = [frame.A];
     const names = ['\u0000A'];
     if (frame.M) {
-      cols.push(frame.M, Float64Array.from(frame.A, (a, i) => a * frame.M![i]));
+      const M = frame.M;
+      cols.push(M, mapRows(frame.n, (i) => frame.A[i] * M[i]));
       names.push('\u0000M', '\u0000AM');
     }
     cols.push(...columnsOf(frame.X), frame.Y);

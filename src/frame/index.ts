@@ -194,8 +194,14 @@ export function buildFrame(panel: PanelLike, def: FrameDefinition): AnalysisFram
     );
   if (n === 0) warnings.push('the analysis frame is empty: no population row has treatment, mediator and outcome');
 
-  const take = (col: Float64Array) => Float64Array.from(rows, (i) => col[i]);
-  const A = Float64Array.from(rows, (i) => (measure[i] >= threshold ? 1 : 0));
+  // loops, not Float64Array.from(rows, mapFn): that goes through the iterator protocol, ~20× slower per column
+  const take = (col: Float64Array) => {
+    const out = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = col[rows[k]];
+    return out;
+  };
+  const A = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) A[k] = measure[rows[k]] >= threshold ? 1 : 0;
   let treated = 0;
   for (let i = 0; i < n; i++) treated += A[i];
   if (n > 0 && (treated === 0 || treated === n))
@@ -362,7 +368,11 @@ export class DesignScratch {
  * With `scratch` the design is written into its buffer (see DesignScratch).
  */
 export function subsetFrame(frame: AnalysisFrame, index: Int32Array, cluster?: Int32Array, scratch?: DesignScratch): AnalysisFrame {
-  const take = (a: Float64Array) => Float64Array.from(index, (i) => a[i]);
+  const take = (a: Float64Array) => {
+    const out = new Float64Array(index.length);
+    for (let k = 0; k < index.length; k++) out[k] = a[index[k]];
+    return out;
+  };
   const n = index.length;
   const X = frame.X;
   const data = scratch ? scratch.view(n * X.cols) : new Float64Array(n * X.cols);
