@@ -65,7 +65,7 @@ export function outcomePredictions(frame: AnalysisFrame, model: ModelSpec, folds
     for (let i = 0; i < n; i++) (folds ? (folds[i] === f ? test : train) : (train.push(i), test)).push(i);
     const tr = Int32Array.from(train), te = folds ? Int32Array.from(test) : tr;
     const fit: FittedModel = makeLearner(model, learnerRng(ctx, id, 'outcome', f)).fit(
-      withFront([[An, frame.A]], frame.X, tr), Float64Array.from(tr, (i) => frame.Y[i]), w ? Float64Array.from(tr, (i) => w[i]) : undefined,
+      withFront([[An, frame.A]], frame.X, tr), mapRows(tr.length, (k) => frame.Y[tr[k]]), w ? mapRows(tr.length, (k) => w[tr[k]]) : undefined,
     );
     warnings.push(...(fit.warnings ?? []));
     // test rows gathered straight from the frame into each design (no copy of X's test rows beside them)
