@@ -27,3 +27,15 @@ async function writeStandalone({ dir, module, makeAjv, prebuilt, schema }) {
 
 await writeStandalone({ dir: 'spec', module: 'load.js', makeAjv: 'specAjv', prebuilt: 'PREBUILT_VALIDATOR', schema: 'causeway.schema.json' });
 await writeStandalone({ dir: 'report', module: 'results-validator.js', makeAjv: 'resultsAjv', prebuilt: 'PREBUILT_RESULTS_VALIDATOR', schema: 'results.schema.json' });
+
+// The default report template and its partials, precompiled (Handlebars.precompile's code, made here at build
+// time) so that a run's report does not compile them; stamped with the templates' hash (src/report/template.ts).
+{
+  const compiled = new URL('../dist/src/report/template.js', import.meta.url);
+  if (existsSync(compiled)) {
+    const { precompiledDefaultTemplate, PREBUILT_TEMPLATE } = await import(compiled.href);
+    const out = new URL(`../dist/src/report/${PREBUILT_TEMPLATE}`, import.meta.url);
+    writeFileSync(`${out.pathname}.tmp`, precompiledDefaultTemplate());
+    renameSync(`${out.pathname}.tmp`, out);
+  }
+}

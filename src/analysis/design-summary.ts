@@ -5,7 +5,7 @@
  * (`covariate_quality`). They describe the data; none of them adjusts for anything.
  */
 import type { AnalysisFrame } from '../estimate/types.js';
-import { finiteOrNull, spearman } from '../estimate/linalg.js';
+import { finiteOrNull, mapRows, spearman } from '../estimate/linalg.js';
 import { categoricalCovariateLabels, categoricalLevels, expandCovariateNames, numericCovariateValues } from '../frame/index.js';
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 import type { CovariateQualityRow, GroupSummary, PathwayCorrelation } from '../results/index.js';
@@ -15,7 +15,7 @@ import type { AnalysisSettings } from './settings.js';
 /** The treatment measure's value on each frame row (null when the panel is not at hand). */
 function measureOnRows(frame: AnalysisFrame, panel: ExploratoryPanel): Float64Array | null {
   const col = panel.table?.numeric[frame.definitions.treatment.measure];
-  return col ? Float64Array.from(frame.rows, (r) => col[r]!) : null;
+  return col ? mapRows(frame.rows.length, (k) => col[frame.rows[k]]!) : null;
 }
 
 function armMeans(values: Float64Array, A: Float64Array): { control: number | null; treated: number | null } {
@@ -109,7 +109,7 @@ export function covariateQuality(settings: AnalysisSettings, frame: AnalysisFram
   const out: CovariateQualityRow[] = [];
   for (const name of names.numeric) {
     const all = numericCovariateValues(table, name);
-    const values = Float64Array.from(frame.rows, (r) => all[r]!);
+    const values = mapRows(frame.rows.length, (k) => all[frame.rows[k]]!);
     const sorted = sortedFinite(values);
     const missing = n - sorted.length;
     let distinct = 0;

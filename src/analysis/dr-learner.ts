@@ -20,6 +20,7 @@ import { clusterRobustSE, fitLinear, predictLinear } from '../estimate/linear.js
 import { normalQuantile } from '../estimate/ml/common.js';
 import { normalCdf } from '../sensitivity/distributions.js';
 import type { BlpRow, DrLearnerResult } from '../results/index.js';
+import { mapRows } from '../estimate/linalg.js';
 export type { BlpRow, DrLearnerResult };
 
 export interface Modifier { name: string; values: Float64Array }
@@ -56,7 +57,7 @@ export function drLearner(psi: Float64Array, cluster: Int32Array, modifiers: Mod
     for (let i = 0; i < n; i++) s += m.values[i];
     const mean = s / n;
     centres[m.name] = mean;
-    return Float64Array.from(m.values, (v) => v - mean);
+    return mapRows(m.values.length, (i) => m.values[i] - mean);
   });
   const names = kept.map((m) => m.name);
   const blp = regressCR1(centred, names, psi, cluster, opts.level);
@@ -67,7 +68,7 @@ export function drLearner(psi: Float64Array, cluster: Int32Array, modifiers: Mod
   for (let f = 0; f < k; f++) {
     const train: number[] = [], test: number[] = [];
     for (let i = 0; i < n; i++) (folds[i] === f ? test : train).push(i);
-    const take = (col: Float64Array, idx: number[]) => Float64Array.from(idx, (i) => col[i]);
+    const take = (col: Float64Array, idx: number[]) => mapRows(idx.length, (k) => col[idx[k]]);
     const fit = fitLinear(centred.map((c) => take(c, train)), names, take(psi, train));
     if (fit.rank < names.length) warnings.push(`fold ${f}: collinear effect modifiers; minimum-norm second stage`);
     const pred = predictLinear(fit, centred.map((c) => take(c, test)), test.length);
@@ -76,7 +77,7 @@ export function drLearner(psi: Float64Array, cluster: Int32Array, modifiers: Mod
   let mt = 0;
   for (let i = 0; i < n; i++) mt += tau[i];
   mt /= n;
-  const tauC = Float64Array.from(tau, (t) => t - mt);
+  const tauC = mapRows(tau.length, (i) => tau[i] - mt);
   let ss = 0;
   for (let i = 0; i < n; i++) ss += tauC[i] * tauC[i];
   const predictionSd = Math.sqrt(ss / Math.max(1, n - 1));

@@ -10,6 +10,13 @@ import type { AnalysisFrame } from '../estimate/types.js';
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 import type { AnalysisSettings } from './settings.js';
 
+/** values[rows[k]] for each k (a loop: Float64Array.from(rows, mapFn) is ~20× slower on frame-length columns). */
+function takeAt(values: ArrayLike<number>, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]]!;
+  return out;
+}
+
 /** The panel as the exploratory summary reads it (run/cell.ts passes the built panel). */
 export interface ExploratoryPanel {
   length: number;
@@ -111,7 +118,7 @@ export function exploratorySummary(settings: AnalysisSettings, frame: AnalysisFr
   return {
     missing: missingRates(settings, frame, panel, population),
     distributions: [
-      ...(panel.table?.numeric[defs.treatment.measure] ? [distribution('A measure', defs.treatment.measure, Float64Array.from(frame.rows, (r) => panel.table!.numeric[defs.treatment.measure]![r]!))] : []),
+      ...(panel.table?.numeric[defs.treatment.measure] ? [distribution('A measure', defs.treatment.measure, takeAt(panel.table!.numeric[defs.treatment.measure]!, frame.rows))] : []),
       distribution('A', defs.treatment.name, frame.A),
       ...(frame.M && defs.mediator ? [distribution('M', defs.mediator, frame.M)] : []),
       distribution('Y', defs.outcome, frame.Y),

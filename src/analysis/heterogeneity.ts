@@ -10,7 +10,7 @@ import { groupKFold } from '../estimate/learners.js';
 import { drLearner, type Modifier } from './dr-learner.js';
 import { Rng } from '../rng.js';
 import { clusteredMean } from '../estimate/ml/common.js';
-import { finiteOrNull } from '../estimate/linalg.js';
+import { finiteOrNull, mapRows } from '../estimate/linalg.js';
 import type { CellHeterogeneity } from './settings.js';
 
 /**
@@ -113,10 +113,10 @@ function effectModifiers(frame: AnalysisFrame, names: string[]): Modifier[] {
       let sum = 0, count = 0;
       for (const v of numeric) if (Number.isFinite(v)) { sum += v; count++; }
       const mean = count ? sum / count : 0;
-      out.push({ name, values: count === numeric.length ? numeric : Float64Array.from(numeric, (v) => (Number.isFinite(v) ? v : mean)) });
+      out.push({ name, values: count === numeric.length ? numeric : mapRows(numeric.length, (i) => (Number.isFinite(numeric[i]) ? numeric[i] : mean)) });
     }
     else if (categorical) {
-      categorical.levels.slice(1).forEach((level, k) => out.push({ name: `${name}_${level}`, values: Float64Array.from(categorical.codes, (c) => (c === k + 1 ? 1 : 0)) }));
+      categorical.levels.slice(1).forEach((level, k) => out.push({ name: `${name}_${level}`, values: mapRows(categorical.codes.length, (i) => (categorical.codes[i] === k + 1 ? 1 : 0)) }));
     }
   }
   return out;

@@ -14,7 +14,7 @@
  * column) are handled by the minimum-norm Newton step (src/estimate/linalg.ts solveSymmetric).
  */
 import { CausewayError } from '../errors.js';
-import { solveSymmetric } from './linalg.js';
+import { mapRows, solveSymmetric } from './linalg.js';
 import type { DesignMatrix, FittedModel, Learner, ModelSpec } from './types.js';
 
 export type Estimand = 'ate' | 'att' | 'atc';
@@ -48,7 +48,7 @@ function newtonDual(Z: Float64Array[], n: number, loss: RowLoss, T: Float64Array
   let F = objective(beta, eta);
   let maxGradient = Infinity;
   for (let iter = 0; iter <= maxIter; iter++) {
-    const g = Float64Array.from(T, (t) => -t);
+    const g = mapRows(T.length, (i) => -T[i]);
     const H = new Float64Array(p * p);
     for (let i = 0; i < n; i++) {
       const [, d1, d2] = loss(i, eta[i]);
@@ -107,7 +107,7 @@ function standardize(cols: Float64Array[]): { cols: Float64Array[]; center: numb
     for (let i = 0; i < n; i++) v += (c[i] - m) ** 2;
     const sd = Math.sqrt(v / n);
     if (!(sd > 1e-12 * Math.max(1, Math.abs(m)))) return;
-    out.push(Float64Array.from(c, (x) => (x - m) / sd));
+    out.push(mapRows(c.length, (i) => (c[i] - m) / sd));
     center.push(m);
     scale.push(sd);
     keep.push(j);
@@ -122,7 +122,7 @@ export function momentColumns(X: DesignMatrix, order: number): Float64Array[] {
   for (let k = 2; k <= order; k++) {
     for (const c of base) {
       if (c.every((v) => v === 0 || v === 1)) continue;
-      out.push(Float64Array.from(c, (v) => v ** k));
+      out.push(mapRows(c.length, (i) => c[i] ** k));
     }
   }
   return out;
@@ -159,7 +159,7 @@ export function entropyBalanceWeights(X: DesignMatrix, A: Float64Array, estimand
     let tn = 0;
     for (let i = 0; i < n; i++) if (targetRows(i)) tn++;
     // Z = [1, standardized moments] on the arm's rows; T = the target's moment means scaled to m rows
-    const Z = [new Float64Array(m).fill(1), ...std.cols.map((c) => Float64Array.from(rows, (i) => c[i]))];
+    const Z = [new Float64Array(m).fill(1), ...std.cols.map((c) => mapRows(rows.length, (k) => c[rows[k]]))];
     const T = new Float64Array(Z.length);
     T[0] = m;
     std.cols.forEach((c, j) => {

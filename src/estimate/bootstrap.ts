@@ -23,7 +23,8 @@ export function userIndex(cluster: Int32Array): UserIndex {
   const ids = Int32Array.from(new Set(cluster)).sort();
   const pos = new Map<number, number>();
   ids.forEach((id, k) => pos.set(id, k));
-  const rowUser = Int32Array.from(cluster, (c) => pos.get(c)!);
+  const rowUser = new Int32Array(cluster.length);
+  for (let i = 0; i < cluster.length; i++) rowUser[i] = pos.get(cluster[i])!;
   const counts = new Int32Array(ids.length + 1);
   for (let i = 0; i < rowUser.length; i++) counts[rowUser[i] + 1]++;
   for (let u = 0; u < ids.length; u++) counts[u + 1] += counts[u];

@@ -4,7 +4,7 @@
  * mediator–outcome correlation (002), naive associations (001), and per-user influence.
  */
 import { fitLinear, predictLinear } from './linear.js';
-import { finiteOrNull, pearson, quantileSorted, sortedFinite, spearman } from './linalg.js';
+import { finiteOrNull, mapRows, pearson, quantileSorted, sortedFinite, spearman } from './linalg.js';
 import { EstimatorFailure } from './kinds/kind.js';
 import type { AnalysisFrame } from './types.js';
 
@@ -285,8 +285,9 @@ export function residualMediatorOutcome(frame: AnalysisFrame, fitted?: { m: Floa
     pm = predictLinear(fitLinear(cols, frame.X.names, frame.M), cols);
     py = predictLinear(fitLinear(cols, frame.X.names, frame.Y), cols);
   }
-  const rm = Float64Array.from(frame.M, (v, i) => v - pm[i]);
-  const ry = Float64Array.from(frame.Y, (v, i) => v - py[i]);
+  const M = frame.M;
+  const rm = mapRows(M.length, (i) => M[i] - pm[i]);
+  const ry = mapRows(frame.Y.length, (i) => frame.Y[i] - py[i]);
   return [
     { relationship: 'raw M with Y', pearson_corr: finiteOrNull(pearson(frame.M, frame.Y)), spearman_corr: finiteOrNull(spearman(frame.M, frame.Y)) },
     { relationship: 'M residual with Y residual after X', pearson_corr: finiteOrNull(pearson(rm, ry)), spearman_corr: finiteOrNull(spearman(rm, ry)) },

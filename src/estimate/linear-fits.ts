@@ -8,6 +8,7 @@ import type { Env } from './env.js';
 import { constant, nameA, withFront } from './frame-helpers.js';
 import { columnsOf, makeLearner } from './learners.js';
 import { clusterRobustSE, fitLinear } from './linear.js';
+import { mapRows } from './linalg.js';
 import type { AnalysisFrame, EstimatorContext, FittedModel, ModelSpec } from './types.js';
 import { learnerRng } from './weights.js';
 
@@ -43,7 +44,8 @@ export function linearGram(frame: AnalysisFrame, env: Env, weightKey: string, w:
     const cols: Float64Array[] = [frame.A];
     const names = ['\u0000A'];
     if (frame.M) {
-      cols.push(frame.M, Float64Array.from(frame.A, (a, i) => a * frame.M![i]));
+      const M = frame.M;
+      cols.push(M, mapRows(frame.n, (i) => frame.A[i] * M[i]));
       names.push('\u0000M', '\u0000AM');
     }
     cols.push(...columnsOf(frame.X), frame.Y);
@@ -63,7 +65,7 @@ export function outcomePredictions(frame: AnalysisFrame, model: ModelSpec, folds
     for (let i = 0; i < n; i++) (folds ? (folds[i] === f ? test : train) : (train.push(i), test)).push(i);
     const tr = Int32Array.from(train), te = folds ? Int32Array.from(test) : tr;
     const fit: FittedModel = makeLearner(model, learnerRng(ctx, id, 'outcome', f)).fit(
-      withFront([[An, frame.A]], frame.X, tr), Float64Array.from(tr, (i) => frame.Y[i]), w ? Float64Array.from(tr, (i) => w[i]) : undefined,
+      withFront([[An, frame.A]], frame.X, tr), mapRows(tr.length, (k) => frame.Y[tr[k]]), w ? mapRows(tr.length, (k) => w[tr[k]]) : undefined,
     );
     warnings.push(...(fit.warnings ?? []));
     // test rows gathered straight from the frame into each design (no copy of X's test rows beside them)

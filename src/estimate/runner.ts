@@ -249,7 +249,8 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
         const levels = (point.diagnostics as { cde_levels?: Record<string, number> }).cde_levels;
         // a user drawn twice is two clusters of the replicate, but its copies share a cross-fitting fold
         // (else a copy is predicted by a model trained on its twin): folds group by the drawn user
-        const foldGroups = Int32Array.from(index, (i) => frame.cluster[i]);
+        const foldGroups = new Int32Array(index.length);
+        for (let k = 0; k < index.length; k++) foldGroups[k] = frame.cluster[index[k]];
         const repOpts = { ...opts, __fold_groups: foldGroups, ...(levels ? { __cde_levels: levels } : {}) };
         try {
           rep = impl.point(sub, repOpts, ctx, subEnv).estimates;

@@ -13,7 +13,7 @@ import { mean } from './frame-helpers.js';
 import { EstimatorFailure, type Opts } from './kinds/kind.js';
 import { bool, estimandOf, modelFor, nullableNum, pair } from './kinds/options.js';
 import { makeLearner } from './learners.js';
-import { finiteOrNull, quantile } from './linalg.js';
+import { finiteOrNull, mapRows, quantile } from './linalg.js';
 import type { AnalysisFrame, EstimatorContext, ModelSpec } from './types.js';
 
 /** The Rng of one learner fit, keyed by (seed, cell, estimator or purpose, role, fold) so order never matters. */
@@ -56,7 +56,7 @@ export function fitPropensity(frame: AnalysisFrame, model: ModelSpec, ctx: Estim
 export function stabilizedWeights(A: Float64Array, e: Float64Array, clip: [number, number] | null, stabilize: boolean): { ec: Float64Array; w: Float64Array } {
   const n = A.length;
   const rate = mean(A);
-  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  const ec = clip ? mapRows(e.length, (i) => Math.min(Math.max(e[i], clip[0]), clip[1])) : e;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = A[i] === 1 ? (stabilize ? rate : 1) / ec[i] : (stabilize ? 1 - rate : 1) / (1 - ec[i]);
   return { ec, w };
@@ -69,10 +69,10 @@ export function stabilizedWeights(A: Float64Array, e: Float64Array, clip: [numbe
  */
 export function estimandWeights(A: Float64Array, e: Float64Array, clip: [number, number] | null, stabilize: boolean, estimand: Estimand): { ec: Float64Array; w: Float64Array } {
   if (estimand === 'ate') return stabilizedWeights(A, e, clip, stabilize);
-  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  const ec = clip ? mapRows(e.length, (i) => Math.min(Math.max(e[i], clip[0]), clip[1])) : e;
   const w = estimand === 'att'
-    ? Float64Array.from(A, (a, i) => (a === 1 ? 1 : ec[i] / (1 - ec[i])))
-    : Float64Array.from(A, (a, i) => (a === 1 ? (1 - ec[i]) / ec[i] : 1));
+    ? mapRows(A.length, (i) => (A[i] === 1 ? 1 : ec[i] / (1 - ec[i])))
+    : mapRows(A.length, (i) => (A[i] === 1 ? (1 - ec[i]) / ec[i] : 1));
   return { ec, w };
 }
 

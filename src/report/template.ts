@@ -4,7 +4,9 @@
  * are pre-rendered Markdown (SafeString). Templates are compiled with noEscape (HTML escaping would
  * mangle Markdown), so the escaping happens once, here, when the context is built.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve, isAbsolute, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -99,6 +101,75 @@ function loadPartials(dir: string): Record<string, string> {
   return out;
 }
 
+/** How every report template and partial is compiled (at run time, or at build time for the default one). */
+const COMPILE_OPTIONS = { noEscape: true, strict: false };
+
+/**
+ * The default template precompiled at build time: scripts/postbuild.mjs writes Handlebars.precompile's
+ * code of the main template and its partials into this module beside this file, stamped with the hash of
+ * the files it was made from, so a run does not compile them (about 0.1 s of the report's time, after the
+ * cells). A missing or stale module means the templates are compiled here, as for a custom template.
+ */
+export const PREBUILT_TEMPLATE = 'default-template.generated.cjs';
+
+type TemplateSpec = Parameters<typeof Handlebars.template>[0];
+interface PrebuiltTemplate {
+  templateHash: string;
+  main: TemplateSpec;
+  partials: Record<string, TemplateSpec>;
+}
+
+/** The hash that ties the precompiled module to the default template's main file and partials. */
+export function templateSourcesHash(main: string, partials: Record<string, string>): string {
+  const h = createHash('sha256').update(main);
+  for (const name of Object.keys(partials).sort()) h.update(`\0${name}\0${partials[name]}`);
+  return h.digest('hex');
+}
+
+let prebuiltModule: PrebuiltTemplate | null | undefined;
+
+/**
+ * The precompiled default partials (and main template, when `main` is the default template's text) if
+ * the build's module matches these sources; else null. `main` null: a custom template, partials only.
+ */
+function loadPrebuiltTemplate(main: string | null, partials: Record<string, string>): { main: TemplateSpec | null; partials: Record<string, TemplateSpec> } | null {
+  if (prebuiltModule === undefined) {
+    const path = fileURLToPath(new URL(PREBUILT_TEMPLATE, import.meta.url));
+    prebuiltModule = existsSync(path) ? (createRequire(import.meta.url)(path) as PrebuiltTemplate) : null;
+  }
+  const mod = prebuiltModule;
+  if (!mod) return null;
+  const defaultMain = main ?? readFileSync(join(defaultTemplateDir(), MAIN), 'utf8');
+  if (mod.templateHash !== templateSourcesHash(defaultMain, partials)) return null;
+  return { main: main === null ? null : mod.main, partials: mod.partials };
+}
+
+/** Whether the build's precompiled module is current for the default template's files (else the template is compiled at run time). */
+export function defaultTemplatePrecompiled(): boolean {
+  const dir = defaultTemplateDir();
+  return loadPrebuiltTemplate(readFileSync(join(dir, MAIN), 'utf8'), loadPartials(dir)) !== null;
+}
+
+/**
+ * The module text scripts/postbuild.mjs writes as PREBUILT_TEMPLATE: the default template and its
+ * partials precompiled with the options used at run time. Throws if the template calls a Handlebars internal.
+ */
+export function precompiledDefaultTemplate(): string {
+  const dir = defaultTemplateDir();
+  const main = readFileSync(join(dir, MAIN), 'utf8');
+  const partials = loadPartials(dir);
+  const hb = Handlebars.create();
+  for (const [name, text] of [['(main)', main] as const, ...Object.entries(partials)]) {
+    const internal = internalHelperCall(hb, text);
+    if (internal) throw new Error(`the default report template's ${name} calls ${internal.name}`);
+  }
+  const names = Object.keys(partials).sort();
+  return `/* Generated from templates/default by scripts/postbuild.mjs (Handlebars.precompile). Do not edit. */\n`
+    + `module.exports = {\n  templateHash: ${JSON.stringify(templateSourcesHash(main, partials))},\n`
+    + `  main: ${hb.precompile(main, COMPILE_OPTIONS)},\n`
+    + `  partials: {\n${names.map((name) => `    ${JSON.stringify(name)}: ${hb.precompile(partials[name]!, COMPILE_OPTIONS)},\n`).join('')}  },\n};\n`;
+}
+
 /** Helpers a template may not call: Handlebars internals, which fail with a JavaScript error when called by name. */
 const INTERNAL_HELPERS = new Set(['helperMissing', 'blockHelperMissing']);
 
@@ -185,13 +256,17 @@ export function renderTemplate(input: RenderInput): string {
   hb.registerHelper('log', () => '');
 
   const dir = defaultTemplateDir();
-  for (const [name, text] of Object.entries(loadPartials(dir))) hb.registerPartial(name, text);
+  const defaultPartials = loadPartials(dir);
   const ref = input.template ?? { kind: 'default' };
+  const defaultSource = ref.kind === 'default' ? readFileSync(join(dir, MAIN), 'utf8') : null;
+  // the build's precompiled default template when it was made from these files (checked by their hash)
+  const prebuilt = loadPrebuiltTemplate(defaultSource, defaultPartials);
+  for (const [name, text] of Object.entries(defaultPartials)) hb.registerPartial(name, prebuilt ? hb.template(prebuilt.partials[name]!) : text);
   let source: string;
   let origin: string;
   if (ref.kind === 'default') {
     origin = join(dir, MAIN);
-    source = readFileSync(origin, 'utf8');
+    source = defaultSource!;
   } else {
     origin = ref.path;
     source = readTemplateFile(origin, dirname(origin), 'report template');
@@ -229,9 +304,12 @@ export function renderTemplate(input: RenderInput): string {
   let template: ReturnType<typeof hb.compile>;
   const at = (line: number, col: number): ErrorLocation => ({ kind: 'spec', file: origin, line, col });
   try {
-    const internal = internalHelperCall(hb, source);
-    if (internal) throw new CausewayError('REPORT_TEMPLATE_ERROR', `report template calls '${internal.name}', a Handlebars internal that templates cannot call`, at(internal.line, internal.col));
-    template = hb.compile(source, { noEscape: true, strict: false });
+    if (prebuilt?.main) template = hb.template(prebuilt.main);
+    else {
+      const internal = internalHelperCall(hb, source);
+      if (internal) throw new CausewayError('REPORT_TEMPLATE_ERROR', `report template calls '${internal.name}', a Handlebars internal that templates cannot call`, at(internal.line, internal.col));
+      template = hb.compile(source, COMPILE_OPTIONS);
+    }
     const out = template(context, {
       allowProtoPropertiesByDefault: false,
       allowProtoMethodsByDefault: false,

@@ -13,7 +13,7 @@
  * Golden values: test/golden/sensitivity (R mediation::medsens on the same data).
  */
 import { columnsOf } from '../estimate/learners.js';
-import { invertSymmetric, solveSymmetric } from '../estimate/linalg.js';
+import { invertSymmetric, mapRows, solveSymmetric } from '../estimate/linalg.js';
 import { clusterIndex } from '../estimate/linear.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { normalQuantile } from '../estimate/ml/common.js';
@@ -39,7 +39,7 @@ function design(frame: AnalysisFrame, interaction: boolean): Design {
   const n = frame.n;
   const M = frame.M!;
   const one = new Float64Array(n).fill(1);
-  const AM = Float64Array.from(frame.A, (a, i) => a * M[i]);
+  const AM = mapRows(frame.A.length, (i) => frame.A[i] * M[i]);
   const x = columnsOf(frame.X);
   // union: 0 = 1, 1 = A, 2 = M, 3 = A·M, 4.. = X, last = Y (M is both a regressor and the mediator model's response)
   const cols = [one, frame.A, M, AM, ...x, frame.Y];

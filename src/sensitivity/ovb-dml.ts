@@ -20,6 +20,7 @@
 import { clusterIndex } from '../estimate/linear.js';
 import { normalQuantile } from '../estimate/ml/common.js';
 import type { OvbDmlScenario, OvbDmlResult } from '../results/index.js';
+import { mapRows } from '../estimate/linalg.js';
 export type { OvbDmlScenario, OvbDmlResult };
 
 export interface DmlRows {
@@ -56,7 +57,7 @@ export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: {
   const clusters = clusterIndex(cluster);
   const eSq = new Float64Array(n), nuScore = new Float64Array(n);
   // the target indicator d and its share (every row for the ATE)
-  const d = Float64Array.from(rows.A, (a) => (estimand === 'ate' ? 1 : estimand === 'att' ? a : 1 - a));
+  const d = mapRows(rows.A.length, (i) => (estimand === 'ate' ? 1 : estimand === 'att' ? rows.A[i] : 1 - rows.A[i]));
   let count = 0;
   for (let i = 0; i < n; i++) count += d[i];
   const share = count / n; // exactly 1 for the ATE
@@ -64,7 +65,7 @@ export function ovbDml(rows: DmlRows, cluster: Int32Array, opts: {
   for (let i = 0; i < n; i++) theta += rows.psi[i];
   theta /= n * share;
   // θ's per-row influence plus θ (mean θ): for the ATE the score itself
-  const thetaScore = estimand === 'ate' ? rows.psi : Float64Array.from(rows.psi, (v, i) => (v - d[i] * theta) / share + theta);
+  const thetaScore = estimand === 'ate' ? rows.psi : mapRows(rows.psi.length, (i) => (rows.psi[i] - d[i] * theta) / share + theta);
   let sigma2 = 0, nu2 = 0;
   for (let i = 0; i < n; i++) {
     const p = rows.propensity[i]; // already clipped as the estimator's weights were (src/estimate/ml/ate.ts)

@@ -19,6 +19,7 @@ import type { RefuterRow } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
 import { DesignScratch } from '../frame/index.js';
+import { mapRows } from '../estimate/linalg.js';
 
 export type RunEstimatorFn = (spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext) => EstimatorResult | Promise<EstimatorResult>;
 
@@ -66,7 +67,7 @@ export interface Refutation {
 /** The frame restricted to `index` rows (in that order); the design in `scratch`'s buffer when given. */
 export function subsetFrame(frame: AnalysisFrame, index: Int32Array, scratch?: DesignScratch): AnalysisFrame {
   const n = index.length;
-  const take = (a: Float64Array) => Float64Array.from(index, (i) => a[i]!);
+  const take = (a: Float64Array) => mapRows(index.length, (k) => a[index[k]]!);
   const X: DesignMatrix = { rows: n, cols: frame.X.cols, names: frame.X.names, data: scratch ? scratch.view(n * frame.X.cols) : new Float64Array(n * frame.X.cols) };
   for (let j = 0; j < frame.X.cols; j++) {
     const off = j * frame.X.rows;

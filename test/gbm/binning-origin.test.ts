@@ -87,6 +87,23 @@ test('binning a fold design from the frame-wide sort gives the bins of sorting t
   assertSameBins(binMatrix(twice, 255), binMatrix(withoutOrigin(twice), 255));
 });
 
+test('designs on the same rows share the bins of the frame columns (a fold\'s second model), the same as binning each from scratch', () => {
+  const X = frameColumns(800);
+  const n = X.rows;
+  const a = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const m = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 101);
+  const rows = foldRows(n, (i) => i % 3 !== 2);
+  const first = binMatrix(designRows(X, rows, [{ name: 'A', values: a }, { name: 'M', values: m }]), 255);
+  const D = designRows(X, rows, [{ name: 'A', values: a }]);
+  const second = binMatrix(D, 255);
+  assertSameBins(second, binMatrix(withoutOrigin(D), 255));
+  // reused, not recomputed: the frame columns' upper bounds are the first design's arrays
+  for (let j = 0; j < X.cols; j++) assert.equal(second.uppers[1 + j], first.uppers[2 + j], `column ${j}`);
+  // other rows, or other max_bins: binned afresh
+  assert.notEqual(binMatrix(designRows(X, rows.slice(), []), 255).uppers[0], first.uppers[2]);
+  assert.notEqual(binMatrix(designRows(X, rows, []), 16).uppers[0], first.uppers[2]);
+});
+
 test('a gbm fitted on a design with an origin predicts bit for bit as one fitted on a copy without it', () => {
   const X = frameColumns(1500);
   const rng = new Rng('binning-origin-y');
@@ -117,8 +134,17 @@ test('predictVariants equals predict on each variant of the design bit for bit (
     }
     // Both kinds of tree occur, so both branches of predictVariants are exercised.
     assert.ok(usesLead.size > 0 && usesLead.size < model.trees, `${usesLead.size} of ${model.trees} trees use A or M`);
+    // Trees that split on only one of A and M: variants agreeing on that column share their walks.
+    const oneLead = [...usesLead].filter((t) => {
+      const f = model.feature.subarray(model.treeStart[t], model.treeStart[t + 1]);
+      return f.includes(0) !== f.includes(1);
+    });
+    assert.ok(oneLead.length > 0, 'some tree splits on A or M but not both');
     const shifted = Float64Array.from(m, (v, i) => (i % 50 === 0 ? NaN : v + 0.3));
-    const variants = [[new Float64Array(n).fill(0), m], [new Float64Array(n).fill(1), shifted], [a, m]];
+    // arms that share a treatment or a mediator column (the same values in another array, or −0 for 0), as a mediation's arms do
+    const zeros = new Float64Array(n).fill(0);
+    const variants = [[zeros, m], [new Float64Array(n).fill(1), m.slice()], [new Float64Array(n).fill(1), shifted], [new Float64Array(n).fill(-0), shifted],
+      [a, m], [zeros.slice(), shifted.slice()]];
     const got = model.predictVariants(D, [0, 1], variants);
     variants.forEach(([aV, mV], v) => {
       const Dv = { ...D, data: D.data.slice() };

@@ -43,6 +43,45 @@ function sourceOrder(source: DesignMatrix, j: number, sorter: () => RadixArgsort
   return order;
 }
 
+/** One source column binned over one set of rows: its codes (in the rows' order), upper bounds and whether any value was missing. */
+interface ColumnBins {
+  codes: Uint8Array;
+  uppers: Float64Array;
+  missing: boolean;
+}
+
+/**
+ * Bins of source columns over a set of rows, kept for the next fit on the same rows: a cross-fitting fold
+ * fits several models on one training set (the outcome and mediator models of src/estimate/ml/mediation.ts),
+ * whose designs share the frame's columns. Keyed by the rows' index array (the source's data when every
+ * row), the source's data and maxBins; the bins are a function of exactly those, so they are the same.
+ */
+const columnBins = new WeakMap<object, WeakMap<Float64Array, Map<number, (ColumnBins | undefined)[]>>>();
+
+function binsOf(origin: RowOrigin, maxBins: number): (ColumnBins | undefined)[] {
+  const rowsKey = origin.index ?? origin.source.data;
+  let bySource = columnBins.get(rowsKey);
+  if (!bySource) columnBins.set(rowsKey, (bySource = new WeakMap()));
+  let byBins = bySource.get(origin.source.data);
+  if (!byBins) bySource.set(origin.source.data, (byBins = new Map()));
+  let list = byBins.get(maxBins);
+  if (!list) byBins.set(maxBins, (list = new Array(origin.source.cols)));
+  return list;
+}
+
+/** Whether `column` holds source column j at the origin's rows (=== row by row, or both missing). */
+function holdsSourceColumn(column: Float64Array, origin: RowOrigin, j: number): boolean {
+  const { source, index } = origin;
+  const src = source.data;
+  const off = j * source.rows;
+  for (let k = 0; k < column.length; k++) {
+    const v = column[k];
+    const w = src[off + (index ? index[k] : k)];
+    if (v !== w && (v === v || w === w)) return false;
+  }
+  return true;
+}
+
 /** Bin code of a missing value; real bins are 0 .. binCount-1 ≤ 254. */
 export const MISSING_BIN = 255;
 /** Slots per feature in a histogram: 255 real bins + the missing bin. */
@@ -147,13 +186,26 @@ export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
     }
   }
   const filtered = new Int32Array(n);
+  const known = position ? binsOf(origin!, maxBins) : null;
   for (let j = 0; j < p; j++) {
     const offset = j * n;
     const column = X.data.subarray(offset, offset + n);
     const sourceColumn = j - (origin?.lead ?? 0);
     let order: Int32Array | null = null;
-    if (position && sourceColumn >= 0 && sourceColumn < origin!.source.cols) {
-      order = restrictOrder(sourceOrder(origin!.source, sourceColumn, sourceSorterOf), position, column, filtered, sorted);
+    const fromSource = position !== null && sourceColumn >= 0 && sourceColumn < origin!.source.cols;
+    const before = fromSource ? known![sourceColumn] : undefined;
+    if (before && holdsSourceColumn(column, origin!, sourceColumn)) {
+      // an earlier fit on the same rows binned this column already
+      uppers.push(before.uppers);
+      binCount[j] = before.uppers.length;
+      hasMissing[j] = before.missing ? 1 : 0;
+      codes.set(before.codes, offset);
+      continue;
+    }
+    let restricted = false;
+    if (fromSource) {
+      order = restrictOrder(sourceOrder(origin!.source, sourceColumn, sourceSorterOf), position!, column, filtered, sorted);
+      restricted = order !== null;
     }
     if (!order) {
       order = sorter.sort(column);
@@ -175,6 +227,8 @@ export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
       while (v > upper) upper = up[++bin];
       codes[offset + order[k]] = bin;
     }
+    // kept for the next fit on these rows only when the column was binned from the source's order (X holds its values)
+    if (restricted) known![sourceColumn] = { codes: codes.slice(offset, offset + n), uppers: up, missing: m < n };
   }
   return { rows: n, cols: p, codes, uppers, binCount, hasMissing };
 }

@@ -88,8 +88,9 @@ export class GbmModel implements FittedModel {
    * predict(X) for several variants of X that differ only in some columns (counterfactual arms: the
    * treatment and mediator columns set to other values): variant v has column columns[c] replaced by
    * variants[v][c] (X.rows values). A tree that splits on none of those columns sends every row to the
-   * same leaf in all variants, so it is walked once; the others once per variant. Each variant's sums
-   * run tree by tree as in predict, so the results equal predict on each variant bit for bit.
+   * same leaf in all variants, so it is walked once; the others once per class of variants that agree on
+   * the replaced columns the tree splits on. Each variant's sums run tree by tree as in predict, so the
+   * results equal predict on each variant bit for bit.
    */
   predictVariants(X: DesignMatrix, columns: number[], variants: Float64Array[][]): Float64Array[] {
     if (X.cols !== this.featureNames.length) {
@@ -113,6 +114,28 @@ export class GbmModel implements FittedModel {
       columns.forEach((c, k) => (cols[c] = values[k]));
       return cols;
     });
+    // Whether variants u and v hold the same values in replaced column k, row for row (=== : 0 and −0 are
+    // routed alike, NaN never matches), computed once per pair.
+    const sameCache = new Map<number, boolean>();
+    const sameValues = (k: number, u: number, v: number): boolean => {
+      const key = (k * variants.length + u) * variants.length + v;
+      let eq = sameCache.get(key);
+      if (eq === undefined) {
+        const a = variants[u][k];
+        const b = variants[v][k];
+        eq = true;
+        if (a !== b) {
+          for (let i = 0; i < n; i++) {
+            if (a[i] !== b[i]) {
+              eq = false;
+              break;
+            }
+          }
+        }
+        sameCache.set(key, eq);
+      }
+      return eq;
+    };
     const data = X.data;
     const trees = treeStart.length - 1;
     for (let t = 0; t < trees; t++) {
@@ -141,20 +164,30 @@ export class GbmModel implements FittedModel {
         }
         continue;
       }
-      for (let v = 0; v < variants.length; v++) {
-        const cols = sources[v];
-        const out = outs[v];
-        for (let i = 0; i < n; i++) {
-          let node = root;
-          let f = feature[node];
-          while (f >= 0) {
-            const x = cols[f][i];
-            const goLeft = x === x ? x <= threshold[node] : defaultLeft[node] === 1;
-            node = goLeft ? left[node] : right[node];
-            f = feature[node];
+      // Variants that agree on every replaced column this tree splits on reach the same leaves (e.g. two
+      // arms with the same mediator values, for a tree that splits on the mediator but not the treatment):
+      // one walk per class of such variants, its leaf values added to each member.
+      const used: number[] = [];
+      columns.forEach((c, k) => {
+        for (let node = root; node < treeStart[t + 1]; node++) {
+          if (feature[node] === c) {
+            used.push(k);
+            break;
           }
-          out[i] += value[node];
         }
+      });
+      const walked = new Uint8Array(variants.length);
+      for (let v = 0; v < variants.length; v++) {
+        if (walked[v]) continue;
+        const members = [outs[v]];
+        for (let u = v + 1; u < variants.length; u++) {
+          if (!walked[u] && used.every((k) => sameValues(k, v, u))) {
+            walked[u] = 1;
+            members.push(outs[u]);
+          }
+        }
+        if (members.length === 1) walkTree(this, root, n, sources[v], outs[v]);
+        else walkTreeInto(this, root, n, sources[v], members);
       }
     }
     if (this.loss === 'logistic') for (const out of outs) for (let i = 0; i < n; i++) out[i] = sigmoid(out[i]);
@@ -174,6 +207,40 @@ export class GbmModel implements FittedModel {
     }
     return this.featureNames.map((feature, j) => ({ feature, gain: gain[j], splits: splits[j] }));
   }
+}
+
+/** Adds tree `root`'s leaf value of each row (feature f's values in cols[f]) to out. */
+function walkTree(model: GbmModel, root: number, n: number, cols: Float64Array[], out: Float64Array): void {
+  const { feature, threshold, defaultLeft, left, right, value } = model;
+  for (let i = 0; i < n; i++) {
+    let node = root;
+    let f = feature[node];
+    while (f >= 0) {
+      const x = cols[f][i];
+      const goLeft = x === x ? x <= threshold[node] : defaultLeft[node] === 1;
+      node = goLeft ? left[node] : right[node];
+      f = feature[node];
+    }
+    out[i] += value[node];
+  }
+}
+
+/** walkTree adding the same leaf values to each of several outputs. */
+function walkTreeInto(model: GbmModel, root: number, n: number, cols: Float64Array[], outs: Float64Array[]): void {
+  const { feature, threshold, defaultLeft, left, right, value } = model;
+  const leaves = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let node = root;
+    let f = feature[node];
+    while (f >= 0) {
+      const x = cols[f][i];
+      const goLeft = x === x ? x <= threshold[node] : defaultLeft[node] === 1;
+      node = goLeft ? left[node] : right[node];
+      f = feature[node];
+    }
+    leaves[i] = node;
+  }
+  for (const out of outs) for (let i = 0; i < n; i++) out[i] += value[leaves[i]];
 }
 
 export function sigmoid(x: number): number {

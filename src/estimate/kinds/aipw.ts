@@ -7,7 +7,7 @@
 import { clipPileupWarning, clipPileup, influenceSummary, overlapSummary } from '../diagnostics.js';
 import { constant, mean, requireArms, regressionMetrics } from '../frame-helpers.js';
 import { groupKFold, makeLearner, takeRows } from '../learners.js';
-import { finiteOrNull } from '../linalg.js';
+import { finiteOrNull, mapRows } from '../linalg.js';
 import { linearCrossfitPredictions, outcomePredictions, userSums, weightedSums } from '../linear-fits.js';
 import { aipwCrossfit } from '../ml/ate.js';
 import { roleLearner } from '../ml/common.js';
@@ -37,7 +37,7 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
       if (!folds) { train.push(i); test.push(i); } else (folds[i] === f ? test : train).push(i);
     }
     const tr = Int32Array.from(train), te = Int32Array.from(test);
-    const At = Float64Array.from(tr, (i) => frame.A[i]);
+    const At = mapRows(tr.length, (k) => frame.A[tr[k]]);
     if (At.every((a) => a === At[0])) throw new EstimatorFailure(`cross-fitting fold ${f + 1}: the training users have only one treatment arm`);
     const fit = makeLearner(pModel, learnerRng(ctx, purpose, 'propensity', f)).fit(takeRows(frame.X, tr), At);
     warnings.push(...(fit.warnings ?? []));
@@ -48,7 +48,7 @@ export function aipwNuisances(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
     perArm(opts) ? perArmPredictions(frame, oModel, folds, k ?? 1, ctx, purpose)
       : isLinear(oModel) ? linearCrossfitPredictions(frame, env, folds, k ?? 1, ridgeOf(oModel)) : outcomePredictions(frame, oModel, folds, k ?? 1, ctx, purpose);
   warnings.push(...ow);
-  const ec = clip ? Float64Array.from(e, (v) => Math.min(Math.max(v, clip[0]), clip[1])) : e;
+  const ec = clip ? mapRows(e.length, (i) => Math.min(Math.max(e[i], clip[0]), clip[1])) : e;
   // propensities piling up at the clip bounds warn, or past the documented share fail (src/estimate/diagnostics.ts)
   const pileup = env.light ? undefined : clipPileup(e, clip);
   const pileupWarning = pileup ? clipPileupWarning(pileup) : null;
@@ -77,7 +77,7 @@ function perArmPredictions(frame: AnalysisFrame, model: ModelSpec, folds: Int32A
     for (const arm of [1, 0] as const) {
       if (train[arm].length === 0) throw new EstimatorFailure(`cross-fitting fold ${f + 1}: no ${arm ? 'treated' : 'untreated'} training rows for the per-arm outcome model`);
       const tr = Int32Array.from(train[arm]);
-      const fit = makeLearner(model, learnerRng(ctx, purpose, `outcome_arm${arm}`, f)).fit(takeRows(frame.X, tr), Float64Array.from(tr, (i) => frame.Y[i]));
+      const fit = makeLearner(model, learnerRng(ctx, purpose, `outcome_arm${arm}`, f)).fit(takeRows(frame.X, tr), mapRows(tr.length, (k) => frame.Y[tr[k]]));
       warnings.push(...(fit.warnings ?? []).map((w) => `${arm ? 'treated' : 'untreated'}-arm outcome model: ${w}`));
       const p = fit.predict(Xte);
       test.forEach((i, r) => ((arm ? mu1 : mu0)[i] = p[r]));
@@ -156,7 +156,7 @@ export const aipw: EstimatorKind = {
       }
       if (psi.some((v) => !Number.isFinite(v))) throw new EstimatorFailure('propensities of 0 or 1 make the AIPW score infinite; set clip');
       ate = mean(psi);
-      centered = Float64Array.from(psi, (v) => (v - ate) / n);
+      centered = mapRows(psi.length, (i) => (psi[i] - ate) / n);
       controlMean = c0 / n;
     } else {
       const s = averageEffectScores(frame.A, frame.Y, mu0, mu1, ec, estimand);
@@ -198,7 +198,7 @@ export const aipw: EstimatorKind = {
     const ui = env.users();
     const estimand = estimandOf(opts);
     // the ratio of score sums to the population's row count (all rows for the ATE)
-    const denominator = estimand === 'ate' ? constant(frame.n, 1) : Float64Array.from(frame.A, (a) => (estimand === 'att' ? a : 1 - a));
+    const denominator = estimand === 'ate' ? constant(frame.n, 1) : mapRows(frame.n, (i) => (estimand === 'att' ? frame.A[i] : 1 - frame.A[i]));
     const sums = userSums(ui, [psi, denominator]);
     return (_rep, mult) => {
       const s = weightedSums(sums, 2, mult);

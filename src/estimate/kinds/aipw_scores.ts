@@ -9,7 +9,7 @@
  * (scoreᵢ − dᵢ·θ)/Σ d (dᵢ the target-arm indicator), clustered by user for the SE. The per-arm parts are
  * E[Y(1) | target] and E[Y(0) | target] (the aipw_means kind reports them).
  */
-import { finiteOrNull } from '../linalg.js';
+import { finiteOrNull, mapRows } from '../linalg.js';
 
 export interface ConditionalScores {
   /** per-row score of the effect (its sum over the target's row count is the estimate) */
@@ -41,11 +41,11 @@ export function averageEffectScores(A: Float64Array, Y: Float64Array, mu0: Float
       score0[i] = (1 - a) * y;
     }
   }
-  const score = Float64Array.from(score1, (v, i) => v - score0[i]);
+  const score = mapRows(score1.length, (i) => score1[i] - score0[i]);
   let total = 0, count = 0, s0 = 0;
   for (let i = 0; i < n; i++) { total += score[i]; count += inTarget[i]; s0 += score0[i]; }
   const estimate = total / count;
-  const centered = Float64Array.from(score, (v, i) => (v - inTarget[i] * estimate) / count);
+  const centered = mapRows(score.length, (i) => (score[i] - inTarget[i] * estimate) / count);
   return { score, score1, score0, inTarget, estimate, centered, controlMean: s0 / count };
 }
 

@@ -1,6 +1,7 @@
 /** Difference in means: treated minus control mean, CR1 SE; naive associations and design readiness. */
 import { designReadiness, naiveAssociations } from '../diagnostics.js';
 import { nameA, requireArms } from '../frame-helpers.js';
+import { mapRows } from '../linalg.js';
 import { slopeSE, userSums, weightedSums } from '../linear-fits.js';
 import { ATE } from './estimands.js';
 import type { EstimatorKind } from './kind.js';
@@ -35,8 +36,8 @@ export const differenceInMeans: EstimatorKind = {
   },
   fast(frame, _opts, _ctx, env) {
     const ui = env.users();
-    const A0 = Float64Array.from(frame.A, (a) => 1 - a);
-    const sums = userSums(ui, [frame.A, Float64Array.from(frame.Y, (y, i) => y * frame.A[i]), A0, Float64Array.from(frame.Y, (y, i) => y * A0[i])]);
+    const A0 = mapRows(frame.n, (i) => 1 - frame.A[i]);
+    const sums = userSums(ui, [frame.A, mapRows(frame.n, (i) => frame.Y[i] * frame.A[i]), A0, mapRows(frame.n, (i) => frame.Y[i] * A0[i])]);
     return (_rep, mult) => {
       const s = weightedSums(sums, 4, mult);
       return { ate: s[1] / s[0] - s[3] / s[2] };

@@ -5,6 +5,7 @@
  * `propensity: entropy_balance | cbps` takes balancing weights (src/estimate/balancing.ts).
  */
 import { influenceSummary } from '../diagnostics.js';
+import { mapRows } from '../linalg.js';
 import { constant, mean, nameA, requireArms } from '../frame-helpers.js';
 import { slopeSE, userSums, weightedSums } from '../linear-fits.js';
 import { CausewayError } from '../../errors.js';
@@ -111,8 +112,8 @@ export const ipw: EstimatorKind = {
     const A = frame.A, Y = frame.Y, w = wt.w;
     if (bool(opts, 'normalize', true)) {
       const sums = userSums(ui, [
-        Float64Array.from(A, (a, i) => a * w[i]), Float64Array.from(A, (a, i) => a * w[i] * Y[i]),
-        Float64Array.from(A, (a, i) => (1 - a) * w[i]), Float64Array.from(A, (a, i) => (1 - a) * w[i] * Y[i]),
+        mapRows(A.length, (i) => A[i] * w[i]), mapRows(A.length, (i) => A[i] * w[i] * Y[i]),
+        mapRows(A.length, (i) => (1 - A[i]) * w[i]), mapRows(A.length, (i) => (1 - A[i]) * w[i] * Y[i]),
       ]);
       return (_rep, mult) => {
         const s = weightedSums(sums, 4, mult);
@@ -122,8 +123,8 @@ export const ipw: EstimatorKind = {
     const rate = mean(A);
     const stab = wo.stabilize && wo.estimand === 'ate';
     const sums = userSums(ui, [
-      Float64Array.from(A, (a, i) => (a === 1 ? (w[i] / (stab ? rate : 1)) * Y[i] : (-w[i] / (stab ? 1 - rate : 1)) * Y[i])),
-      wo.estimand === 'ate' ? constant(frame.n, 1) : Float64Array.from(A, (a) => (wo.estimand === 'att' ? a : 1 - a)),
+      mapRows(A.length, (i) => (A[i] === 1 ? (w[i] / (stab ? rate : 1)) * Y[i] : (-w[i] / (stab ? 1 - rate : 1)) * Y[i])),
+      wo.estimand === 'ate' ? constant(frame.n, 1) : mapRows(A.length, (i) => (wo.estimand === 'att' ? A[i] : 1 - A[i])),
     ]);
     return (_rep, mult) => {
       const s = weightedSums(sums, 2, mult);

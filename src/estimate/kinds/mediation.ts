@@ -11,7 +11,7 @@ import { designReadiness, residualMediatorOutcome, weightSummary } from '../diag
 import { envFor, type Env } from '../env.js';
 import { constant, mean, nameA, nameM, ones, regressionMetrics, requireArms, requireMediator, withFront } from '../frame-helpers.js';
 import { columnsOf, groupKFold, makeLearner, takeRows } from '../learners.js';
-import { quantile } from '../linalg.js';
+import { mapRows, quantile } from '../linalg.js';
 import { aliasWarning, linearGram } from '../linear-fits.js';
 import { mediationCrossfit } from '../ml/mediation.js';
 import type { AnalysisFrame, DesignMatrix, EstimatorContext, ModelSpec } from '../types.js';
@@ -210,7 +210,7 @@ function mediationLinearPoint(frame: AnalysisFrame, opts: Opts, ctx: EstimatorCo
   if (!env.light) {
     const X = columnsOf(frame.X);
     const M = frame.M!;
-    const AM = Float64Array.from(frame.A, (a, i) => a * M[i]);
+    const AM = mapRows(frame.n, (i) => frame.A[i] * M[i]);
     const mhat = gramPredict(g, mFit, mRegs, iM, [frame.A, ...X]);
     const yhat = gramPredict(g, yFit, yRegs, iY, mo.interaction ? [frame.A, M, AM, ...X] : [frame.A, M, ...X]);
     diagnostics.mediator_performance = regressionMetrics(M, mhat);
@@ -395,7 +395,7 @@ export const mediation: EstimatorKind = {
     const warnings: string[] = [];
     const clipM = (v: Float64Array) => (mo.clipMediator ? v.map((x) => Math.min(Math.max(x, mo.clipMediator![0]), mo.clipMediator![1])) : v);
     const outDesign = (a: Float64Array, m: Float64Array, X: DesignMatrix, index?: Int32Array) =>
-      withFront(mo.interaction ? [[An, a], [Mn, m], [AMn, Float64Array.from(a, (v, i) => v * m[i])]] : [[An, a], [Mn, m]], X, index);
+      withFront(mo.interaction ? [[An, a], [Mn, m], [AMn, mapRows(a.length, (i) => a[i] * m[i])]] : [[An, a], [Mn, m]], X, index);
     for (let f = 0; f < (folds ? mo.folds! : 1); f++) {
       const train: number[] = [], test: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -404,7 +404,7 @@ export const mediation: EstimatorKind = {
       const tr = Int32Array.from(train), te = Int32Array.from(test);
       // training designs gathered straight from the frame's rows (no copy of X's training rows kept beside them)
       const Xte = folds ? takeRows(frame.X, te) : frame.X;
-      const pick = (v: Float64Array, ix: Int32Array) => Float64Array.from(ix, (i) => v[i]);
+      const pick = (v: Float64Array, ix: Int32Array) => mapRows(ix.length, (k) => v[ix[k]]);
       const wtr = w ? pick(w, tr) : undefined;
       const mFit = makeLearner(mo.mModel, learnerRng(ctx, 'mediation', 'mediator', f)).fit(withFront([[An, frame.A]], frame.X, tr), pick(M, tr), wtr);
       const yFit = makeLearner(mo.yModel, learnerRng(ctx, 'mediation', 'outcome', f)).fit(outDesign(frame.A, M, frame.X, tr), pick(frame.Y, tr), wtr);

@@ -17,6 +17,7 @@ import { mediationCrossfit, nuisanceImportance, type MediationRows } from '../ml
 import { modelKindOf, type EstimatorKind } from './kind.js';
 import { crossfitCdeLevels, mediation, MEDIATION_ESTIMANDS } from './mediation.js';
 import { INTERVAL_OPTION, bool, estimandOf, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
+import { mapRows } from '../linalg.js';
 
 /** Per-row scores kept from the point fit of a frame, for the score bootstrap. */
 const scoresOf = new WeakMap<AnalysisFrame, Map<string, MediationRows>>();
@@ -84,7 +85,7 @@ export const mediationDebiased: EstimatorKind = {
       controlMean: estimates.y00_debiased ?? reference,
       diagnostics: r.diagnostics,
       warnings: r.warnings,
-      psi: out.rows.psi11 && out.rows.psi10 ? Float64Array.from(out.rows.psi11, (v, i) => v - out.rows.psi10![i]) : undefined,
+      psi: out.rows.psi11 && out.rows.psi10 ? mapRows(out.rows.psi11.length, (i) => out.rows.psi11![i] - out.rows.psi10![i]) : undefined,
       folds: r.folds,
     };
   },

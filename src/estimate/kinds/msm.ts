@@ -6,6 +6,7 @@
  */
 import { CausewayError } from '../../errors.js';
 import { influenceSummary, weightSummary } from '../diagnostics.js';
+import { mapRows } from '../linalg.js';
 import type { Env, Weights } from '../env.js';
 import { constant, nameA, requireArms } from '../frame-helpers.js';
 import { columnsOf } from '../learners.js';
@@ -167,8 +168,8 @@ export const msm: EstimatorKind = {
       const ww = w ?? constant(frame.n, 1);
       const A = frame.A, Y = frame.Y;
       const sums = userSums(ui, [
-        Float64Array.from(A, (a, i) => a * ww[i]), Float64Array.from(A, (a, i) => a * ww[i] * Y[i]),
-        Float64Array.from(A, (a, i) => (1 - a) * ww[i]), Float64Array.from(A, (a, i) => (1 - a) * ww[i] * Y[i]),
+        mapRows(A.length, (i) => A[i] * ww[i]), mapRows(A.length, (i) => A[i] * ww[i] * Y[i]),
+        mapRows(A.length, (i) => (1 - A[i]) * ww[i]), mapRows(A.length, (i) => (1 - A[i]) * ww[i] * Y[i]),
       ]);
       return (_rep, mult) => {
         const s = weightedSums(sums, 4, mult);

@@ -11,6 +11,7 @@ import { learnerRng } from '../weights.js';
 import { ATE } from './estimands.js';
 import { modelKindOf, type EstimatorKind, type Opts, type Replicator } from './kind.js';
 import { BOOTSTRAP_OPTION, isLinear, modelFor, modelOption, ridgeOf } from './options.js';
+import { mapRows } from '../linalg.js';
 
 /** Regression adjustment with linear arm models: replicate from the per-arm grams (also the point estimate). */
 function raLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: Env): Replicator | null {
@@ -21,7 +22,7 @@ function raLinear(frame: AnalysisFrame, opts: Opts, ctx: EstimatorContext, env: 
   const cols = [...columnsOf(frame.X), frame.Y];
   const names = [...frame.X.names, '\u0000Y'];
   const g1 = env.gram('ra:1', () => new ClusterGram(cols, names, ui, null, frame.A));
-  const g0 = env.gram('ra:0', () => new ClusterGram(cols, names, ui, null, Float64Array.from(frame.A, (a) => 1 - a)));
+  const g0 = env.gram('ra:0', () => new ClusterGram(cols, names, ui, null, mapRows(frame.n, (i) => 1 - frame.A[i])));
   const p = frame.X.cols;
   const regs = Array.from({ length: p }, (_, j) => j + 1);
   return (rep, mult) => {
@@ -68,7 +69,7 @@ export const regressionAdjustment: EstimatorKind = {
     const warnings: string[] = [];
     const fitArm = (idx: number[], arm: number) => {
       const ix = Int32Array.from(idx);
-      const fit = makeLearner(model, learnerRng(ctx, 'regression_adjustment', 'outcome', arm)).fit(takeRows(frame.X, ix), Float64Array.from(ix, (i) => frame.Y[i]));
+      const fit = makeLearner(model, learnerRng(ctx, 'regression_adjustment', 'outcome', arm)).fit(takeRows(frame.X, ix), mapRows(ix.length, (k) => frame.Y[ix[k]]));
       warnings.push(...(fit.warnings ?? []).map((w) => `${arm ? 'treated' : 'control'} arm model: ${w}`));
       return fit.predict(frame.X);
     };

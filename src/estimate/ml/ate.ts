@@ -6,7 +6,7 @@
  */
 import { CausewayError } from '../../errors.js';
 import { clipPileupWarning, clipPileup } from '../diagnostics.js';
-import { finiteOrNull, quantileSorted } from '../linalg.js';
+import { finiteOrNull, mapRows, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
   checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter,
@@ -304,7 +304,7 @@ function aipwTargetResult(data: CrossfitData, options: AipwOptions, f: {
         },
         propensity: { ...propensitySummary(f.rawPropensity), clip: f.clip, clipped: f.clipped },
         clip_pileup: f.pileup,
-        influence_top_users: topUserInfluence(Float64Array.from(s.centered, (v) => v * data.n), data.cluster, 0),
+        influence_top_users: topUserInfluence(mapRows(s.centered.length, (i) => s.centered[i] * data.n), data.cluster, 0),
         folds: foldSummary(f.folds),
       },
       warnings,

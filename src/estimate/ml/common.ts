@@ -201,7 +201,9 @@ export function usersOf(cluster: Int32Array): Users {
   const ids = Int32Array.from(new Set(cluster)).sort();
   const pos = new Map<number, number>();
   ids.forEach((id, k) => pos.set(id, k));
-  return { ids, ofRow: Int32Array.from(cluster, (c) => pos.get(c)!) };
+  const ofRow = new Int32Array(cluster.length);
+  for (let i = 0; i < cluster.length; i++) ofRow[i] = pos.get(cluster[i])!;
+  return { ids, ofRow };
 }
 
 /**

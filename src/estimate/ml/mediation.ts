@@ -34,7 +34,7 @@
 import { CausewayError } from '../../errors.js';
 import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { groupKFold } from '../learners.js';
-import { finiteOrNull } from '../linalg.js';
+import { finiteOrNull, mapRows } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import { clusteredRatio } from '../kinds/aipw_scores.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
@@ -105,7 +105,7 @@ function outcomeLead(data: { A: Float64Array; M: Float64Array }, interaction: bo
   const a = A ?? data.A;
   const m = M ?? data.M;
   const lead = [{ name: 'A', values: a }, { name: 'M', values: m }];
-  if (interaction) lead.push({ name: 'A_x_M', values: Float64Array.from(a, (v, i) => v * m[i]) });
+  if (interaction) lead.push({ name: 'A_x_M', values: mapRows(a.length, (i) => a[i] * m[i]) });
   return lead;
 }
 
@@ -114,14 +114,14 @@ function predictAt(model: { predict(X: import('../types.js').DesignMatrix): Floa
   a: number, mediator: Float64Array, interaction: boolean): Float64Array {
   setColumn(D, 0, a);
   setColumn(D, 1, mediator);
-  if (interaction) setColumn(D, 2, Float64Array.from(mediator, (m) => a * m));
+  if (interaction) setColumn(D, 2, mapRows(mediator.length, (i) => a * mediator[i]));
   return model.predict(D);
 }
 
 /** The outcome design's lead columns at treatment a and mediator values m (as predictAt sets them). */
 function outcomeArm(a: number, m: Float64Array, interaction: boolean): Float64Array[] {
   const lead = [constant(m.length, a), m];
-  if (interaction) lead.push(Float64Array.from(m, (v) => a * v));
+  if (interaction) lead.push(mapRows(m.length, (i) => a * m[i]));
   return lead;
 }
 
@@ -142,7 +142,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   const normalizeWeights = options.normalizeWeights ?? true;
   const level = options.bootstrap?.level ?? options.level ?? 0.95;
   const estimand = options.estimand ?? 'ate';
-  const target = estimand === 'ate' ? null : Float64Array.from(data.A, (a) => (estimand === 'att' ? a : 1 - a));
+  const target = estimand === 'ate' ? null : mapRows(data.A.length, (i) => (estimand === 'att' ? data.A[i] : 1 - data.A[i]));
   // the mean over the target rows, and the clustered estimate of Σ ψ / Σ D (every row for ate)
   const over = (v: Float64Array) => {
     if (!target) return mean(v);
@@ -197,7 +197,8 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // Outcome model μ(a, m, X) on the training users.
     const mu = options.outcome.fit(designRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
     const DV = designRows(data.X, V, outcomeLead(md, interaction));
-    scatter(yHat, V, mu.predict(DV));
+    // μ at the observed A and M (yHat): DV's own lead columns, copied before the arms below overwrite them
+    const observed = Array.from({ length: interaction ? 3 : 2 }, (_, c) => DV.data.slice(c * V.length, (c + 1) * V.length));
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
     const medModel = options.mediator.fit(designRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
     const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
@@ -207,13 +208,16 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     // A is 0/1 (checkBinaryTreatment) and every learner predicts row by row, so the prediction at the
     // observed A is m1 or m0 of the same row: one prediction fewer.
     for (let k = 0; k < V.length; k++) mHat[V[k]] = data.A[V[k]] === 1 ? m1V[k] : m0V[k];
-    // All counterfactual arms of μ on DV in one call (its lead columns set per arm; the observed ones are no longer needed).
+    // The counterfactual arms of μ on DV (its lead columns set per arm).
     const arms: [number, Float64Array][] = [[0, m0V], [1, m0V], [1, m1V], [0, m1V]];
     for (const { m } of cdeLevels) {
       const fixed = new Float64Array(V.length).fill(m);
       arms.push([1, fixed], [0, fixed]);
     }
-    const yArms = predictArms(mu, DV, arms.map(([a, m]) => outcomeArm(a, m, interaction)));
+    // All of μ's predictions on DV in one call, the observed arm last: a gbm walks the trees that split on
+    // none of the lead columns once for all of them (predictArms).
+    const yArms = predictArms(mu, DV, [...arms.map(([a, m]) => outcomeArm(a, m, interaction)), observed]);
+    scatter(yHat, V, yArms[arms.length]);
     scatter(y00, V, yArms[0]);
     scatter(y10, V, yArms[1]);
     scatter(y11, V, yArms[2]);
@@ -221,7 +225,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     cdeLevels.forEach((_, k) => {
       const at1 = yArms[4 + 2 * k];
       const at0 = yArms[5 + 2 * k];
-      scatter(cdeRows[k], V, Float64Array.from(at1, (v, r) => v - at0[r]));
+      scatter(cdeRows[k], V, mapRows(at1.length, (r) => at1[r] - at0[r]));
     });
     if (!debiased) continue;
 
@@ -310,7 +314,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       cross_world_max: finiteOrNull(maxWM),
       cross_world_ess: finiteOrNull((sumWM * sumWM) / sumWM2),
     };
-    const diff = (x: Float64Array, z: Float64Array) => Float64Array.from(x, (v, i) => v - z[i]);
+    const diff = (x: Float64Array, z: Float64Array) => mapRows(x.length, (i) => x[i] - z[i]);
     const scores = { te_debiased: diff(psi11, psi00), nde_debiased: diff(psi10, psi00), nie_debiased: diff(psi11, psi10) };
     const y00Debiased = targetMean(psi00).estimate;
     const normal: Record<string, [number, number] | null> = {};
@@ -469,7 +473,7 @@ function debiasedScores(A: Float64Array, Y: Float64Array, nuis: DebiasedNuisance
   const weightMeans = { w1: mean(w1), w0: mean(w0), wM: mean(wM) };
   if (target) {
     // the effect on the target population (module comment): every weight times t(X), each normalized to sum Σ D
-    const tw = [w1, w0, wM].map((w) => Float64Array.from(w, (v, i) => v * (estimand === 'att' ? e[i] : 1 - e[i])));
+    const tw = [w1, w0, wM].map((w) => mapRows(w.length, (i) => w[i] * (estimand === 'att' ? e[i] : 1 - e[i])));
     if (normalizeWeights) {
       let d = 0;
       for (let i = 0; i < n; i++) d += target[i];
