@@ -41,6 +41,8 @@ interface EventIndex {
   rowEventCount: Float64Array; // events per panel row
   rowsContiguous: boolean; // events of a row are adjacent (true for data sorted by user and time)
   usersContiguous: boolean; // events of a user (panel or not) are adjacent
+  /** Runs of adjacent events of one panel row, in event order (null when events are not grouped so). */
+  runs: RowRuns | null;
   /**
    * Per event in [start, end): the panel user index (-1 when the user has no dated event) and the
    * panel row (user * days + day; -1 when the event has no date). Recomputed per chunk instead of
@@ -49,7 +51,32 @@ interface EventIndex {
   fill(start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void;
 }
 
-function indexEvents(data: LoadedData): EventIndex {
+/**
+ * The events as runs of adjacent events with one user value and one date (so one panel row, -1 for an
+ * undated event or a user outside the panel); adjacent runs of the same panel row are one run. Run k
+ * is events [start[k], start[k + 1]). Data sorted by user and time has one run per active user-day, so
+ * per-event codes and per-event aggregation loops over rows become loops over a few thousand runs.
+ */
+interface RowRuns {
+  count: number;
+  start: Int32Array; // count + 1 entries, the last the number of events
+  row: Int32Array;
+  user: Int32Array; // panel user index, -1 outside the panel
+}
+
+/** The run holding event `i` (runs cover every event). */
+function runAt(runs: RowRuns, i: number): number {
+  let lo = 0;
+  let hi = runs.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runs.start[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   const events = data.events;
   const n = events.length;
   const userColumn = requireColumn(events, 'user_id', 'events');
@@ -66,8 +93,17 @@ function indexEvents(data: LoadedData): EventIndex {
   let minDay = Infinity;
   let maxDay = -Infinity;
   let usersContiguous = true;
+  // Runs of one user value and date (user code and day per run), given up when events are so
+  // scattered that runs would be many (memory): then per-event codes are made by `fill` below.
+  const runLimit = Math.max(1024, n >> 3);
+  let runCapacity = Math.min(runLimit, 4096);
+  let runStart: Int32Array | null = useRuns ? new Int32Array(runCapacity) : null;
+  let runCode: Int32Array = new Int32Array(runCapacity);
+  let runDay: Int32Array = new Int32Array(runCapacity);
+  let runCount = 0;
   for (let i = 0; i < n; i++) {
     const u = userColumn[i];
+    let boundary = false;
     if (u !== lastUser) {
       let code = userCode.get(u);
       if (code === undefined) {
@@ -77,6 +113,7 @@ function indexEvents(data: LoadedData): EventIndex {
       } else if (code !== lastCode) usersContiguous = false; // a user met again after another
       lastUser = u;
       lastCode = code;
+      boundary = true;
     }
     const d = dateColumn[i];
     if (d !== lastDate) {
@@ -87,8 +124,31 @@ function indexEvents(data: LoadedData): EventIndex {
         if (lastDay < minDay) minDay = lastDay;
         if (lastDay > maxDay) maxDay = lastDay;
       }
+      boundary = true;
     }
     if (lastDay >= 0) hasDated[lastCode] = 1;
+    if (boundary && runStart) {
+      if (runCount === runCapacity) {
+        if (runCapacity >= runLimit) runStart = null;
+        else {
+          runCapacity = Math.min(runLimit, runCapacity * 2);
+          const grow = (a: Int32Array): Int32Array => {
+            const b = new Int32Array(runCapacity);
+            b.set(a);
+            return b;
+          };
+          runStart = grow(runStart);
+          runCode = grow(runCode);
+          runDay = grow(runDay);
+        }
+      }
+      if (runStart) {
+        runStart[runCount] = i;
+        runCode[runCount] = lastCode;
+        runDay[runCount] = lastDay;
+        runCount++;
+      }
+    }
   }
   const coverageFirst = yyyymmddToDay(data.coverage?.firstDate ?? NaN);
   const coverageLast = yyyymmddToDay(data.coverage?.lastDate ?? NaN);
@@ -133,6 +193,43 @@ function indexEvents(data: LoadedData): EventIndex {
   let previousRow = -1;
   let contiguous = true;
   const rowSeen = new Uint8Array(ids.length * dayCount);
+  if (runStart) {
+    const runs: RowRuns = { count: 0, start: new Int32Array(runCount + 1), row: new Int32Array(runCount), user: new Int32Array(runCount) };
+    let m = 0;
+    for (let k = 0; k < runCount; k++) {
+      const panelUser = codeToPanel[runCode[k]];
+      const day = runDay[k];
+      const row = day < 0 || panelUser < 0 ? -1 : panelUser * dayCount + (day - firstDay);
+      if (row >= 0 && m > 0 && runs.row[m - 1] === row) continue; // the same user-day goes on
+      runs.start[m] = runStart[k];
+      runs.row[m] = row;
+      runs.user[m] = panelUser;
+      m++;
+    }
+    runs.count = m;
+    runs.start[m] = n;
+    // As the per-event loop below: counts, and whether a row comes back after another (rows < 0 skipped).
+    for (let k = 0; k < m; k++) {
+      const row = runs.row[k];
+      if (row < 0) continue;
+      rowEventCount[row] += runs.start[k + 1] - runs.start[k];
+      if (row !== previousRow) {
+        if (rowSeen[row]) contiguous = false;
+        rowSeen[row] = 1;
+        previousRow = row;
+      }
+    }
+    const fillFromRuns = (start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void => {
+      if (start >= end) return;
+      for (let k = runAt(runs, start), i = start; i < end; k++) {
+        const stop = Math.min(runs.start[k + 1], end);
+        if (users) users.fill(runs.user[k], i - start, stop - start);
+        if (rows) rows.fill(runs.row[k], i - start, stop - start);
+        i = stop;
+      }
+    };
+    return { userIds: Int32Array.from(ids), firstDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous, runs, fill: fillFromRuns };
+  }
   const block = new Int32Array(Math.min(n, 65_536));
   for (let start = 0; start < n; start += block.length) {
     const end = Math.min(n, start + block.length);
@@ -148,7 +245,7 @@ function indexEvents(data: LoadedData): EventIndex {
       }
     }
   }
-  return { userIds: Int32Array.from(ids), firstDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous, fill };
+  return { userIds: Int32Array.from(ids), firstDay, dayCount, rowEventCount, rowsContiguous: contiguous, usersContiguous, runs: null, fill };
 }
 
 interface ItemTable {
@@ -313,6 +410,11 @@ export interface BuildOptions {
    */
   chunkEvents?: number;
   /**
+   * Group events into runs of one user-day where the data allow (default true); false makes per-event
+   * row codes as for scattered events (tests compare the two paths bit for bit).
+   */
+  eventRuns?: boolean;
+  /**
    * Drop the event table's columns from `data` once the event fields are aggregated (they are not
    * needed for history or user features). Only for a caller that will not use `data` again.
    */
@@ -377,6 +479,28 @@ function chunkBounds(userColumn: Float64Array, size: number): number[] {
   return bounds;
 }
 
+/** Codes for nunique: small non-negative integers (ids, categories) are their own codes, others are coded densely. */
+function nuniqueCodes(arg: Float64Array, pool: ArrayPool): { codes: Int32Array; distinct: number } {
+  const n = arg.length;
+  const codes = pool.int32(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = arg[i];
+    if (v !== v) {
+      codes[i] = -1;
+      continue;
+    }
+    if (v < 0 || v > 0x3fffffff || v !== Math.floor(v)) {
+      pool.release(codes);
+      const dense = denseCodes(arg, pool);
+      return { codes: dense.codes, distinct: dense.count };
+    }
+    codes[i] = v;
+    if (v > max) max = v;
+  }
+  return { codes, distinct: max + 1 };
+}
+
 /** One aggregation's user-day result, accumulated over chunks of events in event order. */
 class Accumulator {
   readonly out: Float64Array;
@@ -428,31 +552,7 @@ class Accumulator {
       }
       case 'nunique': {
         // A user-day never spans chunks, so each chunk counts its own rows completely.
-        let codes: Int32Array | null = pool.int32(n);
-        let distinct = 0;
-        // Small non-negative integers (ids, categories) are their own codes.
-        let max = 0;
-        for (let i = 0; i < n; i++) {
-          const v = arg[i];
-          if (v !== v) {
-            codes[i] = -1;
-            continue;
-          }
-          if (v < 0 || v > 0x3fffffff || v !== Math.floor(v)) {
-            pool.release(codes);
-            codes = null;
-            break;
-          }
-          codes[i] = v;
-          if (v > max) max = v;
-        }
-        distinct = max + 1;
-        if (codes === null) {
-          const dense = denseCodes(arg, pool);
-          codes = dense.codes;
-          distinct = dense.count;
-        }
-        const codeOf = codes;
+        const { codes: codeOf, distinct } = nuniqueCodes(arg, pool);
         const stamp = new Int32Array(distinct);
         const visit = (i: number): void => {
           const r = eventRow[i];
@@ -466,6 +566,90 @@ class Accumulator {
         if (grouped) for (let k = 0; k < grouped.length; k++) visit(grouped[k]);
         else for (let i = 0; i < n; i++) visit(i);
         pool.release(codeOf);
+        return;
+      }
+      default:
+        throw new Error(`unknown aggregation ${this.fn}`);
+    }
+  }
+
+  /**
+   * As `add`, over the runs [first, last) of events of one row (clipped to the events [offset, end)
+   * whose values `arg` holds): the same additions in the same order, with a row's running value in a
+   * local instead of read and written back per event, and no per-event row code.
+   */
+  addRuns(arg: Float64Array, runs: RowRuns, first: number, last: number, offset: number, end: number, pool: ArrayPool): void {
+    const runStart = runs.start;
+    const runRow = runs.row;
+    const out = this.out;
+    switch (this.fn) {
+      case 'sum':
+        for (let k = first; k < last; k++) {
+          const r = runRow[k];
+          if (r < 0) continue;
+          const stop = Math.min(runStart[k + 1], end) - offset;
+          let sum = out[r];
+          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+            const v = arg[i];
+            if (v === v) sum += v;
+          }
+          out[r] = sum;
+        }
+        return;
+      case 'mean':
+      case 'share': {
+        const missing = this.missing!;
+        for (let k = first; k < last; k++) {
+          const r = runRow[k];
+          if (r < 0) continue;
+          const stop = Math.min(runStart[k + 1], end) - offset;
+          let sum = out[r];
+          let absent = missing[r];
+          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+            const v = arg[i];
+            if (v === v) sum += v;
+            else absent++;
+          }
+          out[r] = sum;
+          missing[r] = absent;
+        }
+        return;
+      }
+      case 'min':
+      case 'max': {
+        const isMin = this.fn === 'min';
+        for (let k = first; k < last; k++) {
+          const r = runRow[k];
+          if (r < 0) continue;
+          const stop = Math.min(runStart[k + 1], end) - offset;
+          let current = out[r];
+          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+            const v = arg[i];
+            if (v !== v) continue;
+            if (current !== current || (isMin ? v < current : v > current)) current = v;
+          }
+          out[r] = current;
+        }
+        return;
+      }
+      case 'nunique': {
+        const { codes, distinct } = nuniqueCodes(arg, pool);
+        const stamp = new Int32Array(distinct);
+        for (let k = first; k < last; k++) {
+          const r = runRow[k];
+          if (r < 0) continue;
+          const stop = Math.min(runStart[k + 1], end) - offset;
+          let count = out[r];
+          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+            const c = codes[i];
+            if (c >= 0 && stamp[c] !== r + 1) {
+              stamp[c] = r + 1;
+              count++;
+            }
+          }
+          out[r] = count;
+        }
+        pool.release(codes);
         return;
       }
       default:
@@ -489,7 +673,7 @@ class Accumulator {
 
 export function buildPanel(data: LoadedData, def: PanelDefinition, options: BuildOptions = {}): Panel {
   const plan = checkPanelDefinition(def, schemaOfData(data));
-  const index = indexEvents(data);
+  const index = indexEvents(data, options.eventRuns ?? true);
   const items = buildItems(data, plan);
   const events = data.events;
   const nEvents = events.length;
@@ -737,12 +921,21 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     for (const a of found) accumulators.set(a, new Accumulator(a.arg === null ? 'count' : a.fn, nRows));
   }
   const pool = new ArrayPool(options.scratchMinLength, bounds.length > 2 ? longest : 0);
+  const runs = index.runs;
   for (let k = 1; k < bounds.length; k++) {
-    const scope = eventScope(bounds[k - 1], bounds[k], pool, precomputed);
+    const start = bounds[k - 1];
+    const end = bounds[k];
+    const scope = eventScope(start, end, pool, precomputed);
+    const firstRun = runs && end > start ? runAt(runs, start) : 0;
+    const lastRun = runs && end > start ? runAt(runs, end - 1) + 1 : 0;
     for (const d of plan.days) {
       for (const a of aggregatesOf.get(d.name)!) {
         const accumulator = accumulators.get(a)!;
-        withAggregateArgument(a, scope.env, (arg) => accumulator.add(arg, scope.rows(), grouped, pool));
+        // Runs keep event order; only nunique over rows that come back (grouped) needs the per-event path.
+        const byRuns = runs !== null && !(grouped && accumulator.fn === 'nunique');
+        withAggregateArgument(a, scope.env, (arg) =>
+          byRuns ? accumulator.addRuns(arg, runs, firstRun, lastRun, start, end, pool) : accumulator.add(arg, scope.rows(), grouped, pool),
+        );
       }
       scope.release(d.checked.refs.event);
       scope.dropJoins();

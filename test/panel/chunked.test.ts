@@ -112,3 +112,42 @@ test('releaseEventColumns empties the event table and changes nothing in the pan
   assert.deepEqual(Object.keys(source.events.numeric), []);
   assertBitIdentical(released, build(data, WIDE, { chunkEvents: Infinity }).panel, 'released');
 });
+
+test('runs of user-day events and per-event row codes give the same panel, bit for bit (sorted, interleaved and shuffled events)', () => {
+  // Shuffled events: too scattered for runs (src/panel/build.ts indexEvents), per-event codes either way.
+  const shuffled = (): LoadedData => {
+    const d = data();
+    const order = [...Array(d.events.length).keys()];
+    let state = 12345;
+    for (let i = order.length - 1; i > 0; i--) {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      const j = state % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const [k, v] of Object.entries(d.events.numeric)) d.events.numeric[k] = Float64Array.from(order, (i) => v[i]);
+    return d;
+  };
+  // Every 100th event moved to the end: few runs (so they are kept), but rows and users come back.
+  const moved = (): LoadedData => {
+    const d = data();
+    const order = [...Array(d.events.length).keys()];
+    const late = order.filter((i) => i % 100 === 0);
+    const reordered = [...order.filter((i) => i % 100 !== 0), ...late];
+    for (const [k, v] of Object.entries(d.events.numeric)) d.events.numeric[k] = Float64Array.from(reordered, (i) => v[i]);
+    return d;
+  };
+  // Undated events inside user-days: a user-day's runs are split around them.
+  const undatedInside = (): LoadedData => {
+    const d = data();
+    const date = d.events.numeric.date;
+    for (let i = 3; i < date.length; i += 11) date[i] = NaN;
+    return d;
+  };
+  for (const [label, source] of [['sorted', data], ['shuffled', shuffled], ['moved', moved], ['undated inside days', undatedInside], ['fixture', makeTinyData]] as const) {
+    for (const chunkEvents of [Infinity, 500]) {
+      const perEvent = build(source, WIDE, { chunkEvents, eventRuns: false });
+      const runs = build(source, WIDE, { chunkEvents, eventRuns: true });
+      assertBitIdentical(runs.panel, perEvent.panel, `${label}, chunkEvents ${chunkEvents}`);
+    }
+  }
+});

@@ -99,10 +99,11 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const code = column.levels.indexOf(node.text);
       const values = column.values;
       const out = allocate(values.length);
-      const hit = node.negate ? 0 : 1;
+      // 0/1 as `+(test) ^ flip`, not a branch: the outcome is data-dependent and mispredicts.
+      const flip = node.negate ? 1 : 0;
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
-        out[i] = v !== v ? NaN : v === code ? hit : 1 - hit;
+        out[i] = v !== v ? NaN : +(v === code) ^ flip;
       }
       return out;
     }
@@ -114,7 +115,7 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       else
         for (let i = 0; i < arg.length; i++) {
           const v = arg[i];
-          out[i] = v !== v ? NaN : v ? 0 : 1;
+          out[i] = v !== v ? NaN : +(v === 0);
         }
       releaseIf(node.arg, node.level, arg);
       return out;
@@ -297,7 +298,9 @@ function scalarOp(op: Operator, a: number, b: number): number {
 /**
  * Elementwise binary operation. The common shapes (array with array, array with scalar) get a
  * dedicated loop per operator so the hot loops stay monomorphic; comparisons yield NaN when
- * either side is missing (NaN compares false in JavaScript, so the check is explicit).
+ * either side is missing (NaN compares false in JavaScript, so the check is explicit). A 0/1 result is
+ * written as `+(test)`, not `test ? 1 : 0`: V8 compiles the first without a branch, and a comparison
+ * of data against a threshold mispredicts a branch about every other event (several times slower).
  */
 export function binary(op: Operator, left: Vector, right: Vector): Vector {
   if (typeof left === 'number' && typeof right === 'number') return scalarOp(op, left, right);
@@ -357,25 +360,37 @@ function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
     case '<':
       for (let i = 0; i < n; i++) {
         const v = a[i];
-        out[i] = v !== v ? NaN : v < b ? 1 : 0;
+        out[i] = v !== v ? NaN : +(v < b);
       }
       break;
     case '<=':
       for (let i = 0; i < n; i++) {
         const v = a[i];
-        out[i] = v !== v ? NaN : v <= b ? 1 : 0;
+        out[i] = v !== v ? NaN : +(v <= b);
       }
       break;
     case '>':
       for (let i = 0; i < n; i++) {
         const v = a[i];
-        out[i] = v !== v ? NaN : v > b ? 1 : 0;
+        out[i] = v !== v ? NaN : +(v > b);
       }
       break;
     case '>=':
       for (let i = 0; i < n; i++) {
         const v = a[i];
-        out[i] = v !== v ? NaN : v >= b ? 1 : 0;
+        out[i] = v !== v ? NaN : +(v >= b);
+      }
+      break;
+    case '==':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : +(v === b);
+      }
+      break;
+    case '!=':
+      for (let i = 0; i < n; i++) {
+        const v = a[i];
+        out[i] = v !== v ? NaN : +(v !== b);
       }
       break;
     default:
@@ -404,14 +419,58 @@ function binaryLoop(op: Operator, a: Float64Array, b: Float64Array): Float64Arra
       for (let i = 0; i < n; i++) {
         const x = a[i];
         const y = b[i];
-        out[i] = x === 0 || y === 0 ? 0 : x !== x || y !== y ? NaN : 1;
+        const zero = +(x === 0) | +(y === 0);
+        out[i] = (x !== x || y !== y) && zero === 0 ? NaN : 1 - zero;
       }
       break;
     case 'or':
       for (let i = 0; i < n; i++) {
         const x = a[i];
         const y = b[i];
-        out[i] = x === 1 || y === 1 ? 1 : x !== x || y !== y ? NaN : 0;
+        const one = +(x === 1) | +(y === 1);
+        out[i] = (x !== x || y !== y) && one === 0 ? NaN : one;
+      }
+      break;
+    case '<':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x < y);
+      }
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x <= y);
+      }
+      break;
+    case '>':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x > y);
+      }
+      break;
+    case '>=':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x >= y);
+      }
+      break;
+    case '==':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x === y);
+      }
+      break;
+    case '!=':
+      for (let i = 0; i < n; i++) {
+        const x = a[i];
+        const y = b[i];
+        out[i] = x !== x || y !== y ? NaN : +(x !== y);
       }
       break;
     default:
