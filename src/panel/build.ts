@@ -479,6 +479,22 @@ function chunkBounds(userColumn: Float64Array, size: number): number[] {
   return bounds;
 }
 
+/**
+ * The largest value when every present value is an integer in [0, 2^30) (-1 when none is present), else
+ * -2: such values (ids, category codes) can index a lookup array themselves (values above `limit`
+ * would make it too long).
+ */
+function smallIntegerMax(values: Float64Array, limit = 0x3fffffff): number {
+  let max = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    if (!(v >= 0 && v <= limit && v === Math.floor(v))) return -2;
+    if (v > max) max = v;
+  }
+  return max;
+}
+
 /** Codes for nunique: small non-negative integers (ids, categories) are their own codes, others are coded densely. */
 function nuniqueCodes(arg: Float64Array, pool: ArrayPool): { codes: Int32Array; distinct: number } {
   const n = arg.length;
@@ -633,6 +649,27 @@ class Accumulator {
         return;
       }
       case 'nunique': {
+        const smallMax = smallIntegerMax(arg);
+        if (smallMax >= -1) {
+          // Values that are small non-negative integers are their own codes (as in nuniqueCodes).
+          const stamp = new Int32Array(smallMax + 1);
+          for (let k = first; k < last; k++) {
+            const r = runRow[k];
+            if (r < 0) continue;
+            const stop = Math.min(runStart[k + 1], end) - offset;
+            const tag = r + 1;
+            let count = out[r];
+            for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+              const v = arg[i];
+              if (v !== v) continue;
+              const c = v | 0;
+              count += +(stamp[c] !== tag); // + 0 or 1, without a branch on it
+              stamp[c] = tag;
+            }
+            out[r] = count;
+          }
+          return;
+        }
         const { codes, distinct } = nuniqueCodes(arg, pool);
         const stamp = new Int32Array(distinct);
         for (let k = first; k < last; k++) {
@@ -1099,6 +1136,31 @@ export function firstTime(group: Float64Array, key: Float64Array, timestamp: Flo
       return a - b;
     });
     order = Int32Array.from(indices);
+  }
+  // Keys that are small non-negative integers (ids, category codes) index the stamps themselves: no codes.
+  const smallMax = smallIntegerMax(key, Math.max(1 << 16, 4 * n));
+  if (smallMax >= -1) {
+    const stamp = new Int32Array(smallMax + 1);
+    let generation = 0;
+    let previousGroup = NaN;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k] : k;
+      const g = group[i];
+      if (g !== previousGroup) {
+        generation++;
+        previousGroup = g;
+      }
+      const v = key[i];
+      if (g !== g || v !== v) {
+        out[i] = NaN;
+        continue;
+      }
+      const c = v | 0;
+      // 1 the first time, 0 after (without a branch on it)
+      out[i] = +(stamp[c] !== generation);
+      stamp[c] = generation;
+    }
+    return out;
   }
   const { codes, count } = denseCodes(key, pool);
   const stamp = new Int32Array(count);
