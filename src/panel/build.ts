@@ -126,8 +126,9 @@ function indexEvents(data: LoadedData, useRuns = true): EventIndex {
       }
       boundary = true;
     }
+    if (!boundary) continue; // same user and date as the event before: nothing new
     if (lastDay >= 0) hasDated[lastCode] = 1;
-    if (boundary && runStart) {
+    if (runStart) {
       if (runCount === runCapacity) {
         if (runCapacity >= runLimit) runStart = null;
         else {
@@ -257,33 +258,40 @@ interface ItemTable {
 
 /** Dense codes for item (or other) ids: a direct lookup array when ids are small non-negative integers. */
 function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes: Int32Array; count: number; decode: (value: number) => number } {
+  // Every element is written below (none when only the coding is wanted).
+  const codes = !withCodes ? new Int32Array(0) : pool ? pool.int32(ids.length) : new Int32Array(ids.length);
+  // One pass while the ids are small non-negative integers: a lookup array, grown as larger ids come.
+  // Any other id restarts with a Map; either way codes are given in order of first appearance.
+  const limit = 50_000_000;
+  let lookup = new Int32Array(Math.min(1024, ids.length + 1)).fill(-1);
   let max = -1;
+  let count = 0;
   let small = true;
   for (let i = 0; i < ids.length; i++) {
     const v = ids[i];
-    if (v !== v) continue;
-    if (v < 0 || v !== Math.floor(v) || v > 50_000_000) {
+    if (v !== v) {
+      if (withCodes) codes[i] = -1;
+      continue;
+    }
+    if (v < 0 || v !== Math.floor(v) || v > limit) {
       small = false;
       break;
     }
-    if (v > max) max = v;
-  }
-  // Every element is written below (none when only the coding is wanted).
-  const codes = !withCodes ? new Int32Array(0) : pool ? pool.int32(ids.length) : new Int32Array(ids.length);
-  if (small) {
-    const lookup = new Int32Array(max + 1).fill(-1);
-    let count = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const v = ids[i];
-      if (v !== v) {
-        if (withCodes) codes[i] = -1;
-        continue;
+    if (v > max) {
+      max = v;
+      if (v >= lookup.length) {
+        const grown = new Int32Array(Math.max(v + 1, Math.min(2 * lookup.length, limit + 1))).fill(-1);
+        grown.set(lookup);
+        lookup = grown;
       }
-      let c = lookup[v];
-      if (c < 0) c = lookup[v] = count++;
-      if (withCodes) codes[i] = c;
     }
-    return { codes, count, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? lookup[value] : -1) };
+    let c = lookup[v];
+    if (c < 0) c = lookup[v] = count++;
+    if (withCodes) codes[i] = c;
+  }
+  if (small) {
+    const table = lookup;
+    return { codes, count, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? table[value] : -1) };
   }
   const map = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) {
@@ -877,11 +885,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
             if (!eventUser) index.fill(start, end, (eventUser = pool.int32(length)), null);
             map = eventUser;
           }
-          lifted = pool.float64(map.length); // every element is written below
-          for (let i = 0; i < map.length; i++) {
-            const k = map[i];
-            lifted[i] = k >= 0 ? values[k] : NaN;
-          }
+          lifted = gather(values, map, pool.float64(map.length));
         }
         if (!byLevel) liftCache.set(values, (byLevel = new Map()));
         byLevel.set(cacheKey, lifted);
@@ -1083,6 +1087,19 @@ function rowOrderIfNeeded(index: EventIndex, plan: PanelPlan, eventCount: number
   const found: AggregateNode[] = [];
   for (const d of plan.days) collectNodes(d.checked.root, 'aggregate', found);
   return found.some((a) => a.fn === 'nunique' && a.arg !== null) ? rowOrder(index, eventCount) : null;
+}
+
+/**
+ * out[i] = values[map[i]], NaN where map[i] is -1: read from a copy with NaN in front at map[i] + 1,
+ * because `k >= 0 ? values[k] : NaN` compiles to a loop several times slower in V8 (measured 4 ns
+ * against 0.7 ns an event).
+ */
+function gather(values: Float64Array, map: Int32Array, out: Float64Array): Float64Array {
+  const padded = new Float64Array(values.length + 1);
+  padded[0] = NaN;
+  padded.set(values, 1);
+  for (let i = 0; i < map.length; i++) out[i] = padded[map[i] + 1];
+  return out;
 }
 
 function categoricalAsNumbers(

@@ -151,3 +151,21 @@ test('runs of user-day events and per-event row codes give the same panel, bit f
     }
   }
 });
+
+test('item ids coded through a lookup array, a grown one or a Map give the same panel, bit for bit', () => {
+  const relabeled = (f: (id: number) => number) => (): LoadedData => {
+    const d = data();
+    for (const table of [d.events, d.items, d.itemDaily]) {
+      const ids = table?.numeric[d.itemKey!];
+      if (ids) for (let i = 0; i < ids.length; i++) ids[i] = f(ids[i]);
+    }
+    return d;
+  };
+  const plain = build(data, WIDE, { chunkEvents: 500 }).panel;
+  const cases: Array<[string, (id: number) => number]> = [
+    ['ids past the first lookup array', (id) => id * 10 + 3],
+    ['fractional ids (a Map from the start)', (id) => id + 0.5],
+    ['one huge id met late (a Map after the lookup)', (id) => (id === 299 ? 60_000_000 : id)],
+  ];
+  for (const [label, f] of cases) assertBitIdentical(build(relabeled(f), WIDE, { chunkEvents: 500 }).panel, plain, label);
+});
