@@ -493,12 +493,14 @@ function chunkBounds(userColumn: Float64Array, size: number): number[] {
  * would make it too long).
  */
 function smallIntegerMax(values: Float64Array, limit = 0x3fffffff): number {
+  limit = Math.min(limit, 0x3fffffff);
   let max = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== v) continue;
-    if (!(v >= 0 && v <= limit && v === Math.floor(v))) return -2;
-    if (v > max) max = v;
+    const c = v | 0; // v itself when v is an integer in [0, limit] (limit < 2^31)
+    if (c !== v || c < 0 || c > limit) return -2;
+    if (c > max) max = c;
   }
   return max;
 }
@@ -523,6 +525,124 @@ function nuniqueCodes(arg: Float64Array, pool: ArrayPool): { codes: Int32Array; 
     if (v > max) max = v;
   }
   return { codes, distinct: max + 1 };
+}
+
+/** Runs [first, last) of `runs`, clipped to the events [offset, end) that an argument array holds. */
+interface RunSpan {
+  runs: RowRuns;
+  first: number;
+  last: number;
+  offset: number;
+  end: number;
+}
+
+function sumRuns(out: Float64Array, arg: Float64Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    let sum = out[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const v = arg[i];
+      if (v === v) sum += v;
+    }
+    out[r] = sum;
+  }
+}
+
+function meanRuns(out: Float64Array, missing: Float64Array, arg: Float64Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    let sum = out[r];
+    let absent = missing[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const v = arg[i];
+      if (v === v) sum += v;
+      else absent++;
+    }
+    out[r] = sum;
+    missing[r] = absent;
+  }
+}
+
+function minRuns(out: Float64Array, arg: Float64Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    let current = out[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const v = arg[i];
+      if (v !== v) continue;
+      if (current !== current || v < current) current = v;
+    }
+    out[r] = current;
+  }
+}
+
+function maxRuns(out: Float64Array, arg: Float64Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    let current = out[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const v = arg[i];
+      if (v !== v) continue;
+      if (current !== current || v > current) current = v;
+    }
+    out[r] = current;
+  }
+}
+
+/** nunique of values that are small non-negative integers: the values are their own codes (as in nuniqueCodes). */
+function nuniqueRuns(out: Float64Array, arg: Float64Array, stamp: Int32Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    const tag = r + 1;
+    let count = out[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const v = arg[i];
+      if (v !== v) continue;
+      const c = v | 0;
+      count += +(stamp[c] !== tag); // + 0 or 1, without a branch on it
+      stamp[c] = tag;
+    }
+    out[r] = count;
+  }
+}
+
+function nuniqueCodedRuns(out: Float64Array, codes: Int32Array, stamp: Int32Array, { runs, first, last, offset, end }: RunSpan): void {
+  const runStart = runs.start;
+  const runRow = runs.row;
+  for (let k = first; k < last; k++) {
+    const r = runRow[k];
+    if (r < 0) continue;
+    const stop = Math.min(runStart[k + 1], end) - offset;
+    let count = out[r];
+    for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
+      const c = codes[i];
+      if (c >= 0 && stamp[c] !== r + 1) {
+        stamp[c] = r + 1;
+        count++;
+      }
+    }
+    out[r] = count;
+  }
 }
 
 /** One aggregation's user-day result, accumulated over chunks of events in event order. */
@@ -600,100 +720,26 @@ class Accumulator {
   /**
    * As `add`, over the runs [first, last) of events of one row (clipped to the events [offset, end)
    * whose values `arg` holds): the same additions in the same order, with a row's running value in a
-   * local instead of read and written back per event, and no per-event row code.
+   * local instead of read and written back per event, and no per-event row code. One function per
+   * aggregation (see src/panel/expr/evaluate.ts SCALAR_KERNELS for why).
    */
   addRuns(arg: Float64Array, runs: RowRuns, first: number, last: number, offset: number, end: number, pool: ArrayPool): void {
-    const runStart = runs.start;
-    const runRow = runs.row;
-    const out = this.out;
+    const span: RunSpan = { runs, first, last, offset, end };
     switch (this.fn) {
       case 'sum':
-        for (let k = first; k < last; k++) {
-          const r = runRow[k];
-          if (r < 0) continue;
-          const stop = Math.min(runStart[k + 1], end) - offset;
-          let sum = out[r];
-          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
-            const v = arg[i];
-            if (v === v) sum += v;
-          }
-          out[r] = sum;
-        }
-        return;
+        return sumRuns(this.out, arg, span);
       case 'mean':
-      case 'share': {
-        const missing = this.missing!;
-        for (let k = first; k < last; k++) {
-          const r = runRow[k];
-          if (r < 0) continue;
-          const stop = Math.min(runStart[k + 1], end) - offset;
-          let sum = out[r];
-          let absent = missing[r];
-          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
-            const v = arg[i];
-            if (v === v) sum += v;
-            else absent++;
-          }
-          out[r] = sum;
-          missing[r] = absent;
-        }
-        return;
-      }
+      case 'share':
+        return meanRuns(this.out, this.missing!, arg, span);
       case 'min':
-      case 'max': {
-        const isMin = this.fn === 'min';
-        for (let k = first; k < last; k++) {
-          const r = runRow[k];
-          if (r < 0) continue;
-          const stop = Math.min(runStart[k + 1], end) - offset;
-          let current = out[r];
-          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
-            const v = arg[i];
-            if (v !== v) continue;
-            if (current !== current || (isMin ? v < current : v > current)) current = v;
-          }
-          out[r] = current;
-        }
-        return;
-      }
+        return minRuns(this.out, arg, span);
+      case 'max':
+        return maxRuns(this.out, arg, span);
       case 'nunique': {
         const smallMax = smallIntegerMax(arg);
-        if (smallMax >= -1) {
-          // Values that are small non-negative integers are their own codes (as in nuniqueCodes).
-          const stamp = new Int32Array(smallMax + 1);
-          for (let k = first; k < last; k++) {
-            const r = runRow[k];
-            if (r < 0) continue;
-            const stop = Math.min(runStart[k + 1], end) - offset;
-            const tag = r + 1;
-            let count = out[r];
-            for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
-              const v = arg[i];
-              if (v !== v) continue;
-              const c = v | 0;
-              count += +(stamp[c] !== tag); // + 0 or 1, without a branch on it
-              stamp[c] = tag;
-            }
-            out[r] = count;
-          }
-          return;
-        }
+        if (smallMax >= -1) return nuniqueRuns(this.out, arg, new Int32Array(smallMax + 1), span);
         const { codes, distinct } = nuniqueCodes(arg, pool);
-        const stamp = new Int32Array(distinct);
-        for (let k = first; k < last; k++) {
-          const r = runRow[k];
-          if (r < 0) continue;
-          const stop = Math.min(runStart[k + 1], end) - offset;
-          let count = out[r];
-          for (let i = Math.max(runStart[k], offset) - offset; i < stop; i++) {
-            const c = codes[i];
-            if (c >= 0 && stamp[c] !== r + 1) {
-              stamp[c] = r + 1;
-              count++;
-            }
-          }
-          out[r] = count;
-        }
+        nuniqueCodedRuns(this.out, codes, new Int32Array(distinct), span);
         pool.release(codes);
         return;
       }

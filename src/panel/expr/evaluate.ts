@@ -340,143 +340,159 @@ function flip(op: Operator): Operator | null {
   }
 }
 
+// One small function per operator rather than one function with a loop per case: V8 optimises a
+// function for the cases it has run, and a case met later deoptimises it (then it runs unoptimised,
+// boxing every number, until it is optimised again), which a build of many measures met over and over.
+type ScalarKernel = (a: Float64Array, b: number, out: Float64Array) => void;
+type ArrayKernel = (a: Float64Array, b: Float64Array, out: Float64Array) => void;
+
+const SCALAR_KERNELS: Partial<Record<Operator, ScalarKernel>> = {
+  '+': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + b;
+  },
+  '-': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - b;
+  },
+  '*': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] * b;
+  },
+  '/': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] / b;
+  },
+  '<': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v < b);
+    }
+  },
+  '<=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v <= b);
+    }
+  },
+  '>': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v > b);
+    }
+  },
+  '>=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v >= b);
+    }
+  },
+  '==': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v === b);
+    }
+  },
+  '!=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v !== b);
+    }
+  },
+};
+
+const ARRAY_KERNELS: Partial<Record<Operator, ArrayKernel>> = {
+  '+': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  },
+  '-': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  },
+  '*': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
+  },
+  '/': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] / b[i];
+  },
+  and: (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      const zero = +(x === 0) | +(y === 0);
+      out[i] = (x !== x || y !== y) && zero === 0 ? NaN : 1 - zero;
+    }
+  },
+  or: (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      const one = +(x === 1) | +(y === 1);
+      out[i] = (x !== x || y !== y) && one === 0 ? NaN : one;
+    }
+  },
+  '<': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x < y);
+    }
+  },
+  '<=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x <= y);
+    }
+  },
+  '>': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x > y);
+    }
+  },
+  '>=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x >= y);
+    }
+  },
+  '==': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x === y);
+    }
+  },
+  '!=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x !== y);
+    }
+  },
+};
+
 function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
-  const n = a.length;
-  const out = allocate(n);
+  const out = allocate(a.length);
   if (b !== b && op !== 'and' && op !== 'or' && op !== 'coalesce') return out.fill(NaN);
-  switch (op) {
-    case '+':
-      for (let i = 0; i < n; i++) out[i] = a[i] + b;
-      break;
-    case '-':
-      for (let i = 0; i < n; i++) out[i] = a[i] - b;
-      break;
-    case '*':
-      for (let i = 0; i < n; i++) out[i] = a[i] * b;
-      break;
-    case '/':
-      for (let i = 0; i < n; i++) out[i] = a[i] / b;
-      break;
-    case '<':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v < b);
-      }
-      break;
-    case '<=':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v <= b);
-      }
-      break;
-    case '>':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v > b);
-      }
-      break;
-    case '>=':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v >= b);
-      }
-      break;
-    case '==':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v === b);
-      }
-      break;
-    case '!=':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : +(v !== b);
-      }
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b);
-  }
+  const kernel = SCALAR_KERNELS[op];
+  if (kernel) kernel(a, b, out);
+  else scalarOpLoop(op, a, b, out);
   return out;
 }
 
+function scalarOpLoop(op: Operator, a: Float64Array, b: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = scalarOp(op, a[i], b);
+}
+
 function binaryLoop(op: Operator, a: Float64Array, b: Float64Array): Float64Array {
-  const n = a.length;
-  const out = allocate(n);
-  switch (op) {
-    case '+':
-      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
-      break;
-    case '-':
-      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
-      break;
-    case '*':
-      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
-      break;
-    case '/':
-      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
-      break;
-    case 'and':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        const zero = +(x === 0) | +(y === 0);
-        out[i] = (x !== x || y !== y) && zero === 0 ? NaN : 1 - zero;
-      }
-      break;
-    case 'or':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        const one = +(x === 1) | +(y === 1);
-        out[i] = (x !== x || y !== y) && one === 0 ? NaN : one;
-      }
-      break;
-    case '<':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x < y);
-      }
-      break;
-    case '<=':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x <= y);
-      }
-      break;
-    case '>':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x > y);
-      }
-      break;
-    case '>=':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x >= y);
-      }
-      break;
-    case '==':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x === y);
-      }
-      break;
-    case '!=':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x !== x || y !== y ? NaN : +(x !== y);
-      }
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b[i]);
-  }
+  const out = allocate(a.length);
+  const kernel = ARRAY_KERNELS[op];
+  if (kernel) kernel(a, b, out);
+  else binaryOpLoop(op, a, b, out);
   return out;
+}
+
+function binaryOpLoop(op: Operator, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = scalarOp(op, a[i], b[i]);
 }
 
 /** Quantile with linear interpolation between order statistics (pandas/numpy default), NaN skipped. */
