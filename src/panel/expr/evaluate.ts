@@ -97,26 +97,12 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
     case 'categoryEquals': {
       const column = categoryOf(node.arg, env);
       const code = column.levels.indexOf(node.text);
-      const values = column.values;
-      const out = allocate(values.length);
-      // 0/1 as `+(test) ^ flip`, not a branch: the outcome is data-dependent and mispredicts.
-      const flip = node.negate ? 1 : 0;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        out[i] = v !== v ? NaN : +(v === code) ^ flip;
-      }
-      return out;
+      return categoryEqualsLoop(column.values, code, node.negate ? 1 : 0, allocate(column.values.length));
     }
     case 'unary': {
       const arg = evalNode(node.arg, env);
       if (typeof arg === 'number') return node.op === '-' ? -arg : arg !== arg ? NaN : arg ? 0 : 1;
-      const out = allocate(arg.length);
-      if (node.op === '-') for (let i = 0; i < arg.length; i++) out[i] = -arg[i];
-      else
-        for (let i = 0; i < arg.length; i++) {
-          const v = arg[i];
-          out[i] = v !== v ? NaN : +(v === 0);
-        }
+      const out = node.op === '-' ? negateLoop(arg, allocate(arg.length)) : notLoop(arg, allocate(arg.length));
       releaseIf(node.arg, node.level, arg);
       return out;
     }
@@ -165,17 +151,9 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const sum = new Float64Array(n);
       const count = new Float64Array(n);
       for (const argNode of node.args) {
-        const z = env.zscore(toArray(evalAt(argNode, env, 'day'), n), node.scale);
-        for (let i = 0; i < n; i++) {
-          const v = z[i];
-          if (v === v) {
-            sum[i] += v;
-            count[i]++;
-          }
-        }
+        addPresent(sum, count, env.zscore(toArray(evalAt(argNode, env, 'day'), n), node.scale));
       }
-      for (let i = 0; i < n; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
-      return sum;
+      return meanOfPresent(sum, count);
     }
   }
 }
@@ -222,12 +200,7 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
       const [x, lo, hi] = args;
       if (typeof lo === 'number' && typeof hi === 'number') {
         if (typeof x === 'number') return x !== x ? NaN : Math.min(Math.max(x, lo), hi);
-        const out = allocate(x.length);
-        for (let i = 0; i < x.length; i++) {
-          const v = x[i];
-          out[i] = v < lo ? lo : v > hi ? hi : v;
-        }
-        return out;
+        return clipLoop(x, lo, hi, allocate(x.length));
       }
       return binary('min2', binary('max2', x, lo), hi);
     }
@@ -241,9 +214,7 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
     case 'missing': {
       const x = args[0];
       if (typeof x === 'number') return x !== x ? 1 : 0;
-      const out = allocate(x.length);
-      for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
-      return out;
+      return missingLoop(x, allocate(x.length));
     }
     case 'coalesce': {
       let result = args[0];
@@ -251,6 +222,61 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
       return result;
     }
   }
+}
+
+// Elementwise loops in functions of their own (see SCALAR_KERNELS for why).
+
+/** 0/1 for a category equal to `code` (flipped for !=): `+(test) ^ flip`, not a data-dependent branch that mispredicts. */
+function categoryEqualsLoop(values: Float64Array, code: number, flip: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v !== v ? NaN : +(v === code) ^ flip;
+  }
+  return out;
+}
+
+function negateLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  return out;
+}
+
+function notLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v !== v ? NaN : +(v === 0);
+  }
+  return out;
+}
+
+function missingLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
+  return out;
+}
+
+/** Adds the present values of z into sum and counts them. */
+function addPresent(sum: Float64Array, count: Float64Array, z: Float64Array): void {
+  for (let i = 0; i < sum.length; i++) {
+    const v = z[i];
+    if (v === v) {
+      sum[i] += v;
+      count[i]++;
+    }
+  }
+}
+
+/** sum / count in place, NaN where nothing was counted. */
+function meanOfPresent(sum: Float64Array, count: Float64Array): Float64Array {
+  for (let i = 0; i < sum.length; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
+  return sum;
+}
+
+/** clip(x, lo, hi) with scalar bounds. */
+function clipLoop(x: Float64Array, lo: number, hi: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+  return out;
 }
 
 function mapUnary(x: Vector, fn: (v: number) => number): Vector {
