@@ -816,6 +816,23 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   dayColumns.set('calendar_day_index', calendarDay);
 
   /**
+   * A chunk's values of a raw event column. A column in a resizable buffer (as the CSV reader makes
+   * them) is copied into a plain array, reused chunk after chunk: V8 reads a typed array over a
+   * resizable buffer several times slower (its length may change under the loop), and a column is
+   * read several times per chunk. Not a pool array: releasing an alias of a column must not free it.
+   */
+  const rawCopies = new Map<string, Float64Array>();
+  const chunkOf = (name: string, column: Float64Array, start: number, end: number): Float64Array => {
+    const view = column.subarray(start, end);
+    if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
+    let copy = rawCopies.get(name);
+    if (!copy || copy.length < view.length) rawCopies.set(name, (copy = new Float64Array(view.length + (view.length >> 3))));
+    const out = copy.subarray(0, view.length);
+    out.set(view);
+    return out;
+  };
+
+  /**
    * Evaluation over the events [start, end): raw columns are views, event fields are computed on
    * first use and released after their last use within the range.
    */
@@ -889,7 +906,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
             if (view) return { values: view };
             const numeric = events.numeric[name];
             if (numeric) {
-              view = length === numeric.length ? numeric : numeric.subarray(start, end);
+              view = length === numeric.length ? numeric : chunkOf(name, numeric, start, end);
               rawViews.set(name, view);
               return { values: view };
             }

@@ -169,3 +169,20 @@ test('item ids coded through a lookup array, a grown one or a Map give the same 
   ];
   for (const [label, f] of cases) assertBitIdentical(build(relabeled(f), WIDE, { chunkEvents: 500 }).panel, plain, label);
 });
+
+test('event columns in resizable buffers (as the CSV reader makes them) give the same panel, bit for bit', () => {
+  const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+  const inResizable = (): LoadedData => {
+    const d = data();
+    for (const [k, v] of Object.entries(d.events.numeric)) {
+      const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: 2 * v.byteLength }), 0, v.length);
+      column.set(v);
+      d.events.numeric[k] = column;
+    }
+    return d;
+  };
+  assert.equal((inResizable().events.numeric.watch_ratio.buffer as { resizable?: boolean }).resizable, true);
+  for (const chunkEvents of [Infinity, 17, 500]) {
+    assertBitIdentical(build(inResizable, WIDE, { chunkEvents }).panel, build(data, WIDE, { chunkEvents }).panel, `chunkEvents ${chunkEvents}`);
+  }
+});
