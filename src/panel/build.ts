@@ -64,6 +64,19 @@ interface RowRuns {
   user: Int32Array; // panel user index, -1 outside the panel
 }
 
+/**
+ * Values [start, end) of a column as a plain array: copied into `scratch` when the column lives in a
+ * resizable buffer (as the CSV reader makes them), which V8 reads several times slower, since its
+ * length may change under the loop; a view otherwise.
+ */
+function plainView(column: Float64Array, start: number, end: number, scratch: Float64Array): Float64Array {
+  const view = column.subarray(start, end);
+  if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
+  const out = scratch.subarray(0, view.length);
+  out.set(view);
+  return out;
+}
+
 /** The run holding event `i` (runs cover every event). */
 function runAt(runs: RowRuns, i: number): number {
   let lo = 0;
@@ -101,53 +114,61 @@ function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   let runCode: Int32Array = new Int32Array(runCapacity);
   let runDay: Int32Array = new Int32Array(runCapacity);
   let runCount = 0;
-  for (let i = 0; i < n; i++) {
-    const u = userColumn[i];
-    let boundary = false;
-    if (u !== lastUser) {
-      let code = userCode.get(u);
-      if (code === undefined) {
-        code = userCode.size;
-        userCode.set(u, code);
-        hasDated.push(0);
-      } else if (code !== lastCode) usersContiguous = false; // a user met again after another
-      lastUser = u;
-      lastCode = code;
-      boundary = true;
-    }
-    const d = dateColumn[i];
-    if (d !== lastDate) {
-      lastDate = d;
-      const day = yyyymmddToDay(d);
-      lastDay = day === day ? day : -1;
-      if (lastDay >= 0) {
-        if (lastDay < minDay) minDay = lastDay;
-        if (lastDay > maxDay) maxDay = lastDay;
+  // Read in blocks copied out of the columns' buffers (see plainView).
+  const blockLength = Math.min(n, 65_536);
+  const userBlock = new Float64Array(blockLength);
+  const dateBlock = new Float64Array(blockLength);
+  for (let blockStart = 0; blockStart < n; blockStart += blockLength) {
+    const users = plainView(userColumn, blockStart, Math.min(n, blockStart + blockLength), userBlock);
+    const dates = plainView(dateColumn, blockStart, Math.min(n, blockStart + blockLength), dateBlock);
+    for (let j = 0, i = blockStart; j < users.length; j++, i++) {
+      const u = users[j];
+      let boundary = false;
+      if (u !== lastUser) {
+        let code = userCode.get(u);
+        if (code === undefined) {
+          code = userCode.size;
+          userCode.set(u, code);
+          hasDated.push(0);
+        } else if (code !== lastCode) usersContiguous = false; // a user met again after another
+        lastUser = u;
+        lastCode = code;
+        boundary = true;
       }
-      boundary = true;
-    }
-    if (!boundary) continue; // same user and date as the event before: nothing new
-    if (lastDay >= 0) hasDated[lastCode] = 1;
-    if (runStart) {
-      if (runCount === runCapacity) {
-        if (runCapacity >= runLimit) runStart = null;
-        else {
-          runCapacity = Math.min(runLimit, runCapacity * 2);
-          const grow = (a: Int32Array): Int32Array => {
-            const b = new Int32Array(runCapacity);
-            b.set(a);
-            return b;
-          };
-          runStart = grow(runStart);
-          runCode = grow(runCode);
-          runDay = grow(runDay);
+      const d = dates[j];
+      if (d !== lastDate) {
+        lastDate = d;
+        const day = yyyymmddToDay(d);
+        lastDay = day === day ? day : -1;
+        if (lastDay >= 0) {
+          if (lastDay < minDay) minDay = lastDay;
+          if (lastDay > maxDay) maxDay = lastDay;
         }
+        boundary = true;
       }
+      if (!boundary) continue; // same user and date as the event before: nothing new
+      if (lastDay >= 0) hasDated[lastCode] = 1;
       if (runStart) {
-        runStart[runCount] = i;
-        runCode[runCount] = lastCode;
-        runDay[runCount] = lastDay;
-        runCount++;
+        if (runCount === runCapacity) {
+          if (runCapacity >= runLimit) runStart = null;
+          else {
+            runCapacity = Math.min(runLimit, runCapacity * 2);
+            const grow = (a: Int32Array): Int32Array => {
+              const b = new Int32Array(runCapacity);
+              b.set(a);
+              return b;
+            };
+            runStart = grow(runStart);
+            runCode = grow(runCode);
+            runDay = grow(runDay);
+          }
+        }
+        if (runStart) {
+          runStart[runCount] = i;
+          runCode[runCount] = lastCode;
+          runDay[runCount] = lastDay;
+          runCount++;
+        }
       }
     }
   }

@@ -186,3 +186,21 @@ test('event columns in resizable buffers (as the CSV reader makes them) give the
     assertBitIdentical(build(inResizable, WIDE, { chunkEvents }).panel, build(data, WIDE, { chunkEvents }).panel, `chunkEvents ${chunkEvents}`);
   }
 });
+
+test('more events than one block of the event index (65,536): runs and per-event codes agree, resizable or not', () => {
+  const big = (): LoadedData => syntheticData(200, 500, 30, 15);
+  const resizableBig = (): LoadedData => {
+    const d = big();
+    const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+    for (const [k, v] of Object.entries(d.events.numeric)) {
+      const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: v.byteLength }), 0, v.length);
+      column.set(v);
+      d.events.numeric[k] = column;
+    }
+    return d;
+  };
+  assert.ok(big().events.length > 65_536 * 1.2, `${big().events.length} events`);
+  const reference = build(big, WIDE, { chunkEvents: 20_000, eventRuns: false }).panel;
+  assertBitIdentical(build(big, WIDE, { chunkEvents: 20_000 }).panel, reference, 'plain');
+  assertBitIdentical(build(resizableBig, WIDE, { chunkEvents: 20_000 }).panel, reference, 'resizable');
+});
