@@ -843,11 +843,12 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
    * read several times per chunk. Not a pool array: releasing an alias of a column must not free it.
    */
   const rawCopies = new Map<string, Float64Array>();
+  let rawCopyLength = 0; // the longest chunk, once known
   const chunkOf = (name: string, column: Float64Array, start: number, end: number): Float64Array => {
     const view = column.subarray(start, end);
     if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
     let copy = rawCopies.get(name);
-    if (!copy || copy.length < view.length) rawCopies.set(name, (copy = new Float64Array(view.length + (view.length >> 3))));
+    if (!copy || copy.length < view.length) rawCopies.set(name, (copy = new Float64Array(Math.max(view.length, rawCopyLength))));
     const out = copy.subarray(0, view.length);
     out.set(view);
     return out;
@@ -1032,6 +1033,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const bounds = chunkable ? chunkBounds(events.numeric.user_id, chunkSize) : [0, nEvents];
   let longest = 0;
   for (let k = 1; k < bounds.length; k++) longest = Math.max(longest, bounds[k] - bounds[k - 1]);
+  rawCopyLength = longest;
   const grouped = bounds.length === 2 ? rowOrderIfNeeded(index, plan, nEvents) : null;
 
   const started = Date.now();
@@ -1067,6 +1069,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   }
   for (const [node, accumulator] of accumulators) precomputed.set(node, accumulator.finish(index.rowEventCount));
   accumulators.clear();
+  rawCopies.clear();
 
   // The event level is done: let go of per-event arrays (and, if asked, the event table's columns).
   // (The per-event code makers hold the event columns; nothing needs them now.)
