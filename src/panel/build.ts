@@ -776,7 +776,10 @@ class Accumulator {
     if (missing) {
       for (let r = 0; r < out.length; r++) {
         const count = rowEventCount[r] - missing[r];
-        out[r] = count > 0 ? out[r] / count : rowEventCount[r] > 0 ? NaN : 0;
+        // one store per branch (see clipLoop in src/panel/expr/evaluate.ts)
+        if (count > 0) out[r] = out[r] / count;
+        else if (rowEventCount[r] > 0) out[r] = NaN;
+        else out[r] = 0;
       }
     }
     return out;
@@ -1351,7 +1354,9 @@ function zscoreOverActive(values: Float64Array, active: Float64Array, scale: 'z'
   const out = new Float64Array(values.length);
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
-    out[r] = active[r] !== 1 || v !== v ? NaN : sd > 0 ? (v - mean) / sd : 0;
+    if (active[r] !== 1 || v !== v) out[r] = NaN;
+    else if (sd > 0) out[r] = (v - mean) / sd;
+    else out[r] = 0;
   }
   return out;
 }
@@ -1373,7 +1378,9 @@ function unitScaleOverActive(values: Float64Array, active: Float64Array): Float6
   const out = new Float64Array(values.length);
   for (let r = 0; r < values.length; r++) {
     const v = values[r];
-    out[r] = active[r] !== 1 || v !== v ? NaN : range > 0 ? (v - lo) / range : 0;
+    if (active[r] !== 1 || v !== v) out[r] = NaN;
+    else if (range > 0) out[r] = (v - lo) / range;
+    else out[r] = 0;
   }
   return out;
 }

@@ -33,9 +33,11 @@ export function computeHistory(h: HistoryColumn, source: Float64Array, users: nu
 function lagColumn(out: Float64Array, source: Float64Array, users: number, days: number, k: number): void {
   for (let u = 0; u < users; u++) {
     const base = u * days;
+    // One store per branch: `v === v ? v : 0` would box each value (see clipLoop in expr/evaluate.ts).
     for (let d = 0; d < days; d++) {
-      const v = d >= k ? source[base + d - k] : 0;
-      out[base + d] = v === v ? v : 0;
+      if (d < k) continue; // 0 (out starts zeroed)
+      const v = source[base + d - k];
+      if (v === v) out[base + d] = v;
     }
   }
 }
@@ -61,8 +63,10 @@ function leadColumn(out: Float64Array, source: Float64Array, users: number, days
     for (let d = 0; d < days; d++) {
       if (d + k < days) {
         const v = source[base + d + k];
-        out[base + d] = v === v || !zero ? v : 0;
-      } else out[base + d] = zero ? 0 : NaN;
+        if (v === v || !zero) out[base + d] = v;
+        else out[base + d] = 0;
+      } else if (zero) out[base + d] = 0;
+      else out[base + d] = NaN;
     }
   }
 }

@@ -266,15 +266,24 @@ function addPresent(sum: Float64Array, count: Float64Array, z: Float64Array): vo
 
 /** sum / count in place, NaN where nothing was counted. */
 function meanOfPresent(sum: Float64Array, count: Float64Array): Float64Array {
-  for (let i = 0; i < sum.length; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
+  for (let i = 0; i < sum.length; i++) {
+    if (count[i] > 0) sum[i] = sum[i] / count[i];
+    else sum[i] = NaN;
+  }
   return sum;
 }
 
-/** clip(x, lo, hi) with scalar bounds. */
+/**
+ * clip(x, lo, hi) with scalar bounds. One store per branch, not `out[i] = v < lo ? lo : ...`: V8 boxes a
+ * value that is either an element or a variable as a heap number, one per element (70 MB of garbage
+ * per full-size build); the same holds for the other `if` stores in src/panel/.
+ */
 function clipLoop(x: Float64Array, lo: number, hi: number, out: Float64Array): Float64Array {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    out[i] = v < lo ? lo : v > hi ? hi : v;
+    if (v < lo) out[i] = lo;
+    else if (v > hi) out[i] = hi;
+    else out[i] = v;
   }
   return out;
 }
