@@ -112,3 +112,95 @@ test('releaseEventColumns empties the event table and changes nothing in the pan
   assert.deepEqual(Object.keys(source.events.numeric), []);
   assertBitIdentical(released, build(data, WIDE, { chunkEvents: Infinity }).panel, 'released');
 });
+
+test('runs of user-day events and per-event row codes give the same panel, bit for bit (sorted, interleaved and shuffled events)', () => {
+  // Shuffled events: too scattered for runs (src/panel/build.ts indexEvents), per-event codes either way.
+  const shuffled = (): LoadedData => {
+    const d = data();
+    const order = [...Array(d.events.length).keys()];
+    let state = 12345;
+    for (let i = order.length - 1; i > 0; i--) {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      const j = state % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const [k, v] of Object.entries(d.events.numeric)) d.events.numeric[k] = Float64Array.from(order, (i) => v[i]);
+    return d;
+  };
+  // Every 100th event moved to the end: few runs (so they are kept), but rows and users come back.
+  const moved = (): LoadedData => {
+    const d = data();
+    const order = [...Array(d.events.length).keys()];
+    const late = order.filter((i) => i % 100 === 0);
+    const reordered = [...order.filter((i) => i % 100 !== 0), ...late];
+    for (const [k, v] of Object.entries(d.events.numeric)) d.events.numeric[k] = Float64Array.from(reordered, (i) => v[i]);
+    return d;
+  };
+  // Undated events inside user-days: a user-day's runs are split around them.
+  const undatedInside = (): LoadedData => {
+    const d = data();
+    const date = d.events.numeric.date;
+    for (let i = 3; i < date.length; i += 11) date[i] = NaN;
+    return d;
+  };
+  for (const [label, source] of [['sorted', data], ['shuffled', shuffled], ['moved', moved], ['undated inside days', undatedInside], ['fixture', makeTinyData]] as const) {
+    for (const chunkEvents of [Infinity, 500]) {
+      const perEvent = build(source, WIDE, { chunkEvents, eventRuns: false });
+      const runs = build(source, WIDE, { chunkEvents, eventRuns: true });
+      assertBitIdentical(runs.panel, perEvent.panel, `${label}, chunkEvents ${chunkEvents}`);
+    }
+  }
+});
+
+test('item ids coded through a lookup array, a grown one or a Map give the same panel, bit for bit', () => {
+  const relabeled = (f: (id: number) => number) => (): LoadedData => {
+    const d = data();
+    for (const table of [d.events, d.items, d.itemDaily]) {
+      const ids = table?.numeric[d.itemKey!];
+      if (ids) for (let i = 0; i < ids.length; i++) ids[i] = f(ids[i]);
+    }
+    return d;
+  };
+  const plain = build(data, WIDE, { chunkEvents: 500 }).panel;
+  const cases: Array<[string, (id: number) => number]> = [
+    ['ids past the first lookup array', (id) => id * 10 + 3],
+    ['fractional ids (a Map from the start)', (id) => id + 0.5],
+    ['one huge id met late (a Map after the lookup)', (id) => (id === 299 ? 60_000_000 : id)],
+  ];
+  for (const [label, f] of cases) assertBitIdentical(build(relabeled(f), WIDE, { chunkEvents: 500 }).panel, plain, label);
+});
+
+test('event columns in resizable buffers (as the CSV reader makes them) give the same panel, bit for bit', () => {
+  const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+  const inResizable = (): LoadedData => {
+    const d = data();
+    for (const [k, v] of Object.entries(d.events.numeric)) {
+      const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: 2 * v.byteLength }), 0, v.length);
+      column.set(v);
+      d.events.numeric[k] = column;
+    }
+    return d;
+  };
+  assert.equal((inResizable().events.numeric.watch_ratio.buffer as { resizable?: boolean }).resizable, true);
+  for (const chunkEvents of [Infinity, 17, 500]) {
+    assertBitIdentical(build(inResizable, WIDE, { chunkEvents }).panel, build(data, WIDE, { chunkEvents }).panel, `chunkEvents ${chunkEvents}`);
+  }
+});
+
+test('more events than one block of the event index (65,536): runs and per-event codes agree, resizable or not', () => {
+  const big = (): LoadedData => syntheticData(200, 500, 30, 15);
+  const resizableBig = (): LoadedData => {
+    const d = big();
+    const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+    for (const [k, v] of Object.entries(d.events.numeric)) {
+      const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: v.byteLength }), 0, v.length);
+      column.set(v);
+      d.events.numeric[k] = column;
+    }
+    return d;
+  };
+  assert.ok(big().events.length > 65_536 * 1.2, `${big().events.length} events`);
+  const reference = build(big, WIDE, { chunkEvents: 20_000, eventRuns: false }).panel;
+  assertBitIdentical(build(big, WIDE, { chunkEvents: 20_000 }).panel, reference, 'plain');
+  assertBitIdentical(build(resizableBig, WIDE, { chunkEvents: 20_000 }).panel, reference, 'resizable');
+});

@@ -97,25 +97,12 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
     case 'categoryEquals': {
       const column = categoryOf(node.arg, env);
       const code = column.levels.indexOf(node.text);
-      const values = column.values;
-      const out = allocate(values.length);
-      const hit = node.negate ? 0 : 1;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        out[i] = v !== v ? NaN : v === code ? hit : 1 - hit;
-      }
-      return out;
+      return categoryEqualsLoop(column.values, code, node.negate ? 1 : 0, allocate(column.values.length));
     }
     case 'unary': {
       const arg = evalNode(node.arg, env);
       if (typeof arg === 'number') return node.op === '-' ? -arg : arg !== arg ? NaN : arg ? 0 : 1;
-      const out = allocate(arg.length);
-      if (node.op === '-') for (let i = 0; i < arg.length; i++) out[i] = -arg[i];
-      else
-        for (let i = 0; i < arg.length; i++) {
-          const v = arg[i];
-          out[i] = v !== v ? NaN : v ? 0 : 1;
-        }
+      const out = node.op === '-' ? negateLoop(arg, allocate(arg.length)) : notLoop(arg, allocate(arg.length));
       releaseIf(node.arg, node.level, arg);
       return out;
     }
@@ -164,17 +151,9 @@ function evalNode(node: CheckedNode, env: EvaluationEnvironment): Vector {
       const sum = new Float64Array(n);
       const count = new Float64Array(n);
       for (const argNode of node.args) {
-        const z = env.zscore(toArray(evalAt(argNode, env, 'day'), n), node.scale);
-        for (let i = 0; i < n; i++) {
-          const v = z[i];
-          if (v === v) {
-            sum[i] += v;
-            count[i]++;
-          }
-        }
+        addPresent(sum, count, env.zscore(toArray(evalAt(argNode, env, 'day'), n), node.scale));
       }
-      for (let i = 0; i < n; i++) sum[i] = count[i] > 0 ? sum[i] / count[i] : NaN;
-      return sum;
+      return meanOfPresent(sum, count);
     }
   }
 }
@@ -221,12 +200,7 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
       const [x, lo, hi] = args;
       if (typeof lo === 'number' && typeof hi === 'number') {
         if (typeof x === 'number') return x !== x ? NaN : Math.min(Math.max(x, lo), hi);
-        const out = allocate(x.length);
-        for (let i = 0; i < x.length; i++) {
-          const v = x[i];
-          out[i] = v < lo ? lo : v > hi ? hi : v;
-        }
-        return out;
+        return clipLoop(x, lo, hi, allocate(x.length));
       }
       return binary('min2', binary('max2', x, lo), hi);
     }
@@ -240,9 +214,7 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
     case 'missing': {
       const x = args[0];
       if (typeof x === 'number') return x !== x ? 1 : 0;
-      const out = allocate(x.length);
-      for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
-      return out;
+      return missingLoop(x, allocate(x.length));
     }
     case 'coalesce': {
       let result = args[0];
@@ -250,6 +222,70 @@ function elementValue(node: CheckedNode & { kind: 'element' }, args: Vector[]): 
       return result;
     }
   }
+}
+
+// Elementwise loops in functions of their own (see SCALAR_KERNELS for why).
+
+/** 0/1 for a category equal to `code` (flipped for !=): `+(test) ^ flip`, not a data-dependent branch that mispredicts. */
+function categoryEqualsLoop(values: Float64Array, code: number, flip: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v !== v ? NaN : +(v === code) ^ flip;
+  }
+  return out;
+}
+
+function negateLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  return out;
+}
+
+function notLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v !== v ? NaN : +(v === 0);
+  }
+  return out;
+}
+
+function missingLoop(x: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
+  return out;
+}
+
+/** Adds the present values of z into sum and counts them. */
+function addPresent(sum: Float64Array, count: Float64Array, z: Float64Array): void {
+  for (let i = 0; i < sum.length; i++) {
+    const v = z[i];
+    if (v === v) {
+      sum[i] += v;
+      count[i]++;
+    }
+  }
+}
+
+/** sum / count in place, NaN where nothing was counted. */
+function meanOfPresent(sum: Float64Array, count: Float64Array): Float64Array {
+  for (let i = 0; i < sum.length; i++) {
+    if (count[i] > 0) sum[i] = sum[i] / count[i];
+    else sum[i] = NaN;
+  }
+  return sum;
+}
+
+/**
+ * clip(x, lo, hi) with scalar bounds. One store per branch, not `out[i] = v < lo ? lo : ...`: V8 boxes a
+ * value that is either an element or a variable as a heap number, one per element (70 MB of garbage
+ * per full-size build); the same holds for the other `if` stores in src/panel/.
+ */
+function clipLoop(x: Float64Array, lo: number, hi: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v < lo) out[i] = lo;
+    else if (v > hi) out[i] = hi;
+    else out[i] = v;
+  }
+  return out;
 }
 
 function mapUnary(x: Vector, fn: (v: number) => number): Vector {
@@ -297,7 +333,9 @@ function scalarOp(op: Operator, a: number, b: number): number {
 /**
  * Elementwise binary operation. The common shapes (array with array, array with scalar) get a
  * dedicated loop per operator so the hot loops stay monomorphic; comparisons yield NaN when
- * either side is missing (NaN compares false in JavaScript, so the check is explicit).
+ * either side is missing (NaN compares false in JavaScript, so the check is explicit). A 0/1 result is
+ * written as `+(test)`, not `test ? 1 : 0`: V8 compiles the first without a branch, and a comparison
+ * of data against a threshold mispredicts a branch about every other event (several times slower).
  */
 export function binary(op: Operator, left: Vector, right: Vector): Vector {
   if (typeof left === 'number' && typeof right === 'number') return scalarOp(op, left, right);
@@ -337,87 +375,159 @@ function flip(op: Operator): Operator | null {
   }
 }
 
+// One small function per operator rather than one function with a loop per case: V8 optimises a
+// function for the cases it has run, and a case met later deoptimises it (then it runs unoptimised,
+// boxing every number, until it is optimised again), which a build of many measures met over and over.
+type ScalarKernel = (a: Float64Array, b: number, out: Float64Array) => void;
+type ArrayKernel = (a: Float64Array, b: Float64Array, out: Float64Array) => void;
+
+const SCALAR_KERNELS: Partial<Record<Operator, ScalarKernel>> = {
+  '+': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + b;
+  },
+  '-': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - b;
+  },
+  '*': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] * b;
+  },
+  '/': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] / b;
+  },
+  '<': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v < b);
+    }
+  },
+  '<=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v <= b);
+    }
+  },
+  '>': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v > b);
+    }
+  },
+  '>=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v >= b);
+    }
+  },
+  '==': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v === b);
+    }
+  },
+  '!=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      out[i] = v !== v ? NaN : +(v !== b);
+    }
+  },
+};
+
+const ARRAY_KERNELS: Partial<Record<Operator, ArrayKernel>> = {
+  '+': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  },
+  '-': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  },
+  '*': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
+  },
+  '/': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] / b[i];
+  },
+  and: (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      const zero = +(x === 0) | +(y === 0);
+      out[i] = (x !== x || y !== y) && zero === 0 ? NaN : 1 - zero;
+    }
+  },
+  or: (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      const one = +(x === 1) | +(y === 1);
+      out[i] = (x !== x || y !== y) && one === 0 ? NaN : one;
+    }
+  },
+  '<': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x < y);
+    }
+  },
+  '<=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x <= y);
+    }
+  },
+  '>': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x > y);
+    }
+  },
+  '>=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x >= y);
+    }
+  },
+  '==': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x === y);
+    }
+  },
+  '!=': (a, b, out) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      out[i] = x !== x || y !== y ? NaN : +(x !== y);
+    }
+  },
+};
+
 function scalarLoop(op: Operator, a: Float64Array, b: number): Float64Array {
-  const n = a.length;
-  const out = allocate(n);
+  const out = allocate(a.length);
   if (b !== b && op !== 'and' && op !== 'or' && op !== 'coalesce') return out.fill(NaN);
-  switch (op) {
-    case '+':
-      for (let i = 0; i < n; i++) out[i] = a[i] + b;
-      break;
-    case '-':
-      for (let i = 0; i < n; i++) out[i] = a[i] - b;
-      break;
-    case '*':
-      for (let i = 0; i < n; i++) out[i] = a[i] * b;
-      break;
-    case '/':
-      for (let i = 0; i < n; i++) out[i] = a[i] / b;
-      break;
-    case '<':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : v < b ? 1 : 0;
-      }
-      break;
-    case '<=':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : v <= b ? 1 : 0;
-      }
-      break;
-    case '>':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : v > b ? 1 : 0;
-      }
-      break;
-    case '>=':
-      for (let i = 0; i < n; i++) {
-        const v = a[i];
-        out[i] = v !== v ? NaN : v >= b ? 1 : 0;
-      }
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b);
-  }
+  const kernel = SCALAR_KERNELS[op];
+  if (kernel) kernel(a, b, out);
+  else scalarOpLoop(op, a, b, out);
   return out;
 }
 
+function scalarOpLoop(op: Operator, a: Float64Array, b: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = scalarOp(op, a[i], b);
+}
+
 function binaryLoop(op: Operator, a: Float64Array, b: Float64Array): Float64Array {
-  const n = a.length;
-  const out = allocate(n);
-  switch (op) {
-    case '+':
-      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
-      break;
-    case '-':
-      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
-      break;
-    case '*':
-      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
-      break;
-    case '/':
-      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
-      break;
-    case 'and':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x === 0 || y === 0 ? 0 : x !== x || y !== y ? NaN : 1;
-      }
-      break;
-    case 'or':
-      for (let i = 0; i < n; i++) {
-        const x = a[i];
-        const y = b[i];
-        out[i] = x === 1 || y === 1 ? 1 : x !== x || y !== y ? NaN : 0;
-      }
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = scalarOp(op, a[i], b[i]);
-  }
+  const out = allocate(a.length);
+  const kernel = ARRAY_KERNELS[op];
+  if (kernel) kernel(a, b, out);
+  else binaryOpLoop(op, a, b, out);
   return out;
+}
+
+function binaryOpLoop(op: Operator, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = scalarOp(op, a[i], b[i]);
 }
 
 /** Quantile with linear interpolation between order statistics (pandas/numpy default), NaN skipped. */
