@@ -5,6 +5,7 @@
  * Everything it reads comes typed and defaulted from run/compile.ts; it never reads the raw spec.
  */
 import { designReadiness, naiveAssociations, residualMediatorOutcome } from '../estimate/diagnostics.js';
+import { envFor } from '../estimate/env.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
@@ -58,6 +59,11 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     step(`secondary outcome ${outcome}`);
     estimators.push(...secondaryOutcomeEntries(frame, outcome, settings, estimatorCtx, label, crossfitFolds));
   }
+
+  // The primary frame's per-user grams (2 × 24.5 MB on the full-size demo frame) serve the linear
+  // estimators' bootstrap; heterogeneity and sensitivity fit on other frames, so they go now rather than
+  // staying through those stages' peak (a fit that still wants one sums it again).
+  envFor(frame).releaseGrams();
 
   const wanted = new Set(settings.diagnostics);
   const dates = panel.dates;
