@@ -149,7 +149,7 @@ so running the same command again recomputes nothing and resumes an interrupted 
 
 Options:
   --out DIR          run directory (default runs/<spec-name>/<run-id>)
-  --jobs N           worker processes (default: number of cores)
+  --jobs N           worker threads (default: number of cores)
   --shard K/N        run only shard K of N (also JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID)
   --shard-count N    shard count when the index comes from JOB_COMPLETION_INDEX
   --max-cells N      allow a plan larger than sensitivity.max_cells

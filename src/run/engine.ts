@@ -1,5 +1,5 @@
 /**
- * The grid engine: runs a plan's cells on a pool of worker processes.
+ * The grid engine: runs a plan's cells on a pool of worker threads.
  *
  *  - Cells sharing a panel key (their seed/data/events/days/history sections) are sent to the same worker
  *    one after another, so its in-process memo (`SharedWork`) builds the data and panel once. A worker
@@ -13,15 +13,11 @@
  *    formatted message) and the rest run; `failFast` stops scheduling after the first failure. Cells not
  *    run (fail-fast, interrupt) are returned with status `skipped`.
  * Workers load compiled JavaScript (`dist/src/run/worker.js`), which imports the cell runner module.
- *  - Workers are child processes, not threads, so that the allocator settings below apply to them (glibc
- *    reads them only when a process starts) and a finished worker returns all its memory. The CLI itself
- *    starts no second process: `--version` and `validate` never reach here, and a fully cached run
- *    starts no worker.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import type { CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
@@ -135,7 +131,7 @@ export function failedCellResult(cell: Cell, reason: string, status: 'failed' | 
 // Options, events, result
 
 export interface ExecuteOptions {
-  /** worker processes (default os.availableParallelism(); capped at the cells to compute) */
+  /** worker threads (default os.availableParallelism(); capped at the cells to compute) */
   jobs?: number;
   shard?: ShardSpec;
   /** default: cache.ts defaultCacheDir() — the lead passes it explicitly */
@@ -174,9 +170,7 @@ interface ExecuteResult {
 
 interface WorkerSlot {
   id: number;
-  worker: ChildProcess;
-  /** resolves when the process has exited */
-  exited: Promise<void>;
+  worker: Worker;
   group: string | null;
   busy: { index: number; started: number } | null;
   ready: boolean;
@@ -188,37 +182,7 @@ type FromWorker =
   | { type: 'ready' }
   | { type: 'log'; index: number; message: string }
   | { type: 'done'; index: number; payload: string }
-  | { type: 'fatal'; message: string }
-  | { type: 'crash'; message: string };
-
-/**
- * glibc malloc settings for the cell workers, each only when the user has not set it. A cell allocates and
- * frees typed arrays of 1-40 MB many times (designs, bootstrap replicates, refuter repetitions); by default
- * glibc raises its mmap threshold past the size of any such block once one is freed (up to 32 MB) and
- * serves the next ones from its heaps, whose freed middles it keeps. Demo spec at full size (README,
- * "Measured performance"): peak RSS 408 -> 310 MB with a fixed 128 KiB threshold at 5 replicates, the
- * same results. Ignored by other C libraries.
- */
-const CELL_ALLOCATOR_ENV: Record<string, string> = {
-  MALLOC_MMAP_THRESHOLD_: String(128 * 1024),
-};
-
-function cellWorkerEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const [name, value] of Object.entries(CELL_ALLOCATOR_ENV)) if (env[name] === undefined) env[name] = value;
-  return env;
-}
-
-/** The parent's node flags minus those a child must not repeat (a test runner's, a debugger's port). */
-function cellWorkerExecArgv(): string[] {
-  return process.execArgv.filter((a) => !/^--(test|inspect|debug)/.test(a));
-}
-
-/** Ends a worker process (it may be mid-cell); resolves once it has exited. */
-function stopWorker(slot: WorkerSlot): Promise<void> {
-  if (slot.worker.exitCode === null && slot.worker.signalCode === null) slot.worker.kill('SIGKILL');
-  return slot.exited;
-}
+  | { type: 'fatal'; message: string };
 
 function defaultRunnerModule(): string {
   return new URL('./cell.js', import.meta.url).href;
@@ -369,7 +333,7 @@ async function runPool(
       } else {
         abandoned = true;
         emit({ type: 'interrupt', abandon: true, inFlight: slots.filter((s) => s.busy).length });
-        for (const s of slots) if (!s.dead) void stopWorker(s);
+        for (const s of slots) if (!s.dead) void s.worker.terminate();
         for (const s of slots) s.busy = null;
         maybeFinish();
       }
@@ -406,7 +370,7 @@ async function runPool(
       cleanup();
       // Waiting for the workers to exit frees their heaps (a cell's panel, frame and models) before the
       // caller writes the report.
-      const exits = slots.filter((s) => !s.dead).map((s) => stopWorker(s));
+      const exits = slots.filter((s) => !s.dead).map((s) => s.worker.terminate());
       Promise.all([...pendingWrites, ...exits]).then(
         () => resolvePool({ interrupted, failFastCell }),
         (e) => rejectPool(e),
@@ -434,7 +398,7 @@ async function runPool(
       slot.group = key;
       slot.busy = { index, started: Date.now() };
       emit({ type: 'cell-start', index, cellId: plan.cells[index]!.id, worker: slot.id });
-      slot.worker.send({ type: 'run', index, cell: plan.cells[index] });
+      slot.worker.postMessage({ type: 'run', index, cell: plan.cells[index] });
     };
 
     const record = (index: number, result: CellResult, payload: string | null, ms: number): void => {
@@ -456,15 +420,11 @@ async function runPool(
     };
 
     const spawn = (): void => {
-      const child = fork(fileURLToPath(workerFile), [JSON.stringify({ runnerModule, specPath: opts.specPath, baseDir: opts.baseDir, cacheDir: opts.cacheDir })], {
-        env: cellWorkerEnv(),
-        execArgv: cellWorkerExecArgv(),
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
       const slot: WorkerSlot = {
         id: nextSlotId++,
-        worker: child,
-        exited: new Promise((resolveExit) => child.once('exit', () => resolveExit())),
+        worker: new Worker(workerFile, {
+          workerData: { runnerModule, specPath: opts.specPath, baseDir: opts.baseDir, cacheDir: opts.cacheDir },
+        }),
         group: null,
         busy: null,
         ready: false,
@@ -495,10 +455,6 @@ async function runPool(
             // The runner module could not be loaded; the worker exits next and onDeath reports it.
             slot.fatal = msg.message;
             break;
-          case 'crash':
-            // An uncaught error in the worker; it exits next and onDeath reports the cell.
-            slot.fatal = msg.message;
-            break;
         }
       });
       const onDeath = (why: string): void => {
@@ -509,12 +465,12 @@ async function runPool(
         slot.busy = null;
         if (busy) {
           const cell = plan.cells[busy.index]!;
-          record(busy.index, failedCellResult(cell, `worker crashed while running this cell: ${slot.fatal ?? why}`), null, Date.now() - busy.started);
+          record(busy.index, failedCellResult(cell, `worker crashed while running this cell: ${why}`), null, Date.now() - busy.started);
         } else if (!slot.ready) {
           // Died before it could run anything: the runner module does not load, so no cell can succeed.
           finished = true;
           cleanup();
-          for (const s of slots) if (!s.dead) void stopWorker(s);
+          for (const s of slots) if (!s.dead) void s.worker.terminate();
           rejectPool(new CausewayError('RUN_WORKER_START', `cell workers could not start: ${slot.fatal ?? why}`, { kind: 'path', path: runnerModule }));
           return;
         }
@@ -522,7 +478,7 @@ async function runPool(
         maybeFinish();
       };
       slot.worker.on('error', (e: Error) => onDeath(e?.message ?? String(e)));
-      slot.worker.on('exit', (code, signal) => onDeath(signal ? `killed by ${signal}` : `exit code ${code}`));
+      slot.worker.on('exit', (code) => onDeath(`exit code ${code}`));
     };
 
     for (let j = 0; j < jobs; j++) spawn();

@@ -18,7 +18,7 @@ const installRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
 /** causeway's own specs and templates: trusted like the code, so a spec may extend a bundled demo spec. */
 const BUNDLED_ROOTS = [resolve(installRoot, 'specs'), resolve(installRoot, 'templates')];
 
-/** Folders named on the command line (`--project`), handed to worker processes and shard processes by environment. */
+/** Folders named on the command line (`--project`), handed to worker threads and shard processes by environment. */
 function commandLineProjectRoots(): string[] {
   return (process.env.CAUSEWAY_PROJECT ?? '').split(delimiter).filter((p) => p.trim() !== '').map((p) => resolve(p));
 }

@@ -121,53 +121,7 @@ test('a crashing worker fails only its cell; the pool replaces the worker', asyn
   const plan = fakePlan({ cells: 5, groups: 1, per: { 2: { crash: true } } });
   const { result } = await run(plan, tempDir(), { jobs: 2 });
   assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'ok', 'failed', 'ok', 'ok']);
-  assert.match(result.cells[2]!.reason!, /worker crashed while running this cell: fake crash/);
-});
-
-const processRunner = new URL('./fixtures/process-runner.js', import.meta.url).href;
-const workerLine = /^worker pid (\d+) MALLOC_MMAP_THRESHOLD_=(\S+)$/;
-
-function workerLines(events: EngineEvent[]): Array<{ pid: number; threshold: string }> {
-  return events.flatMap((e) => {
-    const m = e.type === 'log' ? workerLine.exec(e.message) : null;
-    return m ? [{ pid: Number(m[1]), threshold: m[2]! }] : [];
-  });
-}
-
-test('cells run in worker processes started with a fixed malloc mmap threshold unless the user set one', async (t) => {
-  const saved = process.env.MALLOC_MMAP_THRESHOLD_;
-  t.after(() => {
-    if (saved === undefined) delete process.env.MALLOC_MMAP_THRESHOLD_;
-    else process.env.MALLOC_MMAP_THRESHOLD_ = saved;
-  });
-  delete process.env.MALLOC_MMAP_THRESHOLD_;
-  const plan = fakePlan({ cells: 2, groups: 1 });
-  const tuned = workerLines((await run(plan, tempDir(), { jobs: 1, runnerModule: processRunner })).events);
-  assert.equal(tuned.length, 2);
-  assert.ok(tuned.every((w) => w.pid !== process.pid && w.pid === tuned[0]!.pid), JSON.stringify(tuned));
-  assert.ok(tuned.every((w) => w.threshold === '131072'), JSON.stringify(tuned));
-  process.env.MALLOC_MMAP_THRESHOLD_ = '262144';
-  const own = workerLines((await run(plan, tempDir(), { jobs: 1, runnerModule: processRunner })).events);
-  assert.ok(own.length === 2 && own.every((w) => w.threshold === '262144'), JSON.stringify(own));
-});
-
-test('a Ctrl-C reaching a worker process leaves its cell to the engine: the cell finishes', async () => {
-  // A terminal's Ctrl-C goes to the whole process group; the engine, not the worker, decides what stops.
-  const plan = fakePlan({ cells: 1, groups: 1, sleepMs: 400 });
-  let signalled = 0;
-  const { result } = await run(plan, tempDir(), {
-    jobs: 1,
-    runnerModule: processRunner,
-    onEvent: (e) => {
-      const m = e.type === 'log' ? workerLine.exec(e.message) : null;
-      if (m) {
-        process.kill(Number(m[1]), 'SIGINT');
-        signalled++;
-      }
-    },
-  });
-  assert.equal(signalled, 1);
-  assert.equal(result.cells[0]!.status, 'ok', result.cells[0]!.reason);
+  assert.match(result.cells[2]!.reason!, /worker crashed/);
 });
 
 test('a plan larger than its max_cells needs an explicit --max-cells', async () => {
