@@ -5,9 +5,10 @@
  * Everything it reads comes typed and defaulted from run/compile.ts; it never reads the raw spec.
  */
 import { designReadiness, naiveAssociations, residualMediatorOutcome } from '../estimate/diagnostics.js';
+import { envFor } from '../estimate/env.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
-import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
+import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../estimate/types.js';
 import { frameForOutcome } from '../frame/index.js';
 import type { CellCrossfitFolds, CellResult, EstimatorEntry, ReadinessCheck } from '../results/index.js';
 import { cellSensitivity } from '../sensitivity/cell.js';
@@ -48,6 +49,8 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   const mlRows = new Map<string, unknown>();
   const crossfitFolds: CellCrossfitFolds[] = [];
   settings.estimators.forEach((spec, k) => {
+    // Once no estimator left can read the frame's cached grams, they only hold memory (see below).
+    if (!settings.estimators.slice(k).some((s) => mayReadGrams(s, settings.models))) envFor(frame).releaseGrams();
     step(`estimator ${k + 1}/${settings.estimators.length} ${spec.id}${reps ? ` (${reps} bootstrap replicates)` : ''}`);
     const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
     primaryResults.push(result);
@@ -58,6 +61,11 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     step(`secondary outcome ${outcome}`);
     estimators.push(...secondaryOutcomeEntries(frame, outcome, settings, estimatorCtx, label, crossfitFolds));
   }
+
+  // The primary frame's per-user grams (2 × 24.5 MB on the full-size demo frame) serve the linear
+  // estimators' bootstrap; heterogeneity and sensitivity fit on other frames, so they go now rather than
+  // staying through those stages' peak (a fit that still wants one sums it again).
+  envFor(frame).releaseGrams();
 
   const wanted = new Set(settings.diagnostics);
   const dates = panel.dates;
@@ -126,6 +134,21 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     warnings: [...new Set([...frame.warnings, ...separationWarning(diagnostics), ...estimators.flatMap((e) => e.warnings.map((w) => `${e.id}: ${w}`))])],
     ...(crossfitFolds.length ? { crossfitFolds } : {}),
   };
+}
+
+/** Kinds that fit linear models through the frame's cached grams (src/estimate/linear-fits.ts, kinds/). */
+const GRAM_KINDS = new Set(['gcomp', 'mediation', 'msm', 'regression_adjustment', 'sem_path']);
+
+/**
+ * Whether an estimator may read the frame's cached grams: a gram kind, unless every model it names is a
+ * gbm or logistic one (their fits never read a gram). Erring towards true only keeps the grams longer; a
+ * wrong false costs one gram summed again, never a different result.
+ */
+function mayReadGrams(spec: EstimatorSpec, models: Record<string, ModelSpec>): boolean {
+  if (!GRAM_KINDS.has(spec.kind)) return false;
+  if (spec.kind !== 'gcomp' && spec.kind !== 'mediation') return true;
+  const named = Object.values(spec).flatMap((v) => (typeof v === 'string' && models[v] ? [models[v]!] : []));
+  return named.length === 0 || named.some((m) => m.kind !== 'gbm' && m.kind !== 'logistic');
 }
 
 /**

@@ -53,6 +53,10 @@ export class Env {
     this.weightsAsked?.push({ key, weights: w });
     return w;
   }
+  /** Drops the cached grams (a later fit on this frame sums its gram again, to the same bits). */
+  releaseGrams(): void {
+    this.gramCache.clear();
+  }
   gram(key: string, make: () => ClusterGram): ClusterGram {
     let g = this.gramCache.get(key);
     if (!g) {
