@@ -13,6 +13,7 @@ import { CsvParser, type CsvColumnKind, type CsvResult } from '../csv.js';
 import { sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
 import { openArchive, type Archive } from './archive.js';
 import { ensureDemoArchive, defaultCacheDir } from './demo.js';
+import { averageByItem } from '../item-means.js';
 import {
   AVERAGE_FALLBACKS, CAPTION_NUMERIC_COLUMNS, EVENT_COLUMNS, ITEM_CATEGORY_COLUMNS, ITEM_DAILY_NUMERIC_COLUMNS, ITEM_DAILY_TEXT_COLUMNS, ITEM_KEY, USER_TEXT_COLUMNS,
 } from './columns.js';
@@ -169,21 +170,6 @@ interface SideTables {
   itemDaily?: ColumnTable;
   captions?: ColumnTable;
   socialNetwork?: KuaiRecLoaded['socialNetwork'];
-}
-
-/** Mean of `values` per item over the rows whose item code is `item` (NaN cells skipped; NaN for an item with none). */
-function averageByItem(values: Float64Array, item: Int32Array, count: number): Float64Array {
-  const sum = new Float64Array(count);
-  const n = new Float64Array(count);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (item[i] >= 0 && v === v) {
-      sum[item[i]] += v;
-      n[item[i]]++;
-    }
-  }
-  for (let k = 0; k < count; k++) sum[k] = n[k] > 0 ? sum[k] / n[k] : NaN;
-  return sum;
 }
 
 /**
