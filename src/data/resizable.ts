@@ -24,3 +24,13 @@ export function shrinkResizable(buf: { byteLength: number; resize(byteLength: nu
 export function nextCapacity(capacity: number): number {
   return capacity < 1 << 20 ? Math.max(1 << 16, capacity * 2) : capacity + (1 << 18);
 }
+
+/**
+ * Empties the resizable buffer an array spans, so its pages are given back at once instead of when a
+ * GC collects the buffer; an array that is not the whole of a resizable buffer is left as it is. The
+ * array (and every view of the buffer) then has no elements: only for a caller done with all of them.
+ */
+export function releaseResizable(array: Float64Array): void {
+  const buf = array.buffer as ArrayBuffer & { resizable?: boolean; resize?(byteLength: number): void };
+  if (buf.resizable === true && array.byteOffset === 0 && array.byteLength === buf.byteLength) buf.resize!(0);
+}

@@ -36,3 +36,21 @@ test('nextCapacity doubles small columns, then grows by 2 MB of doubles, so a fi
   }
   assert.ok(capacity - rows <= 1 << 18, `spare ${capacity - rows}`);
 });
+
+test('releaseResizable empties a resizable buffer an array spans, and leaves views of part of one and plain arrays as they are', () => {
+  const { releaseResizable } = resizable;
+  const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+  const whole = new Float64Array(new Resizable(8000, { maxByteLength: 16000 }));
+  whole.fill(2);
+  releaseResizable(whole);
+  assert.equal(whole.buffer.byteLength, 0);
+  const part = new Float64Array(new Resizable(8000, { maxByteLength: 16000 }), 8, 10);
+  part.fill(3);
+  releaseResizable(part);
+  assert.equal(part.buffer.byteLength, 8000);
+  assert.deepEqual(Array.from(part), Array(10).fill(3));
+  const plain = new Float64Array(1000).fill(4);
+  releaseResizable(plain);
+  assert.equal(plain.length, 1000);
+  assert.equal(plain[999], 4);
+});

@@ -187,6 +187,21 @@ test('event columns in resizable buffers (as the CSV reader makes them) give the
   }
 });
 
+test('releaseEventColumns gives back the resizable buffers of the event columns (their pages go at once, not at the next GC), and the panel stays the same', () => {
+  const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+  const d = data();
+  for (const [k, v] of Object.entries(d.events.numeric)) {
+    const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: v.byteLength }), 0, v.length);
+    column.set(v);
+    d.events.numeric[k] = column;
+  }
+  const buffers = Object.values(d.events.numeric).map((c) => c.buffer);
+  assert.ok(buffers.every((b) => b.byteLength > 0));
+  const released = buildPanel(d, WIDE, { chunkEvents: 500, releaseEventColumns: true });
+  assert.deepEqual(buffers.map((b) => b.byteLength), buffers.map(() => 0));
+  assertBitIdentical(released, build(data, WIDE, { chunkEvents: 500 }).panel, 'released');
+});
+
 test('more events than one block of the event index (65,536): runs and per-event codes agree, resizable or not', () => {
   const big = (): LoadedData => syntheticData(200, 500, 30, 15);
   const resizableBig = (): LoadedData => {
