@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve, isAbsolute, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { CausewayError, type ErrorLocation } from '../errors.js';
 import { MAX_TEMPLATE_BYTES, ProjectReadError, projectRoots, readProjectFile } from '../spec/project.js';
+import { loadStampedModule } from '../spec/prebuilt-validator.js';
 import { escapeMarkdown, formatInterval, formatInteger, formatNumber, formatPercent, markdownTable, zeroVerdict, type ReportTable } from './format.js';
 import type { ReportModel } from './model.js';
 
@@ -126,21 +126,15 @@ export function templateSourcesHash(main: string, partials: Record<string, strin
   return h.digest('hex');
 }
 
-let prebuiltModule: PrebuiltTemplate | null | undefined;
-
 /**
  * The precompiled default partials (and main template, when `main` is the default template's text) if
  * the build's module matches these sources; else null. `main` null: a custom template, partials only.
  */
 function loadPrebuiltTemplate(main: string | null, partials: Record<string, string>): { main: TemplateSpec | null; partials: Record<string, TemplateSpec> } | null {
-  if (prebuiltModule === undefined) {
-    const path = fileURLToPath(new URL(PREBUILT_TEMPLATE, import.meta.url));
-    prebuiltModule = existsSync(path) ? (createRequire(import.meta.url)(path) as PrebuiltTemplate) : null;
-  }
-  const mod = prebuiltModule;
-  if (!mod) return null;
   const defaultMain = main ?? readFileSync(join(defaultTemplateDir(), MAIN), 'utf8');
-  if (mod.templateHash !== templateSourcesHash(defaultMain, partials)) return null;
+  const path = fileURLToPath(new URL(PREBUILT_TEMPLATE, import.meta.url));
+  const mod = loadStampedModule<PrebuiltTemplate>(path, 'templateHash', templateSourcesHash(defaultMain, partials));
+  if (!mod) return null;
   return { main: main === null ? null : mod.main, partials: mod.partials };
 }
 

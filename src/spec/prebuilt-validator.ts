@@ -16,9 +16,18 @@ export function schemaFileHash(text: Buffer | string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * A module scripts/postbuild.mjs generated at `modulePath`, when its `stamp` field equals `expected` (the
+ * hash of the sources it was made from); null when it is missing or stale. Also loads the precompiled
+ * report template (src/report/template.ts).
+ */
+export function loadStampedModule<T>(modulePath: string, stamp: string, expected: string): T | null {
+  if (!existsSync(modulePath)) return null;
+  const mod = createRequire(import.meta.url)(modulePath) as T & Record<string, unknown>;
+  return mod[stamp] === expected ? mod : null;
+}
+
 /** The build's validator module at `modulePath` when it was made from the schema file now at `schemaPath`, else null. */
 export function loadPrebuiltValidator(modulePath: string, schemaPath: string): ValidateFunction | null {
-  if (!existsSync(modulePath)) return null;
-  const mod = createRequire(import.meta.url)(modulePath) as ValidateFunction & { schemaHash?: string };
-  return mod.schemaHash === schemaFileHash(readFileSync(schemaPath)) ? mod : null;
+  return loadStampedModule<ValidateFunction>(modulePath, 'schemaHash', schemaFileHash(readFileSync(schemaPath)));
 }
