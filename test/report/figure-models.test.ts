@@ -19,14 +19,14 @@ const forestInput = {
   treatment: 'A',
   outcome: 'Y',
   valueLabel: 'Effect on Y',
-  truthTe: 10.31,
   rows: [
-    { label: 'Difference in means (unadjusted) (ATE)', estimate: 56.6, ci: [45, 65.6] as [number, number], kind: 'difference_in_means' },
-    { label: 'IPW (ATE)', estimate: 14.2, ci: [10.5, 18.6] as [number, number], kind: 'ipw' },
-    { label: 'G-computation (ATE)', estimate: 9.6, ci: [7.8, 11.3] as [number, number], kind: 'gcomp' },
-    { label: 'Mediation, plug-in (TE)', estimate: 9.0, ci: null, kind: 'mediation' },
+    { label: 'Difference in means (unadjusted) (ATE)', estimate: 56.6, ci: [45, 65.6] as [number, number], kind: 'difference_in_means', truth: { estimand: 'TE', value: 10.31 } },
+    { label: 'IPW (ATE)', estimate: 14.2, ci: [10.5, 18.6] as [number, number], kind: 'ipw', truth: { estimand: 'TE', value: 10.31 } },
+    { label: 'G-computation (ATE)', estimate: 9.6, ci: [7.8, 11.3] as [number, number], kind: 'gcomp', truth: { estimand: 'TE', value: 10.31 } },
+    { label: 'Mediation, plug-in (TE)', estimate: 9.0, ci: null, kind: 'mediation', truth: { estimand: 'TE', value: 10.31 } },
   ],
 };
+const withoutTruth = (rows: typeof forestInput.rows) => rows.map(({ truth: _truth, ...r }) => r);
 
 test('forest plot: the unadjusted estimate is kept out of the axis range and drawn beyond it', () => {
   const data = estimatorForestModel(forestInput);
@@ -43,7 +43,7 @@ test('forest plot: an unadjusted estimate inside the range stays a point; alone,
   const near = estimatorForestModel({ ...forestInput, rows: [{ ...forestInput.rows[0]!, estimate: 12, ci: [11, 13] }, forestInput.rows[1]!] });
   assert.equal(intervalLayout(near).rows[0]!.offScale, null);
   assert.ok(intervalLayout(near).legend.some((e) => e.kind === 'diamond' && /unadjusted/.test(e.text)), 'the diamond has a legend entry');
-  const alone = intervalLayout(estimatorForestModel({ ...forestInput, truthTe: null, rows: [forestInput.rows[0]!] }));
+  const alone = intervalLayout(estimatorForestModel({ ...forestInput, rows: withoutTruth([forestInput.rows[0]!]) }));
   assert.ok(alone.range.max >= 65.6 && alone.rows[0]!.offScale === null);
 });
 
@@ -57,6 +57,29 @@ test('forest plot: estimates without an interval get a hollow marker and a legen
   // nothing to explain: no legend
   const plain = intervalLayout({ title: 't', valueLabel: 'v', rows: [{ label: 'a', estimate: 1, ci: [0, 2] }] });
   assert.deepEqual(plain.legend, []);
+});
+
+test('forest plot: rows on the treated are marked at the true ATT, not measured against the true TE', () => {
+  const mixed = estimatorForestModel({
+    ...forestInput,
+    rows: [
+      ...forestInput.rows.slice(1, 3),
+      { label: 'Entropy balancing ATT (ATT)', estimate: 21.5, ci: [19, 24] as [number, number], kind: 'ipw', truth: { estimand: 'ATT', value: 22.4 } },
+      { label: 'AIPW (ATE)', estimate: 11, ci: [9, 13] as [number, number], kind: 'aipw' },
+    ],
+  });
+  assert.equal(mixed.reference, undefined, 'no single true-TE line across rows of different estimands');
+  assert.deepEqual(mixed.rows.map((r) => r.truth), [10.31, 10.31, 22.4, undefined]);
+  const layout = intervalLayout(mixed);
+  assert.ok(layout.range.max >= 24 && layout.range.min <= 0);
+  assert.ok(layout.legend.some((e) => e.kind === 'mark' && /true value of the row/.test(e.text)), 'the ticks have a legend entry');
+  assert.ok(!layout.legend.some((e) => e.kind === 'dashed'));
+  // one estimand throughout: the dashed line, named by that estimand
+  const att = estimatorForestModel({ ...forestInput, rows: [mixed.rows[2]!].map((r) => ({ ...r, truth: { estimand: 'ATT', value: 22.4 } })) });
+  assert.deepEqual(att.reference, { value: 22.4, label: 'simulator’s true ATT' });
+  assert.equal(att.rows[0]!.truth, undefined);
+  // real data: no truth at all
+  assert.equal(estimatorForestModel({ ...forestInput, rows: withoutTruth(forestInput.rows) }).reference, undefined);
 });
 
 test('axis limits are whole ticks around the padded range', () => {

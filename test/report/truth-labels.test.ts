@@ -215,6 +215,43 @@ test('a grid report details the base cell (the spec\'s own values) rather than t
   assert.equal(primaryCell(results)!.id, results.summary.primary!.cellId);
 });
 
+test('the forest plot marks an entry on the treated at the true ATT, each row at its own truth', () => {
+  const results = exampleResults();
+  const cell = results.cells[0]!;
+  cell.definitions.treatment.threshold = 0.5;
+  const file = truthFile() as { outcomes: Record<string, Record<string, unknown>> };
+  file.outcomes.future_7day_interactions.ATT = 41.25;
+  cell.diagnostics.truth = file;
+  const aipw = cell.estimators.find((e) => e.id === 'aipw')!;
+  // an entry on the treated reports its effect as `att` (src/estimate/kinds/estimands.ts)
+  aipw.diagnostics = { ...aipw.diagnostics, estimand: 'att' };
+  aipw.estimates = { att: aipw.estimates.ate! };
+  results.cells = [cell];
+  const { model } = render(results);
+  const fig = model.figures.find((f) => f.kind === 'estimator_forest')!.draw({});
+  assert.doesNotMatch(fig.alt, /dashed line/, 'no single true-TE line for rows of two populations');
+  const ticks = /Amber ticks mark each row's true value \(simulator\): (.*); (\d+) of (\d+) intervals cover their row's\./.exec(fig.alt);
+  assert.ok(ticks, fig.alt);
+  assert.match(ticks[1]!, /^36\.50 for .*; 41\.25 for AIPW[^;]*$/, 'the ATT row alone at the true ATT');
+  // the drawing carries the ticks: without them the PNG differs
+  const untouched = exampleResults();
+  const plainCell = untouched.cells[0]!;
+  plainCell.definitions.treatment.threshold = 0.5;
+  plainCell.diagnostics.truth = truthFile();
+  untouched.cells = [plainCell];
+  const line = render(untouched).model.figures.find((f) => f.kind === 'estimator_forest')!.draw({});
+  assert.match(line.alt, /A dashed line marks simulator’s true TE \(36\.50\)/);
+  assert.notDeepEqual(fig.png, line.png);
+});
+
+test('rows\' own true values change the drawing and the alt text', () => {
+  const rows = [{ label: 'a', estimate: 1, ci: [0.5, 1.5] as [number, number] }, { label: 'b', estimate: 3, ci: [2, 4] as [number, number] }];
+  const plain = intervalChart({ title: 't', valueLabel: 'v', rows });
+  const ticked = intervalChart({ title: 't', valueLabel: 'v', rows: [{ ...rows[0]!, truth: 1.2 }, { ...rows[1]!, truth: 4.5 }] });
+  assert.notDeepEqual(plain.png, ticked.png);
+  assert.match(ticked.alt, /Amber ticks mark each row's true value \(simulator\): 1\.20 for a; 4\.50 for b; 1 of 2 intervals cover their row's\./);
+});
+
 test('a forest plot reference line changes the drawing and the alt text', () => {
   const rows = [{ label: 'a', estimate: 1, ci: [0.5, 1.5] as [number, number] }, { label: 'b', estimate: 3, ci: [2, 4] as [number, number] }];
   const plain = intervalChart({ title: 't', valueLabel: 'v', rows });

@@ -3,7 +3,7 @@
  * the figure shows in words (and numbers where short) and goes into the report next to the image.
  */
 import { formatInteger, formatInterval, formatNumber } from '../format.js';
-import { intervalLayout, offScaleText, type IntervalChartData } from './interval-model.js';
+import { intervalLayout, offScaleText, type IntervalChartData, type IntervalLayoutRow } from './interval-model.js';
 import {
   PALETTE,
   legendOptions,
@@ -33,8 +33,21 @@ function intervalAlt(kind: string, data: IntervalChartData, layout: ReturnType<t
     (beyond.length ? ` Beyond the axis (arrow at the edge): ${beyond.join(', ')}.` : '') +
     (data.reference
       ? ` A dashed line marks ${data.reference.label} (${formatNumber(data.reference.value)}); ${data.rows.filter((r) => r.ci && r.ci[0] <= data.reference!.value && data.reference!.value <= r.ci[1]).length} of ${withCi} intervals cover it.`
-      : '')
+      : '') +
+    rowTruthAlt(layout.rows)
   );
+}
+
+/** The alt text of rows' own true values (amber ticks): each value with its rows, and how many intervals cover their row's. */
+function rowTruthAlt(rows: IntervalLayoutRow[]): string {
+  const marked = rows.filter((r) => r.truth !== null);
+  if (marked.length === 0) return '';
+  const byValue = new Map<number, string[]>();
+  for (const r of marked) byValue.set(r.truth!, [...(byValue.get(r.truth!) ?? []), r.label]);
+  const listed = [...byValue].map(([v, labels]) => `${formatNumber(v)} for ${labels.join(', ')}`).join('; ');
+  const withCi = marked.filter((r) => r.ci);
+  const covering = withCi.filter((r) => r.ci![0] <= r.truth! && r.truth! <= r.ci![1]).length;
+  return ` Amber ticks mark each row's true value (simulator): ${listed}${withCi.length ? `; ${covering} of ${withCi.length} intervals cover their row's` : ''}.`;
 }
 
 /**
@@ -74,6 +87,8 @@ export function intervalChart(data: IntervalChartData, opts: FigureOptions = {},
           pointBackgroundColor: rows.map((r) => (r.ci ? r.color : '#ffffff')),
           pointBorderColor: rows.map((r) => (r.ci ? '#111827' : r.color)),
           pointBorderWidth: rows.map((r) => (r.ci ? 1 : 2.5)),
+          // each row's own true value, drawn by render.ts's mark plugin
+          ...(rows.some((r) => r.truth !== null) ? { marks: rows.map((r) => r.truth) } : {}),
         },
       ],
     },

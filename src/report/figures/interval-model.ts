@@ -7,7 +7,7 @@
  * = estimate without one; grey diamond = an unadjusted comparison (difference in means, unweighted), left
  * out of the axis range so it cannot squash the adjusted estimates and drawn as an arrow at the edge when it
  * lies beyond; square = the setting the main estimate uses; dashed amber line = a reference value (the
- * simulator's truth, the overall estimate). Colours mark groups (segmenting variable, outcome) only.
+ * simulator's truth, the overall estimate); amber tick across a row = that row's own true value. Colours mark groups (segmenting variable, outcome) only.
  */
 import { formatInterval, formatNumber } from '../format.js';
 import { PALETTE, paddedRange, type LegendSwatch } from './render.js';
@@ -24,6 +24,11 @@ export interface IntervalRow {
   unadjusted?: boolean;
   /** the setting the main estimate uses (weight sensitivity): drawn as a square */
   main?: boolean;
+  /**
+   * this row's own known value (the simulator's truth of its estimand), drawn as an amber tick across the
+   * row: for charts whose rows estimate different quantities (a forest plot mixing ATE and ATT rows)
+   */
+  truth?: number;
 }
 
 export interface IntervalChartData {
@@ -54,6 +59,8 @@ export interface IntervalLayoutRow {
   color: string;
   /** the estimate lies beyond the axis: drawn as an arrow at that edge with its value printed */
   offScale: 'left' | 'right' | null;
+  /** the row's own true value (IntervalRow.truth), null when it has none */
+  truth: number | null;
 }
 
 export interface IntervalLayout {
@@ -70,7 +77,8 @@ export function intervalLayout(data: IntervalChartData): IntervalLayout {
   const colorOf = (g: string | undefined): string => PALETTE.series[groups.indexOf(g ?? '') % PALETTE.series.length]!;
   // unadjusted rows do not set the range, unless nothing else would
   const ranged = data.rows.some((r) => !r.unadjusted) ? data.rows.filter((r) => !r.unadjusted) : data.rows;
-  const range = niceRange(paddedRange([...ranged.flatMap((r) => [r.estimate, ...(r.ci ?? [])]), ...(data.reference ? [data.reference.value] : [])]));
+  const truths = data.rows.flatMap((r) => (r.truth !== undefined && Number.isFinite(r.truth) ? [r.truth] : []));
+  const range = niceRange(paddedRange([...ranged.flatMap((r) => [r.estimate, ...(r.ci ?? [])]), ...(data.reference ? [data.reference.value] : []), ...truths]));
   const rows = data.rows.map((r): IntervalLayoutRow => {
     const marker: MarkerKind = r.unadjusted ? 'unadjusted' : r.main ? 'main' : r.ci ? 'interval' : 'no-interval';
     return {
@@ -81,6 +89,7 @@ export function intervalLayout(data: IntervalChartData): IntervalLayout {
       marker,
       color: r.unadjusted ? UNADJUSTED_COLOR : colorOf(r.group),
       offScale: r.estimate < range.min ? 'left' : r.estimate > range.max ? 'right' : null,
+      truth: r.truth !== undefined && Number.isFinite(r.truth) ? r.truth : null,
     };
   });
   const legend: LegendEntry[] = [];
@@ -96,6 +105,7 @@ export function intervalLayout(data: IntervalChartData): IntervalLayout {
   if (rows.some((r) => r.marker === 'unadjusted' && !r.offScale)) markers.push({ text: 'unadjusted (kept out of the axis range)', kind: 'diamond', color: UNADJUSTED_COLOR });
   if (rows.some((r) => r.offScale)) markers.push({ text: 'unadjusted, beyond the axis (value printed)', kind: 'arrow', color: UNADJUSTED_COLOR });
   const reference: LegendEntry[] = data.reference ? [{ text: `${data.reference.label} ${formatNumber(data.reference.value)}`, kind: 'dashed', color: PALETTE.reference }] : [];
+  if (truths.length > 0) reference.push({ text: 'true value of the row’s estimand (simulator)', kind: 'mark', color: PALETTE.reference });
   // a lone "estimate with 95% interval" explains nothing the whiskers do not: no legend then
   if (several || reference.length || markers.length > 1) legend.push(...markers, ...reference);
   return { range, rows, legend };

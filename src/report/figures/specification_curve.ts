@@ -21,7 +21,7 @@ interface SpecificationCurveInput {
  * The chart data. Estimates on different outcomes are in different units, so when the outcome is a grid
  * axis the curve keeps the specifications on the report's outcome (the grid table lists the others) and
  * drops that axis from the choice panel. The truth line is drawn when every kept specification has the same
- * known total effect.
+ * known value of the curve's estimand (the simulator's truth).
  */
 export function specificationCurveModel({ curve, cells, valueLabels, valueLabel, outcome }: SpecificationCurveInput): SpecCurveData & { subtitle?: string } {
   const outcomeAxis = curve.axes.find((a) => a === 'outcomes' || a.startsWith('outcomes.'));
@@ -38,19 +38,23 @@ export function specificationCurveModel({ curve, cells, valueLabels, valueLabel,
     if (kept !== outcome) yLabel = `Effect on ${kept}`;
   }
   const axes = curve.axes.filter((a) => a !== outcomeAxis);
+  // each specification's true value of what the curve shows: its estimator's row in the cell's truth
+  // comparison (truth.ts), so an estimator on the treated is compared with the true ATT, not the TE
   const truths = points.map((p) => {
     const t = truthComparison(cells.find((c) => c.id === p.cellId) ?? null);
-    return t?.applicable && /^(ate|te|total)$/.test(curve.estimand) ? t : null;
+    const row = t?.applicable ? t.rows.find((r) => r.estimatorId === curve.estimator && r.key === curve.estimand) : undefined;
+    return row ? { estimand: row.estimand, value: row.truth, shifted: t!.thresholdDiffers } : null;
   });
-  const truth = truths.length > 0 && truths.every((t) => t && t.primaryTe !== null && t.primaryTe === truths[0]!.primaryTe) ? truths[0]!.primaryTe : null;
-  const someShifted = truths.some((t) => t?.thresholdDiffers);
+  const first = truths[0] ?? null;
+  const truth = first && truths.every((t) => t && t.estimand === first.estimand && t.value === first.value) ? first : null;
+  const someShifted = truths.some((t) => t?.shifted);
   return {
     title: `Specification curve: ${curve.estimator} (${curve.estimand})`,
     ...(note ? { subtitle: note } : {}),
     valueLabel: yLabel,
     axes,
     axisLabels: Object.fromEntries(axes.map((a) => [a, axisShortName(a)])),
-    ...(truth !== null ? { reference: { value: truth, label: someShifted ? 'true TE at the simulator’s threshold' : 'simulator’s true TE' } } : {}),
+    ...(truth !== null ? { reference: { value: truth.value, label: someShifted ? `true ${truth.estimand} at the simulator’s threshold` : `simulator’s true ${truth.estimand}` } } : {}),
     points: points.map((p) => ({ estimate: p.estimate, ci: p.ci, choices: Object.fromEntries(axes.map((a) => [a, valueLabels.get(a)!.get(JSON.stringify(p.axes[a] ?? null)) ?? '—'])) })),
   };
 }

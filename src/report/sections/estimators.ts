@@ -5,13 +5,19 @@ import { formatInterval, formatNumber, zeroVerdict } from '../format.js';
 import { ciOf, isNum, type ReportSection, type Row } from './context.js';
 import { estimatorForestFigure } from '../figures/estimator_forest.js';
 
+const TOTAL_ESTIMANDS = new Set(['TE', 'ATT', 'ATC']);
+
 export const estimatorsSection: ReportSection = {
   id: 'estimators',
   title: 'Estimator comparison',
   reads: ['cells[].estimators', 'diagnostics.naive_associations', 'diagnostics.truth', 'cells[].warnings'],
   build(ctx, s) {
     const { cell, names, yLabel, ests, okEsts, labelOf, truth, addTable, addFigure } = ctx;
-    const truthTe = truth && truth.applicable ? truth.primaryTe : null;
+    // each row's own true value (TE, ATT or ATC by the entry's population; truth.ts keysOf)
+    const truthOf = (id: string, key: string): { estimand: string; value: number } | undefined => {
+      const row = truth?.applicable ? truth.rows.find((r) => r.estimatorId === id && r.key === key && TOTAL_ESTIMANDS.has(r.estimand)) : undefined;
+      return row ? { estimand: row.estimand, value: row.truth } : undefined;
+    };
     const naiveRaw = (cell?.diagnostics as Record<string, unknown> | undefined)?.naive_associations ?? okEsts.find((e) => Array.isArray(e.diagnostics.naive_associations))?.diagnostics.naive_associations;
     const naiveRows: Row[] = [];
     if (Array.isArray(naiveRaw)) {
@@ -46,7 +52,7 @@ export const estimatorsSection: ReportSection = {
     const controlMean = typeof primaryNaive?.controlMean === 'number' && primaryNaive.controlMean !== 0 ? primaryNaive.controlMean : null;
     const relativeTo = (estimate: number | null | undefined) => (controlMean !== null && typeof estimate === 'number' ? estimate / controlMean : null);
     const rows: Row[] = [];
-    const forest: Array<{ label: string; estimate: number; ci: [number, number] | null; kind: string }> = [];
+    const forest: Array<{ label: string; estimate: number; ci: [number, number] | null; kind: string; truth?: { estimand: string; value: number } }> = [];
     for (const e of ests) {
       if (e.status !== 'ok') {
         rows.push({ estimator: e.id, method: labelOf(e), estimand: null, estimate: null, ci: null, relative: null, conclusion: `failed: ${e.reason ?? 'no reason given'}` });
@@ -62,7 +68,8 @@ export const estimatorsSection: ReportSection = {
         rows.push({ estimator: e.id, method: labelOf(e), estimand: k, estimate: v.estimate, ci, relative: relativeTo(v.estimate), conclusion: zeroVerdict(ci) });
         const base = labelOf(e).replace(/: plug-in and debiased$/, '');
         const variant = variants.length > 1 ? `, ${k.endsWith('_debiased') ? 'debiased' : 'plug-in'}` : '';
-        forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci, kind: e.kind });
+        const known = truthOf(e.id, k);
+        forest.push({ label: `${base}${variant} (${estimandInfo(k.replace(/_debiased$/, ''), names).symbol})`, estimate: v.estimate!, ci, kind: e.kind, ...(known ? { truth: known } : {}) });
       }
     }
     addTable(
@@ -88,7 +95,7 @@ export const estimatorsSection: ReportSection = {
       else s.lines.push(`${r.method} (${r.estimand}): ${formatNumber(r.estimate as number)} ${formatInterval(r.ci as [number, number] | null)} — ${r.conclusion}.`);
     }
     if (forest.length) {
-      addFigure(s, estimatorForestFigure.plan({ treatment: names.A, outcome: names.Y, valueLabel: yLabel, rows: forest, truthTe }), 'figure');
+      addFigure(s, estimatorForestFigure.plan({ treatment: names.A, outcome: names.Y, valueLabel: yLabel, rows: forest }), 'figure');
     }
     const warningRows: Row[] = [];
     for (const e of ests) for (const w of e.warnings) warningRows.push({ estimator: e.id, warning: w });
