@@ -143,11 +143,12 @@ type EstimatorForm = 'spec' | 'point';
 
 /**
  * Run one estimator entry on a frame. `rows` are the cross-fitted form's per-row quantities (for
- * heterogeneity), null otherwise.
+ * heterogeneity), null otherwise; `propensity` the per-row propensity the entry used when it fitted its
+ * own (a cross-fitted form's out-of-fold one, or a kind's point form's: PointResult.propensity).
  */
 export function runEstimatorWithRows(
   spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext, form: EstimatorForm = 'spec',
-): { result: EstimatorResult; rows: unknown } {
+): { result: EstimatorResult; rows: unknown; propensity?: Float64Array } {
   let kind = kindInfo(spec.kind);
   let opts = optionsOf(spec);
   const delegated = form === 'spec' ? kind.delegate?.(opts) : null;
@@ -164,9 +165,11 @@ export function runEstimatorWithRows(
         const own = Object.keys(out.result.estimates).filter((k) => typeof out.result.estimates[k]!.se === 'number');
         out.result.diagnostics.interval = influenceIntervals(out.result.estimates, opts, own, ctx.bootstrap!.level);
       }
-      return { result: { ...out.result, kind: spec.kind }, rows: out.rows };
+      const propensity = (out.rows as { propensity?: unknown } | null)?.propensity;
+      return { result: { ...out.result, kind: spec.kind }, rows: out.rows, ...(propensity instanceof Float64Array ? { propensity } : {}) };
     }
-    return { result: { ...runKind(kind, spec, opts, frame, ctx), kind: spec.kind }, rows: null };
+    const { result, propensity } = runKind(kind, spec, opts, frame, ctx);
+    return { result: { ...result, kind: spec.kind }, rows: null, ...(propensity ? { propensity } : {}) };
   } catch (e) {
     return { result: failed(spec, frame, e), rows: null };
   }
@@ -201,7 +204,7 @@ function influenceIntervals(estimates: Record<string, EstimateValue>, opts: Opts
   return { method: 'influence_function', cluster: 'user', level, estimates: keys };
 }
 
-function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: AnalysisFrame, ctx: EstimatorContext): EstimatorResult {
+function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: AnalysisFrame, ctx: EstimatorContext): { result: EstimatorResult; propensity?: Float64Array } {
   const env = envFor(frame);
   const base: EstimatorResult = { id: spec.id, kind: impl.kind, status: 'ok', estimates: {}, diagnostics: {}, warnings: [] };
   const point: PointResult = impl.point(frame, opts, ctx, env);
@@ -277,5 +280,6 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
       diagnostics.interval = influenceIntervals(estimates, opts, own, level);
     }
   }
-  return { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])], ...(point.folds ? { folds: point.folds } : {}) };
+  const result = { ...base, estimates, diagnostics, warnings: [...new Set([...frame.warnings, ...warnings])], ...(point.folds ? { folds: point.folds } : {}) };
+  return point.propensity ? { result, propensity: point.propensity } : { result };
 }

@@ -45,20 +45,19 @@ type FrameColumn = { name: string; values: (i: number) => string | number };
 /**
  * Each estimator's own propensity (`propensity:<id>`) and weights (`weight:<id>`), as `causeway run` computes
  * them: the entry is run once without the bootstrap, and what it asked the frame's weight cache for
- * (src/estimate/env.ts recordWeights: a propensity fit, clipped, stabilized and capped weights) or, for a
- * cross-fitted form, its out-of-fold propensities are written. An estimator that keeps its propensity to
- * itself (a kind's own linear cross-fitting) or failed writes none.
+ * (src/estimate/env.ts recordWeights: a propensity fit, clipped, stabilized and capped weights) or, for an
+ * entry that fits its own (AIPW's point and cross-fitted forms), the propensities its scores used are
+ * written. An entry that failed writes none.
  */
 function estimatorWeights(estimators: EstimatorSpec[], frame: Parameters<typeof recordWeights>[0], ctx: { seed: number; cellId: string; models: Record<string, unknown> }): FrameColumn[] {
   const out: FrameColumn[] = [];
   for (const spec of estimators) {
     const { id: _id, kind: _kind, ...opts } = spec;
     if (!kindInfo(spec.kind).nuisances(opts).includes('propensity')) continue;
-    const { result: { result, rows }, asked } = recordWeights(frame, () => runEstimatorWithRows(spec, frame, { ...ctx, bootstrap: undefined } as Parameters<typeof runEstimatorWithRows>[2]));
+    const { result: { result, propensity: own }, asked } = recordWeights(frame, () => runEstimatorWithRows(spec, frame, { ...ctx, bootstrap: undefined } as Parameters<typeof runEstimatorWithRows>[2]));
     if (result.status !== 'ok') continue;
     const weighting = asked.filter((a) => a.key.startsWith('ipw:')).at(-1);
-    const crossfitted = (rows as { propensity?: unknown } | null)?.propensity;
-    const e = crossfitted instanceof Float64Array ? crossfitted : (weighting ?? asked.at(-1))?.weights.propensity;
+    const e = own ?? (weighting ?? asked.at(-1))?.weights.propensity;
     if (e) out.push({ name: `propensity:${spec.id}`, values: (i) => e[i] });
     const w = weighting?.weights.w;
     if (w) out.push({ name: `weight:${spec.id}`, values: (i) => w[i] });

@@ -1,6 +1,6 @@
 // `causeway frame` writes each estimator's own propensity and weights (src/run/frame-export.ts): two IPW
 // entries with different clipping get different weight columns, a cross-fitted AIPW its out-of-fold
-// propensities, and the Hajek difference recomputed from the written A, Y and weight:<id> is the
+// propensities, an AIPW in its own (point) form the clipped propensities its scores used, and the Hajek difference recomputed from the written A, Y and weight:<id> is the
 // estimate `causeway run` reports for that entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,7 @@ estimators:
   - { id: ipw_wide, kind: ipw, clip: [0.02, 0.98] }
   - { id: ipw_narrow, kind: ipw, clip: [0.1, 0.9], stabilize: false, cap_quantile: 1 }
   - { id: aipw_cf, kind: aipw, crossfit: { folds: 3 } }
+  - { id: aipw_point, kind: aipw, outcome: linear, clip: [0.2, 0.8] }
 `;
 
 function causeway(work: string, args: string[]): void {
@@ -76,6 +77,9 @@ test('causeway frame writes each estimator\'s own propensity and weights, named 
   }
   // Cross-fitted propensities differ from the full-sample fit.
   assert.notDeepEqual(col('propensity:aipw_cf'), e);
+  assert.ok(!header.includes('weight:aipw_point'), 'AIPW uses no weights');
+  const own = col('propensity:aipw_point');
+  assert.ok(own.every((e) => e >= 0.2 && e <= 0.8) && own.some((e) => e === 0.2 || e === 0.8), 'clipped to [0.2, 0.8], the bounds binding');
 
   const results = JSON.parse(readFileSync(join(work, 'run', 'results.json'), 'utf8')) as { cells: Array<{ estimators: Array<{ id: string; outcome?: string; estimates: Record<string, { estimate: number }> }> }> };
   const hajek = (weights: number[]) => {
@@ -89,4 +93,46 @@ test('causeway frame writes each estimator\'s own propensity and weights, named 
     const reported = results.cells[0].estimators.find((x) => x.id === id && !x.outcome)!.estimates.ate.estimate;
     assert.ok(Math.abs(hajek(col(`weight:${id}`)) - reported) < 1e-9, `${id}: frame ${hajek(col(`weight:${id}`))}, run ${reported}`);
   }
+
+  // The point-form AIPW's estimate from the written propensity: its linear outcome model on [1, A, x] is
+  // refitted here per cross-fitting fold (the run's crossfit_folds.csv, by cluster) and the doubly robust
+  // scores use propensity:aipw_point as written; their mean is the reported ATE.
+  const foldOf = new Map<number, number>();
+  for (const line of readFileSync(join(work, 'run', 'crossfit_folds.csv'), 'utf8').trim().split('\n').slice(1)) {
+    const [, estimator, , , user, fold] = line.split(',');
+    if (estimator === 'aipw_point') foldOf.set(Number(user), Number(fold));
+  }
+  const cluster = col('cluster');
+  const x = col('x');
+  const folds = [...new Set(foldOf.values())];
+  assert.ok(folds.length === 3, `three folds, got ${folds.length}`);
+  const mu = (a: number, i: number, beta: number[]) => beta[0]! + beta[1]! * a + beta[2]! * x[i]!;
+  let psiSum = 0;
+  for (const f of folds) {
+    const train = rows.map((_, i) => i).filter((i) => foldOf.get(cluster[i]!) !== f);
+    const beta = leastSquares(train.map((i) => [1, A[i]!, x[i]!]), train.map((i) => Y[i]!));
+    for (let i = 0; i < rows.length; i++) {
+      if (foldOf.get(cluster[i]!) !== f) continue;
+      const m1 = mu(1, i, beta), m0 = mu(0, i, beta);
+      psiSum += m1 - m0 + (A[i]! * (Y[i]! - m1)) / own[i]! - ((1 - A[i]!) * (Y[i]! - m0)) / (1 - own[i]!);
+    }
+  }
+  const aipw = results.cells[0].estimators.find((x) => x.id === 'aipw_point' && !x.outcome)!.estimates.ate.estimate;
+  assert.ok(Math.abs(psiSum / rows.length - aipw) < 1e-8, `frame ${psiSum / rows.length}, run ${aipw}`);
 });
+
+/** Ordinary least squares by the normal equations (three columns here), Gaussian elimination with pivoting. */
+function leastSquares(X: number[][], y: number[]): number[] {
+  const p = X[0]!.length;
+  const M = Array.from({ length: p }, (_, r) => [...Array.from({ length: p }, (_, c) => X.reduce((s, row) => s + row[r]! * row[c]!, 0)), X.reduce((s, row, i) => s + row[r]! * y[i]!, 0)]);
+  for (let c = 0; c < p; c++) {
+    const pivot = M.slice(c).reduce((best, row, k) => (Math.abs(row[c]!) > Math.abs(M[best]![c]!) ? c + k : best), c);
+    [M[c], M[pivot]] = [M[pivot]!, M[c]!];
+    for (let r = 0; r < p; r++) {
+      if (r === c) continue;
+      const factor = M[r]![c]! / M[c]![c]!;
+      for (let k = c; k <= p; k++) M[r]![k]! -= factor * M[c]![k]!;
+    }
+  }
+  return M.map((row, c) => row[p]! / row[c]!);
+}

@@ -188,7 +188,7 @@ export const aipw: EstimatorKind = {
       diagnostics.influence = inf.summary;
       if (inf.warning) warnings.push(inf.warning);
     }
-    return { estimates: { [estimand]: ate }, se: { [estimand]: se }, controlMean, diagnostics, warnings: [...new Set(warnings)], psi, folds: reportedFolds(frame, folds, env) };
+    return { estimates: { [estimand]: ate }, se: { [estimand]: se }, controlMean, diagnostics, warnings: [...new Set(warnings)], psi, propensity: ec, folds: reportedFolds(frame, folds, env) };
   },
   // nuisances fitted once (cross-fitted); users resampled on the score ψ — the standard DML bootstrap
   fast(frame, opts, ctx, env, point) {

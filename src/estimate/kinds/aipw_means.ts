@@ -100,6 +100,7 @@ export const aipwMeans: EstimatorKind = {
       controlMean: y0.estimate,
       diagnostics: env.light ? {} : { ...(estimand !== 'ate' ? { estimand } : {}), overlap: overlapSummary(e, frame.A), ...(pileup ? { clip_pileup: pileup } : {}) },
       warnings: [...new Set(warnings)],
+      propensity: ec,
       folds: reportedFolds(frame, folds, env),
     };
   },

@@ -25,6 +25,11 @@ export interface PointResult {
   warnings: string[];
   /** per-row score (AIPW) for the score bootstrap; never reported */
   psi?: Float64Array;
+  /**
+   * the per-row propensity the estimate used (clipped as it entered the scores), for `causeway frame`'s
+   * `propensity:<id>` column (src/run/frame-export.ts) when the kind fits its own; never reported
+   */
+  propensity?: Float64Array;
   /** cross-fitting: each user's fold (EstimatorResult.folds, for crossfit_folds.csv) */
   folds?: CrossfitFolds;
 }
