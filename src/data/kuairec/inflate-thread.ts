@@ -10,7 +10,7 @@ import type { InflateJob, InflateMessage } from './inflate-worker.js';
  * Deflated members from this size up, read with transient chunks, are inflated on a worker thread:
  * below it the worker's start-up (tens of ms) outweighs the overlap. Tests lower it (setInflateWorkerMinBytes).
  */
-let minBytes = 16 << 20;
+let minBytes = 64 << 20;
 export const inflateWorkerMinBytes = (): number => minBytes;
 /** Sets the size from which transient reads inflate on a worker thread; returns the previous one. */
 export function setInflateWorkerMinBytes(bytes: number): number {
@@ -18,8 +18,8 @@ export function setInflateWorkerMinBytes(bytes: number): number {
   minBytes = bytes;
   return previous;
 }
-/** The worker's pool: 6 slots of 2 MiB, so inflating runs up to 12 MiB ahead of the parser. */
-const WORKER_CHUNK = 2 << 20;
+/** The worker's pool: 6 slots of 1 MiB, so inflating runs up to 6 MiB ahead of the parser. */
+const WORKER_CHUNK = 1 << 20;
 const WORKER_POOL = 6;
 const INFLATE_WORKER = new URL('./inflate-worker.js', import.meta.url);
 /** Inflating threads started, and those not yet stopped (its tests read them). */
