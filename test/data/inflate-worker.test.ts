@@ -2,7 +2,8 @@
  * Large deflated members read with transient chunks are inflated on a worker thread
  * (src/data/kuairec/inflate-thread.ts inflateInWorker): the same bytes and the same errors as the in-process
  * inflater, and no thread left running however the read ends. The size from which the worker is used
- * is lowered here so that a member of a few MB takes that path.
+ * is lowered here so that a member of a few MB takes that path. The worker writes into zlib's native
+ * handle directly, or (where Node's internals differ) through the Gunzip stream: both are tested.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { openArchive } from '../../src/data/kuairec/archive.js';
-import { inflateWorkers, setInflateWorkerMinBytes } from '../../src/data/kuairec/inflate-thread.js';
+import { inflateWorkers, setInflateWorkerByStream, setInflateWorkerMinBytes } from '../../src/data/kuairec/inflate-thread.js';
 import { loadData } from '../../src/data/kuairec/index.js';
 import { CsvParser, parseCsvBuffer } from '../../src/data/csv.js';
 import { CausewayError } from '../../src/errors.js';
@@ -50,13 +51,15 @@ async function archivesWith(matrix: Buffer, tag: string): Promise<{ inner: strin
 }
 
 /** Every byte of the matrix, read in-process or with transient chunks (each copied before the next is asked for). */
-async function readAll(path: string, transient: boolean): Promise<{ bytes: Buffer; chunkSizes: number[] }> {
+async function readAll(path: string, transient: boolean, byStream = false): Promise<{ bytes: Buffer; chunkSizes: number[] }> {
+  const previous = setInflateWorkerByStream(byStream);
   const archive = await openArchive(path);
   const parts: Buffer[] = [];
   try {
     for await (const chunk of archive.stream('small_matrix.csv', { transient })) parts.push(Buffer.from(chunk));
   } finally {
     await archive.close();
+    setInflateWorkerByStream(previous);
   }
   return { bytes: Buffer.concat(parts), chunkSizes: parts.map((p) => p.length) };
 }
@@ -77,13 +80,17 @@ test('a large deflated member read with transient chunks comes from a worker thr
     const started = inflateWorkers.started;
     const inProcess = await readAll(file, false);
     assert.equal(inflateWorkers.started, started, 'without transient chunks the member is inflated in-process');
-    const viaWorker = await readAll(file, true);
-    assert.equal(inflateWorkers.started, started + 1, file);
-    assert.equal(inflateWorkers.running, 0);
     assert.ok(inProcess.bytes.equals(big));
-    assert.ok(viaWorker.bytes.equals(big), file);
-    // whole 1 MiB slots from the worker (the in-process inflater's chunks end where its input does)
-    assert.ok(viaWorker.chunkSizes.slice(0, -1).every((n) => n === 1 << 20), file);
+    for (const byStream of [false, true]) {
+      const native = inflateWorkers.native;
+      const viaWorker = await readAll(file, true, byStream);
+      assert.equal(inflateWorkers.started, started + (byStream ? 2 : 1), file);
+      assert.equal(inflateWorkers.native, native + (byStream ? 0 : 1), 'Node 20\'s zlib handle is written to directly');
+      assert.equal(inflateWorkers.running, 0);
+      assert.ok(viaWorker.bytes.equals(big), `${file} byStream ${byStream}`);
+      // whole 1 MiB slots from the worker (the in-process inflater's chunks end where its input does)
+      assert.ok(viaWorker.chunkSizes.slice(0, -1).every((n) => n === 1 << 20), file);
+    }
   }
   // loadData reads with transient chunks: the same table as from the extracted folder's plain file
   const folder = join(dir, 'same-folder', 'KuaiRec 2.0', 'data');
@@ -135,10 +142,10 @@ test('a damaged large member gives the in-process inflater\'s error through the 
     await fsp.writeFile(inner, bytes);
     const outer = join(dir, `${tag}-bad-18164998.zip`);
     await writeZip(outer, new Map([['KuaiRec.zip', bytes]]), false);
-    for (const file of [inner, outer]) {
+    for (const [file, byStream] of [[inner, false], [outer, false], [inner, true], [outer, true]] as const) {
       const inProcess = await errorOf(readAll(file, false));
       const started = inflateWorkers.started;
-      const viaWorker = await errorOf(readAll(file, true));
+      const viaWorker = await errorOf(readAll(file, true, byStream));
       assert.equal(inflateWorkers.started, started + 1);
       assert.equal(inflateWorkers.running, 0);
       assert.equal(viaWorker.code, 'DATA_CORRUPT_DEFLATE', viaWorker.format());

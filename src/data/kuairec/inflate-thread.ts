@@ -8,9 +8,13 @@ import type { InflateJob, InflateMessage } from './inflate-worker.js';
 
 /**
  * Deflated members from this size up, read with transient chunks, are inflated on a worker thread:
- * below it the worker's start-up (tens of ms) outweighs the overlap. Tests lower it (setInflateWorkerMinBytes).
+ * below it the worker's start-up (tens of ms) outweighs the overlap. 16 MiB takes item_daily_features.csv
+ * (43 MB) as well as the matrix: inflated in-process, its chunks were garbage that the reading thread,
+ * with no other chunks to collect any more, kept to the end of the read (the pipeline bench's peak RSS
+ * 381–396 MB with the matrix alone on a worker, 378–379 MB with both, 369–370 MB before either).
+ * Tests lower it (setInflateWorkerMinBytes).
  */
-let minBytes = 64 << 20;
+let minBytes = 16 << 20;
 export const inflateWorkerMinBytes = (): number => minBytes;
 /** Sets the size from which transient reads inflate on a worker thread; returns the previous one. */
 export function setInflateWorkerMinBytes(bytes: number): number {
@@ -22,8 +26,15 @@ export function setInflateWorkerMinBytes(bytes: number): number {
 const WORKER_CHUNK = 1 << 20;
 const WORKER_POOL = 6;
 const INFLATE_WORKER = new URL('./inflate-worker.js', import.meta.url);
-/** Inflating threads started, and those not yet stopped (its tests read them). */
-export const inflateWorkers = { started: 0, running: 0 };
+/** Inflate through Node's Gunzip stream instead of its native handle (inflate-worker.ts; its tests set it). */
+let byStream = false;
+export function setInflateWorkerByStream(on: boolean): boolean {
+  const previous = byStream;
+  byStream = on;
+  return previous;
+}
+/** Inflating threads started, those not yet stopped, and reads that wrote through zlib's native handle (its tests read them). */
+export const inflateWorkers = { started: 0, running: 0, native: 0 };
 
 /** The error for a failed inflate: a CRC-32 or size mismatch found by archive.ts checkingInflater or the worker, or corrupt data. */
 export function inflateError(err: Error, where: string, bytes: number, expected: number): CausewayError {
@@ -50,7 +61,7 @@ export function memberReadError(e: unknown, where: string, bytes: number, expect
 export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'chunkBytes' | 'poolSize'>, where: string): AsyncGenerator<Buffer> {
   const pool = new SharedArrayBuffer(WORKER_CHUNK * WORKER_POOL);
   const slots = Array.from({ length: WORKER_POOL }, (_, i) => Buffer.from(pool, i * WORKER_CHUNK, WORKER_CHUNK));
-  const worker = new Worker(INFLATE_WORKER, { workerData: { ...job, pool, chunkBytes: WORKER_CHUNK, poolSize: WORKER_POOL } satisfies InflateJob });
+  const worker = new Worker(INFLATE_WORKER, { workerData: { ...job, pool, chunkBytes: WORKER_CHUNK, poolSize: WORKER_POOL, byStream } satisfies InflateJob });
   inflateWorkers.started++;
   inflateWorkers.running++;
   const inbox: InflateMessage[] = [];
@@ -76,7 +87,10 @@ export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'chunkByte
       }
       while (inbox.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
       const m = inbox.shift()!;
-      if (m.kind === 'end') break;
+      if (m.kind === 'end') {
+        if (m.native) inflateWorkers.native++;
+        break;
+      }
       if (m.kind === 'error') throw memberReadError(Object.assign(new Error(m.message), { code: m.code }), where, total, job.size);
       lent = m.slot;
       total += m.length;
