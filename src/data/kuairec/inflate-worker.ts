@@ -161,6 +161,7 @@ async function inflateNatively(inflater: Gunzip, native: { handle: NativeZlib; s
       const piece = inputs[which].subarray(0, n);
       which ^= 1;
       pending = readInto(inputs[which]);
+      pending.catch(() => {}); // (awaited next round; a read failing after zlib's error is not unhandled)
       await feed(piece, zlibConstants.Z_NO_FLUSH);
     }
     await feed(trailerOf(), zlibConstants.Z_FINISH);
