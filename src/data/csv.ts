@@ -239,6 +239,7 @@ export class CsvParser {
   /** Records parsePlain took (its tests read it). */
   recordsTakenPlain = 0;
 
+  /** Parses what it can of `chunk`; keeps no view into it once it returns (a tail it keeps is copied). */
   push(chunk: Buffer): void {
     this.result.bytes += chunk.length;
     if (this.pendingBytes === 0) {
@@ -252,7 +253,11 @@ export class CsvParser {
       throw new CausewayError('DATA_RECORD_TOO_LONG', `a record is longer than ${MAX_RECORD_BYTES / (1 << 20)} MiB (no line end found)`,
         { kind: 'data', member: this.req.member, line: this.line }, 'is this a CSV file?');
     }
-    if (!this.lineEndPending || this.pendingBytes - this.unparsedAtLastTry < this.unparsedAtLastTry) return;
+    if (!this.lineEndPending || this.pendingBytes - this.unparsedAtLastTry < this.unparsedAtLastTry) {
+      // kept for later, so copied: the caller may reuse the chunk's memory once push returns (archive.ts StreamOptions)
+      this.pending[this.pending.length - 1] = Buffer.from(chunk);
+      return;
+    }
     const last = this.pending.pop()!;
     const carry = this.pending.length === 1 ? this.pending[0] : this.join(this.pending);
     this.pending = [];
@@ -279,6 +284,7 @@ export class CsvParser {
 
   /** Parses `carry` (unparsed bytes, or null) followed by `chunk`. */
   private parseChunk(carry: Buffer | null, chunk: Buffer): void {
+    this.quoteBuf = null; // (a caller may hand the same Buffer again with new bytes)
     let buf = chunk;
     let pos = 0;
     if (carry && carry.length > 0) {

@@ -87,7 +87,8 @@ const CONTENT_ERRORS = new Set(['DATA_NOT_NUMERIC', 'DATA_BAD_CSV', 'DATA_SHORT_
 
 async function readMember(archive: Archive, name: string, parser: CsvParser, counter: ReadCounter): Promise<CsvResult> {
   // stream() names a missing member (DATA_MISSING_MEMBER, listing those present) or a refused link
-  const chunks = archive.stream(name)[Symbol.asyncIterator]();
+  // transient: the parser keeps no view into a chunk once push returns (CsvParser.push)
+  const chunks = archive.stream(name, { transient: true })[Symbol.asyncIterator]();
   // CRC-32 and size of the bytes read: the member's part of the content fingerprint (same in every layout)
   // A zip member's stream checks its bytes against the directory's CRC-32 (archive.ts), so that one is
   // used; a folder's plain file has none, so its CRC-32 is computed here.
