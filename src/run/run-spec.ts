@@ -318,7 +318,7 @@ async function writeRun(
   const templateSetting = loaded.spec.report?.template ?? 'default';
   const template = resolveTemplate(templateSetting, loaded.baseDir);
   const reportStarted = Date.now();
-  const written = writeRunDirectory(runDir, results, {
+  const written = await writeRunDirectory(runDir, results, {
     specYaml,
     template,
     figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,
