@@ -183,6 +183,9 @@ function artifactIndex(dir: string, pending: string[]): ReportTable {
   };
 }
 
+/** Figures drawn ahead of the oldest PNG still being encoded: libuv's thread pool has four threads. */
+const ENCODING_AHEAD = 4;
+
 /**
  * Draws the figures, writes tables and report.md for one report scope (the run, or one cell) into
  * `dir` (relative to the run directory root `root`). Returns the files written.
@@ -201,6 +204,8 @@ async function writeReportScope(root: string, dir: string, results: Results, mod
   try {
     for (const plan of model.figures) {
       assertSafeSegment(plan.file, 'figure name');
+      // at most ENCODING_AHEAD canvases (about 10 MB each) wait for their encoder at a time
+      if (pngs.length >= ENCODING_AHEAD) await pngs[pngs.length - ENCODING_AHEAD]!.bytes;
       const fig = plan.draw({ svg: formats.includes('svg'), encodeInBackground: true });
       pngs.push({ file: at(`figures/${plan.file}.png`), bytes: fig.encoding ?? fig.png });
       written.push(at(`figures/${plan.file}.png`));
