@@ -38,10 +38,10 @@ export async function run(args: string[]): Promise<string> {
     for (let r = 0; r < reps; r++) {
       const runDir = join(dir, `run-${r}`);
       let t = performance.now();
-      writeRunDirectory(runDir, results, { specYaml: exampleSpecYaml });
+      await writeRunDirectory(runDir, results, { specYaml: exampleSpecYaml });
       write.push(performance.now() - t);
       t = performance.now();
-      renderReport(runDir);
+      await renderReport(runDir);
       rerender.push(performance.now() - t);
     }
     rows.push(`| writeRunDirectory, ${results.cells.length} cells, png, cell folders | ${median(write).toFixed(0)} | ${reps} |`);

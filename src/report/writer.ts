@@ -183,32 +183,49 @@ function artifactIndex(dir: string, pending: string[]): ReportTable {
   };
 }
 
+/** Figures drawn ahead of the oldest PNG still being encoded: libuv's thread pool has four threads. */
+const ENCODING_AHEAD = 4;
+
 /**
  * Draws the figures, writes tables and report.md for one report scope (the run, or one cell) into
  * `dir` (relative to the run directory root `root`). Returns the files written.
+ * The figures' PNGs are encoded on libuv's thread pool (FigureOptions.encodeInBackground) while this
+ * thread draws the next figures and writes the tables; they are written before the artifact index,
+ * which lists their sizes.
  */
-function writeReportScope(root: string, dir: string, results: Results, model: ReportModel, template: TemplateRef, formats: FigureFormat[], extraPending: string[]): string[] {
+async function writeReportScope(root: string, dir: string, results: Results, model: ReportModel, template: TemplateRef, formats: FigureFormat[], extraPending: string[]): Promise<string[]> {
   const written: string[] = [];
   const at = (rel: string): string => (dir ? `${dir}/${rel}` : rel);
   const scopeDir = dir ? resolveInside(root, dir) : resolve(root);
   // stale figures/tables from a previous render would otherwise linger in the index
   for (const sub of ['figures', 'tables']) rmSync(join(scopeDir, sub), { recursive: true, force: true });
   const rendered: RenderedFigure[] = [];
-  for (const plan of model.figures) {
-    assertSafeSegment(plan.file, 'figure name');
-    const fig = plan.draw({ svg: formats.includes('svg') });
-    writeFileAtomic(root, at(`figures/${plan.file}.png`), fig.png);
-    written.push(at(`figures/${plan.file}.png`));
-    if (fig.svg !== undefined) {
-      writeFileAtomic(root, at(`figures/${plan.file}.svg`), fig.svg);
-      written.push(at(`figures/${plan.file}.svg`));
+  const pngs: Array<{ file: string; bytes: Buffer | Promise<Buffer> }> = [];
+  try {
+    for (const plan of model.figures) {
+      assertSafeSegment(plan.file, 'figure name');
+      // at most ENCODING_AHEAD canvases (about 10 MB each) wait for their encoder at a time
+      if (pngs.length >= ENCODING_AHEAD) await pngs[pngs.length - ENCODING_AHEAD]!.bytes;
+      const fig = plan.draw({ svg: formats.includes('svg'), encodeInBackground: true });
+      pngs.push({ file: at(`figures/${plan.file}.png`), bytes: fig.encoding ?? fig.png });
+      written.push(at(`figures/${plan.file}.png`));
+      if (fig.svg !== undefined) {
+        writeFileAtomic(root, at(`figures/${plan.file}.svg`), fig.svg);
+        written.push(at(`figures/${plan.file}.svg`));
+      }
+      rendered.push({ file: plan.file, path: `figures/${plan.file}.png`, alt: fig.alt, title: plan.title });
     }
-    rendered.push({ file: plan.file, path: `figures/${plan.file}.png`, alt: fig.alt, title: plan.title });
-  }
-  for (const t of model.tables) {
-    assertSafeSegment(t.id, 'table id');
-    writeFileAtomic(root, at(`tables/${t.id}.csv`), csvTable(t));
-    written.push(at(`tables/${t.id}.csv`));
+    for (const t of model.tables) {
+      assertSafeSegment(t.id, 'table id');
+      writeFileAtomic(root, at(`tables/${t.id}.csv`), csvTable(t));
+      written.push(at(`tables/${t.id}.csv`));
+    }
+    const bytes = await Promise.all(pngs.map((p) => p.bytes));
+    pngs.forEach((p, k) => writeFileAtomic(root, p.file, bytes[k]!));
+  } catch (e) {
+    // the other encodings still settle; none is left unhandled
+    await Promise.allSettled(pngs.map((p) => p.bytes));
+    throw e;
   }
   const index = artifactIndex(scopeDir, ['report.md', 'tables/artifact_index.csv', ...extraPending]);
   writeFileAtomic(root, at('tables/artifact_index.csv'), csvTable(index));
@@ -232,7 +249,7 @@ function figureFormats(results: Results, given?: FigureFormat[]): FigureFormat[]
 const CELL_FIGURES: readonly string[] = ['estimator_forest'];
 const CELL_FIGURE_LIMIT = 30;
 
-function writeCellFolders(root: string, results: Results, template: TemplateRef, cellFigures: readonly string[]): string[] {
+async function writeCellFolders(root: string, results: Results, template: TemplateRef, cellFigures: readonly string[]): Promise<string[]> {
   const written: string[] = [];
   rmSync(join(resolve(root), 'cells'), { recursive: true, force: true });
   for (const cell of results.cells) {
@@ -245,7 +262,7 @@ function writeCellFolders(root: string, results: Results, template: TemplateRef,
     const allowed = results.cells.length > CELL_FIGURE_LIMIT && cellFigures === CELL_FIGURES ? [] : cellFigures;
     const figures = wanted ? allowed.filter((f) => wanted.includes(f)) : allowed;
     const model = buildReportModel(single, { cell, figures });
-    written.push(...writeReportScope(root, dir, results, model, template, ['png'], []));
+    written.push(...(await writeReportScope(root, dir, results, model, template, ['png'], [])));
   }
   return written;
 }
@@ -254,7 +271,7 @@ function writeCellFolders(root: string, results: Results, template: TemplateRef,
  * Writes a complete run directory. Validates the results value first (a schema violation is a bug
  * upstream and stops here rather than producing a report of wrong shape).
  */
-export function writeRunDirectory(runDir: string, results: Results, opts: WriteRunOptions): WrittenRun {
+export async function writeRunDirectory(runDir: string, results: Results, opts: WriteRunOptions): Promise<WrittenRun> {
   const t0 = performance.now();
   validateResults(results);
   const root = resolve(runDir);
@@ -303,10 +320,10 @@ export function writeRunDirectory(runDir: string, results: Results, opts: WriteR
     rmSync(keyFile, { force: true });
     if (noCellFinished(results)) files.push(...writeFailedReport(root, results));
     else {
-      if (cellFolders) files.push(...writeCellFolders(root, results, template, cellFigures));
+      if (cellFolders) files.push(...(await writeCellFolders(root, results, template, cellFigures)));
       // the manifest is written last among the data files, with the report's own time included
       const reportModel = buildReportModel(results);
-      const scopeFiles = writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
+      const scopeFiles = await writeReportScope(root, '', results, reportModel, template, formats, ['manifest.json']);
       files.push(...scopeFiles);
     }
     writeFileAtomic(root, RENDER_KEY, key);
@@ -347,7 +364,7 @@ export interface RenderOptions {
  * Re-renders report.md, figures/ and tables/ (and cells/<id>/ reports) of an existing run from its
  * results.json. Nothing is recomputed; results.json, manifest.json and spec.resolved.yaml are untouched.
  */
-export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenRun {
+export async function renderReport(runDir: string, opts: RenderOptions = {}): Promise<WrittenRun> {
   const t0 = performance.now();
   const root = resolve(runDir);
   const results = readResults(root);
@@ -364,9 +381,9 @@ export function renderReport(runDir: string, opts: RenderOptions = {}): WrittenR
   const formats = figureFormats(results, opts.figures ?? (Array.isArray(manifest.figures) ? manifest.figures : undefined));
   const files: string[] = [];
   rmSync(join(root, RENDER_KEY), { force: true }); // a re-render under another template must not be taken for the run's own
-  if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES));
+  if (existsSync(join(root, 'cells')) || results.cells.length > 1) files.push(...(await writeCellFolders(root, results, template, opts.cellFigures ?? CELL_FIGURES)));
   if (noCellFinished(results)) files.push(...writeFailedReport(root, results));
-  else files.push(...writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json']));
+  else files.push(...(await writeReportScope(root, '', results, buildReportModel(results), template, formats, ['manifest.json'])));
   return { runDir: root, reportPath: join(root, 'report.md'), files: files.sort(), millis: performance.now() - t0 };
 }
 

@@ -40,7 +40,9 @@ interface DataSummary {
 }
 
 export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResult> {
-  const source = await ctx.shared.memo(`spec-source:${ctx.specPath}`, () => loadSpec(ctx.specPath).source);
+  // The caller's source positions when it passes them (the engine does: the main thread has loaded the
+  // spec, overrides applied); else the spec is read again here.
+  const source = ctx.source ?? (await ctx.shared.memo(`spec-source:${ctx.specPath}`, () => loadSpec(ctx.specPath).source));
   const fileSource = isFileSource(cell.spec.data);
   const described = fileSource ? await describedFor(cell.spec, source as SourceMap, ctx) : undefined;
   const compiled = compileCell(cell.spec, source as SourceMap, ctx.baseDir, described);

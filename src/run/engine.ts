@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import type { CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
+import type { SourceMap } from '../spec/source.js';
 import { ResultCache, parseCellPayload } from './cache.js';
 import { createProgress, type EngineEvent, type ProgressMode } from './progress.js';
 import { panelKey } from './cost.js';
@@ -72,9 +73,14 @@ export interface RunCellContext {
   specPath: string;
   baseDir: string;
   cacheDir: string;
+  /** the spec's source positions as the caller loaded them (overrides applied); absent: the runner reads specPath again */
+  source?: SourceMap;
   log: (msg: string) => void;
   shared: SharedWork;
 }
+
+/** What a worker needs besides a cell; sent with the first cell each worker runs (src/run/worker.ts). */
+export type WorkerContext = Omit<RunCellContext, 'log' | 'shared'>;
 
 /** The signature a runner module (src/run/cell.ts, or a test fixture) exports as `runCell`. */
 export type RunCell = (cell: Cell, ctx: RunCellContext) => Promise<CellResult>;
@@ -146,6 +152,8 @@ export interface ExecuteOptions {
   runnerModule?: string;
   specPath: string;
   baseDir: string;
+  /** the spec's source positions (LoadedSpec.source), handed to the workers so they need not load the spec again */
+  specSource?: SourceMap;
   onEvent?: (event: EngineEvent) => void;
   /** 'auto' (listr2 on a TTY, plain lines otherwise / in CI / with quiet), 'tty', 'plain', 'none' */
   progress?: ProgressMode;
@@ -176,6 +184,8 @@ interface WorkerSlot {
   ready: boolean;
   dead: boolean;
   fatal?: string;
+  /** whether the worker has been sent the WorkerContext (with its first cell) */
+  told: boolean;
 }
 
 type FromWorker =
@@ -186,6 +196,77 @@ type FromWorker =
 
 function defaultRunnerModule(): string {
   return new URL('./cell.js', import.meta.url).href;
+}
+
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+/**
+ * A cell worker started before the plan is known (prestartWorker), waiting to be adopted by the next pool.
+ * Starting one takes a thread about 0.2–0.3 s (a Node isolate and the cell runner's module graph); begun
+ * while the main thread still checks the spec and reads the result cache, that time leaves the critical path.
+ */
+interface Prestarted {
+  worker: Worker;
+  runnerModule: string;
+  ready: boolean;
+  dead: boolean;
+  fatal?: string;
+  detach: () => void;
+}
+
+let prestarted: Prestarted | null = null;
+
+/**
+ * Starts one cell worker now for the next executePlan to adopt (runs with the same runner module). It
+ * does not keep the process alive, and a run that computes no cell (all cached, or a spec error before
+ * any) ends it: the cost is then the CPU it spent starting, on a core the main thread was not using.
+ */
+export function prestartWorker(runnerModule?: string): Worker {
+  if (prestarted && !prestarted.dead) return prestarted.worker;
+  const url = toModuleUrl(runnerModule ?? defaultRunnerModule());
+  const worker = new Worker(WORKER_FILE, { workerData: { runnerModule: url } });
+  worker.unref();
+  const entry: Prestarted = { worker, runnerModule: url, ready: false, dead: false, detach: () => {} };
+  const onMessage = (msg: FromWorker): void => {
+    if (msg.type === 'ready') entry.ready = true;
+    else if (msg.type === 'fatal') entry.fatal = msg.message;
+  };
+  const onError = (e: Error): void => {
+    entry.dead = true;
+    entry.fatal ??= e?.message ?? String(e);
+  };
+  const onExit = (): void => {
+    entry.dead = true;
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  entry.detach = () => {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+  };
+  prestarted = entry;
+  return worker;
+}
+
+/** The prestarted worker for `runnerModule`, handed over once (null when none, or it died). */
+function adoptPrestarted(runnerModule: string): Prestarted | null {
+  const entry = prestarted;
+  if (!entry || entry.dead || entry.runnerModule !== runnerModule) return null;
+  prestarted = null;
+  entry.detach();
+  entry.worker.ref();
+  return entry;
+}
+
+/** Ends a prestarted worker no pool adopted (a run with nothing to compute). */
+export async function discardPrestartedWorker(): Promise<void> {
+  const entry = prestarted;
+  prestarted = null;
+  if (!entry) return;
+  entry.detach();
+  if (!entry.dead) await entry.worker.terminate();
 }
 
 function toModuleUrl(module: string): string {
@@ -263,10 +344,14 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<Exe
 
   let interrupted = false;
   let failFastTripped: string | null = null;
-  if (toRun.length > 0) {
-    const outcome = await runPool(plan, toRun, jobs, opts, cache, keys, emit, results, () => done, (d) => (done = d), indices.length);
-    interrupted = outcome.interrupted;
-    failFastTripped = outcome.failFastCell;
+  try {
+    if (toRun.length > 0) {
+      const outcome = await runPool(plan, toRun, jobs, opts, cache, keys, emit, results, () => done, (d) => (done = d), indices.length);
+      interrupted = outcome.interrupted;
+      failFastTripped = outcome.failFastCell;
+    }
+  } finally {
+    await discardPrestartedWorker();
   }
 
   const cells: CellResult[] = [];
@@ -309,8 +394,8 @@ async function runPool(
     if (!g) groups.set(k, (g = []));
     g.push(i);
   }
-  const workerFile = new URL('./worker.js', import.meta.url);
   const runnerModule = toModuleUrl(opts.runnerModule ?? defaultRunnerModule());
+  const context: WorkerContext = { specPath: opts.specPath, baseDir: opts.baseDir, cacheDir: opts.cacheDir, ...(opts.specSource ? { source: opts.specSource } : {}) };
   const slots: WorkerSlot[] = [];
   let stopScheduling = false;
   let abandoned = false;
@@ -398,7 +483,8 @@ async function runPool(
       slot.group = key;
       slot.busy = { index, started: Date.now() };
       emit({ type: 'cell-start', index, cellId: plan.cells[index]!.id, worker: slot.id });
-      slot.worker.postMessage({ type: 'run', index, cell: plan.cells[index] });
+      slot.worker.postMessage({ type: 'run', index, cell: plan.cells[index], ...(slot.told ? {} : { context }) });
+      slot.told = true;
     };
 
     const record = (index: number, result: CellResult, payload: string | null, ms: number): void => {
@@ -420,15 +506,16 @@ async function runPool(
     };
 
     const spawn = (): void => {
+      const early = adoptPrestarted(runnerModule);
       const slot: WorkerSlot = {
         id: nextSlotId++,
-        worker: new Worker(workerFile, {
-          workerData: { runnerModule, specPath: opts.specPath, baseDir: opts.baseDir, cacheDir: opts.cacheDir },
-        }),
+        worker: early?.worker ?? new Worker(WORKER_FILE, { workerData: { runnerModule } }),
         group: null,
         busy: null,
-        ready: false,
+        // a prestarted worker may have said 'ready' before this pool listened
+        ready: early?.ready ?? false,
         dead: false,
+        told: false,
       };
       slots.push(slot);
       slot.worker.on('message', (msg: FromWorker) => {
@@ -479,6 +566,7 @@ async function runPool(
       };
       slot.worker.on('error', (e: Error) => onDeath(e?.message ?? String(e)));
       slot.worker.on('exit', (code) => onDeath(`exit code ${code}`));
+      if (slot.ready) queueMicrotask(() => dispatch(slot));
     };
 
     for (let j = 0; j < jobs; j++) spawn();

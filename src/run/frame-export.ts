@@ -75,7 +75,7 @@ export async function exportFrame(specFile: string, opts: FrameExportOptions): P
   if (!cell) {
     throw new CausewayError('FRAME_UNKNOWN_CELL', `no cell ${opts.cell} in the plan (cells: ${plan.cells.map((c) => c.id).join(', ')})`, { kind: 'path', path: specFile });
   }
-  const ctx: RunCellContext = { specPath: loaded.path, baseDir: loaded.baseDir, cacheDir: opts.cacheDir ?? defaultCacheDir(), log: opts.log ?? (() => {}), shared: new SharedWork() };
+  const ctx: RunCellContext = { specPath: loaded.path, baseDir: loaded.baseDir, source: loaded.source, cacheDir: opts.cacheDir ?? defaultCacheDir(), log: opts.log ?? (() => {}), shared: new SharedWork() };
   const compiled = compileCell(cell.spec, loaded.source, loaded.baseDir, described.get(dataConfigKey(cell.spec)));
   const { panel } = isFileSource(cell.spec.data) ? await fileSourcePanel(cell.spec, compiled, loaded.source as SourceMap, ctx) : await archivePanel(compiled, ctx);
   const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;

@@ -12,7 +12,7 @@ import { CausewayError } from '../errors.js';
 import { checkSourceRows } from './compile.js';
 import { checkSpecOrThrow } from './check-spec.js';
 import { isFileSource, sourceOf } from '../data/source.js';
-import { executePlan } from './engine.js';
+import { discardPrestartedWorker, executePlan, prestartWorker } from './engine.js';
 import { atomicWrite, defaultCacheDir, CAUSEWAY_VERSION } from './cache.js';
 import { resolveShard, writeShardOutput, shardDir } from './shard.js';
 import { isPendingShards, mergeShardOutputs } from './merge.js';
@@ -94,6 +94,17 @@ function pointLatest(runDir: string): void {
 export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const started = Date.now();
+  // A cell worker starts loading now, on the other core, while this thread checks the spec and reads the
+  // result cache (src/run/engine.ts prestartWorker); executePlan adopts it, or ends it when no cell runs.
+  prestartWorker();
+  try {
+    return await checkAndRun(specFile, opts, say, started);
+  } finally {
+    await discardPrestartedWorker(); // a run that stopped before its cells (a spec error) ends the worker it started
+  }
+}
+
+async function checkAndRun(specFile: string, opts: RunOptions, say: (line: string) => void, started: number): Promise<RunOutcome> {
   // every schema, reference, grid, data and expression error at once (src/run/check-spec.ts)
   const { loaded, plan } = await checkSpecOrThrow(specFile, opts.overrides);
   await checkSourceRows(loaded, plan);
@@ -142,6 +153,7 @@ async function executeAndWrite(
     maxCells: opts.maxCells,
     specPath: loaded.path,
     baseDir: loaded.baseDir,
+    specSource: loaded.source,
     progress: opts.progress,
   });
   const seconds = (Date.now() - started) / 1000;
@@ -306,7 +318,7 @@ async function writeRun(
   const templateSetting = loaded.spec.report?.template ?? 'default';
   const template = resolveTemplate(templateSetting, loaded.baseDir);
   const reportStarted = Date.now();
-  const written = writeRunDirectory(runDir, results, {
+  const written = await writeRunDirectory(runDir, results, {
     specYaml,
     template,
     figures: (loaded.spec.report?.formats as Array<'png' | 'svg'> | undefined) ?? specDefaults().formats,

@@ -3,18 +3,20 @@
  * module once, then runs the cells the engine sends one at a time with one SharedWork memo for the life
  * of the thread, so cells sharing a panel build it once. Every result leaves as stable JSON text: it is
  * what the cache stores and what the engine parses, whichever path a cell takes.
+ * The worker knows only its runner module when it starts (the engine may start it before the spec is
+ * read, src/run/engine.ts prestartWorker); the spec's path, folders and source positions come with the
+ * first cell it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { stableStringify, type CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
-import { describeError, failedCellResult, SharedWork, type RunCell } from './engine.js';
+import { describeError, failedCellResult, SharedWork, type RunCell, type WorkerContext } from './engine.js';
 
 interface WorkerInput {
   runnerModule: string;
-  specPath: string;
-  baseDir: string;
-  cacheDir: string;
 }
+
+type RunMessage = { type: 'run'; index: number; cell: Cell; context?: WorkerContext };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -30,9 +32,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const shared = new SharedWork();
-  port.on('message', (msg: { type: 'run'; index: number; cell: Cell }) => {
+  let context: WorkerContext | null = null;
+  port.on('message', (msg: RunMessage) => {
     if (msg.type !== 'run') return;
-    void runOne(port, runCell, msg.index, msg.cell, input, shared);
+    if (msg.context) context = msg.context;
+    if (!context) {
+      port.postMessage({ type: 'done', index: msg.index, payload: stableStringify(failedCellResult(msg.cell, 'internal error: the worker was sent a cell before its context')) });
+      return;
+    }
+    void runOne(port, runCell, msg.index, msg.cell, context, shared);
   });
   port.postMessage({ type: 'ready' });
 }
@@ -42,15 +50,13 @@ async function runOne(
   runCell: RunCell,
   index: number,
   cell: Cell,
-  input: WorkerInput,
+  context: WorkerContext,
   shared: SharedWork,
 ): Promise<void> {
   let result: CellResult;
   try {
     result = await runCell(cell, {
-      specPath: input.specPath,
-      baseDir: input.baseDir,
-      cacheDir: input.cacheDir,
+      ...context,
       shared,
       log: (message: string) => port.postMessage({ type: 'log', index, message }),
     });

@@ -253,17 +253,22 @@ test('histogram subtraction: parent − smaller child equals the larger child bu
   }
 });
 
-test('a root histogram over every row (rows read in place, counts copied) is bit for bit the one summed through the row list', () => {
+test('a root histogram over every row (rows read in place, counts copied, two-bin runs without count sums) is bit for bit the one summed through the row list', () => {
   const base = nonlinear('whole-rows', 2000, 6, 0.3);
   const rng = new Rng('whole-rows');
   const cols = Array.from({ length: 6 }, (_, j) => base.X.data.slice(j * 2000, (j + 1) * 2000));
   cols[2] = cols[2].map((v) => (v < 0.2 ? NaN : v)); // a missing bin
   cols.push(Float64Array.from({ length: 2000 }, () => rng.bernoulli(0.4))); // bit-packed two-bin path
+  // two more two-bin columns constant over runs of rows (profile columns): runs with several bits set
+  for (const every of [25, 40]) {
+    let v = 0;
+    cols.push(Float64Array.from({ length: 2000 }, (_, i) => (i % every === 0 ? (v = rng.bernoulli(0.5)) : v)));
+  }
   const binned = binMatrix(matrix(cols), 64);
   const all = Int32Array.from({ length: 2000 }, (_, k) => k);
   const grad = Float64Array.from(base.y, (v) => v - 0.7);
   const hess = Float64Array.from(base.y, () => 0.1 + rng.nextFloat());
-  for (const features of [Int32Array.from({ length: 7 }, (_, j) => j), Int32Array.of(0, 2, 3, 6), Int32Array.of(2)]) {
+  for (const features of [Int32Array.from({ length: 9 }, (_, j) => j), Int32Array.of(0, 2, 3, 6, 8), Int32Array.of(2), Int32Array.of(7)]) {
     for (const h of [hess, null]) {
       const whole = nodeHistogram(binned, all, features, grad, h, { wholeRows: true });
       assert.deepEqual(whole, nodeHistogram(binned, all, features, grad, h));

@@ -52,12 +52,12 @@ test('estimands the report does not show are left out unless --all', () => {
   assert.deepEqual(all.json.changes.map((c) => c.estimand), ['internal_piece']);
 });
 
-test('the spec paths that changed head the comparison, and run folders show relative to the working folder', () => {
+test('the spec paths that changed head the comparison, and run folders show relative to the working folder', async () => {
   const root = mkdtempSync(join(process.cwd(), '.causeway-compare-test-'));
   try {
     const [a, b] = pair();
-    writeRunDirectory(join(root, 'A'), a, { specYaml: exampleSpecYaml, cellFolders: false });
-    writeRunDirectory(join(root, 'B'), b, { specYaml: exampleSpecYaml.replace('quantile: 0.5, among', 'quantile: 0.6, among'), cellFolders: false });
+    await writeRunDirectory(join(root, 'A'), a, { specYaml: exampleSpecYaml, cellFolders: false });
+    await writeRunDirectory(join(root, 'B'), b, { specYaml: exampleSpecYaml.replace('quantile: 0.5, among', 'quantile: 0.6, among'), cellFolders: false });
     const { json, markdown } = compareRuns(join(root, 'A'), join(root, 'B'));
     assert.deepEqual(json.specChanges, [{ path: 'treatment.threshold.quantile', old: 0.5, new: 0.6 }]);
     assert.match(markdown, /\| `treatment\.threshold\.quantile` \| `0\.5` \| `0\.6` \|/);

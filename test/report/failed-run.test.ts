@@ -8,11 +8,11 @@ import { renderReport, writeRunDirectory } from '../../src/report/writer.js';
 import { exampleResults, exampleSpecYaml } from './fixture.js';
 import { scratchDir } from '../scratch.js';
 
-test('no cell finished: the report says the run failed, with each reason, and draws nothing', () => {
+test('no cell finished: the report says the run failed, with each reason, and draws nothing', async () => {
   const results = exampleResults();
   results.cells = results.cells.slice(0, 2).map((c, i) => ({ ...c, status: 'failed' as const, reason: i === 0 ? 'DATA_MISSING_ARCHIVE: nowhere.zip does not exist' : 'DESIGN_TOO_FEW_CLUSTERS: 3 users\nsecond line' }));
   const dir = join(scratchDir('failed-run'), 'run');
-  writeRunDirectory(dir, results, { specYaml: exampleSpecYaml });
+  await writeRunDirectory(dir, results, { specYaml: exampleSpecYaml });
   const report = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(report, /This run failed: none of its 2 cells finished/);
   assert.match(report, /DATA_MISSING_ARCHIVE: nowhere\.zip does not exist/);
@@ -21,6 +21,6 @@ test('no cell finished: the report says the run failed, with each reason, and dr
   assert.ok(!existsSync(join(dir, 'figures')), 'no figures for an analysis that did not run');
   assert.ok(existsSync(join(dir, 'results.json')), 'the failures are kept in results.json');
   // re-rendering gives the same
-  renderReport(dir);
+  await renderReport(dir);
   assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), report);
 });

@@ -53,6 +53,18 @@ for (const [name, draw] of cases) {
   });
 }
 
+test('a figure encoded in the background has the same PNG bytes as one encoded at once (charts and drawings)', async () => {
+  for (const [name, draw] of cases.filter(([n]) => ['forest', 'love', 'dag'].includes(n))) {
+    const now = draw({});
+    const later = draw({ encodeInBackground: true });
+    assert.equal(later.png.length, 0, `${name}: the bytes come in \`encoding\``);
+    assert.ok(later.encoding, `${name}: an encoding promise`);
+    const bytes = await later.encoding;
+    assert.ok(bytes.equals(now.png), `${name}: same bytes`);
+    assert.equal(later.alt, now.alt);
+  }
+});
+
 test('figures export SVG when asked (text converted to paths)', () => {
   const f = intervalChart({ title: 'x', valueLabel: 'y', rows: forestRows }, { svg: true });
   assert.ok(f.svg && f.svg.startsWith('<?xml') && f.svg.includes('<svg') && f.svg.includes('<path'), 'svg document');

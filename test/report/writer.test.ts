@@ -23,11 +23,11 @@ function tmp(): string {
   return scratchDir('causeway-run-');
 }
 
-test('writeRunDirectory writes report, figures, tables, results, manifest, spec and cell folders', () => {
+test('writeRunDirectory writes report, figures, tables, results, manifest, spec and cell folders', async () => {
   const root = tmp();
   const dir = runDirectoryFor(root, 'discovery-mediation', 'run-1');
   const results = twoCellResults();
-  const out = writeRunDirectory(dir, results, { specYaml: exampleSpecYaml, manifest: { runId: 'run-1', timings: { load: 1.25 } }, figures: ['png', 'svg'] });
+  const out = await writeRunDirectory(dir, results, { specYaml: exampleSpecYaml, manifest: { runId: 'run-1', timings: { load: 1.25 } }, figures: ['png', 'svg'] });
   assert.equal(out.reportPath, join(dir, 'report.md'));
   for (const f of ['report.md', 'results.json', 'manifest.json', 'spec.resolved.yaml', 'figures/estimator_forest.png', 'figures/estimator_forest.svg', 'figures/dag.png', 'tables/estimator_comparison.csv', 'tables/artifact_index.csv']) {
     assert.ok(existsSync(join(dir, f)), f);
@@ -65,7 +65,7 @@ test('writeRunDirectory writes report, figures, tables, results, manifest, spec 
   rmSync(root, { recursive: true, force: true });
 });
 
-test('output paths never leave the run directory', () => {
+test('output paths never leave the run directory', async () => {
   const root = tmp();
   assert.throws(() => runDirectoryFor(root, '../../x', 'run'), (e: Error & { code?: string }) => e.code === 'REPORT_UNSAFE_NAME');
   assert.throws(() => runDirectoryFor(root, 'ok', '../run'), (e: Error & { code?: string }) => e.code === 'REPORT_UNSAFE_NAME');
@@ -80,23 +80,23 @@ test('output paths never leave the run directory', () => {
   const r = twoCellResults();
   r.cells[1]!.id = '../../evil';
   const dir = join(root, 'run');
-  assert.throws(() => writeRunDirectory(dir, r, { specYaml: exampleSpecYaml }), (e: Error & { code?: string }) => e.code === 'REPORT_UNSAFE_NAME');
+  await assert.rejects(writeRunDirectory(dir, r, { specYaml: exampleSpecYaml }), (e: Error & { code?: string }) => e.code === 'REPORT_UNSAFE_NAME');
   assert.ok(!existsSync(join(root, 'evil')));
   rmSync(root, { recursive: true, force: true });
 });
 
-test('renderReport re-renders from results.json alone, and picks up a template edit', () => {
+test('renderReport re-renders from results.json alone, and picks up a template edit', async () => {
   const root = tmp();
   const dir = join(root, 'run');
   const results = twoCellResults();
-  writeRunDirectory(dir, results, { specYaml: exampleSpecYaml });
+  await writeRunDirectory(dir, results, { specYaml: exampleSpecYaml });
   const first = readFileSync(join(dir, 'report.md'), 'utf8');
   const forest = readFileSync(join(dir, 'figures', 'estimator_forest.png'));
   const resultsBytes = readFileSync(join(dir, 'results.json'));
   rmSync(join(dir, 'report.md'));
   rmSync(join(dir, 'figures'), { recursive: true });
   rmSync(join(dir, 'tables'), { recursive: true });
-  renderReport(dir);
+  await renderReport(dir);
   assert.equal(readFileSync(join(dir, 'report.md'), 'utf8').replace(/\| `manifest\.json` \| json \| [^|]+\|/, ''), first.replace(/\| `manifest\.json` \| json \| [^|]+\|/, ''));
   assert.ok(readFileSync(join(dir, 'figures', 'estimator_forest.png')).equals(forest), 'figure bytes identical after re-render');
   assert.ok(readFileSync(join(dir, 'results.json')).equals(resultsBytes), 'results.json untouched');
@@ -104,19 +104,19 @@ test('renderReport re-renders from results.json alone, and picks up a template e
   // string must lie in the working folder's tree, src/spec/project.ts)
   const tpl = join(root, 'team.md.hbs');
   writeFileSync(tpl, '# {{title}}\n\nVersion one.\n\n{{> estimators}}\n');
-  renderReport(dir, { template: { kind: 'file', path: tpl } });
+  await renderReport(dir, { template: { kind: 'file', path: tpl } });
   assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /Version one\./);
   writeFileSync(tpl, '# {{title}}\n\nVersion two.\n');
-  renderReport(dir, { template: { kind: 'file', path: tpl } });
+  await renderReport(dir, { template: { kind: 'file', path: tpl } });
   const md = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(md, /Version two\./);
   assert.doesNotMatch(md, /Version one\./);
   // a directory without results.json is a clear error
-  assert.throws(() => renderReport(join(root, 'nope')), (e: Error & { code?: string }) => e.code === 'RUN_DIR_INVALID');
+  await assert.rejects(renderReport(join(root, 'nope')), (e: Error & { code?: string }) => e.code === 'RUN_DIR_INVALID');
   rmSync(root, { recursive: true, force: true });
 });
 
-test('compareRuns: changed estimates with delta, CI change, sign and zero-crossing flags, and the spec diff', () => {
+test('compareRuns: changed estimates with delta, CI change, sign and zero-crossing flags, and the spec diff', async () => {
   const root = tmp();
   const a = twoCellResults();
   const b = twoCellResults();
@@ -127,8 +127,8 @@ test('compareRuns: changed estimates with delta, CI change, sign and zero-crossi
   ipwSecondary.estimates.ate = { ...ipwSecondary.estimates.ate!, estimate: 0.5 };
   b.cells.push({ ...b.cells[1]!, id: 'c9-new' });
   b.summary = summarizeCells(b.cells, { estimator: 'aipw' });
-  writeRunDirectory(join(root, 'A'), a, { specYaml: exampleSpecYaml, cellFolders: false });
-  writeRunDirectory(join(root, 'B'), b, { specYaml: exampleSpecYaml.replace('quantile: 0.5, among', 'quantile: 0.6, among'), cellFolders: false });
+  await writeRunDirectory(join(root, 'A'), a, { specYaml: exampleSpecYaml, cellFolders: false });
+  await writeRunDirectory(join(root, 'B'), b, { specYaml: exampleSpecYaml.replace('quantile: 0.5, among', 'quantile: 0.6, among'), cellFolders: false });
   const { markdown, json } = compareRuns(join(root, 'A'), join(root, 'B'));
   assert.equal(json.changes.length, 2);
   const c = json.changes.find((x) => x.estimator === 'aipw')!;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stableStringify } from '../../src/results/index.js';
-import { executePlan, type EngineEvent, type ExecuteOptions } from '../../src/run/engine.js';
+import { discardPrestartedWorker, executePlan, prestartWorker, type EngineEvent, type ExecuteOptions } from '../../src/run/engine.js';
 import { ResultCache } from '../../src/run/cache.js';
 import { CausewayError } from '../../src/errors.js';
 import type { Plan } from '../../src/spec/plan.js';
@@ -195,4 +195,34 @@ test('a runner module that cannot be loaded is a clear error, not a hang', async
     run(plan, tempDir(), { runnerModule: join(tmpdir(), 'no-such-runner.js') }),
     (e: unknown) => e instanceof CausewayError && e.code === 'RUN_WORKER_START',
   );
+});
+
+test('a prestarted worker runs the first cells; each worker gets the spec context with its first cell', async () => {
+  const thread = prestartWorker(runner).threadId; // read now: a worker's threadId is −1 once it has exited
+  const source = { values: new Map([['/name', { file: 'fake.yaml', line: 2, col: 7 }]]), keys: new Map() };
+  const plan = fakePlan({ cells: 3, groups: 1, per: { 0: { reportContext: true }, 2: { reportContext: true } } });
+  const cacheDir = tempDir();
+  const { result, events } = await run(plan, cacheDir, { jobs: 1, specSource: source });
+  assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'ok', 'ok']);
+  const contexts = events.filter((e) => e.type === 'log' && e.message.startsWith('context:')).map((e) => (e as { message: string }).message);
+  // one worker ran every cell: the prestarted one, told the spec's path, cache and source positions once and keeping them
+  const expected = `context: thread ${thread}, spec fake.yaml, cache ${cacheDir}, source /name`;
+  assert.deepEqual(contexts, [expected, expected]);
+});
+
+test('a prestarted worker no run adopts is ended: by a fully cached run, or by discardPrestartedWorker', { timeout: 30_000 }, async () => {
+  const plan = fakePlan({ cells: 2, groups: 1 });
+  const cacheDir = tempDir();
+  await run(plan, cacheDir, { jobs: 1 });
+  const worker = prestartWorker(runner);
+  const thread = worker.threadId;
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  const cached = await run(plan, cacheDir, { jobs: 1 });
+  assert.equal(cached.result.fromCache, 2);
+  await exited; // executePlan ended it (else this waits until the test's timeout: the worker waits for cells forever)
+  const unused = prestartWorker(runner);
+  assert.notEqual(unused.threadId, thread, 'the ended worker is not handed out again');
+  const ended = new Promise<number>((resolve) => unused.once('exit', resolve));
+  await discardPrestartedWorker();
+  await ended;
 });

@@ -68,7 +68,7 @@ test('run --out into a non-empty folder causeway did not write is refused; its f
   assert.deepEqual(readdirSync(dir).sort(), ['figures', 'notes.md']);
   assert.equal(readFileSync(join(dir, 'figures', 'chart.png'), 'utf8'), 'not causeway');
   // the writer itself refuses too, so no caller can clear another's figures/
-  assert.throws(() => writeRunDirectory(dir, exampleResults(), { specYaml: exampleSpecYaml }), (x: unknown) => x instanceof CausewayError && x.code === 'RUN_OUT_NOT_RUN_FOLDER');
+  await assert.rejects(writeRunDirectory(dir, exampleResults(), { specYaml: exampleSpecYaml }), (x: unknown) => x instanceof CausewayError && x.code === 'RUN_OUT_NOT_RUN_FOLDER');
   assert.equal(readFileSync(join(dir, 'figures', 'chart.png'), 'utf8'), 'not causeway');
 });
 
