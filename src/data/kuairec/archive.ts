@@ -17,6 +17,7 @@ import { join, basename, isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { checkingInflater } from './gzip-frame.js';
 import { CausewayError } from '../../errors.js';
 import { damagedMember, inflateError, inflateInWorker, inflateWorkerMinBytes, memberReadError } from './inflate-thread.js';
 
@@ -49,30 +50,6 @@ export interface StreamOptions {
 }
 
 const INFLATE_CHUNK = 1 << 20;
-
-/**
- * An inflater for a deflated zip member that checks the member's CRC-32 and size itself, on Node's
- * thread pool rather than the main thread (where the CSV parser runs): the raw deflate data is framed
- * as a gzip member — a fixed 10-byte header before it, the zip directory's CRC-32 and size (mod 2^32)
- * as the gzip trailer after it — which zlib verifies when it reaches the end ("incorrect data check"
- * or "incorrect length check", turned into DATA_CORRUPT_DEFLATE by inflateError). The size is also
- * counted by the caller (sizes past 4 GiB).
- */
-function checkingInflater(raw: Readable, crc32: number, size: number): zlib.Gunzip {
-  const inflater = zlib.createGunzip({ chunkSize: INFLATE_CHUNK });
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32 >>> 0, 0);
-  trailer.writeUInt32LE(size % 2 ** 32, 4);
-  raw.on('error', (e) => inflater.destroy(e));
-  raw.on('end', () => {
-    if (!inflater.destroyed) inflater.end(trailer);
-  });
-  inflater.write(GZIP_HEADER);
-  raw.pipe(inflater, { end: false });
-  return inflater;
-}
-/** Deflate, no flags, no time, no extra flags, unknown system (RFC 1952). */
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
 /** Reads [start, end) of an fd it does not own (fs.ReadStream closes its fd on destroy, even with autoClose: false). */
 class FdRangeStream extends Readable {

@@ -7,16 +7,18 @@
  * so neither thread makes a buffer per chunk. (Transferring
  * ArrayBuffers instead cost the main thread about 1.5 ms per 2 MiB buffer handed back, measured in the
  * full-size bench: V8 detaching them; shared slots are never detached.)
- * Kept to node:fs and node:zlib so that it starts quickly.
+ * Kept to node:fs, node:zlib and gzip-frame.ts so that it starts quickly.
  *
  * The member's CRC-32 and size are checked as in archive.ts checkingInflater: the raw deflate data is
- * framed as a gzip member whose trailer holds them, so zlib reports a mismatch ("incorrect data check").
+ * framed as a gzip member whose trailer holds them (gzip-frame.ts), so zlib reports a mismatch
+ * ("incorrect data check").
  * Errors are posted as { kind: 'error', message, code } and named by the main thread (archive.ts).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
+import { GZIP_HEADER, checkingInflater, gzipTrailer } from './gzip-frame.js';
 
 export interface InflateJob {
   path: string;
@@ -58,16 +60,7 @@ async function take(): Promise<number> {
   return free.pop()!;
 }
 
-/** Deflate, no flags, no time, no extra flags, unknown system (RFC 1952), as archive.ts GZIP_HEADER. */
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-
-/** The gzip trailer: the member's CRC-32 and its size mod 2^32, which zlib checks the output against. */
-function trailerOf(): Buffer {
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(job.crc32 >>> 0, 0);
-  trailer.writeUInt32LE(job.size % 2 ** 32, 4);
-  return trailer;
-}
+const trailerOf = (): Buffer => gzipTrailer(job.crc32, job.size);
 
 /** The slot being filled, and how much of it is. */
 let slot = -1;
@@ -172,14 +165,9 @@ async function inflateNatively(inflater: Gunzip, native: { handle: NativeZlib; s
 }
 
 /** The fallback: Node's Gunzip stream, its output copied into the slots. */
-async function inflateByStream(inflater: Gunzip): Promise<void> {
+async function inflateByStream(): Promise<void> {
   const raw = createReadStream(job.path, { start: job.start, end: job.start + job.length - 1, highWaterMark: 1 << 20 });
-  raw.on('error', (e) => inflater.destroy(e));
-  raw.on('end', () => {
-    if (!inflater.destroyed) inflater.end(trailerOf());
-  });
-  inflater.write(GZIP_HEADER);
-  raw.pipe(inflater, { end: false });
+  const inflater = checkingInflater(raw, job.crc32, job.size);
   for await (const out of inflater as AsyncIterable<Buffer>) {
     let from = 0;
     while (from < out.length) {
@@ -197,11 +185,14 @@ async function inflateByStream(inflater: Gunzip): Promise<void> {
 
 async function run(): Promise<void> {
   await nextSlot();
-  const inflater = createGunzip({ chunkSize: 1 << 20 });
-  const native = job.byStream ? null : nativeOf(inflater);
+  const inflater = job.byStream ? null : createGunzip({ chunkSize: 1 << 20 });
+  const native = inflater ? nativeOf(inflater) : null;
   try {
-    if (native) await inflateNatively(inflater, native);
-    else await inflateByStream(inflater);
+    if (native) await inflateNatively(inflater!, native);
+    else {
+      inflater?.destroy();
+      await inflateByStream();
+    }
   } finally {
     post(); // what was inflated reaches the reader before the error does
   }
