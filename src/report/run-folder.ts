@@ -86,6 +86,23 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * Who holds the lock: its JSON, read again for up to about 200 ms while it is empty or partial (a run that
+ * created it this instant has yet to write itself into it), so that the refusal names the run; {} when
+ * it stays unreadable (damaged, or released meanwhile: still treated as held — the run that held it may
+ * just have written the folder).
+ */
+function readHolder(file: string): { pid?: number; host?: string; startedAt?: string } {
+  for (let tries = 0; ; tries++) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; host?: string; startedAt?: string };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || tries >= 40) return {};
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/**
  * Takes the folder's lock, or throws RUN_FOLDER_LOCKED naming the run that holds it. Returns the
  * release function (idempotent). Call after `checkRunFolder`, before any work.
  */
@@ -105,12 +122,7 @@ export function lockRunFolder(runDir: string): () => void {
         continue;
       }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let holder: { pid?: number; host?: string; startedAt?: string } = {};
-      try {
-        holder = JSON.parse(readFileSync(file, 'utf8')) as typeof holder;
-      } catch {
-        // being written this instant, or damaged: treated as held
-      }
+      const holder = readHolder(file);
       const stale = holder.host === me.host && typeof holder.pid === 'number' && holder.pid !== process.pid && !processAlive(holder.pid);
       if (stale && attempt < 2) {
         rmSync(file, { force: true });

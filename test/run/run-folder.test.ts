@@ -103,6 +103,34 @@ test('a run folder that another run holds is refused with a clear message; a sta
   assert.equal(outcome.exitCode, 0);
 });
 
+test('a lock found the instant before its run has written itself into it still names that run', async () => {
+  const dir = scratchDir('run-folder-lock-race');
+  const lock = join(dir, RUN_LOCK);
+  // another process creates the lock empty, as openSync(…, 'wx') leaves it, and fills it in 30 ms later
+  const child = spawn(process.execPath, ['-e', `
+    const fs = require('node:fs');
+    fs.closeSync(fs.openSync(${JSON.stringify(lock)}, 'wx'));
+    process.stdout.write('created\\n');
+    setTimeout(() => {
+      fs.writeFileSync(${JSON.stringify(lock)}, JSON.stringify({ pid: process.pid, host: require('node:os').hostname(), startedAt: 'now' }) + '\\n');
+      setTimeout(() => {}, 2000);
+    }, 30);
+  `]);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the lock holder exited early (${code})`)));
+    });
+    assert.throws(
+      () => lockRunFolder(dir),
+      (e: unknown) => e instanceof CausewayError && e.code === 'RUN_FOLDER_LOCKED' && e.message.includes(`(pid ${child.pid} `),
+    );
+  } finally {
+    child.kill();
+  }
+});
+
 test('two runs started together into one folder: one writes it, the other is refused cleanly (no ENOTEMPTY)', async () => {
   const cache = scratchDir('run-folder-cache');
   const out = join(project, 'concurrent');
