@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
 import { binMatrix, gbmLearner, type BinnedMatrix } from '../../src/estimate/gbm/index.js';
-import { restrictOrder } from '../../src/estimate/gbm/binning.js';
-import { designRows } from '../../src/estimate/ml/common.js';
+import { isUnformed, restrictOrder } from '../../src/estimate/gbm/binning.js';
+import { designRows, trainingRows } from '../../src/estimate/ml/common.js';
 import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
 
 /** A frame-like design: a continuous column with missing values, heavy ties (zeros and −0), a few levels, one-hot. */
@@ -115,6 +115,39 @@ test('a gbm fitted on a design with an origin predicts bit for bit as one fitted
   const learner = gbmLearner({ trees: 25, max_depth: 3, learning_rate: 0.2 });
   const test = designRows(X, null, []);
   assert.deepEqual(learner.fit(D, yT).predict(test), learner.fit(withoutOrigin(D), yT).predict(test));
+});
+
+test('a lazy training design (trainingRows) bins and fits as the formed design, without forming its data for a gbm', () => {
+  const X = frameColumns(1200);
+  const n = X.rows;
+  const rng = new Rng('lazy-design');
+  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
+  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
+  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+  for (const rows of [foldRows(n, (i) => i % 3 !== 0), null]) {
+    const lead = [{ name: 'A', values: a }, { name: 'M', values: m }];
+    // its data, once read, is designRows's matrix
+    const read = trainingRows(X, rows, lead);
+    assert.equal(isUnformed(read), true);
+    assert.deepEqual(read.data, designRows(X, rows, lead).data);
+    assert.equal(isUnformed(read), false);
+    // binned from the origin: the same bins as the formed design without an origin, on first and cached (second) binning
+    for (const maxBins of [255, 16]) {
+      for (let round = 0; round < 2; round++) {
+        const lazy = trainingRows(X, rows, lead);
+        const formed = designRows(X, rows, lead);
+        assertSameBins(binMatrix(lazy, maxBins), binMatrix(withoutOrigin(formed), maxBins));
+        assert.equal(isUnformed(lazy), true, 'binning left the lazy design unformed');
+      }
+    }
+    // a gbm fitted on it predicts bit for bit as one fitted on the formed copy
+    const yT = rows ? Float64Array.from(rows, (r) => y[r]) : y;
+    const learner = gbmLearner({ trees: 20, max_depth: 3, learning_rate: 0.2, subsample: 0.8, colsample: 0.7 });
+    const lazy = trainingRows(X, rows, lead);
+    const test = designRows(X, null, lead);
+    assert.deepEqual(learner.fit(lazy, yT).predict(test), learner.fit(withoutOrigin(designRows(X, rows, lead)), yT).predict(test));
+    assert.equal(isUnformed(lazy), true);
+  }
 });
 
 test('predictVariants equals predict on each variant of the design bit for bit (trees with and without the replaced columns)', () => {

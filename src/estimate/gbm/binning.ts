@@ -20,10 +20,21 @@ export interface RowOrigin {
   source: DesignMatrix;
   index: Int32Array | null;
   lead: number;
+  /** The lead columns' values at the rows (a lazy design's, src/estimate/ml/common.ts trainingRows). */
+  leadValues?: Float64Array[];
 }
 
-/** A design matrix that may say where its rows came from (optional; binning works without it). */
-export type DesignWithOrigin = DesignMatrix & { origin?: RowOrigin };
+/**
+ * A design matrix that may say where its rows came from (optional; binning works without it).
+ * `materialised: false`: a lazy design whose `data` is not formed yet (trainingRows); binning then reads
+ * its columns from the origin and leaves it unformed.
+ */
+export type DesignWithOrigin = DesignMatrix & { origin?: RowOrigin; readonly materialised?: boolean };
+
+/** Whether X is a lazy design not formed yet, whose columns binning reads from its origin. */
+export function isUnformed(X: DesignWithOrigin): boolean {
+  return X.materialised === false && X.origin?.leadValues !== undefined;
+}
 
 /** Sorted row orders of each source column, computed once per source matrix (keyed by its data buffer). */
 const sourceOrders = new WeakMap<Float64Array, (Int32Array | undefined)[]>();
@@ -187,14 +198,27 @@ export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
   }
   const filtered = new Int32Array(n);
   const known = position ? binsOf(origin!, maxBins) : null;
+  // A lazy design's columns are read from its origin into one scratch column, as its data would hold them.
+  const unformed = isUnformed(X);
+  const scratch = unformed ? new Float64Array(n) : null;
+  const columnOf = (j: number): Float64Array => {
+    if (!unformed) return X.data.subarray(j * n, (j + 1) * n);
+    const { source, index, lead, leadValues } = origin!;
+    if (j < lead) return leadValues![j];
+    const src = (j - lead) * source.rows;
+    if (index) for (let k = 0; k < n; k++) scratch![k] = source.data[src + index[k]];
+    else scratch!.set(source.data.subarray(src, src + n));
+    return scratch!;
+  };
   for (let j = 0; j < p; j++) {
     const offset = j * n;
-    const column = X.data.subarray(offset, offset + n);
     const sourceColumn = j - (origin?.lead ?? 0);
     let order: Int32Array | null = null;
     const fromSource = position !== null && sourceColumn >= 0 && sourceColumn < origin!.source.cols;
     const before = fromSource ? known![sourceColumn] : undefined;
-    if (before && holdsSourceColumn(column, origin!, sourceColumn)) {
+    // (a lazy design's source columns are the source's by construction: not read to be compared)
+    const column = before && unformed ? null : columnOf(j);
+    if (before && (column === null || holdsSourceColumn(column, origin!, sourceColumn))) {
       // an earlier fit on the same rows binned this column already
       uppers.push(before.uppers);
       binCount[j] = before.uppers.length;
@@ -204,12 +228,12 @@ export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
     }
     let restricted = false;
     if (fromSource) {
-      order = restrictOrder(sourceOrder(origin!.source, sourceColumn, sourceSorterOf), position!, column, filtered, sorted);
+      order = restrictOrder(sourceOrder(origin!.source, sourceColumn, sourceSorterOf), position!, column!, filtered, sorted);
       restricted = order !== null;
     }
     if (!order) {
-      order = sorter.sort(column);
-      for (let k = 0; k < order.length; k++) sorted[k] = column[order[k]];
+      order = sorter.sort(column!);
+      for (let k = 0; k < order.length; k++) sorted[k] = column![order[k]];
     }
     const m = order.length;
     const up = binUppers(sorted.subarray(0, m), maxBins);

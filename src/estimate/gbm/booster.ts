@@ -22,7 +22,7 @@
 import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { DesignMatrix, FeatureImportance, FittedModel } from '../ml/contracts.js';
-import { BIN_SLOTS, MISSING_BIN, binMatrix, type BinnedMatrix } from './binning.js';
+import { BIN_SLOTS, MISSING_BIN, binMatrix, isUnformed, type BinnedMatrix } from './binning.js';
 import type { GbmLoss, GbmParams } from './options.js';
 
 const SLOT = 3; // gradient, hessian, count
@@ -263,7 +263,8 @@ export function fitGbm(X: DesignMatrix, y: Float64Array, params: GbmParams, w?: 
   const n = X.rows;
   const p = X.cols;
   if (y.length !== n) throw new CausewayError('MODEL_BAD_INPUT', `gbm: ${y.length} targets for ${n} rows`);
-  if (X.data.length !== n * p) throw new CausewayError('MODEL_BAD_INPUT', `gbm: design matrix holds ${X.data.length} values, expected ${n}×${p}`);
+  // (a lazy design's data is not formed: binning reads its columns from where they came from)
+  if (!isUnformed(X) && X.data.length !== n * p) throw new CausewayError('MODEL_BAD_INPUT', `gbm: design matrix holds ${X.data.length} values, expected ${n}×${p}`);
   if (w && w.length !== n) throw new CausewayError('MODEL_BAD_INPUT', `gbm: ${w.length} weights for ${n} rows`);
   if (n === 0) throw new CausewayError('MODEL_NO_ROWS', 'gbm: no rows to fit');
   let weightSum = 0;

@@ -9,7 +9,7 @@ import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { finiteOrNull, mapRows, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter, trainingRows,
   scoreBootstrap, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 import { averageEffectScores, clusteredRatio } from '../kinds/aipw_scores.js';
@@ -89,7 +89,7 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
       const D = designRows(data.X, fold.test, []);
       for (const arm of [1, 0]) {
         const train = fold.train.filter((i) => data.A[i] === arm);
-        const model = outcome.fit(designRows(data.X, train, []), take(data.Y, train), weights ? take(weights, train) : undefined);
+        const model = outcome.fit(trainingRows(data.X, train, []), take(data.Y, train), weights ? take(weights, train) : undefined);
         scatter(arm === 1 ? mu1 : mu0, fold.test, model.predict(D));
       }
     }
@@ -97,7 +97,7 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
     return { mu0, mu1, yHat };
   }
   for (const fold of folds) {
-    const model = outcome.fit(designRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
+    const model = outcome.fit(trainingRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
       weights ? take(weights, fold.train) : undefined);
     const D = designRows(data.X, fold.test, [{ name: 'A', values: data.A }]);
     const k = fold.test.length;
@@ -114,7 +114,7 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
 function crossfitPropensity(data: CrossfitData, propensity: Learner, folds: ReturnType<typeof userFolds>): Float64Array {
   const e = new Float64Array(data.n);
   for (const fold of folds) {
-    const model = propensity.fit(designRows(data.X, fold.train, []), take(data.A, fold.train));
+    const model = propensity.fit(trainingRows(data.X, fold.train, []), take(data.A, fold.train));
     scatter(e, fold.test, model.predict(designRows(data.X, fold.test, [])));
   }
   return e;

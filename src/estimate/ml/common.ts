@@ -75,21 +75,68 @@ export function checkFoldArms(A: Float64Array, folds: Fold[]): void {
  */
 export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
   const n = index ? index.length : X.rows;
-  const cols = lead.length + X.cols;
-  const data = new Float64Array(n * cols);
+  const data = new Float64Array(n * (lead.length + X.cols));
   lead.forEach((c, j) => {
     const out = j * n;
     if (c.values.length === n) data.set(c.values, out);
     else if (index) for (let i = 0; i < n; i++) data[out + i] = c.values[index[i]];
     else throw new CausewayError('ESTIMATE_INTERNAL', `column ${c.name} has ${c.values.length} values for ${n} rows`);
   });
+  gatherSource(X, index, data, lead.length * n);
+  return { rows: n, cols: lead.length + X.cols, data, names: [...lead.map((c) => c.name), ...X.names], origin: { source: X, index, lead: lead.length } };
+}
+
+/**
+ * designRows for a design handed straight to a learner's fit, formed only if the learner reads its
+ * values: a gbm bins each column from the frame's (src/estimate/gbm/binning.ts, the lazy path) and never
+ * does, so cross-fitting makes no copy of X's training rows per fold and model (26 MB each on the
+ * full-size demo frame; their churn held about 50 MB of freed memory in the allocator, measured in
+ * README "Measured performance"). Any other learner reads `data`, which forms the same matrix as
+ * designRows then. Only for a design consumed within the call it is passed to: X and the lead values
+ * must not change before it is read.
+ */
+export function trainingRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
+  const n = index ? index.length : X.rows;
+  const leadValues = lead.map((c) => leadColumn(c, index, n));
+  const cols = lead.length + X.cols;
+  let data: Float64Array | null = null;
+  return {
+    rows: n,
+    cols,
+    names: [...lead.map((c) => c.name), ...X.names],
+    origin: { source: X, index, lead: lead.length, leadValues },
+    get materialised() {
+      return data !== null;
+    },
+    get data() {
+      if (data === null) {
+        data = new Float64Array(n * cols);
+        leadValues.forEach((values, j) => data!.set(values, j * n));
+        gatherSource(X, index, data, lead.length * n);
+      }
+      return data;
+    },
+  };
+}
+
+/** A lead column's values at the design's rows (given for every row of X, or already per index row). */
+function leadColumn(c: { name: string; values: Float64Array }, index: Int32Array | null, n: number): Float64Array {
+  if (c.values.length === n) return c.values;
+  if (!index) throw new CausewayError('ESTIMATE_INTERNAL', `column ${c.name} has ${c.values.length} values for ${n} rows`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = c.values[index[i]];
+  return out;
+}
+
+/** X's columns at rows `index` (every row when null), column after column into `data` from offset `at`. */
+function gatherSource(X: DesignMatrix, index: Int32Array | null, data: Float64Array, at: number): void {
+  const n = index ? index.length : X.rows;
   for (let j = 0; j < X.cols; j++) {
     const src = j * X.rows;
-    const out = (lead.length + j) * n;
+    const out = at + j * n;
     if (index) for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
     else data.set(X.data.subarray(src, src + X.rows), out);
   }
-  return { rows: n, cols, data, names: [...lead.map((c) => c.name), ...X.names], origin: { source: X, index, lead: lead.length } };
 }
 
 /** Replace column j of a design matrix in place (used to set A or M to counterfactual values). */
