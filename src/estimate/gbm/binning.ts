@@ -36,6 +36,28 @@ export function isUnformed(X: DesignWithOrigin): boolean {
   return X.materialised === false && X.origin?.leadValues !== undefined;
 }
 
+/** Column j of a lazy design (X.rows values) from its origin: a lead column as given, a source column gathered into `out` at `at`. */
+function gatherColumn(X: DesignWithOrigin, j: number, out: Float64Array, at: number): Float64Array {
+  const { source, index, lead, leadValues } = X.origin!;
+  const n = X.rows;
+  if (j < lead) return leadValues![j];
+  const src = (j - lead) * source.rows;
+  if (index) for (let k = 0; k < n; k++) out[at + k] = source.data[src + index[k]];
+  else out.set(source.data.subarray(src, src + n), at);
+  return out.subarray(at, at + n);
+}
+
+/** A lazy design's matrix (what its `data` would hold), column after column into the start of `out`. */
+export function formDesign(X: DesignWithOrigin, out: Float64Array): Float64Array {
+  const n = X.rows;
+  const { lead, leadValues } = X.origin!;
+  for (let j = 0; j < X.cols; j++) {
+    if (j < lead) out.set(leadValues![j], j * n);
+    else gatherColumn(X, j, out, j * n);
+  }
+  return out.subarray(0, n * X.cols);
+}
+
 /** Sorted row orders of each source column, computed once per source matrix (keyed by its data buffer). */
 const sourceOrders = new WeakMap<Float64Array, (Int32Array | undefined)[]>();
 
@@ -201,15 +223,7 @@ export function binMatrix(X: DesignWithOrigin, maxBins: number): BinnedMatrix {
   // A lazy design's columns are read from its origin into one scratch column, as its data would hold them.
   const unformed = isUnformed(X);
   const scratch = unformed ? new Float64Array(n) : null;
-  const columnOf = (j: number): Float64Array => {
-    if (!unformed) return X.data.subarray(j * n, (j + 1) * n);
-    const { source, index, lead, leadValues } = origin!;
-    if (j < lead) return leadValues![j];
-    const src = (j - lead) * source.rows;
-    if (index) for (let k = 0; k < n; k++) scratch![k] = source.data[src + index[k]];
-    else scratch!.set(source.data.subarray(src, src + n));
-    return scratch!;
-  };
+  const columnOf = (j: number): Float64Array => (unformed ? gatherColumn(X, j, scratch!, 0) : X.data.subarray(j * n, (j + 1) * n));
   for (let j = 0; j < p; j++) {
     const offset = j * n;
     const sourceColumn = j - (origin?.lead ?? 0);

@@ -22,11 +22,23 @@
 import { CausewayError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { DesignMatrix, FeatureImportance, FittedModel } from '../ml/contracts.js';
-import { BIN_SLOTS, MISSING_BIN, binMatrix, isUnformed, type BinnedMatrix } from './binning.js';
+import { BIN_SLOTS, MISSING_BIN, binMatrix, formDesign, isUnformed, type BinnedMatrix } from './binning.js';
 import type { GbmLoss, GbmParams } from './options.js';
 
 const SLOT = 3; // gradient, hessian, count
 const FEATURE_STRIDE = BIN_SLOTS * SLOT;
+
+/**
+ * A prediction design's values: its data, or for a lazy design not formed yet (src/estimate/ml/common.ts
+ * lazyRows) the matrix it stands for, formed in one buffer per thread that every such prediction reuses
+ * (a prediction keeps no view of it once it returns), so predictions on fold rows make no design-sized garbage.
+ */
+let formed = new Float64Array(0);
+function designData(X: DesignMatrix): Float64Array {
+  if (!isUnformed(X)) return X.data;
+  if (formed.length < X.rows * X.cols) formed = new Float64Array(X.rows * X.cols);
+  return formDesign(X, formed);
+}
 
 /** A fitted booster. Trees are stored flat; node i is a leaf when feature[i] < 0. */
 export class GbmModel implements FittedModel {
@@ -56,7 +68,7 @@ export class GbmModel implements FittedModel {
         `gbm model was fitted on ${this.featureNames.length} features but asked to predict with ${X.cols}`);
     }
     const n = X.rows;
-    const data = X.data;
+    const data = designData(X);
     const out = new Float64Array(n).fill(this.baseScore);
     const { feature, threshold, defaultLeft, left, right, value, treeStart } = this;
     const trees = treeStart.length - 1;
@@ -107,10 +119,11 @@ export class GbmModel implements FittedModel {
       }
       return new Float64Array(n).fill(this.baseScore);
     });
+    const data = designData(X);
     // Per variant, each feature's values: X's column or the variant's replacement.
     const sources = variants.map((values) => {
       const cols: Float64Array[] = [];
-      for (let f = 0; f < X.cols; f++) cols.push(X.data.subarray(f * n, (f + 1) * n));
+      for (let f = 0; f < X.cols; f++) cols.push(data.subarray(f * n, (f + 1) * n));
       columns.forEach((c, k) => (cols[c] = values[k]));
       return cols;
     });
@@ -136,7 +149,6 @@ export class GbmModel implements FittedModel {
       }
       return eq;
     };
-    const data = X.data;
     const trees = treeStart.length - 1;
     for (let t = 0; t < trees; t++) {
       const root = treeStart[t];

@@ -9,7 +9,7 @@ import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { finiteOrNull, mapRows, quantileSorted } from '../linalg.js';
 import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter, trainingRows,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, lazyRows, normalCi, predictArms, regressionMetrics, scatter,
   scoreBootstrap, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData,
 } from './common.js';
 import { averageEffectScores, clusteredRatio } from '../kinds/aipw_scores.js';
@@ -86,10 +86,10 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
   const yHat = new Float64Array(n);
   if (perArm) {
     for (const fold of folds) {
-      const D = designRows(data.X, fold.test, []);
+      const D = lazyRows(data.X, fold.test, []);
       for (const arm of [1, 0]) {
         const train = fold.train.filter((i) => data.A[i] === arm);
-        const model = outcome.fit(trainingRows(data.X, train, []), take(data.Y, train), weights ? take(weights, train) : undefined);
+        const model = outcome.fit(lazyRows(data.X, train, []), take(data.Y, train), weights ? take(weights, train) : undefined);
         scatter(arm === 1 ? mu1 : mu0, fold.test, model.predict(D));
       }
     }
@@ -97,9 +97,9 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
     return { mu0, mu1, yHat };
   }
   for (const fold of folds) {
-    const model = outcome.fit(trainingRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
+    const model = outcome.fit(lazyRows(data.X, fold.train, [{ name: 'A', values: data.A }]), take(data.Y, fold.train),
       weights ? take(weights, fold.train) : undefined);
-    const D = designRows(data.X, fold.test, [{ name: 'A', values: data.A }]);
+    const D = lazyRows(data.X, fold.test, [{ name: 'A', values: data.A }]);
     const k = fold.test.length;
     const [mu1V, mu0V] = predictArms(model, D, [[constant(k, 1)], [constant(k, 0)]]);
     scatter(mu1, fold.test, mu1V);
@@ -114,8 +114,8 @@ function crossfitOutcome(data: CrossfitData, outcome: Learner, folds: ReturnType
 function crossfitPropensity(data: CrossfitData, propensity: Learner, folds: ReturnType<typeof userFolds>): Float64Array {
   const e = new Float64Array(data.n);
   for (const fold of folds) {
-    const model = propensity.fit(trainingRows(data.X, fold.train, []), take(data.A, fold.train));
-    scatter(e, fold.test, model.predict(designRows(data.X, fold.test, [])));
+    const model = propensity.fit(lazyRows(data.X, fold.train, []), take(data.A, fold.train));
+    scatter(e, fold.test, model.predict(lazyRows(data.X, fold.test, [])));
   }
   return e;
 }

@@ -8,7 +8,7 @@ import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
 import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
 import type { CrossfitFolds, DesignMatrix, EstimatorContext, FittedModel, Learner, ModelSpec } from '../types.js';
-import type { DesignWithOrigin } from '../gbm/binning.js';
+import { formDesign, type DesignWithOrigin } from '../gbm/binning.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
 export interface CrossfitData {
@@ -47,7 +47,7 @@ export function userFolds(cluster: Int32Array, folds: number): Fold[] {
 }
 
 /** Each user's fold in each split (Fold[] per split, over the same rows), for the run folder's crossfit_folds.csv. */
-export function splitFoldsByUser(cluster: Int32Array, splits: Fold[][]): CrossfitFolds {
+export function splitFoldsByUser(cluster: Int32Array, splits: Pick<Fold, 'test'>[][]): CrossfitFolds {
   return foldsByUser(cluster, splits.map((folds) => {
     const rowFold = new Int32Array(cluster.length).fill(-1);
     folds.forEach((fold, k) => fold.test.forEach((i) => (rowFold[i] = k)));
@@ -87,36 +87,31 @@ export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { na
 }
 
 /**
- * designRows for a design handed straight to a learner's fit, formed only if the learner reads its
- * values: a gbm bins each column from the frame's (src/estimate/gbm/binning.ts, the lazy path) and never
- * does, so cross-fitting makes no copy of X's training rows per fold and model (26 MB each on the
- * full-size demo frame; their churn held about 50 MB of freed memory in the allocator, measured in
- * README "Measured performance"). Any other learner reads `data`, which forms the same matrix as
- * designRows then. Only for a design consumed within the call it is passed to: X and the lead values
- * must not change before it is read.
+ * designRows for a design handed straight to a learner's fit or predict, formed only if the learner
+ * reads its `data`: a gbm bins each column from the frame's (src/estimate/gbm/binning.ts) and forms a
+ * prediction design in one reused buffer (src/estimate/gbm/booster.ts designData), so cross-fitting
+ * makes no copy of X's rows per fold and model (26 MB for a training fold on the full-size demo frame;
+ * their churn held tens of MB of freed memory in the allocator, README "Measured performance"). Any
+ * other learner reads `data`, which forms the same matrix as designRows, once. Only for a design used
+ * within the calls it is passed to, unchanged: X and the lead values must not change while it lives.
  */
-export function trainingRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
+export function lazyRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
   const n = index ? index.length : X.rows;
-  const leadValues = lead.map((c) => leadColumn(c, index, n));
   const cols = lead.length + X.cols;
   let data: Float64Array | null = null;
-  return {
+  const design: DesignWithOrigin = {
     rows: n,
     cols,
     names: [...lead.map((c) => c.name), ...X.names],
-    origin: { source: X, index, lead: lead.length, leadValues },
+    origin: { source: X, index, lead: lead.length, leadValues: lead.map((c) => leadColumn(c, index, n)) },
     get materialised() {
       return data !== null;
     },
     get data() {
-      if (data === null) {
-        data = new Float64Array(n * cols);
-        leadValues.forEach((values, j) => data!.set(values, j * n));
-        gatherSource(X, index, data, lead.length * n);
-      }
-      return data;
+      return (data ??= formDesign(design, new Float64Array(n * cols)));
     },
   };
+  return design;
 }
 
 /** A lead column's values at the design's rows (given for every row of X, or already per index row). */

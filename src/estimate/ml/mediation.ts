@@ -40,7 +40,7 @@ import { clusteredRatio } from '../kinds/aipw_scores.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import { median, randomUserFolds, splitMixtureBootstrap } from './repeats.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, normalCi, predictArms, regressionMetrics, scatter, trainingRows,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, lazyRows, normalCi, predictArms, regressionMetrics, scatter,
   scoreBootstrap, setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
@@ -159,7 +159,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
   }
   const folds = userFolds(data.cluster, options.folds ?? 3);
   checkFoldArms(data.A, folds);
-  const usedSplits: Fold[][] = [folds];
+  const usedSplits: Pick<Fold, 'test'>[][] = [folds];
   const md = { A: data.A, M };
   const clipM = (v: Float64Array) => {
     if (!options.mediatorClip) return v;
@@ -195,13 +195,13 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     const wT = weights ? take(weights, T) : undefined;
     const yT = take(data.Y, T);
     // Outcome model μ(a, m, X) on the training users.
-    const mu = options.outcome.fit(trainingRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
+    const mu = options.outcome.fit(lazyRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
     const DV = designRows(data.X, V, outcomeLead(md, interaction));
     // μ at the observed A and M (yHat): DV's own lead columns, copied before the arms below overwrite them
     const observed = Array.from({ length: interaction ? 3 : 2 }, (_, c) => DV.data.slice(c * V.length, (c + 1) * V.length));
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
-    const medModel = options.mediator.fit(trainingRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
-    const DM = designRows(data.X, V, [{ name: 'A', values: data.A }]);
+    const medModel = options.mediator.fit(lazyRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
+    const DM = lazyRows(data.X, V, [{ name: 'A', values: data.A }]);
     const [m0V, m1V] = predictArms(medModel, DM, [[constant(V.length, 0)], [constant(V.length, 1)]]).map(clipM);
     scatter(m0, V, m0V);
     scatter(m1, V, m1V);
@@ -340,12 +340,14 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
       for (let s = 1; s < repeats; s++) {
         const splitFolds = randomUserFolds(data.cluster, foldsOption, options.seed ?? 0, options.cellId ?? id, s);
         checkFoldArms(data.A, splitFolds);
-        usedSplits.push(splitFolds);
+        // only the test rows are kept: a training index keys its rows' cached gbm bins (src/estimate/gbm/binning.ts,
+        // about 3 MB a fold on the full-size demo frame), which go with it once the split is done
+        usedSplits.push(splitFolds.map(({ test }) => ({ test })));
         const splitNuis = emptyNuisances(n);
         const splitWarnings: string[] = [];
         for (const fold of splitFolds) {
           const T = fold.train;
-          const mu = options.outcome.fit(trainingRows(data.X, T, outcomeLead(md, interaction)), take(data.Y, T), weights ? take(weights, T) : undefined);
+          const mu = options.outcome.fit(lazyRows(data.X, T, outcomeLead(md, interaction)), take(data.Y, T), weights ? take(weights, T) : undefined);
           const DV = designRows(data.X, fold.test, outcomeLead(md, interaction));
           debiasedFold(data, T, fold.test, mu, DV, options.propensity!, options.outcome, weights, interaction, md, splitNuis, splitWarnings);
         }
@@ -429,12 +431,12 @@ function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { pr
   scatter(out.mu1M, V, predictAt(mu, DV, 1, MV, interaction));
   // Propensities P(A=1|X) and P(A=1|M,X).
   const AT = take(data.A, T);
-  scatter(out.e, V, propensity.fit(trainingRows(data.X, T, []), AT).predict(designRows(data.X, V, [])));
-  scatter(out.pM, V, propensity.fit(trainingRows(data.X, T, [{ name: 'M', values: M }]), AT)
-    .predict(designRows(data.X, V, [{ name: 'M', values: M }])));
+  scatter(out.e, V, propensity.fit(lazyRows(data.X, T, []), AT).predict(lazyRows(data.X, V, [])));
+  scatter(out.pM, V, propensity.fit(lazyRows(data.X, T, [{ name: 'M', values: M }]), AT)
+    .predict(lazyRows(data.X, V, [{ name: 'M', values: M }])));
   // ν(a, X) = E[Y | A = a, X].
-  const nu = outcome.fit(trainingRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
-  const DN = designRows(data.X, V, [{ name: 'A', values: data.A }]);
+  const nu = outcome.fit(lazyRows(data.X, T, [{ name: 'A', values: data.A }]), yT, wT);
+  const DN = lazyRows(data.X, V, [{ name: 'A', values: data.A }]);
   const [nu1V, nu0V] = predictArms(nu, DN, [[constant(V.length, 1)], [constant(V.length, 0)]]);
   scatter(out.nu1, V, nu1V);
   scatter(out.nu0, V, nu0V);
@@ -531,14 +533,14 @@ function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: 
     : [[T, T]];
   if (pairs.length === 1) warnings.push('nested regression fitted without the half split (too few users or untreated rows in a training fold)');
   const out = new Float64Array(V.length);
-  const DV = designRows(data.X, V, []);
+  const DV = lazyRows(data.X, V, []);
   for (const [fitRows, evalRows] of pairs) {
-    const mu = outcome.fit(trainingRows(data.X, fitRows, outcomeLead(md, interaction)), take(data.Y, fitRows),
+    const mu = outcome.fit(lazyRows(data.X, fitRows, outcomeLead(md, interaction)), take(data.Y, fitRows),
       weights ? take(weights, fitRows) : undefined);
     const R = untreated(evalRows);
     const DR = designRows(data.X, R, outcomeLead(md, interaction));
     const target = predictAt(mu, DR, 1, take(md.M, R), interaction);
-    const omegaModel = outcome.fit(trainingRows(data.X, R, []), target, weights ? take(weights, R) : undefined);
+    const omegaModel = outcome.fit(lazyRows(data.X, R, []), target, weights ? take(weights, R) : undefined);
     const pred = omegaModel.predict(DV);
     for (let i = 0; i < out.length; i++) out[i] += pred[i] / pairs.length;
   }
@@ -565,8 +567,8 @@ export function nuisanceImportance(data: CrossfitData, mediator: Learner, outcom
   const w = options.weights ?? undefined;
   const all = Int32Array.from({ length: data.n }, (_, i) => i);
   const fits: [NuisanceImportanceRow['target'], ReturnType<Learner['fit']>][] = [
-    ['mediator', mediator.fit(trainingRows(data.X, all, [{ name: 'A', values: data.A }]), data.M, w)],
-    ['outcome', outcome.fit(trainingRows(data.X, all, outcomeLead({ A: data.A, M: data.M }, interaction)), data.Y, w)],
+    ['mediator', mediator.fit(lazyRows(data.X, all, [{ name: 'A', values: data.A }]), data.M, w)],
+    ['outcome', outcome.fit(lazyRows(data.X, all, outcomeLead({ A: data.A, M: data.M }, interaction)), data.Y, w)],
   ];
   const rows: NuisanceImportanceRow[] = [];
   for (const [target, model] of fits) {
