@@ -37,6 +37,16 @@ interface CellAnalysisInput {
   log?: (message: string) => void;
 }
 
+/**
+ * Whether a later stage reads an estimator's per-row output (mlRows): heterogeneity reads its named
+ * estimator's and a cross-fitted AIPW's (./heterogeneity.ts), the DML omitted-variable bounds an AIPW's
+ * (src/sensitivity/cell.ts). Others are not kept: a gbm mediation's rows (5–17 MB on the full-size demo
+ * frame) stayed to the end of the cell.
+ */
+function rowsReadLater(spec: EstimatorSpec, settings: CellAnalysisInput['settings']): boolean {
+  return spec.kind === 'aipw' || spec.id === settings.heterogeneity?.estimator;
+}
+
 export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult> {
   const { settings, frame, panel, dataSummary } = input;
   const estimatorCtx: EstimatorContext = { seed: settings.seed, cellId: input.cellId, models: settings.models, bootstrap: settings.bootstrap };
@@ -55,7 +65,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
     const { result, rows } = runEstimatorWithRows(spec, frame, estimatorCtx);
     primaryResults.push(result);
     estimators.push(entryWithoutFolds(result, { label: label(spec) }, crossfitFolds));
-    if (rows) mlRows.set(spec.id, rows);
+    if (rows && rowsReadLater(spec, settings)) mlRows.set(spec.id, rows);
   });
   for (const outcome of settings.secondaryOutcomes) {
     step(`secondary outcome ${outcome}`);

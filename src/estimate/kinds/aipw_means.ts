@@ -11,14 +11,13 @@ import { overlapSummary } from '../diagnostics.js';
 import { constant } from '../frame-helpers.js';
 import { userSums, weightedSums } from '../linear-fits.js';
 import { clusteredMean } from '../ml/common.js';
-import type { AnalysisFrame } from '../types.js';
 import { aipwNuisances } from './aipw.js';
 import { averageEffectScores, clusteredRatio } from './aipw_scores.js';
-import { EstimatorFailure, modelKindOf, type EstimatorKind, type Names } from './kind.js';
+import { EstimatorFailure, modelKindOf, type EstimatorKind, type Names, type PointResult } from './kind.js';
 import { BOOTSTRAP_OPTION, INTERVAL_OPTION, CLIP_OPTION, CROSSFIT_OPTION, estimandOf, ESTIMAND_OPTION, modelOption, reportedFolds } from './options.js';
 
-/** The point fit's scores per frame and options, for the score bootstrap. */
-const scoresOf = new WeakMap<AnalysisFrame, Map<string, { psi1: Float64Array; psi0: Float64Array; inTarget: Float64Array | null }>>();
+/** The point fit's scores, for its score bootstrap (fast), keyed by the point result (as mediation_debiased.ts keeps its own). */
+const scoresOf = new WeakMap<PointResult, { psi1: Float64Array; psi0: Float64Array; inTarget: Float64Array | null }>();
 
 const armText = (arm: 1 | 0) => ({ A, Y }: Names) => ({
   symbol: `E[Y(${arm})]`,
@@ -88,13 +87,10 @@ export const aipwMeans: EstimatorKind = {
     }
     if (psi1.some((v) => !Number.isFinite(v)) || psi0.some((v) => !Number.isFinite(v)))
       throw new EstimatorFailure('propensities of 0 or 1 make the AIPW scores infinite; set clip');
-    let perFrame = scoresOf.get(frame);
-    if (!perFrame) scoresOf.set(frame, (perFrame = new Map()));
-    perFrame.set(JSON.stringify(opts), { psi1, psi0, inTarget });
     const [k1, k0] = KEYS[estimand];
     const y1 = inTarget ? clusteredRatio(psi1, inTarget, frame.cluster) : clusteredMean(psi1, frame.cluster);
     const y0 = inTarget ? clusteredRatio(psi0, inTarget, frame.cluster) : clusteredMean(psi0, frame.cluster);
-    return {
+    const point: PointResult = {
       estimates: { [k1]: y1.estimate, [k0]: y0.estimate },
       se: { [k1]: y1.se, [k0]: y0.se },
       controlMean: y0.estimate,
@@ -103,10 +99,12 @@ export const aipwMeans: EstimatorKind = {
       propensity: ec,
       folds: reportedFolds(frame, folds, env),
     };
+    scoresOf.set(point, { psi1, psi0, inTarget });
+    return point;
   },
-  fast(frame, opts, _ctx, env) {
+  fast(frame, opts, _ctx, env, point) {
     if (opts.bootstrap === 'refit') return null;
-    const scores = scoresOf.get(frame)?.get(JSON.stringify(opts));
+    const scores = scoresOf.get(point);
     if (!scores) return null;
     const [k1, k0] = KEYS[estimandOf(opts)];
     const sums = userSums(env.users(), [scores.psi1, scores.psi0, scores.inTarget ?? constant(frame.n, 1)]);

@@ -11,16 +11,19 @@
  * only with `bootstrap: refit` (every replicate refits all models).
  */
 import { resolveModel } from '../learners.js';
-import type { AnalysisFrame } from '../types.js';
 import { roleLearner, usersOf } from '../ml/common.js';
 import { mediationCrossfit, nuisanceImportance, type MediationRows } from '../ml/mediation.js';
-import { modelKindOf, type EstimatorKind } from './kind.js';
+import { modelKindOf, type EstimatorKind, type PointResult } from './kind.js';
 import { crossfitCdeLevels, mediation, MEDIATION_ESTIMANDS } from './mediation.js';
 import { INTERVAL_OPTION, bool, estimandOf, crossfitFormFolds, crossfitRepeats, mediatorClip, symmetricClip } from './options.js';
 import { mapRows } from '../linalg.js';
 
-/** Per-row scores kept from the point fit of a frame, for the score bootstrap. */
-const scoresOf = new WeakMap<AnalysisFrame, Map<string, MediationRows>>();
+/**
+ * Per-row scores of a point fit, for its score bootstrap (fast), keyed by the point result the runner
+ * hands back to fast: they go with it once the estimator is done (keyed by the frame, the repeated
+ * splits' scores stayed for the rest of the cell: about 17 MB on the full-size demo frame).
+ */
+const scoresOf = new WeakMap<PointResult, MediationRows>();
 
 export const mediationDebiased: EstimatorKind = {
   kind: 'mediation_debiased',
@@ -60,10 +63,6 @@ export const mediationDebiased: EstimatorKind = {
       estimand: estimandOf(opts),
     };
     const out = mediationCrossfit(frame, options);
-    const key = JSON.stringify(opts);
-    let perFrame = scoresOf.get(frame);
-    if (!perFrame) scoresOf.set(frame, (perFrame = new Map()));
-    perFrame.set(key, out.rows);
     const r = out.result;
     const estimates: Record<string, number | null> = {};
     const se: Record<string, number | null> = {};
@@ -79,7 +78,7 @@ export const mediationDebiased: EstimatorKind = {
     // unweighted always: a mediation entry's weights: ipw is refused with the debiased method (./mediation.ts)
     r.diagnostics.weights = 'none';
     const reference = (r.diagnostics.plugin as { reference_mean: number | null }).reference_mean;
-    return {
+    const point: PointResult = {
       estimates,
       se,
       controlMean: estimates.y00_debiased ?? reference,
@@ -88,11 +87,13 @@ export const mediationDebiased: EstimatorKind = {
       psi: out.rows.psi11 && out.rows.psi10 ? mapRows(out.rows.psi11.length, (i) => out.rows.psi11![i] - out.rows.psi10![i]) : undefined,
       folds: r.folds,
     };
+    scoresOf.set(point, out.rows);
+    return point;
   },
 
   /** Score bootstrap of the debiased estimates from the point fit's per-user score sums. */
-  fast(frame, opts, _ctx, _env, point) {
-    const rows = scoresOf.get(frame)?.get(JSON.stringify(opts));
+  fast(frame, _opts, _ctx, _env, point) {
+    const rows = scoresOf.get(point);
     if (!rows || !rows.psi11 || !rows.psi10 || !rows.psi00) return null;
     const users = usersOf(frame.cluster);
     const G = users.ids.length;
