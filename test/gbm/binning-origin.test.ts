@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
 import { binMatrix, gbmLearner, type BinnedMatrix } from '../../src/estimate/gbm/index.js';
 import { isUnformed, restrictOrder } from '../../src/estimate/gbm/binning.js';
-import { designRows, trainingRows } from '../../src/estimate/ml/common.js';
+import { designRows, lazyRows } from '../../src/estimate/ml/common.js';
 import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
 
 /** A frame-like design: a continuous column with missing values, heavy ties (zeros and −0), a few levels, one-hot. */
@@ -117,7 +117,7 @@ test('a gbm fitted on a design with an origin predicts bit for bit as one fitted
   assert.deepEqual(learner.fit(D, yT).predict(test), learner.fit(withoutOrigin(D), yT).predict(test));
 });
 
-test('a lazy training design (trainingRows) bins and fits as the formed design, without forming its data for a gbm', () => {
+test('a lazy training design (lazyRows) bins and fits as the formed design, without forming its data for a gbm', () => {
   const X = frameColumns(1200);
   const n = X.rows;
   const rng = new Rng('lazy-design');
@@ -127,14 +127,14 @@ test('a lazy training design (trainingRows) bins and fits as the formed design, 
   for (const rows of [foldRows(n, (i) => i % 3 !== 0), null]) {
     const lead = [{ name: 'A', values: a }, { name: 'M', values: m }];
     // its data, once read, is designRows's matrix
-    const read = trainingRows(X, rows, lead);
+    const read = lazyRows(X, rows, lead);
     assert.equal(isUnformed(read), true);
     assert.deepEqual(read.data, designRows(X, rows, lead).data);
     assert.equal(isUnformed(read), false);
     // binned from the origin: the same bins as the formed design without an origin, on first and cached (second) binning
     for (const maxBins of [255, 16]) {
       for (let round = 0; round < 2; round++) {
-        const lazy = trainingRows(X, rows, lead);
+        const lazy = lazyRows(X, rows, lead);
         const formed = designRows(X, rows, lead);
         assertSameBins(binMatrix(lazy, maxBins), binMatrix(withoutOrigin(formed), maxBins));
         assert.equal(isUnformed(lazy), true, 'binning left the lazy design unformed');
@@ -143,10 +143,18 @@ test('a lazy training design (trainingRows) bins and fits as the formed design, 
     // a gbm fitted on it predicts bit for bit as one fitted on the formed copy
     const yT = rows ? Float64Array.from(rows, (r) => y[r]) : y;
     const learner = gbmLearner({ trees: 20, max_depth: 3, learning_rate: 0.2, subsample: 0.8, colsample: 0.7 });
-    const lazy = trainingRows(X, rows, lead);
+    const lazy = lazyRows(X, rows, lead);
     const test = designRows(X, null, lead);
-    assert.deepEqual(learner.fit(lazy, yT).predict(test), learner.fit(withoutOrigin(designRows(X, rows, lead)), yT).predict(test));
+    const model = learner.fit(lazy, yT);
+    assert.deepEqual(model.predict(test), learner.fit(withoutOrigin(designRows(X, rows, lead)), yT).predict(test));
     assert.equal(isUnformed(lazy), true);
+    // and predicts on a lazy design (formed in the gbm's reused buffer) as on the formed one, leaving it unformed
+    const other = rows ? foldRows(n, (i) => i % 3 === 0) : null;
+    const lazyTest = lazyRows(X, other, lead);
+    assert.deepEqual(model.predict(lazyTest), model.predict(designRows(X, other, lead)));
+    const arms = [[new Float64Array(lazyTest.rows).fill(1), m.subarray(0, lazyTest.rows)], [new Float64Array(lazyTest.rows), m.subarray(0, lazyTest.rows)]];
+    assert.deepEqual(model.predictVariants(lazyTest, [0, 1], arms), model.predictVariants(designRows(X, other, lead), [0, 1], arms));
+    assert.equal(isUnformed(lazyTest), true);
   }
 });
 
