@@ -32,6 +32,17 @@ function assertSameBins(a: BinnedMatrix, b: BinnedMatrix): void {
   assert.deepEqual(a.uppers, b.uppers);
 }
 
+/** frameColumns with a 0/1 treatment a, a mediator m in [0, 1) and an outcome y of both and a frame column. */
+function withTreatmentAndMediator(seed: string) {
+  const X = frameColumns(1200);
+  const n = X.rows;
+  const rng = new Rng(seed);
+  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
+  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
+  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+  return { X, n, a, m, y };
+}
+
 function foldRows(n: number, keep: (i: number) => boolean): Int32Array {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (keep(i)) rows.push(i);
@@ -117,13 +128,8 @@ test('a gbm fitted on a design with an origin predicts bit for bit as one fitted
   assert.deepEqual(learner.fit(D, yT).predict(test), learner.fit(withoutOrigin(D), yT).predict(test));
 });
 
-test('a lazy training design (lazyRows) bins and fits as the formed design, without forming its data for a gbm', () => {
-  const X = frameColumns(1200);
-  const n = X.rows;
-  const rng = new Rng('lazy-design');
-  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
-  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
-  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+test('a lazy design (lazyRows) bins, fits and predicts as the formed design, without forming its data for a gbm', () => {
+  const { X, n, a, m, y } = withTreatmentAndMediator('lazy-design');
   for (const rows of [foldRows(n, (i) => i % 3 !== 0), null]) {
     const lead = [{ name: 'A', values: a }, { name: 'M', values: m }];
     // its data, once read, is designRows's matrix
@@ -159,12 +165,7 @@ test('a lazy training design (lazyRows) bins and fits as the formed design, with
 });
 
 test('predictVariants equals predict on each variant of the design bit for bit (trees with and without the replaced columns)', () => {
-  const X = frameColumns(1200);
-  const n = X.rows;
-  const rng = new Rng('variants');
-  const a = Float64Array.from({ length: n }, () => rng.bernoulli(0.5));
-  const m = Float64Array.from({ length: n }, () => rng.nextFloat());
-  const y = Float64Array.from({ length: n }, (_, i) => 2 * a[i] + m[i] + X.data[2 * n + i] + 0.5 * rng.normal());
+  const { X, n, a, m, y } = withTreatmentAndMediator('variants');
   const D = designRows(X, null, [{ name: 'A', values: a }, { name: 'M', values: m }]);
   for (const loss of ['squared_error', 'logistic'] as const) {
     const target = loss === 'logistic' ? y.map((v) => (v > 2 ? 1 : 0)) : y;
