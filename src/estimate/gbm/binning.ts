@@ -20,13 +20,13 @@ export interface RowOrigin {
   source: DesignMatrix;
   index: Int32Array | null;
   lead: number;
-  /** The lead columns' values at the rows (a lazy design's, src/estimate/ml/common.ts trainingRows). */
+  /** The lead columns' values at the rows (a lazy design's, src/estimate/ml/common.ts lazyRows). */
   leadValues?: Float64Array[];
 }
 
 /**
  * A design matrix that may say where its rows came from (optional; binning works without it).
- * `materialised: false`: a lazy design whose `data` is not formed yet (trainingRows); binning then reads
+ * `materialised: false`: a lazy design whose `data` is not formed yet (src/estimate/ml/common.ts lazyRows); binning then reads
  * its columns from the origin and leaves it unformed.
  */
 export type DesignWithOrigin = DesignMatrix & { origin?: RowOrigin; readonly materialised?: boolean };

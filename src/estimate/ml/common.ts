@@ -71,19 +71,12 @@ export function checkFoldArms(A: Float64Array, folds: Fold[]): void {
 /**
  * Rows `index` of X with extra leading columns (each given for all n rows, or already per index row).
  * The result says where its rows came from (`origin`), so a gbm fit bins each of X's columns from one
- * sort per frame (src/estimate/gbm/binning.ts) rather than one per fold and model.
+ * sort per frame (src/estimate/gbm/binning.ts) rather than one per fold and model. It is lazyRows's
+ * design formed at once, for a design a caller edits (setColumn) or keeps.
  */
 export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
-  const n = index ? index.length : X.rows;
-  const data = new Float64Array(n * (lead.length + X.cols));
-  lead.forEach((c, j) => {
-    const out = j * n;
-    if (c.values.length === n) data.set(c.values, out);
-    else if (index) for (let i = 0; i < n; i++) data[out + i] = c.values[index[i]];
-    else throw new CausewayError('ESTIMATE_INTERNAL', `column ${c.name} has ${c.values.length} values for ${n} rows`);
-  });
-  gatherSource(X, index, data, lead.length * n);
-  return { rows: n, cols: lead.length + X.cols, data, names: [...lead.map((c) => c.name), ...X.names], origin: { source: X, index, lead: lead.length } };
+  const { rows, cols, names, origin, data } = lazyRows(X, index, lead);
+  return { rows, cols, names, origin, data };
 }
 
 /**
@@ -121,17 +114,6 @@ function leadColumn(c: { name: string; values: Float64Array }, index: Int32Array
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = c.values[index[i]];
   return out;
-}
-
-/** X's columns at rows `index` (every row when null), column after column into `data` from offset `at`. */
-function gatherSource(X: DesignMatrix, index: Int32Array | null, data: Float64Array, at: number): void {
-  const n = index ? index.length : X.rows;
-  for (let j = 0; j < X.cols; j++) {
-    const src = j * X.rows;
-    const out = at + j * n;
-    if (index) for (let i = 0; i < n; i++) data[out + i] = X.data[src + index[i]];
-    else data.set(X.data.subarray(src, src + X.rows), out);
-  }
 }
 
 /** Replace column j of a design matrix in place (used to set A or M to counterfactual values). */
