@@ -17,7 +17,7 @@ import { join, basename, isAbsolute, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { checkingInflater } from './gzip-frame.js';
+import { INFLATE_CHUNK, checkingInflater } from './gzip-frame.js';
 import { CausewayError } from '../../errors.js';
 import { damagedMember, inflateError, inflateInWorker, inflateWorkerMinBytes, memberReadError } from './inflate-thread.js';
 
@@ -48,8 +48,6 @@ export interface StreamOptions {
    */
   transient?: boolean;
 }
-
-const INFLATE_CHUNK = 1 << 20;
 
 /** Reads [start, end) of an fd it does not own (fs.ReadStream closes its fd on destroy, even with autoClose: false). */
 class FdRangeStream extends Readable {

@@ -8,6 +8,9 @@
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 
+/** Bytes per inflated chunk and per read of compressed data, in-process and on the inflating thread (its slots). */
+export const INFLATE_CHUNK = 1 << 20;
+
 /** Deflate, no flags, no time, no extra flags, unknown system (RFC 1952). */
 export const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
@@ -28,7 +31,7 @@ export function gzipTrailer(crc32: number, size: number): Buffer {
  * counted by the caller (sizes past 4 GiB).
  */
 export function checkingInflater(raw: Readable, crc32: number, size: number): Gunzip {
-  const inflater = createGunzip({ chunkSize: 1 << 20 });
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK });
   const trailer = gzipTrailer(crc32, size);
   raw.on('error', (e) => inflater.destroy(e));
   raw.on('end', () => {

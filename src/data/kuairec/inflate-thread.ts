@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CausewayError } from '../../errors.js';
+import { INFLATE_CHUNK } from './gzip-frame.js';
 import type { InflateJob, InflateMessage } from './inflate-worker.js';
 
 /**
@@ -22,8 +23,8 @@ export function setInflateWorkerMinBytes(bytes: number): number {
   minBytes = bytes;
   return previous;
 }
-/** The worker's pool: 6 slots of 1 MiB, so inflating runs up to 6 MiB ahead of the parser. */
-const WORKER_CHUNK = 1 << 20;
+/** The worker's pool: 6 slots of one inflated chunk (1 MiB), so inflating runs up to 6 MiB ahead of the parser. */
+const WORKER_CHUNK = INFLATE_CHUNK;
 const WORKER_POOL = 6;
 const INFLATE_WORKER = new URL('./inflate-worker.js', import.meta.url);
 /** Inflate through Node's Gunzip stream instead of its native handle (inflate-worker.ts; its tests set it). */

@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
-import { GZIP_HEADER, checkingInflater, gzipTrailer } from './gzip-frame.js';
+import { GZIP_HEADER, INFLATE_CHUNK, checkingInflater, gzipTrailer } from './gzip-frame.js';
 
 export interface InflateJob {
   path: string;
@@ -131,13 +131,12 @@ async function inflateNatively(inflater: Gunzip, native: { handle: NativeZlib; s
   };
   const file = await open(job.path, 'r');
   try {
-    const INPUT = 1 << 20;
-    const inputs = [Buffer.allocUnsafe(INPUT), Buffer.allocUnsafe(INPUT)];
+    const inputs = [Buffer.allocUnsafe(INFLATE_CHUNK), Buffer.allocUnsafe(INFLATE_CHUNK)];
     let pos = job.start;
     const end = job.start + job.length;
     // reads the next piece of compressed data while the previous one inflates
     const readInto = async (buf: Buffer): Promise<number> => {
-      const n = Math.min(INPUT, end - pos);
+      const n = Math.min(INFLATE_CHUNK, end - pos);
       const at = pos;
       pos += n;
       if (n === 0) return 0;
@@ -166,7 +165,7 @@ async function inflateNatively(inflater: Gunzip, native: { handle: NativeZlib; s
 
 /** The fallback: Node's Gunzip stream, its output copied into the slots. */
 async function inflateByStream(): Promise<void> {
-  const raw = createReadStream(job.path, { start: job.start, end: job.start + job.length - 1, highWaterMark: 1 << 20 });
+  const raw = createReadStream(job.path, { start: job.start, end: job.start + job.length - 1, highWaterMark: INFLATE_CHUNK });
   const inflater = checkingInflater(raw, job.crc32, job.size);
   for await (const out of inflater as AsyncIterable<Buffer>) {
     let from = 0;
@@ -185,7 +184,7 @@ async function inflateByStream(): Promise<void> {
 
 async function run(): Promise<void> {
   await nextSlot();
-  const inflater = job.byStream ? null : createGunzip({ chunkSize: 1 << 20 });
+  const inflater = job.byStream ? null : createGunzip({ chunkSize: INFLATE_CHUNK });
   const native = inflater ? nativeOf(inflater) : null;
   try {
     if (native) await inflateNatively(inflater!, native);
