@@ -14,6 +14,7 @@
 import { CausewayError } from '../errors.js';
 import { decimalFromApprox, decimalFromDigits } from './decimal.js';
 import { nextCapacity, shrinkResizable } from './resizable.js';
+import { plainRecords, type PlainRecords } from './plain-records.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
 /** number: Float64 (error on a non-numeric cell); category: dictionary-coded string;
@@ -46,6 +47,12 @@ export interface CsvRequest {
    * rowsNanText, so a quality table does not depend on which columns a spec happens to read.
    */
   nanTextColumns?: string[];
+  /**
+   * Who takes plain records (every column numeric or skipped, nothing quoted): the WebAssembly parser
+   * (src/data/wasm/plain-records.ts, the default) or the JavaScript one (parsePlain); the results are
+   * identical, and test/data/csv-wasm.test.ts compares them.
+   */
+  plainPath?: 'wasm' | 'js';
 }
 
 /**
@@ -93,6 +100,12 @@ class F64Builder {
   push(v: number): void {
     if (this.length === this.cap) this.grow();
     this.view[this.length++] = v;
+  }
+  /** push of every value of `values`, in order. */
+  pushAll(values: Float64Array): void {
+    while (this.cap - this.length < values.length) this.grow();
+    this.view.set(values, this.length);
+    this.length += values.length;
   }
   private grow(): void {
     let next = nextCapacity(this.cap);
@@ -236,12 +249,15 @@ export class CsvParser {
   private lineEndPending = false;
   /** Bytes copied to join chunks (the test of the join strategy reads it). */
   bytesJoined = 0;
-  /** Records parsePlain took (its tests read it). */
+  /** Records parsePlain or the WebAssembly parser took (their tests read it). */
   recordsTakenPlain = 0;
+  /** Of those, the records the WebAssembly parser took. */
+  recordsTakenWasm = 0;
 
   /** Parses what it can of `chunk`; keeps no view into it once it returns (a tail it keeps is copied). */
   push(chunk: Buffer): void {
     this.result.bytes += chunk.length;
+    this.wasmBuf = null; // the caller may have reused the last chunk's memory
     if (this.pendingBytes === 0) {
       this.parseChunk(null, chunk);
       return;
@@ -419,6 +435,81 @@ export class CsvParser {
     this.validIdCols = Int32Array.from((this.req.idColumns ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
     this.keyCols = Int32Array.from((this.req.uniqueKey ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
     this.plainRecords = this.kinds.every((k) => k === K_NUM || k === K_SKIP);
+    if (this.plainRecords && this.req.plainPath !== 'js' && this.keyCols.length === 0 && this.keptNumBuilders.length > 0) {
+      const wasm = plainRecords();
+      if (n <= wasm.maxColumns) {
+        const flags = new Int32Array(n);
+        const has = (list: Int32Array, c: number) => list.includes(c);
+        for (let c = 0; c < n; c++) {
+          let f = 0;
+          if (this.kinds[c] === K_NUM) f |= wasm.flags.number;
+          if (this.nanCheck[c] === 1) f |= wasm.flags.nanCheck;
+          if (has(this.idCols, c)) f |= wasm.flags.idPresent;
+          if (has(this.validIdCols, c)) f |= wasm.flags.idValid;
+          if (has(this.emptyCols, c)) f |= wasm.flags.emptyCheck;
+          const slot = numCols.indexOf(c);
+          if (slot >= 0) f |= (slot + 1) << 8;
+          flags[c] = f;
+        }
+        this.wasmColumns = flags;
+      }
+    }
+  }
+
+  /** Column flags for the WebAssembly plain-record parser, when it may take this file's records. */
+  private wasmColumns: Int32Array | null = null;
+  /** The buffer whose bytes [wasmBase, wasmBase + wasmLength) the module's input holds (cleared by push). */
+  private wasmBuf: Buffer | null = null;
+  private wasmBase = 0;
+  private wasmLength = 0;
+
+  /**
+   * parsePlain's contract (records in buf[pos, end), `end` after a line end; returns the first record
+   * not taken, or `end`) by the WebAssembly parser; each record it leaves is offered to parsePlain alone,
+   * and one that parsePlain leaves too is returned.
+   */
+  private parsePlainWasm(buf: Buffer, pos: number, end: number, columnFlags: Int32Array): number {
+    const wasm = plainRecords();
+    const result = this.result;
+    const builders = this.keptNumBuilders;
+    const stride = Math.floor(wasm.outputDoubles / builders.length);
+    const sample = this.req.sample;
+    wasm.columnFlags.set(columnFlags);
+    while (pos < end) {
+      if (this.wasmBuf !== buf || pos < this.wasmBase || pos >= this.wasmBase + this.wasmLength) {
+        // copy the longest run of whole records from pos that fits the module's input
+        let pieceEnd = end;
+        if (end - pos > wasm.inputBytes) pieceEnd = buf.lastIndexOf(LF, pos + wasm.inputBytes - 1) + 1;
+        if (pieceEnd <= pos) return this.parsePlain(buf, pos, end); // a record longer than the input
+        wasm.input.set(buf.subarray(pos, pieceEnd));
+        this.wasmBuf = buf;
+        this.wasmBase = pos;
+        this.wasmLength = pieceEnd - pos;
+      }
+      const maxRows = Math.min(stride, this.rowCap - this.keptRows);
+      const offset = wasm.parse(pos - this.wasmBase, this.wasmLength, columnFlags.length, this.sampleCol,
+        sample?.modulus ?? 1, sample?.remainder ?? 0, this.req.dropEmpty === true, maxRows, stride);
+      const read = wasm.recordsRead();
+      const kept = wasm.rowsKept();
+      for (let k = 0; k < builders.length; k++) builders[k].pushAll(wasm.output.subarray(k * stride, k * stride + kept));
+      this.keptRows += kept;
+      this.line += read;
+      result.rowsRead += read;
+      result.rowsSampledOut += wasm.recordsSampledOut();
+      result.rowsDroppedMissingId += wasm.rowsDroppedMissingId();
+      result.rowsEmptyCheck += wasm.rowsEmptyCheck();
+      result.rowsDroppedEmpty += wasm.rowsDroppedEmpty();
+      this.recordsTakenPlain += read;
+      this.recordsTakenWasm += read;
+      pos = this.wasmBase + offset;
+      if (offset === this.wasmLength) continue;
+      if (kept === maxRows && maxRows > 0) continue; // the output was full
+      // a record it left: parsePlain's, or the caller's
+      const next = this.parsePlain(buf, pos, buf.indexOf(LF, pos) + 1);
+      if (next === pos) return pos;
+      pos = next;
+    }
+    return pos;
   }
 
   private checkUnique(): void {
@@ -492,7 +583,7 @@ export class CsvParser {
       if (end > pos) {
         for (let batch = 1; ;) {
           const from = pos;
-          pos = this.parsePlain(buf, pos, end);
+          pos = this.wasmColumns ? this.parsePlainWasm(buf, pos, end, this.wasmColumns) : this.parsePlain(buf, pos, end);
           if (pos >= end) break;
           // the record it left; while it takes none (a CRLF file, say), twice as many each time up to 64,
           // so that a file it cannot take is parsed twice at most one record in 64
