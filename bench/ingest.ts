@@ -16,7 +16,8 @@
  *   - DuckDB SQL: bench/ingest_duckdb.ts on the members extracted to a temp folder (extraction timed apart);
  *   - the floor: inflating the matrix out of the nested zip and finding its line ends, nothing parsed.
  * Every row prints its panel's rows and Σ future_7day_interactions: equal sums say it is the same panel.
- * A second table compares DuckDB with the hand-written reader as the reader of the extracted matrix.
+ * A second table compares DuckDB with the hand-written reader as the reader of the extracted matrix, and
+ * the reader's two plain-record parsers (WebAssembly, the default, and JavaScript).
  *
  *   npm run bench -- ingest --parse-thread N
  *
@@ -137,15 +138,15 @@ async function childDuckdb(dir: string, matrix: 'small' | 'big', modulus: number
   return { ...r, cpu_s: cpuSeconds(), max_rss_mb: rssMb() };
 }
 
-/** Child: the extracted matrix into sorted typed columns by the hand-written reader. */
-async function childReaderCsv(dir: string, matrix: 'small' | 'big', modulus: number): Promise<Measured> {
+/** Child: the extracted matrix into sorted typed columns by the hand-written reader, its plain records parsed by `plainPath`. */
+async function childReaderCsv(dir: string, matrix: 'small' | 'big', modulus: number, plainPath: 'wasm' | 'js'): Promise<Measured> {
   const t0 = performance.now();
   const file = join(dir, 'data', matrixOf(matrix));
   const names = ['user_id', 'video_id', 'play_duration', 'video_duration', 'date', 'timestamp', 'watch_ratio'];
   const parser = new CsvParser({
     member: matrixOf(matrix), sizeHint: (await fsp.stat(file)).size, columns: Object.fromEntries(names.map((n) => [n, 'number' as const])),
     sample: modulus > 1 ? { column: 'user_id', modulus, remainder: 0 } : undefined, emptyCheck: ['time', 'date', 'timestamp'], dropEmpty: true,
-    dropIfEmpty: ['user_id', 'video_id'], idColumns: ['user_id', 'video_id'],
+    dropIfEmpty: ['user_id', 'video_id'], idColumns: ['user_id', 'video_id'], plainPath,
   });
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) parser.push(chunk as Buffer);
   const events = sortEvents(parser.end().table);
@@ -291,7 +292,8 @@ export async function run(args: string[]): Promise<string> {
     }
     if (!args.includes('--no-reader')) {
       log('readers…');
-      readerRows.push({ name: 'hand-written reader (src/data/csv.ts) + sortEvents', m: best(reps, () => runChild(['reader-csv', dir, scale, String(modulus)])) });
+      readerRows.push({ name: 'hand-written reader (src/data/csv.ts) + sortEvents', m: best(reps, () => runChild(['reader-csv', dir, scale, String(modulus), 'wasm'])) });
+      readerRows.push({ name: 'hand-written reader, plain records parsed in JavaScript (before)', m: best(reps, () => runChild(['reader-csv', dir, scale, String(modulus), 'js'])) });
       readerRows.push({ name: 'DuckDB read_csv … ORDER BY, 1 thread', m: best(reps, () => runChild(['reader-duckdb', dir, scale, String(modulus), '1'])) });
       readerRows.push({ name: 'DuckDB read_csv … ORDER BY, 2 threads', m: best(reps, () => runChild(['reader-duckdb', dir, scale, String(modulus), '2'])) });
     }
@@ -334,7 +336,7 @@ if (process.argv[1] === SELF && process.argv[2] === '--child') {
   const job = kind === 'causeway' ? childCauseway(path, m, Number(a), b as 'spec' | 'all')
     : kind === 'floor' ? childFloor(path, m)
       : kind === 'duckdb' ? childDuckdb(path, m, Number(a), Number(b))
-        : kind === 'reader-csv' ? childReaderCsv(path, m, Number(a))
+        : kind === 'reader-csv' ? childReaderCsv(path, m, Number(a), b as 'wasm' | 'js')
           : kind === 'parse' ? childParse(path, m, a as 'main' | 'worker')
             : childReaderDuckdb(path, m, Number(a), Number(b));
   job.then((r) => process.stdout.write(JSON.stringify({ ...r, main_cpu_s: mainThreadCpuSeconds() }) + '\n'), (e: unknown) => {
