@@ -435,9 +435,16 @@ export class CsvParser {
     this.validIdCols = Int32Array.from((this.req.idColumns ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
     this.keyCols = Int32Array.from((this.req.uniqueKey ?? []).map(numericIndex).filter((i) => i >= 0 && this.kinds[i] === K_NUM));
     this.plainRecords = this.kinds.every((k) => k === K_NUM || k === K_SKIP);
-    if (this.plainRecords && this.req.plainPath !== 'js' && this.keyCols.length === 0 && this.keptNumBuilders.length > 0) {
+    if (this.plainRecords && this.req.plainPath !== 'js' && this.keptNumBuilders.length > 0) {
       const wasm = plainRecords();
       if (n <= wasm.maxColumns) {
+        // output slots: the kept columns, then the key columns not kept (checked, not kept)
+        const slots = [...numCols];
+        this.wasmKeySlots = Int32Array.from(this.keyCols, (c) => {
+          if (!slots.includes(c)) slots.push(c);
+          return slots.indexOf(c);
+        });
+        this.wasmSlots = slots.length;
         const flags = new Int32Array(n);
         const has = (list: Int32Array, c: number) => list.includes(c);
         for (let c = 0; c < n; c++) {
@@ -447,7 +454,7 @@ export class CsvParser {
           if (has(this.idCols, c)) f |= wasm.flags.idPresent;
           if (has(this.validIdCols, c)) f |= wasm.flags.idValid;
           if (has(this.emptyCols, c)) f |= wasm.flags.emptyCheck;
-          const slot = numCols.indexOf(c);
+          const slot = slots.indexOf(c);
           if (slot >= 0) f |= (slot + 1) << 8;
           flags[c] = f;
         }
@@ -458,6 +465,9 @@ export class CsvParser {
 
   /** Column flags for the WebAssembly plain-record parser, when it may take this file's records. */
   private wasmColumns: Int32Array | null = null;
+  /** Its output slots (kept columns first), and the slot of each key column. */
+  private wasmSlots = 0;
+  private wasmKeySlots: Int32Array = new Int32Array(0);
   /** The buffer whose bytes [wasmBase, wasmBase + wasmLength) the module's input holds (cleared by push). */
   private wasmBuf: Buffer | null = null;
   private wasmBase = 0;
@@ -472,7 +482,9 @@ export class CsvParser {
     const wasm = plainRecords();
     const result = this.result;
     const builders = this.keptNumBuilders;
-    const stride = Math.floor(wasm.outputDoubles / builders.length);
+    const stride = Math.floor(wasm.outputDoubles / this.wasmSlots);
+    const keyCols = this.keyCols;
+    const keySlots = this.wasmKeySlots;
     const sample = this.req.sample;
     wasm.columnFlags.set(columnFlags);
     while (pos < end) {
@@ -488,9 +500,18 @@ export class CsvParser {
       }
       const maxRows = Math.min(stride, this.rowCap - this.keptRows);
       const offset = wasm.parse(pos - this.wasmBase, this.wasmLength, columnFlags.length, this.sampleCol,
-        sample?.modulus ?? 1, sample?.remainder ?? 0, this.req.dropEmpty === true, maxRows, stride);
+        sample?.modulus ?? 1, sample?.remainder ?? 0, this.req.dropEmpty === true, maxRows, stride, keyCols.length > 0);
       const read = wasm.recordsRead();
       const kept = wasm.rowsKept();
+      if (keyCols.length > 0) {
+        // each kept row's key, checked as commit() checks it, on the line its record began
+        const staged = this.stagedNum;
+        for (let r = 0; r < kept; r++) {
+          for (let i = 0; i < keyCols.length; i++) staged[keyCols[i]] = wasm.output[keySlots[i] * stride + r];
+          this.recordLine = this.line + wasm.ordinals[r];
+          this.checkUnique();
+        }
+      }
       for (let k = 0; k < builders.length; k++) builders[k].pushAll(wasm.output.subarray(k * stride, k * stride + kept));
       this.keptRows += kept;
       this.line += read;

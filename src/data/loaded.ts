@@ -5,6 +5,7 @@
  * KuaiRec archive, src/data/kuairec/; an event log, src/data/duckdb/events.ts) fills it in.
  */
 import type { ColumnTable } from './table.js';
+import { plainView } from './resizable.js';
 
 export interface QualityRow { check: string; rows: number; share: number; action: string }
 
@@ -37,6 +38,33 @@ export interface LoadedData {
  * The table is reordered in place and returned: each column is permuted through one scratch array, so
  * sorting takes one column's memory beside the table instead of a second copy of every column.
  */
+/**
+ * Whether every event comes after the one before it in sortEvents' order (`before(i - 1, i) <= 0`), read
+ * in blocks copied out of the columns' buffers (src/data/resizable.ts plainView): a sorted table, the
+ * usual case, is checked in one pass.
+ */
+function isSorted(user: Float64Array, ts: Float64Array, n: number): boolean {
+  const blockLength = Math.min(n, 65_536);
+  const userBlock = new Float64Array(blockLength);
+  const tsBlock = new Float64Array(blockLength);
+  let lastUser = NaN;
+  let lastTs = NaN;
+  for (let start = 0; start < n; start += blockLength) {
+    const end = Math.min(n, start + blockLength);
+    const users = plainView(user, start, end, userBlock);
+    const times = plainView(ts, start, end, tsBlock);
+    for (let j = 0; j < users.length; j++) {
+      const u = users[j];
+      const t = times[j];
+      // before(i - 1, i) > 0: a larger user first, or within a user a NaN time before a time, or a later time first
+      if (start + j > 0 && (lastUser > u || (lastUser === u && (lastTs !== lastTs ? t === t : lastTs > t)))) return false;
+      lastUser = u;
+      lastTs = t;
+    }
+  }
+  return true;
+}
+
 export function sortEvents(events: ColumnTable): ColumnTable {
   const user = events.numeric.user_id;
   const ts = events.numeric.timestamp;
@@ -50,14 +78,7 @@ export function sortEvents(events: ColumnTable): ColumnTable {
     if (an || bn) return an === bn ? i - j : an ? 1 : -1;
     return a !== b ? a - b : i - j;
   };
-  let sorted = true;
-  for (let i = 1; i < n; i++) {
-    if (before(i - 1, i) > 0) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return events;
+  if (isSorted(user, ts, n)) return events;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort(before);

@@ -15,12 +15,13 @@ declare const WebAssembly: {
 interface PlainRecordsExports {
   memory: WasmMemory;
   init(): void;
-  parse(start: number, length: number, columns: number, sampleColumn: number, modulus: number, remainder: number, dropEmpty: boolean, maxRows: number, stride: number): number;
+  parse(start: number, length: number, columns: number, sampleColumn: number, modulus: number, remainder: number, dropEmpty: boolean, maxRows: number, stride: number, ordinals: boolean): number;
   COLUMN_FLAGS: WasmGlobal;
   INPUT: WasmGlobal;
   INPUT_BYTES: WasmGlobal;
   OUTPUT: WasmGlobal;
   OUTPUT_BYTES: WasmGlobal;
+  ORDINALS: WasmGlobal;
   MAX_COLUMNS: WasmGlobal;
   FLAG_NUMBER: WasmGlobal;
   FLAG_NAN_CHECK: WasmGlobal;
@@ -40,14 +41,16 @@ export interface PlainRecords {
   inputBytes: number;
   maxColumns: number;
   flags: { number: number; nanCheck: number; idPresent: number; idValid: number; emptyCheck: number };
-  /** Per column: its flags, and (kept slot + 1) << 8. */
+  /** Per column: its flags, and (output slot + 1) << 8. */
   columnFlags: Int32Array;
   /** The input: records copied here are parsed by `parse`. */
   input: Uint8Array;
-  /** Kept slot k's rows: output.subarray(k * stride, k * stride + rows). */
+  /** Output slot k's rows: output.subarray(k * stride, k * stride + rows). */
   output: Float64Array;
   outputDoubles: number;
-  parse(start: number, length: number, columns: number, sampleColumn: number, modulus: number, remainder: number, dropEmpty: boolean, maxRows: number, stride: number): number;
+  /** Each output row's record, counted from 0 among the records the call read (when asked for). */
+  ordinals: Int32Array;
+  parse(start: number, length: number, columns: number, sampleColumn: number, modulus: number, remainder: number, dropEmpty: boolean, maxRows: number, stride: number, ordinals: boolean): number;
   recordsRead(): number;
   recordsSampledOut(): number;
   rowsKept(): number;
@@ -65,7 +68,8 @@ export function plainRecords(): PlainRecords {
   const value = (g: WasmGlobal): number => Number(g.value);
   const outputAt = value(ex.OUTPUT);
   const outputBytes = value(ex.OUTPUT_BYTES);
-  const pages = Math.ceil((outputAt + outputBytes) / 65536) - ex.memory.buffer.byteLength / 65536;
+  const ordinalsAt = value(ex.ORDINALS);
+  const pages = Math.ceil((ordinalsAt + (outputBytes / 8) * 4) / 65536) - ex.memory.buffer.byteLength / 65536;
   if (pages > 0) ex.memory.grow(pages);
   ex.init();
   // The memory does not grow after this, so these views stay valid.
@@ -82,6 +86,7 @@ export function plainRecords(): PlainRecords {
     input: new Uint8Array(buffer, value(ex.INPUT), value(ex.INPUT_BYTES)),
     output: new Float64Array(buffer, outputAt, outputBytes / 8),
     outputDoubles: outputBytes / 8,
+    ordinals: new Int32Array(buffer, ordinalsAt, outputBytes / 8),
     parse: ex.parse,
     recordsRead: () => value(ex.recordsRead),
     recordsSampledOut: () => value(ex.recordsSampledOut),

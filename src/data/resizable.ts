@@ -34,3 +34,16 @@ export function releaseResizable(array: Float64Array): void {
   const buf = array.buffer as ArrayBuffer & { resizable?: boolean; resize?(byteLength: number): void };
   if (buf.resizable === true && array.byteOffset === 0 && array.byteLength === buf.byteLength) buf.resize!(0);
 }
+
+/**
+ * Values [start, end) of a column as a plain array: copied into `scratch` when the column lives in a
+ * resizable buffer (as the CSV reader makes them), which V8 reads several times slower, since its
+ * length may change under the loop; a view otherwise.
+ */
+export function plainView(column: Float64Array, start: number, end: number, scratch: Float64Array): Float64Array {
+  const view = column.subarray(start, end);
+  if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
+  const out = scratch.subarray(0, view.length);
+  out.set(view);
+  return out;
+}

@@ -5,7 +5,8 @@
 import { CausewayError } from '../errors.js';
 import type { ColumnTable } from '../data/table.js';
 import { yyyymmddToDay } from '../data/calendar.js';
-import { plainView, runAt, type RowRuns } from './runs.js';
+import { runAt, type RowRuns } from './runs.js';
+import { plainView } from '../data/resizable.js';
 import type { LoadedData } from './types.js';
 export function requireColumn(table: ColumnTable, name: string, member: string): Float64Array {
   const column = table.numeric[name];

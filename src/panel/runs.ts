@@ -16,19 +16,6 @@ export interface RowRuns {
   user: Int32Array; // panel user index, -1 outside the panel
 }
 
-/**
- * Values [start, end) of a column as a plain array: copied into `scratch` when the column lives in a
- * resizable buffer (as the CSV reader makes them), which V8 reads several times slower, since its
- * length may change under the loop; a view otherwise.
- */
-export function plainView(column: Float64Array, start: number, end: number, scratch: Float64Array): Float64Array {
-  const view = column.subarray(start, end);
-  if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
-  const out = scratch.subarray(0, view.length);
-  out.set(view);
-  return out;
-}
-
 /** The run holding event `i` (runs cover every event). */
 export function runAt(runs: RowRuns, i: number): number {
   let lo = 0;

@@ -126,8 +126,11 @@ test('errors in records the fast path leaves to the careful parser name the same
 test('the row cap and duplicate keys stop the fast path with the careful parser\'s error', () => {
   const text = 'video_id,date,show_cnt\n1,20200705,3\n2,20200705,4\n1,20200706,5\n2,20200705,6\n';
   const req: CsvRequest = { member: 'item_daily_features.csv', columns: { video_id: 'number', date: 'number', show_cnt: 'number' }, uniqueKey: ['video_id', 'date'] };
-  assert.throws(() => parsePieces(req, Buffer.from(text), []), (e: unknown) => e instanceof CausewayError && e.code === 'DATA_DUPLICATE_KEY' && /lines 3 and 5/.test(e.message));
   for (const plainPath of PLAIN_PATHS) {
+    assert.throws(() => parsePieces({ ...req, plainPath }, Buffer.from(text), []), (e: unknown) => e instanceof CausewayError && e.code === 'DATA_DUPLICATE_KEY' && /lines 3 and 5/.test(e.message));
+    // a key column that is not kept is still checked
+    assert.throws(() => parsePieces({ ...req, columns: { video_id: 'number', show_cnt: 'number' }, plainPath }, Buffer.from(text), []),
+      (e: unknown) => e instanceof CausewayError && e.code === 'DATA_DUPLICATE_KEY' && /lines 3 and 5/.test(e.message) && e.where.kind === 'data' && e.where.line === 5);
     assert.throws(() => parsePieces({ ...req, uniqueKey: undefined, maxKeptRows: 3, plainPath }, Buffer.from(text), []),
       (e: unknown) => e instanceof CausewayError && e.code === 'DATA_TOO_MANY_ROWS' && e.where.kind === 'data' && e.where.line === 5);
   }
@@ -211,3 +214,29 @@ test('pieces longer than the module\'s input, outputs that fill, and a record lo
   const r = assertPathsAgree({ member: 'm', columns: { user_id: 'number', flag: 'number' } }, long, 'a long record', 1 / 3);
   assert.deepEqual(Array.from(r.table.numeric.flag), [2, 4, 6]);
 });
+
+test('a unique key is checked on the rows the WebAssembly parser takes, naming both lines, however far apart', () => {
+  const rng = Rng.derive('csv-plain', 9);
+  const rows: string[] = [];
+  for (let video = 0; video < 3000; video++) for (let day = 0; day < 30; day++) rows.push(`${video},${20200701 + day},${rng.nextInt(500)},${rng.nextInt(9) === 0 ? '' : rng.nextInt(50)}`);
+  const text = (body: string[]) => Buffer.from('video_id,date,show_cnt,play_cnt\n' + body.join('\n') + '\n');
+  const req: CsvRequest = { member: 'item_daily_features.csv', columns: { video_id: 'number', show_cnt: 'number', play_cnt: 'number' }, uniqueKey: ['video_id', 'date'], idColumns: ['video_id'], dropIfEmpty: ['video_id'] };
+  assert.equal(assertPathsAgree(req, text(rows), 'unique rows').table.length, rows.length);
+  // the 10th row again near the end (line 11 first, its copy on line 88,002), and again in the next chunk
+  const again = [...rows.slice(0, 88_000), rows[9], ...rows.slice(88_000)];
+  for (const plainPath of PLAIN_PATHS) {
+    for (const chunk of [1 << 20, 4096]) {
+      assert.throws(() => parseCsvBufferOf({ ...req, plainPath }, text(again), chunk), (e: unknown) => {
+        assert.ok(e instanceof CausewayError && e.code === 'DATA_DUPLICATE_KEY', String(e));
+        assert.match(e.message, /lines 11 and 88002/);
+        return true;
+      });
+    }
+  }
+});
+
+function parseCsvBufferOf(req: CsvRequest, data: Buffer, chunk: number): CsvResult {
+  const cuts: number[] = [];
+  for (let off = chunk; off < data.length; off += chunk) cuts.push(off);
+  return parsePieces(req, data, cuts).result;
+}

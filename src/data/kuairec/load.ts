@@ -11,6 +11,7 @@ import { CausewayError } from '../../errors.js';
 import type { ColumnTable, ListColumn } from '../table.js';
 import { CsvParser, type CsvColumnKind, type CsvResult } from '../csv.js';
 import { sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
+import { plainView } from '../resizable.js';
 import { openArchive, type Archive } from './archive.js';
 import { ensureDemoArchive, defaultCacheDir } from './demo.js';
 import { averageByItem } from '../item-means.js';
@@ -346,29 +347,38 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       quality.push({ check: 'user_features_nan_text_cells', rows: usersResult.rowsNanText, share: usersResult.rowsNanText / Math.max(1, usersResult.rowsRead), action: 'kept (cells spelled NaN in user_features.csv read as missing values)' });
     }
 
-    // Coverage.
+    // Coverage, in one pass over blocks copied out of the columns' buffers (src/data/resizable.ts plainView).
     const uid = events.numeric.user_id;
     const date = events.numeric.date;
     let distinctUsers = 0;
     let firstDate = Infinity;
     let lastDate = -Infinity;
-    for (let i = 0; i < events.length; i++) {
-      if (i === 0 || uid[i] !== uid[i - 1]) distinctUsers++;
-      const d = date[i];
-      if (d < firstDate) firstDate = d;
-      if (d > lastDate) lastDate = d;
-    }
     const userSet = new Set<number>(userIds);
     let unknownUsers = 0;
     let unknownUserEvents = 0;
     let known = true;
-    for (let i = 0; i < events.length; i++) {
-      if (i === 0 || uid[i] !== uid[i - 1]) {
-        // events are sorted by user: one look-up per user's run of events
-        known = userSet.has(uid[i]);
-        if (!known) unknownUsers++;
+    const blockLength = Math.min(events.length, 65_536);
+    const userBlock = new Float64Array(blockLength);
+    const dateBlock = new Float64Array(blockLength);
+    let lastUser = NaN;
+    for (let start = 0; start < events.length; start += blockLength) {
+      const end = Math.min(events.length, start + blockLength);
+      const users = plainView(uid, start, end, userBlock);
+      const dates = plainView(date, start, end, dateBlock);
+      for (let j = 0; j < users.length; j++) {
+        const u = users[j];
+        if (start + j === 0 || u !== lastUser) {
+          distinctUsers++;
+          // events are sorted by user: one look-up per user's run of events
+          known = userSet.has(u);
+          if (!known) unknownUsers++;
+        }
+        lastUser = u;
+        if (!known) unknownUserEvents++;
+        const d = dates[j];
+        if (d < firstDate) firstDate = d;
+        if (d > lastDate) lastDate = d;
       }
-      if (!known) unknownUserEvents++;
     }
     quality.push({ check: 'events_without_user_features', rows: unknownUserEvents, share: events.length ? unknownUserEvents / events.length : 0,
       action: `kept (${unknownUsers} users have no row in user_features.csv; their features are missing)` });

@@ -14,12 +14,13 @@
  *
  * Memory layout (byte offsets, shared with src/data/plain-records.ts):
  */
-export const COLUMN_FLAGS: usize = 256; // i32 per column: flags below, and (kept slot + 1) << 8
+export const COLUMN_FLAGS: usize = 256; // i32 per column: flags below, and (output slot + 1) << 8
 export const MAX_COLUMNS: i32 = 1024;
 export const INPUT: usize = 16384;
 export const INPUT_BYTES: usize = 2 << 20;
-export const OUTPUT: usize = INPUT + INPUT_BYTES + 64; // kept slot k, row r at OUTPUT + (k * stride + r) * 8
+export const OUTPUT: usize = INPUT + INPUT_BYTES + 64; // output slot k, row r at OUTPUT + (k * stride + r) * 8
 export const OUTPUT_BYTES: usize = 2 << 20;
+export const ORDINALS: usize = OUTPUT + OUTPUT_BYTES; // i32 per kept row: its record's ordinal among the records read
 
 export const FLAG_NUMBER: i32 = 1; // parsed (kept or only staged); else skipped
 export const FLAG_NAN_CHECK: i32 = 2; // skipped, and a NaN spelling must be counted (left to the caller)
@@ -82,6 +83,35 @@ function decimalFromApprox(approx: f64, low32: i32, frac: i32): f64 {
   return r;
 }
 
+/**
+ * The first comma or byte up to CR at or after `pos` (a skipped cell's end), 16 bytes at a time: the
+ * input is followed by at least 16 bytes of this memory, and a line end stops the search before them.
+ */
+function cellEnd(pos: usize): usize {
+  const comma = i8x16.splat(<i8>COMMA);
+  const cr = i8x16.splat(<i8>CR);
+  let bits = i8x16.bitmask(v128.or(i8x16.eq(v128.load(pos), comma), i8x16.le_u(v128.load(pos), cr)));
+  while (bits == 0) {
+    pos += 16;
+    const bytes = v128.load(pos);
+    bits = i8x16.bitmask(v128.or(i8x16.eq(bytes, comma), i8x16.le_u(bytes, cr)));
+  }
+  return pos + <usize>ctz(bits);
+}
+
+/** The first line end or quote at or after `pos`, 16 bytes at a time (as cellEnd). */
+function lineEndOrQuote(pos: usize): usize {
+  const lf = i8x16.splat(<i8>LF);
+  const quote = i8x16.splat(<i8>QUOTE);
+  let bits = i8x16.bitmask(v128.or(i8x16.eq(v128.load(pos), lf), i8x16.eq(v128.load(pos), quote)));
+  while (bits == 0) {
+    pos += 16;
+    const bytes = v128.load(pos);
+    bits = i8x16.bitmask(v128.or(i8x16.eq(bytes, lf), i8x16.eq(bytes, quote)));
+  }
+  return pos + <usize>ctz(bits);
+}
+
 /** Digits in [start, end) after the leading zeros (and the point among them). */
 function significantDigits(start: usize, end: usize): i32 {
   let p = start;
@@ -105,9 +135,10 @@ function sampledIn(id: f64, modulus: f64, remainder: f64): bool {
 /**
  * Records in INPUT[start, length), which ends with a line end. Returns the offset of the first record not
  * taken (`length` when it took every one); sets the counts below (rowsKept: rows written to OUTPUT, at
- * most maxRows, `stride` apart per kept column).
+ * most maxRows, `stride` apart per output slot; with `ordinals`, each row's record ordinal in ORDINALS,
+ * from which the caller knows its line).
  */
-export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, modulus: f64, remainder: f64, dropEmpty: bool, maxRows: i32, stride: i32): i32 {
+export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, modulus: f64, remainder: f64, dropEmpty: bool, maxRows: i32, stride: i32, ordinals: bool): i32 {
   let pos: usize = INPUT + <usize>start;
   const end: usize = INPUT + <usize>length;
   const last = columns - 1;
@@ -176,7 +207,10 @@ export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, 
         if (slot > 0) store<f64>(OUTPUT + ((<usize>(slot - 1) * <usize>stride + <usize>kept) << 3), v);
       } else {
         if (c == QUOTE || ((flags & FLAG_NAN_CHECK) != 0 && (c == 78 || c == 110 || (c <= 32 && c != LF)))) { stop = true; break; }
-        while (c != COMMA && c > CR) c = <u32>load<u8>(++pos);
+        if (c != COMMA && c > CR) {
+          pos = cellEnd(pos);
+          c = <u32>load<u8>(pos);
+        }
         if (c != COMMA && c != LF) { stop = true; break; }
       }
       if (flags & ruleMask) {
@@ -191,9 +225,8 @@ export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, 
         pos++;
         if (out) {
           // the rest of a sampled-out record is not read, unless a quote lies before its line end
-          let q = <u32>load<u8>(pos);
-          while (q != LF && q != QUOTE) q = <u32>load<u8>(++pos);
-          if (q == QUOTE) { stop = true; break; }
+          pos = lineEndOrQuote(pos);
+          if (<u32>load<u8>(pos) == QUOTE) { stop = true; break; }
           pos++;
           break;
         }
@@ -229,6 +262,7 @@ export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, 
         continue;
       }
     }
+    if (ordinals) store<i32>(ORDINALS + (<usize>kept << 2), read - 1);
     kept++;
   }
   recordsRead = read;
