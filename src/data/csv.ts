@@ -50,7 +50,7 @@ export interface CsvRequest {
   /**
    * Who takes plain records (every column numeric or skipped, nothing quoted): the WebAssembly parser
    * (src/data/wasm/plain-records.ts, the default) or the JavaScript one (parsePlain); the results are
-   * identical, and test/data/csv-wasm.test.ts compares them.
+   * identical, and test/data/csv-plain.test.ts compares them.
    */
   plainPath?: 'wasm' | 'js';
 }
@@ -487,20 +487,32 @@ export class CsvParser {
     const keySlots = this.wasmKeySlots;
     const sample = this.req.sample;
     wasm.columnFlags.set(columnFlags);
+    // A chunk in the module's memory (an inflating thread's slot, src/data/plain-records.ts lendShared) is
+    // parsed where it lies; any other is copied into the module's input a piece at a time.
+    const inPlace = buf.buffer === wasm.memory;
     while (pos < end) {
-      if (this.wasmBuf !== buf || pos < this.wasmBase || pos >= this.wasmBase + this.wasmLength) {
-        // copy the longest run of whole records from pos that fits the module's input
-        let pieceEnd = end;
-        if (end - pos > wasm.inputBytes) pieceEnd = buf.lastIndexOf(LF, pos + wasm.inputBytes - 1) + 1;
-        if (pieceEnd <= pos) return this.parsePlain(buf, pos, end); // a record longer than the input
-        wasm.input.set(buf.subarray(pos, pieceEnd));
-        this.wasmBuf = buf;
-        this.wasmBase = pos;
-        this.wasmLength = pieceEnd - pos;
+      let shift: number; // the address of buf[i] is i + shift, for i below pieceEnd
+      let pieceEnd: number;
+      if (inPlace) {
+        shift = buf.byteOffset;
+        pieceEnd = end;
+      } else {
+        if (this.wasmBuf !== buf || pos < this.wasmBase || pos >= this.wasmBase + this.wasmLength) {
+          // copy the longest run of whole records from pos that fits the module's input
+          let copyEnd = end;
+          if (end - pos > wasm.inputBytes) copyEnd = buf.lastIndexOf(LF, pos + wasm.inputBytes - 1) + 1;
+          if (copyEnd <= pos) return this.parsePlain(buf, pos, end); // a record longer than the input
+          wasm.input.set(buf.subarray(pos, copyEnd));
+          this.wasmBuf = buf;
+          this.wasmBase = pos;
+          this.wasmLength = copyEnd - pos;
+        }
+        shift = wasm.inputAt - this.wasmBase;
+        pieceEnd = this.wasmBase + this.wasmLength;
       }
       const maxRows = Math.min(stride, this.rowCap - this.keptRows);
-      const offset = wasm.parse(pos - this.wasmBase, this.wasmLength, columnFlags.length, this.sampleCol,
-        sample?.modulus ?? 1, sample?.remainder ?? 0, this.req.dropEmpty === true, maxRows, stride, keyCols.length > 0);
+      const stop = wasm.parse(pos + shift, pieceEnd + shift, columnFlags.length, this.sampleCol,
+        sample?.modulus ?? 1, sample?.remainder ?? 0, this.req.dropEmpty === true, maxRows, stride, keyCols.length > 0) - shift;
       const read = wasm.recordsRead();
       const kept = wasm.rowsKept();
       if (keyCols.length > 0) {
@@ -522,8 +534,8 @@ export class CsvParser {
       result.rowsDroppedEmpty += wasm.rowsDroppedEmpty();
       this.recordsTakenPlain += read;
       this.recordsTakenWasm += read;
-      pos = this.wasmBase + offset;
-      if (offset === this.wasmLength) continue;
+      pos = stop;
+      if (stop === pieceEnd) continue;
       if (kept === maxRows && maxRows > 0) continue; // the output was full
       // a record it left: parsePlain's, or the caller's
       const next = this.parsePlain(buf, pos, buf.indexOf(LF, pos) + 1);

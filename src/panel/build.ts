@@ -341,7 +341,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
       if (!eventRow) index.fill(start, end, null, (eventRow = pool.int32(length)));
       return eventRow;
     };
-    const timestamp = events.numeric.timestamp?.subarray(start, end);
+    // (read as a chunk copy: firstTime reads it once per event)
+    const timestampColumn = events.numeric.timestamp;
     const rawViews = new Map<string, Float64Array>();
     const rawCategorical = new Map<string, { values: Float64Array; levels: string[] }>();
     const remainingUses = new Map<string, number>();
@@ -451,7 +452,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
         throw new Error('aggregations are accumulated over chunks of events, not evaluated in place');
       },
       firstTime(group, key) {
-        return firstTime(group, key, timestamp, pool);
+        return firstTime(group, key, timestampColumn && chunkOf('timestamp', timestampColumn, start, end), pool);
       },
       zscore(values, scale) {
         return zscoreOverActive(values, active, scale);

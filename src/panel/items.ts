@@ -8,6 +8,7 @@ import { requireColumn } from './event-index.js';
 import type { ArrayPool } from './pool.js';
 import type { LoadedData } from './types.js';
 import { averageByItem } from '../data/item-means.js';
+import { plainView } from '../data/resizable.js';
 export interface ItemTable {
   length: number;
   /** Per event in [start, end): item index, -1 when the item key is missing (made per chunk, not kept for all events). */
@@ -16,7 +17,7 @@ export interface ItemTable {
 }
 
 /** Dense codes for item (or other) ids: a direct lookup array when ids are small non-negative integers. */
-function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes: Int32Array; count: number; decode: (value: number) => number } {
+function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes: Int32Array; count: number; decode: (value: number) => number; table?: Int32Array } {
   // Every element is written below (none when only the coding is wanted).
   const codes = !withCodes ? new Int32Array(0) : pool ? pool.int32(ids.length) : new Int32Array(ids.length);
   // One pass while the ids are small non-negative integers: a lookup array, grown as larger ids come.
@@ -26,31 +27,37 @@ function codeIds(ids: Float64Array, pool?: ArrayPool, withCodes = true): { codes
   let max = -1;
   let count = 0;
   let small = true;
-  for (let i = 0; i < ids.length; i++) {
-    const v = ids[i];
-    if (v !== v) {
-      if (withCodes) codes[i] = -1;
-      continue;
-    }
-    if (v < 0 || v !== Math.floor(v) || v > limit) {
-      small = false;
-      break;
-    }
-    if (v > max) {
-      max = v;
-      if (v >= lookup.length) {
-        const grown = new Int32Array(Math.max(v + 1, Math.min(2 * lookup.length, limit + 1))).fill(-1);
-        grown.set(lookup);
-        lookup = grown;
+  // read in blocks copied out of a resizable buffer (src/data/resizable.ts plainView)
+  const blockLength = Math.min(ids.length, 65_536);
+  const scratch = new Float64Array((ids.buffer as { resizable?: boolean }).resizable === true ? blockLength : 0);
+  blocks: for (let start = 0; start < ids.length; start += blockLength) {
+    const block = plainView(ids, start, Math.min(ids.length, start + blockLength), scratch);
+    for (let j = 0; j < block.length; j++) {
+      const v = block[j];
+      if (v !== v) {
+        if (withCodes) codes[start + j] = -1;
+        continue;
       }
+      if (v < 0 || v !== Math.floor(v) || v > limit) {
+        small = false;
+        break blocks;
+      }
+      if (v > max) {
+        max = v;
+        if (v >= lookup.length) {
+          const grown = new Int32Array(Math.max(v + 1, Math.min(2 * lookup.length, limit + 1))).fill(-1);
+          grown.set(lookup);
+          lookup = grown;
+        }
+      }
+      let c = lookup[v];
+      if (c < 0) c = lookup[v] = count++;
+      if (withCodes) codes[start + j] = c;
     }
-    let c = lookup[v];
-    if (c < 0) c = lookup[v] = count++;
-    if (withCodes) codes[i] = c;
   }
   if (small) {
     const table = lookup;
-    return { codes, count, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? table[value] : -1) };
+    return { codes, count, table, decode: (value) => (value >= 0 && value <= max && value === Math.floor(value) ? table[value] : -1) };
   }
   const map = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) {
@@ -81,10 +88,19 @@ export function buildItems(data: LoadedData, plan: PanelPlan): ItemTable {
     }
     return { length: 0, eventItemsOf: (start, end, pool) => pool.int32(end - start).fill(-1), columns: new Map() };
   }
-  const { count, decode } = codeIds(itemColumn, undefined, false);
+  const { count, decode, table } = codeIds(itemColumn, undefined, false);
   const eventItemsOf = (start: number, end: number, pool: ArrayPool): Int32Array => {
     const out = pool.int32(end - start); // every element is written below
-    for (let i = start; i < end; i++) out[i - start] = decode(itemColumn[i]);
+    const scratch = pool.float64(end - start);
+    const ids = plainView(itemColumn, start, end, scratch);
+    if (table) {
+      // small whole-number ids: decode's table read inline
+      for (let i = 0; i < ids.length; i++) {
+        const v = ids[i];
+        out[i] = v >= 0 && v < table.length && v === Math.floor(v) ? table[v] : -1;
+      }
+    } else for (let i = 0; i < ids.length; i++) out[i] = decode(ids[i]);
+    pool.release(scratch);
     return out;
   };
   const columns = new Map<string, Float64Array>();

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { CausewayError } from '../../errors.js';
 import { INFLATE_CHUNK } from './gzip-frame.js';
+import { lendShared } from '../plain-records.js';
 import type { InflateJob, InflateMessage } from './inflate-worker.js';
 
 /**
@@ -59,10 +60,13 @@ export function memberReadError(e: unknown, where: string, bytes: number, expect
  * worker (to be written again) when the next chunk is asked for; the worker stops when the reader
  * finishes, fails or stops early, so no worker outlives the read.
  */
-export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'chunkBytes' | 'poolSize'>, where: string): AsyncGenerator<Buffer> {
-  const pool = new SharedArrayBuffer(WORKER_CHUNK * WORKER_POOL);
-  const slots = Array.from({ length: WORKER_POOL }, (_, i) => Buffer.from(pool, i * WORKER_CHUNK, WORKER_CHUNK));
-  const worker = new Worker(INFLATE_WORKER, { workerData: { ...job, pool, chunkBytes: WORKER_CHUNK, poolSize: WORKER_POOL, byStream } satisfies InflateJob });
+export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'poolOffset' | 'chunkBytes' | 'poolSize'>, where: string): AsyncGenerator<Buffer> {
+  // the pool in the CSV parser's memory when it has room, so the parser reads the chunks where they lie
+  const room = lendShared(WORKER_CHUNK * WORKER_POOL);
+  const pool = room ? room.memory : new SharedArrayBuffer(WORKER_CHUNK * WORKER_POOL);
+  const poolOffset = room ? room.at : 0;
+  const slots = Array.from({ length: WORKER_POOL }, (_, i) => Buffer.from(pool, poolOffset + i * WORKER_CHUNK, WORKER_CHUNK));
+  const worker = new Worker(INFLATE_WORKER, { workerData: { ...job, pool, poolOffset, chunkBytes: WORKER_CHUNK, poolSize: WORKER_POOL, byStream } satisfies InflateJob });
   inflateWorkers.started++;
   inflateWorkers.running++;
   const inbox: InflateMessage[] = [];
@@ -100,6 +104,7 @@ export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'chunkByte
   } finally {
     await worker.terminate();
     inflateWorkers.running--;
+    room?.giveBack();
   }
   if (total !== job.size) throw damagedMember(where, total, job.size);
 }

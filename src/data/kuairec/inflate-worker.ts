@@ -27,8 +27,9 @@ export interface InflateJob {
   length: number;
   crc32: number;
   size: number;
-  /** poolSize slots of chunkBytes each. */
+  /** poolSize slots of chunkBytes each, from poolOffset on. */
   pool: SharedArrayBuffer;
+  poolOffset: number;
   chunkBytes: number;
   poolSize: number;
   /** Inflate through Node's Gunzip stream even where its native handle can be written to directly (tests). */
@@ -69,7 +70,7 @@ let filled = 0;
 
 async function nextSlot(): Promise<void> {
   slot = await take();
-  current = new Uint8Array(job.pool, slot * job.chunkBytes, job.chunkBytes);
+  current = new Uint8Array(job.pool, job.poolOffset + slot * job.chunkBytes, job.chunkBytes);
   filled = 0;
 }
 

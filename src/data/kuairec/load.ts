@@ -304,20 +304,24 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
   log(`data: reading ${archive.layout} archive ${path}`);
   const counter: ReadCounter = { bytes: 0, members: new Map() };
   let sidePromise: Promise<{ tables: SideTables; quality: QualityRow[] }> | null = null;
+  let matrixPromise: Promise<CsvResult> | null = null;
   try {
-    // Users first: small, and the sample check can then name how many users it keeps.
+    // The matrix, the users and the side tables stream concurrently: inflating runs on other threads, so
+    // the main thread can parse one member while another inflates, and the matrix's inflating thread
+    // starts first. Their errors are awaited in the order they were read one after another before
+    // (users, then the matrix), so the error a damaged archive reports does not depend on timing.
     const usersCols: Record<string, CsvColumnKind> = {};
     const userParser = new CsvParser({ member: 'user_features.csv', sizeHint: sizeOf(archive, 'user_features.csv'), columns: new Proxy(usersCols, {
       get: (_t, name: string) => (USER_TEXT_COLUMNS.includes(name) ? 'category' : 'number'),
     }) as Record<string, CsvColumnKind>, required: ['user_id'], idColumns: ['user_id'], uniqueKey: ['user_id'] });
-    const usersResult = await readMember(archive, 'user_features.csv', userParser, counter);
-    const users = usersResult.table;
-
-    // Side tables stream concurrently with the matrix: inflating runs on the thread pool, so the main
-    // thread can parse one member while another inflates.
+    matrixPromise = readMatrix(archive, req, counter);
+    matrixPromise.catch(() => {}); // awaited below (or in finally); an early users error must not leave it unhandled
+    const usersPromise = readMember(archive, 'user_features.csv', userParser, counter);
     sidePromise = readSideTables(archive, req, counter);
     sidePromise.catch(() => {}); // awaited below (or in finally); an early matrix error must not leave it unhandled
-    const matrix = await readMatrix(archive, req, counter);
+    const usersResult = await usersPromise;
+    const users = usersResult.table;
+    const matrix = await matrixPromise;
     let events = matrix.table;
     const memberName = req.matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv';
     const { modulus, remainder } = req.sample;
@@ -400,7 +404,8 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     log(`data: ${events.length} events of ${distinctUsers} users, ${(counter.bytes / 1e6).toFixed(1)} MB read`);
     return out;
   } finally {
-    // never close the archive under a side-table stream still reading it
+    // never close the archive under a stream still reading it
+    if (matrixPromise) await matrixPromise.catch(() => {});
     if (sidePromise) await sidePromise.catch(() => {});
     await archive.close();
   }

@@ -12,7 +12,8 @@
  * offset, and the caller's JavaScript paths take it.
  * test/data/csv-wasm.test.ts compares the two paths bit for bit.
  *
- * Memory layout (byte offsets, shared with src/data/plain-records.ts):
+ * The memory is imported (shared, so that an inflating thread can write chunks into it), sized by
+ * src/data/plain-records.ts; the layout (byte offsets) is exported:
  */
 export const COLUMN_FLAGS: usize = 256; // i32 per column: flags below, and (output slot + 1) << 8
 export const MAX_COLUMNS: i32 = 1024;
@@ -21,6 +22,11 @@ export const INPUT_BYTES: usize = 2 << 20;
 export const OUTPUT: usize = INPUT + INPUT_BYTES + 64; // output slot k, row r at OUTPUT + (k * stride + r) * 8
 export const OUTPUT_BYTES: usize = 2 << 20;
 export const ORDINALS: usize = OUTPUT + OUTPUT_BYTES; // i32 per kept row: its record's ordinal among the records read
+// Room for the pools of inflating threads (src/data/kuairec/inflate-thread.ts), whose chunks are then
+// parsed where they lie, with no copy into INPUT; 64 bytes after each for the 16-byte scans.
+export const SHARED: usize = ORDINALS + (OUTPUT_BYTES >> 1) + 64;
+export const SHARED_BYTES: usize = 2 * ((6 << 20) + 64);
+export const END: usize = SHARED + SHARED_BYTES + 64;
 
 export const FLAG_NUMBER: i32 = 1; // parsed (kept or only staged); else skipped
 export const FLAG_NAN_CHECK: i32 = 2; // skipped, and a NaN spelling must be counted (left to the caller)
@@ -133,14 +139,14 @@ function sampledIn(id: f64, modulus: f64, remainder: f64): bool {
 }
 
 /**
- * Records in INPUT[start, length), which ends with a line end. Returns the offset of the first record not
- * taken (`length` when it took every one); sets the counts below (rowsKept: rows written to OUTPUT, at
+ * Records at [from, to) of this memory (INPUT, or a chunk in SHARED), which end with a line end followed by
+ * at least 16 bytes of memory. Returns the address of the first record not taken (`to` when it took every one); sets the counts below (rowsKept: rows written to OUTPUT, at
  * most maxRows, `stride` apart per output slot; with `ordinals`, each row's record ordinal in ORDINALS,
  * from which the caller knows its line).
  */
-export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, modulus: f64, remainder: f64, dropEmpty: bool, maxRows: i32, stride: i32, ordinals: bool): i32 {
-  let pos: usize = INPUT + <usize>start;
-  const end: usize = INPUT + <usize>length;
+export function parse(from: usize, to: usize, columns: i32, sampleColumn: i32, modulus: f64, remainder: f64, dropEmpty: bool, maxRows: i32, stride: i32, ordinals: bool): usize {
+  let pos: usize = from;
+  const end: usize = to;
   const last = columns - 1;
   let read: i32 = 0;
   let sampledOut: i32 = 0;
@@ -271,5 +277,5 @@ export function parse(start: i32, length: i32, columns: i32, sampleColumn: i32, 
   rowsDroppedMissingId = droppedMissingId;
   rowsEmptyCheck = emptyCheck;
   rowsDroppedEmpty = droppedEmpty;
-  return <i32>(pos - INPUT);
+  return pos;
 }
