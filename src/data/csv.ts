@@ -53,6 +53,12 @@ export interface CsvRequest {
    * identical, and test/data/csv-plain.test.ts compares them.
    */
   plainPath?: 'wasm' | 'js';
+  /**
+   * Called as rows are kept: after each chunk (and at the end) with the kept rows [start, end) not yet
+   * reported and the kept numeric columns as they stand (views valid only during the call: the columns
+   * grow in place). A reader can then work through a member's rows while its later chunks still inflate.
+   */
+  onRows?: (column: (name: string) => Float64Array | undefined, start: number, end: number) => void;
 }
 
 /**
@@ -90,7 +96,8 @@ const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { 
 
 class F64Builder {
   private buf: ResizableBuffer;
-  private view: Float64Array;
+  /** The column as it stands (its first `length` values; read by CsvRequest.onRows). */
+  view: Float64Array;
   private cap = 0;
   length = 0;
   constructor(private maxRows: number) {
@@ -260,6 +267,7 @@ export class CsvParser {
     this.wasmBuf = null; // the caller may have reused the last chunk's memory
     if (this.pendingBytes === 0) {
       this.parseChunk(null, chunk);
+      this.reportRows();
       return;
     }
     this.pending.push(chunk);
@@ -280,6 +288,23 @@ export class CsvParser {
     this.pendingBytes = 0;
     this.lineEndPending = false;
     this.parseChunk(carry, last);
+    this.reportRows();
+  }
+
+  /** Kept rows reported to CsvRequest.onRows so far. */
+  private rowsReported = 0;
+
+  private reportRows(): void {
+    const onRows = this.req.onRows;
+    if (!onRows || this.header === null) return;
+    const kept = this.keptRows;
+    if (kept === this.rowsReported) return;
+    const start = this.rowsReported;
+    this.rowsReported = kept;
+    onRows((name) => {
+      const c = this.names.indexOf(name);
+      return c < 0 ? undefined : this.numBuilders[c]?.view;
+    }, start, kept);
   }
 
   private join(parts: Buffer[]): Buffer {
@@ -352,9 +377,11 @@ export class CsvParser {
       this.line++;
       const from = end < 0 ? buf.length : skipEol(buf, end);
       if (from < buf.length) this.parseTail(buf.subarray(from));
+      this.reportRows();
       return this.finish();
     }
     if (rest && rest.length > 0) this.parseTail(rest);
+    this.reportRows();
     return this.finish();
   }
 

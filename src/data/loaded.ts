@@ -34,38 +34,61 @@ export interface LoadedData {
 }
 
 /**
- * Sorts event columns by (user_id, timestamp, file order) unless already sorted; NaN timestamps last within a user.
+ * Sorts event columns by (user_id, timestamp, file order) unless already sorted (`known`: a check the
+ * reader made of every row as it kept them); NaN timestamps last within a user.
  * The table is reordered in place and returned: each column is permuted through one scratch array, so
  * sorting takes one column's memory beside the table instead of a second copy of every column.
  */
 /**
- * Whether every event comes after the one before it in sortEvents' order (`before(i - 1, i) <= 0`), read
- * in blocks copied out of the columns' buffers (src/data/resizable.ts plainView): a sorted table, the
- * usual case, is checked in one pass.
+ * Whether events come in sortEvents' order (every one `before(i - 1, i) <= 0`), fed in blocks of user ids
+ * and timestamps in table order: over a whole table (sortEvents), or as a reader keeps rows
+ * (src/data/kuairec/load.ts), so that a sorted table is checked while later rows still arrive.
  */
-function isSorted(user: Float64Array, ts: Float64Array, n: number): boolean {
-  const blockLength = Math.min(n, 65_536);
-  const userBlock = new Float64Array(blockLength);
-  const tsBlock = new Float64Array(blockLength);
-  let lastUser = NaN;
-  let lastTs = NaN;
-  for (let start = 0; start < n; start += blockLength) {
-    const end = Math.min(n, start + blockLength);
-    const users = plainView(user, start, end, userBlock);
-    const times = plainView(ts, start, end, tsBlock);
-    for (let j = 0; j < users.length; j++) {
+export class SortedCheck {
+  sorted = true;
+  private lastUser = NaN;
+  private lastTs = NaN;
+  private first = true;
+
+  add(users: Float64Array, times: Float64Array): void {
+    if (!this.sorted || users.length === 0) return;
+    let j = 0;
+    if (this.first) {
+      this.first = false;
+      j = 1;
+      this.lastUser = users[0];
+      this.lastTs = times[0];
+    }
+    let lastUser = this.lastUser;
+    let lastTs = this.lastTs;
+    for (; j < users.length; j++) {
       const u = users[j];
       const t = times[j];
       // before(i - 1, i) > 0: a larger user first, or within a user a NaN time before a time, or a later time first
-      if (start + j > 0 && (lastUser > u || (lastUser === u && (lastTs !== lastTs ? t === t : lastTs > t)))) return false;
+      if (lastUser > u || (lastUser === u && (lastTs !== lastTs ? t === t : lastTs > t))) {
+        this.sorted = false;
+        return;
+      }
       lastUser = u;
       lastTs = t;
     }
+    this.lastUser = lastUser;
+    this.lastTs = lastTs;
   }
-  return true;
+
+  /** add() for rows [start, end) of two columns, read in blocks copied out of a resizable buffer (plainView). */
+  addRows(user: Float64Array, ts: Float64Array, start: number, end: number): void {
+    const blockLength = Math.min(end - start, 65_536);
+    const userBlock = new Float64Array(blockLength);
+    const tsBlock = new Float64Array(blockLength);
+    for (let from = start; from < end && this.sorted; from += blockLength) {
+      const to = Math.min(end, from + blockLength);
+      this.add(plainView(user, from, to, userBlock), plainView(ts, from, to, tsBlock));
+    }
+  }
 }
 
-export function sortEvents(events: ColumnTable): ColumnTable {
+export function sortEvents(events: ColumnTable, known?: SortedCheck): ColumnTable {
   const user = events.numeric.user_id;
   const ts = events.numeric.timestamp;
   const n = events.length;
@@ -78,7 +101,12 @@ export function sortEvents(events: ColumnTable): ColumnTable {
     if (an || bn) return an === bn ? i - j : an ? 1 : -1;
     return a !== b ? a - b : i - j;
   };
-  if (isSorted(user, ts, n)) return events;
+  let check = known;
+  if (!check) {
+    check = new SortedCheck();
+    check.addRows(user, ts, 0, n);
+  }
+  if (check.sorted) return events;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort(before);

@@ -204,3 +204,43 @@ test('bad input inside a deflated outer archive: the inner KuaiRec.zip is not a 
   await writeZip(p, new Map([['KuaiRec.zip', Buffer.from('this is not a zip file at all\n'.repeat(50))]]), true);
   await expectError(loadData(req(p, { tables: [] })), 'DATA_NOT_ZIP');
 });
+
+test('coverage and the users without features are counted the same whether the matrix comes sorted or shuffled', async () => {
+  const dir = await tempDir('coverage-order');
+  try {
+    const matrix = (await fsp.readFile(join(L.folder, 'data', 'small_matrix.csv'), 'utf8')).split('\n').filter((l) => l.length > 0);
+    const [header, ...rows] = matrix;
+    const userFeatures = (await fsp.readFile(join(L.folder, 'data', 'user_features.csv'), 'utf8')).split('\n').filter((l) => l.length > 0);
+    // the last user loses its user_features row; the shuffled matrix interleaves the users (in time order)
+    const dropped = userFeatures[userFeatures.length - 1].split(',')[0];
+    const write = async (name: string, body: string[]) => {
+      const folder = join(dir, name, 'KuaiRec 2.0');
+      await fsp.mkdir(join(folder, 'data'), { recursive: true });
+      for (const f of await fsp.readdir(join(L.folder, 'data'))) await fsp.copyFile(join(L.folder, 'data', f), join(folder, 'data', f));
+      await fsp.writeFile(join(folder, 'data', 'user_features.csv'), userFeatures.slice(0, -1).join('\n') + '\n');
+      await fsp.writeFile(join(folder, 'data', 'small_matrix.csv'), [header, ...body].join('\n') + '\n');
+      return folder;
+    };
+    const sorted = await loadData(req(await write('sorted', rows)));
+    const byTime = [...rows].sort((a, b) => Number(a.split(',')[6] || Infinity) - Number(b.split(',')[6] || Infinity));
+    const shuffled = await loadData(req(await write('shuffled', byTime)));
+    // what the counts must be, from the rows themselves (dated rows with both ids: the ones kept)
+    const cells = rows.map((r) => r.split(',')).filter((c) => c[0] !== '' && c[1] !== '' && c[4] !== '' && c[5] !== '' && c[6] !== '');
+    const users = new Set(cells.map((c) => c[0]));
+    const dates = cells.map((c) => Number(c[5]));
+    for (const data of [sorted, shuffled]) {
+      assert.equal(data.coverage.users, users.size);
+      assert.equal(data.coverage.events, cells.length);
+      assert.equal(data.coverage.firstDate, Math.min(...dates));
+      assert.equal(data.coverage.lastDate, Math.max(...dates));
+      const without = data.quality.find((q) => q.check === 'events_without_user_features')!;
+      assert.equal(without.rows, cells.filter((c) => c[0] === dropped).length);
+      assert.match(without.action, /^kept \(1 users have no row/);
+    }
+    assert.ok(cells.some((c) => c[0] === dropped));
+    assert.deepEqual(shuffled.coverage, sorted.coverage);
+    assert.deepEqual(Array.from(shuffled.events.numeric.timestamp), Array.from(sorted.events.numeric.timestamp));
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { CausewayError } from '../../errors.js';
 import type { ColumnTable, ListColumn } from '../table.js';
-import { CsvParser, type CsvColumnKind, type CsvResult } from '../csv.js';
-import { sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
+import { CsvParser, type CsvColumnKind, type CsvRequest, type CsvResult } from '../csv.js';
+import { SortedCheck, sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
 import { plainView } from '../resizable.js';
 import { openArchive, type Archive } from './archive.js';
 import { ensureDemoArchive, defaultCacheDir } from './demo.js';
@@ -123,8 +123,65 @@ async function readMember(archive: Archive, name: string, parser: CsvParser, cou
   return parser.end();
 }
 
-/** Reads the interaction matrix, sampled while streaming. */
-async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCounter): Promise<CsvResult> {
+/** The events' users (as runs of equal ids) and date range, fed in blocks in table order. */
+class EventCoverage {
+  firstDate = Infinity;
+  lastDate = -Infinity;
+  readonly runUsers: number[] = [];
+  readonly runEvents: number[] = [];
+  private lastUser = NaN;
+
+  add(users: Float64Array, dates: Float64Array): void {
+    let lastUser = this.lastUser;
+    let firstDate = this.firstDate;
+    let lastDate = this.lastDate;
+    let runs = this.runUsers.length;
+    let inRun = runs > 0 ? this.runEvents[runs - 1] : 0;
+    for (let j = 0; j < users.length; j++) {
+      const u = users[j];
+      if (runs === 0 || u !== lastUser) {
+        if (runs > 0) this.runEvents[runs - 1] = inRun;
+        this.runUsers.push(u);
+        this.runEvents.push(0);
+        runs++;
+        inRun = 0;
+        lastUser = u;
+      }
+      inRun++;
+      const d = dates[j];
+      if (d < firstDate) firstDate = d;
+      if (d > lastDate) lastDate = d;
+    }
+    if (runs > 0) this.runEvents[runs - 1] = inRun;
+    this.lastUser = lastUser;
+    this.firstDate = firstDate;
+    this.lastDate = lastDate;
+  }
+}
+
+/**
+ * Rows [start, end) of the events' user, timestamp and date columns, in blocks copied out of their
+ * resizable buffers (plainView), fed to the order check and, while the rows are in order, the coverage.
+ */
+function feedRows(column: (name: string) => Float64Array | undefined, start: number, end: number, order: SortedCheck, coverage: EventCoverage): void {
+  const user = column('user_id')!;
+  const ts = column('timestamp')!;
+  const date = column('date')!;
+  const blockLength = Math.min(end - start, 65_536);
+  const userBlock = new Float64Array(blockLength);
+  const tsBlock = new Float64Array(blockLength);
+  const dateBlock = new Float64Array(blockLength);
+  for (let from = start; from < end; from += blockLength) {
+    const to = Math.min(end, from + blockLength);
+    const users = plainView(user, from, to, userBlock);
+    order.add(users, plainView(ts, from, to, tsBlock));
+    // out of order, the runs would be counted after sorting: none are kept meanwhile
+    if (order.sorted) coverage.add(users, plainView(date, from, to, dateBlock));
+  }
+}
+
+/** Reads the interaction matrix, sampled while streaming; its rows are fed to `onRows` as they are kept. */
+async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCounter, onRows?: CsvRequest['onRows']): Promise<CsvResult> {
   const member = req.matrix === 'big' ? 'big_matrix.csv' : 'small_matrix.csv';
   const columns: Record<string, CsvColumnKind> = {};
   // ids, day and sort key are always read (the missing-id rule and the panel's index need them)
@@ -141,6 +198,7 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCount
     dropIfEmpty: ['user_id', 'video_id'],
     idColumns: ['user_id', 'video_id'],
     nanTextColumns: EVENT_COLUMNS.filter((c) => !(c in columns)),
+    onRows,
   });
   return readMember(archive, member, parser, counter);
 }
@@ -314,7 +372,10 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     const userParser = new CsvParser({ member: 'user_features.csv', sizeHint: sizeOf(archive, 'user_features.csv'), columns: new Proxy(usersCols, {
       get: (_t, name: string) => (USER_TEXT_COLUMNS.includes(name) ? 'category' : 'number'),
     }) as Record<string, CsvColumnKind>, required: ['user_id'], idColumns: ['user_id'], uniqueKey: ['user_id'] });
-    matrixPromise = readMatrix(archive, req, counter);
+    // The matrix's order and coverage are checked as its rows are kept, while later chunks inflate.
+    const order = new SortedCheck();
+    let coverage = new EventCoverage();
+    matrixPromise = readMatrix(archive, req, counter, (column, start, end) => feedRows(column, start, end, order, coverage));
     matrixPromise.catch(() => {}); // awaited below (or in finally); an early users error must not leave it unhandled
     const usersPromise = readMember(archive, 'user_features.csv', userParser, counter);
     sidePromise = readSideTables(archive, req, counter);
@@ -333,7 +394,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
         `the sample user_id % ${modulus} == ${remainder} keeps no interactions (${matrix.rowsRead} rows read, ${sampledUsers} of ${userIds.length} users in user_features match)`,
         { kind: 'data', member: memberName }, 'choose another modulus or remainder');
     }
-    events = sortEvents(events);
+    events = sortEvents(events, order);
 
     const quality: QualityRow[] = [];
     const rowsInSample = matrix.rowsRead - matrix.rowsSampledOut;
@@ -351,37 +412,21 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       quality.push({ check: 'user_features_nan_text_cells', rows: usersResult.rowsNanText, share: usersResult.rowsNanText / Math.max(1, usersResult.rowsRead), action: 'kept (cells spelled NaN in user_features.csv read as missing values)' });
     }
 
-    // Coverage, in one pass over blocks copied out of the columns' buffers (src/data/resizable.ts plainView).
-    const uid = events.numeric.user_id;
-    const date = events.numeric.date;
-    let distinctUsers = 0;
-    let firstDate = Infinity;
-    let lastDate = -Infinity;
+    // Coverage: as the rows were kept, or, when they came out of order, over the sorted table.
+    if (!order.sorted) {
+      coverage = new EventCoverage();
+      feedRows((name) => events.numeric[name], 0, events.length, new SortedCheck(), coverage);
+    }
+    const distinctUsers = coverage.runUsers.length;
+    const { firstDate, lastDate } = coverage;
     const userSet = new Set<number>(userIds);
     let unknownUsers = 0;
     let unknownUserEvents = 0;
-    let known = true;
-    const blockLength = Math.min(events.length, 65_536);
-    const userBlock = new Float64Array(blockLength);
-    const dateBlock = new Float64Array(blockLength);
-    let lastUser = NaN;
-    for (let start = 0; start < events.length; start += blockLength) {
-      const end = Math.min(events.length, start + blockLength);
-      const users = plainView(uid, start, end, userBlock);
-      const dates = plainView(date, start, end, dateBlock);
-      for (let j = 0; j < users.length; j++) {
-        const u = users[j];
-        if (start + j === 0 || u !== lastUser) {
-          distinctUsers++;
-          // events are sorted by user: one look-up per user's run of events
-          known = userSet.has(u);
-          if (!known) unknownUsers++;
-        }
-        lastUser = u;
-        if (!known) unknownUserEvents++;
-        const d = dates[j];
-        if (d < firstDate) firstDate = d;
-        if (d > lastDate) lastDate = d;
+    for (let k = 0; k < distinctUsers; k++) {
+      // events are sorted by user: one look-up per user's run of events
+      if (!userSet.has(coverage.runUsers[k])) {
+        unknownUsers++;
+        unknownUserEvents += coverage.runEvents[k];
       }
     }
     quality.push({ check: 'events_without_user_features', rows: unknownUserEvents, share: events.length ? unknownUserEvents / events.length : 0,
