@@ -361,7 +361,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
   const archive = await openArchive(path, opts.cacheDir ?? defaultCacheDir());
   log(`data: reading ${archive.layout} archive ${path}`);
   const counter: ReadCounter = { bytes: 0, members: new Map() };
-  let sidePromise: Promise<{ tables: SideTables; quality: QualityRow[] }> | null = null;
+  let sidePromise: Promise<{ tables: ReturnType<typeof withKuaiRecLayout<SideTables>>; quality: QualityRow[] }> | null = null;
   let matrixPromise: Promise<CsvResult> | null = null;
   try {
     // The matrix, the users and the side tables stream concurrently: inflating runs on other threads, so
@@ -378,7 +378,8 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     matrixPromise = readMatrix(archive, req, counter, (column, start, end) => feedRows(column, start, end, order, coverage));
     matrixPromise.catch(() => {}); // awaited below (or in finally); an early users error must not leave it unhandled
     const usersPromise = readMember(archive, 'user_features.csv', userParser, counter);
-    sidePromise = readSideTables(archive, req, counter);
+    // (the items table made as soon as the side tables are in, usually while the matrix still reads)
+    sidePromise = readSideTables(archive, req, counter).then((r) => ({ quality: r.quality, tables: withKuaiRecLayout(r.tables) }));
     sidePromise.catch(() => {}); // awaited below (or in finally); an early matrix error must not leave it unhandled
     const usersResult = await usersPromise;
     const users = usersResult.table;
@@ -443,7 +444,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       source: { path, layout: archive.layout, matrix: req.matrix, bytesRead: 0 },
     };
 
-    withKuaiRecLayout(Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; })));
+    Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; }));
     out.source.bytesRead = counter.bytes;
     out.contentFingerprint = contentFingerprintOf(counter.members!);
     log(`data: ${events.length} events of ${distinctUsers} users, ${(counter.bytes / 1e6).toFixed(1)} MB read`);
