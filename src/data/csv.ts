@@ -506,7 +506,7 @@ export class CsvParser {
    * and one that parsePlain leaves too is returned.
    */
   private parsePlainWasm(buf: Buffer, pos: number, end: number, columnFlags: Int32Array): number {
-    const wasm = plainRecords();
+    const wasm = plainRecords(buf.buffer);
     const result = this.result;
     const builders = this.keptNumBuilders;
     const stride = Math.floor(wasm.outputDoubles / this.wasmSlots);

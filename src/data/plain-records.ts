@@ -1,8 +1,10 @@
 /**
  * The WebAssembly plain-record parser (src/data/wasm/plain-records.ts, compiled by `npm run build`),
- * loaded once per thread when a CSV reader or an inflating read first needs it. Its memory is shared, so
- * that an inflating thread (src/data/kuairec/inflate-thread.ts) can write a member's chunks into it, where
- * the parser reads them without a copy; its layout constants are read from its exports.
+ * compiled once per thread when a CSV reader or an inflating read first needs it. Each thread has an
+ * instance for input copied in, and each member read through an inflating thread
+ * (src/data/kuairec/inflate-thread.ts) one of its own, whose shared memory the inflating thread writes
+ * the member's chunks into, where the parser reads them without a copy. The layout constants are read
+ * from the module's exports.
  */
 import { readFileSync } from 'node:fs';
 
@@ -15,8 +17,8 @@ declare const WebAssembly: {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
 
-/** The memory's size in 64 KiB pages: the layout's END (checked when loaded), about 27 MB, resident only where written. */
-const MEMORY_PAGES = 420;
+/** An instance's memory in 64 KiB pages: the layout's END (checked when loaded), about 14 MB, resident only where written. */
+const MEMORY_PAGES = 221;
 
 interface PlainRecordsExports {
   init(): void;
@@ -45,8 +47,11 @@ interface PlainRecordsExports {
 }
 
 export interface PlainRecords {
-  /** The module's memory: a chunk in it (a Buffer over it) is parsed where it lies. */
+  /** The instance's memory: a chunk in it (a Buffer over it) is parsed where it lies. */
   memory: SharedArrayBuffer;
+  /** The room for an inflating thread's pool (lendShared). */
+  sharedAt: number;
+  sharedBytes: number;
   /** Where the input lies in `memory`, and how many bytes it holds. */
   inputAt: number;
   inputBytes: number;
@@ -71,15 +76,16 @@ export interface PlainRecords {
   rowsDroppedEmpty(): number;
 }
 
+let compiled: object | undefined;
 let loaded: PlainRecords | undefined;
-/** Free stretches of the module's SHARED room, lent by lendShared. */
-const sharedFree: Array<{ at: number; bytes: number }> = [];
+/** The instance whose memory an inflating thread writes into (lendShared), by that memory. */
+const byMemory = new WeakMap<SharedArrayBuffer, PlainRecords>();
 
-export function plainRecords(): PlainRecords {
-  if (loaded) return loaded;
-  const module = new WebAssembly.Module(readFileSync(new URL('./wasm/plain-records.wasm', import.meta.url)));
+/** An instance of the module, with a memory of its own. */
+function instantiate(): PlainRecords {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL('./wasm/plain-records.wasm', import.meta.url)));
   const memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
-  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as PlainRecordsExports;
+  const ex = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as PlainRecordsExports;
   const value = (g: WasmGlobal): number => Number(g.value);
   if (value(ex.END) > MEMORY_PAGES * 65536) throw new Error(`plain-records.wasm needs ${value(ex.END)} bytes of memory, more than MEMORY_PAGES gives`);
   const outputAt = value(ex.OUTPUT);
@@ -88,10 +94,11 @@ export function plainRecords(): PlainRecords {
   ex.init();
   // The memory never grows, so these views stay valid.
   const buffer = memory.buffer;
-  sharedFree.push({ at: value(ex.SHARED), bytes: value(ex.SHARED_BYTES) });
   const maxColumns = value(ex.MAX_COLUMNS);
-  loaded = {
+  return {
     memory: buffer,
+    sharedAt: value(ex.SHARED),
+    sharedBytes: value(ex.SHARED_BYTES),
     inputAt: value(ex.INPUT),
     inputBytes: value(ex.INPUT_BYTES),
     maxColumns,
@@ -112,30 +119,31 @@ export function plainRecords(): PlainRecords {
     rowsEmptyCheck: () => value(ex.rowsEmptyCheck),
     rowsDroppedEmpty: () => value(ex.rowsDroppedEmpty),
   };
-  return loaded;
 }
 
 /**
- * `bytes` of the module's memory (and 64 after them) for an inflating thread to write chunks into, or
- * null when its room is taken (two members read at once take it); `give back` returns them.
+ * The instance for a chunk in `buffer`: the one an inflating thread writes into when `buffer` is its
+ * memory (the chunk is then parsed where it lies), else the thread's own (input copied in).
+ */
+export function plainRecords(buffer?: ArrayBufferLike): PlainRecords {
+  const lent = buffer instanceof SharedArrayBuffer ? byMemory.get(buffer) : undefined;
+  return lent ?? (loaded ??= instantiate());
+}
+
+/**
+ * `bytes` of a new instance's memory (and 64 after them) for an inflating thread to write a member's
+ * chunks into, or null when they do not fit its SHARED room. The instance, and so its memory, is
+ * dropped once given back (its pages freed with it, as a pool of its own would be).
  */
 export function lendShared(bytes: number): { memory: SharedArrayBuffer; at: number; giveBack(): void } | null {
-  const { memory } = plainRecords();
-  const need = bytes + 64;
-  const k = sharedFree.findIndex((f) => f.bytes >= need);
-  if (k < 0) return null;
-  const free = sharedFree[k];
-  const at = free.at;
-  if (free.bytes === need) sharedFree.splice(k, 1);
-  else sharedFree[k] = { at: at + need, bytes: free.bytes - need };
-  let lent = true;
+  const instance = instantiate();
+  if (bytes + 64 > instance.sharedBytes) return null;
+  byMemory.set(instance.memory, instance);
   return {
-    memory,
-    at,
+    memory: instance.memory,
+    at: instance.sharedAt,
     giveBack: () => {
-      if (!lent) return;
-      lent = false;
-      sharedFree.push({ at, bytes: need });
+      byMemory.delete(instance.memory);
     },
   };
 }

@@ -161,22 +161,26 @@ class EventCoverage {
 
 /**
  * Rows [start, end) of the events' user, timestamp and date columns, in blocks copied out of their
- * resizable buffers (plainView), fed to the order check and, while the rows are in order, the coverage.
+ * resizable buffers (plainView, into scratch blocks kept from call to call), fed to the order check and,
+ * while the rows are in order, the coverage.
  */
-function feedRows(column: (name: string) => Float64Array | undefined, start: number, end: number, order: SortedCheck, coverage: EventCoverage): void {
-  const user = column('user_id')!;
-  const ts = column('timestamp')!;
-  const date = column('date')!;
-  const blockLength = Math.min(end - start, 65_536);
-  const userBlock = new Float64Array(blockLength);
-  const tsBlock = new Float64Array(blockLength);
-  const dateBlock = new Float64Array(blockLength);
-  for (let from = start; from < end; from += blockLength) {
-    const to = Math.min(end, from + blockLength);
-    const users = plainView(user, from, to, userBlock);
-    order.add(users, plainView(ts, from, to, tsBlock));
-    // out of order, the runs would be counted after sorting: none are kept meanwhile
-    if (order.sorted) coverage.add(users, plainView(date, from, to, dateBlock));
+class RowFeed {
+  readonly order = new SortedCheck();
+  coverage = new EventCoverage();
+  private readonly blocks = [new Float64Array(65_536), new Float64Array(65_536), new Float64Array(65_536)];
+
+  feed(column: (name: string) => Float64Array | undefined, start: number, end: number): void {
+    const user = column('user_id')!;
+    const ts = column('timestamp')!;
+    const date = column('date')!;
+    const [userBlock, tsBlock, dateBlock] = this.blocks;
+    for (let from = start; from < end; from += userBlock.length) {
+      const to = Math.min(end, from + userBlock.length);
+      const users = plainView(user, from, to, userBlock);
+      this.order.add(users, plainView(ts, from, to, tsBlock));
+      // out of order, the runs would be counted after sorting: none are kept meanwhile
+      if (this.order.sorted) this.coverage.add(users, plainView(date, from, to, dateBlock));
+    }
   }
 }
 
@@ -373,9 +377,8 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       get: (_t, name: string) => (USER_TEXT_COLUMNS.includes(name) ? 'category' : 'number'),
     }) as Record<string, CsvColumnKind>, required: ['user_id'], idColumns: ['user_id'], uniqueKey: ['user_id'] });
     // The matrix's order and coverage are checked as its rows are kept, while later chunks inflate.
-    const order = new SortedCheck();
-    let coverage = new EventCoverage();
-    matrixPromise = readMatrix(archive, req, counter, (column, start, end) => feedRows(column, start, end, order, coverage));
+    const rows = new RowFeed();
+    matrixPromise = readMatrix(archive, req, counter, (column, start, end) => rows.feed(column, start, end));
     matrixPromise.catch(() => {}); // awaited below (or in finally); an early users error must not leave it unhandled
     const usersPromise = readMember(archive, 'user_features.csv', userParser, counter);
     // (the items table made as soon as the side tables are in, usually while the matrix still reads)
@@ -395,7 +398,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
         `the sample user_id % ${modulus} == ${remainder} keeps no interactions (${matrix.rowsRead} rows read, ${sampledUsers} of ${userIds.length} users in user_features match)`,
         { kind: 'data', member: memberName }, 'choose another modulus or remainder');
     }
-    events = sortEvents(events, order);
+    events = sortEvents(events, rows.order);
 
     const quality: QualityRow[] = [];
     const rowsInSample = matrix.rowsRead - matrix.rowsSampledOut;
@@ -414,9 +417,11 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     }
 
     // Coverage: as the rows were kept, or, when they came out of order, over the sorted table.
-    if (!order.sorted) {
-      coverage = new EventCoverage();
-      feedRows((name) => events.numeric[name], 0, events.length, new SortedCheck(), coverage);
+    let coverage = rows.coverage;
+    if (!rows.order.sorted) {
+      const sorted = new RowFeed();
+      sorted.feed((name) => events.numeric[name], 0, events.length);
+      coverage = sorted.coverage;
     }
     const distinctUsers = coverage.runUsers.length;
     const { firstDate, lastDate } = coverage;

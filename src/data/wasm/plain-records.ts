@@ -18,14 +18,14 @@
 export const COLUMN_FLAGS: usize = 256; // i32 per column: flags below, and (output slot + 1) << 8
 export const MAX_COLUMNS: i32 = 1024;
 export const INPUT: usize = 16384;
-export const INPUT_BYTES: usize = 2 << 20;
+export const INPUT_BYTES: usize = 1 << 20;
 export const OUTPUT: usize = INPUT + INPUT_BYTES + 64; // output slot k, row r at OUTPUT + (k * stride + r) * 8
-export const OUTPUT_BYTES: usize = 2 << 20;
+export const OUTPUT_BYTES: usize = 512 << 10; // about 10,000 rows of 6 columns a call: a chunk's rows in one or two
 export const ORDINALS: usize = OUTPUT + OUTPUT_BYTES; // i32 per kept row: its record's ordinal among the records read
-// Room for the pools of inflating threads (src/data/kuairec/inflate-thread.ts), whose chunks are then
-// parsed where they lie, with no copy into INPUT; 64 bytes after each for the 16-byte scans.
+// Room for the pool of an inflating thread (src/data/kuairec/inflate-thread.ts: six 1 MiB slots), whose
+// chunks are then parsed where they lie, with no copy into INPUT; 64 bytes after it for the 16-byte scans.
 export const SHARED: usize = ORDINALS + (OUTPUT_BYTES >> 1) + 64;
-export const SHARED_BYTES: usize = 2 * ((6 << 20) + 64);
+export const SHARED_BYTES: usize = (6 << 20) + 64;
 export const END: usize = SHARED + SHARED_BYTES + 64;
 
 export const FLAG_NUMBER: i32 = 1; // parsed (kept or only staged); else skipped
