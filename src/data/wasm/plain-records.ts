@@ -90,32 +90,31 @@ function decimalFromApprox(approx: f64, low32: i32, frac: i32): f64 {
 }
 
 /**
- * The first comma or byte up to CR at or after `pos` (a skipped cell's end), 16 bytes at a time: the
- * input is followed by at least 16 bytes of this memory, and a line end stops the search before them.
+ * The first byte at or after `pos` equal to `a`, or to `b` (with `upTo`, at most `b`), 16 bytes at a time:
+ * the records parsed are followed by at least 16 bytes of this memory, and their line end stops a search
+ * that looks for one before them. Inlined, so the `upTo` test is decided where it is called.
  */
-function cellEnd(pos: usize): usize {
-  const comma = i8x16.splat(<i8>COMMA);
-  const cr = i8x16.splat(<i8>CR);
-  let bits = i8x16.bitmask(v128.or(i8x16.eq(v128.load(pos), comma), i8x16.le_u(v128.load(pos), cr)));
-  while (bits == 0) {
+// @ts-ignore: decorator
+@inline function firstOf(pos: usize, a: u32, b: u32, upTo: bool): usize {
+  const va = i8x16.splat(<i8>a);
+  const vb = i8x16.splat(<i8>b);
+  let bits: i32 = 0;
+  for (pos -= 16; bits == 0;) {
     pos += 16;
     const bytes = v128.load(pos);
-    bits = i8x16.bitmask(v128.or(i8x16.eq(bytes, comma), i8x16.le_u(bytes, cr)));
+    bits = i8x16.bitmask(v128.or(i8x16.eq(bytes, va), upTo ? i8x16.le_u(bytes, vb) : i8x16.eq(bytes, vb)));
   }
   return pos + <usize>ctz(bits);
 }
 
-/** The first line end or quote at or after `pos`, 16 bytes at a time (as cellEnd). */
+/** A skipped cell's end: the first comma or byte up to CR at or after `pos`. */
+function cellEnd(pos: usize): usize {
+  return firstOf(pos, COMMA, CR, true);
+}
+
+/** The end of a sampled-out record's line, or a quote before it. */
 function lineEndOrQuote(pos: usize): usize {
-  const lf = i8x16.splat(<i8>LF);
-  const quote = i8x16.splat(<i8>QUOTE);
-  let bits = i8x16.bitmask(v128.or(i8x16.eq(v128.load(pos), lf), i8x16.eq(v128.load(pos), quote)));
-  while (bits == 0) {
-    pos += 16;
-    const bytes = v128.load(pos);
-    bits = i8x16.bitmask(v128.or(i8x16.eq(bytes, lf), i8x16.eq(bytes, quote)));
-  }
-  return pos + <usize>ctz(bits);
+  return firstOf(pos, LF, QUOTE, false);
 }
 
 /** Digits in [start, end) after the leading zeros (and the point among them). */
