@@ -10,6 +10,10 @@
  *   within about 2^-27 of a last place from a rounding midpoint: there the function answers -1 and the
  *   caller falls back to Number(). test/data/decimal.test.ts compares it
  *   with Number() on millions of digit strings, midpoints included.
+ *
+ * decimalFromApprox has a port in the WebAssembly plain-record parser (src/data/wasm/plain-records.ts,
+ * AssemblyScript, which cannot import this file); test/data/csv-plain.test.ts checks that the two agree
+ * bit for bit, and with Number().
  */
 
 /** 10^0 … 10^22: every one an exact double. */
