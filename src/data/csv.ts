@@ -14,7 +14,7 @@
 import { CausewayError } from '../errors.js';
 import { decimalFromApprox, decimalFromDigits } from './decimal.js';
 import { nextCapacity, shrinkResizable } from './resizable.js';
-import { plainRecords, type PlainRecords } from './plain-records.js';
+import { plainRecords } from './plain-records.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
 /** number: Float64 (error on a non-numeric cell); category: dictionary-coded string;
