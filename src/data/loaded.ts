@@ -34,12 +34,6 @@ export interface LoadedData {
 }
 
 /**
- * Sorts event columns by (user_id, timestamp, file order) unless already sorted (`known`: a check the
- * reader made of every row as it kept them); NaN timestamps last within a user.
- * The table is reordered in place and returned: each column is permuted through one scratch array, so
- * sorting takes one column's memory beside the table instead of a second copy of every column.
- */
-/**
  * Whether events come in sortEvents' order (every one `before(i - 1, i) <= 0`), fed in blocks of user ids
  * and timestamps in table order: over a whole table (sortEvents), or as a reader keeps rows
  * (src/data/kuairec/load.ts), so that a sorted table is checked while later rows still arrive.
@@ -88,6 +82,12 @@ export class SortedCheck {
   }
 }
 
+/**
+ * Sorts event columns by (user_id, timestamp, file order) unless already sorted (`known`: a check the
+ * reader made of every row as it kept them); NaN timestamps last within a user.
+ * The table is reordered in place and returned: each column is permuted through one scratch array, so
+ * sorting takes one column's memory beside the table instead of a second copy of every column.
+ */
 export function sortEvents(events: ColumnTable, known?: SortedCheck): ColumnTable {
   const user = events.numeric.user_id;
   const ts = events.numeric.timestamp;
