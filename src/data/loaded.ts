@@ -24,6 +24,13 @@ export interface LoadedData {
   tableNames?: { users?: string; items?: string; itemDaily?: string };
   /** Event columns (0/1 numbers) that are true/false in the source file. */
   eventBooleans?: string[];
+  /**
+   * The events' runs of adjacent rows with one user_id and one date value (a missing date, which equals
+   * nothing, is a run of its own), in table order: run k is rows [start[k], start[k + 1]). A reader that
+   * kept the rows already in order may hand them over (EventRunsBuilder), so the panel need not find
+   * them again (src/panel/event-index.ts); absent otherwise.
+   */
+  eventRuns?: EventRuns;
   quality: QualityRow[];
   coverage: { users: number; events: number; firstDate: number; lastDate: number; sampledUsers: number };
   fingerprint: string;
@@ -31,6 +38,70 @@ export interface LoadedData {
   contentFingerprint: string;
   /** Where the data came from. */
   source: { path: string; layout: string; matrix: string; bytesRead: number };
+}
+
+export interface EventRuns {
+  count: number;
+  start: Int32Array; // count + 1 entries, the last the number of events
+  user: Float64Array;
+  date: Float64Array;
+}
+
+/**
+ * LoadedData.eventRuns, fed blocks of user ids and dates in table order. Given up (result() undefined)
+ * once the runs outnumber an eighth of the rows, where the panel gives up its own (event-index.ts).
+ */
+export class EventRunsBuilder {
+  private count = 0;
+  private rows = 0;
+  private lastUser = NaN;
+  private lastDate = NaN;
+  private start: Int32Array | null = new Int32Array(4096);
+  private user = new Float64Array(4096);
+  private date = new Float64Array(4096);
+
+  add(users: Float64Array, dates: Float64Array): void {
+    if (!this.start) return;
+    let count = this.count;
+    let lastUser = this.lastUser;
+    let lastDate = this.lastDate;
+    for (let j = 0; j < users.length; j++) {
+      const u = users[j];
+      const d = dates[j];
+      if (u === lastUser && d === lastDate) continue;
+      if (count === this.user.length) this.grow();
+      this.start![count] = this.rows + j;
+      this.user[count] = u;
+      this.date[count] = d;
+      count++;
+      lastUser = u;
+      lastDate = d;
+    }
+    this.count = count;
+    this.lastUser = lastUser;
+    this.lastDate = lastDate;
+    this.rows += users.length;
+    if (count > Math.max(1024, this.rows >> 3)) this.start = null; // scattered: the panel finds its own
+  }
+
+  private grow(): void {
+    const more = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.start = more(this.start!);
+    this.user = more(this.user);
+    this.date = more(this.date);
+  }
+
+  result(): EventRuns | undefined {
+    if (!this.start) return undefined;
+    const start = new Int32Array(this.count + 1);
+    start.set(this.start.subarray(0, this.count));
+    start[this.count] = this.rows;
+    return { count: this.count, start, user: this.user.slice(0, this.count), date: this.date.slice(0, this.count) };
+  }
 }
 
 /**

@@ -56,61 +56,72 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   let runCode: Int32Array = new Int32Array(runCapacity);
   let runDay: Int32Array = new Int32Array(runCapacity);
   let runCount = 0;
-  // Read in blocks copied out of the columns' buffers (see plainView).
-  const blockLength = Math.min(n, 65_536);
-  const userBlock = new Float64Array(blockLength);
-  const dateBlock = new Float64Array(blockLength);
-  for (let blockStart = 0; blockStart < n; blockStart += blockLength) {
-    const users = plainView(userColumn, blockStart, Math.min(n, blockStart + blockLength), userBlock);
-    const dates = plainView(dateColumn, blockStart, Math.min(n, blockStart + blockLength), dateBlock);
-    for (let j = 0, i = blockStart; j < users.length; j++, i++) {
-      const u = users[j];
-      let boundary = false;
-      if (u !== lastUser) {
-        let code = userCode.get(u);
-        if (code === undefined) {
-          code = userCode.size;
-          userCode.set(u, code);
-          hasDated.push(0);
-        } else if (code !== lastCode) usersContiguous = false; // a user met again after another
-        lastUser = u;
-        lastCode = code;
-        boundary = true;
+  /** Event i begins a run of one user value `u` and date `d`: a new user, a new day, or both. */
+  const runBegins = (i: number, u: number, d: number): void => {
+    if (u !== lastUser) {
+      let code = userCode.get(u);
+      if (code === undefined) {
+        code = userCode.size;
+        userCode.set(u, code);
+        hasDated.push(0);
+      } else if (code !== lastCode) usersContiguous = false; // a user met again after another
+      lastUser = u;
+      lastCode = code;
+    }
+    if (d !== lastDate) {
+      lastDate = d;
+      const day = yyyymmddToDay(d);
+      lastDay = day === day ? day : -1;
+      if (lastDay >= 0) {
+        if (lastDay < minDay) minDay = lastDay;
+        if (lastDay > maxDay) maxDay = lastDay;
       }
-      const d = dates[j];
-      if (d !== lastDate) {
-        lastDate = d;
-        const day = yyyymmddToDay(d);
-        lastDay = day === day ? day : -1;
-        if (lastDay >= 0) {
-          if (lastDay < minDay) minDay = lastDay;
-          if (lastDay > maxDay) maxDay = lastDay;
+    }
+    if (lastDay >= 0) hasDated[lastCode] = 1;
+    if (runStart) {
+      if (runCount === runCapacity) {
+        if (runCapacity >= runLimit) runStart = null;
+        else {
+          runCapacity = Math.min(runLimit, runCapacity * 2);
+          const grow = (a: Int32Array): Int32Array => {
+            const b = new Int32Array(runCapacity);
+            b.set(a);
+            return b;
+          };
+          runStart = grow(runStart);
+          runCode = grow(runCode);
+          runDay = grow(runDay);
         }
-        boundary = true;
       }
-      if (!boundary) continue; // same user and date as the event before: nothing new
-      if (lastDay >= 0) hasDated[lastCode] = 1;
       if (runStart) {
-        if (runCount === runCapacity) {
-          if (runCapacity >= runLimit) runStart = null;
-          else {
-            runCapacity = Math.min(runLimit, runCapacity * 2);
-            const grow = (a: Int32Array): Int32Array => {
-              const b = new Int32Array(runCapacity);
-              b.set(a);
-              return b;
-            };
-            runStart = grow(runStart);
-            runCode = grow(runCode);
-            runDay = grow(runDay);
-          }
-        }
-        if (runStart) {
-          runStart[runCount] = i;
-          runCode[runCount] = lastCode;
-          runDay[runCount] = lastDay;
-          runCount++;
-        }
+        runStart[runCount] = i;
+        runCode[runCount] = lastCode;
+        runDay[runCount] = lastDay;
+        runCount++;
+      }
+    }
+  };
+  const given = data.eventRuns;
+  if (given && given.start[given.count] === n) {
+    // the runs the reader found as it kept the rows (src/data/loaded.ts EventRunsBuilder)
+    for (let k = 0; k < given.count; k++) runBegins(given.start[k], given.user[k], given.date[k]);
+  } else {
+    // Read in blocks copied out of the columns' buffers (see plainView).
+    const blockLength = Math.min(n, 65_536);
+    const userBlock = new Float64Array(blockLength);
+    const dateBlock = new Float64Array(blockLength);
+    let u0 = NaN;
+    let d0 = NaN;
+    for (let blockStart = 0; blockStart < n; blockStart += blockLength) {
+      const users = plainView(userColumn, blockStart, Math.min(n, blockStart + blockLength), userBlock);
+      const dates = plainView(dateColumn, blockStart, Math.min(n, blockStart + blockLength), dateBlock);
+      for (let j = 0, i = blockStart; j < users.length; j++, i++) {
+        const u = users[j];
+        const d = dates[j];
+        if (u === u0 && d === d0) continue; // same user and date as the event before: nothing new
+        runBegins(i, u, d);
+        u0 = u;
+        d0 = d;
       }
     }
   }

@@ -3,6 +3,7 @@
  * panel names only the fields it reads, so data/'s full interface is accepted as it is.
  */
 import type { ColumnTable } from '../data/table.js';
+import type { EventRuns } from '../data/loaded.js';
 
 export interface LoadedData {
   events: ColumnTable;
@@ -17,6 +18,8 @@ export interface LoadedData {
   tableNames?: { users?: string; items?: string; itemDaily?: string };
   /** Event columns (0/1 numbers) that are true/false in the source file. */
   eventBooleans?: string[];
+  /** The events' runs of one user_id and date value, when the reader found them (src/data/loaded.ts). */
+  eventRuns?: EventRuns;
   coverage?: { users?: number; events?: number; firstDate: number; lastDate: number; sampledUsers?: number };
   fingerprint: string;
 }

@@ -244,3 +244,29 @@ test('coverage and the users without features are counted the same whether the m
     await fsp.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the user-date runs the reader hands over are the events\' runs, and the panel built from them is the one built without them', async () => {
+  const { buildPanel } = await import('../../src/panel/index.js');
+  const { SEED_000 } = await import('../../bench/panel.js');
+  for (const extra of [{}, { missingTime: 'keep' as const }, { sample: { modulus: 3, remainder: 1 } }]) {
+    const what = JSON.stringify(extra);
+    const data = await loadData(req(L.outer, extra));
+    const runs = data.eventRuns;
+    assert.ok(runs, `${what}: runs handed over`);
+    // a run begins wherever the user or the date changes (a missing date equals nothing)
+    const u = data.events.numeric.user_id;
+    const d = data.events.numeric.date;
+    const starts: number[] = [];
+    for (let i = 0; i < data.events.length; i++) if (i === 0 || u[i] !== u[i - 1] || d[i] !== d[i - 1]) starts.push(i);
+    assert.deepEqual(Array.from(runs.start), [...starts, data.events.length], what);
+    assert.deepEqual(Array.from(runs.user), starts.map((i) => u[i]), what);
+    assert.deepEqual(Array.from(runs.date), starts.map((i) => d[i]), what);
+    const withRuns = buildPanel(data, SEED_000);
+    const without = buildPanel({ ...data, eventRuns: undefined }, SEED_000);
+    assert.deepEqual(Object.keys(withRuns.table.numeric), Object.keys(without.table.numeric));
+    for (const [name, column] of Object.entries(without.table.numeric)) {
+      const other = withRuns.table.numeric[name];
+      assert.ok(Buffer.from(other.buffer, other.byteOffset, other.byteLength).equals(Buffer.from(column.buffer, column.byteOffset, column.byteLength)), `${what}: ${name}`);
+    }
+  }
+});

@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { CausewayError } from '../../errors.js';
 import type { ColumnTable, ListColumn } from '../table.js';
 import { CsvParser, type CsvColumnKind, type CsvRequest, type CsvResult } from '../csv.js';
-import { SortedCheck, sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
+import { EventRunsBuilder, SortedCheck, sortEvents, type LoadedData, type QualityRow } from '../loaded.js';
 import { plainView } from '../resizable.js';
 import { openArchive, type Archive } from './archive.js';
 import { ensureDemoArchive, defaultCacheDir } from './demo.js';
@@ -162,11 +162,12 @@ class EventCoverage {
 /**
  * Rows [start, end) of the events' user, timestamp and date columns, in blocks copied out of their
  * resizable buffers (plainView, into scratch blocks kept from call to call), fed to the order check and,
- * while the rows are in order, the coverage.
+ * while the rows are in order, the coverage and the user-date runs the panel would otherwise find.
  */
 class RowFeed {
   readonly order = new SortedCheck();
   coverage = new EventCoverage();
+  readonly runs = new EventRunsBuilder();
   private readonly blocks = [new Float64Array(65_536), new Float64Array(65_536), new Float64Array(65_536)];
 
   feed(column: (name: string) => Float64Array | undefined, start: number, end: number): void {
@@ -179,7 +180,11 @@ class RowFeed {
       const users = plainView(user, from, to, userBlock);
       this.order.add(users, plainView(ts, from, to, tsBlock));
       // out of order, the runs would be counted after sorting: none are kept meanwhile
-      if (this.order.sorted) this.coverage.add(users, plainView(date, from, to, dateBlock));
+      if (this.order.sorted) {
+        const dates = plainView(date, from, to, dateBlock);
+        this.coverage.add(users, dates);
+        this.runs.add(users, dates);
+      }
     }
   }
 }
@@ -449,6 +454,9 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       source: { path, layout: archive.layout, matrix: req.matrix, bytesRead: 0 },
     };
 
+    // the user-date runs found while reading, when the rows came in order (else sorting moved them)
+    const eventRuns = rows.order.sorted ? rows.runs.result() : undefined;
+    if (eventRuns) out.eventRuns = eventRuns;
     Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; }));
     out.source.bytesRead = counter.bytes;
     out.contentFingerprint = contentFingerprintOf(counter.members!);
