@@ -61,7 +61,7 @@ export function memberReadError(e: unknown, where: string, bytes: number, expect
  * finishes, fails or stops early, so no worker outlives the read.
  */
 export async function* inflateInWorker(job: Omit<InflateJob, 'pool' | 'poolOffset' | 'chunkBytes' | 'poolSize'>, where: string): AsyncGenerator<Buffer> {
-  // the pool in the CSV parser's memory when it has room, so the parser reads the chunks where they lie
+  // the pool in a WebAssembly instance's memory of its own (plain-records.ts lendShared), so the parser reads the chunks where they lie
   const room = lendShared(WORKER_CHUNK * WORKER_POOL);
   const pool = room ? room.memory : new SharedArrayBuffer(WORKER_CHUNK * WORKER_POOL);
   const poolOffset = room ? room.at : 0;

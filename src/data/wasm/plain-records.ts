@@ -10,7 +10,7 @@
  * src/data/decimal.ts decimalFromApprox (ported below: IEEE double arithmetic without fused operations
  * is the same in WebAssembly as in JavaScript). At any other record it stops and returns that record's
  * offset, and the caller's JavaScript paths take it.
- * test/data/csv-wasm.test.ts compares the two paths bit for bit.
+ * test/data/csv-plain.test.ts compares the two paths bit for bit.
  *
  * The memory is imported (shared, so that an inflating thread can write chunks into it), sized by
  * src/data/plain-records.ts; the layout (byte offsets) is exported:
