@@ -16,17 +16,18 @@ export function shrinkResizable(buf: { byteLength: number; resize(byteLength: nu
 }
 
 /**
- * The next capacity (in elements) of a column growing in place: doubling up to 131,072 elements, then
- * 65,536 elements (512 KiB of doubles) at a time. Growing in place costs no copy, so small steps are
- * cheap (a 4.5 M-row column grows 68 times), and the spare capacity left when the read ends stays under
- * 512 KiB, not up to half the column. That spare tail matters: the shrink zeroes it, and zeroing pages
- * never written makes them resident one page fault at a time — with steps of 2 MiB past a million
- * elements, the shrinks of the full-size bench archive's data stage took 53–62 ms of the main thread,
- * against 22–28 ms with 512 KiB steps past a million (2026-12-04, on a machine where a page fault costs
- * about 9 µs).
+ * The next capacity (in elements) of a column growing in place: doubling from 1,024 elements up to
+ * 131,072, then 65,536 elements (512 KiB of doubles) at a time. Growing in place costs no copy, so small
+ * steps are cheap (a 4.5 M-row column grows 75 times), and the spare capacity left when the read ends
+ * stays under 512 KiB, and under the column's own size while it is small. That spare tail matters: the
+ * shrink zeroes it, and zeroing pages never written makes them resident one page fault at a time. With
+ * steps of 2 MiB past a million elements, the shrinks of the full-size bench archive's data stage took
+ * 53–62 ms of the main thread (9–18 ms with 512 KiB steps); starting every column at 65,536 elements,
+ * each small table's read zeroed 512 KiB a column (test/data/csv-plain.test.ts, thousands of small
+ * reads, took 25 s instead of 14 s). Measured 2026-12-04, on a machine where a page fault costs about 9 µs.
  */
 export function nextCapacity(capacity: number): number {
-  return capacity < 1 << 17 ? Math.max(1 << 16, capacity * 2) : capacity + (1 << 16);
+  return capacity < 1 << 17 ? Math.max(1 << 10, capacity * 2) : capacity + (1 << 16);
 }
 
 /**

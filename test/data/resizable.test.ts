@@ -23,18 +23,19 @@ test('shrinkResizable keeps the bytes below the new length, and does nothing whe
   assert.equal(buf.byteLength, 8000);
 });
 
-test('nextCapacity doubles small columns, then grows by 512 KiB of doubles, so a finished column has less spare than that', () => {
+test('nextCapacity doubles small columns, then grows by 512 KiB of doubles, so a finished column has less spare than that or than its own size', () => {
   const { nextCapacity } = resizable;
-  assert.equal(nextCapacity(0), 1 << 16);
+  assert.equal(nextCapacity(0), 1 << 10);
   assert.equal(nextCapacity(1 << 16), 1 << 17);
-  for (const rows of [200_000, 340_123, 4_517_349]) {
+  assert.equal(nextCapacity(1 << 17), (1 << 17) + (1 << 16));
+  for (const rows of [30, 5_000, 200_000, 340_123, 4_517_349]) {
     let capacity = 0;
     while (capacity < rows) {
       const next = nextCapacity(capacity);
       assert.ok(next > capacity);
       capacity = next;
     }
-    assert.ok(capacity - rows < 1 << 16, `${rows} rows: spare ${capacity - rows}`);
+    assert.ok(capacity - rows < Math.max(1 << 10, Math.min(rows, 1 << 16)), `${rows} rows: spare ${capacity - rows}`);
   }
 });
 
