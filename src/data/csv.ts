@@ -88,22 +88,24 @@ export interface CsvResult {
 /**
  * Growable Float64 column on a resizable ArrayBuffer: growing resizes in place (pages are committed
  * only as they are written), so a column never exists twice in memory — the peak RSS of a load is the
- * size of its columns, not twice that as with grow-and-copy or chunk-and-concatenate.
+ * size of its columns, not twice that as with grow-and-copy or chunk-and-concatenate. A column starts on
+ * a plain array and moves to a resizable buffer only past PLAIN_START_MAX elements: each resizable
+ * buffer costs about 80 µs of system calls (reserve, commit, shrink, release), which small tables —
+ * most of what a run reads besides the matrix, and thousands of reads in the tests — need not pay.
  */
-interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
+interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void; readonly maxByteLength: number }
 // Resizable ArrayBuffer (ES2024, in Node 20's V8); the project's lib is ES2023, hence the local typing.
 const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+/** Elements a column holds on a plain array before it moves to a resizable buffer (512 KiB of doubles). */
+const PLAIN_START_MAX = 1 << 16;
 
 class F64Builder {
-  private buf: ResizableBuffer;
+  private buf: ResizableBuffer | null = null;
   /** The column as it stands (its first `length` values; read by CsvRequest.onRows). */
-  view: Float64Array;
+  view = new Float64Array(0);
   private cap = 0;
   length = 0;
-  constructor(private maxRows: number) {
-    this.buf = new Resizable(0, { maxByteLength: maxRows * 8 });
-    this.view = new Float64Array(this.buf);
-  }
+  constructor(private maxRows: number) {}
   push(v: number): void {
     if (this.length === this.cap) this.grow();
     this.view[this.length++] = v;
@@ -115,23 +117,25 @@ class F64Builder {
     this.length += values.length;
   }
   private grow(): void {
-    let next = nextCapacity(this.cap);
-    if (next > this.maxRows) {
-      if (this.cap < this.maxRows) next = this.maxRows;
+    // More rows than the bound from the member size (should not happen): raise the bound.
+    if (this.cap >= this.maxRows) this.maxRows = Math.max(1, this.maxRows) * 2;
+    const next = Math.min(this.maxRows, nextCapacity(this.cap));
+    if (this.buf !== null && next * 8 <= this.buf.maxByteLength) {
+      this.buf.resize(next * 8);
+      this.view = new Float64Array(this.buf);
+    } else {
+      const kept = this.view.subarray(0, this.length);
+      if (this.buf === null && next <= PLAIN_START_MAX) this.view = new Float64Array(next);
       else {
-        // More rows than the bound from the member size (should not happen): move to a bigger buffer.
-        this.maxRows *= 2;
-        const bigger = new Resizable(this.cap * 8, { maxByteLength: this.maxRows * 8 });
-        new Float64Array(bigger).set(this.view);
-        this.buf = bigger;
-        next = Math.min(this.maxRows, this.cap * 2);
+        this.buf = new Resizable(next * 8, { maxByteLength: this.maxRows * 8 });
+        this.view = new Float64Array(this.buf);
       }
+      this.view.set(kept);
     }
-    this.buf.resize(next * 8);
-    this.view = new Float64Array(this.buf);
     this.cap = next;
   }
   finish(): Float64Array {
+    if (this.buf === null) return this.length === this.cap ? this.view : this.view.slice(0, this.length);
     shrinkResizable(this.buf, this.length * 8);
     return new Float64Array(this.buf, 0, this.length);
   }

@@ -56,3 +56,28 @@ test('releaseResizable empties a resizable buffer an array spans, and leaves vie
   assert.equal(plain.length, 1000);
   assert.equal(plain[999], 4);
 });
+
+test('the CSV reader keeps a small column on a plain array and a large one on a resizable buffer, whose pages releaseResizable gives back', async () => {
+  const { parseCsvBuffer } = await import('../../src/data/csv.js');
+  const { releaseResizable } = resizable;
+  const columnOf = (rows: number) => {
+    const lines = ['a,b'];
+    for (let i = 0; i < rows; i++) lines.push(`${i},${(i * 0.25).toFixed(2)}`);
+    const r = parseCsvBuffer({ member: 'x.csv', columns: { a: 'number', b: 'number' } }, Buffer.from(lines.join('\n') + '\n'), 1 << 16);
+    const a = r.table.numeric.a;
+    assert.equal(a.length, rows);
+    for (const i of [0, rows >> 1, rows - 1]) assert.equal(a[i], i, `row ${i} of ${rows}`);
+    assert.equal(r.table.numeric.b[rows - 1], Number(((rows - 1) * 0.25).toFixed(2)));
+    return a;
+  };
+  for (const rows of [1, 1024, 1025, 65_536]) {
+    const a = columnOf(rows);
+    assert.notEqual((a.buffer as { resizable?: boolean }).resizable, true, `${rows} rows`);
+    assert.equal(a.buffer.byteLength, rows * 8, `${rows} rows: no spare capacity kept`);
+  }
+  const big = columnOf(200_000);
+  assert.equal((big.buffer as { resizable?: boolean }).resizable, true);
+  assert.equal(big.buffer.byteLength, 200_000 * 8);
+  releaseResizable(big);
+  assert.equal(big.buffer.byteLength, 0);
+});
