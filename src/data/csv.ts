@@ -13,7 +13,7 @@
  */
 import { CausewayError } from '../errors.js';
 import { decimalFromApprox, decimalFromDigits } from './decimal.js';
-import { nextCapacity, shrinkResizable } from './resizable.js';
+import { GrowableFloat64 } from './resizable.js';
 import { plainRecords } from './plain-records.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
@@ -85,62 +85,6 @@ export interface CsvResult {
   bytes: number;
 }
 
-/**
- * Growable Float64 column on a resizable ArrayBuffer: growing resizes in place (pages are committed
- * only as they are written), so a column never exists twice in memory — the peak RSS of a load is the
- * size of its columns, not twice that as with grow-and-copy or chunk-and-concatenate. A column starts on
- * a plain array and moves to a resizable buffer only past PLAIN_START_MAX elements: each resizable
- * buffer costs about 80 µs of system calls (reserve, commit, shrink, release), which small tables —
- * most of what a run reads besides the matrix, and thousands of reads in the tests — need not pay.
- */
-interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void; readonly maxByteLength: number }
-// Resizable ArrayBuffer (ES2024, in Node 20's V8); the project's lib is ES2023, hence the local typing.
-const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
-/** Elements a column holds on a plain array before it moves to a resizable buffer (512 KiB of doubles). */
-const PLAIN_START_MAX = 1 << 16;
-
-class F64Builder {
-  private buf: ResizableBuffer | null = null;
-  /** The column as it stands (its first `length` values; read by CsvRequest.onRows). */
-  view = new Float64Array(0);
-  private cap = 0;
-  length = 0;
-  constructor(private maxRows: number) {}
-  push(v: number): void {
-    if (this.length === this.cap) this.grow();
-    this.view[this.length++] = v;
-  }
-  /** push of every value of `values`, in order. */
-  pushAll(values: Float64Array): void {
-    while (this.cap - this.length < values.length) this.grow();
-    this.view.set(values, this.length);
-    this.length += values.length;
-  }
-  private grow(): void {
-    // More rows than the bound from the member size (should not happen): raise the bound.
-    if (this.cap >= this.maxRows) this.maxRows = Math.max(1, this.maxRows) * 2;
-    const next = Math.min(this.maxRows, nextCapacity(this.cap));
-    if (this.buf !== null && next * 8 <= this.buf.maxByteLength) {
-      this.buf.resize(next * 8);
-      this.view = new Float64Array(this.buf);
-    } else {
-      const kept = this.view.subarray(0, this.length);
-      if (this.buf === null && next <= PLAIN_START_MAX) this.view = new Float64Array(next);
-      else {
-        this.buf = new Resizable(next * 8, { maxByteLength: this.maxRows * 8 });
-        this.view = new Float64Array(this.buf);
-      }
-      this.view.set(kept);
-    }
-    this.cap = next;
-  }
-  finish(): Float64Array {
-    if (this.buf === null) return this.length === this.cap ? this.view : this.view.slice(0, this.length);
-    shrinkResizable(this.buf, this.length * 8);
-    return new Float64Array(this.buf, 0, this.length);
-  }
-}
-
 class I32Builder {
   private buf = new Int32Array(1024);
   length = 0;
@@ -207,7 +151,7 @@ export class CsvParser {
   private header: string[] | null = null;
   private line = 1;            // physical line number of the next record's first line
   private kinds: Uint8Array = new Uint8Array(0);
-  private numBuilders: Array<F64Builder | null> = [];
+  private numBuilders: Array<GrowableFloat64 | null> = [];
   private strBuilders: Array<CategoryBuilder | null> = [];
   private listBuilders: Array<ListBuilder | null> = [];
   private names: string[] = [];
@@ -215,7 +159,7 @@ export class CsvParser {
   private emptyCols: Int32Array = new Int32Array(0);
   // commit() fast path: the numeric columns kept, and whether any other kind is kept
   private keptNumCols: Int32Array = new Int32Array(0);
-  private keptNumBuilders: F64Builder[] = [];
+  private keptNumBuilders: GrowableFloat64[] = [];
   private hasOtherKinds = false;
   /** Every column numeric or skipped: parsePlain may take the records. */
   private plainRecords = false;
@@ -428,7 +372,7 @@ export class CsvParser {
       if (header.indexOf(header[i]) !== i) continue; // duplicate header name: first wins
       if (kind === 'number') {
         this.kinds[i] = K_NUM;
-        this.numBuilders[i] = new F64Builder(maxRows);
+        this.numBuilders[i] = new GrowableFloat64(maxRows);
       } else if (kind === 'intlist') {
         this.kinds[i] = K_LIST;
         this.listBuilders[i] = new ListBuilder();

@@ -4,18 +4,18 @@
  * appearance with -1 for missing), and the stable hash that samples text user keys.
  */
 import type { ColumnTable } from '../table.js';
-import { nextCapacity, shrinkResizable } from '../resizable.js';
+import { GrowableFloat64 } from '../resizable.js';
 
 interface ColumnPlan { name: string; kind: 'number' | 'category' }
 
 export class TableBuilder {
-  private readonly numbers: GrowableNumbers[];
+  private readonly numbers: GrowableFloat64[];
   private readonly codes: number[][];
   private readonly levels: Map<string, number>[];
   private length = 0;
 
   constructor(private readonly columns: ColumnPlan[]) {
-    this.numbers = columns.map(() => new GrowableNumbers());
+    this.numbers = columns.map(() => new GrowableFloat64());
     this.codes = columns.map(() => []);
     this.levels = columns.map(() => new Map());
   }
@@ -88,37 +88,6 @@ export function keyHash(key: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
-}
-
-interface ResizableBuffer extends ArrayBuffer { resize(byteLength: number): void }
-// Resizable ArrayBuffer (ES2024, in Node 20's V8; the project's lib is ES2023), as in src/data/csv.ts.
-const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
-/** The largest resizable buffer V8 allows: 2^32 bytes, 536 M numbers per column. */
-const MAX_BYTES = 2 ** 32;
-
-/**
- * A Float64Array that grows in place on a resizable buffer (no boxed number[] for millions of rows, and
- * no copy when growing or finishing: a 50 M-row column takes its 400 MB once, not twice).
- */
-export class GrowableNumbers {
-  private buf = new Resizable(0, { maxByteLength: MAX_BYTES });
-  private data = new Float64Array(this.buf);
-  private capacity = 0;
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.capacity) {
-      this.capacity = Math.min(MAX_BYTES / 8, nextCapacity(this.capacity));
-      if (this.length === this.capacity) throw new RangeError(`more than ${MAX_BYTES / 8} values in one column`);
-      this.buf.resize(this.capacity * 8);
-      this.data = new Float64Array(this.buf);
-    }
-    this.data[this.length++] = v;
-  }
-  finish(): Float64Array {
-    shrinkResizable(this.buf, this.length * 8);
-    this.capacity = this.length;
-    return new Float64Array(this.buf, 0, this.length);
-  }
 }
 
 /** Text values dictionary-coded as they stream (null for missing). */

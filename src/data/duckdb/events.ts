@@ -18,7 +18,8 @@ import {
   connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, sqlString, streamChunks, streamRows,
   type ColumnInfo, type FileFormat, type ResolvedInput,
 } from './engine.js';
-import { GrowableNumbers, keyHash, TableBuilder, TextCodes } from './columns.js';
+import { keyHash, TableBuilder, TextCodes } from './columns.js';
+import { GrowableFloat64 } from '../resizable.js';
 
 export interface SideTableConfig { path?: string | string[]; query?: string; format?: FileFormat; key: string; date?: string }
 
@@ -329,12 +330,12 @@ export async function loadEvents(config: EventsConfig, baseDir: string, at: Loca
     const modulus = config.sample?.modulus ?? 1;
     const remainder = config.sample?.remainder ?? 0;
     const builder = new TableBuilder(others.map((c) => ({ name: c.name, kind: c.kind === 'category' ? 'category' : 'number' })));
-    const userNumbers = new GrowableNumbers();
+    const userNumbers = new GrowableFloat64();
     const userText = new TextCodes();
-    const itemNumbers = new GrowableNumbers();
+    const itemNumbers = new GrowableFloat64();
     const itemText = new TextCodes();
-    const seconds = new GrowableNumbers();
-    const days = new GrowableNumbers();
+    const seconds = new GrowableFloat64();
+    const days = new GrowableFloat64();
     let rowsRead = 0;
     let outside = 0;
     let missingTime = 0;

@@ -12,7 +12,8 @@ import { dayOfWeekColumn, dayToYyyymmdd, yyyymmddToDay } from '../calendar.js';
 import type { ColumnTable } from '../table.js';
 import type { QualityRow } from '../loaded.js';
 import { connect, describeInput, filesFingerprint, locateRow, resolveInput, sqlName, streamChunks, type ColumnInfo, type FileFormat } from './engine.js';
-import { GrowableNumbers, keyHash, TableBuilder } from './columns.js';
+import { keyHash, TableBuilder } from './columns.js';
+import { GrowableFloat64 } from '../resizable.js';
 import type { Locate, SideTableConfig } from './events.js';
 
 export interface PanelConfig {
@@ -122,8 +123,8 @@ export async function loadPanel(config: PanelConfig, baseDir: string, at: Locate
     const modulus = config.sample?.modulus ?? 1;
     const remainder = config.sample?.remainder ?? 0;
     const keys: (number | string)[] = [];
-    const days = new GrowableNumbers();
-    const active = new GrowableNumbers();
+    const days = new GrowableFloat64();
+    const active = new GrowableFloat64();
     const builder = new TableBuilder(measureList.map((c) => ({ name: c.name, kind: c.kind === 'category' ? 'category' : 'number' })));
     let rowsRead = 0;
     let problem: { row: number; column: string; what: string; code: ErrorCode } | null = null;
