@@ -211,7 +211,7 @@ function runKind(impl: EstimatorKind, spec: EstimatorSpec, opts: Opts, frame: An
   // analytic SEs where the estimator has none: infinitesimal jackknife through its fast replicate
   const missingSe = Object.keys(point.estimates).filter((k) => !point.se || point.se[k] === undefined || point.se[k] === null);
   let seMethod: Record<string, string> = Object.fromEntries(Object.keys(point.se ?? {}).filter((k) => point.se![k] !== null).map((k) => [k, 'CR1']));
-  if (missingSe.length && opts.bootstrap !== 'refit') {
+  if (missingSe.length && opts.bootstrap !== 'refit' && !ctx.pointOnly) {
     const fastSe = impl.fast?.(frame, opts, ctx, env, point) ?? null;
     if (fastSe) {
       const ij = ijStandardErrors(env, fastSe, missingSe);

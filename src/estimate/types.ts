@@ -85,6 +85,11 @@ export interface EstimatorContext {
   bootstrap?: { reps: number; level: number };
   /** share of an estimate one user may carry before a warning (default 0.2) */
   influenceWarnShare?: number;
+  /**
+   * The caller reads only the point estimates (the refuters, src/sensitivity/refuters.ts): no
+   * infinitesimal-jackknife standard errors, which cost two fast replicates per user.
+   */
+  pointOnly?: boolean;
 }
 
 /** An estimator entry from the spec's `estimators:` list. */

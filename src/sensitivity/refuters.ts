@@ -185,7 +185,7 @@ export async function refute(
   opts: RefuterOptions = {},
 ): Promise<Refutation> {
   const reps = opts.reps ?? 20;
-  const pointCtx: EstimatorContext = { ...ctx, bootstrap: undefined };
+  const pointCtx: EstimatorContext = { ...ctx, bootstrap: undefined, pointOnly: true };
   const original = opts.original ?? (await runEstimator(estimatorSpec, frame, pointCtx));
   const estimands = opts.estimands ?? Object.keys(original.estimates).filter((k) => original.estimates[k]?.estimate != null).sort();
   const values = estimands.map(() => [] as Array<number | null>);

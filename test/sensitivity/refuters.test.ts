@@ -111,3 +111,30 @@ test('a design scratch hands out a new array per subset on one buffer, grown whe
   const index = Int32Array.from({ length: 50 }, (_, i) => i * 3);
   assert.deepEqual(subsetFrame(frame, index, undefined, scratch).X, subsetFrame(frame, index).X);
 });
+
+test('refuters ask for point estimates only: no jackknife standard errors, the same estimates', async () => {
+  // a collinear design (a covariate twice) leaves linear g-computation without its analytic SE: a full
+  // run adds the infinitesimal jackknife (two fast replicates per user), which a refuter never reads
+  // (src/estimate/runner.ts runKind)
+  const { rows, cols } = frame.X;
+  const data = new Float64Array(rows * (cols + 1));
+  data.set(frame.X.data.subarray(0, rows * cols));
+  data.set(frame.X.data.subarray(0, rows), rows * cols);
+  const aliased: AnalysisFrame = { ...frame, X: { rows, cols: cols + 1, data, names: [...frame.X.names, 'copy_of_first'] } };
+  const gcomp: EstimatorSpec = { id: 'g', kind: 'gcomp', outcome: 'linear' };
+  const full = runEstimator(gcomp, aliased, ctx);
+  const point = runEstimator(gcomp, aliased, { ...ctx, pointOnly: true });
+  assert.equal(full.estimates.ate!.estimate, point.estimates.ate!.estimate);
+  assert.equal((full.diagnostics.se_method as Record<string, string>).ate, 'infinitesimal_jackknife');
+  assert.ok(full.estimates.ate!.se! > 0);
+  assert.equal(point.estimates.ate!.se, null);
+  const seen: EstimatorContext[] = [];
+  const recording = (spec: EstimatorSpec, f: AnalysisFrame, c: EstimatorContext) => {
+    seen.push(c);
+    return runEstimator(spec, f, c);
+  };
+  const r = await refute('data_subset', aliased, gcomp, { ...ctx, bootstrap: { reps: 50, level: 0.95 } }, recording, { reps: 2 });
+  assert.equal(seen.length, 3, 'the original estimate and two repetitions');
+  assert.ok(seen.every((c) => c.pointOnly === true && c.bootstrap === undefined));
+  assert.equal(r.estimands.find((e) => e.estimand === 'ate')!.original, full.estimates.ate!.estimate);
+});
