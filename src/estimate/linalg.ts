@@ -28,7 +28,7 @@ export function solveSymmetric(A: Float64Array, b: Float64Array, p: number): Sym
 }
 
 /** A pivoted Cholesky factor of the equilibrated A (S = D A D, S[perm,perm] = L Lᵀ), with its rank. */
-interface CholeskyFactor { p: number; L: Float64Array; perm: Int32Array; scale: Float64Array; rank: number; aliased: number[] }
+export interface CholeskyFactor { p: number; L: Float64Array; perm: Int32Array; scale: Float64Array; rank: number; aliased: number[] }
 
 function choleskyFactor(A: Float64Array, p: number): CholeskyFactor {
   const scale = new Float64Array(p);
@@ -200,7 +200,27 @@ export function eigenMinimumNormSolve(A: Float64Array, b: Float64Array, p: numbe
 /** Inverse of a symmetric positive definite matrix (p×p row-major): one factor, p column solves; null if singular. */
 export function invertSymmetric(A: Float64Array, p: number): Float64Array | null {
   const f = choleskyFactor(A, p);
-  if (f.rank < p) return null;
+  return f.rank < p ? null : inverseFromFactor(f);
+}
+
+/**
+ * A full-rank factor of a symmetric positive definite A, for a caller that solves with it and may then want
+ * its inverse (src/sensitivity/mediation-rho.ts, once per iteration): null when A is singular. The same
+ * arithmetic as solveSymmetric and invertSymmetric, so the results are theirs to the bit.
+ */
+export function factorFullRank(A: Float64Array, p: number): CholeskyFactor | null {
+  const f = choleskyFactor(A, p);
+  return f.rank < p ? null : f;
+}
+
+/** A x = b from a full-rank factor (factorFullRank). */
+export function solveWithFactor(f: CholeskyFactor, b: Float64Array): Float64Array {
+  return solveFactored(f, b);
+}
+
+/** A⁻¹ from a full-rank factor: p column solves, symmetrized. */
+export function inverseFromFactor(f: CholeskyFactor): Float64Array {
+  const p = f.p;
   const inv = new Float64Array(p * p);
   const e = new Float64Array(p);
   for (let j = 0; j < p; j++) {
