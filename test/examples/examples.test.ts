@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { causeway, EXAMPLES, examplesDir, runExamples, type ExampleOutput } from './examples.js';
+import { crossfitFolds } from '../support/e2e.js';
 
 const work = mkdtempSync(join(tmpdir(), 'causeway-examples-'));
 let outputs: ExampleOutput[] = [];
@@ -38,6 +39,22 @@ function ranResults(name: string) {
     summary: { robustness: Array<{ family: string; specifications: number }> };
   };
 }
+
+test('discovery-mediation demo spec: every cross-fitted estimator\'s folds, per repeat, in crossfit_folds.csv and not in results.json', () => {
+  const dir = join(work, 'discovery-mediation');
+  const text = outputs.find((o) => o.name === 'discovery-mediation')!.text['results.json']!;
+  assert.ok(!text.includes('crossfitFolds'));
+  const cell = (JSON.parse(text) as { cells: Array<{ sample: { users: number }; estimators: Array<{ id: string; outcome?: string; status: string; diagnostics: { folds?: Array<{ test_users: number }> } }> }> }).cells[0]!;
+  assert.ok(cell.estimators.every((e) => e.status === 'ok'), 'every estimator ok');
+  const folds = crossfitFolds(dir);
+  const splits = new Map<string, number[]>();
+  for (const r of folds.rows) splits.set(`${r.estimator}/${r.repeat}`, [...(splits.get(`${r.estimator}/${r.repeat}`) ?? []), r.user]);
+  assert.deepEqual([...splits.keys()], ['aipw/1', 'mediation_crossfit_linear/1', 'mediation_lightgbm/1', 'mediation_xgboost_plugin/1', 'mediation_xgboost/1', 'mediation_xgboost/2', 'mediation_xgboost/3', 'mediation_xgboost/4', 'mediation_xgboost/5']);
+  for (const [key, users] of splits) assert.equal(new Set(users).size, cell.sample.users, `${key}: each analysed user once`);
+  const aipwFolds = cell.estimators.find((e) => e.id === 'aipw' && !e.outcome)!.diagnostics.folds!;
+  aipwFolds.forEach((f, k) => assert.equal(folds.rows.filter((r) => r.estimator === 'aipw' && r.fold === k + 1).length, f.test_users, `aipw fold ${k + 1}`));
+  assert.match(readFileSync(join(dir, 'tables', 'artifact_index.csv'), 'utf8'), /^crossfit_folds\.csv,csv,\d+/m);
+});
 
 test('long-term-effects demo spec: its cell and every estimator ok, with the weight-sensitivity figure', () => {
   const results = ranResults('long-term-effects');
