@@ -1,4 +1,4 @@
-// Builds, then runs every compiled test file with node's test runner.
+// Builds (tsc, then the CLI's bundle), then runs every compiled test file with node's test runner.
 // Node 20's runner takes no globs, so the file list is gathered here.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -11,6 +11,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tscBin = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const build = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 const typeErrors = build.status !== 0;
+// the CLI the tests start is the bundle of what tsc just wrote (scripts/bundle.mjs; src/cli/bin.ts)
+const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
+if (bundle.status !== 0) {
+  process.stderr.write('\nthe CLI could not be bundled (scripts/bundle.mjs); no test was run\n');
+  process.exit(1);
+}
 
 function collect(dir) {
   const out = [];
