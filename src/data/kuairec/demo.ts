@@ -17,13 +17,15 @@ const DEMO_OPTIONS: Omit<SynthOptions, 'out'> = {
 /** `$CAUSEWAY_CACHE`, else `.cache/causeway` under the project root. */
 export function defaultCacheDir(): string {
   if (process.env.CAUSEWAY_CACHE) return process.env.CAUSEWAY_CACHE;
-  // the project root is the nearest folder above this file holding package.json (dist/src/data/kuairec/ or src/data/kuairec/)
+  // the project root is the nearest folder above this file holding package.json (dist/src/data/kuairec/,
+  // src/data/kuairec/ or the CLI's bundle, dist/src/bundle/)
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return join(dir, '.cache', 'causeway');
     dir = dirname(dir);
   }
-  return fileURLToPath(new URL('../../../../.cache/causeway/', import.meta.url));
+  // not inside causeway's folder (never so for this file): the working folder's
+  return join(process.cwd(), '.cache', 'causeway');
 }
 
 export async function ensureDemoArchive(cacheDir?: string, log: (msg: string) => void = () => {}): Promise<{ archive: string; truthPath: string; generated: boolean }> {
