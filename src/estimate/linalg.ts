@@ -81,7 +81,7 @@ function choleskyFactor(A: Float64Array, p: number): CholeskyFactor {
  * x from the factor's leading r × r block (r = p when it has full rank): solve L Lᵀ z = D b (permuted)
  * on the first r pivots, x = D z on their columns, zero on the rest.
  */
-function solveFactored(f: CholeskyFactor, b: Float64Array, r: number = f.p): Float64Array {
+export function solveFactored(f: CholeskyFactor, b: Float64Array, r: number = f.p): Float64Array {
   const { p, L, perm, scale } = f;
   const z = new Float64Array(r);
   for (let k = 0; k < r; k++) {
@@ -211,11 +211,6 @@ export function invertSymmetric(A: Float64Array, p: number): Float64Array | null
 export function factorFullRank(A: Float64Array, p: number): CholeskyFactor | null {
   const f = choleskyFactor(A, p);
   return f.rank < p ? null : f;
-}
-
-/** A x = b from a full-rank factor (factorFullRank). */
-export function solveWithFactor(f: CholeskyFactor, b: Float64Array): Float64Array {
-  return solveFactored(f, b);
 }
 
 /** A⁻¹ from a full-rank factor: p column solves, symmetrized. */

@@ -13,7 +13,7 @@
  * Golden values: test/golden/sensitivity (R mediation::medsens on the same data).
  */
 import { columnsOf } from '../estimate/learners.js';
-import { factorFullRank, inverseFromFactor, invertSymmetric, mapRows, solveWithFactor } from '../estimate/linalg.js';
+import { factorFullRank, inverseFromFactor, invertSymmetric, mapRows, solveFactored } from '../estimate/linalg.js';
 import { clusterIndex } from '../estimate/linear.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { normalQuantile } from '../estimate/ml/common.js';
@@ -134,7 +134,7 @@ function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | nul
     const sys = system(d, w11, w12, w22);
     // one factorization per pass: the coefficients from it, and on the last pass the inverse for the variance
     const f = factorOrThrow(sys.A, sys.k);
-    const b = solveWithFactor(f, sys.rhs);
+    const b = solveFactored(f, sys.rhs);
     let dif = 0;
     for (let i = 0; i < b.length; i++) dif += (b[i] - bTmp[i]) ** 2;
     const last = !(Math.abs(dif) > eps) || it === 999;
