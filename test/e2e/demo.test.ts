@@ -28,14 +28,17 @@ before(() => {
 });
 const onSmall = () => `{ path: ${smallArchive} }`;
 
-/** The demo spec's linear estimators (what this file checks: the truth, the report, re-rendering, compare). */
-const LINEAR_ESTIMATORS =
-  'estimators:\n  - { id: naive, kind: difference_in_means }\n' +
-  '  - { id: ipw, kind: ipw, propensity: logistic, clip: [0.02, 0.98], stabilize: true, cap_quantile: 0.99 }\n' +
-  '  - { id: gcomp_linear, kind: gcomp, outcome: linear }\n' +
-  '  - { id: mediation_linear, kind: mediation, mediator_model: linear, outcome_model: linear, interaction: true, cde_at: { quantiles: [0.1, 0.9] } }\n' +
-  '  - { id: mediation_crossfit_linear, kind: mediation, mediator_model: linear, outcome_model: linear, crossfit: { folds: 3 }, mediator_clip: [0, 1], cde_at: { quantiles: [0.1, 0.9] }, weights: ipw, propensity: logistic, clip: [0.02, 0.98], stabilize: true, cap_quantile: 0.99 }\n' +
-  'heterogeneity: null\nreport: { figures: [estimator_forest, dag, overlap, mediation_decomposition] }\n';
+/** The demo spec's linear estimators, by id (what this file checks: the truth, the report, re-rendering, compare). */
+const LINEAR: Record<string, string> = {
+  naive: '{ id: naive, kind: difference_in_means }',
+  ipw: '{ id: ipw, kind: ipw, propensity: logistic, clip: [0.02, 0.98], stabilize: true, cap_quantile: 0.99 }',
+  gcomp_linear: '{ id: gcomp_linear, kind: gcomp, outcome: linear }',
+  mediation_linear: '{ id: mediation_linear, kind: mediation, mediator_model: linear, outcome_model: linear, interaction: true, cde_at: { quantiles: [0.1, 0.9] } }',
+  mediation_crossfit_linear: '{ id: mediation_crossfit_linear, kind: mediation, mediator_model: linear, outcome_model: linear, crossfit: { folds: 3 }, mediator_clip: [0, 1], cde_at: { quantiles: [0.1, 0.9] }, weights: ipw, propensity: logistic, clip: [0.02, 0.98], stabilize: true, cap_quantile: 0.99 }',
+};
+/** Spec lines for the named linear estimators, without heterogeneity, and with `figures`. */
+const linearOnly = (ids: string[], figures: string[]) =>
+  `estimators:\n${ids.map((id) => `  - ${LINEAR[id]}\n`).join('')}heterogeneity: null\nreport: { figures: [${figures.join(', ')}] }\n`;
 
 test('discovery-mediation demo spec: covers the true effect, re-renders and compares', () => {
   // modulus 1: the whole simulated population, the one truth.json describes. The demo spec's linear
@@ -43,7 +46,7 @@ test('discovery-mediation demo spec: covers the true effect, re-renders and comp
   // the golden example of the same spec (test/examples/examples.test.ts), and here they took two thirds
   // of this test's time without bearing on what it checks
   const whole = `{ path: ${archive}, sample: { modulus: 1 } }`;
-  const spec = variant('discovery-mediation.yaml', 'e2e-discovery', 'uncertainty: { bootstrap: { reps: 100 } }\n' + LINEAR_ESTIMATORS, whole);
+  const spec = variant('discovery-mediation.yaml', 'e2e-discovery', 'uncertainty: { bootstrap: { reps: 100 } }\n' + linearOnly(Object.keys(LINEAR), ['estimator_forest', 'dag', 'overlap', 'mediation_decomposition']), whole);
   const first = causeway(['run', spec, '--out', join(work, 'run-a')]);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /report: .*run-a\/report\.md/);
@@ -96,9 +99,7 @@ test('discovery-mediation demo spec: covers the true effect, re-renders and comp
     'discovery-mediation.yaml',
     'e2e-discovery-other',
     'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n' +
-      'estimators:\n  - { id: naive, kind: difference_in_means }\n  - { id: gcomp_linear, kind: gcomp, outcome: linear }\n' +
-      '  - { id: mediation_linear, kind: mediation, mediator_model: linear, outcome_model: linear, interaction: true, cde_at: { quantiles: [0.1, 0.9] } }\n' +
-      'heterogeneity: null\nreport: { figures: [estimator_forest] }\n',
+      linearOnly(['naive', 'gcomp_linear', 'mediation_linear'], ['estimator_forest']),
     whole,
   );
   assert.equal(causeway(['run', other, '--out', join(work, 'run-c')]).code, 0);
