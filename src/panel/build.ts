@@ -509,6 +509,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   for (let k = 1; k < bounds.length; k++) longest = Math.max(longest, bounds[k] - bounds[k - 1]);
   rawCopyLength = longest;
   const grouped = bounds.length === 2 ? rowOrderIfNeeded(index, plan, nEvents) : null;
+  // Event columns the event level never reads (a full-size `date` is 36 MB) go before it starts rather than after.
+  if (options.releaseEventColumns) releaseEventColumns(events, eventColumnsReadPerChunk(plan, eventDefs, index, firstTimes.length > 0, data.itemKey));
 
   const started = Date.now();
   const aggregatesOf = new Map<string, AggregateNode[]>();
@@ -552,14 +554,7 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   };
   index.fill = eventLevelDone;
   items.eventItemsOf = eventLevelDone;
-  if (options.releaseEventColumns) {
-    // A column on a resizable buffer (the CSV reader's) is emptied here, so its pages go back now:
-    // dropped only, they would stay resident until the next major GC, which comes after the panel's
-    // columns are made (about 200 MB of full-size events beside them at the peak of a run).
-    for (const column of new Set(Object.values(events.numeric))) releaseResizable(column);
-    for (const name of Object.keys(events.numeric)) delete events.numeric[name];
-    for (const name of Object.keys(events.categorical)) delete events.categorical[name];
-  }
+  if (options.releaseEventColumns) releaseEventColumns(events, new Set());
 
   // Day measures over panel rows; every aggregation is already in `precomputed`.
   const dayEnv: EvaluationEnvironment = {
@@ -687,6 +682,41 @@ function userCodesByDay(values: Float64Array, days: number): Int32Array {
     for (let d = 0; d < days; d++) codes[r++] = code;
   }
   return codes;
+}
+
+/**
+ * The event columns the chunks of the event level read: the raw columns the event fields and day
+ * measures name, the timestamp when a first_time orders by it, the item key when items are joined, and
+ * user_id and date when per-event codes are made from them (no runs, src/panel/event-index.ts fill).
+ */
+function eventColumnsReadPerChunk(plan: PanelPlan, eventDefs: Map<string, unknown>, index: EventIndex, firstTime: boolean, itemKey: string | undefined): Set<string> {
+  const read = new Set<string>();
+  for (const d of [...plan.events, ...plan.days]) for (const r of d.checked.refs.event) if (!eventDefs.has(r)) read.add(r);
+  if (firstTime) read.add('timestamp');
+  if (itemKey !== undefined) read.add(itemKey);
+  if (!index.runs) for (const c of ['user_id', 'date']) read.add(c);
+  return read;
+}
+
+/**
+ * Drops the event table's columns but those named in `keep`. A column on a resizable buffer (the CSV
+ * reader's) is emptied too, so its pages go back now: dropped only, they would stay resident until the
+ * next major GC, which comes after the panel's columns are made (about 200 MB of full-size events
+ * beside them at the peak of a run). An array that a kept name shares is left whole.
+ */
+function releaseEventColumns(events: LoadedData['events'], keep: Set<string>): void {
+  const kept = new Set<unknown>();
+  for (const name of keep) {
+    kept.add(events.numeric[name]);
+    kept.add(events.categorical[name]);
+  }
+  for (const name of Object.keys(events.numeric)) {
+    if (keep.has(name)) continue;
+    const column = events.numeric[name];
+    delete events.numeric[name];
+    if (!kept.has(column)) releaseResizable(column);
+  }
+  for (const name of Object.keys(events.categorical)) if (!keep.has(name)) delete events.categorical[name];
 }
 
 /** Event positions grouped by panel row, when some day measure counts distinct values and the data is not grouped already. */

@@ -202,6 +202,46 @@ test('releaseEventColumns gives back the resizable buffers of the event columns 
   assertBitIdentical(released, build(data, WIDE, { chunkEvents: 500 }).panel, 'released');
 });
 
+test('releaseEventColumns lets go of the event columns the event level does not read before it starts, and of the rest after it', () => {
+  const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
+  /** The data with its event columns in resizable buffers, whose table records each read and delete of a column, in order. */
+  const recorded = (): { d: LoadedData; steps: string[] } => {
+    const d = data();
+    for (const [k, v] of Object.entries(d.events.numeric)) {
+      const column = new Float64Array(new Resizable(v.byteLength, { maxByteLength: v.byteLength }), 0, v.length);
+      column.set(v);
+      d.events.numeric[k] = column;
+    }
+    const steps: string[] = [];
+    const numeric = new Proxy(d.events.numeric, {
+      get(target, name, receiver) {
+        if (typeof name === 'string') steps.push(`read ${name}`);
+        return Reflect.get(target, name, receiver);
+      },
+      deleteProperty(target, name) {
+        steps.push(`delete ${String(name)}`);
+        return Reflect.deleteProperty(target, name);
+      },
+    });
+    return { d: { ...d, events: { ...d.events, numeric } }, steps };
+  };
+  const expected = build(data, SEED_000, { chunkEvents: 500 }).panel;
+  for (const eventRuns of [true, false]) {
+    const { d, steps } = recorded();
+    const released = buildPanel(d, SEED_000, { chunkEvents: 500, eventRuns, releaseEventColumns: true });
+    assertBitIdentical(released, expected, `eventRuns ${eventRuns}`);
+    // Seed 000 reads play_duration in every chunk of the event level: what goes before its last read
+    // there (not the read that releasing it makes) went while the event level ran.
+    let lastChunk = steps.length - 1;
+    while (lastChunk >= 0 && !(steps[lastChunk] === 'read play_duration' && steps[lastChunk + 1] !== 'delete play_duration')) lastChunk--;
+    const during = steps.slice(0, lastChunk).filter((s) => s.startsWith('delete')).sort();
+    // video_duration and date are named by no definition; with runs, per-event codes need neither user_id nor date
+    assert.deepEqual(during, eventRuns ? ['delete date', 'delete video_duration'] : ['delete video_duration'], `eventRuns ${eventRuns}`);
+    for (const kept of ['play_duration', 'watch_ratio', 'video_id', 'user_id', 'timestamp']) assert.ok(steps.indexOf(`delete ${kept}`) > lastChunk, kept);
+    assert.deepEqual(Object.keys(d.events.numeric), []);
+  }
+});
+
 test('more events than one block of the event index (65,536): runs and per-event codes agree, resizable or not', () => {
   const big = (): LoadedData => syntheticData(200, 500, 30, 15);
   const resizableBig = (): LoadedData => {
