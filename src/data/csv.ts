@@ -13,7 +13,7 @@
  */
 import { CausewayError } from '../errors.js';
 import { decimalFromApprox, decimalFromDigits } from './decimal.js';
-import { GrowableFloat64 } from './resizable.js';
+import { GrowableFloat64, RunLengthFloat64, type RunLengthColumn } from './resizable.js';
 import { plainRecords } from './plain-records.js';
 import type { CategoricalColumn, ColumnTable, ListColumn } from './table.js';
 
@@ -55,10 +55,16 @@ export interface CsvRequest {
   plainPath?: 'wasm' | 'js';
   /**
    * Called as rows are kept: after each chunk (and at the end) with the kept rows [start, end) not yet
-   * reported and the kept numeric columns as they stand (views valid only during the call: the columns
-   * grow in place). A reader can then work through a member's rows while its later chunks still inflate.
+   * reported; `column(name)` gives a kept numeric column's values for those rows, index 0 for row
+   * `start` (a view valid only during the call: the columns grow in place). A reader can then work
+   * through a member's rows while its later chunks still inflate.
    */
   onRows?: (column: (name: string) => Float64Array | undefined, start: number, end: number) => void;
+  /**
+   * Numeric columns kept as runs of equal values (RunLengthFloat64), for columns that change rarely in
+   * the file's order: they are in CsvResult.runLength, not in table.numeric.
+   */
+  runLengthColumns?: string[];
 }
 
 /**
@@ -73,6 +79,8 @@ export function maxKeptRows(env: NodeJS.ProcessEnv = process.env): number {
 
 export interface CsvResult {
   table: ColumnTable;
+  /** The CsvRequest.runLengthColumns read. */
+  runLength: Record<string, RunLengthColumn>;
   lists: Record<string, ListColumn>;
   header: string[];
   rowsRead: number;          // data records in the file
@@ -151,7 +159,7 @@ export class CsvParser {
   private header: string[] | null = null;
   private line = 1;            // physical line number of the next record's first line
   private kinds: Uint8Array = new Uint8Array(0);
-  private numBuilders: Array<GrowableFloat64 | null> = [];
+  private numBuilders: Array<GrowableFloat64 | RunLengthFloat64 | null> = [];
   private strBuilders: Array<CategoryBuilder | null> = [];
   private listBuilders: Array<ListBuilder | null> = [];
   private names: string[] = [];
@@ -159,7 +167,7 @@ export class CsvParser {
   private emptyCols: Int32Array = new Int32Array(0);
   // commit() fast path: the numeric columns kept, and whether any other kind is kept
   private keptNumCols: Int32Array = new Int32Array(0);
-  private keptNumBuilders: GrowableFloat64[] = [];
+  private keptNumBuilders: Array<GrowableFloat64 | RunLengthFloat64> = [];
   private hasOtherKinds = false;
   /** Every column numeric or skipped: parsePlain may take the records. */
   private plainRecords = false;
@@ -171,7 +179,7 @@ export class CsvParser {
   private stagedStr: Array<string | null> = [];
   private stagedList: number[][] = [];
   private cellEmpty = new Uint8Array(0);
-  private result: Omit<CsvResult, 'table' | 'lists' | 'header'> = {
+  private result: Omit<CsvResult, 'table' | 'runLength' | 'lists' | 'header'> = {
     rowsRead: 0, rowsSampledOut: 0, rowsEmptyCheck: 0, rowsDroppedEmpty: 0, rowsDroppedMissingId: 0, rowsNanText: 0, bytes: 0,
   };
 
@@ -250,10 +258,16 @@ export class CsvParser {
     const start = this.rowsReported;
     this.rowsReported = kept;
     onRows((name) => {
-      const c = this.names.indexOf(name);
-      return c < 0 ? undefined : this.numBuilders[c]?.view;
+      const builder = this.numBuilders[this.names.indexOf(name)];
+      if (!builder) return undefined;
+      if (builder instanceof GrowableFloat64) return builder.view.subarray(start, kept);
+      if (this.runScratch.length < kept - start) this.runScratch = new Float64Array(kept - start);
+      return builder.rows(start, kept, this.runScratch);
     }, start, kept);
   }
+
+  /** Rows of a run-length column, as reportRows hands them out. */
+  private runScratch = new Float64Array(0);
 
   private join(parts: Buffer[]): Buffer {
     const joined = Buffer.concat(parts);
@@ -372,7 +386,7 @@ export class CsvParser {
       if (header.indexOf(header[i]) !== i) continue; // duplicate header name: first wins
       if (kind === 'number') {
         this.kinds[i] = K_NUM;
-        this.numBuilders[i] = new GrowableFloat64(maxRows);
+        this.numBuilders[i] = this.req.runLengthColumns?.includes(header[i]) ? new RunLengthFloat64() : new GrowableFloat64(maxRows);
       } else if (kind === 'intlist') {
         this.kinds[i] = K_LIST;
         this.listBuilders[i] = new ListBuilder();
@@ -1017,6 +1031,7 @@ export class CsvParser {
 
   private finish(): CsvResult {
     const numeric: Record<string, Float64Array> = {};
+    const runLength: Record<string, RunLengthColumn> = {};
     const categorical: Record<string, CategoricalColumn> = {};
     const lists: Record<string, ListColumn> = {};
     let length = 0;
@@ -1025,7 +1040,8 @@ export class CsvParser {
       const nb = this.numBuilders[c];
       if (nb) {
         length = nb.length;
-        numeric[names[c]] = nb.finish();
+        if (nb instanceof RunLengthFloat64) runLength[names[c]] = nb.finish();
+        else numeric[names[c]] = nb.finish();
         this.numBuilders[c] = null;
         continue;
       }
@@ -1050,6 +1066,7 @@ export class CsvParser {
     }
     return {
       table: { length, numeric, categorical },
+      runLength,
       lists,
       header: this.header ?? [],
       ...this.result,

@@ -10,7 +10,11 @@ import { plainView } from './resizable.js';
 export interface QualityRow { check: string; rows: number; share: number; action: string }
 
 export interface LoadedData {
-  /** One row per event: numeric `user_id`, `date` (YYYYMMDD) and `timestamp` (seconds), the item key, and the source's columns. */
+  /**
+   * One row per event: numeric `user_id`, `date` (YYYYMMDD) and `timestamp` (seconds), the item key, and
+   * the source's columns. `date` may be left out where `eventRuns` holds every event's date and the
+   * caller named the event columns it reads without it (DataRequest.eventColumns).
+   */
   events: ColumnTable;
   /** One row per user, keyed by `user_id`: the user features. */
   users: ColumnTable;

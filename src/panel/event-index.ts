@@ -35,7 +35,8 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   const events = data.events;
   const n = events.length;
   const userColumn = requireColumn(events, 'user_id', 'events');
-  const dateColumn = requireColumn(events, 'date', 'events');
+  // The date is read only where the reader's runs are not used: a reader that hands them over may leave it out (LoadedData.eventRuns).
+  const dateColumnOf = (): Float64Array => requireColumn(events, 'date', 'events');
 
   // One pass: user codes, calendar-day range and which users have a dated event; each looked up
   // only when it changes (the data is sorted by user and time, so runs are long).
@@ -107,6 +108,7 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
     for (let k = 0; k < given.count; k++) runBegins(given.start[k], given.user[k], given.date[k]);
   } else {
     // Read in blocks copied out of the columns' buffers (see plainView).
+    const dateColumn = dateColumnOf();
     const blockLength = Math.min(n, 65_536);
     const userBlock = new Float64Array(blockLength);
     const dateBlock = new Float64Array(blockLength);
@@ -143,6 +145,7 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   ids.forEach((id, k) => (codeToPanel[userCode.get(id)!] = k));
 
   const fill = (start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void => {
+    const dateColumn = dateColumnOf();
     let lastUser = NaN;
     let lastPanel = -1;
     let lastDate = NaN;

@@ -23,10 +23,14 @@ test('only the matrix columns a spec names are read; the panel and the quality t
   const req: DataRequest = { source: 'kuairec', path: archive, matrix: 'small', sample: { modulus: 1, remainder: 0 }, tables: ['user_features'], missingTime: 'drop' };
   const all = await loadData(req);
   const some = await loadData({ ...req, eventColumns: ['watch_ratio', 'high_watch'] });
-  // ids, day and sort key are always read; play_duration and video_duration are skipped
-  assert.deepEqual(Object.keys(some.events.numeric).sort(), ['date', 'timestamp', 'user_id', 'video_id', 'watch_ratio']);
+  // ids and sort key are always read; play_duration and video_duration are skipped; the day is read as
+  // runs and left out, since no definition names it and the panel finds each event's day in the runs
+  assert.deepEqual(Object.keys(some.events.numeric).sort(), ['timestamp', 'user_id', 'video_id', 'watch_ratio']);
+  assert.ok(some.eventRuns);
   assert.ok(Object.keys(all.events.numeric).includes('play_duration'));
   for (const [name, values] of Object.entries(some.events.numeric)) assert.deepEqual(values, all.events.numeric[name], name);
+  const dated = await loadData({ ...req, eventColumns: ['watch_ratio', 'date'] });
+  assert.deepEqual(dated.events.numeric.date, all.events.numeric.date);
   assert.deepEqual(some.quality, all.quality);
   assert.deepEqual(some.coverage, all.coverage);
   assert.equal(some.contentFingerprint, all.contentFingerprint);

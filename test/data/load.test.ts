@@ -224,6 +224,24 @@ test('coverage and the users without features are counted the same whether the m
     const sorted = await loadData(req(await write('sorted', rows)));
     const byTime = [...rows].sort((a, b) => Number(a.split(',')[6] || Infinity) - Number(b.split(',')[6] || Infinity));
     const shuffled = await loadData(req(await write('shuffled', byTime)));
+    // A spec that names no date: the rows in order, the date is left out (the panel reads the reader's
+    // runs); out of order, it is kept, for sorting them and for the panel's own runs.
+    const sortedNoDate = await loadData(req(join(dir, 'sorted', 'KuaiRec 2.0'), { eventColumns: ['watch_ratio'] }));
+    const shuffledNoDate = await loadData(req(join(dir, 'shuffled', 'KuaiRec 2.0'), { eventColumns: ['watch_ratio'] }));
+    assert.equal(sortedNoDate.events.numeric.date, undefined);
+    assert.ok(sortedNoDate.eventRuns);
+    assert.deepEqual(shuffledNoDate.events.numeric.date, shuffled.events.numeric.date);
+    assert.equal(shuffledNoDate.eventRuns, undefined);
+    const { buildPanel } = await import('../../src/panel/index.js');
+    const origin = { file: 'test', line: 1, col: 1 };
+    const seed = {
+      events: [{ name: 'high_watch', expr: 'watch_ratio >= 0.8', origin }],
+      days: [{ name: 'interactions', expr: 'count()', origin }, { name: 'high_share', expr: 'mean(high_watch)', origin }, { name: 'videos', expr: 'nunique(video_id)', origin }],
+      history: [{ kind: 'lead' as const, days: [1], of: ['interactions'] }],
+    };
+    for (const [label, a, b] of [['sorted', sortedNoDate, sorted], ['shuffled', shuffledNoDate, shuffled]] as const) {
+      assert.deepEqual(buildPanel(a, seed).table, buildPanel(b, seed).table, label);
+    }
     // what the counts must be, from the rows themselves (dated rows with both ids: the ones kept)
     const cells = rows.map((r) => r.split(',')).filter((c) => c[0] !== '' && c[1] !== '' && c[4] !== '' && c[5] !== '' && c[6] !== '');
     const users = new Set(cells.map((c) => c[0]));

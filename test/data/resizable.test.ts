@@ -81,3 +81,31 @@ test('the CSV reader keeps a small column on a plain array and a large one on a 
   releaseResizable(big);
   assert.equal(big.buffer.byteLength, 0);
 });
+
+test('RunLengthFloat64 gives back the values pushed, one by one or in blocks (NaN runs, 0 and -0 apart), by rows and whole', () => {
+  // runs of days, a NaN run, 0 next to -0, single values, and a run cut by block boundaries
+  const values = Float64Array.from([20200701, 20200701, 20200701, NaN, NaN, 0, -0, -0, 0, 7, 8, 8, 8, 8, 8, 8, 8, 9, NaN, 9]);
+  const same = (a: Float64Array, b: Float64Array, label: string) => {
+    assert.equal(a.length, b.length, label);
+    for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${label}: row ${i}: ${a[i]} against ${b[i]}`);
+  };
+  for (const blocks of [[1], [3, 5, 1, 11], [20], [7, 13]]) {
+    const column = new resizable.RunLengthFloat64();
+    let at = 0;
+    for (let k = 0; at < values.length; k++) {
+      const size = blocks[k % blocks.length];
+      if (size === 1) column.push(values[at]);
+      else column.pushAll(values.subarray(at, Math.min(values.length, at + size)));
+      at = Math.min(values.length, at + size);
+    }
+    const label = `blocks ${blocks.join(',')}`;
+    assert.equal(column.length, values.length, label);
+    for (const [start, end] of [[0, 20], [0, 1], [2, 7], [5, 9], [10, 18], [19, 20], [4, 4]]) {
+      same(column.rows(start, end, new Float64Array(end - start + 3)), values.subarray(start, end), `${label}, rows ${start}-${end}`);
+    }
+    const whole = column.finish();
+    assert.equal(whole.length, values.length, label);
+    assert.equal(whole.runs, 10, label); // 20200701, NaN, 0, -0, 0, 7, 8, 9, NaN, 9
+    same(whole.expand(), values, label);
+  }
+});

@@ -160,9 +160,10 @@ class EventCoverage {
 }
 
 /**
- * Rows [start, end) of the events' user, timestamp and date columns, in blocks copied out of their
- * resizable buffers (plainView, into scratch blocks kept from call to call), fed to the order check and,
- * while the rows are in order, the coverage and the user-date runs the panel would otherwise find.
+ * Rows [start, end) of the events' user, timestamp and date columns (`column(name)` holds those rows,
+ * index 0 for row `start`), in blocks copied out of their resizable buffers (plainView, into scratch
+ * blocks kept from call to call), fed to the order check and, while the rows are in order, the coverage
+ * and the user-date runs the panel would otherwise find.
  */
 class RowFeed {
   readonly order = new SortedCheck();
@@ -175,8 +176,8 @@ class RowFeed {
     const ts = column('timestamp')!;
     const date = column('date')!;
     const [userBlock, tsBlock, dateBlock] = this.blocks;
-    for (let from = start; from < end; from += userBlock.length) {
-      const to = Math.min(end, from + userBlock.length);
+    for (let from = 0; from < end - start; from += userBlock.length) {
+      const to = Math.min(end - start, from + userBlock.length);
       const users = plainView(user, from, to, userBlock);
       this.order.add(users, plainView(ts, from, to, tsBlock));
       // out of order, the runs would be counted after sorting: none are kept meanwhile
@@ -187,6 +188,25 @@ class RowFeed {
       }
     }
   }
+}
+
+/**
+ * The events with their date column, expanded from the runs it was read as (readMatrix), in the place
+ * of the file's header; or without it (`drop`), for a caller that named the event columns it reads
+ * (DataRequest.eventColumns) and not the date, when the rows came in order: the panel then finds every
+ * event's day in LoadedData.eventRuns (src/panel/event-index.ts), and the reader never writes the 36 MB
+ * of a full-size date column.
+ */
+function withDate(events: ColumnTable, matrix: CsvResult, drop: boolean): ColumnTable {
+  const runs = matrix.runLength.date;
+  if (!runs || drop) return events;
+  const numeric: Record<string, Float64Array> = {};
+  for (const name of matrix.header) {
+    if (name === 'date') numeric.date = runs.expand();
+    else if (events.numeric[name]) numeric[name] = events.numeric[name];
+  }
+  for (const [name, column] of Object.entries(events.numeric)) numeric[name] ??= column;
+  return { ...events, numeric };
 }
 
 /** Reads the interaction matrix, sampled while streaming; its rows are fed to `onRows` as they are kept. */
@@ -208,6 +228,8 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCount
     idColumns: ['user_id', 'video_id'],
     nanTextColumns: EVENT_COLUMNS.filter((c) => !(c in columns)),
     onRows,
+    // A day per user's run of days: kept as runs (loadData expands it only where something reads it)
+    runLengthColumns: ['date'],
   });
   return readMember(archive, member, parser, counter);
 }
@@ -403,6 +425,9 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
         `the sample user_id % ${modulus} == ${remainder} keeps no interactions (${matrix.rowsRead} rows read, ${sampledUsers} of ${userIds.length} users in user_features match)`,
         { kind: 'data', member: memberName }, 'choose another modulus or remainder');
     }
+    // the user-date runs found while reading, when the rows came in order (else sorting moves them)
+    const eventRuns = rows.order.sorted ? rows.runs.result() : undefined;
+    events = withDate(events, matrix, eventRuns !== undefined && req.eventColumns !== undefined && !req.eventColumns.includes('date'));
     events = sortEvents(events, rows.order);
 
     const quality: QualityRow[] = [];
@@ -454,8 +479,6 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
       source: { path, layout: archive.layout, matrix: req.matrix, bytesRead: 0 },
     };
 
-    // the user-date runs found while reading, when the rows came in order (else sorting moved them)
-    const eventRuns = rows.order.sorted ? rows.runs.result() : undefined;
     if (eventRuns) out.eventRuns = eventRuns;
     Object.assign(out, await sidePromise!.then((r) => { quality.push(...r.quality); return r.tables; }));
     out.source.bytesRead = counter.bytes;
