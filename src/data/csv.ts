@@ -261,13 +261,14 @@ export class CsvParser {
       const builder = this.numBuilders[this.names.indexOf(name)];
       if (!builder) return undefined;
       if (builder instanceof GrowableFloat64) return builder.view.subarray(start, kept);
-      if (this.runScratch.length < kept - start) this.runScratch = new Float64Array(kept - start);
-      return builder.rows(start, kept, this.runScratch);
+      let scratch = this.runScratch.get(name);
+      if (!scratch || scratch.length < kept - start) this.runScratch.set(name, (scratch = new Float64Array(kept - start)));
+      return builder.rows(start, kept, scratch);
     }, start, kept);
   }
 
-  /** Rows of a run-length column, as reportRows hands them out. */
-  private runScratch = new Float64Array(0);
+  /** Rows of each run-length column, as reportRows hands them out. */
+  private readonly runScratch = new Map<string, Float64Array>();
 
   private join(parts: Buffer[]): Buffer {
     const joined = Buffer.concat(parts);

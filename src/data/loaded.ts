@@ -12,8 +12,8 @@ export interface QualityRow { check: string; rows: number; share: number; action
 export interface LoadedData {
   /**
    * One row per event: numeric `user_id`, `date` (YYYYMMDD) and `timestamp` (seconds), the item key, and
-   * the source's columns. `date` may be left out where `eventRuns` holds every event's date and the
-   * caller named the event columns it reads without it (DataRequest.eventColumns).
+   * the source's columns. `user_id` and `date` may be left out where `eventRuns` is given, which holds
+   * them for every event (RUN_COLUMNS, runColumnRows).
    */
   events: ColumnTable;
   /** One row per user, keyed by `user_id`: the user features. */
@@ -49,6 +49,33 @@ export interface EventRuns {
   start: Int32Array; // count + 1 entries, the last the number of events
   user: Float64Array;
   date: Float64Array;
+}
+
+/** The event columns EventRuns holds for every event: a table handed over with its runs may leave them out. */
+export const RUN_COLUMNS = { user_id: 'user', date: 'date' } as const;
+
+/** Whether `name` is an event column that `runs` holds (RUN_COLUMNS). */
+export function isRunColumn(name: string): name is keyof typeof RUN_COLUMNS {
+  return Object.hasOwn(RUN_COLUMNS, name);
+}
+
+/** The values of a run column (RUN_COLUMNS) for events [start, end), written into `out` (at least end − start long); returns the part written. */
+export function runColumnRows(runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number, out: Float64Array): Float64Array {
+  const values = runs[RUN_COLUMNS[name]];
+  // the run holding event `start`
+  let lo = 0;
+  let hi = runs.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runs.start[mid] <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  for (let k = lo, i = start; i < end; k++) {
+    const stop = Math.min(runs.start[k + 1], end);
+    out.fill(values[k], i - start, stop - start);
+    i = stop;
+  }
+  return out.subarray(0, end - start);
 }
 
 /**

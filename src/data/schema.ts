@@ -5,6 +5,7 @@
  */
 import type { ValueType } from './table.js';
 import type { ColumnTable } from './table.js';
+import { RUN_COLUMNS, type EventRuns } from './loaded.js';
 
 /** What the data offers to expressions: raw event columns, user features, item columns. */
 export interface DataSchema {
@@ -24,8 +25,10 @@ function tableSchema(table: ColumnTable, skip: string[] = []): Map<string, Value
 }
 
 /** The schema of loaded data (the tables actually present; the item key is not an item column). */
-export function schemaOfData(data: { events: ColumnTable; users: ColumnTable; itemKey?: string; itemDaily?: ColumnTable; items?: ColumnTable; eventBooleans?: string[] }): DataSchema {
+export function schemaOfData(data: { events: ColumnTable; users: ColumnTable; itemKey?: string; itemDaily?: ColumnTable; items?: ColumnTable; eventBooleans?: string[]; eventRuns?: EventRuns }): DataSchema {
   const event = tableSchema(data.events);
+  // user_id and date that the event table left to its runs (LoadedData.eventRuns)
+  if (data.eventRuns) for (const c of Object.keys(RUN_COLUMNS)) if (!event.has(c)) event.set(c, 'number');
   // 0/1 columns a source read from a true/false file column stay true/false for `and`/`or`.
   for (const c of data.eventBooleans ?? []) if (event.get(c) === 'number') event.set(c, 'boolean');
   const key = data.itemKey ?? '';

@@ -27,6 +27,7 @@ import { buildItems, denseCodes } from './items.js';
 import { maxRuns, meanRuns, minRuns, nuniqueCodedRuns, nuniqueRuns, runAt, smallIntegerMax, sumRuns, type RowRuns, type RunSpan } from './runs.js';
 import { schemaOfData } from '../data/schema.js';
 import { releaseResizable } from '../data/resizable.js';
+import { isRunColumn, runColumnRows, type EventRuns, type RUN_COLUMNS } from '../data/loaded.js';
 import type { LoadedData, Panel } from './types.js';
 
 export { dayToYyyymmdd, yyyymmddToDay } from '../data/calendar.js';
@@ -107,6 +108,26 @@ function chunkBounds(userColumn: Float64Array, size: number): number[] {
         if (a !== b && (a === a || b === b)) break;
         end++;
       }
+    }
+    bounds.push(end);
+    start = end;
+  }
+  return bounds;
+}
+
+/** chunkBounds for a table without its user_id column, from the reader's runs (a user changes only where a run begins). */
+function chunkBoundsOfRuns(runs: EventRuns, n: number, size: number): number[] {
+  const sameUser = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
+  const bounds = [0];
+  let start = 0;
+  let k = 0;
+  while (start < n) {
+    let end = start + Math.max(1, Math.floor(size));
+    if (end >= n) end = n;
+    else {
+      while (k < runs.count && runs.start[k] < end) k++;
+      while (k < runs.count && sameUser(runs.user[k - 1], runs.user[k])) k++;
+      end = k < runs.count ? runs.start[k] : n;
     }
     bounds.push(end);
     start = end;
@@ -327,6 +348,13 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
     return out;
   };
 
+  /** A chunk's values of user_id or date from the reader's runs, when the table left the column out (LoadedData.eventRuns). */
+  const runChunkOf = (runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number): Float64Array => {
+    let copy = rawCopies.get(name);
+    if (!copy || copy.length < end - start) rawCopies.set(name, (copy = new Float64Array(Math.max(end - start, rawCopyLength))));
+    return runColumnRows(runs, name, start, end, copy);
+  };
+
   /**
    * Evaluation over the events [start, end): raw columns are views, event fields are computed on
    * first use and released after their last use within the range.
@@ -403,6 +431,11 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
             const numeric = events.numeric[name];
             if (numeric) {
               view = length === numeric.length ? numeric : chunkOf(name, numeric, start, end);
+              rawViews.set(name, view);
+              return { values: view };
+            }
+            if (data.eventRuns && isRunColumn(name)) {
+              view = runChunkOf(data.eventRuns, name, start, end);
               rawViews.set(name, view);
               return { values: view };
             }
@@ -504,7 +537,8 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
   const groupsByUser = firstTimes.every((f) => f.group.kind === 'column' && f.group.source === 'event' && f.group.name === 'user_id' && !eventDefs.has('user_id'));
   const chunkSize = options.chunkEvents ?? 1 << 18;
   const chunkable = index.rowsContiguous && index.usersContiguous && groupsByUser && chunkSize < nEvents;
-  const bounds = chunkable ? chunkBounds(events.numeric.user_id, chunkSize) : [0, nEvents];
+  const userIds = events.numeric.user_id;
+  const bounds = !chunkable ? [0, nEvents] : userIds ? chunkBounds(userIds, chunkSize) : chunkBoundsOfRuns(data.eventRuns!, nEvents, chunkSize);
   let longest = 0;
   for (let k = 1; k < bounds.length; k++) longest = Math.max(longest, bounds[k] - bounds[k - 1]);
   rawCopyLength = longest;

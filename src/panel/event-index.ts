@@ -7,6 +7,7 @@ import type { ColumnTable } from '../data/table.js';
 import { yyyymmddToDay } from '../data/calendar.js';
 import { runAt, type RowRuns } from './runs.js';
 import { plainView } from '../data/resizable.js';
+import { runColumnRows } from '../data/loaded.js';
 import type { LoadedData } from './types.js';
 export function requireColumn(table: ColumnTable, name: string, member: string): Float64Array {
   const column = table.numeric[name];
@@ -34,9 +35,18 @@ export interface EventIndex {
 export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   const events = data.events;
   const n = events.length;
-  const userColumn = requireColumn(events, 'user_id', 'events');
-  // The date is read only where the reader's runs are not used: a reader that hands them over may leave it out (LoadedData.eventRuns).
+  // User and date columns: a reader that hands its runs over may leave them out (LoadedData.eventRuns),
+  // and then they are read from the runs.
+  const userColumnOf = (): Float64Array => requireColumn(events, 'user_id', 'events');
   const dateColumnOf = (): Float64Array => requireColumn(events, 'date', 'events');
+  const runScratch = { user_id: new Float64Array(0), date: new Float64Array(0) };
+  /** Events [start, end) of user_id or date, index 0 for event `start`. */
+  const rowsOf = (name: 'user_id' | 'date', start: number, end: number): Float64Array => {
+    const column = events.numeric[name];
+    if (column || !data.eventRuns) return (column ?? requireColumn(events, name, 'events')).subarray(start, end);
+    if (runScratch[name].length < end - start) runScratch[name] = new Float64Array(end - start);
+    return runColumnRows(data.eventRuns, name, start, end, runScratch[name]);
+  };
 
   // One pass: user codes, calendar-day range and which users have a dated event; each looked up
   // only when it changes (the data is sorted by user and time, so runs are long).
@@ -108,6 +118,7 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
     for (let k = 0; k < given.count; k++) runBegins(given.start[k], given.user[k], given.date[k]);
   } else {
     // Read in blocks copied out of the columns' buffers (see plainView).
+    const userColumn = userColumnOf();
     const dateColumn = dateColumnOf();
     const blockLength = Math.min(n, 65_536);
     const userBlock = new Float64Array(blockLength);
@@ -145,18 +156,19 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   ids.forEach((id, k) => (codeToPanel[userCode.get(id)!] = k));
 
   const fill = (start: number, end: number, users: Int32Array | null, rows: Int32Array | null): void => {
-    const dateColumn = dateColumnOf();
+    const userValues = rowsOf('user_id', start, end);
+    const dateValues = rowsOf('date', start, end);
     let lastUser = NaN;
     let lastPanel = -1;
     let lastDate = NaN;
     let lastDay = -1;
     for (let i = start; i < end; i++) {
-      const u = userColumn[i];
+      const u = userValues[i - start];
       if (u !== lastUser) {
         lastUser = u;
         lastPanel = codeToPanel[userCode.get(u)!];
       }
-      const d = dateColumn[i];
+      const d = dateValues[i - start];
       if (d !== lastDate) {
         lastDate = d;
         const day = yyyymmddToDay(d);

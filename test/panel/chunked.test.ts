@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { syntheticData, SEED_000 } from '../../bench/panel.js';
 import { buildPanel, type BuildOptions, type LoadedData, type NamedExpression, type Panel, type PanelDefinition } from '../../src/panel/index.js';
 import { makeTinyData } from './fixture.js';
+import { EventRunsBuilder } from '../../src/data/loaded.js';
 
 const origin = { file: 's.yaml', line: 1, col: 1 };
 const named = (name: string, expr: string): NamedExpression => ({ name, expr, origin });
@@ -239,6 +240,34 @@ test('releaseEventColumns lets go of the event columns the event level does not 
     assert.deepEqual(during, eventRuns ? ['delete date', 'delete video_duration'] : ['delete video_duration'], `eventRuns ${eventRuns}`);
     for (const kept of ['play_duration', 'watch_ratio', 'video_id', 'user_id', 'timestamp']) assert.ok(steps.indexOf(`delete ${kept}`) > lastChunk, kept);
     assert.deepEqual(Object.keys(d.events.numeric), []);
+  }
+});
+
+test('a table that leaves user_id and date to the runs handed over with it gives the same panel, bit for bit, definitions naming both', () => {
+  const named2 = (name: string, expr: string): NamedExpression => ({ name, expr, origin });
+  const def: PanelDefinition = {
+    ...WIDE,
+    events: [...WIDE.events, named2('date_scaled', 'date / 10000000')],
+    days: [...WIDE.days, named2('date_mean', 'mean(date_scaled)'), named2('users_seen', 'nunique(user_id)')],
+  };
+  /** The data with their user-date runs, as a reader hands them over (src/data/loaded.ts EventRunsBuilder), and without both columns. */
+  const withoutRunColumns = (): LoadedData => {
+    const d = data();
+    const builder = new EventRunsBuilder();
+    builder.add(d.events.numeric.user_id, d.events.numeric.date);
+    const eventRuns = builder.result();
+    assert.ok(eventRuns);
+    const { user_id: _user, date: _date, ...numeric } = d.events.numeric;
+    return { ...d, events: { ...d.events, numeric }, eventRuns };
+  };
+  assert.equal(withoutRunColumns().events.numeric.user_id, undefined);
+  for (const chunkEvents of [Infinity, 500, 17]) {
+    const expected = build(data, def, { chunkEvents });
+    const fromRuns = build(withoutRunColumns, def, { chunkEvents });
+    assert.equal(fromRuns.chunks, expected.chunks, `chunkEvents ${chunkEvents}: the same chunks`);
+    assertBitIdentical(fromRuns.panel, expected.panel, `chunkEvents ${chunkEvents}`);
+    // per-event codes (no runs kept by the panel) read both from the runs too
+    assertBitIdentical(build(withoutRunColumns, def, { chunkEvents, eventRuns: false }).panel, expected.panel, `chunkEvents ${chunkEvents}, per-event codes`);
   }
 });
 

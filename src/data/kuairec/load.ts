@@ -191,18 +191,18 @@ class RowFeed {
 }
 
 /**
- * The events with their date column, expanded from the runs it was read as (readMatrix), in the place
- * of the file's header; or without it (`drop`), for a caller that named the event columns it reads
- * (DataRequest.eventColumns) and not the date, when the rows came in order: the panel then finds every
- * event's day in LoadedData.eventRuns (src/panel/event-index.ts), and the reader never writes the 36 MB
- * of a full-size date column.
+ * The events with their user_id and date columns, expanded from the runs they were read as (readMatrix),
+ * in the places of the file's header; or without them (`drop`) when the rows came in order and the
+ * caller named the event columns it reads (DataRequest.eventColumns, as `causeway run` does): the
+ * user-date runs handed over with them (LoadedData.eventRuns) then hold both for every event, and the
+ * reader never writes the 72 MB of a full-size matrix's two columns.
  */
-function withDate(events: ColumnTable, matrix: CsvResult, drop: boolean): ColumnTable {
-  const runs = matrix.runLength.date;
-  if (!runs || drop) return events;
+function withRunColumns(events: ColumnTable, matrix: CsvResult, drop: boolean): ColumnTable {
+  if (drop) return events;
   const numeric: Record<string, Float64Array> = {};
   for (const name of matrix.header) {
-    if (name === 'date') numeric.date = runs.expand();
+    const runs = matrix.runLength[name];
+    if (runs) numeric[name] = runs.expand();
     else if (events.numeric[name]) numeric[name] = events.numeric[name];
   }
   for (const [name, column] of Object.entries(events.numeric)) numeric[name] ??= column;
@@ -228,8 +228,8 @@ async function readMatrix(archive: Archive, req: DataRequest, counter: ReadCount
     idColumns: ['user_id', 'video_id'],
     nanTextColumns: EVENT_COLUMNS.filter((c) => !(c in columns)),
     onRows,
-    // A day per user's run of days: kept as runs (loadData expands it only where something reads it)
-    runLengthColumns: ['date'],
+    // a user's rows and a user's day's rows come together: kept as runs (loadData expands them only where needed)
+    runLengthColumns: ['user_id', 'date'],
   });
   return readMember(archive, member, parser, counter);
 }
@@ -427,7 +427,7 @@ export async function loadData(req: DataRequest, opts: LoadOptions = {}): Promis
     }
     // the user-date runs found while reading, when the rows came in order (else sorting moves them)
     const eventRuns = rows.order.sorted ? rows.runs.result() : undefined;
-    events = withDate(events, matrix, eventRuns !== undefined && req.eventColumns !== undefined && !req.eventColumns.includes('date'));
+    events = withRunColumns(events, matrix, eventRuns !== undefined && req.eventColumns !== undefined);
     events = sortEvents(events, rows.order);
 
     const quality: QualityRow[] = [];
