@@ -387,7 +387,7 @@ export class CsvParser {
       if (header.indexOf(header[i]) !== i) continue; // duplicate header name: first wins
       if (kind === 'number') {
         this.kinds[i] = K_NUM;
-        this.numBuilders[i] = this.req.runLengthColumns?.includes(header[i]) ? new RunLengthFloat64() : new GrowableFloat64(maxRows);
+        this.numBuilders[i] = this.req.runLengthColumns?.includes(header[i]) ? new RunLengthFloat64(maxRows) : new GrowableFloat64(maxRows);
       } else if (kind === 'intlist') {
         this.kinds[i] = K_LIST;
         this.listBuilders[i] = new ListBuilder();

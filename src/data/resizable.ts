@@ -124,7 +124,8 @@ export class GrowableFloat64 {
 /** A numeric column read as runs of equal values (RunLengthFloat64.finish). */
 export interface RunLengthColumn {
   length: number;
-  runs: number;
+  /** How many runs, or null when the column changed too often to be kept as runs. */
+  runs: number | null;
   /** The column as a plain array. */
   expand(): Float64Array;
 }
@@ -139,7 +140,9 @@ function sameValue(a: number, b: number): boolean {
  * the file's order: a sorted event log's date has about 89,000 runs in the 4.5 M rows of the full-size
  * bench archive, so the reader writes under 2 MB instead of 36 MB of fresh pages (on this project's
  * machines each first touch of a page costs about 10 µs; src/data/kuairec/load.ts readMatrix). Read
- * back by rows (`rows`) or whole (`finish().expand()`).
+ * back by rows (`rows`) or whole (`finish().expand()`). A column whose runs outnumber an eighth of its
+ * rows (a file in another order) goes on as a plain growable column, so it never takes more memory
+ * than one.
  */
 export class RunLengthFloat64 {
   length = 0;
@@ -147,15 +150,33 @@ export class RunLengthFloat64 {
   private values: Float64Array = new Float64Array(1024);
   /** The row after each run's last. */
   private ends: Float64Array = new Float64Array(1024);
+  /** The column once it changed too often to be kept as runs. */
+  private plain: GrowableFloat64 | null = null;
+
+  /** `maxRows`: as GrowableFloat64's, for the plain column it may become. */
+  constructor(private readonly maxRows?: number) {}
 
   push(v: number): void {
+    if (this.plain) {
+      this.plain.push(v);
+      this.length++;
+      return;
+    }
     const last = this.count - 1;
     if (last >= 0 && sameValue(this.values[last], v)) this.ends[last] = ++this.length;
-    else this.open(v, ++this.length);
+    else {
+      this.open(v, ++this.length);
+      this.checkRuns();
+    }
   }
 
   /** push of every value of `values`, in order. */
   pushAll(values: Float64Array): void {
+    if (this.plain) {
+      this.plain.pushAll(values);
+      this.length += values.length;
+      return;
+    }
     let last = this.count - 1;
     let current = last >= 0 ? this.values[last] : NaN;
     let length = this.length;
@@ -170,6 +191,7 @@ export class RunLengthFloat64 {
     }
     if (last >= 0) this.ends[last] = length;
     this.length = length;
+    this.checkRuns();
   }
 
   private open(v: number, end: number): void {
@@ -187,8 +209,32 @@ export class RunLengthFloat64 {
     this.count++;
   }
 
+  /** Past an eighth of the rows in runs, the column goes on as a plain one. */
+  private checkRuns(): void {
+    if (this.count <= Math.max(1024, this.length >> 3)) return;
+    const plain = new GrowableFloat64(this.maxRows);
+    plain.pushAll(this.expandRuns());
+    this.plain = plain;
+    this.values = new Float64Array(0);
+    this.ends = new Float64Array(0);
+    this.count = 0;
+  }
+
+  private expandRuns(): Float64Array {
+    const out = new Float64Array(this.length);
+    for (let k = 0, i = 0; k < this.count; k++) {
+      out.fill(this.values[k], i, this.ends[k]);
+      i = this.ends[k];
+    }
+    return out;
+  }
+
   /** Rows [start, end) written into `out` (at least end − start long); returns the part of `out` written. */
   rows(start: number, end: number, out: Float64Array): Float64Array {
+    if (this.plain) {
+      out.set(this.plain.view.subarray(start, end));
+      return out.subarray(0, end - start);
+    }
     // the first run ending after `start`
     let lo = 0;
     let hi = this.count - 1;
@@ -207,6 +253,11 @@ export class RunLengthFloat64 {
 
   finish(): RunLengthColumn {
     const length = this.length;
+    if (this.plain) {
+      const column = this.plain.finish();
+      this.plain = null;
+      return { length, runs: null, expand: () => column };
+    }
     const count = this.count;
     const values = this.values.slice(0, count);
     const ends = this.ends.slice(0, count);

@@ -109,3 +109,24 @@ test('RunLengthFloat64 gives back the values pushed, one by one or in blocks (Na
     same(whole.expand(), values, label);
   }
 });
+
+test('RunLengthFloat64 goes on as a plain column once its runs outnumber an eighth of its rows, and still gives back every value', () => {
+  // 3,000 rows in runs of 20, then 5,000 rows that change every row
+  const values = new Float64Array(8000);
+  for (let i = 0; i < 3000; i++) values[i] = Math.floor(i / 20);
+  for (let i = 3000; i < 8000; i++) values[i] = i % 2 === 0 ? NaN : i;
+  const column = new resizable.RunLengthFloat64();
+  for (let at = 0; at < values.length; at += 700) column.pushAll(values.subarray(at, Math.min(values.length, at + 700)));
+  const same = (a: Float64Array, b: Float64Array, label: string) => {
+    assert.equal(a.length, b.length, label);
+    for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${label}: row ${i}`);
+  };
+  for (const [start, end] of [[0, 8000], [2990, 3010], [7000, 7100]]) same(column.rows(start, end, new Float64Array(end - start)), values.subarray(start, end), `rows ${start}-${end}`);
+  const whole = column.finish();
+  assert.equal(whole.runs, null);
+  same(whole.expand(), values, 'whole');
+  // a column with few runs stays runs
+  const few = new resizable.RunLengthFloat64();
+  few.pushAll(values.subarray(0, 3000));
+  assert.equal(few.finish().runs, 150);
+});
