@@ -52,7 +52,8 @@ export interface BuildOptions {
   eventRuns?: boolean;
   /**
    * Drop the event table's columns from `data` once the event fields are aggregated (they are not
-   * needed for history or user features). Only for a caller that will not use `data` again.
+   * needed for history or user features), and those the event level never reads before it starts.
+   * Only for a caller that will not use `data` again.
    */
   releaseEventColumns?: boolean;
 }
@@ -739,11 +740,8 @@ function eventColumnsReadPerChunk(plan: PanelPlan, eventDefs: Map<string, unknow
  * beside them at the peak of a run). An array that a kept name shares is left whole.
  */
 function releaseEventColumns(events: LoadedData['events'], keep: Set<string>): void {
-  const kept = new Set<unknown>();
-  for (const name of keep) {
-    kept.add(events.numeric[name]);
-    kept.add(events.categorical[name]);
-  }
+  const kept = new Set<Float64Array | undefined>();
+  for (const name of keep) kept.add(events.numeric[name]);
   for (const name of Object.keys(events.numeric)) {
     if (keep.has(name)) continue;
     const column = events.numeric[name];
