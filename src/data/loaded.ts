@@ -59,18 +59,22 @@ export function isRunColumn(name: string): name is keyof typeof RUN_COLUMNS {
   return Object.hasOwn(RUN_COLUMNS, name);
 }
 
-/** The values of a run column (RUN_COLUMNS) for events [start, end), written into `out` (at least end − start long); returns the part written. */
-export function runColumnRows(runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number, out: Float64Array): Float64Array {
-  const values = runs[RUN_COLUMNS[name]];
-  // the run holding event `start`
+/** The run holding event `i` of runs that cover every event (run k is events [start[k], start[k + 1])). */
+export function runContaining(runs: { count: number; start: Int32Array }, i: number): number {
   let lo = 0;
   let hi = runs.count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (runs.start[mid] <= start) lo = mid;
+    if (runs.start[mid] <= i) lo = mid;
     else hi = mid - 1;
   }
-  for (let k = lo, i = start; i < end; k++) {
+  return lo;
+}
+
+/** The values of a run column (RUN_COLUMNS) for events [start, end), written into `out` (at least end − start long); returns the part written. */
+export function runColumnRows(runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number, out: Float64Array): Float64Array {
+  const values = runs[RUN_COLUMNS[name]];
+  for (let k = runContaining(runs, start), i = start; i < end; k++) {
     const stop = Math.min(runs.start[k + 1], end);
     out.fill(values[k], i - start, stop - start);
     i = stop;

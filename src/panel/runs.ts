@@ -17,16 +17,7 @@ export interface RowRuns {
 }
 
 /** The run holding event `i` (runs cover every event). */
-export function runAt(runs: RowRuns, i: number): number {
-  let lo = 0;
-  let hi = runs.count - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (runs.start[mid] <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+export { runContaining as runAt } from '../data/loaded.js';
 
 /**
  * The largest value when every present value is an integer in [0, 2^30) (-1 when none is present), else
