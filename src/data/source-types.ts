@@ -32,7 +32,10 @@ export interface PanelNeeds {
   itemColumns: string[];
   /** Per-item daily columns averaged as item.avg_<column>. */
   itemDailyColumns: string[];
-  /** Event columns the definitions name (a reader may skip the others unconverted). */
+  /**
+   * Event columns the definitions name (a reader may skip the others unconverted). Given, a reader may
+   * also leave user_id and date to the user-date runs it hands over (LoadedData.eventRuns).
+   */
   eventColumns?: string[];
 }
 

@@ -37,8 +37,6 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
   const n = events.length;
   // User and date columns: a reader that hands its runs over may leave them out (LoadedData.eventRuns),
   // and then they are read from the runs.
-  const userColumnOf = (): Float64Array => requireColumn(events, 'user_id', 'events');
-  const dateColumnOf = (): Float64Array => requireColumn(events, 'date', 'events');
   const runScratch = { user_id: new Float64Array(0), date: new Float64Array(0) };
   /** Events [start, end) of user_id or date, index 0 for event `start`. */
   const rowsOf = (name: 'user_id' | 'date', start: number, end: number): Float64Array => {
@@ -118,8 +116,8 @@ export function indexEvents(data: LoadedData, useRuns = true): EventIndex {
     for (let k = 0; k < given.count; k++) runBegins(given.start[k], given.user[k], given.date[k]);
   } else {
     // Read in blocks copied out of the columns' buffers (see plainView).
-    const userColumn = userColumnOf();
-    const dateColumn = dateColumnOf();
+    const userColumn = requireColumn(events, 'user_id', 'events');
+    const dateColumn = requireColumn(events, 'date', 'events');
     const blockLength = Math.min(n, 65_536);
     const userBlock = new Float64Array(blockLength);
     const dateBlock = new Float64Array(blockLength);
