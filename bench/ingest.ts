@@ -24,7 +24,13 @@
  * instead measures, in N alternating pairs of children, reading the matrix out of the nested zip with
  * the parser on the main thread (as loadData does) and on a worker thread fed copies of the inflated
  * chunks (a prototype, bench/ingest_parse_worker.ts, kept as the evidence for not building it: README,
- * "Measured performance").
+ * "Measured performance"), and
+ *
+ *   npm run bench -- ingest --floor-pairs N [--big]
+ *
+ * N alternating pairs of the floor and causeway's data stage, each in a fresh child, with each pair's
+ * ratio and the median (the 1.5× target; `--write` would save it as bench/results/ingest.md: its output is kept
+ * as bench/results/ingest-floor-pairs.md instead).
  */
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
@@ -228,6 +234,34 @@ function runParseThread(archive: string, scale: 'small' | 'big', pairs: number):
   return out.join('\n');
 }
 
+/**
+ * `--floor-pairs N`: N alternating pairs of fresh children, the floor then causeway, each pair's ratio of
+ * causeway's data stage (read + panel) to the floor's read, in wall and CPU seconds: on this shared
+ * machine the ratio within a pair, taken minutes apart from the next, is what the 1.5× target is read from.
+ */
+function runFloorPairs(archive: string, scale: 'small' | 'big', modulus: number, pairs: number): string {
+  const rows: Array<{ floor: Measured; mine: Measured }> = [];
+  for (let k = 0; k < pairs; k++) rows.push({ floor: runChild(['floor', archive, scale]), mine: runChild(['causeway', archive, scale, String(modulus), 'spec']) });
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const wall = rows.map((r) => (r.mine.read_s + r.mine.panel_s) / r.floor.read_s);
+  const cpu = rows.map((r) => r.mine.cpu_s / r.floor.cpu_s);
+  const out = [
+    `The data stage against the inflate-and-scan floor on ${matrixOf(scale)} (sample user_id % ${modulus} == 0), ${pairs} alternating pairs of fresh children (floor, then causeway); ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()[0].toFixed(1)} at the end.`,
+    '',
+    '| pair | floor s | causeway s (read + panel) | wall ÷ floor | floor CPU s | causeway CPU s | CPU ÷ floor | causeway peak RSS MB |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  rows.forEach((r, k) => {
+    out.push(`| ${k + 1} | ${r.floor.read_s.toFixed(2)} | ${(r.mine.read_s + r.mine.panel_s).toFixed(2)} (${r.mine.read_s.toFixed(2)} + ${r.mine.panel_s.toFixed(2)}) | ${wall[k].toFixed(2)}× | ${r.floor.cpu_s.toFixed(2)} | ${r.mine.cpu_s.toFixed(2)} | ${cpu[k].toFixed(2)}× | ${r.mine.max_rss_mb.toFixed(0)} |`);
+  });
+  out.push('', `Wall ÷ floor: median ${median(wall).toFixed(2)}×, ${Math.min(...wall).toFixed(2)}–${Math.max(...wall).toFixed(2)}×; CPU ÷ floor: median ${median(cpu).toFixed(2)}×, ${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)}×.`);
+  return out.join('\n');
+}
+
 function runChild(args: string[]): Measured {
   const r = spawnSync(process.execPath, [SELF, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`ingest child ${args[0]} failed: ${r.stderr.slice(0, 500)}`);
@@ -262,6 +296,8 @@ export async function run(args: string[]): Promise<string> {
   const archive = await ensureArchive(scale, log);
   const pi = args.indexOf('--parse-thread');
   if (pi >= 0) return runParseThread(archive, scale, Math.max(1, Number(args[pi + 1]) || 3));
+  const fi = args.indexOf('--floor-pairs');
+  if (fi >= 0) return runFloorPairs(archive, scale, modulus, Math.max(1, Number(args[fi + 1]) || 8));
   const size = (await fsp.stat(archive)).size;
   const load0 = loadavg()[0];
   const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
