@@ -130,6 +130,24 @@ export interface RunLengthColumn {
   expand(): Float64Array;
 }
 
+/** Rows [start, end) of `count` runs (run k holds values[k] up to, not including, row ends[k]), written into `out` from index 0. */
+function runRows(values: Float64Array, ends: Float64Array, count: number, start: number, end: number, out: Float64Array): Float64Array {
+  // the first run ending after `start`
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid] > start) hi = mid;
+    else lo = mid + 1;
+  }
+  for (let k = lo, i = start; i < end; k++) {
+    const stop = Math.min(ends[k], end);
+    out.fill(values[k], i - start, stop - start);
+    i = stop;
+  }
+  return out.subarray(0, end - start);
+}
+
 /** Equal as a run counts them: NaN equals NaN, and 0 does not equal -0 (so expanding gives back the very values). */
 function sameValue(a: number, b: number): boolean {
   return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b;
@@ -213,20 +231,11 @@ export class RunLengthFloat64 {
   private checkRuns(): void {
     if (this.count <= Math.max(1024, this.length >> 3)) return;
     const plain = new GrowableFloat64(this.maxRows);
-    plain.pushAll(this.expandRuns());
+    plain.pushAll(runRows(this.values, this.ends, this.count, 0, this.length, new Float64Array(this.length)));
     this.plain = plain;
     this.values = new Float64Array(0);
     this.ends = new Float64Array(0);
     this.count = 0;
-  }
-
-  private expandRuns(): Float64Array {
-    const out = new Float64Array(this.length);
-    for (let k = 0, i = 0; k < this.count; k++) {
-      out.fill(this.values[k], i, this.ends[k]);
-      i = this.ends[k];
-    }
-    return out;
   }
 
   /** Rows [start, end) written into `out` (at least end − start long); returns the part of `out` written. */
@@ -235,20 +244,7 @@ export class RunLengthFloat64 {
       out.set(this.plain.view.subarray(start, end));
       return out.subarray(0, end - start);
     }
-    // the first run ending after `start`
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ends[mid] > start) hi = mid;
-      else lo = mid + 1;
-    }
-    for (let k = lo, i = start; i < end; k++) {
-      const stop = Math.min(this.ends[k], end);
-      out.fill(this.values[k], i - start, stop - start);
-      i = stop;
-    }
-    return out.subarray(0, end - start);
+    return runRows(this.values, this.ends, this.count, start, end, out);
   }
 
   finish(): RunLengthColumn {
@@ -263,17 +259,6 @@ export class RunLengthFloat64 {
     const ends = this.ends.slice(0, count);
     this.values = new Float64Array(0);
     this.ends = new Float64Array(0);
-    return {
-      length,
-      runs: count,
-      expand(): Float64Array {
-        const out = new Float64Array(length);
-        for (let k = 0, i = 0; k < count; k++) {
-          out.fill(values[k], i, ends[k]);
-          i = ends[k];
-        }
-        return out;
-      },
-    };
+    return { length, runs: count, expand: () => runRows(values, ends, count, 0, length, new Float64Array(length)) };
   }
 }
