@@ -26,7 +26,7 @@ import { indexEvents, rowOrder, type EventIndex } from './event-index.js';
 import { buildItems, denseCodes } from './items.js';
 import { maxRuns, meanRuns, minRuns, nuniqueCodedRuns, nuniqueRuns, runAt, smallIntegerMax, sumRuns, type RowRuns, type RunSpan } from './runs.js';
 import { schemaOfData } from '../data/schema.js';
-import { releaseResizable } from '../data/resizable.js';
+import { plainView, releaseResizable } from '../data/resizable.js';
 import { isRunColumn, runColumnRows, type EventRuns, type RUN_COLUMNS } from '../data/loaded.js';
 import type { LoadedData, Panel } from './types.js';
 
@@ -339,22 +339,18 @@ export function buildPanel(data: LoadedData, def: PanelDefinition, options: Buil
    */
   const rawCopies = new Map<string, Float64Array>();
   let rawCopyLength = 0; // the longest chunk, once known
-  const chunkOf = (name: string, column: Float64Array, start: number, end: number): Float64Array => {
-    const view = column.subarray(start, end);
-    if ((column.buffer as { resizable?: boolean }).resizable !== true) return view;
+  /** The reused plain array of a column's chunks, at least `length` long. */
+  const rawCopy = (name: string, length: number): Float64Array => {
     let copy = rawCopies.get(name);
-    if (!copy || copy.length < view.length) rawCopies.set(name, (copy = new Float64Array(Math.max(view.length, rawCopyLength))));
-    const out = copy.subarray(0, view.length);
-    out.set(view);
-    return out;
+    if (!copy || copy.length < length) rawCopies.set(name, (copy = new Float64Array(Math.max(length, rawCopyLength))));
+    return copy;
   };
+  const chunkOf = (name: string, column: Float64Array, start: number, end: number): Float64Array =>
+    (column.buffer as { resizable?: boolean }).resizable === true ? plainView(column, start, end, rawCopy(name, end - start)) : column.subarray(start, end);
 
   /** A chunk's values of user_id or date from the reader's runs, when the table left the column out (LoadedData.eventRuns). */
-  const runChunkOf = (runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number): Float64Array => {
-    let copy = rawCopies.get(name);
-    if (!copy || copy.length < end - start) rawCopies.set(name, (copy = new Float64Array(Math.max(end - start, rawCopyLength))));
-    return runColumnRows(runs, name, start, end, copy);
-  };
+  const runChunkOf = (runs: EventRuns, name: keyof typeof RUN_COLUMNS, start: number, end: number): Float64Array =>
+    runColumnRows(runs, name, start, end, rawCopy(name, end - start));
 
   /**
    * Evaluation over the events [start, end): raw columns are views, event fields are computed on
