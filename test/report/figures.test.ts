@@ -77,3 +77,28 @@ test('alt text carries the numbers a reader needs', () => {
   assert.match(f.alt, /MSM, weighted -2\.69 \[-12\.27, 5\.73\]/);
   assert.match(f.alt, /4 of 4 intervals cross zero/);
 });
+
+// encodePng frees a canvas's pixels once its PNG is encoded (src/report/figures/render.ts): a report's
+// finished figures held 7–12 MB each until V8 collected their wrappers. Each mode must encode the full
+// canvas first, then shrink it, then run the caller's `done`.
+test('encodePng encodes the whole canvas, then frees its pixels, in both modes', async () => {
+  const { encodePng } = await import('../../src/report/figures/render.js');
+  const pngSize = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
+  for (const background of [false, true]) {
+    const canvas = createCanvas(300, 200);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#2a6f97';
+    ctx.fillRect(0, 0, 300, 200);
+    const order: string[] = [];
+    const { png, encoding } = encodePng(canvas, { encodeInBackground: background }, () => order.push(`done at ${canvas.width}×${canvas.height}`));
+    if (background) assert.deepEqual([canvas.width, canvas.height], [300, 200], 'pixels kept while the encoder reads them');
+    const bytes = background ? await encoding! : png;
+    assert.deepEqual(pngSize(bytes), [300, 200], `${background ? 'background' : 'direct'} encoding: the PNG has the full canvas`);
+    const image = await loadImage(bytes);
+    const probe = createCanvas(300, 200).getContext('2d');
+    probe.drawImage(image, 0, 0);
+    assert.deepEqual([...probe.getImageData(150, 100, 1, 1).data], [0x2a, 0x6f, 0x97, 255], 'the PNG holds what was drawn');
+    assert.deepEqual([canvas.width, canvas.height], [1, 1], `${background ? 'background' : 'direct'} encoding: pixels freed after encoding`);
+    assert.deepEqual(order, ['done at 300×200'], 'done runs once, before the canvas shrinks (chart.destroy clears a full canvas)');
+  }
+});

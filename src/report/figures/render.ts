@@ -39,7 +39,7 @@ const NO_BYTES = Buffer.alloc(0);
  * takes late: the demo spec's report held 80–140 MB of finished figures at its peak. Resizing the canvas
  * to one pixel replaces its surface with a one-pixel one at once.
  */
-function encodePng(canvas: Canvas, opts: FigureOptions, done: () => void = () => {}): { png: Buffer; encoding?: Promise<Buffer> } {
+export function encodePng(canvas: Canvas, opts: FigureOptions, done: () => void = () => {}): { png: Buffer; encoding?: Promise<Buffer> } {
   const finish = (): void => {
     done();
     canvas.width = 1;
