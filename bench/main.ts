@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- <name> [args]`: runs bench/<name>.ts (ingest, pipeline, panel, estimate, gbm, grid, calibrate, report, longline, sources, scaling, bigevents, ovb, estimands)
+ * `npm run bench -- <name> [args]`: runs bench/<name>.ts (ingest, pipeline, memory, panel, estimate, gbm, grid, calibrate, report, longline, sources, scaling, bigevents, ovb, estimands)
  * and prints its Markdown table; `--write` also saves it under bench/results/<name>.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const BENCHES = ['ingest', 'pipeline', 'panel', 'plan', 'estimate', 'gbm', 'grid', 'calibrate', 'report', 'longline', 'sources', 'scaling', 'bigevents', 'ovb', 'estimands'];
+const BENCHES = ['ingest', 'pipeline', 'memory', 'panel', 'plan', 'estimate', 'gbm', 'grid', 'calibrate', 'report', 'longline', 'sources', 'scaling', 'bigevents', 'ovb', 'estimands'];
 
 async function main(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
