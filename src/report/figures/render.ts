@@ -36,8 +36,8 @@ const NO_BYTES = Buffer.alloc(0);
  * The canvas's PNG now, or (encodeInBackground) a promise of it; `done` runs once the pixels are no longer
  * needed, and then the pixels are freed. @napi-rs/canvas frees a canvas's surface (about 9 MB for a
  * 1,800 × 1,200 figure) only when the collector takes its wrapper, which V8 sees as a few bytes and so
- * takes late: the demo spec's report held 80–140 MB of finished figures at its peak. Resizing the canvas
- * to one pixel replaces its surface with a one-pixel one at once.
+ * takes late: rendering the full-size demo spec's report alone peaked at 194–217 MB, 160 MB with the
+ * release (docs/performance-notes.md). Resizing the canvas to one pixel replaces its surface at once.
  */
 export function encodePng(canvas: Canvas, opts: FigureOptions, done: () => void = () => {}): { png: Buffer; encoding?: Promise<Buffer> } {
   const finish = (): void => {
