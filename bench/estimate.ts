@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runEstimator } from '../src/estimate/runner.js';
 import { simulateFrame } from '../test/support/simulate-frame.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorSpec } from '../src/estimate/types.js';
+import { arg } from './args.js';
 
 const SPECS: EstimatorSpec[] = [
   { id: 'difference_in_means', kind: 'difference_in_means' },
@@ -45,11 +46,6 @@ function writeFrame(frame: AnalysisFrame, path: string): void {
   buf.set(frame.X.data, 4 * n);
   writeFileSync(path, Buffer.from(buf.buffer));
   writeFileSync(`${path}.json`, JSON.stringify({ n, p: frame.X.cols, names: frame.X.names }));
-}
-
-function arg(args: string[], name: string, dflt: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 }
 
 export async function run(args: string[]): Promise<string> {

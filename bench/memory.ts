@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { ensureArchive } from './ingest.js';
+import { arg } from './args.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ → project root
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -69,11 +70,6 @@ function measure(spec: SpecName, specFile: string, setting: (typeof SETTINGS)[nu
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function arg(args: string[], name: string, dflt: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 }
 
 export async function run(args: string[]): Promise<string> {

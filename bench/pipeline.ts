@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { parse, stringify } from 'yaml';
 import { synthesize, SIM_VERSION } from '../src/data/kuairec/index.js';
 import { ensureArchive, SCALES } from './ingest.js';
+import { arg } from './args.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/bench/ → project root
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -71,11 +72,6 @@ function causewayEstimates(runDir: string): { estimates: Estimates; rows: number
     estimates[e.id] = Object.fromEntries(Object.entries(e.estimates).map(([k, v]) => [k, v.estimate]));
   }
   return { estimates, rows: cell.sample?.rows ?? cell.sample?.n ?? null };
-}
-
-function arg(args: string[], name: string, dflt: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 }
 
 /**
