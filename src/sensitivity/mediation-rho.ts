@@ -35,6 +35,8 @@ interface Design {
   at: { mA: number; yA: number; yM: number; yAM: number };
   /** the OLS coefficients every ρ's iteration starts from (the same for every ρ), once computed */
   olsStart?: Float64Array;
+  /** what every GLS pass shares (see blocksOf), once computed */
+  blocks?: Blocks;
 }
 
 function design(frame: AnalysisFrame, interaction: boolean): Design {
@@ -94,6 +96,136 @@ function factorOrThrow(A: Float64Array, k: number) {
   return f;
 }
 
+/**
+ * The stacked system of a GLS pass, X' (Ω⁻¹ ⊗ I) X b = X' (Ω⁻¹ ⊗ I) Y, is [[w11·P, w12·Q], [w12·Qᵀ, w22·R]]
+ * with P, R the Grams of the mediator and outcome models' regressors and Q their cross product; only the
+ * weights (Ω⁻¹'s entries) change from pass to pass. So P is factored once, and a pass factors the outcome
+ * block's Schur complement S = w22·R − (w12²/w11)·QᵀP⁻¹Q (about 60 columns on the demo frame) instead
+ * of the whole system (about 120): medsens's iteration path is unchanged (the values move by rounding,
+ * about 1e-11), each pass about eight times cheaper. With the sandwich below read only at the ACME's
+ * coefficients, the ρ-sensitivity of the discovery golden example's cell took 0.45 s instead of 1.9 s of
+ * its 6.3 s (docs/performance-notes.md, Test suite).
+ */
+interface Blocks {
+  km: number;
+  ky: number;
+  /** P⁻¹ (km×km), P⁻¹Q (km×ky), QᵀP⁻¹Q (ky×ky) and R (ky×ky), row-major */
+  pInv: Float64Array;
+  pInvQ: Float64Array;
+  qPq: Float64Array;
+  r: Float64Array;
+  /** P⁻¹a, P⁻¹c (a, c: the mediator model's regressors against M and Y), QᵀP⁻¹a, QᵀP⁻¹c, and d, e (the outcome model's against M and Y) */
+  pa: Float64Array;
+  pc: Float64Array;
+  qpa: Float64Array;
+  qpc: Float64Array;
+  d: Float64Array;
+  e: Float64Array;
+}
+
+function blocksOf(dz: Design): Blocks {
+  if (dz.blocks) return dz.blocks;
+  const km = dz.m.length, ky = dz.y.length;
+  const P = new Float64Array(km * km);
+  for (let i = 0; i < km; i++) for (let j = 0; j < km; j++) P[i * km + j] = g(dz, dz.m[i], dz.m[j]);
+  const pf = factorOrThrow(P, km);
+  const pInv = inverseFromFactor(pf);
+  const pInvQ = new Float64Array(km * ky);
+  const col = new Float64Array(km);
+  for (let j = 0; j < ky; j++) {
+    for (let i = 0; i < km; i++) col[i] = g(dz, dz.m[i], dz.y[j]);
+    const x = solveFactored(pf, col);
+    for (let i = 0; i < km; i++) pInvQ[i * ky + j] = x[i];
+  }
+  const qPq = new Float64Array(ky * ky);
+  for (let a = 0; a < ky; a++)
+    for (let b = 0; b < ky; b++) {
+      let t = 0;
+      for (let i = 0; i < km; i++) t += g(dz, dz.m[i], dz.y[a]) * pInvQ[i * ky + b];
+      qPq[a * ky + b] = t;
+    }
+  const r = new Float64Array(ky * ky);
+  for (let a = 0; a < ky; a++) for (let b = 0; b < ky; b++) r[a * ky + b] = g(dz, dz.y[a], dz.y[b]);
+  const against = (idx: number[], resp: number) => Float64Array.from(idx, (i) => g(dz, i, resp));
+  const pa = solveFactored(pf, against(dz.m, dz.respM));
+  const pc = solveFactored(pf, against(dz.m, dz.respY));
+  const qTimes = (v: Float64Array) => {
+    const out = new Float64Array(ky);
+    for (let a = 0; a < ky; a++) {
+      let t = 0;
+      for (let i = 0; i < km; i++) t += g(dz, dz.m[i], dz.y[a]) * v[i];
+      out[a] = t;
+    }
+    return out;
+  };
+  dz.blocks = { km, ky, pInv, pInvQ, qPq, r, pa, pc, qpa: qTimes(pa), qpc: qTimes(pc), d: against(dz.y, dz.respM), e: against(dz.y, dz.respY) };
+  return dz.blocks;
+}
+
+/** One GLS pass's coefficients [b_M; b_Y] by the Schur complement, and the factor of S for its inverse. */
+function glsPass(bl: Blocks, w11: number, w12: number, w22: number): { b: Float64Array; sf: ReturnType<typeof factorOrThrow> } {
+  const { km, ky } = bl;
+  const c = (w12 * w12) / w11;
+  const S = new Float64Array(ky * ky);
+  for (let i = 0; i < ky * ky; i++) S[i] = w22 * bl.r[i] - c * bl.qPq[i];
+  // the outcome block's right side less what the mediator block explains: rhs2 − (w12/w11)·QᵀP⁻¹·rhs1
+  const rhs = new Float64Array(ky);
+  for (let a = 0; a < ky; a++) rhs[a] = w12 * bl.d[a] + w22 * bl.e[a] - w12 * bl.qpa[a] - c * bl.qpc[a];
+  const sf = factorOrThrow(S, ky);
+  const bY = solveFactored(sf, rhs);
+  const b = new Float64Array(km + ky);
+  const f = w12 / w11;
+  for (let i = 0; i < km; i++) {
+    let t = 0;
+    for (let j = 0; j < ky; j++) t += bl.pInvQ[i * ky + j] * bY[j];
+    b[i] = bl.pa[i] + f * (bl.pc[i] - t);
+  }
+  b.set(bY, km);
+  return { b, sf };
+}
+
+/**
+ * Rows `at` of the stacked system's inverse, from the blocks: [[P⁻¹/w11 + f²·P⁻¹Q S⁻¹ QᵀP⁻¹, −f·P⁻¹Q S⁻¹],
+ * [·ᵀ, S⁻¹]] with f = w12/w11. The ACME's variance reads only the rows of its three coefficients.
+ */
+function glsInverseRows(bl: Blocks, sf: ReturnType<typeof factorOrThrow>, w11: number, w12: number, at: number[]): Float64Array[] {
+  const { km, ky } = bl;
+  const sInv = inverseFromFactor(sf);
+  const f = w12 / w11;
+  /** row i of U = P⁻¹Q S⁻¹ */
+  const uRow = (i: number) => {
+    const out = new Float64Array(ky);
+    for (let j = 0; j < ky; j++) {
+      let t = 0;
+      for (let l = 0; l < ky; l++) t += bl.pInvQ[i * ky + l] * sInv[l * ky + j];
+      out[j] = t;
+    }
+    return out;
+  };
+  return at.map((a) => {
+    const row = new Float64Array(km + ky);
+    if (a < km) {
+      const u = uRow(a);
+      for (let j = 0; j < km; j++) {
+        let t = 0;
+        for (let l = 0; l < ky; l++) t += u[l] * bl.pInvQ[j * ky + l];
+        row[j] = bl.pInv[a * km + j] / w11 + f * f * t;
+      }
+      for (let j = 0; j < ky; j++) row[km + j] = -f * u[j];
+    } else {
+      const i = a - km;
+      // column i of U, through S⁻¹'s symmetry: U[j][i] = Σ_l P⁻¹Q[j][l]·S⁻¹[l][i]
+      for (let j = 0; j < km; j++) {
+        let t = 0;
+        for (let l = 0; l < ky; l++) t += bl.pInvQ[j * ky + l] * sInv[l * ky + i];
+        row[j] = -f * t;
+      }
+      for (let j = 0; j < ky; j++) row[km + j] = sInv[i * ky + j];
+    }
+    return row;
+  });
+}
+
 /** The stacked system X' (Ω⁻¹ ⊗ I) X and X' (Ω⁻¹ ⊗ I) Y for weights w11, w12, w22 (Ω⁻¹'s entries). */
 function system(d: Design, w11: number, w12: number, w22: number): { A: Float64Array; rhs: Float64Array; k: number } {
   const km = d.m.length, ky = d.y.length, k = km + ky;
@@ -112,7 +244,11 @@ function system(d: Design, w11: number, w12: number, w22: number): { A: Float64A
   return { A, rhs, k };
 }
 
-interface RhoFit { b: Float64Array; v: Float64Array; k: number }
+interface RhoFit {
+  b: Float64Array;
+  /** the (co)variance of the stacked coefficients a and c, both among the ACME's (Design.at) */
+  cov(a: number, c: number): number;
+}
 
 /** medsens's loop for one ρ: OLS start, then GLS with Ω from the current residuals until the coefficients settle. */
 function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | null): RhoFit {
@@ -131,26 +267,31 @@ function fitAtRho(d: Design, rho: number, eps: number, cluster: Int32Array | nul
     const o11 = e1.ss / (n - 1), o22 = e2.ss / (n - 1), o12 = rho * sd1 * sd2;
     const det = o11 * o22 - o12 * o12;
     const w11 = o22 / det, w22 = o11 / det, w12 = -o12 / det;
-    const sys = system(d, w11, w12, w22);
-    // one factorization per pass: the coefficients from it, and on the last pass the inverse for the variance
-    const f = factorOrThrow(sys.A, sys.k);
-    const b = solveFactored(f, sys.rhs);
+    // one factorization per pass (the Schur complement's): the coefficients from it, and on the last pass the inverse for the variance
+    const bl = blocksOf(d);
+    const { b, sf } = glsPass(bl, w11, w12, w22);
     let dif = 0;
     for (let i = 0; i < b.length; i++) dif += (b[i] - bTmp[i]) ** 2;
     const last = !(Math.abs(dif) > eps) || it === 999;
     // medsens computes the variance every pass from the residuals before the update; only the last one is kept
     if (last) {
-      const inv = inverseFromFactor(f);
-      return { b, v: cluster ? clusterSandwich(d, bTmp, inv, sys.k, w11, w12, w22, cluster) : inv, k: sys.k };
+      const at = [d.at.mA, d.at.yM, ...(d.at.yAM >= 0 ? [d.at.yAM] : [])];
+      const rows = glsInverseRows(bl, sf, w11, w12, at);
+      const v = cluster ? clusterSandwich(d, bTmp, rows, w11, w12, w22, cluster) : rows.map((r) => Float64Array.from(at, (c) => r[c]));
+      return { b, cov: (a, c) => v[at.indexOf(a)][at.indexOf(c)] };
     }
     bTmp = b;
   }
   throw new Error('unreachable');
 }
 
-/** medsens's cluster meat: Σ_g h_g h_gᵀ with h_g = Σ_{i∈g} [x1_i (Ω⁻¹u_i)_1 ; x2_i (Ω⁻¹u_i)_2], u from the current coefficients. */
-function clusterSandwich(d: Design, b: Float64Array, inv: Float64Array, k: number, w11: number, w12: number, w22: number, cluster: Int32Array): Float64Array {
+/**
+ * medsens's cluster sandwich V = A⁻¹ (Σ_g h_g h_gᵀ) A⁻¹ with h_g = Σ_{i∈g} [x1_i (Ω⁻¹u_i)_1 ; x2_i (Ω⁻¹u_i)_2], u
+ * from the current coefficients, at the coefficients whose inverse rows are given: V[a][c] = Σ_g (A⁻¹h_g)_a (A⁻¹h_g)_c.
+ */
+function clusterSandwich(d: Design, b: Float64Array, invRows: Float64Array[], w11: number, w12: number, w22: number, cluster: Int32Array): Float64Array[] {
   const km = d.m.length;
+  const k = km + d.y.length;
   const { index, groups } = clusterIndex(cluster);
   const h = new Float64Array(groups * k);
   for (let i = 0; i < d.n; i++) {
@@ -162,30 +303,31 @@ function clusterSandwich(d: Design, b: Float64Array, inv: Float64Array, k: numbe
     for (let j = 0; j < km; j++) h[row + j] += d.cols[d.m[j]][i] * s1;
     for (let j = 0; j < d.y.length; j++) h[row + km + j] += d.cols[d.y[j]][i] * s2;
   }
-  const meat = new Float64Array(k * k);
-  for (let gi = 0; gi < groups; gi++)
-    for (let a = 0; a < k; a++) {
-      const ha = h[gi * k + a];
-      if (ha === 0) continue;
-      for (let c = 0; c < k; c++) meat[a * k + c] += ha * h[gi * k + c];
+  const r = invRows.length;
+  const t = new Float64Array(r);
+  const v = invRows.map(() => new Float64Array(r));
+  for (let gi = 0; gi < groups; gi++) {
+    for (let a = 0; a < r; a++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += invRows[a][j] * h[gi * k + j];
+      t[a] = s;
     }
-  const tmp = new Float64Array(k * k), v = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) { let s = 0; for (let j = 0; j < k; j++) s += inv[a * k + j] * meat[j * k + c]; tmp[a * k + c] = s; }
-  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) { let s = 0; for (let j = 0; j < k; j++) s += tmp[a * k + j] * inv[j * k + c]; v[a * k + c] = s; }
+    for (let a = 0; a < r; a++) for (let c = 0; c < r; c++) v[a][c] += t[a] * t[c];
+  }
   return v;
 }
 
 function acmes(d: Design, fit: RhoFit): { d0: number; d1: number; v0: number; v1: number } {
-  const { b, v, k } = fit;
+  const { b } = fit;
   const { mA, yM, yAM } = d.at;
   const beta = b[mA], theta = b[yM], inter = yAM >= 0 ? b[yAM] : 0;
-  const vm = v[mA * k + mA], vy = v[yM * k + yM];
+  const vm = fit.cov(mA, mA), vy = fit.cov(yM, yM);
   if (yAM < 0) {
     const d0 = beta * theta;
     const var0 = beta * beta * vy + theta * theta * vm;
     return { d0, d1: d0, v0: var0, v1: var0 };
   }
-  const vInt = v[yAM * k + yAM], cov = v[yM * k + yAM];
+  const vInt = fit.cov(yAM, yAM), cov = fit.cov(yM, yAM);
   return {
     d0: beta * theta,
     d1: beta * (theta + inter),
