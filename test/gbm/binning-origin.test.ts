@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/rng.js';
-import { binMatrix, gbmLearner, type BinnedMatrix } from '../../src/estimate/gbm/index.js';
+import { binMatrix, binOf, binUppers, gbmLearner, type BinnedMatrix } from '../../src/estimate/gbm/index.js';
 import { isUnformed, restrictOrder } from '../../src/estimate/gbm/binning.js';
 import { designRows, lazyRows } from '../../src/estimate/ml/common.js';
 import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
@@ -31,6 +31,21 @@ function assertSameBins(a: BinnedMatrix, b: BinnedMatrix): void {
   assert.deepEqual(a.hasMissing, b.hasMissing);
   assert.deepEqual(a.uppers, b.uppers);
 }
+
+test('binning sorts short columns (8-bit radix digits) and long ones (16-bit) as a comparison sort does', () => {
+  // RadixArgsort switches digit width at 6,000 values (src/estimate/gbm/binning.ts): one design below, one above
+  for (const n of [2500, 9000]) {
+    const X = withoutOrigin(frameColumns(n));
+    const binned = binMatrix(X, 255);
+    for (let j = 0; j < X.cols; j++) {
+      const col = X.data.subarray(j * n, (j + 1) * n);
+      const rows = [...col.keys()].filter((i) => col[i] === col[i]).sort((a, b) => (col[a] || 0) - (col[b] || 0) || a - b);
+      const uppers = binUppers(Float64Array.from(rows, (i) => col[i]), 255);
+      assert.deepEqual(binned.uppers[j], uppers, `n ${n}, column ${j}: bin bounds`);
+      for (let i = 0; i < n; i++) if (col[i] === col[i]) assert.equal(binned.codes[j * n + i], binOf(uppers, col[i]), `n ${n}, column ${j}, row ${i}`);
+    }
+  }
+});
 
 /** frameColumns with a 0/1 treatment a, a mediator m in [0, 1) and an outcome y of both and a frame column. */
 function withTreatmentAndMediator(seed: string) {

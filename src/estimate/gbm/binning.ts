@@ -296,9 +296,12 @@ export function restrictOrder(sourceOrder: Int32Array, position: Int32Array, col
   return present === m ? out.subarray(0, m) : null;
 }
 
+/** Below this many values a column is sorted by 8-bit digits (see RadixArgsort.sort; measured crossover). */
+const SHORT_COLUMN_ROWS = 6000;
+
 /**
- * Stable LSD radix argsort of a Float64 column on its IEEE bits (16-bit digits, passes whose digit
- * is constant skipped); NaN rows are left out. About 10× faster than Float64Array.prototype.sort here.
+ * Stable LSD radix argsort of a Float64 column on its IEEE bits (16- or 8-bit digits by length, passes
+ * whose digit is constant skipped); NaN rows are left out. About 10× faster than Float64Array.prototype.sort here.
  */
 class RadixArgsort {
   private hi: Uint32Array;
@@ -341,23 +344,29 @@ class RadixArgsort {
       this.idx[m] = i;
       m++;
     }
-    for (let pass = 0; pass < 4; pass++) {
-      const useHi = pass >= 2;
-      const shift = pass % 2 === 0 ? 0 : 16;
-      const keys = useHi ? this.hi : this.lo;
-      const counts = this.counts;
-      counts.fill(0);
-      for (let k = 0; k < m; k++) counts[(keys[k] >>> shift) & 0xffff]++;
-      if (m === 0 || counts[(keys[0] >>> shift) & 0xffff] === m) continue;
+    // Stable LSD passes over the 64-bit keys: 16-bit digits (4 passes) for long columns, 8-bit digits
+    // (8 passes) for short ones, where clearing and summing 65,536 counters per pass cost far more than
+    // the rows (a 1,000-row column took about 0.4 ms, most of the gbm's binning on small frames). Both
+    // give the same order: ascending keys, ties in row order.
+    const digitBits = m < SHORT_COLUMN_ROWS ? 8 : 16;
+    const mask = (1 << digitBits) - 1;
+    const perWord = 32 / digitBits;
+    const counts = this.counts;
+    for (let pass = 0; pass < 2 * perWord; pass++) {
+      const keys = pass >= perWord ? this.hi : this.lo;
+      const shift = (pass % perWord) * digitBits;
+      counts.fill(0, 0, mask + 1);
+      for (let k = 0; k < m; k++) counts[(keys[k] >>> shift) & mask]++;
+      if (m === 0 || counts[(keys[0] >>> shift) & mask] === m) continue;
       let total = 0;
-      for (let d = 0; d < 65536; d++) {
+      for (let d = 0; d <= mask; d++) {
         const c = counts[d];
         counts[d] = total;
         total += c;
       }
       const { hi, lo, idx, hi2, lo2, idx2 } = this;
       for (let k = 0; k < m; k++) {
-        const d = (keys[k] >>> shift) & 0xffff;
+        const d = (keys[k] >>> shift) & mask;
         const to = counts[d]++;
         hi2[to] = hi[k];
         lo2[to] = lo[k];
