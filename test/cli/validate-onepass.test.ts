@@ -65,17 +65,27 @@ test('seven mistakes across schema, references, grid and expressions are reporte
 /** The pointers in the order their lines appear in seven.yaml. */
 const ALL_ORDER = ['/seed', '/uncertainty/bootstrap/repz', '/heterogeneity/estimator', '/report/primary', '/population', '/sensitivity/grid/estimators.ipww.clip', '/sensitivity/exclude/0/mediatr'];
 
+/** The stderr lines validate wrote for `file` (each of a file's errors starts with its name). */
+const linesOf = (stderr: string, file: string) => stderr.trim().split('\n').filter((l) => l.startsWith(`${file}:`));
+
+// The specs of a test are validated in one process (validate takes several files and reports each one's
+// errors under its name), not one process each: the CLI's start-up was most of this file's time.
 test('a spec with one mistake reports exactly that one', () => {
   const d = scratchDir('causeway-onepass-one-');
-  MISTAKES.forEach((m, i) => {
+  const files = MISTAKES.map((m, i) => {
     writeFileSync(join(d, `one-${i}.yaml`), specText([m.yaml]));
-    const r = causeway(['validate', `one-${i}.yaml`], d);
-    assert.equal(r.code, 1, r.stderr);
-    noStackTrace(r.stderr);
-    const lines = r.stderr.trim().split('\n');
+    return `one-${i}.yaml`;
+  });
+  const r = causeway(['validate', ...files], d);
+  assert.equal(r.code, 1, r.stderr);
+  noStackTrace(r.stderr);
+  assert.equal(r.stdout, '', 'every one of the specs is invalid');
+  MISTAKES.forEach((m, i) => {
+    const lines = linesOf(r.stderr, files[i]);
     assert.equal(lines.length, 1, `${m.stage} ${m.pointer}:\n${r.stderr}`);
     assert.ok(lines[0].includes(`  ${m.pointer}  `), r.stderr);
   });
+  assert.equal(r.stderr.trim().split('\n').length, MISTAKES.length, `nothing but the one line per spec:\n${r.stderr}`);
 });
 
 test('sections of the wrong type give their schema errors, never an internal error, and no consequences', () => {
@@ -89,14 +99,19 @@ test('sections of the wrong type give their schema errors, never an internal err
     // the base spec's errors are not repeated for each grid value; the value's own error is reported
     [['seed: many', 'sensitivity: { grid: { mediator: [3, high_satisfaction_share] } }'], ['/seed', '/sensitivity/grid/mediator/0']],
   ];
-  cases.forEach(([lines, pointers], i) => {
+  const files = cases.map(([lines], i) => {
     writeFileSync(join(d, `types-${i}.yaml`), specText(lines));
-    const r = causeway(['validate', `types-${i}.yaml`], d);
-    assert.equal(r.code, 1, r.stderr);
-    noStackTrace(r.stderr);
-    const got = r.stderr.trim().split('\n').map((l) => l.split('  ')[1]);
+    return `types-${i}.yaml`;
+  });
+  const r = causeway(['validate', ...files], d);
+  assert.equal(r.code, 1, r.stderr);
+  noStackTrace(r.stderr);
+  assert.equal(r.stdout, '', 'every one of the specs is invalid');
+  cases.forEach(([, pointers], i) => {
+    const got = linesOf(r.stderr, files[i]).map((l) => l.split('  ')[1]);
     assert.deepEqual(got, pointers, r.stderr);
   });
+  assert.equal(r.stderr.trim().split('\n').length, cases.flatMap(([, p]) => p).length, `nothing but the specs' own errors:\n${r.stderr}`);
 });
 
 test('a covariate glob that matches no panel column is a warning: exit 0, located, in --json too', () => {
@@ -124,12 +139,16 @@ test('a covariate glob that matches no panel column is a warning: exit 0, locate
 
 test('a kuairec or synthetic data.path that does not exist is an error at its line', () => {
   const d = scratchDir('causeway-onepass-path-');
-  for (const source of ['kuairec', 'synthetic']) {
-    writeFileSync(join(d, `${source}.yaml`), specText([`data: { source: ${source}, path: ./nowhere.zip }`]));
-    const r = causeway(['validate', `${source}.yaml`], d);
-    assert.equal(r.code, 1, r.stderr);
-    noStackTrace(r.stderr);
-    assert.match(r.stderr, new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path \\./nowhere\\.zip does not exist .*\\n$`));
+  const sources = ['kuairec', 'synthetic'];
+  for (const source of sources) writeFileSync(join(d, `${source}.yaml`), specText([`data: { source: ${source}, path: ./nowhere.zip }`]));
+  const r = causeway(['validate', ...sources.map((source) => `${source}.yaml`)], d);
+  assert.equal(r.code, 1, r.stderr);
+  noStackTrace(r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, sources.length, r.stderr);
+  for (const source of sources) {
+    const lines = linesOf(r.stderr, `${source}.yaml`);
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path \\./nowhere\\.zip does not exist `));
   }
   writeFileSync(join(d, 'nowhere.zip'), '');
   assert.equal(causeway(['validate', 'kuairec.yaml'], d).code, 0);
