@@ -174,8 +174,8 @@ ${PROJECT_HELP}`,
       ...OVERRIDE_OPTIONS,
     });
     if (positionals.length !== 1) throw new UsageError('run takes one spec', 'run');
-    const { runSpec } = await import('../run/run-spec.js');
-    const outcome = await runSpec(positionals[0], {
+    // every option is read (and a bad one refused) before the run's modules load
+    const options = {
       overrides: overridesFrom(values),
       out: values.out as string | undefined,
       jobs: intOption(values.jobs, 'jobs', 'run', 1, 256),
@@ -186,7 +186,9 @@ ${PROJECT_HELP}`,
       failFast: Boolean(values['fail-fast']),
       quiet: Boolean(values.quiet),
       ...(values.json ? { log: toStderr } : {}),
-    });
+    };
+    const { runSpec } = await import('../run/run-spec.js');
+    const outcome = await runSpec(positionals[0], options);
     if (values.json) out(runJson(outcome));
     return outcome.exitCode;
   },
@@ -221,16 +223,18 @@ Options:
       big: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, 'synth');
-    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/kuairec/simulate/index.js'), import('../spec/load.js')]);
-    const result = await synthesize({
+    // the options are read (and a bad one refused) before the simulator's modules load
+    const options = {
       out: resolve((values.out as string | undefined) ?? 'data/synthetic/18164998.zip'),
       users: intOption(values.users, 'users', 'synth', 1, 100_000) ?? 1411,
       days: intOption(values.days, 'days', 'synth', 8, 3650),
       videos: intOption(values.videos, 'videos', 'synth', 10, 10_000_000),
       seed: intOption(values.seed, 'seed', 'synth', 0, 4_294_967_295) ?? 20200705,
       null: Boolean(values.null),
-      matrix: values.big ? 'big' : 'small',
-    });
+      matrix: values.big ? ('big' as const) : ('small' as const),
+    };
+    const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/kuairec/simulate/index.js'), import('../spec/load.js')]);
+    const result = await synthesize(options);
     out(`wrote ${displayPath(result.archive)}\nwrote ${displayPath(result.truthPath)}`);
     return 0;
   },
