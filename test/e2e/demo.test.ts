@@ -94,11 +94,12 @@ test('discovery-mediation demo spec: covers the true effect, re-renders and comp
   assert.match(listed(), /^crossfit_folds\.csv,csv,\d+/m);
 
   // the run compared with: another mediator, and only the linear estimators (what compare is asked to show
-  // here; the machine-learning ones tripled this test's time and are compared in test/report/compare.test.ts)
+  // here; the machine-learning ones tripled this test's time and are compared in test/report/compare.test.ts),
+  // with fewer replicates (what is checked here is that compare runs and shows the estimators and the spec diff)
   const other = variant(
     'discovery-mediation.yaml',
     'e2e-discovery-other',
-    'uncertainty: { bootstrap: { reps: 100 } }\nmediator: avg_watch_ratio_capped_2\n' +
+    'uncertainty: { bootstrap: { reps: 20 } }\nmediator: avg_watch_ratio_capped_2\n' +
       linearOnly(['naive', 'gcomp_linear', 'mediation_linear'], ['estimator_forest']),
     whole,
   );
