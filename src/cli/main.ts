@@ -3,15 +3,13 @@
  * 1 invalid spec or failed run, 2 usage error. No stack trace reaches a user (CAUSEWAY_DEBUG=1
  * shows one for an internal error).
  */
-import { readFileSync } from 'node:fs';
 import { CausewayError, CausewayErrors } from '../errors.js';
 import { UsageError } from './args.js';
 import { closest } from '../spec/closest.js';
+import { CAUSEWAY_VERSION } from '../spec/version.js';
 import { commands, type Command } from './commands.js';
 
-const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const VERSION = CAUSEWAY_VERSION;
 
 const MAIN_HELP = `causeway ${VERSION} — causal-inference studies of recommender logs, declared in YAML
 

@@ -14,6 +14,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { join } from 'node:path';
 import { RecordBatchFileWriter, Schema, Table, makeVector, tableFromIPC, type Vector } from 'apache-arrow';
 import type { CategoricalColumn } from '../data/table.js';
+import { CAUSEWAY_VERSION } from '../spec/version.js';
 import { buildPanel } from './build.js';
 import type { PanelDefinition } from './definition.js';
 import type { BuildOptions } from './build.js';
@@ -48,19 +49,6 @@ interface CacheInfo {
   file: string;
 }
 
-let versionMemo: string | undefined;
-function causewayVersion(): string {
-  if (versionMemo !== undefined) return versionMemo;
-  for (const up of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'causeway' && pkg.version) return (versionMemo = pkg.version);
-    } catch {
-      // try the next candidate
-    }
-  }
-  return (versionMemo = 'unknown');
-}
 
 /** JSON with object keys sorted, so equal definitions hash equally whatever their key order. */
 function canonical(value: unknown): string {
@@ -81,7 +69,7 @@ export function panelCacheKey(fingerprint: string, selection: unknown, def: Pane
     history: def.history.map((h) => ({ kind: h.kind, days: h.days ?? null, of: h.of, incomplete: h.incomplete ?? 'missing' })),
     userFeatures: def.userFeatures ?? 'all',
   };
-  const material = canonical({ format: FORMAT, causeway: causewayVersion(), fingerprint, selection: selection ?? null, definition });
+  const material = canonical({ format: FORMAT, causeway: CAUSEWAY_VERSION, fingerprint, selection: selection ?? null, definition });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }
 

@@ -19,18 +19,17 @@
  * or the whole entry.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, promises as fsp, readFileSync, readlinkSync, realpathSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, promises as fsp, readlinkSync, realpathSync, readdirSync, statSync } from 'node:fs';
 import { CausewayError } from '../errors.js';
 import { dirname, isAbsolute, join, parse as parsePath, resolve } from 'node:path';
 import type { CellResult } from '../results/index.js';
 import type { Cell } from '../spec/plan.js';
+import { CAUSEWAY_VERSION } from '../spec/version.js';
 import { sourceNamed } from '../data/source.js';
 
 const CACHE_FORMAT = 'causeway.cell-cache/1';
 
-export const CAUSEWAY_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { CAUSEWAY_VERSION };
 
 /** The cache folder: `$CAUSEWAY_CACHE`, else `<cwd>/.cache/causeway`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {

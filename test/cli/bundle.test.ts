@@ -41,15 +41,23 @@ test('the executable without a bundle beside it exits 1 saying to build, without
   assert.equal(r.stdout, '');
 });
 
-test('the executable runs the bundle, not the compiled tree: --version loads bundle/causeway.js and not cli/main.js', () => {
+test('the executable runs the bundle, not the compiled tree: --help loads bundle/causeway.js and not cli/main.js; --version loads neither', () => {
   // a module-load hook (node:module register) that names every module as it loads
   const d = scratchDir('causeway-bundle-hooks-');
   writeFileSync(join(d, 'hooks.mjs'), "export async function load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context); }\n");
   writeFileSync(join(d, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(d, 'hooks.mjs')).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(d, 'register.mjs')).href, join(dist, 'cli', 'bin.js'), '--version'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
-  const loaded = r.stderr.split('\n').filter((l) => l.startsWith('loaded file:')).map((l) => fileURLToPath(l.slice('loaded '.length)));
-  assert.ok(loaded.includes(join(bundle, 'causeway.js')), loaded.join('\n'));
-  assert.ok(!loaded.includes(join(dist, 'cli', 'main.js')), 'the compiled tree was loaded');
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const withHooks = (arg: string) => {
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(d, 'register.mjs')).href, join(dist, 'cli', 'bin.js'), arg], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return { stdout: r.stdout, loaded: r.stderr.split('\n').filter((l) => l.startsWith('loaded file:')).map((l) => fileURLToPath(l.slice('loaded '.length))) };
+  };
+  const help = withHooks('--help');
+  assert.ok(help.stdout.startsWith(`causeway ${version} — `), help.stdout);
+  assert.ok(help.loaded.includes(join(bundle, 'causeway.js')), help.loaded.join('\n'));
+  assert.ok(!help.loaded.includes(join(dist, 'cli', 'main.js')), 'the compiled tree was loaded');
+  // --version answers from the one module that reads package.json (src/cli/bin.ts), the bundle unloaded
+  const v = withHooks('--version');
+  assert.equal(v.stdout, `${version}\n`);
+  assert.deepEqual(v.loaded.filter((f) => f !== join(dist, 'cli', 'bin.js')), [join(dist, 'spec', 'version.js')]);
 });
