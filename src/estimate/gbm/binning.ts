@@ -310,11 +310,13 @@ class RadixArgsort {
   private hi2: Uint32Array;
   private lo2: Uint32Array;
   private idx2: Int32Array;
-  private readonly counts = new Int32Array(65536);
+  private readonly counts: Int32Array;
   private readonly bits = new Float64Array(1);
   private readonly words = new Uint32Array(this.bits.buffer);
 
   constructor(n: number) {
+    // a column of fewer values than SHORT_COLUMN_ROWS is sorted by 8-bit digits: 256 counters do
+    this.counts = new Int32Array(n < SHORT_COLUMN_ROWS ? 256 : 65536);
     this.hi = new Uint32Array(n);
     this.lo = new Uint32Array(n);
     this.idx = new Int32Array(n);
