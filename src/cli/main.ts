@@ -9,9 +9,7 @@ import { closest } from '../spec/closest.js';
 import { CAUSEWAY_VERSION } from '../spec/version.js';
 import { commands, type Command } from './commands.js';
 
-const VERSION = CAUSEWAY_VERSION;
-
-const MAIN_HELP = `causeway ${VERSION} — causal-inference studies of recommender logs, declared in YAML
+const MAIN_HELP = `causeway ${CAUSEWAY_VERSION} — causal-inference studies of recommender logs, declared in YAML
 
 Usage: causeway <command> [options]
 
@@ -37,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '-V' || name === '--version' || name === 'version') {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${CAUSEWAY_VERSION}\n`);
     return 0;
   }
   const command: Command | undefined = commands[name];

@@ -29,8 +29,6 @@ import { sourceNamed } from '../data/source.js';
 
 const CACHE_FORMAT = 'causeway.cell-cache/1';
 
-export { CAUSEWAY_VERSION };
-
 /** The cache folder: `$CAUSEWAY_CACHE`, else `<cwd>/.cache/causeway`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const fromEnv = env.CAUSEWAY_CACHE;

@@ -18,7 +18,8 @@ import { CausewayError } from '../errors.js';
 import { stableStringify, type CellResult } from '../results/index.js';
 import type { Cell, Plan } from '../spec/plan.js';
 import { estimateCellCost, PANEL_COST, panelKey } from './cost.js';
-import { atomicWrite, CAUSEWAY_VERSION } from './cache.js';
+import { atomicWrite } from './cache.js';
+import { CAUSEWAY_VERSION } from '../spec/version.js';
 
 export interface ShardSpec {
   /** 1-based */

@@ -13,7 +13,7 @@
  * Golden values: test/golden/sensitivity (R mediation::medsens on the same data).
  */
 import { columnsOf } from '../estimate/learners.js';
-import { factorFullRank, inverseFromFactor, invertSymmetric, mapRows, solveFactored } from '../estimate/linalg.js';
+import { factorFullRank, inverseFromFactor, invertSymmetric, mapRows, solveFactored, type CholeskyFactor } from '../estimate/linalg.js';
 import { clusterIndex } from '../estimate/linear.js';
 import type { AnalysisFrame } from '../estimate/types.js';
 import { normalQuantile } from '../estimate/ml/common.js';
@@ -163,7 +163,7 @@ function blocksOf(dz: Design): Blocks {
 }
 
 /** One GLS pass's coefficients [b_M; b_Y] by the Schur complement, and the factor of S for its inverse. */
-function glsPass(bl: Blocks, w11: number, w12: number, w22: number): { b: Float64Array; sf: ReturnType<typeof factorOrThrow> } {
+function glsPass(bl: Blocks, w11: number, w12: number, w22: number): { b: Float64Array; sf: CholeskyFactor } {
   const { km, ky } = bl;
   const c = (w12 * w12) / w11;
   const S = new Float64Array(ky * ky);
@@ -188,7 +188,7 @@ function glsPass(bl: Blocks, w11: number, w12: number, w22: number): { b: Float6
  * Rows `at` of the stacked system's inverse, from the blocks: [[P⁻¹/w11 + f²·P⁻¹Q S⁻¹ QᵀP⁻¹, −f·P⁻¹Q S⁻¹],
  * [·ᵀ, S⁻¹]] with f = w12/w11. The ACME's variance reads only the rows of its three coefficients.
  */
-function glsInverseRows(bl: Blocks, sf: ReturnType<typeof factorOrThrow>, w11: number, w12: number, at: number[]): Float64Array[] {
+function glsInverseRows(bl: Blocks, sf: CholeskyFactor, w11: number, w12: number, at: number[]): Float64Array[] {
   const { km, ky } = bl;
   const sInv = inverseFromFactor(sf);
   const f = w12 / w11;
