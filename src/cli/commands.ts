@@ -6,26 +6,28 @@ import { basename, dirname, resolve } from 'node:path';
 import { CausewayError } from '../errors.js';
 import type { Plan } from '../spec/plan.js';
 import { canonicalJson } from '../spec/canonical.js';
+import type { CliOutput } from './output.js';
 import { intOption, OVERRIDE_HELP, OVERRIDE_OPTIONS, overridesFrom, parseCommandArgs, PROJECT_HELP, UsageError } from './args.js';
 
 export interface Command {
   name: string;
   summary: string;
   help: string;
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], io: CliOutput): Promise<number>;
 }
 
-function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+function out(io: CliOutput, text: string): void {
+  io.stdout(text.endsWith('\n') ? text : text + '\n');
 }
+
+/** Progress lines go to stderr when stdout carries JSON. */
+const toStderr = (io: CliOutput) => (text: string) => io.stderr(text + '\n');
 
 /** A CausewayError as data, for --json output. */
 function errorJson(e: CausewayError): Record<string, unknown> {
   return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), where: e.where, text: e.format() };
 }
 
-/** Progress lines go to stderr when stdout carries JSON. */
-const toStderr = (line: string) => process.stderr.write(line + '\n');
 
 /** The machine-readable summary of a finished run or merge. */
 function runJson(outcome: { exitCode: number; runDir: string; reportPath?: string; results?: { cells: Array<{ id: string; status: string; reason?: string }> } }): string {
@@ -60,7 +62,7 @@ Options:
   --json             one entry per spec: { file, ok, cells, errors: [{ code, message, hint, where, text }], warnings: [same] }
 ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
-  async run(argv) {
+  async run(argv, io) {
     const { positionals, values } = parseCommandArgs('validate', argv, { json: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
     const report: Array<{ file: string; ok: boolean; cells?: number; errors: Record<string, unknown>[]; warnings: Record<string, unknown>[] }> = [];
     if (positionals.length === 0) throw new UsageError('name at least one spec file', 'validate');
@@ -71,17 +73,17 @@ ${PROJECT_HELP}`,
       const { plan, errors, warnings } = await checkSpec(file, overridesFrom(values));
       const shown = displayPath(resolve(file));
       const warningsJson = warnings.map((w) => ({ ...errorJson(w), text: warningLine(w) }));
-      if (!values.json) for (const w of warnings) process.stderr.write(warningLine(w) + '\n');
+      if (!values.json) for (const w of warnings) io.stderr(warningLine(w) + '\n');
       if (errors.length === 0 && plan) {
         report.push({ file: shown, ok: true, cells: plan.cells.length, errors: [], warnings: warningsJson });
-        if (!values.json) out(`ok  ${shown}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})` + (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
+        if (!values.json) out(io, `ok  ${shown}  (${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'})` + (warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''));
       } else {
         report.push({ file: shown, ok: false, errors: errors.map(errorJson), warnings: warningsJson });
-        if (!values.json) for (const err of errors) process.stderr.write(err.format() + '\n');
+        if (!values.json) for (const err of errors) io.stderr(err.format() + '\n');
         failed++;
       }
     }
-    if (values.json) out(JSON.stringify(report, null, 2));
+    if (values.json) out(io, JSON.stringify(report, null, 2));
     return failed > 0 ? 1 : 0;
   },
 };
@@ -114,7 +116,7 @@ Options:
   --diff    compare the plans of two specs
 ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('plan', argv, { json: { type: 'boolean' }, diff: { type: 'boolean' }, ...OVERRIDE_OPTIONS });
     const [{ displayPath }, { checkSpecOrThrow }] = await Promise.all([import('../spec/load.js'), import('../run/check-spec.js')]);
     // every schema, reference and grid error at once (src/run/check-spec.ts); plan reads no data
@@ -125,15 +127,15 @@ ${PROJECT_HELP}`,
       // overrides apply to the new spec: `plan --diff base.yaml base.yaml -S x=1` shows what -S changes
       const [{ loaded: oldLoaded, plan: oldPlan }, { loaded: newLoaded, plan: newPlan }] = [await planOf(positionals[0]), await planOf(positionals[1], overridesFrom(values))];
       const diff = diffPlanSpecs(oldPlan, newPlan, oldLoaded.spec, newLoaded.spec);
-      if (values.json) out(JSON.stringify(diff, null, 2));
-      else out(planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
+      if (values.json) out(io, JSON.stringify(diff, null, 2));
+      else out(io, planDiffMarkdown(diff, displayPath(resolve(positionals[0])), displayPath(resolve(positionals[1])), oldPlan, newPlan));
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('plan takes one spec', 'plan');
     const { plan: p } = await planOf(positionals[0], overridesFrom(values));
     if (values.json) {
-      out(JSON.stringify({ name: p.name, specHash: p.specHash, cells: p.cells.map((c) => ({ id: c.id, axes: c.axes })), excluded: p.excluded, axes: p.axes }, null, 2));
-    } else out(planTable(p));
+      out(io, JSON.stringify({ name: p.name, specHash: p.specHash, cells: p.cells.map((c) => ({ id: c.id, axes: c.axes })), excluded: p.excluded, axes: p.axes }, null, 2));
+    } else out(io, planTable(p));
     return 0;
   },
 };
@@ -160,7 +162,7 @@ Options:
                      standard output; progress goes to standard error
 ${OVERRIDE_HELP}
 ${PROJECT_HELP}`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
@@ -185,11 +187,11 @@ ${PROJECT_HELP}`,
       noCache: Boolean(values['no-cache']),
       failFast: Boolean(values['fail-fast']),
       quiet: Boolean(values.quiet),
-      ...(values.json ? { log: toStderr } : {}),
+      ...(values.json ? { log: toStderr(io) } : {}),
     };
     const { runSpec } = await import('../run/run-spec.js');
     const outcome = await runSpec(positionals[0], options);
-    if (values.json) out(runJson(outcome));
+    if (values.json) out(io, runJson(outcome));
     return outcome.exitCode;
   },
 };
@@ -212,7 +214,7 @@ Options:
   --seed S      generator seed (default 20200705)
   --null        the treatment moves nothing (all true effects are zero)
   --big         write the whole big_matrix.csv (else a placeholder of its first users)`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('synth', argv, {
       out: { type: 'string', short: 'o' },
       users: { type: 'string' },
@@ -235,7 +237,7 @@ Options:
     };
     const [{ synthesize }, { displayPath }] = await Promise.all([import('../data/kuairec/simulate/index.js'), import('../spec/load.js')]);
     const result = await synthesize(options);
-    out(`wrote ${displayPath(result.archive)}\nwrote ${displayPath(result.truthPath)}`);
+    out(io, `wrote ${displayPath(result.archive)}\nwrote ${displayPath(result.truthPath)}`);
     return 0;
   },
 };
@@ -252,12 +254,12 @@ Options:
   --template FILE   a Handlebars template to use instead of the spec's (inside the working folder's
                     tree or a --project folder)
 ${PROJECT_HELP}`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('report', argv, { template: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('report takes one run directory', 'report');
     const [{ renderReport }, { displayPath }] = await Promise.all([import('../report/index.js'), import('../spec/load.js')]);
     const written = await renderReport(resolve(positionals[0]), { template: values.template as string | undefined });
-    out(`wrote ${displayPath(written.reportPath)}`);
+    out(io, `wrote ${displayPath(written.reportPath)}`);
     return 0;
   },
 };
@@ -279,7 +281,7 @@ Options:
                    zero-crossing, status (a cell's status changed), cells (a cell in only one
                    run), any (anything changed) — a gate for CI
   --out FILE       write to FILE instead of standard output`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('compare', argv, {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
@@ -298,9 +300,9 @@ Options:
       const { writeFileAtomic } = await import('../report/files.js');
       const target = resolve(values.out as string);
       writeFileAtomic(dirname(target), basename(target), text.endsWith('\n') ? text : text + '\n');
-    } else out(text);
+    } else out(io, text);
     const failures = gateFailures(result.json, gates as Array<(typeof GATES)[number]>);
-    for (const f of failures) process.stderr.write(`causeway compare: gate failed: ${f}\n`);
+    for (const f of failures) io.stderr(`causeway compare: gate failed: ${f}\n`);
     return failures.length ? 1 : 0;
   },
 };
@@ -319,13 +321,13 @@ Options:
                      (a merge job started beside the shard jobs; docs/batch.md)
   --json             print a JSON summary as 'causeway run --json' does
 ${PROJECT_HELP}`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('merge', argv, { spec: { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('merge takes one run directory', 'merge');
     const waitSeconds = intOption(values.wait, 'wait', 'merge', 0, 604_800);
     const { mergeRun } = await import('../run/run-spec.js');
-    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds, ...(values.json ? { log: toStderr } : {}) });
-    if (values.json) out(runJson(outcome));
+    const outcome = await mergeRun(resolve(positionals[0]), { specFile: values.spec as string | undefined, waitSeconds, ...(values.json ? { log: toStderr(io) } : {}) });
+    if (values.json) out(io, runJson(outcome));
     return outcome.exitCode;
   },
 };
@@ -346,13 +348,13 @@ ipw_weight), and each estimator's own propensity and weights where it computed t
 Options:
   --out FILE    .csv or .parquet (written atomically)
   --cell ID     the cell (an id or its prefix; default the spec's base cell)`,
-  async run(argv) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs('frame', argv, { out: { type: 'string' }, cell: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('frame takes one spec', 'frame');
     if (!values.out) throw new UsageError('frame needs --out FILE.csv or FILE.parquet', 'frame');
     const [{ exportFrame }, { displayPath }] = await Promise.all([import('../run/frame-export.js'), import('../spec/load.js')]);
     const written = await exportFrame(positionals[0], { out: values.out as string, cell: values.cell as string | undefined });
-    out(`frame of cell ${written.cell}: ${written.rows} rows × ${written.columns} columns → ${displayPath(written.file)}`);
+    out(io, `frame of cell ${written.cell}: ${written.rows} rows × ${written.columns} columns → ${displayPath(written.file)}`);
     return 0;
   },
 };

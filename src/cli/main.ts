@@ -8,6 +8,7 @@ import { UsageError } from './args.js';
 import { closest } from '../spec/closest.js';
 import { CAUSEWAY_VERSION } from '../spec/version.js';
 import { commands, type Command } from './commands.js';
+import { processOutput, type CliOutput } from './output.js';
 
 const MAIN_HELP = `causeway ${CAUSEWAY_VERSION} — causal-inference studies of recommender logs, declared in YAML
 
@@ -24,55 +25,55 @@ Options:
 
 Exit codes: 0 ok, 1 invalid spec or failed run, 2 usage error.`;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliOutput = processOutput): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     if (name === 'help' && rest[0] && commands[rest[0]]) {
-      process.stdout.write(commands[rest[0]].help + '\n');
+      io.stdout(commands[rest[0]].help + '\n');
       return 0;
     }
-    process.stdout.write(MAIN_HELP + '\n');
+    io.stdout(MAIN_HELP + '\n');
     return name === undefined ? 2 : 0;
   }
   if (name === '-V' || name === '--version' || name === 'version') {
-    process.stdout.write(`${CAUSEWAY_VERSION}\n`);
+    io.stdout(`${CAUSEWAY_VERSION}\n`);
     return 0;
   }
   const command: Command | undefined = commands[name];
   if (!command) {
     const guess = closest(name, Object.keys(commands));
-    process.stderr.write(`causeway: unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}. Run 'causeway --help' for the list.\n`);
+    io.stderr(`causeway: unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}. Run 'causeway --help' for the list.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.help + '\n');
+    io.stdout(command.help + '\n');
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await command.run(rest, io);
   } catch (e) {
-    return reportError(e, command);
+    return reportError(e, command, io);
   }
 }
 
-export function reportError(e: unknown, command?: Command): number {
+export function reportError(e: unknown, command?: Command, io: CliOutput = processOutput): number {
   if (e instanceof UsageError) {
-    process.stderr.write(`causeway ${command?.name ?? ''}: ${e.message}\nRun 'causeway ${command?.name ?? ''} --help' for usage.\n`.replace('  ', ' '));
+    io.stderr(`causeway ${command?.name ?? ''}: ${e.message}\nRun 'causeway ${command?.name ?? ''} --help' for usage.\n`.replace('  ', ' '));
     return 2;
   }
   if (e instanceof CausewayErrors) {
-    for (const err of e.errors) process.stderr.write(err.format() + '\n');
-    process.stderr.write(`${e.errors.length} errors\n`);
+    for (const err of e.errors) io.stderr(err.format() + '\n');
+    io.stderr(`${e.errors.length} errors\n`);
     return 1;
   }
   if (e instanceof CausewayError) {
-    process.stderr.write(e.format() + '\n');
+    io.stderr(e.format() + '\n');
     // a bad --shard / --shard-count or scheduler index is a usage mistake, like any other flag's
     return e.code === 'RUN_SHARD' ? 2 : 1;
   }
   const err = e as Error;
-  process.stderr.write(`causeway: internal error: ${err?.message ?? String(e)}\n`);
-  if (process.env.CAUSEWAY_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-  else process.stderr.write('This is a bug in causeway; rerun with CAUSEWAY_DEBUG=1 for details and report it.\n');
+  io.stderr(`causeway: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.CAUSEWAY_DEBUG) io.stderr(`${err?.stack ?? ''}\n`);
+  else io.stderr('This is a bug in causeway; rerun with CAUSEWAY_DEBUG=1 for details and report it.\n');
   return 1;
 }

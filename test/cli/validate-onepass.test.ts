@@ -3,20 +3,15 @@
 // that does not exist is an error at its line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { scratchDir } from '../scratch.js';
+import { causewayHere, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
 
-function causeway(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** main() in this process, in folder `cwd` (test/support/cli.ts; test/cli/cli.test.ts checks a process says the same). */
+const causeway = (args: string[], cwd: string) => causewayHere(args, { cwd });
 
 function noStackTrace(text: string): void {
   assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'a stack trace reached the user');
@@ -40,11 +35,11 @@ const ALL_SEVEN = [
 
 const specText = (lines: string[]) => [`extends: ${demo}`, 'name: onepass', ...lines, ''].join('\n');
 
-test('seven mistakes across schema, references, grid and expressions are reported in one validate run, sorted by line', () => {
+test('seven mistakes across schema, references, grid and expressions are reported in one validate run, sorted by line', async () => {
   const d = scratchDir('causeway-onepass-');
   writeFileSync(join(d, 'seven.yaml'), specText(ALL_SEVEN));
   for (const command of [['validate', 'seven.yaml'], ['run', 'seven.yaml', '--out', join(d, 'out')]]) {
-    const r = causeway(command, d);
+    const r = await causeway(command, d);
     assert.equal(r.code, 1, r.stderr);
     noStackTrace(r.stderr);
     // run closes with a count line ("7 errors"); the located lines are the errors
@@ -56,7 +51,7 @@ test('seven mistakes across schema, references, grid and expressions are reporte
     assert.deepEqual(places, sorted);
   }
   // plan reads no data: all but the expression error, in one run
-  const p = causeway(['plan', 'seven.yaml'], d);
+  const p = await causeway(['plan', 'seven.yaml'], d);
   assert.equal(p.code, 1, p.stderr);
   const planLines = p.stderr.trim().split('\n').filter((l) => l.startsWith('seven.yaml:'));
   assert.deepEqual(planLines.map((l) => l.split('  ')[1]), MISTAKES.filter((m) => m.stage !== 'expression').map((m) => m.pointer).sort((a, b) => ALL_ORDER.indexOf(a) - ALL_ORDER.indexOf(b)));
@@ -70,13 +65,13 @@ const linesOf = (stderr: string, file: string) => stderr.trim().split('\n').filt
 
 // The specs of a test are validated in one process (validate takes several files and reports each one's
 // errors under its name), not one process each: the CLI's start-up was most of this file's time.
-test('a spec with one mistake reports exactly that one', () => {
+test('a spec with one mistake reports exactly that one', async () => {
   const d = scratchDir('causeway-onepass-one-');
   const files = MISTAKES.map((m, i) => {
     writeFileSync(join(d, `one-${i}.yaml`), specText([m.yaml]));
     return `one-${i}.yaml`;
   });
-  const r = causeway(['validate', ...files], d);
+  const r = await causeway(['validate', ...files], d);
   assert.equal(r.code, 1, r.stderr);
   noStackTrace(r.stderr);
   assert.equal(r.stdout, '', 'every one of the specs is invalid');
@@ -88,7 +83,7 @@ test('a spec with one mistake reports exactly that one', () => {
   assert.equal(r.stderr.trim().split('\n').length, MISTAKES.length, `nothing but the one line per spec:\n${r.stderr}`);
 });
 
-test('sections of the wrong type give their schema errors, never an internal error, and no consequences', () => {
+test('sections of the wrong type give their schema errors, never an internal error, and no consequences', async () => {
   const d = scratchDir('causeway-onepass-types-');
   const cases: Array<[string[], string[]]> = [
     [['estimators: 5'], ['/estimators']],
@@ -103,7 +98,7 @@ test('sections of the wrong type give their schema errors, never an internal err
     writeFileSync(join(d, `types-${i}.yaml`), specText(lines));
     return `types-${i}.yaml`;
   });
-  const r = causeway(['validate', ...files], d);
+  const r = await causeway(['validate', ...files], d);
   assert.equal(r.code, 1, r.stderr);
   noStackTrace(r.stderr);
   assert.equal(r.stdout, '', 'every one of the specs is invalid');
@@ -114,34 +109,34 @@ test('sections of the wrong type give their schema errors, never an internal err
   assert.equal(r.stderr.trim().split('\n').length, cases.flatMap(([, p]) => p).length, `nothing but the specs' own errors:\n${r.stderr}`);
 });
 
-test('a covariate glob that matches no panel column is a warning: exit 0, located, in --json too', () => {
+test('a covariate glob that matches no panel column is a warning: exit 0, located, in --json too', async () => {
   const d = scratchDir('causeway-onepass-glob-');
   writeFileSync(join(d, 'glob.yaml'), specText(['covariates: { numeric: ["lag_9_*", "prior_3day_*"], categorical: ["user_active_degre?"] }']));
-  const r = causeway(['validate', 'glob.yaml'], d);
+  const r = await causeway(['validate', 'glob.yaml'], d);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, 'glob.yaml:3:26  warning: /covariates/numeric/0  numeric covariate pattern "lag_9_*" matches no panel column\n');
   assert.match(r.stdout, /^ok {2}glob\.yaml {2}\(1 cell\), 1 warning\n$/);
-  const j = causeway(['validate', 'glob.yaml', '--json'], d);
+  const j = await causeway(['validate', 'glob.yaml', '--json'], d);
   assert.equal(j.code, 0, j.stderr);
   const [entry] = JSON.parse(j.stdout) as Array<{ ok: boolean; warnings: Array<{ code: string; where: { line: number; col: number; pointer: string } }> }>;
   assert.equal(entry.ok, true);
   assert.deepEqual(entry.warnings.map((w) => [w.code, w.where.line, w.where.col, w.where.pointer]), [['SPEC_PATTERN_UNMATCHED', 3, 26, '/covariates/numeric/0']]);
   // warnings travel with errors in --json
   writeFileSync(join(d, 'both.yaml'), specText(['seed: many', 'covariates: { numeric: ["lag_9_*"] }']));
-  const b = causeway(['validate', 'both.yaml', '--json'], d);
+  const b = await causeway(['validate', 'both.yaml', '--json'], d);
   assert.equal(b.code, 1, b.stderr);
   const [both] = JSON.parse(b.stdout) as Array<{ ok: boolean; errors: unknown[]; warnings: unknown[] }>;
   assert.deepEqual([both.ok, both.errors.length, both.warnings.length], [false, 1, 1]);
   // the committed demo spec's globs all match
-  const demoRun = causeway(['validate', demo, '--json'], d);
+  const demoRun = await causeway(['validate', demo, '--json'], d);
   assert.deepEqual((JSON.parse(demoRun.stdout) as Array<{ warnings: unknown[] }>)[0].warnings, []);
 });
 
-test('a kuairec or synthetic data.path that does not exist is an error at its line', () => {
+test('a kuairec or synthetic data.path that does not exist is an error at its line', async () => {
   const d = scratchDir('causeway-onepass-path-');
   const sources = ['kuairec', 'synthetic'];
   for (const source of sources) writeFileSync(join(d, `${source}.yaml`), specText([`data: { source: ${source}, path: ./nowhere.zip }`]));
-  const r = causeway(['validate', ...sources.map((source) => `${source}.yaml`)], d);
+  const r = await causeway(['validate', ...sources.map((source) => `${source}.yaml`)], d);
   assert.equal(r.code, 1, r.stderr);
   noStackTrace(r.stderr);
   assert.equal(r.stderr.trim().split('\n').length, sources.length, r.stderr);
@@ -151,5 +146,5 @@ test('a kuairec or synthetic data.path that does not exist is an error at its li
     assert.match(lines[0], new RegExp(`^${source}\\.yaml:3:\\d+ {2}/data/path {2}data\\.path \\./nowhere\\.zip does not exist `));
   }
   writeFileSync(join(d, 'nowhere.zip'), '');
-  assert.equal(causeway(['validate', 'kuairec.yaml'], d).code, 0);
+  assert.equal((await causeway(['validate', 'kuairec.yaml'], d)).code, 0);
 });

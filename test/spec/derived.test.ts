@@ -5,25 +5,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchDir } from '../scratch.js';
+import { causewayHere } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const demo = join(root, 'specs', 'demo', 'long-term-effects.yaml');
 
-function validate(body: string): { status: number | null; stderr: string; file: string } {
+/** `causeway validate` of a variant: main() in this process (test/support/cli.ts). */
+async function validate(body: string): Promise<{ status: number | null; stderr: string; file: string }> {
   const file = join(scratchDir('derived'), 'variant.yaml');
   writeFileSync(file, `extends: ${demo}\n${body}`);
-  const r = spawnSync(process.execPath, [bin, 'validate', file], { encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr, file };
+  const r = await causewayHere(['validate', file]);
+  return { status: r.code, stderr: r.stderr, file };
 }
 
-test('derived columns validate as outcomes and covariates, qbin included', () => {
-  const r = validate([
+test('derived columns validate as outcomes and covariates, qbin included', async () => {
+  const r = await validate([
     'derived:',
     '  outcome_log1p: log1p(future_7day_interactions)',
     '  lag_q4: qbin(lag_1_interactions, 4)',
@@ -35,7 +35,7 @@ test('derived columns validate as outcomes and covariates, qbin included', () =>
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('qbin errors and derived-name errors are located in the spec', () => {
+test('qbin errors and derived-name errors are located in the spec', async () => {
   const cases: Array<[string, RegExp]> = [
     // line 3 of the variant, the k at column 31
     ['derived:\n  q: qbin(lag_1_interactions, 1)\n', /variant\.yaml:3:31 .*whole number of bins from 2 to 1000/],
@@ -46,7 +46,7 @@ test('qbin errors and derived-name errors are located in the spec', () => {
     ['derived:\n  y_log: log1p(future_7day_interactions)\npopulation: active_day and y_log > 0\n', /variant\.yaml:4:28 .*unknown column `y_log`/],
   ];
   for (const [body, pattern] of cases) {
-    const r = validate(body);
+    const r = await validate(body);
     assert.equal(r.status, 1, body);
     assert.match(r.stderr, pattern, `${body}\n${r.stderr}`);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');

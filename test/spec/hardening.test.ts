@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec } from '../../src/spec/load.js';
@@ -12,6 +12,7 @@ import { checkSpecExpressions } from '../../src/run/compile.js';
 import { parseExpression, MAX_EXPRESSION_DEPTH } from '../../src/panel/expr/parser.js';
 import { CausewayError } from '../../src/errors.js';
 import { errorLines, tempDir } from './helpers.js';
+import { causewayHere } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -227,18 +228,17 @@ test('a grid whose product passes the limit is refused before it is expanded', (
   assert.match(lines[0], /product\.yaml:4:5 +\/sensitivity\/grid +the grid has 128000 cells before exclusions; at most 100000 are allowed/);
 });
 
-test('causeway validate --project DIR lets a spec extend a file in DIR', (t) => {
+test('causeway validate --project DIR lets a spec extend a file in DIR', async (t) => {
   const p = project(t);
   mkdirSync(join(p.dir, 'specs'));
   mkdirSync(join(p.dir, 'shared'));
   copyFileSync(join(p.dir, 'base.yaml'), join(p.dir, 'shared', 'team.yaml'));
   writeFileSync(join(p.dir, 'specs', 'mine.yaml'), 'extends: ../shared/team.yaml\nname: mine\n');
-  const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
-  const env = { ...process.env, CAUSEWAY_PROJECT: '' };
-  const refused = spawnSync(process.execPath, [bin, 'validate', 'specs/mine.yaml'], { cwd: p.dir, encoding: 'utf8', env });
-  assert.equal(refused.status, 1);
+  const env = { CAUSEWAY_PROJECT: '' };
+  const refused = await causewayHere(['validate', 'specs/mine.yaml'], { cwd: p.dir, env });
+  assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^specs\/mine\.yaml:1:10 +\/extends +extends shared\/team\.yaml: the spec file lies outside the spec's project/);
-  const allowed = spawnSync(process.execPath, [bin, 'validate', '--project', 'shared', 'specs/mine.yaml'], { cwd: p.dir, encoding: 'utf8', env });
-  assert.equal(allowed.status, 0, allowed.stderr);
+  const allowed = await causewayHere(['validate', '--project', 'shared', 'specs/mine.yaml'], { cwd: p.dir, env });
+  assert.equal(allowed.code, 0, allowed.stderr);
   assert.match(allowed.stdout, /^ok  specs\/mine\.yaml  \(1 cell\)/);
 });

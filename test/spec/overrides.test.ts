@@ -2,17 +2,16 @@
 // file, errors located at the option, recorded in the resolved spec; a sweep is a grid axis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CausewayError, CausewayErrors } from '../../src/errors.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { splitSweepValues } from '../../src/spec/overrides.js';
 import { buildPlan } from '../../src/spec/plan.js';
+import { causewayHere } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const demo = join(root, 'specs', 'demo', 'discovery-mediation.yaml');
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 
 test('-S sets scalars, lists, mappings and estimator options by id, and the run id follows', () => {
   const loaded = loadSpec(demo, {
@@ -56,15 +55,15 @@ test('bad overrides are located at the option, like spec errors at file:line:col
   located({ sweep: ['treatment.threshold.value=0.5,[1'] }, '--sweep', 31, /does not parse as YAML/);
 });
 
-test('the CLI takes -S and --sweep, and validate --json names the option as the error file', () => {
-  const r = spawnSync(process.execPath, [bin, 'plan', demo, '-S', 'treatment.threshold.value=0.6', '--sweep', 'mediator=high_satisfaction_share,avg_watch_ratio_capped_2', '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+test('the CLI takes -S and --sweep, and validate --json names the option as the error file', async () => {
+  const r = await causewayHere(['plan', demo, '-S', 'treatment.threshold.value=0.6', '--sweep', 'mediator=high_satisfaction_share,avg_watch_ratio_capped_2', '--json']);
+  assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { cells: unknown[] }).cells.length, 2);
-  const bad = spawnSync(process.execPath, [bin, 'validate', demo, '-S', 'uncertainty.bootstrap.reps=-5'], { encoding: 'utf8' });
-  assert.equal(bad.status, 1);
+  const bad = await causewayHere(['validate', demo, '-S', 'uncertainty.bootstrap.reps=-5']);
+  assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^-S:1:28 +\/uncertainty\/bootstrap\/reps +must be >= 0/m);
   // a grid value the expression check rejects is located at that value of the --sweep option
-  const sweep = spawnSync(process.execPath, [bin, 'validate', demo, '--sweep', 'mediator=high_satisfaction_share,nope_col'], { encoding: 'utf8' });
-  assert.equal(sweep.status, 1);
+  const sweep = await causewayHere(['validate', demo, '--sweep', 'mediator=high_satisfaction_share,nope_col']);
+  assert.equal(sweep.code, 1);
   assert.match(sweep.stderr, /^--sweep:1:34 +\/sensitivity\/grid\/mediator\/1 +mediator 'nope_col' is not a panel column/m);
 });
