@@ -4,10 +4,12 @@
 // diagnostics.interval records which. docs/calibration.md has the coverage of both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { runEstimator } from '../../src/estimate/runner.js';
 import { normalCi } from '../../src/estimate/ml/common.js';
 import type { EstimatorContext, EstimatorSpec } from '../../src/estimate/types.js';
 import { simulateFrame } from '../support/simulate-frame.js';
+import { causewayHere, root } from '../support/cli.js';
 
 const ctx: EstimatorContext = { seed: 11, cellId: 'intervals', models: {}, bootstrap: { reps: 60, level: 0.9 } };
 const { frame } = simulateFrame({ users: 40, daysPerUser: 10, covariates: 2, seed: 9 });
@@ -54,15 +56,15 @@ test('no bootstrap requested: no interval is added, and none is recorded', () =>
 });
 
 test('interval on a plug-in mediation is an error at its line: only the debiased method has an influence function', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const { join } = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const validate = (...set: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'src', 'cli', 'bin.js'), 'validate', join(root, 'specs', 'demo', 'discovery-mediation.yaml'), ...set.flatMap((s) => ['-S', s])], { encoding: 'utf8' });
-  const plugin = validate('estimators.mediation_linear.interval=bootstrap');
+  // `causeway validate` with -S overrides: main() in this process (test/support/cli.ts)
+  const validate = async (...set: string[]) => {
+    const r = await causewayHere(['validate', join(root, 'specs', 'demo', 'discovery-mediation.yaml'), ...set.flatMap((s) => ['-S', s])]);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+  const plugin = await validate('estimators.mediation_linear.interval=bootstrap');
   assert.equal(plugin.status, 1, plugin.stdout);
   // located at the -S override that set it
   assert.match(plugin.stderr, /-S:1:\d+ +\/estimators\/\d+\/interval +interval has no effect here: it chooses the interval of the debiased method/);
-  const debiased = validate('estimators.mediation_xgboost.interval=bootstrap');
+  const debiased = await validate('estimators.mediation_xgboost.interval=bootstrap');
   assert.equal(debiased.status, 0, debiased.stderr);
 });
