@@ -49,7 +49,6 @@ interface CacheInfo {
   file: string;
 }
 
-
 /** JSON with object keys sorted, so equal definitions hash equally whatever their key order. */
 function canonical(value: unknown): string {
   if (value === undefined) return 'null';

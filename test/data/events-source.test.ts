@@ -9,14 +9,12 @@ import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CausewayError, CausewayErrors } from '../../src/errors.js';
 import { describeEvents, loadEvents, type EventsConfig } from '../../src/data/duckdb/events.js';
 import { keyHash } from '../../src/data/duckdb/columns.js';
 import { connect } from '../../src/data/duckdb/engine.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'causeway-events-source-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const at = (pointer: string) => ({ kind: 'spec' as const, file: 'spec.yaml', line: 1, col: 1, pointer });

@@ -7,10 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const dataDir = join(root, 'specs', 'examples', 'data');
 const work = mkdtempSync(join(tmpdir(), 'causeway-panel-source-'));
 after(() => rmSync(work, { recursive: true, force: true }));

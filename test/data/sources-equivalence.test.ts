@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { synthesize } from '../../src/data/kuairec/index.js';
 import { loadData, type LoadedData } from '../../src/data/index.js';
 import { exportAsEvents } from '../../src/data/duckdb/export.js';
@@ -15,9 +14,8 @@ import { loadEvents, type EventsConfig } from '../../src/data/duckdb/events.js';
 import { buildPanel } from '../../src/panel/index.js';
 import type { PanelDefinition } from '../../src/panel/definition.js';
 import { tempDir } from './helpers.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 let work = '';
 let archive = '';
 let files: Awaited<ReturnType<typeof exportAsEvents>>;

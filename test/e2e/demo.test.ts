@@ -9,7 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ARCHIVE_ARGS } from '../examples/examples.js';
 import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
-import { crossfitFolds, e2eHarness, root } from '../support/e2e.js';
+import { crossfitFolds, e2eHarness } from '../support/e2e.js';
+import { root } from '../support/cli.js';
 
 const { work, causeway, variant: variantOf } = e2eHarness('causeway-e2e-');
 // the golden examples' archive (test/examples/examples.ts), built once per suite run and shared

@@ -11,12 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simulatedArchive } from '../support/archives.js';
+import { bin, root } from '../support/cli.js';
 
-export const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const examplesDir = join(root, 'test', 'examples');
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 
 /** The archive every example reads: small enough for the test suite, large enough for every estimator. */
 export const ARCHIVE_ARGS = ['--users', '90', '--days', '30', '--videos', '400', '--seed', '11'];

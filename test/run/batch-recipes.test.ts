@@ -8,12 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { simulatedArchive, SMALL_ARCHIVE_ARGS } from '../support/archives.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'causeway-batch-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const RECIPE_SPEC = 'specs/kuairec/discovery-mediation-robustness.yaml';

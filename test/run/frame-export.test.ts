@@ -7,12 +7,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/rng.js';
 import { scratchDir } from '../scratch.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 
 /** 240 units: treatment more likely with x, outcome 2·A + x + noise. */
 function unitsCsv(): string {

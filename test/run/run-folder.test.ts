@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { CausewayError } from '../../src/errors.js';
 import { runSpec } from '../../src/run/run-spec.js';
@@ -18,9 +17,8 @@ import { lockRunFolder, RUN_LOCK, RUN_MARKER } from '../../src/report/run-folder
 import { exampleResults, exampleSpecYaml } from '../report/fixture.js';
 import { scratchDir } from '../scratch.js';
 import { writeTinyProject } from './fixtures/tiny-spec.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 
 let project: string;
 let spec: string;

@@ -6,13 +6,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runIdOf } from '../../src/run/run-spec.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { scratchDir } from '../scratch.js';
+import { bin, root } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'src', 'cli', 'bin.js');
 const robustness = join(root, 'specs', 'demo', 'discovery-mediation-robustness.yaml');
 
 function spec(dir: string, name: string, body: string): string {
