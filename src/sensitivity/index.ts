@@ -3,7 +3,7 @@ export { evalueForRiskRatio, riskRatioFromSmd, evalueRiskRatio, evalueContinuous
 export type { EValue } from './evalue.js';
 export { mediatorConfoundingSweep, DEFAULT_DELTAS, DEFAULT_GAMMAS_SD } from './mediator-confounding.js';
 export type { MediatorConfoundingSweep, MediatorConfoundingCell } from './mediator-confounding.js';
-export { refute, refuterRows, REFUTERS, placeboFrame, randomCommonCauseFrame, userSubsetFrame, subsetFrame } from './refuters.js';
+export { refute, refuterRows, REFUTERS, placeboFrame, randomCommonCauseFrame, userSubsetFrame } from './refuters.js';
 export type { RefuterName, RefuterOptions, Refutation, RefutationEstimand, RunEstimatorFn } from './refuters.js';
 export { robustnessFamilies, specificationCurve, summarizeCells } from './robustness.js';
 export type { RobustnessOptions } from './robustness.js';

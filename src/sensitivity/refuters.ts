@@ -17,9 +17,8 @@
  */
 import type { RefuterRow } from '../results/index.js';
 import { Rng } from '../rng.js';
-import type { AnalysisFrame, DesignMatrix, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
-import { DesignScratch } from '../frame/index.js';
-import { mapRows } from '../estimate/linalg.js';
+import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
+import { DesignScratch, subsetFrame } from '../frame/index.js';
 
 export type RunEstimatorFn = (spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext) => EstimatorResult | Promise<EstimatorResult>;
 
@@ -64,39 +63,6 @@ export interface Refutation {
 // ---------------------------------------------------------------------------------------------
 // Frame transformations
 
-/** The frame restricted to `index` rows (in that order); the design in `scratch`'s buffer when given. */
-export function subsetFrame(frame: AnalysisFrame, index: Int32Array, scratch?: DesignScratch): AnalysisFrame {
-  const n = index.length;
-  const take = (a: Float64Array) => mapRows(index.length, (k) => a[index[k]]!);
-  const X: DesignMatrix = { rows: n, cols: frame.X.cols, names: frame.X.names, data: scratch ? scratch.view(n * frame.X.cols) : new Float64Array(n * frame.X.cols) };
-  for (let j = 0; j < frame.X.cols; j++) {
-    const off = j * frame.X.rows;
-    for (let r = 0; r < n; r++) X.data[j * n + r] = frame.X.data[off + index[r]!]!;
-  }
-  const numeric: Record<string, Float64Array> = {};
-  for (const [k, v] of Object.entries(frame.extra.numeric)) numeric[k] = take(v);
-  const categorical: Record<string, { codes: Int32Array; levels: string[] }> = {};
-  for (const [k, v] of Object.entries(frame.extra.categorical)) categorical[k] = { codes: Int32Array.from(index, (i) => v.codes[i]!), levels: v.levels };
-  const secondary: Record<string, Float64Array> = {};
-  for (const [k, v] of Object.entries(frame.secondary)) secondary[k] = take(v);
-  const A = take(frame.A);
-  let treated = 0;
-  for (let i = 0; i < n; i++) treated += A[i]!;
-  return {
-    ...frame,
-    n,
-    rows: Int32Array.from(index, (i) => frame.rows[i]!),
-    cluster: Int32Array.from(index, (i) => frame.cluster[i]!),
-    A,
-    M: frame.M ? take(frame.M) : null,
-    Y: take(frame.Y),
-    secondary,
-    X,
-    extra: { length: n, numeric, categorical },
-    definitions: { ...frame.definitions, treatedShare: n ? treated / n : 0 },
-  };
-}
-
 /** A permuted over all rows, or within each user (cluster). */
 export function placeboFrame(frame: AnalysisFrame, rng: Rng, within: 'none' | 'user' = 'none'): AnalysisFrame {
   const A = Float64Array.from(frame.A);
@@ -135,7 +101,7 @@ export function userSubsetFrame(frame: AnalysisFrame, rng: Rng, fraction = 0.8, 
   const keep = new Set(users.slice(0, Math.max(1, Math.round(users.length * fraction))));
   const index: number[] = [];
   for (let i = 0; i < frame.n; i++) if (keep.has(frame.cluster[i]!)) index.push(i);
-  return subsetFrame(frame, Int32Array.from(index), scratch);
+  return subsetFrame(frame, Int32Array.from(index), undefined, scratch);
 }
 
 // ---------------------------------------------------------------------------------------------
