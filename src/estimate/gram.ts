@@ -171,20 +171,38 @@ export function addScaledCenteredColumns(
 }
 
 /**
- * out[i] += Σⱼ coef[j]·cols[j][i] over the columns with a nonzero coefficient, added one column after
- * another (the order of `for j: out[i] += coef[j]·cols[j][i]`), four columns per pass over out.
+ * Columns handed to a kernel without being formed as arrays first: `read(j, scratch)` returns column j's
+ * n values, written into `scratch` (n doubles) or an array of its own (src/estimate/learners.ts
+ * designColumns: a lazy design's columns gathered from its origin, one at a time).
  */
-export function addScaledColumns(out: Float64Array, cols: Float64Array[], coef: ArrayLike<number>, n: number): void {
+export interface ColumnReader {
+  count: number;
+  read(j: number, scratch: Float64Array): Float64Array;
+}
+
+/** Column arrays, or a reader that gives them one at a time. */
+export type Columns = Float64Array[] | ColumnReader;
+
+export const columnCount = (cols: Columns): number => (Array.isArray(cols) ? cols.length : cols.count);
+
+/**
+ * out[i] += Σⱼ coef[j]·cols[j][i] over the columns with a nonzero coefficient, added one column after
+ * another (the order of `for j: out[i] += coef[j]·cols[j][i]`), four columns per pass over out. From a
+ * reader, the four columns of a pass are read into four scratch arrays: the same sums.
+ */
+export function addScaledColumns(out: Float64Array, cols: Columns, coef: ArrayLike<number>, n: number): void {
   const use: number[] = [];
-  for (let j = 0; j < cols.length; j++) if (coef[j] !== 0) use.push(j);
+  for (let j = 0; j < columnCount(cols); j++) if (coef[j] !== 0) use.push(j);
+  const scratch = Array.isArray(cols) ? [] : Array.from({ length: Math.min(4, use.length) }, () => new Float64Array(n));
+  const column = (j: number, k: number): Float64Array => (Array.isArray(cols) ? cols[j] : cols.read(j, scratch[k]));
   let t = 0;
   for (; t + 4 <= use.length; t += 4) {
-    const a = cols[use[t]], b = cols[use[t + 1]], c = cols[use[t + 2]], d = cols[use[t + 3]];
+    const a = column(use[t], 0), b = column(use[t + 1], 1), c = column(use[t + 2], 2), d = column(use[t + 3], 3);
     const ca = coef[use[t]], cb = coef[use[t + 1]], cc = coef[use[t + 2]], cd = coef[use[t + 3]];
     for (let i = 0; i < n; i++) out[i] = out[i] + ca * a[i] + cb * b[i] + cc * c[i] + cd * d[i];
   }
   for (; t < use.length; t++) {
-    const a = cols[use[t]];
+    const a = column(use[t], 0);
     const ca = coef[use[t]];
     for (let i = 0; i < n; i++) out[i] += ca * a[i];
   }

@@ -5,7 +5,9 @@
 import { CausewayError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { cbpsLearner, entropyBalanceLearner } from './balancing.js';
+import { gatherColumn, isUnformed, type DesignWithOrigin } from './gbm/binning.js';
 import { gbmFromSpec } from './gbm/index.js';
+import type { Columns } from './gram.js';
 import { fitLinear, fitLogistic, predictLinear, predictLogistic } from './linear.js';
 import type { CrossfitFolds, DesignMatrix, FittedModel, Learner, LearnerFactory, ModelSpec } from './types.js';
 
@@ -14,6 +16,18 @@ export function columnsOf(X: DesignMatrix): Float64Array[] {
   const cols: Float64Array[] = [];
   for (let j = 0; j < X.cols; j++) cols.push(X.data.subarray(j * X.rows, (j + 1) * X.rows));
   return cols;
+}
+
+/**
+ * X's columns for a kernel that takes a ColumnReader (src/estimate/gram.ts): a lazy design not formed
+ * yet (src/estimate/ml/common.ts lazyRows) is read column by column from its origin, so a cross-fitting
+ * fold's logistic fit or linear and logistic predictions never form the fold's rows of X (23 MB for a
+ * training fold of the full-size demo frame) beside what they compute; any other design as column views.
+ */
+export function designColumns(X: DesignMatrix): Columns {
+  const lazy = X as DesignWithOrigin;
+  if (!isUnformed(lazy)) return columnsOf(X);
+  return { count: X.cols, read: (j, scratch) => gatherColumn(lazy, j, scratch, 0) };
 }
 
 /** A design matrix from columns (copied into one column-major buffer). */
@@ -43,7 +57,7 @@ export function linearLearner(spec: ModelSpec = { kind: 'linear' }): Learner {
     fit(X: DesignMatrix, y: Float64Array, w?: Float64Array): FittedModel {
       const fit = fitLinear(columnsOf(X), X.names, y, { weights: w ?? null, ridge });
       return {
-        predict: (Xn: DesignMatrix) => predictLinear(fit, columnsOf(Xn), Xn.rows),
+        predict: (Xn: DesignMatrix) => predictLinear(fit, designColumns(Xn), Xn.rows),
         coefficients: () => ({ names: fit.names, values: fit.coef }),
         warnings: fit.warnings,
       };
@@ -58,9 +72,9 @@ export function logisticLearner(spec: ModelSpec = { kind: 'logistic' }): Learner
   return {
     task: 'classification',
     fit(X: DesignMatrix, y: Float64Array, w?: Float64Array): FittedModel {
-      const fit = fitLogistic(columnsOf(X), X.names, y, { weights: w ?? null, C, standardize });
+      const fit = fitLogistic(designColumns(X), X.names, y, { weights: w ?? null, C, standardize });
       return {
-        predict: (Xn: DesignMatrix) => predictLogistic(fit, columnsOf(Xn), Xn.rows),
+        predict: (Xn: DesignMatrix) => predictLogistic(fit, designColumns(Xn), Xn.rows),
         coefficients: () => ({ names: fit.names, values: fit.coef }),
         warnings: fit.warnings,
       };

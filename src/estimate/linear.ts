@@ -2,7 +2,7 @@
  * Linear and logistic regression on column lists (typed arrays), with the conventions of
  * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
  */
-import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, centeredSquaresInto, dotsInto, gramInto, sumsInto } from './gram.js';
+import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, centeredSquaresInto, columnCount, dotsInto, gramInto, sumsInto, type Columns } from './gram.js';
 import { invertSymmetric, solveSymmetric } from './linalg.js';
 
 export interface LinearOptions {
@@ -89,12 +89,13 @@ export function fitLinear(cols: Float64Array[], names: string[], y: Float64Array
   return { names: intercept ? ['(intercept)', ...names] : names.slice(), coef, intercept, rank: sol.rank, aliased, warnings, means, gram, n };
 }
 
-export function predictLinear(fit: LinearFit, cols: Float64Array[], rows?: number): Float64Array {
-  const n = rows ?? (cols.length ? cols[0].length : 0);
+/** Predictions at the columns' rows (`rows` is required with a ColumnReader). */
+export function predictLinear(fit: LinearFit, cols: Columns, rows?: number): Float64Array {
+  const n = rows ?? (Array.isArray(cols) && cols.length ? cols[0].length : 0);
   const out = new Float64Array(n);
   const off = fit.intercept ? 1 : 0;
   if (fit.intercept) out.fill(fit.coef[0]);
-  addScaledColumns(out, cols, fit.coef.subarray(off, off + cols.length), n);
+  addScaledColumns(out, cols, fit.coef.subarray(off, off + columnCount(cols)), n);
   return out;
 }
 
@@ -185,33 +186,41 @@ function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Penalized (or not) logistic regression by damped Newton steps to the exact optimum. */
-export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Array, opts: LogisticOptions = {}): LogisticFit {
+/**
+ * Penalized (or not) logistic regression by damped Newton steps to the exact optimum. From a
+ * ColumnReader each column is read once, into the standardized copy the fit works on, so the
+ * columns are never formed beside it.
+ */
+export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opts: LogisticOptions = {}): LogisticFit {
   const n = y.length;
-  const p = cols.length;
+  const p = columnCount(cols);
   const w = opts.weights ?? null;
   const lambda = opts.C === null || opts.C === undefined ? 0 : 1 / opts.C;
   const center = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
-  if (opts.standardize) {
-    // column sums, then the centered sums of squares, four columns per pass
-    sumsInto(cols, n, center);
-    for (let j = 0; j < p; j++) center[j] /= n;
-    const squares = new Float64Array(p);
-    centeredSquaresInto(cols, center, n, squares);
-    for (let j = 0; j < p; j++) {
-      const sd = Math.sqrt(squares[j] / n);
-      scale[j] = sd > 0 ? sd : 1;
+  let Z: Float64Array[];
+  if (!Array.isArray(cols)) Z = readStandardized(cols, n, opts.standardize ?? false, center, scale);
+  else {
+    if (opts.standardize) {
+      // column sums, then the centered sums of squares, four columns per pass
+      sumsInto(cols, n, center);
+      for (let j = 0; j < p; j++) center[j] /= n;
+      const squares = new Float64Array(p);
+      centeredSquaresInto(cols, center, n, squares);
+      for (let j = 0; j < p; j++) {
+        const sd = Math.sqrt(squares[j] / n);
+        scale[j] = sd > 0 ? sd : 1;
+      }
     }
+    Z = cols.map((c, j) => {
+      if (!opts.standardize) return c;
+      const z = new Float64Array(n);
+      const m = center[j];
+      const s = scale[j];
+      for (let i = 0; i < n; i++) z[i] = (c[i] - m) / s;
+      return z;
+    });
   }
-  const Z = cols.map((c, j) => {
-    if (!opts.standardize) return c;
-    const z = new Float64Array(n);
-    const m = center[j];
-    const s = scale[j];
-    for (let i = 0; i < n; i++) z[i] = (c[i] - m) / s;
-    return z;
-  });
   const q = p + 1;
   const beta = new Float64Array(q);
   // start at the (weighted) log-odds of the base rate
@@ -313,13 +322,47 @@ export function fitLogistic(cols: Float64Array[], names: string[], y: Float64Arr
   return { names: ['(intercept)', ...names], coef: beta, center, scale, converged, iterations, separation, warnings };
 }
 
-export function predictLogistic(fit: LogisticFit, cols: Float64Array[], rows?: number): Float64Array {
-  const n = rows ?? (cols.length ? cols[0].length : 0);
+/**
+ * fitLogistic's standardization from a reader, column by column: each column read into its own array and
+ * standardized there. Sums in row order, as sumsInto and centeredSquaresInto form each column's, so the
+ * copy holds the values the column-array path gives.
+ */
+function readStandardized(cols: Exclude<Columns, Float64Array[]>, n: number, standardize: boolean, center: Float64Array, scale: Float64Array): Float64Array[] {
+  const Z: Float64Array[] = [];
+  for (let j = 0; j < cols.count; j++) {
+    const z = new Float64Array(n);
+    const c = cols.read(j, z);
+    if (!standardize) {
+      Z.push(c);
+      continue;
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += c[i];
+    const m = sum / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) {
+      const x = c[i] - m;
+      squares += x * x;
+    }
+    const sd = Math.sqrt(squares / n);
+    const s = sd > 0 ? sd : 1;
+    center[j] = m;
+    scale[j] = s;
+    for (let i = 0; i < n; i++) z[i] = (c[i] - m) / s;
+    Z.push(z);
+  }
+  return Z;
+}
+
+/** Probabilities at the columns' rows (`rows` is required with a ColumnReader, read one column at a time). */
+export function predictLogistic(fit: LogisticFit, cols: Columns, rows?: number): Float64Array {
+  const n = rows ?? (Array.isArray(cols) && cols.length ? cols[0].length : 0);
   const eta = new Float64Array(n).fill(fit.coef[0]);
-  for (let j = 0; j < cols.length; j++) {
+  const scratch = Array.isArray(cols) ? null : new Float64Array(n);
+  for (let j = 0; j < columnCount(cols); j++) {
     const b = fit.coef[j + 1];
     if (b === 0) continue;
-    const c = cols[j];
+    const c = Array.isArray(cols) ? cols[j] : cols.read(j, scratch!);
     const m = fit.center[j];
     const s = fit.scale[j];
     for (let i = 0; i < n; i++) eta[i] += (b * (c[i] - m)) / s;

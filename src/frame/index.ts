@@ -339,9 +339,26 @@ function buildCovariates(
     else keep.push(j);
   }
   if (dropped.length) warnings.push(`constant covariates dropped: ${dropped.join(', ')}`);
-  const data = new Float64Array(n * keep.length);
+  // one column more than the design, unused by it: see withSpareColumn
+  const data = new Float64Array(n * (keep.length + 1)).subarray(0, n * keep.length);
+  designsWithSpareColumn.add(data);
   keep.forEach((j, k) => data.set(cols[j], k * n));
   return { rows: n, cols: keep.length, data, names: keep.map((j) => names[j]) };
+}
+
+/** The designs buildCovariates made, each followed in its buffer by one column's room that nothing else uses. */
+const designsWithSpareColumn = new WeakSet<Float64Array>();
+
+/**
+ * X's values followed by one more column, on X's own buffer when buildCovariates left room for it (else
+ * null): the random-common-cause refuter (src/sensitivity/refuters.ts) writes its noise column there
+ * rather than copying the design for its repetitions (38 MB on the full-size demo frame, the highest
+ * point of that cell with glibc's `MALLOC_MMAP_THRESHOLD_` set; docs/performance-notes.md, Memory).
+ * Writing the returned array's last column never changes X; the previous result must no longer be in use.
+ */
+export function withSpareColumn(X: DesignMatrix): Float64Array | null {
+  if (!designsWithSpareColumn.has(X.data)) return null;
+  return new Float64Array(X.data.buffer, X.data.byteOffset, X.rows * (X.cols + 1));
 }
 
 function codePointCompare(a: string, b: string): number {

@@ -18,7 +18,7 @@
 import type { RefuterRow } from '../results/index.js';
 import { Rng } from '../rng.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec } from '../estimate/types.js';
-import { DesignScratch, subsetFrame } from '../frame/index.js';
+import { DesignScratch, subsetFrame, withSpareColumn } from '../frame/index.js';
 
 export type RunEstimatorFn = (spec: EstimatorSpec, frame: AnalysisFrame, ctx: EstimatorContext) => EstimatorResult | Promise<EstimatorResult>;
 
@@ -85,11 +85,15 @@ export function placeboFrame(frame: AnalysisFrame, rng: Rng, within: 'none' | 'u
   return { ...frame, A };
 }
 
-/** The frame with one more covariate column of N(0, 1) noise; the design in `scratch`'s buffer when given. */
+/**
+ * The frame with one more covariate column of N(0, 1) noise: the design on the frame's own buffer when it
+ * has room for the column (src/frame/index.ts withSpareColumn), else in `scratch`'s buffer when given.
+ */
 export function randomCommonCauseFrame(frame: AnalysisFrame, rng: Rng, scratch?: DesignScratch): AnalysisFrame {
   const { rows, cols } = frame.X;
-  const data = scratch ? scratch.view(rows * (cols + 1)) : new Float64Array(rows * (cols + 1));
-  data.set(frame.X.data.subarray(0, rows * cols));
+  const spare = withSpareColumn(frame.X);
+  const data = spare ?? (scratch ? scratch.view(rows * (cols + 1)) : new Float64Array(rows * (cols + 1)));
+  if (!spare) data.set(frame.X.data.subarray(0, rows * cols));
   for (let i = 0; i < rows; i++) data[cols * rows + i] = rng.normal();
   return { ...frame, X: { rows, cols: cols + 1, data, names: [...frame.X.names, 'random_common_cause'] } };
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFrame, frameForOutcome, type FrameDefinition, type PanelLike } from '../../src/frame/index.js';
+import { buildFrame, frameForOutcome, subsetFrame, withSpareColumn, type FrameDefinition, type PanelLike } from '../../src/frame/index.js';
+import { randomCommonCauseFrame } from '../../src/sensitivity/refuters.js';
+import { Rng } from '../../src/rng.js';
 import { CausewayError } from '../../src/errors.js';
 
 function panel(): PanelLike {
@@ -106,4 +108,30 @@ test('an empty arm is reported as a frame warning, not an exception', () => {
   def.treatment = { name: 'A', measure: 'share', threshold: { value: 5 } };
   const f = buildFrame(panel(), def);
   assert.ok(f.warnings.some((w) => w.includes('one treatment arm is empty')));
+});
+
+test('a built design leaves one column of room in its buffer; the random-common-cause refuter writes its noise there', () => {
+  const f = buildFrame(panel(), base());
+  const before = Float64Array.from(f.X.data);
+  const extended = withSpareColumn(f.X);
+  assert.ok(extended);
+  assert.equal(extended.buffer, f.X.data.buffer);
+  assert.equal(extended.length, f.X.rows * (f.X.cols + 1));
+  const changed = randomCommonCauseFrame(f, new Rng(1, 'cell', 'refuter:random_common_cause', 0));
+  assert.equal(changed.X.data.buffer, f.X.data.buffer);
+  assert.equal(changed.X.cols, f.X.cols + 1);
+  assert.deepEqual(changed.X.names, [...f.X.names, 'random_common_cause']);
+  // the frame's own design is untouched, the noise column is what a fresh copy would hold
+  assert.deepEqual(f.X.data, before);
+  assert.deepEqual(changed.X.data.subarray(0, f.X.rows * f.X.cols), before);
+  const noise = changed.X.data.subarray(f.X.rows * f.X.cols);
+  const rng = new Rng(1, 'cell', 'refuter:random_common_cause', 0);
+  assert.deepEqual(noise, Float64Array.from({ length: f.X.rows }, () => rng.normal()));
+  assert.ok(noise.some((v) => v !== 0));
+  // a design made elsewhere (a subset here) has no such room: the refuter copies it
+  const sub = subsetFrame(f, Int32Array.from([0, 2, 4]));
+  assert.equal(withSpareColumn(sub.X), null);
+  const copied = randomCommonCauseFrame(sub, new Rng(1, 'cell', 'refuter:random_common_cause', 0));
+  assert.notEqual(copied.X.data.buffer, sub.X.data.buffer);
+  assert.deepEqual(copied.X.data.subarray(0, sub.X.rows * sub.X.cols), sub.X.data);
 });

@@ -37,7 +37,7 @@ export function isUnformed(X: DesignWithOrigin): boolean {
 }
 
 /** Column j of a lazy design (X.rows values) from its origin: a lead column as given, a source column gathered into `out` at `at`. */
-function gatherColumn(X: DesignWithOrigin, j: number, out: Float64Array, at: number): Float64Array {
+export function gatherColumn(X: DesignWithOrigin, j: number, out: Float64Array, at: number): Float64Array {
   const { source, index, lead, leadValues } = X.origin!;
   const n = X.rows;
   if (j < lead) return leadValues![j];

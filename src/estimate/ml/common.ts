@@ -8,7 +8,7 @@ import { Rng } from '../../rng.js';
 import { averageRanks, finiteOrNull, quantileSorted } from '../linalg.js';
 import { foldsByUser, groupKFold, makeLearner } from '../learners.js';
 import type { CrossfitFolds, DesignMatrix, EstimatorContext, FittedModel, Learner, ModelSpec } from '../types.js';
-import { formDesign, type DesignWithOrigin } from '../gbm/binning.js';
+import { formDesign, isUnformed, type DesignWithOrigin } from '../gbm/binning.js';
 
 /** What the cross-fitted estimators read from an AnalysisFrame (an AnalysisFrame satisfies it). */
 export interface CrossfitData {
@@ -134,6 +134,14 @@ export const constant = (n: number, v: number): Float64Array => new Float64Array
 export function predictArms(model: FittedModel, D: DesignMatrix, arms: Float64Array[][]): Float64Array[] {
   const withVariants = model as FittedModel & { predictVariants?: (X: DesignMatrix, columns: number[], variants: Float64Array[][]) => Float64Array[] };
   if (typeof withVariants.predictVariants === 'function') return withVariants.predictVariants(D, arms[0].map((_, c) => c), arms);
+  // a lazy design whose lead columns the arms replace: each arm is a lazy design of its own over the same
+  // rows, which linear and logistic models read column by column (src/estimate/learners.ts designColumns)
+  const lazy = D as DesignWithOrigin;
+  const lead = lazy.origin?.leadValues;
+  if (isUnformed(lazy) && lead && arms.every((columns) => columns.length <= lead.length)) {
+    const { source, index } = lazy.origin!;
+    return arms.map((columns) => model.predict(lazyRows(source, index, lead.map((values, c) => ({ name: D.names[c], values: columns[c] ?? values })))));
+  }
   return arms.map((columns) => {
     columns.forEach((values, c) => setColumn(D, c, values));
     return model.predict(D);

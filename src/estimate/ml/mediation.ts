@@ -35,13 +35,13 @@ import { CausewayError } from '../../errors.js';
 import { clipPileupWarning, clipPileup } from '../diagnostics.js';
 import { groupKFold } from '../learners.js';
 import { finiteOrNull, mapRows } from '../linalg.js';
-import type { EstimateValue, EstimatorResult, Learner } from '../types.js';
+import type { EstimateValue, EstimatorResult, FittedModel, Learner } from '../types.js';
 import { clusteredRatio } from '../kinds/aipw_scores.js';
 import { checkBinaryTreatment, mean, propensitySummary, topUserInfluence, type BootstrapRequest } from './ate.js';
 import { median, randomUserFolds, splitMixtureBootstrap } from './repeats.js';
 import {
-  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, designRows, lazyRows, normalCi, predictArms, regressionMetrics, scatter,
-  scoreBootstrap, setColumn, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
+  checkFoldArms, classificationMetrics, clipProbabilities, clusteredMean, constant, lazyRows, normalCi, predictArms, regressionMetrics, scatter,
+  scoreBootstrap, splitFoldsByUser, take, userFolds, usersOf, type CrossfitData, type Fold,
 } from './common.js';
 
 interface MediationOptions {
@@ -109,16 +109,12 @@ function outcomeLead(data: { A: Float64Array; M: Float64Array }, interaction: bo
   return lead;
 }
 
-/** μ(a, M_i, X_i) for rows D (outcome design, built for `rows`) with A set to `a`. */
-function predictAt(model: { predict(X: import('../types.js').DesignMatrix): Float64Array }, D: import('../types.js').DesignMatrix,
-  a: number, mediator: Float64Array, interaction: boolean): Float64Array {
-  setColumn(D, 0, a);
-  setColumn(D, 1, mediator);
-  if (interaction) setColumn(D, 2, mapRows(mediator.length, (i) => a * mediator[i]));
-  return model.predict(D);
+/** μ(a, M_i, X_i) for rows D (outcome design, built for `rows`) with A set to `a`; D itself is left as it is. */
+function predictAt(model: FittedModel, D: import('../types.js').DesignMatrix, a: number, mediator: Float64Array, interaction: boolean): Float64Array {
+  return predictArms(model, D, [outcomeArm(a, mediator, interaction)])[0];
 }
 
-/** The outcome design's lead columns at treatment a and mediator values m (as predictAt sets them). */
+/** The outcome design's lead columns at treatment a and mediator values m. */
 function outcomeArm(a: number, m: Float64Array, interaction: boolean): Float64Array[] {
   const lead = [constant(m.length, a), m];
   if (interaction) lead.push(mapRows(m.length, (i) => a * m[i]));
@@ -196,9 +192,9 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
     const yT = take(data.Y, T);
     // Outcome model μ(a, m, X) on the training users.
     const mu = options.outcome.fit(lazyRows(data.X, T, outcomeLead(md, interaction)), yT, wT);
-    const DV = designRows(data.X, V, outcomeLead(md, interaction));
-    // μ at the observed A and M (yHat): DV's own lead columns, copied before the arms below overwrite them
-    const observed = Array.from({ length: interaction ? 3 : 2 }, (_, c) => DV.data.slice(c * V.length, (c + 1) * V.length));
+    const DV = lazyRows(data.X, V, outcomeLead(md, interaction));
+    // μ at the observed A and M (yHat): DV's own lead columns (predictArms leaves DV as it is)
+    const observed = DV.origin!.leadValues!;
     // Plug-in: mediator model on [A, X], predicted mean mediator under a = 0 and a = 1.
     const medModel = options.mediator.fit(lazyRows(data.X, T, [{ name: 'A', values: data.A }]), take(M, T), wT);
     const DM = lazyRows(data.X, V, [{ name: 'A', values: data.A }]);
@@ -348,7 +344,7 @@ export function mediationCrossfit(data: CrossfitData, options: MediationOptions)
         for (const fold of splitFolds) {
           const T = fold.train;
           const mu = options.outcome.fit(lazyRows(data.X, T, outcomeLead(md, interaction)), take(data.Y, T), weights ? take(weights, T) : undefined);
-          const DV = designRows(data.X, fold.test, outcomeLead(md, interaction));
+          const DV = lazyRows(data.X, fold.test, outcomeLead(md, interaction));
           debiasedFold(data, T, fold.test, mu, DV, options.propensity!, options.outcome, weights, interaction, md, splitNuis, splitWarnings);
         }
         const sc2 = debiasedScores(data.A, data.Y, splitNuis, clip, normalizeWeights, target, estimand);
@@ -420,7 +416,7 @@ const emptyNuisances = (n: number): DebiasedNuisances => ({
 });
 
 /** The debiased nuisances of one fold: test rows V from models fitted on training rows T (μ already fitted, DV its design on V). */
-function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: { predict(X: import('../types.js').DesignMatrix): Float64Array },
+function debiasedFold(data: CrossfitData, T: Int32Array, V: Int32Array, mu: FittedModel,
   DV: import('../types.js').DesignMatrix, propensity: Learner, outcome: Learner, weights: Float64Array | null, interaction: boolean,
   md: { A: Float64Array; M: Float64Array }, out: DebiasedNuisances, warnings: string[]): void {
   const M = md.M;
@@ -538,7 +534,7 @@ function nestedOmega(data: CrossfitData, T: Int32Array, V: Int32Array, outcome: 
     const mu = outcome.fit(lazyRows(data.X, fitRows, outcomeLead(md, interaction)), take(data.Y, fitRows),
       weights ? take(weights, fitRows) : undefined);
     const R = untreated(evalRows);
-    const DR = designRows(data.X, R, outcomeLead(md, interaction));
+    const DR = lazyRows(data.X, R, outcomeLead(md, interaction));
     const target = predictAt(mu, DR, 1, take(md.M, R), interaction);
     const omegaModel = outcome.fit(lazyRows(data.X, R, []), target, weights ? take(weights, R) : undefined);
     const pred = omegaModel.predict(DV);
