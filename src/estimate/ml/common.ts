@@ -82,11 +82,13 @@ export function designRows(X: DesignMatrix, index: Int32Array | null, lead: { na
 /**
  * designRows for a design handed straight to a learner's fit or predict, formed only if the learner
  * reads its `data`: a gbm bins each column from the frame's (src/estimate/gbm/binning.ts) and forms a
- * prediction design in one reused buffer (src/estimate/gbm/booster.ts designData), so cross-fitting
- * makes no copy of X's rows per fold and model (26 MB for a training fold on the full-size demo frame;
- * their churn held tens of MB of freed memory in the allocator, README "Measured performance"). Any
- * other learner reads `data`, which forms the same matrix as designRows, once. Only for a design used
- * within the calls it is passed to, unchanged: X and the lead values must not change while it lives.
+ * prediction design in one reused buffer (src/estimate/gbm/booster.ts designData), and a logistic fit
+ * and linear and logistic predictions read it column by column (src/estimate/learners.ts designColumns),
+ * so cross-fitting makes no copy of X's rows per fold and model for them (26 MB for a training fold on
+ * the full-size demo frame; their churn held tens of MB of freed memory in the allocator, README
+ * "Measured performance"). Any other use (a linear fit) reads `data`, which forms the same matrix as
+ * designRows, once. Only for a design used within the calls it is passed to, unchanged: X and the lead
+ * values must not change while it lives.
  */
 export function lazyRows(X: DesignMatrix, index: Int32Array | null, lead: { name: string; values: Float64Array }[]): DesignWithOrigin {
   const n = index ? index.length : X.rows;
@@ -129,7 +131,8 @@ export const constant = (n: number, v: number): Float64Array => new Float64Array
 /**
  * Predictions of `model` on D with D's first columns set per arm (arms[v][c] replaces column c). A gbm
  * walks a tree once for all arms when it splits on none of those columns (GbmModel.predictVariants,
- * the same numbers as predicting each arm); other learners predict each arm with the columns set in D.
+ * the same numbers as predicting each arm); other learners predict each arm on a lazy design of its own
+ * when D is an unformed lazy design (D left as it is), else with the columns set in D.
  */
 export function predictArms(model: FittedModel, D: DesignMatrix, arms: Float64Array[][]): Float64Array[] {
   const withVariants = model as FittedModel & { predictVariants?: (X: DesignMatrix, columns: number[], variants: Float64Array[][]) => Float64Array[] };

@@ -109,7 +109,7 @@ function outcomeLead(data: { A: Float64Array; M: Float64Array }, interaction: bo
   return lead;
 }
 
-/** μ(a, M_i, X_i) for rows D (outcome design, built for `rows`) with A set to `a`; D itself is left as it is. */
+/** μ(a, M_i, X_i) for rows D (outcome design, built for `rows`) with A set to `a` (a lazy D is left as it is: predictArms). */
 function predictAt(model: FittedModel, D: import('../types.js').DesignMatrix, a: number, mediator: Float64Array, interaction: boolean): Float64Array {
   return predictArms(model, D, [outcomeArm(a, mediator, interaction)])[0];
 }
