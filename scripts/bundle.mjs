@@ -43,7 +43,8 @@ try {
   });
   // what the bundled modules open relative to themselves
   for (const dir of ['spec', 'report']) {
-    for (const name of readdirSync(join(dist, dir))) if (name.endsWith('.generated.cjs')) cpSync(join(dist, dir, name), join(building, name));
+    // with their code caches (scripts/postbuild.mjs)
+    for (const name of readdirSync(join(dist, dir))) if (/\.generated\.cjs(\.v8cache)?$/.test(name)) cpSync(join(dist, dir, name), join(building, name));
   }
   const wasm = join(dist, 'data', 'wasm', 'plain-records.wasm');
   if (existsSync(wasm)) {

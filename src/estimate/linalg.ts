@@ -4,8 +4,13 @@
  * pivots; the minimum-norm solution (what pinv gives) then comes from the same factor and the null space it
  * exposes (a complete orthogonal decomposition), with an eigen decomposition (ml-matrix) only as a fallback.
  */
+import { createRequire } from 'node:module';
+import type * as MlMatrix from 'ml-matrix';
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+
+/** ml-matrix, required on first use: only the rare fallback below needs it, and loading it took ~7 ms of every start (README, Performance: start-up). */
+let mlMatrix: typeof MlMatrix | undefined;
+const loadMlMatrix = (): typeof MlMatrix => (mlMatrix ??= createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix);
 
 interface SymmetricSolve {
   coef: Float64Array;
@@ -181,6 +186,7 @@ function minimumNormSolve(A: Float64Array, b: Float64Array, f: CholeskyFactor): 
 export function eigenMinimumNormSolve(A: Float64Array, b: Float64Array, p: number, rank: number): Float64Array {
   const rows: number[][] = [];
   for (let i = 0; i < p; i++) rows.push(Array.from(A.subarray(i * p, (i + 1) * p)));
+  const { EigenvalueDecomposition, Matrix } = loadMlMatrix();
   const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
   const values = eig.realEigenvalues;
   const vectors = eig.eigenvectorMatrix;

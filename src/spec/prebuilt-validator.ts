@@ -5,10 +5,16 @@
  * 0.3–0.7 CPU s of every run that validates its results). The spec schema (src/spec/load.ts) and the
  * results schema (src/report/results-validator.ts) load theirs here; a missing or stale module means
  * the caller compiles the schema itself.
+ *
+ * Each generated module is loaded with the V8 code cache the build wrote beside it (requireGenerated):
+ * compiling the 0.5 MB spec validator and its first call took about 25 ms of `causeway validate`'s
+ * ~290 ms (docs/performance-notes.md, Start-up).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 
 /** sha-256 of a schema file's bytes: ties a standalone validator to the schema it was made from. */
@@ -23,11 +29,63 @@ export function schemaFileHash(text: Buffer | string): string {
  */
 export function loadStampedModule<T>(modulePath: string, stamp: string, expected: string): T | null {
   if (!existsSync(modulePath)) return null;
-  const mod = createRequire(import.meta.url)(modulePath) as T & Record<string, unknown>;
+  const mod = requireGenerated(modulePath) as T & Record<string, unknown>;
   return mod[stamp] === expected ? mod : null;
 }
 
 /** The build's validator module at `modulePath` when it was made from the schema file now at `schemaPath`, else null. */
 export function loadPrebuiltValidator(modulePath: string, schemaPath: string): ValidateFunction | null {
   return loadStampedModule<ValidateFunction>(modulePath, 'schemaHash', schemaFileHash(readFileSync(schemaPath)));
+}
+
+/** What a code cache file starts with: the sha-256 of the module source it was made from (V8 itself checks only the source's length). */
+const CACHE_DIGEST_BYTES = 32;
+/** The code cache of a generated module sits beside it under this suffix (scripts/postbuild.mjs writes it). */
+export const CODE_CACHE_SUFFIX = '.v8cache';
+
+/** A CommonJS module's source as the function Node's loader wraps it in; the build's code cache is made of the same text. */
+export function wrapCommonJs(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
+}
+
+const sourceDigest = (source: string): Buffer => createHash('sha256').update(source).digest();
+
+/** A code cache file's bytes for `script`, compiled from wrapCommonJs(`source`) and run (functions compiled by then are in it). */
+export function codeCacheBytes(source: string, script: Script): Buffer {
+  return Buffer.concat([sourceDigest(source), script.createCachedData()]);
+}
+
+/** Compiles and runs a CommonJS module's source, with V8's cached data when given; returns its exports and the script. */
+export function evaluateCommonJs(modulePath: string, source: string, cachedData?: Buffer): { exports: unknown; script: Script } {
+  const script = new Script(wrapCommonJs(source), { filename: modulePath, cachedData });
+  const module = { exports: {} as unknown };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(modulePath), module, modulePath, dirname(modulePath));
+  return { exports: module.exports, script };
+}
+
+/** How a generated module was loaded: with its code cache, or compiled because the cache was absent, made from another source, or refused by V8 (another version or other flags). */
+export type CodeCacheUse = 'used' | 'absent' | 'stale' | 'rejected';
+
+/**
+ * Loads a generated CommonJS module, with its code cache (CODE_CACHE_SUFFIX) when the cache was made
+ * from this very source; without a current cache, as `require` loads it.
+ */
+export function loadGeneratedModule(modulePath: string): { exports: unknown; cache: CodeCacheUse } {
+  const cachePath = modulePath + CODE_CACHE_SUFFIX;
+  if (!existsSync(cachePath)) return { exports: createRequire(import.meta.url)(modulePath), cache: 'absent' };
+  const source = readFileSync(modulePath, 'utf8');
+  const cache = readFileSync(cachePath);
+  if (cache.length <= CACHE_DIGEST_BYTES || !sourceDigest(source).equals(cache.subarray(0, CACHE_DIGEST_BYTES))) {
+    return { exports: createRequire(import.meta.url)(modulePath), cache: 'stale' };
+  }
+  const { exports, script } = evaluateCommonJs(modulePath, source, cache.subarray(CACHE_DIGEST_BYTES));
+  return { exports, cache: script.cachedDataRejected ? 'rejected' : 'used' };
+}
+
+const loaded = new Map<string, unknown>();
+
+/** A generated module's exports (loadGeneratedModule), loaded once per process like `require`'s. */
+export function requireGenerated(modulePath: string): unknown {
+  if (!loaded.has(modulePath)) loaded.set(modulePath, loadGeneratedModule(modulePath).exports);
+  return loaded.get(modulePath);
 }

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { specAjv, specSchema } from '../../src/spec/load.js';
@@ -42,4 +45,56 @@ test('the build\'s standalone validator fills the same defaults and reports the 
     if ((runtime.errors ?? []).length > 0) failures++;
   }
   assert.equal(failures, broken.length - 1, 'every broken spec fails, the demo passes');
+});
+
+test('a generated module runs from its code cache only when the cache was made from its very source', async () => {
+  const { codeCacheBytes, evaluateCommonJs, loadGeneratedModule, CODE_CACHE_SUFFIX } = await import('../../src/spec/prebuilt-validator.js');
+  const dir = scratchDir('code-cache');
+  const file = join(dir, 'double.generated.cjs');
+  const source = (factor: number) => `module.exports = function (x) { return x * ${factor} + 1; };\n`;
+  writeFileSync(file, source(2));
+  const made = evaluateCommonJs(file, source(2));
+  (made.exports as (x: number) => number)(1); // compiled before the cache is made, as the build does
+  // (that V8 takes the cache in a new process is the next test's; this one's Node has the source compiled already)
+  writeFileSync(file + CODE_CACHE_SUFFIX, codeCacheBytes(source(2), made.script));
+  const requireCache = createRequire(import.meta.url).cache;
+
+  const fresh = loadGeneratedModule(file);
+  assert.equal(fresh.cache, 'used');
+  assert.equal((fresh.exports as (x: number) => number)(3), 7);
+  assert.equal(requireCache[file], undefined, 'not loaded through require');
+
+  // a source of the same length: V8's own check (the source's length) would take the old code
+  writeFileSync(file, source(3));
+  const stale = loadGeneratedModule(file);
+  assert.equal(stale.cache, 'stale');
+  assert.equal((stale.exports as (x: number) => number)(3), 10);
+  delete requireCache[file];
+
+  // the right digest over bytes V8 refuses: compiled anew (a source this process has not compiled yet, or
+  // V8 would take it from its in-memory compilation cache without looking at the bytes)
+  writeFileSync(file, source(5));
+  const digest = createHash('sha256').update(source(5)).digest();
+  writeFileSync(file + CODE_CACHE_SUFFIX, Buffer.concat([digest, Buffer.from('not a code cache at all')]));
+  const refused = loadGeneratedModule(file);
+  assert.equal(refused.cache, 'rejected');
+  assert.equal((refused.exports as (x: number) => number)(3), 16);
+
+  rmSync(file + CODE_CACHE_SUFFIX);
+  delete requireCache[file];
+  const absent = loadGeneratedModule(file);
+  assert.equal(absent.cache, 'absent');
+  assert.equal((absent.exports as (x: number) => number)(3), 16);
+});
+
+test('the build leaves a code cache that a command\'s Node takes beside each generated module of the bundle', () => {
+  const bundle = fileURLToPath(new URL('dist/src/bundle/', root));
+  const modules = readdirSync(bundle).filter((name) => name.endsWith('.generated.cjs')).sort();
+  assert.deepEqual(modules, ['default-template.generated.cjs', 'results-validator.generated.cjs', 'spec-validator.generated.cjs']);
+  // a separate Node with no flags, as the CLI starts (the test runner's may differ)
+  const loader = pathToFileURL(fileURLToPath(new URL('dist/src/spec/prebuilt-validator.js', root))).href;
+  const script = `const { loadGeneratedModule } = await import(${JSON.stringify(loader)});
+    console.log(JSON.stringify(${JSON.stringify(modules.map((m) => join(bundle, m)))}.map((m) => loadGeneratedModule(m).cache)));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['used', 'used', 'used']);
 });

@@ -3,6 +3,8 @@
  * the simulator's archives (the embedded demo when `path` is absent). Its columns are fixed by the
  * layout (columns.ts), so expressions are checked before the archive is opened; what a cell reads (the
  * side tables and item-day columns its expressions name) is decided here from the panel's needs.
+ * The reader, the archive code and the simulator are imported when a run first needs them: `validate`
+ * and `plan` read no archive (README, Performance: start-up).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,10 +12,12 @@ import { CausewayError } from '../../errors.js';
 import type { KuaiRecData } from '../../spec/types.generated.js';
 import { specDefaults } from '../../spec/defaults.js';
 import type { ArchiveAccess, DataSource, PanelNeeds, SourceContext } from '../source-types.js';
-import { archiveFingerprint } from './archive.js';
 import { AVERAGE_FALLBACKS, ITEM_CATEGORY_COLUMNS, kuairecSchema } from './columns.js';
-import { ensureDemoArchive } from './demo.js';
-import { loadData, type DataRequest } from './load.js';
+import type { DataRequest } from './load.js';
+
+const ensureDemoArchive: typeof import('./demo.js').ensureDemoArchive = async (...args) => (await import('./demo.js')).ensureDemoArchive(...args);
+const archiveFingerprint: typeof import('./archive.js').archiveFingerprint = async (path) => (await import('./archive.js')).archiveFingerprint(path);
+const loadData: typeof import('./load.js').loadData = async (...args) => (await import('./load.js')).loadData(...args);
 
 async function kuairecPath(config: KuaiRecData, ctx: SourceContext): Promise<string> {
   if (config.path) return resolve(ctx.baseDir, config.path);
