@@ -48,7 +48,8 @@ export function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
-const sourceDigest = (source: string): Buffer => createHash('sha256').update(source).digest();
+/** sha-256 of a module's source; of a string, of its UTF-8 bytes (the file's). */
+const sourceDigest = (source: string | Buffer): Buffer => createHash('sha256').update(source).digest();
 
 /** A code cache file's bytes for `script`, compiled from wrapCommonJs(`source`) and run (functions compiled by then are in it). */
 export function codeCacheBytes(source: string, script: Script): Buffer {
@@ -73,12 +74,12 @@ export type CodeCacheUse = 'used' | 'absent' | 'stale' | 'rejected';
 export function loadGeneratedModule(modulePath: string): { exports: unknown; cache: CodeCacheUse } {
   const cachePath = modulePath + CODE_CACHE_SUFFIX;
   if (!existsSync(cachePath)) return { exports: createRequire(import.meta.url)(modulePath), cache: 'absent' };
-  const source = readFileSync(modulePath, 'utf8');
+  const bytes = readFileSync(modulePath);
   const cache = readFileSync(cachePath);
-  if (cache.length <= CACHE_DIGEST_BYTES || !sourceDigest(source).equals(cache.subarray(0, CACHE_DIGEST_BYTES))) {
+  if (cache.length <= CACHE_DIGEST_BYTES || !sourceDigest(bytes).equals(cache.subarray(0, CACHE_DIGEST_BYTES))) {
     return { exports: createRequire(import.meta.url)(modulePath), cache: 'stale' };
   }
-  const { exports, script } = evaluateCommonJs(modulePath, source, cache.subarray(CACHE_DIGEST_BYTES));
+  const { exports, script } = evaluateCommonJs(modulePath, bytes.toString('utf8'), cache.subarray(CACHE_DIGEST_BYTES));
   return { exports, cache: script.cachedDataRejected ? 'rejected' : 'used' };
 }
 
