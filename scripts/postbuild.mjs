@@ -39,6 +39,18 @@ async function writeCodeCache(path, warmUp = () => {}) {
   renameSync(`${path}${CODE_CACHE_SUFFIX}.tmp`, `${path}${CODE_CACHE_SUFFIX}`);
 }
 
+/** The golden examples' results.json documents (absent outside a clone of the repository: then an empty one). */
+function goldenResults() {
+  const dir = new URL('../test/examples/', import.meta.url);
+  if (!existsSync(dir)) return [{}];
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = new URL(`${entry.name}/results.json`, dir);
+    if (entry.isDirectory() && existsSync(file)) out.push(JSON.parse(readFileSync(file, 'utf8')));
+  }
+  return out.length > 0 ? out : [{}];
+}
+
 /** The shipped specs' documents, to call the spec validator on before its code cache is made. */
 function shippedSpecs(dir = new URL('../specs/', import.meta.url)) {
   const out = [];
@@ -52,8 +64,9 @@ function shippedSpecs(dir = new URL('../specs/', import.meta.url)) {
 const specValidatorPath = await writeStandalone({ dir: 'spec', module: 'load.js', makeAjv: 'specAjv', prebuilt: 'PREBUILT_VALIDATOR', schema: 'causeway.schema.json' });
 if (specValidatorPath) await writeCodeCache(specValidatorPath, (validate) => { for (const spec of shippedSpecs()) validate(spec); });
 const resultsValidatorPath = await writeStandalone({ dir: 'report', module: 'results-validator.js', makeAjv: 'resultsAjv', prebuilt: 'PREBUILT_RESULTS_VALIDATOR', schema: 'results.schema.json' });
-// an empty document compiles the validator's top function, most of its code
-if (resultsValidatorPath) await writeCodeCache(resultsValidatorPath, (validate) => validate({}));
+// the golden examples' results (test/examples/), so that the cache holds the functions a run's results
+// reach; without them, an empty document, which compiles the validator's top function
+if (resultsValidatorPath) await writeCodeCache(resultsValidatorPath, (validate) => { for (const results of goldenResults()) validate(results); });
 
 // The default report template and its partials, precompiled (Handlebars.precompile's code, made here at build
 // time) so that a run's report does not compile them; stamped with the templates' hash (src/report/template.ts).

@@ -22,52 +22,76 @@ export const RESULTS_SCHEMA_TAG = 'causeway.results/1' as const;
  * surfaces here instead of as `null` in results.json. `undefined` object members are omitted.
  */
 export function stableStringify(value: unknown): string {
-  const seen = new Set<object>();
-  const walk = (v: unknown, path: string, indent: string): string => {
-    if (v === null) return 'null';
+  // One output string and a trail of keys, not a path string per value: the path is spelled out only for
+  // an error, and the 1.3 MB results.json of the robustness demo took ~100 ms to write otherwise (most of
+  // a cached re-run's; docs/performance-notes.md, Cached re-runs).
+  const onPath = new Set<object>();
+  const trail: Array<string | number> = [];
+  const where = (): string => (trail.length === 0 ? '/' : '/' + trail.join('/'));
+  let out = '';
+  const walk = (v: unknown, indent: string): void => {
+    if (v === null) {
+      out += 'null';
+      return;
+    }
     switch (typeof v) {
       case 'number':
-        if (!Number.isFinite(v)) throw new TypeError(`stableStringify: non-finite number ${v} at ${path || '/'}`);
-        return JSON.stringify(v);
+        if (!Number.isFinite(v)) throw new TypeError(`stableStringify: non-finite number ${v} at ${where()}`);
+        out += JSON.stringify(v);
+        return;
       case 'string':
-        return JSON.stringify(v);
+        out += JSON.stringify(v);
+        return;
       case 'boolean':
-        return v ? 'true' : 'false';
+        out += v ? 'true' : 'false';
+        return;
       case 'object':
         break;
       default:
-        throw new TypeError(`stableStringify: cannot serialize ${typeof v} at ${path || '/'}`);
+        throw new TypeError(`stableStringify: cannot serialize ${typeof v} at ${where()}`);
     }
     const obj = v as object;
-    if (seen.has(obj)) throw new TypeError(`stableStringify: cycle at ${path || '/'}`);
-    seen.add(obj);
+    if (onPath.has(obj)) throw new TypeError(`stableStringify: cycle at ${where()}`);
+    onPath.add(obj);
     const inner = indent + '  ';
-    let out: string;
     if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
-      const items = Array.from(obj as ArrayLike<unknown>);
-      if (items.length === 0) out = '[]';
+      const items = obj as ArrayLike<unknown>;
+      const n = items.length ?? 0;
+      if (n === 0) out += '[]';
       else {
-        const parts = items.map((item, i) => {
-          if (item === undefined) throw new TypeError(`stableStringify: undefined at ${path}/${i}`);
-          return inner + walk(item, `${path}/${i}`, inner);
-        });
-        out = '[\n' + parts.join(',\n') + '\n' + indent + ']';
+        out += '[\n';
+        for (let i = 0; i < n; i++) {
+          const item = items[i];
+          trail.push(i);
+          if (item === undefined) throw new TypeError(`stableStringify: undefined at ${where()}`);
+          out += i === 0 ? inner : ',\n' + inner;
+          walk(item, inner);
+          trail.pop();
+        }
+        out += '\n' + indent + ']';
       }
     } else {
       const record = obj as Record<string, unknown>;
       const keys = Object.keys(record)
         .filter((k) => record[k] !== undefined)
         .sort();
-      if (keys.length === 0) out = '{}';
+      if (keys.length === 0) out += '{}';
       else {
-        const parts = keys.map((k) => inner + JSON.stringify(k) + ': ' + walk(record[k], `${path}/${k}`, inner));
-        out = '{\n' + parts.join(',\n') + '\n' + indent + '}';
+        out += '{\n';
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i];
+          out += (i === 0 ? inner : ',\n' + inner) + JSON.stringify(k) + ': ';
+          trail.push(k);
+          walk(record[k], inner);
+          trail.pop();
+        }
+        out += '\n' + indent + '}';
       }
     }
-    seen.delete(obj);
-    return out;
+    onPath.delete(obj);
   };
-  return walk(value, '', '') + '\n';
+  walk(value, '');
+  return out + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------

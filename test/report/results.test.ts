@@ -58,6 +58,16 @@ test('stableStringify throws on NaN, Infinity, functions and cycles, naming wher
   assert.throws(() => stableStringify(cyc), /cycle/);
   assert.throws(() => stableStringify([1, undefined]), /undefined/);
   assert.equal(stableStringify({ n: null, t: true, s: 'é"' }), '{\n  "n": null,\n  "s": "é\\"",\n  "t": true\n}\n');
+  // the place named is the value's own, also after earlier siblings and inside typed arrays
+  assert.throws(() => stableStringify({ a: [1, undefined] }), /undefined at \/a\/1$/);
+  assert.throws(() => stableStringify({ a: { ok: 1 }, b: [{ x: 1 }, { x: Float64Array.of(1, NaN) }] }), /non-finite number NaN at \/b\/1\/x\/1$/);
+  assert.throws(() => stableStringify({ k: { self: cyc } }), /cycle at \/k\/self\/self$/);
+  assert.throws(() => stableStringify(NaN), /non-finite number NaN at \/$/);
+  assert.throws(() => stableStringify({ big: [1n] }), /cannot serialize bigint at \/big\/0$/);
+  // one object reached twice is not a cycle
+  const shared = { v: 1 };
+  assert.equal(stableStringify({ p: shared, q: [shared] }), '{\n  "p": {\n    "v": 1\n  },\n  "q": [\n    {\n      "v": 1\n    }\n  ]\n}\n');
+  assert.equal(stableStringify({ t: Float64Array.of(0.5, -0), e: [], o: {} }), '{\n  "e": [],\n  "o": {},\n  "t": [\n    0.5,\n    0\n  ]\n}\n');
 });
 
 test('summarizeCells: headline, one robustness family per axis, specification curve sorted', () => {

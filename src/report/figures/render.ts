@@ -4,8 +4,16 @@
  * confidence-interval whiskers and reference lines. Same data → same PNG bytes.
  */
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts, SvgExportFlag, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type * as NapiCanvas from '@napi-rs/canvas';
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import { Chart, registerables, type Plugin } from 'chart.js';
+
+/**
+ * @napi-rs/canvas, required when the first figure is drawn: loading its native library took about 40 ms
+ * of every run, also of a cached re-run whose report is kept (docs/performance-notes.md, Cached re-runs).
+ */
+let napiCanvas: typeof NapiCanvas | undefined;
+const canvasModule = (): typeof NapiCanvas => (napiCanvas ??= createRequire(import.meta.url)('@napi-rs/canvas') as typeof NapiCanvas);
 
 export const FONT_FAMILY = 'DejaVu Sans';
 /** Output pixels per layout pixel: crisp on high-density screens, still small files. */
@@ -75,6 +83,7 @@ let ready = false;
 export function ensureChartSetup(): void {
   if (ready) return;
   const require = createRequire(import.meta.url);
+  const { GlobalFonts } = canvasModule();
   for (const face of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
     const path = require.resolve(`dejavu-fonts-ttf/ttf/${face}`);
     GlobalFonts.registerFromPath(path, FONT_FAMILY);
@@ -340,6 +349,7 @@ const backgroundPlugin: Plugin = {
 // chart.js's configuration types are a deep union; figure modules build plain objects and cast here.
 export function renderChart(config: unknown, width: number, height: number, opts: FigureOptions = {}): { png: Buffer; encoding?: Promise<Buffer>; svg?: string } {
   ensureChartSetup();
+  const { createCanvas, SvgExportFlag } = canvasModule();
   const canvas = createCanvas(width, height);
   const chart = new Chart(canvas.getContext("2d") as never, config as never);
   // destroying the chart clears its canvas: only once the PNG is encoded
@@ -366,6 +376,7 @@ export function renderDrawing(
   opts: FigureOptions = {},
 ): { png: Buffer; encoding?: Promise<Buffer>; svg?: string } {
   ensureChartSetup();
+  const { createCanvas, SvgExportFlag } = canvasModule();
   const canvas = createCanvas(width * PIXEL_RATIO, height * PIXEL_RATIO);
   const ctx = canvas.getContext('2d');
   ctx.scale(PIXEL_RATIO, PIXEL_RATIO);
