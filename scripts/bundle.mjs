@@ -1,6 +1,7 @@
 // Bundles the compiled CLI into dist/src/bundle/ (src/cli/bin.ts loads it): the CLI's entry, the cell
 // worker, the default cell runner and the inflating worker, their imports shared in chunks, the npm
-// dependencies inside except those with native code (Node 20 spent about a third of `causeway validate`
+// dependencies inside except those with native code and ml-matrix, which src/estimate/linalg.ts requires
+// from node_modules only in its rare fallback (Node 20 spent about a third of `causeway validate`
 // and of each cell worker's start resolving, reading and compiling ~150 separate modules; README,
 // Performance). The bundle sits at the depth of dist/src/<stage>/ so that the compiled modules' paths
 // relative to their own file (../../../package.json, ./worker.js, ./cell.js, ./wasm/…, the generated
@@ -43,7 +44,8 @@ try {
   });
   // what the bundled modules open relative to themselves
   for (const dir of ['spec', 'report']) {
-    // with their code caches (scripts/postbuild.mjs)
+    // with their code caches (scripts/postbuild.mjs; a cache keeps the path of the file it was made
+    // from, dist/src/<stage>/, which is what a stack trace from inside the module shows)
     for (const name of readdirSync(join(dist, dir))) if (/\.generated\.cjs(\.v8cache)?$/.test(name)) cpSync(join(dist, dir, name), join(building, name));
   }
   const wasm = join(dist, 'data', 'wasm', 'plain-records.wasm');

@@ -8,7 +8,10 @@ import { createRequire } from 'node:module';
 import type * as MlMatrix from 'ml-matrix';
 import { quantileSorted, sortedFinite } from '../frame/quantile.js';
 
-/** ml-matrix, required on first use: only the rare fallback below needs it, and loading it took ~7 ms of every start (README, Performance: start-up). */
+/**
+ * ml-matrix, required on first use: only the rare fallback below needs it, and `validate` and every cell
+ * worker loaded it at start (docs/performance-notes.md, Start-up and cached re-runs).
+ */
 let mlMatrix: typeof MlMatrix | undefined;
 const loadMlMatrix = (): typeof MlMatrix => (mlMatrix ??= createRequire(import.meta.url)('ml-matrix') as typeof MlMatrix);
 

@@ -24,7 +24,7 @@ export const RESULTS_SCHEMA_TAG = 'causeway.results/1' as const;
 export function stableStringify(value: unknown): string {
   // One output string and a trail of keys, not a path string per value: the path is spelled out only for
   // an error, and the 1.3 MB results.json of the robustness demo took ~100 ms to write otherwise (most of
-  // a cached re-run's; docs/performance-notes.md, Cached re-runs).
+  // a cached re-run's; docs/performance-notes.md, Start-up and cached re-runs).
   const onPath = new Set<object>();
   const trail: Array<string | number> = [];
   const where = (): string => (trail.length === 0 ? '/' : '/' + trail.join('/'));

@@ -4,7 +4,7 @@
  * layout (columns.ts), so expressions are checked before the archive is opened; what a cell reads (the
  * side tables and item-day columns its expressions name) is decided here from the panel's needs.
  * The reader, the archive code and the simulator are imported when a run first needs them: `validate`
- * and `plan` read no archive (README, Performance: start-up).
+ * and `plan` read no archive (docs/performance-notes.md, Start-up and cached re-runs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

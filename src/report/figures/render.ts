@@ -10,7 +10,8 @@ import { Chart, registerables, type Plugin } from 'chart.js';
 
 /**
  * @napi-rs/canvas, required when the first figure is drawn: loading its native library took about 40 ms
- * of every run, also of a cached re-run whose report is kept (docs/performance-notes.md, Cached re-runs).
+ * of every run, also of a cached re-run whose report is kept (docs/performance-notes.md, Start-up and
+ * cached re-runs).
  */
 let napiCanvas: typeof NapiCanvas | undefined;
 const canvasModule = (): typeof NapiCanvas => (napiCanvas ??= createRequire(import.meta.url)('@napi-rs/canvas') as typeof NapiCanvas);
