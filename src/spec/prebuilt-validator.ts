@@ -38,8 +38,13 @@ export function loadPrebuiltValidator(modulePath: string, schemaPath: string): V
   return loadStampedModule<ValidateFunction>(modulePath, 'schemaHash', schemaFileHash(readFileSync(schemaPath)));
 }
 
-/** What a code cache file starts with: the sha-256 of the module source it was made from (V8 itself checks only the source's length). */
-const CACHE_DIGEST_BYTES = 32;
+/**
+ * A code cache file: the sha-256 of the module source it was made from (V8 checks only the source's
+ * length, and runs a same-length stale source's old code), the sha-256 of the cached data (V8 does not
+ * check it: damaged bytes crashed Node 20 or were taken), then V8's cached data.
+ */
+const DIGEST_BYTES = 32;
+const CACHE_HEADER_BYTES = 2 * DIGEST_BYTES;
 /** The code cache of a generated module sits beside it under this suffix (scripts/postbuild.mjs writes it). */
 export const CODE_CACHE_SUFFIX = '.v8cache';
 
@@ -48,12 +53,13 @@ export function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
-/** sha-256 of a module's source; of a string, of its UTF-8 bytes (the file's). */
-const sourceDigest = (source: string | Buffer): Buffer => createHash('sha256').update(source).digest();
+/** sha-256 of bytes; of a string, of its UTF-8 bytes (a module file's). */
+const digest = (bytes: string | Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
 /** A code cache file's bytes for `script`, compiled from wrapCommonJs(`source`) and run (functions compiled by then are in it). */
 export function codeCacheBytes(source: string, script: Script): Buffer {
-  return Buffer.concat([sourceDigest(source), script.createCachedData()]);
+  const data = script.createCachedData();
+  return Buffer.concat([digest(source), digest(data), data]);
 }
 
 /** Compiles and runs a CommonJS module's source, with V8's cached data when given; returns its exports and the script. */
@@ -64,22 +70,28 @@ export function evaluateCommonJs(modulePath: string, source: string, cachedData?
   return { exports: module.exports, script };
 }
 
-/** How a generated module was loaded: with its code cache, or compiled because the cache was absent, made from another source, or refused by V8 (another version or other flags). */
-export type CodeCacheUse = 'used' | 'absent' | 'stale' | 'rejected';
+/**
+ * How a generated module was loaded: with its code cache, or compiled because the cache was absent, made
+ * from another source, damaged, or refused by V8 (another version or other flags).
+ */
+export type CodeCacheUse = 'used' | 'absent' | 'stale' | 'damaged' | 'rejected';
 
 /**
  * Loads a generated CommonJS module, with its code cache (CODE_CACHE_SUFFIX) when the cache was made
- * from this very source; without a current cache, as `require` loads it.
+ * from this very source and is whole; without such a cache, as `require` loads it.
  */
 export function loadGeneratedModule(modulePath: string): { exports: unknown; cache: CodeCacheUse } {
   const cachePath = modulePath + CODE_CACHE_SUFFIX;
   if (!existsSync(cachePath)) return { exports: createRequire(import.meta.url)(modulePath), cache: 'absent' };
   const bytes = readFileSync(modulePath);
   const cache = readFileSync(cachePath);
-  if (cache.length <= CACHE_DIGEST_BYTES || !sourceDigest(bytes).equals(cache.subarray(0, CACHE_DIGEST_BYTES))) {
-    return { exports: createRequire(import.meta.url)(modulePath), cache: 'stale' };
-  }
-  const { exports, script } = evaluateCommonJs(modulePath, bytes.toString('utf8'), cache.subarray(CACHE_DIGEST_BYTES));
+  const data = cache.subarray(CACHE_HEADER_BYTES);
+  const problem: CodeCacheUse | null =
+    cache.length <= CACHE_HEADER_BYTES || !digest(bytes).equals(cache.subarray(0, DIGEST_BYTES)) ? 'stale'
+    : !digest(data).equals(cache.subarray(DIGEST_BYTES, CACHE_HEADER_BYTES)) ? 'damaged'
+    : null;
+  if (problem) return { exports: createRequire(import.meta.url)(modulePath), cache: problem };
+  const { exports, script } = evaluateCommonJs(modulePath, bytes.toString('utf8'), data);
   return { exports, cache: script.cachedDataRejected ? 'rejected' : 'used' };
 }
 
