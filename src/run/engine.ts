@@ -201,6 +201,17 @@ function defaultRunnerModule(): string {
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
 /**
+ * A cell worker's V8 young generation, at most 12 MB (V8's default lets it grow to 32 MB). A cell's data
+ * live in typed arrays outside V8's heap, and its JavaScript objects are few and short-lived, so the larger
+ * young generation held only garbage: the capped one took 22–24 MB off a cell worker's V8 heap and its
+ * peak RSS (the eight-estimator stand-in of the demo cell 371 → 339–344 MB with the allocator setting of
+ * docs/batch.md), for about 2% more CPU in collections (docs/performance-notes.md, Memory).
+ */
+function newCellWorker(runnerModule: string): Worker {
+  return new Worker(WORKER_FILE, { workerData: { runnerModule }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+}
+
+/**
  * A cell worker started before the plan is known (prestartWorker), waiting to be adopted by the next pool.
  * Starting one takes a thread about 0.2–0.3 s (a Node isolate and the cell runner's module graph); begun
  * while the main thread still checks the spec and reads the result cache, that time leaves the critical path.
@@ -224,7 +235,7 @@ let prestarted: Prestarted | null = null;
 export function prestartWorker(runnerModule?: string): Worker {
   if (prestarted && !prestarted.dead) return prestarted.worker;
   const url = toModuleUrl(runnerModule ?? defaultRunnerModule());
-  const worker = new Worker(WORKER_FILE, { workerData: { runnerModule: url } });
+  const worker = newCellWorker(url);
   worker.unref();
   const entry: Prestarted = { worker, runnerModule: url, ready: false, dead: false, detach: () => {} };
   const onMessage = (msg: FromWorker): void => {
@@ -509,7 +520,7 @@ async function runPool(
       const early = adoptPrestarted(runnerModule);
       const slot: WorkerSlot = {
         id: nextSlotId++,
-        worker: early?.worker ?? new Worker(WORKER_FILE, { workerData: { runnerModule } }),
+        worker: early?.worker ?? newCellWorker(runnerModule),
         group: null,
         busy: null,
         // a prestarted worker may have said 'ready' before this pool listened

@@ -206,8 +206,17 @@ test('a prestarted worker runs the first cells; each worker gets the spec contex
   assert.deepEqual(result.cells.map((c) => c.status), ['ok', 'ok', 'ok']);
   const contexts = events.filter((e) => e.type === 'log' && e.message.startsWith('context:')).map((e) => (e as { message: string }).message);
   // one worker ran every cell: the prestarted one, told the spec's path, cache and source positions once and keeping them
-  const expected = `context: thread ${thread}, spec fake.yaml, cache ${cacheDir}, source /name`;
+  const expected = `context: thread ${thread}, spec fake.yaml, cache ${cacheDir}, source /name, young generation 12 MB`;
   assert.deepEqual(contexts, [expected, expected]);
+});
+
+test('a worker the pool starts has the same capped young generation as a prestarted one', async () => {
+  await discardPrestartedWorker();
+  const plan = fakePlan({ cells: 1, groups: 1, per: { 0: { reportContext: true } } });
+  const { events } = await run(plan, tempDir(), { jobs: 1 });
+  const contexts = events.filter((e) => e.type === 'log' && e.message.startsWith('context:')).map((e) => (e as { message: string }).message);
+  assert.equal(contexts.length, 1);
+  assert.match(contexts[0]!, /, young generation 12 MB$/);
 });
 
 test('a prestarted worker no run adopts is ended: by a fully cached run, or by discardPrestartedWorker', { timeout: 30_000 }, async () => {
