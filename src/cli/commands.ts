@@ -161,14 +161,7 @@ Options:
   --json             print a JSON summary (run folder, report, cell counts, failed cells) on
                      standard output; progress goes to standard error
 ${OVERRIDE_HELP}
-${PROJECT_HELP}
-
-Environment:
-  CAUSEWAY_CACHE     the cache folder (default .cache/causeway/ in the current folder)
-  CAUSEWAY_ALLOCATOR=default
-                     keep glibc's own allocator settings; by default a run fixes glibc's mmap
-                     threshold at 128 KiB (less memory for about 5% more time; docs/batch.md, Memory),
-                     unless MALLOC_MMAP_THRESHOLD_ is set`,
+${PROJECT_HELP}`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },

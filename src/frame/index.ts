@@ -353,8 +353,7 @@ const designsWithSpareColumn = new WeakSet<Float64Array>();
  * X's values followed by one more column, on X's own buffer when buildCovariates left room for it (else
  * null): the random-common-cause refuter (src/sensitivity/refuters.ts) writes its noise column there
  * rather than copying the design for its repetitions (38 MB on the full-size demo frame, the highest
- * point of that cell with glibc's mmap threshold fixed by src/run/allocator.ts; docs/performance-notes.md,
- * Memory).
+ * point of that cell with glibc's `MALLOC_MMAP_THRESHOLD_` set; docs/performance-notes.md, Memory).
  * Writing the returned array's last column never changes X; the previous result must no longer be in use.
  */
 export function withSpareColumn(X: DesignMatrix): Float64Array | null {

@@ -28,7 +28,6 @@ import { checkSpecOrThrow } from './check-spec.js';
 import { SharedWork, type RunCellContext } from './engine.js';
 import { archivePanel } from './cell.js';
 import { fileSourcePanel } from './source-panel.js';
-import { tuneAllocator } from './allocator.js';
 
 interface FrameExportOptions { cell?: string; out: string; cacheDir?: string; log?: (msg: string) => void }
 
@@ -67,7 +66,6 @@ function estimatorWeights(estimators: EstimatorSpec[], frame: Parameters<typeof 
 }
 
 export async function exportFrame(specFile: string, opts: FrameExportOptions): Promise<{ file: string; rows: number; columns: number; cell: string }> {
-  tuneAllocator(); // glibc returns large freed blocks (./allocator.ts)
   const out = resolve(opts.out);
   const format = extname(out).toLowerCase() === '.parquet' ? 'parquet' : extname(out).toLowerCase() === '.csv' ? 'csv' : null;
   if (!format) throw new CausewayError('FRAME_BAD_OUT', `--out must end in .csv or .parquet (got ${opts.out})`, { kind: 'path', path: out });

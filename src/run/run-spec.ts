@@ -12,7 +12,6 @@ import { CausewayError } from '../errors.js';
 import { checkSourceRows } from './compile.js';
 import { checkSpecOrThrow } from './check-spec.js';
 import { isFileSource, sourceOf } from '../data/source.js';
-import { tuneAllocator } from './allocator.js';
 import { discardPrestartedWorker, executePlan, prestartWorker } from './engine.js';
 import { atomicWrite, defaultCacheDir } from './cache.js';
 import { CAUSEWAY_VERSION } from '../spec/version.js';
@@ -96,8 +95,6 @@ function pointLatest(runDir: string): void {
 export async function runSpec(specFile: string, opts: RunOptions = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const started = Date.now();
-  // before the worker and the data: glibc's allocator returns large freed blocks (./allocator.ts)
-  tuneAllocator();
   // A cell worker starts loading now, on the other core, while this thread checks the spec and reads the
   // result cache (src/run/engine.ts prestartWorker); executePlan adopts it, or ends it when no cell runs.
   prestartWorker();
@@ -192,7 +189,6 @@ async function executeAndWrite(
 /** `causeway merge <run-dir>`: shard outputs → one run directory, as a single process would write it. */
 export async function mergeRun(runDir: string, opts: { specFile?: string; log?: (line: string) => void; waitSeconds?: number; overrides?: SpecOverrides } = {}): Promise<RunOutcome> {
   const say = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
-  tuneAllocator();
   checkRunFolder(runDir, 'run folder');
   // a folder that does not exist has no shards: mergeShardOutputs says so, and nothing is created
   const release = existsSync(runDir) ? lockRunFolder(runDir) : () => {};
