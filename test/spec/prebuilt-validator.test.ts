@@ -58,18 +58,19 @@ test('a generated module runs from its code cache only when the cache was made f
   // (that V8 takes the cache in a new process is the next test's; this one's Node has the source compiled already)
   writeFileSync(file + CODE_CACHE_SUFFIX, codeCacheBytes(source(2), made.script));
   const requireCache = createRequire(import.meta.url).cache;
+  /** Loads the module as it is now: how, what its function gives for 3, and whether `require` loaded it (then forgotten). */
+  const load = (): [string, number, boolean] => {
+    const { cache, exports } = loadGeneratedModule(file);
+    const required = requireCache[file] !== undefined;
+    delete requireCache[file];
+    return [cache, (exports as (x: number) => number)(3), required];
+  };
 
-  const fresh = loadGeneratedModule(file);
-  assert.equal(fresh.cache, 'used');
-  assert.equal((fresh.exports as (x: number) => number)(3), 7);
-  assert.equal(requireCache[file], undefined, 'not loaded through require');
+  assert.deepEqual(load(), ['used', 7, false]);
 
   // a source of the same length: V8's own check (the source's length) would take the old code
   writeFileSync(file, source(3));
-  const stale = loadGeneratedModule(file);
-  assert.equal(stale.cache, 'stale');
-  assert.equal((stale.exports as (x: number) => number)(3), 10);
-  delete requireCache[file];
+  assert.deepEqual(load(), ['stale', 10, true]);
 
   // whole bytes V8 refuses: compiled anew (a source this process has not compiled yet, or V8 would take
   // it from its in-memory compilation cache without looking at the bytes)
@@ -77,10 +78,7 @@ test('a generated module runs from its code cache only when the cache was made f
   writeFileSync(file, source(5));
   const junk = Buffer.from('not a code cache at all');
   writeFileSync(file + CODE_CACHE_SUFFIX, Buffer.concat([sha(source(5)), sha(junk), junk]));
-  const refused = loadGeneratedModule(file);
-  assert.equal(refused.cache, 'rejected');
-  assert.equal((refused.exports as (x: number) => number)(3), 16);
-  delete requireCache[file];
+  assert.deepEqual(load(), ['rejected', 16, false]);
 
   // V8's own bytes, damaged after they were written: never handed to V8 (it does not check them, and such
   // bytes crashed Node 20 or were taken as they were)
@@ -89,17 +87,10 @@ test('a generated module runs from its code cache only when the cache was made f
   const damaged = Buffer.from(data);
   damaged[damaged.length >> 1] ^= 0xff;
   writeFileSync(file + CODE_CACHE_SUFFIX, Buffer.concat([sha(source(7)), sha(data), damaged]));
-  const broken = loadGeneratedModule(file);
-  assert.equal(broken.cache, 'damaged');
-  assert.equal((broken.exports as (x: number) => number)(3), 22);
-  delete requireCache[file];
-  writeFileSync(file, source(5));
+  assert.deepEqual(load(), ['damaged', 22, true]);
 
   rmSync(file + CODE_CACHE_SUFFIX);
-  delete requireCache[file];
-  const absent = loadGeneratedModule(file);
-  assert.equal(absent.cache, 'absent');
-  assert.equal((absent.exports as (x: number) => number)(3), 16);
+  assert.deepEqual(load(), ['absent', 22, true]);
 });
 
 test('the build leaves a code cache that a command\'s Node takes beside each generated module of the bundle', () => {
