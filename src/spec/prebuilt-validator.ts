@@ -49,7 +49,7 @@ const CACHE_HEADER_BYTES = 2 * DIGEST_BYTES;
 export const CODE_CACHE_SUFFIX = '.v8cache';
 
 /** A CommonJS module's source as the function Node's loader wraps it in; the build's code cache is made of the same text. */
-export function wrapCommonJs(source: string): string {
+function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
