@@ -234,31 +234,3 @@ export function sumsInto(cols: Float64Array[], n: number, out: Float64Array): vo
   }
 }
 
-/** out[j] = Σᵢ (cols[j][i] − center[j])·(cols[j][i] − center[j]) (row order), four columns per pass. */
-export function centeredSquaresInto(cols: Float64Array[], center: ArrayLike<number>, n: number, out: Float64Array): void {
-  const p = cols.length;
-  let j = 0;
-  for (; j + 4 <= p; j += 4) {
-    const a = cols[j], b = cols[j + 1], c = cols[j + 2], d = cols[j + 3];
-    const ma = center[j], mb = center[j + 1], mc = center[j + 2], md = center[j + 3];
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = 0; i < n; i++) {
-      const x0 = a[i] - ma, x1 = b[i] - mb, x2 = c[i] - mc, x3 = d[i] - md;
-      s0 += x0 * x0;
-      s1 += x1 * x1;
-      s2 += x2 * x2;
-      s3 += x3 * x3;
-    }
-    out[j] = s0;
-    out[j + 1] = s1;
-    out[j + 2] = s2;
-    out[j + 3] = s3;
-  }
-  for (; j < p; j++) {
-    const a = cols[j];
-    const m = center[j];
-    let s = 0;
-    for (let i = 0; i < n; i++) s += (a[i] - m) * (a[i] - m);
-    out[j] = s;
-  }
-}

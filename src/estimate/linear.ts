@@ -2,7 +2,7 @@
  * Linear and logistic regression on column lists (typed arrays), with the conventions of
  * scikit-learn (intercept unpenalized, centering before solving) and statsmodels (CR1 cluster SEs).
  */
-import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, centeredSquaresInto, columnCount, dotsInto, gramInto, sumsInto, type Columns } from './gram.js';
+import { addScaledCenteredColumns, addScaledColumns, centeredDotsInto, columnCount, dotsInto, gramInto, sumsInto, type Columns } from './gram.js';
 import { invertSymmetric, solveSymmetric } from './linalg.js';
 
 export interface LinearOptions {
@@ -198,29 +198,8 @@ export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opt
   const lambda = opts.C === null || opts.C === undefined ? 0 : 1 / opts.C;
   const center = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
-  let Z: Float64Array[];
-  if (!Array.isArray(cols)) Z = readStandardized(cols, n, opts.standardize ?? false, center, scale);
-  else {
-    if (opts.standardize) {
-      // column sums, then the centered sums of squares, four columns per pass
-      sumsInto(cols, n, center);
-      for (let j = 0; j < p; j++) center[j] /= n;
-      const squares = new Float64Array(p);
-      centeredSquaresInto(cols, center, n, squares);
-      for (let j = 0; j < p; j++) {
-        const sd = Math.sqrt(squares[j] / n);
-        scale[j] = sd > 0 ? sd : 1;
-      }
-    }
-    Z = cols.map((c, j) => {
-      if (!opts.standardize) return c;
-      const z = new Float64Array(n);
-      const m = center[j];
-      const s = scale[j];
-      for (let i = 0; i < n; i++) z[i] = (c[i] - m) / s;
-      return z;
-    });
-  }
+  // column arrays kept as they are when not standardized; else every column read once into its standardized copy
+  const Z = Array.isArray(cols) && !opts.standardize ? cols : readStandardized(Array.isArray(cols) ? { count: p, read: (j) => cols[j] } : cols, n, opts.standardize ?? false, center, scale);
   const q = p + 1;
   const beta = new Float64Array(q);
   // start at the (weighted) log-odds of the base rate
@@ -323,9 +302,8 @@ export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opt
 }
 
 /**
- * fitLogistic's standardization from a reader, column by column: each column read into its own array and
- * standardized there. Sums in row order, as sumsInto and centeredSquaresInto form each column's, so the
- * copy holds the values the column-array path gives.
+ * fitLogistic's standardization, column by column: each column read (into its own array, from a reader
+ * that writes) and standardized into that array; each column's sums run in row order.
  */
 function readStandardized(cols: Exclude<Columns, Float64Array[]>, n: number, standardize: boolean, center: Float64Array, scale: Float64Array): Float64Array[] {
   const Z: Float64Array[] = [];
