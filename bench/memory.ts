@@ -1,6 +1,7 @@
 /**
- * Benchmark: peak memory of whole runs at full size, with glibc's default allocator settings and with
- * `MALLOC_MMAP_THRESHOLD_=131072` (the setting the README's Limitations give for tight memory).
+ * Benchmark: peak memory of whole runs at full size, with the allocator setting causeway makes for a cell's
+ * analysis (src/run/allocator.ts: glibc's free memory returned and its mmap threshold fixed at 128 KiB once
+ * the frame is built) and with glibc's own defaults (`CAUSEWAY_ALLOCATOR=default`).
  *
  *   npm run bench -- memory [--runs 1] [--reps 20] [--pipeline-reps 200] [--specs demo,pipeline] [--write]
  *
@@ -9,10 +10,9 @@
  *     cross-fitting, heterogeneity, sensitivity, all its figures), `--reps` bootstrap replicates;
  *   - pipeline: bench/pipeline.yaml (the analysis of `npm run bench -- pipeline`), `--pipeline-reps`.
  * Each run is `causeway run --jobs 1` in a fresh process with an empty cache under /usr/bin/time (wall,
- * user + sys CPU, peak RSS); the two settings alternate, `--runs` times each. glibc reads the setting only
- * when a process starts, which is why it is an environment variable here and not something causeway sets
- * (docs/performance-notes.md, Memory). The bench fails if a run fails or if results.json differs between
- * runs of one spec: the setting changes where memory comes from, never a number.
+ * user + sys CPU, peak RSS); the two settings alternate, `--runs` times each. The bench fails if a run
+ * fails or if results.json differs between runs of one spec: the setting changes where memory comes
+ * from, never a number.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,8 +30,8 @@ const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
 const BOUND_MB = 400;
 
 const SETTINGS: Array<{ name: string; env: Record<string, string> }> = [
-  { name: 'glibc defaults', env: {} },
-  { name: 'MALLOC_MMAP_THRESHOLD_=131072', env: { MALLOC_MMAP_THRESHOLD_: '131072' } },
+  { name: 'glibc defaults (CAUSEWAY_ALLOCATOR=default)', env: { CAUSEWAY_ALLOCATOR: 'default' } },
+  { name: 'causeway\'s setting (threshold 128 KiB from the analysis on)', env: {} },
 ];
 
 type SpecName = 'demo' | 'pipeline';
@@ -59,8 +59,10 @@ function measure(spec: SpecName, specFile: string, setting: (typeof SETTINGS)[nu
   const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-memory-'));
   try {
     const out = join(dir, 'run');
+    // an allocator setting of this shell's would apply to both rows
+    const { MALLOC_MMAP_THRESHOLD_: _threshold, CAUSEWAY_ALLOCATOR: _allocator, ...inherited } = process.env;
     const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, BIN, 'run', specFile, '--out', out, '--jobs', '1', '--quiet'], {
-      encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...setting.env, CAUSEWAY_CACHE: join(dir, 'cache') },
+      encoding: 'utf8', maxBuffer: 1 << 26, env: { ...inherited, ...setting.env, CAUSEWAY_CACHE: join(dir, 'cache') },
     });
     const line = (r.stderr ?? '').split('\n').find((l) => l.startsWith('TIME '));
     if (r.status !== 0 || !line) throw new Error(`${spec} with ${setting.name} failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-800)}`);

@@ -161,7 +161,14 @@ Options:
   --json             print a JSON summary (run folder, report, cell counts, failed cells) on
                      standard output; progress goes to standard error
 ${OVERRIDE_HELP}
-${PROJECT_HELP}`,
+${PROJECT_HELP}
+
+Environment:
+  CAUSEWAY_CACHE     the cache folder (default .cache/causeway/ in the current folder)
+  CAUSEWAY_ALLOCATOR=default
+                     keep glibc's own allocator settings; by default each cell's analysis returns
+                     freed memory of 128 KiB blocks or more to the system (less memory for a few per
+                     cent more time; docs/batch.md, Memory), unless MALLOC_MMAP_THRESHOLD_ is set`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('run', argv, {
       out: { type: 'string' },

@@ -21,6 +21,7 @@ import { compileCell, type CompiledCell } from './compile.js';
 import { isFileSource, sourceNamed } from '../data/source.js';
 import { describedFor, fileSourcePanel } from './source-panel.js';
 import type { RunCellContext } from './engine.js';
+import { tuneAllocator } from './allocator.js';
 
 /**
  * What results.json says about the data: nothing that depends on where the archive lies or in which
@@ -69,6 +70,8 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
   // An empty frame, or one with too few users for a clustered interval, fails the cell before any
   // estimator runs (src/frame/design.ts) rather than reporting NaN or a zero-width interval.
   if (designProblem) throw designProblem;
+  // the analysis starts from what is live: glibc returns freed memory from here on (./allocator.ts)
+  tuneAllocator();
   return analyzeCell({
     cellId: cell.id,
     axes: cell.axes as CellResult['axes'],
