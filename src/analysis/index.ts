@@ -6,6 +6,7 @@
  */
 import { designReadiness, naiveAssociations, residualMediatorOutcome } from '../estimate/diagnostics.js';
 import { envFor } from '../estimate/env.js';
+import { releaseSpareColumns } from '../estimate/linear.js';
 import { kindInfo } from '../estimate/kinds/index.js';
 import { runEstimatorWithRows, runsOnSecondaryOutcomes } from '../estimate/runner.js';
 import type { AnalysisFrame, EstimatorContext, EstimatorResult, EstimatorSpec, ModelSpec } from '../estimate/types.js';
@@ -51,7 +52,11 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   const { settings, frame, panel, dataSummary } = input;
   const estimatorCtx: EstimatorContext = { seed: settings.seed, cellId: input.cellId, models: settings.models, bootstrap: settings.bootstrap };
   const label = (spec: EstimatorSpec) => kindInfo(spec.kind).label(spec, settings.models);
-  const step = (what: string) => input.log?.(`step: ${what}`);
+  const step = (what: string) => {
+    // a step's logistic fits share one standardized copy; it is not held into the next step (src/estimate/linear.ts)
+    releaseSpareColumns();
+    input.log?.(`step: ${what}`);
+  };
   const reps = settings.bootstrap?.reps ?? 0;
 
   const estimators: EstimatorEntry[] = [];
@@ -121,6 +126,7 @@ export async function analyzeCell(input: CellAnalysisInput): Promise<CellResult>
   });
   if (mediatorConfounding.length) diagnostics.mediatorConfounding = mediatorConfounding;
 
+  releaseSpareColumns();
   const users = countDistinct(frame.cluster);
   let treated = 0;
   for (let i = 0; i < frame.n; i++) treated += frame.A[i];

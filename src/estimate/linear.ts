@@ -198,8 +198,19 @@ export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opt
   const lambda = opts.C === null || opts.C === undefined ? 0 : 1 / opts.C;
   const center = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);
-  // column arrays kept as they are when not standardized; else every column read once into its standardized copy
-  const Z = Array.isArray(cols) && !opts.standardize ? cols : readStandardized(Array.isArray(cols) ? { count: p, read: (j) => cols[j] } : cols, n, opts.standardize ?? false, center, scale);
+  try {
+    // column arrays kept as they are when not standardized; else every column read once into its standardized copy
+    const Z = Array.isArray(cols) && !opts.standardize ? cols : readStandardized(Array.isArray(cols) ? { count: p, read: (j) => cols[j] } : cols, n, opts.standardize ?? false, center, scale);
+    return logisticNewton(Z, names, y, w, lambda, center, scale, opts.maxIter ?? 200);
+  } finally {
+    // the fit keeps none of the copy's columns: the next fit reads into them (SpareColumns)
+    spareColumns.giveBack();
+  }
+}
+
+function logisticNewton(Z: Float64Array[], names: string[], y: Float64Array, w: Float64Array | null, lambda: number, center: Float64Array, scale: Float64Array, maxIter: number): LogisticFit {
+  const n = y.length;
+  const p = Z.length;
   const q = p + 1;
   const beta = new Float64Array(q);
   // start at the (weighted) log-odds of the base rate
@@ -226,7 +237,6 @@ export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opt
   };
   computeEta(beta, eta);
   let f = objective(eta, beta);
-  const maxIter = opts.maxIter ?? 200;
   let converged = false;
   let iterations = 0;
   const H = new Float64Array(q * q);
@@ -302,13 +312,54 @@ export function fitLogistic(cols: Columns, names: string[], y: Float64Array, opt
 }
 
 /**
+ * The columns of fitLogistic's standardized copy, kept from one fit for the next. A cell fits hundreds of
+ * logistic models of one design's shape (bootstrap replicates, cross-fitting folds, refuter repetitions):
+ * a fresh n × p copy for each was 2.2 GB of allocation on the full-size demo cell, every block of it
+ * faulted in anew once glibc returns freed blocks to the system (src/run/allocator.ts). A fit takes its
+ * columns as views of their first n values (replicates differ in rows), fills every value, and gives them
+ * back when it returns (its result keeps none). The analysis empties the pool at each of its steps
+ * (`releaseSpareColumns`, src/analysis/index.ts), so the columns are not held through stages that fit
+ * no logistic model.
+ */
+class SpareColumns {
+  private spare: Float64Array[] = [];
+  private lent: Float64Array[] = [];
+
+  /** A column of n values whose contents are undefined (the caller writes every one). */
+  take(n: number): Float64Array {
+    let base = this.spare.pop();
+    if (!base || base.length < n) base = new Float64Array(n);
+    this.lent.push(base);
+    return base.length === n ? base : base.subarray(0, n);
+  }
+
+  /** Every column taken since the last call returns to the pool. */
+  giveBack(): void {
+    for (const base of this.lent) this.spare.push(base);
+    this.lent = [];
+  }
+
+  release(): void {
+    this.spare = [];
+    this.lent = [];
+  }
+}
+
+const spareColumns = new SpareColumns();
+
+/** Drops the columns kept for the next logistic fit (see SpareColumns). */
+export function releaseSpareColumns(): void {
+  spareColumns.release();
+}
+
+/**
  * fitLogistic's standardization, column by column: each column read (into its own array, from a reader
  * that writes) and standardized into that array; each column's sums run in row order.
  */
 function readStandardized(cols: Exclude<Columns, Float64Array[]>, n: number, standardize: boolean, center: Float64Array, scale: Float64Array): Float64Array[] {
   const Z: Float64Array[] = [];
   for (let j = 0; j < cols.count; j++) {
-    const z = new Float64Array(n);
+    const z = spareColumns.take(n);
     const c = cols.read(j, z);
     if (!standardize) {
       Z.push(c);

@@ -8,7 +8,7 @@ import { Rng } from '../../src/rng.js';
 import { isUnformed } from '../../src/estimate/gbm/binning.js';
 import { designRows, lazyRows, predictArms } from '../../src/estimate/ml/common.js';
 import { designColumns, linearLearner, logisticLearner } from '../../src/estimate/learners.js';
-import { fitLogistic, predictLinear, predictLogistic } from '../../src/estimate/linear.js';
+import { fitLogistic, predictLinear, predictLogistic, releaseSpareColumns } from '../../src/estimate/linear.js';
 import type { DesignMatrix } from '../../src/estimate/ml/contracts.js';
 
 const N = 900;
@@ -73,4 +73,22 @@ test('predicting arms on a lazy design with a linear model: the formed design\'s
   assert.deepEqual(fromLazy, fromFormed);
   // the arms differ by the treatment's slope, so they are not the same predictions
   assert.notDeepEqual(fromLazy[0], fromLazy[1]);
+});
+
+test('consecutive logistic fits on different rows share standardized columns and each gives its own fit\'s numbers', () => {
+  // a step's fits read into one pool of columns (src/estimate/linear.ts SpareColumns): a fit on fewer rows
+  // reads into views of longer columns, one on more rows takes new ones; none may see another's values
+  const noise = Float64Array.from({ length: N }, () => rng.normal());
+  const fitOn = (r: Int32Array, standardize: boolean) =>
+    fitLogistic(designColumns(lazyRows(X, r, lead)), ['A', ...X.names], Float64Array.from(r, (i) => (X.data[3 * N + i] + A[i] + noise[i] > 0.5 ? 1 : 0)), { C: 1, standardize });
+  const all = Int32Array.from({ length: N }, (_, i) => i);
+  const sequence: Array<[Int32Array, boolean]> = [[rows, true], [test_rows, true], [all, true], [test_rows, false], [rows, true], [all, false]];
+  const alone = sequence.map(([r, standardize]) => {
+    releaseSpareColumns();
+    return fitOn(r, standardize).coef;
+  });
+  releaseSpareColumns();
+  const shared = sequence.map(([r, standardize]) => fitOn(r, standardize).coef);
+  assert.deepEqual(shared, alone);
+  assert.notDeepEqual(alone[0], alone[2], 'the fits differ, so a stale column would show');
 });
