@@ -54,6 +54,11 @@ export async function runCell(cell: Cell, ctx: RunCellContext): Promise<CellResu
 
   // Cells that differ only in estimator options share one design (population, A, M, Y, covariates).
   const frameKey = contentHash({ panel: compiled.panelKey, data: dataKey, population: compiled.populationRule, derived: cell.spec.derived ?? {}, frame: compiled.frame }, 20);
+  // A worker keeps one frame: an earlier cell's (X alone 37 MB on the full-size demo frame, with what is
+  // cached by it) held for cells that may never come raised the next cell's peak (the demo spec's two
+  // full-size cells, --jobs 1: 442 MB, and 389 MB with one frame kept; docs/performance-notes.md). A later
+  // cell on a frame built before builds it again, the same values.
+  ctx.shared.forgetOthers('frame:', `frame:${frameKey}`);
   const { population, frame, designProblem } = await ctx.shared.memo(`frame:${frameKey}`, () => {
     const mask = compiled.population ? evaluateRows(compiled.population, panel.table) : null;
     // derived columns (qbin edges over the population) beside the panel's, which stay unmodified

@@ -64,6 +64,11 @@ export class SharedWork {
     return this.entries.has(key);
   }
 
+  /** Forgets every value whose key starts with `prefix`, except the one under `keep`. */
+  forgetOthers(prefix: string, keep: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix) && key !== keep) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }
