@@ -7,7 +7,7 @@
  *
  * Why: glibc's own default raises that threshold to the largest block freed so far (up to 32 MiB) and
  * serves smaller blocks from arenas that keep what is freed, so a cell's memory climbed stage by stage:
- * one full-size cell of the demo spec peaked at 426–499 MB with it and at 366–375 MB with this setting
+ * one full-size cell of the demo spec peaked at 426–499 MB with it and at 354–374 MB with this setting
  * (docs/performance-notes.md, Memory). Why not from the start: the data stage's large blocks would then
  * each be faulted in fresh, which cost the pipeline spec about 10% of its wall time; its data stage is one
  * pass whose freed blocks the trim returns.
@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 
 /** The threshold set: 128 KiB, glibc's own starting value, kept fixed. */
-export const MMAP_THRESHOLD_BYTES = 131072;
+const MMAP_THRESHOLD_BYTES = 131072;
 /** glibc's malloc.h: `#define M_MMAP_THRESHOLD -3`. */
 const M_MMAP_THRESHOLD = -3;
 
